@@ -1,0 +1,36 @@
+/**
+ * GET /health: 200 with each dependency's status, or 503 naming the ones that are down.
+ */
+import { randomUUID } from 'node:crypto';
+import { createAwsClients } from '#shared/adapters/aws-clients.ts';
+import { readConfig } from '#shared/config.ts';
+import type { HealthDeps } from '#shared/health/check-health.ts';
+import { checkHealth } from '#shared/health/check-health.ts';
+import { createProbes } from '#shared/health/probes.ts';
+import { httpHandler } from '#shared/http/handler.ts';
+import { jsonResponse, problemResponse } from '#shared/http/problem.ts';
+
+const PROBE_TIMEOUT_MS = 2_000;
+
+export function createHandler(deps: HealthDeps) {
+  return httpHandler(async () => {
+    const report = await checkHealth(deps);
+    if (report.status === 'pass') {
+      return jsonResponse(200, { status: report.status, checks: report.checks }, { 'cache-control': 'no-store' });
+    }
+    return problemResponse({
+      status: 503,
+      code: 'dependency-unavailable',
+      title: 'A dependency of the hub is unavailable',
+      detail: `Unavailable: ${report.unavailable.join(', ')}`,
+      unavailable: report.unavailable,
+      checks: report.checks,
+    });
+  });
+}
+
+const config = readConfig();
+export const handler = createHandler({
+  probes: createProbes(config, createAwsClients(config), randomUUID()),
+  timeoutMs: PROBE_TIMEOUT_MS,
+});

@@ -1,0 +1,80 @@
+/**
+ * `npm start`: the whole hub on this machine, data kept in `.local/` across restarts.
+ * `npm run start:reset` (or `--reset`) starts from empty data. Ctrl-C stops everything.
+ */
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { MissingJavaError } from './dynamodb-local.ts';
+import { repositoryRoot, startLocalHub } from './hub.ts';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const env = z
+  .object({
+    PORT: port.default(3000),
+    DYNAMODB_PORT: port.default(8000),
+    S3_PORT: port.default(4569),
+    SQS_PORT: port.default(9324),
+    /** Where local data and run.json live; tests point it at a temp directory. */
+    HUB_LOCAL_DIR: z.string().min(1).default(join(repositoryRoot, '.local')),
+  })
+  .parse(process.env);
+
+const { values: flags } = parseArgs({ options: { reset: { type: 'boolean', default: false } } });
+
+const localDir = env.HUB_LOCAL_DIR;
+const dataDir = join(localDir, 'data');
+const runFile = join(localDir, 'run.json');
+
+if (flags.reset) {
+  await rm(dataDir, { recursive: true, force: true });
+  console.log('Local data reset.');
+}
+await mkdir(dataDir, { recursive: true });
+
+const started = Date.now();
+let hub: Awaited<ReturnType<typeof startLocalHub>>;
+try {
+  hub = await startLocalHub({
+    dataDir,
+    ports: { api: env.PORT, dynamodb: env.DYNAMODB_PORT, s3: env.S3_PORT, sqs: env.SQS_PORT },
+    log: (entry) => console.log(JSON.stringify(entry)),
+  });
+} catch (error) {
+  if (error instanceof MissingJavaError) {
+    console.error(error.message);
+  } else if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+    console.error(
+      `A port is already in use (${(error as Error).message}). Stop the other process or choose ports with ` +
+        'PORT, DYNAMODB_PORT, S3_PORT and SQS_PORT.',
+    );
+  } else {
+    console.error('The local hub could not start:', error);
+  }
+  process.exit(1);
+}
+
+const run = { ...hub.urls, health: `${hub.urls.api}/health`, pid: process.pid, startedAt: new Date(started).toISOString() };
+await writeFile(runFile, `${JSON.stringify(run, null, 2)}\n`);
+
+console.log(`
+NY transfer hub is running (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)
+  API        ${hub.urls.api}        (try ${hub.urls.api}/health)
+  DynamoDB   ${hub.urls.dynamodb}   (DynamoDB Local, data in ${join(dataDir, 'dynamodb')})
+  S3         ${hub.urls.s3}   (s3rver, data in ${join(dataDir, 's3')})
+  SQS        ${hub.urls.sqs}   (local-aws-sqs, in memory: queues are recreated at start)
+  Written to ${runFile}. Ctrl-C stops everything.
+`);
+
+let stopping = false;
+const shutdown = async (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n${signal}: stopping the local hub...`);
+  await hub.stop();
+  await rm(runFile, { force: true });
+  process.exit(0);
+};
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));

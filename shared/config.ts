@@ -1,0 +1,66 @@
+/**
+ * The only place that reads `process.env`. Every function gets the names of all hub resources
+ * (names are not privileges: IAM grants are per function, see `shared/routes.ts`).
+ * The endpoint overrides are set by local mode only; in AWS the SDK's defaults apply.
+ */
+import { z } from 'zod';
+import { buckets, queues, tables } from './resources.ts';
+
+const resourceEnv = Object.fromEntries([
+  ...tables.map((t) => [t.env, z.string().min(1)] as const),
+  ...buckets.map((b) => [b.env, z.string().min(1)] as const),
+  ...queues.flatMap((q) => [
+    [q.env, z.url()] as const,
+    ...(q.deadLetter ? [[q.deadLetter.env, z.url()] as const] : []),
+  ]),
+]) as Record<string, z.ZodString>;
+
+const envSchema = z.object({
+  ...resourceEnv,
+  AWS_REGION: z.string().min(1).default('us-east-1'),
+  AWS_ENDPOINT_URL_DYNAMODB: z.url().optional(),
+  AWS_ENDPOINT_URL_S3: z.url().optional(),
+  AWS_ENDPOINT_URL_SQS: z.url().optional(),
+  /** s3rver (local mode) only understands path-style addressing. */
+  S3_FORCE_PATH_STYLE: z.stringbool().default(false),
+});
+
+export interface HubConfig {
+  readonly region: string;
+  readonly endpoints: { readonly dynamodb?: string; readonly s3?: string; readonly sqs?: string };
+  readonly s3ForcePathStyle: boolean;
+  /** Physical resource names keyed by the `env` of their definition in `shared/resources.ts`. */
+  readonly resources: Readonly<Record<string, string>>;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ConfigError(`Invalid environment: ${problems}`);
+  }
+  const e = parsed.data as z.infer<typeof envSchema> & Record<string, string>;
+  const resources: Record<string, string> = {};
+  for (const key of Object.keys(resourceEnv)) resources[key] = e[key] as string;
+  return {
+    region: e.AWS_REGION,
+    endpoints: {
+      ...(e.AWS_ENDPOINT_URL_DYNAMODB ? { dynamodb: e.AWS_ENDPOINT_URL_DYNAMODB } : {}),
+      ...(e.AWS_ENDPOINT_URL_S3 ? { s3: e.AWS_ENDPOINT_URL_S3 } : {}),
+      ...(e.AWS_ENDPOINT_URL_SQS ? { sqs: e.AWS_ENDPOINT_URL_SQS } : {}),
+    },
+    s3ForcePathStyle: e.S3_FORCE_PATH_STYLE,
+    resources,
+  };
+}
+
+/** The physical name (or queue URL) of a resource definition. */
+export function resourceName(config: HubConfig, definition: { readonly env: string }): string {
+  const value = config.resources[definition.env];
+  if (value === undefined) throw new ConfigError(`No value for ${definition.env}`);
+  return value;
+}

@@ -1,0 +1,36 @@
+/**
+ * The real probes: one cheap, read-mostly call per dependency through the same clients and
+ * resource names the rest of the hub uses.
+ */
+import { HeadBucketCommand } from '@aws-sdk/client-s3';
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import type { AwsClients } from '../adapters/aws-clients.ts';
+import type { HubConfig } from '../config.ts';
+import { resourceName } from '../config.ts';
+import { createHealthRepository } from '../repositories/health-repository.ts';
+import { documentsBucket, hubTable, stateSubmissionsQueue } from '../resources.ts';
+import type { Probe } from './check-health.ts';
+
+export function createProbes(config: HubConfig, clients: AwsClients, instanceId: string): Probe[] {
+  const health = createHealthRepository(clients.dynamodb, resourceName(config, hubTable), instanceId);
+  const bucket = resourceName(config, documentsBucket);
+  const queueUrl = resourceName(config, stateSubmissionsQueue);
+  return [
+    { name: 'dynamodb', check: (signal) => health.roundTrip(signal) },
+    {
+      name: 's3',
+      check: async (signal) => {
+        await clients.s3.send(new HeadBucketCommand({ Bucket: bucket }), { abortSignal: signal });
+      },
+    },
+    {
+      name: 'sqs',
+      check: async (signal) => {
+        await clients.sqs.send(
+          new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
+          { abortSignal: signal },
+        );
+      },
+    },
+  ];
+}
