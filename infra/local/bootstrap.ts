@@ -10,7 +10,7 @@ import {
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import type { AttributeDefinition, CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
-import { BucketAlreadyOwnedByYou, CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { BucketAlreadyExists, BucketAlreadyOwnedByYou, CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { QueueAttributeName } from '@aws-sdk/client-sqs';
 import { buckets, queues, tables } from '#shared/resources.ts';
@@ -93,7 +93,8 @@ async function ensureBucket(client: S3Client, name: string): Promise<void> {
   try {
     await client.send(new CreateBucketCommand({ Bucket: name }));
   } catch (error) {
-    if (error instanceof BucketAlreadyOwnedByYou) return;
+    // s3rver answers BucketAlreadyExists for its own buckets; locally every bucket is ours.
+    if (error instanceof BucketAlreadyOwnedByYou || error instanceof BucketAlreadyExists) return;
     throw error;
   }
 }

@@ -9,13 +9,14 @@ import type { Message, MessageAttributeValue, SQSClient } from '@aws-sdk/client-
 import type { SQSBatchResponse, SQSEvent, SQSMessageAttributes, SQSRecord, SQSRecordAttributes } from 'aws-lambda';
 
 /** Long-poll wait; kept well below any queue's visibility timeout so a receive never sees a message twice. */
-const WAIT_TIME_SECONDS = 1;
+const DEFAULT_WAIT_TIME_SECONDS = 1;
 
 export interface QueuePollerOptions {
   readonly sqs: SQSClient;
   readonly queueUrl: string;
   readonly batchSize: number;
   readonly region?: string;
+  readonly waitTimeSeconds?: number;
   readonly invoke: (event: SQSEvent) => Promise<unknown>;
   readonly onError?: (error: unknown) => void;
 }
@@ -82,7 +83,7 @@ export function succeededRecords(records: readonly SQSRecord[], response: unknow
 }
 
 export async function startQueuePoller(options: QueuePollerOptions): Promise<QueuePoller> {
-  const { sqs, queueUrl, batchSize, region = 'us-east-1' } = options;
+  const { sqs, queueUrl, batchSize, region = 'us-east-1', waitTimeSeconds = DEFAULT_WAIT_TIME_SECONDS } = options;
   const { Attributes } = await sqs.send(
     new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
   );
@@ -94,14 +95,18 @@ export async function startQueuePoller(options: QueuePollerOptions): Promise<Que
       new ReceiveMessageCommand({
         QueueUrl: queueUrl,
         MaxNumberOfMessages: Math.min(batchSize, 10),
-        WaitTimeSeconds: WAIT_TIME_SECONDS,
+        WaitTimeSeconds: waitTimeSeconds,
         // local-aws-sqs answers system attributes only to the older AttributeNames parameter.
         AttributeNames: ['All'],
         MessageAttributeNames: ['All'],
       }),
       { abortSignal: controller.signal },
     );
-    if (!Messages?.length) return;
+    if (!Messages?.length) {
+      // Short polling (wait 0) must not spin.
+      if (waitTimeSeconds === 0) await new Promise((resolve) => setTimeout(resolve, 100));
+      return;
+    }
     const records = Messages.map((m) => toSqsRecord(m, arn, region));
     let response: unknown;
     try {

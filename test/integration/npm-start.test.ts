@@ -1,0 +1,146 @@
+/**
+ * `npm start` as a newcomer runs it: a child process on free ports with its own data directory.
+ * Proves it becomes healthy, writes run.json, keeps data across a restart, resets on request,
+ * and leaves nothing running after Ctrl-C or even after being killed outright.
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '#infra/local/free-port.ts';
+import { repositoryRoot } from '#infra/local/hub.ts';
+import { hubTable } from '#shared/resources.ts';
+
+interface RunFile {
+  api: string;
+  dynamodb: string;
+  s3: string;
+  sqs: string;
+  pid: number;
+}
+
+const localDir = await mkdtemp(join(tmpdir(), 'hub-npm-start-'));
+const ports = { PORT: await freePort(), DYNAMODB_PORT: await freePort(), S3_PORT: await freePort(), SQS_PORT: await freePort() };
+const children: ChildProcess[] = [];
+
+afterAll(async () => {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  await rm(localDir, { recursive: true, force: true });
+});
+
+function start(...args: string[]): ChildProcess {
+  const child = spawn(process.execPath, ['infra/local/start.ts', ...args], {
+    cwd: repositoryRoot,
+    env: {
+      PATH: process.env['PATH'],
+      HOME: process.env['HOME'],
+      HUB_LOCAL_DIR: localDir,
+      ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  return child;
+}
+
+async function healthy(child: ChildProcess): Promise<RunFile> {
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`npm start exited early:\n${output}`);
+    const runFile = join(localDir, 'run.json');
+    if (existsSync(runFile)) {
+      const run = JSON.parse(await readFile(runFile, 'utf8')) as RunFile;
+      if (run.pid === child.pid) {
+        const response = await fetch(`${run.api}/health`).catch(() => undefined);
+        if (response?.status === 200) return run;
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`npm start did not become healthy:\n${output}`);
+}
+
+const exited = (child: ChildProcess) =>
+  new Promise<number | null>((resolve) => {
+    if (child.exitCode !== null) resolve(child.exitCode);
+    else child.once('exit', (code) => resolve(code));
+  });
+
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ port, host: '127.0.0.1' });
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+}
+
+async function allClosed(timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const open = await Promise.all(Object.values(ports).map(listening));
+    if (!open.includes(true)) return true;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return false;
+}
+
+const table = (run: RunFile) =>
+  DynamoDBDocumentClient.from(
+    new DynamoDBClient({ region: 'us-east-1', endpoint: run.dynamodb, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }),
+  );
+const marker = { PK: 'TEST', SK: 'SURVIVES_RESTART' };
+
+describe('npm start', () => {
+  it('serves /health, writes run.json, and stops everything on Ctrl-C', async () => {
+    const child = start();
+    const run = await healthy(child);
+
+    expect(run.api).toBe(`http://127.0.0.1:${ports.PORT}`);
+    expect(run.dynamodb).toBe(`http://127.0.0.1:${ports.DYNAMODB_PORT}`);
+    const client = table(run);
+    await client.send(new PutCommand({ TableName: hubTable.name, Item: { ...marker, at: 'first run' } }));
+    client.destroy();
+
+    child.kill('SIGINT');
+    expect(await exited(child)).toBe(0);
+    expect(await allClosed(10_000)).toBe(true);
+    expect(existsSync(join(localDir, 'run.json'))).toBe(false);
+  });
+
+  it('keeps data across a restart; nothing outlives a killed hub', async () => {
+    const child = start();
+    const run = await healthy(child);
+    const client = table(run);
+
+    const { Item } = await client.send(new GetCommand({ TableName: hubTable.name, Key: marker }));
+    client.destroy();
+    expect(Item).toMatchObject({ at: 'first run' });
+
+    child.kill('SIGKILL');
+    await exited(child);
+    // DynamoDB Local's launcher notices its parent is gone and exits by itself.
+    expect(await allClosed(15_000)).toBe(true);
+  });
+
+  it('starts from empty data with --reset', async () => {
+    const child = start('--reset');
+    const run = await healthy(child);
+    const client = table(run);
+
+    const { Item } = await client.send(new GetCommand({ TableName: hubTable.name, Key: marker }));
+    client.destroy();
+    expect(Item).toBeUndefined();
+
+    child.kill('SIGTERM');
+    expect(await exited(child)).toBe(0);
+  });
+});
