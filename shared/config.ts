@@ -5,11 +5,12 @@
  */
 import { z } from 'zod';
 import { buckets, queues, tables } from './resources.ts';
+import type { QueueDefinition } from './resources.ts';
 
 const resourceEnv = Object.fromEntries([
   ...tables.map((t) => [t.env, z.string().min(1)] as const),
   ...buckets.map((b) => [b.env, z.string().min(1)] as const),
-  ...queues.flatMap((q) => [
+  ...(queues as readonly QueueDefinition[]).flatMap((q) => [
     [q.env, z.url()] as const,
     ...(q.deadLetter ? [[q.deadLetter.env, z.url()] as const] : []),
   ]),

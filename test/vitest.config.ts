@@ -6,9 +6,11 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 export default defineConfig({
   test: {
     root,
+    reporters: ['default', './test/support/summary-reporter.ts'],
     projects: [
       {
-        test: { name: 'unit', root, include: ['test/unit/**/*.test.ts'] },
+        // Handler logs are noise in test output; failures still show the problem responses.
+        test: { name: 'unit', root, include: ['test/unit/**/*.test.ts'], env: { POWERTOOLS_LOG_LEVEL: 'SILENT' } },
       },
       {
         test: {

@@ -4,15 +4,15 @@
  */
 import {
   CreateTableCommand,
-  DynamoDBClient,
   ResourceInUseException,
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
-import type { AttributeDefinition, CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
-import { BucketAlreadyExists, BucketAlreadyOwnedByYou, CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { QueueAttributeName } from '@aws-sdk/client-sqs';
+import type { AttributeDefinition, CreateTableCommandInput, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BucketAlreadyExists, BucketAlreadyOwnedByYou, CreateBucketCommand } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { CreateQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import type { QueueAttributeName, SQSClient } from '@aws-sdk/client-sqs';
 import { buckets, queues, tables } from '#shared/resources.ts';
 import type { KeyAttribute, QueueDefinition, TableDefinition } from '#shared/resources.ts';
 
@@ -124,7 +124,7 @@ export async function bootstrapResources(clients: LocalClients): Promise<Record<
     await ensureBucket(clients.s3, bucket.name);
     env[bucket.env] = bucket.name;
   }
-  for (const queue of queues) {
+  for (const queue of queues as readonly QueueDefinition[]) {
     let redrive: { deadLetterTargetArn: string; maxReceiveCount: number } | undefined;
     if (queue.deadLetter) {
       const dlqUrl = await ensureQueue(

@@ -175,13 +175,19 @@ export async function startLocalApi(options: {
 }): Promise<LocalApi> {
   const match = compileRoutes(options.routes);
 
-  const server: Server = createServer(async (request, response) => {
+  const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const requestId = randomUUID();
     try {
       const found = match(request.method ?? 'GET', new URL(request.url ?? '/', 'http://localhost').pathname);
-      if (!found) return sendProblem(response, 404, 'route-not-found', 'No such route', requestId);
+      if (!found) {
+        sendProblem(response, 404, 'route-not-found', 'No such route', requestId);
+        return;
+      }
       const body = await readBody(request);
-      if (!body) return sendProblem(response, 413, 'payload-too-large', 'The request body exceeds 10 MB', requestId);
+      if (!body) {
+        sendProblem(response, 413, 'payload-too-large', 'The request body exceeds 10 MB', requestId);
+        return;
+      }
 
       const event = toHttpApiEvent(
         {
@@ -205,7 +211,8 @@ export async function startLocalApi(options: {
       if (!response.headersSent) sendProblem(response, 500, 'internal-error', 'Internal error', requestId);
       else response.end();
     }
-  });
+  };
+  const server: Server = createServer((request, response) => void handle(request, response));
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -77,8 +77,8 @@ export async function startLocalHub(options: LocalHubOptions = {}): Promise<Loca
     for (const result of started) if (result.status === 'fulfilled') stops.push(() => result.value.stop());
     const failed = started.find((result) => result.status === 'rejected');
     if (failed) throw failed.reason;
-    const [dynamodb, s3, sqs] = started.map((r) => (r as PromiseFulfilledResult<{ endpoint: string }>).value);
-    const urls = { dynamodb: dynamodb!.endpoint, s3: s3!.endpoint, sqs: sqs!.endpoint };
+    const endpoint = (i: number) => (started[i] as PromiseFulfilledResult<{ endpoint: string }>).value.endpoint;
+    const urls = { dynamodb: endpoint(0), s3: endpoint(1), sqs: endpoint(2) };
 
     const clients = {
       dynamodb: new DynamoDBClient({ region: REGION, endpoint: urls.dynamodb, credentials: LOCAL_CREDENTIALS }),

@@ -23,6 +23,7 @@ export function createLambdaContext(name: string, definition: FunctionDefinition
   const unsupported = () => {
     throw new Error('Callback-style completion is not supported; return a promise');
   };
+  /* eslint-disable @typescript-eslint/no-deprecated -- Context still declares the callback-era members. */
   return {
     callbackWaitsForEmptyEventLoop: true,
     functionName: name,
@@ -37,6 +38,7 @@ export function createLambdaContext(name: string, definition: FunctionDefinition
     fail: unsupported,
     succeed: unsupported,
   };
+  /* eslint-enable @typescript-eslint/no-deprecated */
 }
 
 export class LocalLambdaRuntime {

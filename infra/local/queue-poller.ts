@@ -97,6 +97,7 @@ export async function startQueuePoller(options: QueuePollerOptions): Promise<Que
         MaxNumberOfMessages: Math.min(batchSize, 10),
         WaitTimeSeconds: waitTimeSeconds,
         // local-aws-sqs answers system attributes only to the older AttributeNames parameter.
+        // eslint-disable-next-line @typescript-eslint/no-deprecated
         AttributeNames: ['All'],
         MessageAttributeNames: ['All'],
       }),
@@ -123,12 +124,13 @@ export async function startQueuePoller(options: QueuePollerOptions): Promise<Que
     }
   };
 
+  const stopped = () => controller.signal.aborted;
   const loop = (async () => {
-    while (!controller.signal.aborted) {
+    while (!stopped()) {
       try {
         await pollOnce();
       } catch (error) {
-        if (controller.signal.aborted) break;
+        if (stopped()) break;
         options.onError?.(error);
         await new Promise((resolve) => setTimeout(resolve, 500));
       }

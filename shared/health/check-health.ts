@@ -52,7 +52,9 @@ export async function checkHealth({ probes, timeoutMs, clock = performance.now.b
 /** Settles the race when a probe ignores its signal. */
 function rejectOnAbort(signal: AbortSignal): Promise<never> {
   return new Promise((_, reject) => {
-    signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+    signal.addEventListener('abort', () => {
+      reject(new Error('aborted'));
+    }, { once: true });
   });
 }
 

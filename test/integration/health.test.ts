@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { describe, expect, inject, it } from 'vitest';
 import { createHandler } from '#functions/health/handler.ts';
 import { createAwsClients } from '#shared/adapters/aws-clients.ts';
@@ -44,7 +44,7 @@ describe('GET /health over the local API', () => {
 
 describe('the health handler with one dependency unreachable', () => {
   const invoke = (handler: ReturnType<typeof createHandler>) =>
-    handler({ headers: {} } as APIGatewayProxyEventV2, { functionName: 'health' } as Context) as Promise<APIGatewayProxyStructuredResultV2>;
+    handler({ headers: {} } as APIGatewayProxyEventV2, { functionName: 'health' } as Context);
 
   it('answers 503 problem+json naming S3 when S3 does not answer', async () => {
     // A real S3 client aimed at a loopback port nobody listens on.
@@ -68,7 +68,8 @@ describe('the health handler with one dependency unreachable', () => {
     });
     const handler = createHandler({ probes: createProbes(config, createAwsClients(config), 'test'), timeoutMs: 2_000 });
 
-    const body = JSON.parse((await invoke(handler)).body ?? '{}') as { unavailable: string[] };
+    const response = await invoke(handler);
+    const body = JSON.parse(response.body ?? '{}') as { unavailable: string[] };
 
     expect(body.unavailable.sort()).toEqual(['dynamodb', 'sqs']);
   });
