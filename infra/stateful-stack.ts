@@ -1,0 +1,150 @@
+/**
+ * The hub's data: DynamoDB tables, SQS queues and S3 buckets, built only from the definitions in
+ * `shared/resources.ts`. Everything here is retained when the stack is deleted; the stateless stack
+ * can be torn down and redeployed freely.
+ */
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import type { StackProps } from 'aws-cdk-lib';
+import { AttributeType, Billing, StreamViewType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import type { Attribute } from 'aws-cdk-lib/aws-dynamodb';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership, StorageClass } from 'aws-cdk-lib/aws-s3';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { buckets, queues, tables } from '#shared/resources.ts';
+import type { BucketDefinition, KeyAttribute, QueueDefinition, TableDefinition } from '#shared/resources.ts';
+
+export type TableName = (typeof tables)[number]['name'];
+export type QueueName = (typeof queues)[number]['name'];
+export type BucketName = (typeof buckets)[number]['name'];
+
+export interface HubQueue {
+  readonly queue: Queue;
+  readonly deadLetterQueue?: Queue;
+}
+
+/** What the stateless stack needs from the stateful one, keyed by definition name. */
+export interface StatefulResources {
+  readonly tables: Readonly<Record<TableName, TableV2>>;
+  readonly queues: Readonly<Record<QueueName, HubQueue>>;
+  readonly buckets: Readonly<Record<BucketName, Bucket>>;
+}
+
+/** The constructs built for a definition, looked up by its name; unknown names fail the synth. */
+export function resourceFor<T>(built: Readonly<Record<string, T>>, definition: { readonly name: string }): T {
+  const found = built[definition.name];
+  if (found === undefined) throw new Error(`The stateful stack has nothing named '${definition.name}'`);
+  return found;
+}
+
+/**
+ * Manifests must be kept at least five years. S3 counts a noncurrent version's days from the
+ * overwrite or delete that made it noncurrent, never from its creation, so expiring noncurrent
+ * versions after six years keeps every version at least five.
+ */
+const DOCUMENT_RETENTION = Duration.days(6 * 365);
+
+const attributeType = { S: AttributeType.STRING, N: AttributeType.NUMBER, B: AttributeType.BINARY } as const;
+
+function attribute(key: KeyAttribute): Attribute {
+  return { name: key.name, type: attributeType[key.type] };
+}
+
+export class StatefulStack extends Stack implements StatefulResources {
+  readonly tables: Readonly<Record<TableName, TableV2>>;
+  readonly queues: Readonly<Record<QueueName, HubQueue>>;
+  readonly buckets: Readonly<Record<BucketName, Bucket>>;
+
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+
+    this.tables = Object.fromEntries(tables.map((d) => [d.name, this.table(d)])) as Record<TableName, TableV2>;
+    this.queues = Object.fromEntries(queues.map((d) => [d.name, this.queue(d)])) as Record<QueueName, HubQueue>;
+
+    const accessLogs = this.accessLogBucket();
+    const bucketEntries = buckets.map((d) => [d.name, this.bucket(d, accessLogs)] as const);
+    this.buckets = Object.fromEntries(bucketEntries) as Record<BucketName, Bucket>;
+  }
+
+  private table(definition: TableDefinition): TableV2 {
+    return new TableV2(this, definition.name, {
+      partitionKey: attribute(definition.partitionKey),
+      ...(definition.sortKey ? { sortKey: attribute(definition.sortKey) } : {}),
+      globalSecondaryIndexes: definition.globalSecondaryIndexes.map((index) => ({
+        indexName: index.indexName,
+        partitionKey: attribute(index.partitionKey),
+        ...(index.sortKey ? { sortKey: attribute(index.sortKey) } : {}),
+      })),
+      ...(definition.timeToLiveAttribute ? { timeToLiveAttribute: definition.timeToLiveAttribute } : {}),
+      ...(definition.stream ? { dynamoStream: StreamViewType[definition.stream] } : {}),
+      billing: Billing.onDemand(),
+      encryption: TableEncryptionV2.awsManagedKey(),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+  }
+
+  private queue(definition: QueueDefinition): HubQueue {
+    const deadLetterQueue = definition.deadLetter
+      ? new Queue(this, definition.deadLetter.name, {
+          fifo: definition.fifo,
+          retentionPeriod: Duration.seconds(definition.deadLetter.retentionPeriodSeconds),
+          encryption: QueueEncryption.SQS_MANAGED,
+          enforceSSL: true,
+          removalPolicy: RemovalPolicy.RETAIN,
+        })
+      : undefined;
+    const queue = new Queue(this, definition.name, {
+      fifo: definition.fifo,
+      visibilityTimeout: Duration.seconds(definition.visibilityTimeoutSeconds),
+      retentionPeriod: Duration.seconds(definition.retentionPeriodSeconds),
+      ...(deadLetterQueue && definition.deadLetter
+        ? { deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: definition.deadLetter.maxReceiveCount } }
+        : {}),
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    return deadLetterQueue ? { queue, deadLetterQueue } : { queue };
+  }
+
+  private bucket(definition: BucketDefinition, accessLogs: Bucket): Bucket {
+    return new Bucket(this, definition.name, {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      versioned: true,
+      // Issue 4 adds Object Lock (compliance mode, ≥ 5 years) for manifests here.
+      serverAccessLogsBucket: accessLogs,
+      serverAccessLogsPrefix: `${definition.name}/`,
+      // Current objects never expire: manifests are kept for at least five years.
+      lifecycleRules: [
+        {
+          id: 'noncurrent-versions',
+          noncurrentVersionTransitions: [
+            { storageClass: StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(30) },
+          ],
+          noncurrentVersionExpiration: DOCUMENT_RETENTION,
+        },
+        { id: 'incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) },
+      ],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+  }
+
+  /** S3 server access logs for the hub's buckets (an audit trail of who read which document). */
+  private accessLogBucket(): Bucket {
+    // cdk-nag's S1 accepts a bucket that is itself an access-log destination: nothing to acknowledge.
+    return new Bucket(this, 'AccessLogs', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      // The S3 logging service can only deliver to SSE-S3 buckets.
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      // Who read which document matters as long as the document is kept.
+      lifecycleRules: [{ id: 'expire-access-logs', expiration: DOCUMENT_RETENTION }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+  }
+}

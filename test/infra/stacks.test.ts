@@ -1,0 +1,277 @@
+import { readFileSync } from 'node:fs';
+import { App } from 'aws-cdk-lib';
+import type { CfnResource, Stack } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { StatefulStack } from '#infra/stateful-stack.ts';
+import { StatelessStack } from '#infra/stateless-stack.ts';
+import type { StatelessStackProps } from '#infra/stateless-stack.ts';
+import { buckets, documentsBucket, hubTable, queues, stateSubmissionsQueue, tables } from '#shared/resources.ts';
+import type { KeyAttribute, QueueDefinition } from '#shared/resources.ts';
+import { functions, routes } from '#shared/routes.ts';
+
+const hubQueues: readonly QueueDefinition[] = queues;
+
+/** The same feature flags as `cdk synth`, without bundling (no esbuild run per test). */
+const cdkContext = (JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
+  context?: Record<string, unknown>;
+}).context;
+
+function hubApp(stateless: Omit<StatelessStackProps, 'resources'> = {}) {
+  const app = new App({ context: { ...cdkContext, 'aws:cdk:bundling-stacks': [] } });
+  const env = { account: '123456789012', region: 'us-east-1' };
+  const stateful = new StatefulStack(app, 'Stateful', { env });
+  return { stateful, stateless: new StatelessStack(app, 'Stateless', { env, resources: stateful, ...stateless }) };
+}
+
+function keySchema(key: { readonly partitionKey: KeyAttribute; readonly sortKey?: KeyAttribute }) {
+  return [
+    { AttributeName: key.partitionKey.name, KeyType: 'HASH' },
+    ...(key.sortKey ? [{ AttributeName: key.sortKey.name, KeyType: 'RANGE' }] : []),
+  ];
+}
+
+interface ResourceJson {
+  readonly Properties: Record<string, unknown>;
+  readonly DeletionPolicy?: string;
+}
+
+interface PolicyJson {
+  readonly Properties: {
+    readonly Roles: unknown;
+    readonly PolicyDocument: { readonly Statement: readonly { Effect: string; Action: string | string[] }[] };
+  };
+}
+
+function logicalId(stack: Stack, construct: IConstruct): string {
+  return stack.getLogicalId(construct.node.defaultChild as CfnResource);
+}
+
+/** The template entry of one L2 construct. */
+function resourceOf(stack: Stack, construct: IConstruct) {
+  const id = logicalId(stack, construct);
+  const resource = (Template.fromStack(stack).toJSON() as { Resources: Record<string, ResourceJson | undefined> })
+    .Resources[id];
+  if (!resource) throw new Error(`No resource ${id} in ${stack.stackName}`);
+  return { id, ...resource };
+}
+
+function resourcesOfType(template: Template, type: string): ResourceJson[] {
+  return Object.values(template.findResources(type)) as ResourceJson[];
+}
+
+/** Every action the IAM policies attached to a role allow. */
+function allowedActions(template: Template, roleLogicalId: string): string[] {
+  return (Object.values(template.findResources('AWS::IAM::Policy')) as PolicyJson[])
+    .filter((policy) => JSON.stringify(policy.Properties.Roles).includes(`"${roleLogicalId}"`))
+    .flatMap((policy) => policy.Properties.PolicyDocument.Statement)
+    .filter((statement) => statement.Effect === 'Allow')
+    .flatMap((statement) => [statement.Action].flat());
+}
+
+describe('stateful stack', () => {
+  const { stateful } = hubApp();
+  const template = Template.fromStack(stateful);
+
+  it.each(tables)('builds the $name table from its definition, retained and recoverable', (definition) => {
+    template.hasResource('AWS::DynamoDB::GlobalTable', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: Match.objectLike({
+        KeySchema: keySchema(definition),
+        GlobalSecondaryIndexes:
+          definition.globalSecondaryIndexes.length > 0
+            ? definition.globalSecondaryIndexes.map((index) =>
+                Match.objectLike({ IndexName: index.indexName, KeySchema: keySchema(index) }),
+              )
+            : Match.absent(),
+        TimeToLiveSpecification: { AttributeName: definition.timeToLiveAttribute, Enabled: true },
+        StreamSpecification: 'stream' in definition ? { StreamViewType: definition.stream } : Match.absent(),
+        BillingMode: 'PAY_PER_REQUEST',
+        SSESpecification: { SSEEnabled: true, SSEType: 'KMS' },
+        Replicas: [
+          Match.objectLike({
+            PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+            DeletionProtectionEnabled: true,
+          }),
+        ],
+      }),
+    });
+  });
+
+  it('streams old and new images of the hub table', () => {
+    const table = resourceOf(stateful, stateful.tables[hubTable.name]);
+    expect(table.Properties.StreamSpecification).toEqual({ StreamViewType: 'NEW_AND_OLD_IMAGES' });
+  });
+
+  it('keeps documents private, encrypted, versioned and logged', () => {
+    const bucket = resourceOf(stateful, stateful.buckets[documentsBucket.name]);
+    expect(bucket.DeletionPolicy).toBe('Retain');
+    expect(bucket.Properties).toMatchObject({
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      },
+      VersioningConfiguration: { Status: 'Enabled' },
+      LoggingConfiguration: { DestinationBucketName: { Ref: logicalId(stateful, stateful.node.findChild('AccessLogs')) } },
+    });
+  });
+
+  it('never expires current documents (manifests are kept at least five years)', () => {
+    const bucket = resourceOf(stateful, stateful.buckets[documentsBucket.name]);
+    const rules = (bucket.Properties.LifecycleConfiguration as { Rules: Record<string, unknown>[] }).Rules;
+    for (const rule of rules) {
+      expect(rule).not.toHaveProperty('ExpirationInDays');
+      expect(rule).not.toHaveProperty('ExpirationDate');
+      const noncurrent = rule.NoncurrentVersionExpiration as { NoncurrentDays: number } | undefined;
+      if (noncurrent) expect(noncurrent.NoncurrentDays).toBeGreaterThanOrEqual(5 * 366);
+    }
+  });
+
+  it.each(buckets)('allows only TLS requests to the $name bucket', (definition) => {
+    const bucket = resourceOf(stateful, stateful.buckets[definition.name]);
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: bucket.id },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  it('builds the FIFO state submissions queue with its FIFO dead-letter queue', () => {
+    const { queue, deadLetterQueue } = stateful.queues[stateSubmissionsQueue.name];
+    if (!deadLetterQueue) throw new Error('the state submissions queue has no dead-letter queue');
+    const dlq = resourceOf(stateful, deadLetterQueue);
+    expect(resourceOf(stateful, queue).Properties).toMatchObject({
+      FifoQueue: true,
+      VisibilityTimeout: stateSubmissionsQueue.visibilityTimeoutSeconds,
+      MessageRetentionPeriod: stateSubmissionsQueue.retentionPeriodSeconds,
+      SqsManagedSseEnabled: true,
+      RedrivePolicy: {
+        deadLetterTargetArn: { 'Fn::GetAtt': [dlq.id, 'Arn'] },
+        maxReceiveCount: stateSubmissionsQueue.deadLetter.maxReceiveCount,
+      },
+    });
+    expect(dlq.Properties).toMatchObject({
+      FifoQueue: true,
+      MessageRetentionPeriod: stateSubmissionsQueue.deadLetter.retentionPeriodSeconds,
+      SqsManagedSseEnabled: true,
+    });
+  });
+
+  it('builds one queue per definition and dead-letter queue, all TLS-only', () => {
+    const expected = hubQueues.reduce((count, q) => count + (q.deadLetter ? 2 : 1), 0);
+    template.resourceCountIs('AWS::SQS::Queue', expected);
+    template.resourcePropertiesCountIs(
+      'AWS::SQS::QueuePolicy',
+      {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      },
+      expected,
+    );
+  });
+});
+
+describe('stateless stack', () => {
+  const { stateless } = hubApp();
+  const template = Template.fromStack(stateless);
+
+  it('serves GET /health and every shared route through a payload v2 Lambda integration', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'GET /health' });
+    for (const route of routes) {
+      template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: `${route.method} ${route.path}` });
+    }
+    template.allResourcesProperties('AWS::ApiGatewayV2::Integration', {
+      IntegrationType: 'AWS_PROXY',
+      PayloadFormatVersion: '2.0',
+    });
+  });
+
+  it('throttles and access-logs the default stage, and outputs the API URL', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: Match.anyValue(), ThrottlingBurstLimit: Match.anyValue() },
+      AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('\\$context\\.requestId') },
+    });
+    template.hasOutput('ApiUrl', {});
+  });
+
+  it('pins every function to nodejs24.x on arm64 with active tracing and bounded logs', () => {
+    const lambdas = resourcesOfType(template, 'AWS::Lambda::Function');
+    expect(lambdas).toHaveLength(Object.keys(functions).length);
+    for (const lambda of lambdas) {
+      expect(lambda.Properties).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+      });
+      expect(lambda.Properties).toHaveProperty('LoggingConfig.LogGroup.Ref');
+    }
+    template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: Match.anyValue() });
+  });
+
+  it('gives every function the name of every hub resource', () => {
+    const expected = [
+      ...tables.map((t) => t.env),
+      ...buckets.map((b) => b.env),
+      ...hubQueues.flatMap((q) => [q.env, ...(q.deadLetter ? [q.deadLetter.env] : [])]),
+    ];
+    for (const lambda of resourcesOfType(template, 'AWS::Lambda::Function')) {
+      const variables = (lambda.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(Object.keys(variables)).toEqual(expect.arrayContaining([...expected, 'NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME']));
+      expect(variables.NODE_OPTIONS).toBe('--enable-source-maps');
+    }
+  });
+
+  it('grants the health function only what its definition declares', () => {
+    const role = stateless.functions.health?.function.role;
+    if (!role) throw new Error('the health function has no role');
+    const actions = allowedActions(template, stateless.getLogicalId(role.node.defaultChild as CfnResource));
+    expect(actions).toEqual(expect.arrayContaining(['dynamodb:PutItem', 's3:GetObject*', 'sqs:GetQueueAttributes']));
+    expect(actions).not.toContain('sqs:SendMessage');
+    expect(actions).not.toContain('sqs:ReceiveMessage');
+    expect(actions).not.toContain('s3:PutObject');
+    expect(actions).not.toContain('s3:DeleteObject*');
+  });
+
+  it('wires an injected queue consumer with partial batch failures', () => {
+    const consumer = hubApp({
+      functions: {
+        ...functions,
+        stateSubmitter: {
+          entry: 'test/fixtures/batch-consumer.ts',
+          description: 'Test consumer of state submissions',
+          timeoutSeconds: 30,
+          memoryMb: 256,
+          queues: [{ queue: stateSubmissionsQueue, access: 'consume' }],
+        },
+      },
+      queueConsumers: [{ queue: stateSubmissionsQueue, function: 'stateSubmitter', batchSize: 5 }],
+    }).stateless;
+    const consumerTemplate = Template.fromStack(consumer);
+    consumerTemplate.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    consumerTemplate.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      BatchSize: 5,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      FunctionName: { Ref: consumer.getLogicalId(consumer.functions.stateSubmitter?.function.node.defaultChild as CfnResource) },
+    });
+    const role = consumer.functions.stateSubmitter?.function.role;
+    if (!role) throw new Error('the consumer has no role');
+    expect(allowedActions(consumerTemplate, consumer.getLogicalId(role.node.defaultChild as CfnResource))).toEqual(
+      expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage']),
+    );
+  });
+});
