@@ -10,6 +10,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { z } from 'zod';
 import { logger, tracer } from '../observability.ts';
 import { HttpProblem, problemResponse } from './problem.ts';
+import { fieldErrors, validationProblem } from './request.ts';
 
 export type HttpHandler = (
   event: APIGatewayProxyEventV2,
@@ -19,14 +20,7 @@ export type HttpHandler = (
 /** Maps anything thrown to a response. Client mistakes keep their 4xx; the rest is a bare 500. */
 export function toProblemResponse(error: unknown): APIGatewayProxyStructuredResultV2 {
   if (error instanceof HttpProblem) return problemResponse(error.problem);
-  if (error instanceof z.ZodError) {
-    return problemResponse({
-      status: 400,
-      code: 'validation-failed',
-      title: 'The request is not valid',
-      errors: error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
-    });
-  }
+  if (error instanceof z.ZodError) return problemResponse(validationProblem(fieldErrors(error)).problem);
   logger.error('Unhandled error', { error });
   return problemResponse({
     status: 500,

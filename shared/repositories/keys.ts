@@ -4,4 +4,20 @@
  */
 export const keys = {
   healthProbe: (instanceId: string) => ({ PK: 'HEALTH', SK: `PROBE#${instanceId}` }),
+
+  /** A licensee (tenant) profile. */
+  licensee: (licenseeId: string) => ({ PK: `LICENSEE#${licenseeId}`, SK: 'PROFILE' }),
+  /** Uniqueness of an OCM licence number across tenants (written with the profile in one transaction). */
+  licenceNumber: (licenceNumber: string) => ({ PK: `LICENCE#${licenceNumber}`, SK: 'LICENCE' }),
+
+  /** An API key, looked up by its public id on every request. */
+  apiKey: (apiKeyId: string) => ({ PK: `APIKEY#${apiKeyId}`, SK: 'APIKEY' }),
+  /** GSI1: a licensee's API keys, newest first. */
+  apiKeysOf: (licenseeId: string) => ({ GSI1PK: `LICENSEE#${licenseeId}#APIKEYS` }),
+
+  /** Registries live in the owning licensee's partition: a Query lists them, no index needed. */
+  driver: (licenseeId: string, driverId: string) => ({ PK: `LICENSEE#${licenseeId}`, SK: `DRIVER#${driverId}` }),
+  vehicle: (licenseeId: string, vehicleId: string) => ({ PK: `LICENSEE#${licenseeId}`, SK: `VEHICLE#${vehicleId}` }),
+  partner: (licenseeId: string, partnerId: string) => ({ PK: `LICENSEE#${licenseeId}`, SK: `PARTNER#${partnerId}` }),
+  registryPrefix: { driver: 'DRIVER#', vehicle: 'VEHICLE#', partner: 'PARTNER#' },
 } as const;

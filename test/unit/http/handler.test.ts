@@ -23,14 +23,14 @@ describe('toProblemResponse', () => {
     });
   });
 
-  it('turns a validation error into a 400 that lists each field', () => {
+  it('turns a validation error into a 422 that points at each field', () => {
     const result = z.object({ licence: z.string(), quantity: z.number().positive() }).safeParse({ quantity: -1 });
     const response = toProblemResponse(result.error);
 
-    expect(response.statusCode).toBe(400);
+    expect(response.statusCode).toBe(422);
     const body = bodyOf(response);
     expect(body['code']).toBe('validation-failed');
-    expect((body['errors'] as { path: string }[]).map((e) => e.path).sort()).toEqual(['licence', 'quantity']);
+    expect((body['errors'] as { pointer: string }[]).map((e) => e.pointer).sort()).toEqual(['/licence', '/quantity']);
   });
 
   it('answers anything else with a bare 500 that carries no internals', () => {

@@ -1,0 +1,28 @@
+/**
+ * Who is calling: the licensee the API key belongs to, as resolved by the Lambda authorizer
+ * (`functions/authorizer`) and handed to every protected route in the authorizer context.
+ */
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { z } from 'zod';
+import { HttpProblem } from './problem.ts';
+
+/** The authorizer's context, as API Gateway passes it on (`requestContext.authorizer.lambda`). */
+export const callerContextSchema = z.object({
+  licenseeId: z.string().min(1),
+  apiKeyId: z.string().min(1),
+});
+
+export type Caller = z.infer<typeof callerContextSchema>;
+
+export function callerOf(event: APIGatewayProxyEventV2): Caller {
+  const context = (event.requestContext as { authorizer?: { lambda?: unknown } }).authorizer?.lambda;
+  const parsed = callerContextSchema.safeParse(context);
+  if (!parsed.success) {
+    // Only reachable when a route was wired without the authorizer: a deployment mistake, not the client's.
+    throw new Error('Protected route invoked without an authorizer context');
+  }
+  return parsed.data;
+}
+
+export const unauthorized = () =>
+  new HttpProblem({ status: 401, code: 'unauthorized', title: 'A valid API key is required', detail: 'Send Authorization: Bearer <api key>.' });
