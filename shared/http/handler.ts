@@ -9,7 +9,9 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { z } from 'zod';
 import { logger, tracer } from '../observability.ts';
+import { ConflictError, InvalidCursorError, NotFoundError, RuleViolationError, StaleVersionError, VersionRequiredError } from '../errors.ts';
 import { HttpProblem, problemResponse } from './problem.ts';
+import type { ProblemDetails } from './problem.ts';
 import { fieldErrors, validationProblem } from './request.ts';
 
 export type HttpHandler = (
@@ -21,6 +23,8 @@ export type HttpHandler = (
 export function toProblemResponse(error: unknown): APIGatewayProxyStructuredResultV2 {
   if (error instanceof HttpProblem) return problemResponse(error.problem);
   if (error instanceof z.ZodError) return problemResponse(validationProblem(fieldErrors(error)).problem);
+  const problem = domainProblem(error);
+  if (problem) return problemResponse(problem);
   logger.error('Unhandled error', { error });
   return problemResponse({
     status: 500,
@@ -28,6 +32,39 @@ export function toProblemResponse(error: unknown): APIGatewayProxyStructuredResu
     title: 'Internal error',
     detail: 'The hub could not complete the request. It has been logged; retrying may help.',
   });
+}
+
+function domainProblem(error: unknown): ProblemDetails | undefined {
+  if (error instanceof NotFoundError) {
+    return { status: 404, code: 'not-found', title: `No such ${error.entity}` };
+  }
+  if (error instanceof StaleVersionError) {
+    return {
+      status: 412,
+      code: 'stale-version',
+      title: 'The record has changed since you read it',
+      detail: `If-Match does not name the current version (${error.currentVersion}). Read it again and retry.`,
+      currentVersion: error.currentVersion,
+    };
+  }
+  if (error instanceof VersionRequiredError) {
+    return {
+      status: 428,
+      code: 'if-match-required',
+      title: 'If-Match is required',
+      detail: 'Send the ETag you last read in an If-Match header so that no change is lost.',
+    };
+  }
+  if (error instanceof ConflictError) {
+    return { status: 409, code: error.code, title: error.message, ...error.details };
+  }
+  if (error instanceof InvalidCursorError) {
+    return { status: 400, code: 'invalid-cursor', title: 'The cursor is not valid', detail: 'Start again without a cursor.' };
+  }
+  if (error instanceof RuleViolationError) {
+    return { status: 422, code: 'rule-violation', title: 'The request breaks a rule', detail: error.message, errors: error.errors };
+  }
+  return undefined;
 }
 
 export function httpHandler(handler: HttpHandler) {

@@ -3,7 +3,7 @@
  * its own status (415, 413, 400, 422) and every offending field named by a JSON pointer.
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { HttpProblem } from './problem.ts';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -19,7 +19,12 @@ export function jsonPointer(path: readonly PropertyKey[]): string {
 }
 
 export function fieldErrors(error: z.ZodError): FieldError[] {
-  return error.issues.map((issue) => ({ pointer: jsonPointer(issue.path), message: issue.message }));
+  return error.issues.flatMap((issue) =>
+    // An unknown field is pointed at itself, not at the object that holds it.
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ pointer: jsonPointer([...issue.path, key]), message: 'Unknown field' }))
+      : [{ pointer: jsonPointer(issue.path), message: issue.message }],
+  );
 }
 
 export const validationProblem = (errors: readonly FieldError[], detail = 'One or more fields are not valid.') =>

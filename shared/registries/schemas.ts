@@ -1,0 +1,105 @@
+/**
+ * What a shipper keeps on file: drivers, vehicles and partners (counterparties, tenants of the hub
+ * or not). Request bodies are strict: unknown fields are refused and every string is bounded.
+ */
+import { z } from 'zod';
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+const phone = z
+  .string()
+  .trim()
+  .regex(/^\+?[0-9 ().-]{7,24}$/, { error: 'A phone number: digits, spaces, ( ) . - and an optional leading +' });
+
+export const addressSchema = z.strictObject({
+  street: text(200),
+  unit: text(50).optional(),
+  city: text(100),
+  state: z.string().trim().regex(/^[A-Z]{2}$/, { error: 'A two-letter state code' }).default('NY'),
+  zip: z.string().trim().regex(/^\d{5}(-\d{4})?$/, { error: 'A ZIP code: 5 digits, optionally -4' }),
+});
+
+export const driverBody = z
+  .strictObject({
+    name: text(200),
+    /** The ID an employee carries, showing the licence they drive for (9 NYCRR 125.10(c)). */
+    employeeId: text(64),
+    driversLicenceNumber: text(32),
+    driversLicenceState: z.string().trim().regex(/^[A-Z]{2}$/, { error: 'A two-letter state code' }).default('NY'),
+    phone,
+    email: z.email().max(254).optional(),
+  })
+  .meta({ id: 'DriverInput', description: 'A driver employed by the licensee' });
+
+export const conveyanceTypes = ['car', 'van', 'truck', 'trailer', 'motorcycle', 'bicycle'] as const;
+
+/** Passenger and commercial vehicles since 1981 carry a 17-character VIN without I, O or Q. */
+const vin = z.string().trim().toUpperCase().regex(/^[A-HJ-NPR-Z0-9]{17}$/, { error: 'A 17-character VIN (no I, O or Q)' });
+
+export const vehicleBody = z
+  .strictObject({
+    conveyance: z.enum(conveyanceTypes),
+    make: text(64),
+    model: text(64),
+    year: z.int().min(1950).max(2100),
+    colour: text(32),
+    plate: z.string().trim().toUpperCase().regex(/^[A-Z0-9 -]{1,10}$/, { error: 'Up to 10 letters, digits, spaces or dashes' }).optional(),
+    plateState: z.string().trim().regex(/^[A-Z]{2}$/, { error: 'A two-letter state code' }).default('NY'),
+    vin: vin.optional(),
+    /** 9 NYCRR 125.10(e): the attestations printed on every manifest. */
+    attestations: z.strictObject({
+      gpsFitted: z.boolean(),
+      lockedBox: z.boolean(),
+      temperatureControl: z.boolean(),
+    }),
+  })
+  .check((ctx) => {
+    if (ctx.value.conveyance !== 'bicycle' && ctx.value.plate === undefined) {
+      ctx.issues.push({ code: 'custom', input: ctx.value, path: ['plate'], message: 'A plate is required unless the conveyance is a bicycle' });
+    }
+  })
+  .meta({ id: 'VehicleInput', description: 'A vehicle the licensee transports with' });
+
+/**
+ * OCM licence numbers look like `OCM-DIST-24-000114-DX1`. Partners are checked loosely here; the
+ * strict parser with its type codes lives with the tenants.
+ */
+const licenceNumber = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(/^OCM-[A-Z]{2,6}-\d{2}-\d{6}(-[A-Z0-9]{1,4})?$/, { error: 'An OCM licence number such as OCM-DIST-24-000114' });
+
+export const partnerBody = z
+  .strictObject({
+    legalName: text(200),
+    dba: text(200).optional(),
+    licenceNumber,
+    licenceType: text(64).optional(),
+    premisesAddress: addressSchema,
+    phone,
+    contactName: text(200).optional(),
+    email: z.email().max(254).optional(),
+    /** Whether the partner reports to the state system itself; non-integrated partners confirm receipt by link. */
+    integrated: z.boolean(),
+  })
+  .meta({ id: 'PartnerInput', description: 'A counterparty: a licensee you ship to, receive from, or hire to transport' });
+
+export const registryKinds = ['driver', 'vehicle', 'partner'] as const;
+export type RegistryKind = (typeof registryKinds)[number];
+
+export const registryBodies = { driver: driverBody, vehicle: vehicleBody, partner: partnerBody } as const;
+
+export type DriverData = z.infer<typeof driverBody>;
+export type VehicleData = z.infer<typeof vehicleBody>;
+export type PartnerData = z.infer<typeof partnerBody>;
+export interface RegistryData {
+  driver: DriverData;
+  vehicle: VehicleData;
+  partner: PartnerData;
+}
+
+export const registryListQuery = z.strictObject({
+  status: z.enum(['active', 'inactive', 'all']).default('active'),
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  cursor: z.string().max(2048).optional(),
+});

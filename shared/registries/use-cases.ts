@@ -1,0 +1,95 @@
+/**
+ * Keeping drivers, vehicles and partners on file. A licensee only ever reaches its own records;
+ * another licensee's id answers exactly like an id that does not exist.
+ */
+import { ulid } from 'ulid';
+import { ConflictError, NotFoundError, StaleVersionError } from '../errors.ts';
+import type { Caller } from '../http/caller.ts';
+import type { Page, RegistryRecord, RegistryRepository } from './repository.ts';
+import type { RegistryData, RegistryKind } from './schemas.ts';
+
+export interface RegistryDeps {
+  readonly registries: RegistryRepository;
+  readonly now: () => Date;
+}
+
+/** `undefined`: the caller sent no If-Match; `'*'` matches any version; `null` matches none. */
+export type ExpectedVersion = number | '*' | null | undefined;
+
+export async function addEntry<K extends RegistryKind>(
+  deps: RegistryDeps,
+  caller: Caller,
+  kind: K,
+  data: RegistryData[K],
+): Promise<RegistryRecord<K>> {
+  const at = deps.now().toISOString();
+  const record: RegistryRecord<K> = {
+    kind,
+    id: ulid(),
+    licenseeId: caller.licenseeId,
+    active: true,
+    version: 1,
+    createdAt: at,
+    updatedAt: at,
+    data,
+  };
+  await deps.registries.create(record);
+  return record;
+}
+
+export async function getEntry<K extends RegistryKind>(deps: RegistryDeps, caller: Caller, kind: K, id: string): Promise<RegistryRecord<K>> {
+  const record = await deps.registries.get(kind, caller.licenseeId, id);
+  if (!record) throw new NotFoundError(kind);
+  return record;
+}
+
+export function listEntries<K extends RegistryKind>(
+  deps: RegistryDeps,
+  caller: Caller,
+  kind: K,
+  options: { status: 'active' | 'inactive' | 'all'; limit: number; cursor?: string },
+): Promise<Page<RegistryRecord<K>>> {
+  return deps.registries.list(kind, caller.licenseeId, options);
+}
+
+/** The stored version the write must find: the one the caller named, or the one just read. */
+function expectedVersionOf(current: RegistryRecord, expected: ExpectedVersion): number {
+  if (expected === undefined || expected === '*') return current.version;
+  if (expected !== current.version) throw new StaleVersionError(current.version);
+  return expected;
+}
+
+export async function replaceEntry<K extends RegistryKind>(
+  deps: RegistryDeps,
+  caller: Caller,
+  kind: K,
+  id: string,
+  data: RegistryData[K],
+  expected: ExpectedVersion,
+): Promise<RegistryRecord<K>> {
+  const current = await getEntry(deps, caller, kind, id);
+  const version = expectedVersionOf(current, expected);
+  if (!current.active) {
+    throw new ConflictError('deactivated', `This ${kind} is deactivated and cannot be changed`, { id });
+  }
+  const next: RegistryRecord<K> = { ...current, data, version: version + 1, updatedAt: deps.now().toISOString() };
+  await deps.registries.replace(next, version);
+  return next;
+}
+
+/** Deactivation keeps the record: drafts and history still point at it. Repeating it changes nothing. */
+export async function deactivateEntry<K extends RegistryKind>(
+  deps: RegistryDeps,
+  caller: Caller,
+  kind: K,
+  id: string,
+  expected: ExpectedVersion,
+): Promise<RegistryRecord<K>> {
+  const current = await getEntry(deps, caller, kind, id);
+  const version = expectedVersionOf(current, expected);
+  if (!current.active) return current;
+  const at = deps.now().toISOString();
+  const next: RegistryRecord<K> = { ...current, active: false, deactivatedAt: at, updatedAt: at, version: version + 1 };
+  await deps.registries.replace(next, version);
+  return next;
+}
