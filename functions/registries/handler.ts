@@ -6,6 +6,8 @@ import { createAwsClients } from '#shared/adapters/aws-clients.ts';
 import { readConfig, resourceName } from '#shared/config.ts';
 import { callerOf } from '#shared/http/caller.ts';
 import { httpHandler } from '#shared/http/handler.ts';
+import { createIdempotencyStore } from '#shared/http/idempotency.ts';
+import type { IdempotencyDeps } from '#shared/http/idempotency.ts';
 import { jsonResponse } from '#shared/http/problem.ts';
 import { etagOf, ifMatchVersion, pathParameter, readJsonBody, readQuery } from '#shared/http/request.ts';
 import type { RegistryRecord } from '#shared/registries/repository.ts';
@@ -14,7 +16,7 @@ import { registryBodies, registryListQuery } from '#shared/registries/schemas.ts
 import type { RegistryKind } from '#shared/registries/schemas.ts';
 import type { RegistryDeps } from '#shared/registries/use-cases.ts';
 import { addEntry, deactivateEntry, getEntry, listEntries, replaceEntry } from '#shared/registries/use-cases.ts';
-import { hubTable } from '#shared/resources.ts';
+import { hubTable, idempotencyTable } from '#shared/resources.ts';
 
 const kinds: Readonly<Record<string, RegistryKind>> = { drivers: 'driver', vehicles: 'vehicle', partners: 'partner' };
 
@@ -27,7 +29,7 @@ export function present(record: RegistryRecord) {
 const one = (status: number, record: RegistryRecord, extra: Record<string, string> = {}) =>
   jsonResponse(status, present(record), { etag: etagOf(record.version), ...extra });
 
-export function createHandler(deps: RegistryDeps) {
+export function createHandler(deps: RegistryDeps & { readonly idempotency?: IdempotencyDeps }) {
   return httpHandler(async (event: APIGatewayProxyEventV2) => {
     const caller = callerOf(event);
     const [method, path = ''] = event.routeKey.split(' ');
@@ -56,11 +58,13 @@ export function createHandler(deps: RegistryDeps) {
       default:
         throw new Error(`Route ${event.routeKey} is not a registry route`);
     }
-  });
+  }, deps.idempotency ? { idempotency: deps.idempotency } : {});
 }
 
 const config = readConfig();
+const aws = createAwsClients(config);
 export const handler = createHandler({
-  registries: createRegistryRepository(createAwsClients(config).dynamodb, resourceName(config, hubTable)),
+  registries: createRegistryRepository(aws.dynamodb, resourceName(config, hubTable)),
   now: () => new Date(),
+  idempotency: { persistenceStore: createIdempotencyStore(aws.dynamodbClient, resourceName(config, idempotencyTable)) },
 });

@@ -9,21 +9,21 @@ import type { HubConfig } from '../config.ts';
 
 export interface AwsClients {
   readonly dynamodb: DynamoDBDocumentClient;
+  /** The low-level client under `dynamodb`, for libraries that want one (Powertools idempotency). */
+  readonly dynamodbClient: DynamoDBClient;
   readonly s3: S3Client;
   readonly sqs: SQSClient;
 }
 
 export function createAwsClients(config: HubConfig): AwsClients {
   const { region, endpoints } = config;
-  const dynamodb = DynamoDBDocumentClient.from(
-    new DynamoDBClient({ region, ...(endpoints.dynamodb ? { endpoint: endpoints.dynamodb } : {}) }),
-    { marshallOptions: { removeUndefinedValues: true } },
-  );
+  const dynamodbClient = new DynamoDBClient({ region, ...(endpoints.dynamodb ? { endpoint: endpoints.dynamodb } : {}) });
+  const dynamodb = DynamoDBDocumentClient.from(dynamodbClient, { marshallOptions: { removeUndefinedValues: true } });
   const s3 = new S3Client({
     region,
     forcePathStyle: config.s3ForcePathStyle,
     ...(endpoints.s3 ? { endpoint: endpoints.s3 } : {}),
   });
   const sqs = new SQSClient({ region, ...(endpoints.sqs ? { endpoint: endpoints.sqs } : {}) });
-  return { dynamodb, s3, sqs };
+  return { dynamodb, dynamodbClient, s3, sqs };
 }

@@ -10,6 +10,8 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { z } from 'zod';
 import { logger, tracer } from '../observability.ts';
 import { ConflictError, InvalidCursorError, NotFoundError, RuleViolationError, StaleVersionError, VersionRequiredError } from '../errors.ts';
+import { idempotentPosts } from './idempotency.ts';
+import type { IdempotencyDeps } from './idempotency.ts';
 import { HttpProblem, problemResponse } from './problem.ts';
 import type { ProblemDetails } from './problem.ts';
 import { fieldErrors, validationProblem } from './request.ts';
@@ -67,14 +69,28 @@ function domainProblem(error: unknown): ProblemDetails | undefined {
   return undefined;
 }
 
-export function httpHandler(handler: HttpHandler) {
+export interface HttpHandlerOptions {
+  /** Remember POST answers by `Idempotency-Key`. */
+  readonly idempotency?: IdempotencyDeps;
+}
+
+export function httpHandler(handler: HttpHandler, options: HttpHandlerOptions = {}) {
+  // Errors become problem responses before idempotency sees them, so a 4xx answer is replayed as given.
+  const answered: HttpHandler = async (event, context) => {
+    try {
+      return await handler(event, context);
+    } catch (error) {
+      return toProblemResponse(error);
+    }
+  };
+  const core = options.idempotency ? idempotentPosts(answered, options.idempotency) : answered;
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
     .use(httpHeaderNormalizer())
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(captureLambdaHandler(tracer))
     .handler(async (event, context) => {
       try {
-        return await handler(event, context);
+        return await core(event, context);
       } catch (error) {
         return toProblemResponse(error);
       }
