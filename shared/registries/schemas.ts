@@ -103,3 +103,18 @@ export const registryListQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(25),
   cursor: z.string().max(2048).optional(),
 });
+
+/** What every stored record adds to what was entered. */
+const recordShape = {
+  id: z.string(),
+  active: z.boolean(),
+  version: z.int().meta({ description: 'Also sent as the ETag' }),
+  createdAt: z.iso.datetime({ offset: true }),
+  updatedAt: z.iso.datetime({ offset: true }),
+  deactivatedAt: z.iso.datetime({ offset: true }).optional(),
+};
+
+export const driverRecord = z.object({ ...recordShape, ...driverBody.shape }).meta({ id: 'Driver' });
+export const vehicleRecord = z.object({ ...recordShape, ...vehicleBody.shape }).meta({ id: 'Vehicle' });
+export const partnerRecord = z.object({ ...recordShape, ...partnerBody.shape }).meta({ id: 'Partner' });
+export const registryRecords = { driver: driverRecord, vehicle: vehicleRecord, partner: partnerRecord } as const;
