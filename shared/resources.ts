@@ -55,7 +55,8 @@ export interface BucketDefinition {
 const DAY = 24 * 60 * 60;
 
 /**
- * Single-table design: every entity lives under PK/SK; GSI1 serves the secondary access patterns.
+ * Single-table design: every entity lives under PK/SK; GSI1 and GSI2 serve the secondary access
+ * patterns (a transfer is listed on GSI1 for its shipper and on GSI2 for its receiver).
  * The access patterns and their keys are listed in the README.
  */
 export const hubTable = {
@@ -68,6 +69,11 @@ export const hubTable = {
       indexName: 'GSI1',
       partitionKey: { name: 'GSI1PK', type: 'S' },
       sortKey: { name: 'GSI1SK', type: 'S' },
+    },
+    {
+      indexName: 'GSI2',
+      partitionKey: { name: 'GSI2PK', type: 'S' },
+      sortKey: { name: 'GSI2SK', type: 'S' },
     },
   ],
   timeToLiveAttribute: 'expiresAt',

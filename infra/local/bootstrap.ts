@@ -4,7 +4,9 @@
  */
 import {
   CreateTableCommand,
+  DescribeTableCommand,
   ResourceInUseException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
@@ -71,11 +73,31 @@ export function queueAttributes(
   };
 }
 
+/** A table kept from an earlier start gets the indexes added to its definition since. */
+async function addMissingIndexes(client: DynamoDBClient, table: TableDefinition): Promise<void> {
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: table.name }));
+  const existing = new Set((Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
+  const input = createTableInput(table);
+  for (const index of input.GlobalSecondaryIndexes ?? []) {
+    if (existing.has(index.IndexName)) continue;
+    await client.send(
+      new UpdateTableCommand({
+        TableName: table.name,
+        AttributeDefinitions: input.AttributeDefinitions,
+        GlobalSecondaryIndexUpdates: [{ Create: index }],
+      }),
+    );
+  }
+}
+
 async function ensureTable(client: DynamoDBClient, table: TableDefinition): Promise<void> {
   try {
     await client.send(new CreateTableCommand(createTableInput(table)));
   } catch (error) {
-    if (error instanceof ResourceInUseException) return;
+    if (error instanceof ResourceInUseException) {
+      await addMissingIndexes(client, table);
+      return;
+    }
     throw error;
   }
   await waitUntilTableExists({ client, maxWaitTime: 30 }, { TableName: table.name });
