@@ -20,4 +20,20 @@ export const keys = {
   vehicle: (licenseeId: string, vehicleId: string) => ({ PK: `LICENSEE#${licenseeId}`, SK: `VEHICLE#${vehicleId}` }),
   partner: (licenseeId: string, partnerId: string) => ({ PK: `LICENSEE#${licenseeId}`, SK: `PARTNER#${partnerId}` }),
   registryPrefix: { driver: 'DRIVER#', vehicle: 'VEHICLE#', partner: 'PARTNER#' },
+
+  transfer: (transferId: string) => ({ PK: `TRANSFER#${transferId}`, SK: 'TRANSFER' }),
+  /** GSI1: a shipper's transfers by creation time. */
+  outgoingTransfers: (shipperId: string) => `LICENSEE#${shipperId}#OUT`,
+  /** GSI2: a receiver's transfers by manifest time (sparse: drafts are the shipper's own). */
+  incomingTransfers: (receiverId: string) => `LICENSEE#${receiverId}#IN`,
+  /** Append-only history in the transfer's partition, in order. */
+  transferEvent: (transferId: string, sequence: number) => ({
+    PK: `TRANSFER#${transferId}`,
+    SK: `EVENT#${String(sequence).padStart(6, '0')}`,
+  }),
+  transferEventPrefix: 'EVENT#',
+  /** The last manifest number a shipper issued. */
+  manifestCounter: (shipperId: string) => ({ PK: `LICENSEE#${shipperId}`, SK: 'COUNTER#MANIFEST' }),
+  /** A package tag held by one open transfer; released when that transfer closes. */
+  tagReservation: (tag: string) => ({ PK: `TAG#${tag}`, SK: 'RESERVATION' }),
 } as const;

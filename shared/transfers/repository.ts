@@ -1,0 +1,439 @@
+/**
+ * Transfers, their append-only events, manifest numbers and package-tag reservations in the hub
+ * table. Every change is one DynamoDB transaction: the transfer (conditional on the version the
+ * caller read) and its event together, plus the manifest counter and tag reservations when
+ * manifesting. The model itself is the domain's; this module only needs the fields it indexes.
+ */
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { randomUUID } from 'node:crypto';
+import { NotFoundError, StaleVersionError } from '../errors.ts';
+import { decodeCursor, encodeCursor } from '../repositories/cursor.ts';
+import type { PageKey } from '../repositories/cursor.ts';
+import { keys } from '../repositories/keys.ts';
+
+/** What the repository reads of a transfer; the rest of the domain model is stored as it is. */
+export interface TransferShape {
+  readonly id: string;
+  readonly version: number;
+  readonly status: string;
+  readonly shipperId: string;
+  /** The receiving licensee when it is a tenant of the hub; it then sees the transfer as incoming. */
+  readonly receiverLicenseeId?: string;
+  readonly createdAt: string;
+  readonly manifestedAt?: string;
+}
+
+export interface EventShape {
+  readonly sequence: number;
+}
+
+export interface ListOptions {
+  readonly status?: string;
+  /** Inclusive bounds on creation (outgoing) or manifest time (incoming), ISO-8601. */
+  readonly from?: string;
+  readonly to?: string;
+  readonly limit: number;
+  readonly cursor?: string;
+}
+
+export interface Page<T> {
+  readonly items: readonly T[];
+  readonly cursor?: string;
+}
+
+/** A transaction holds at most 100 actions: the transfer, its event and the counter leave room for this many tags. */
+export const TAGS_PER_TRANSACTION = 96;
+
+/** States in which a transfer holds its tags; a reservation owned by a transfer in any other state is stale. */
+const HOLDING_STATES = ['MANIFESTED', 'IN_TRANSIT', 'ARRIVED'];
+
+export interface TagConflict {
+  readonly tag: string;
+  readonly transferId: string;
+}
+
+export interface ManifestCommit<T extends TransferShape, E extends EventShape> {
+  readonly next: T;
+  readonly expectedVersion: number;
+  readonly event: E;
+  readonly manifestNumber: number;
+  readonly tags: readonly string[];
+  /** When the reservations are made (the manifest time). */
+  readonly at: string;
+}
+
+export interface TransferRepository<T extends TransferShape, E extends EventShape> {
+  create(transfer: T, event: E): Promise<void>;
+  get(id: string): Promise<T | undefined>;
+  listOutgoing(shipperId: string, options: ListOptions): Promise<Page<T>>;
+  listIncoming(receiverId: string, options: ListOptions): Promise<Page<T>>;
+  events(id: string): Promise<E[]>;
+  /** Writes `next` and `event` if the stored transfer is still at `expectedVersion`. */
+  commit(next: T, expectedVersion: number, event: E): Promise<void>;
+  /** The manifest number the shipper's next manifest would take. */
+  nextManifestNumber(shipperId: string): Promise<number>;
+  /**
+   * Manifests: the transfer, its event, the shipper's manifest counter and a reservation of every
+   * tag. Throws `TagsTakenError` naming the tags another open transfer holds, and
+   * `ManifestRaceError` when a concurrent manifest of the same shipper took the number.
+   */
+  commitManifest(commit: ManifestCommit<T, E>): Promise<void>;
+  /** Frees the tags of a transfer that no longer holds them (voided, received). */
+  releaseTags(transferId: string, tags: readonly string[], at: string): Promise<void>;
+}
+
+export class TagsTakenError extends Error {
+  override readonly name = 'TagsTakenError';
+  readonly conflicts: readonly TagConflict[];
+  constructor(conflicts: readonly TagConflict[]) {
+    super(`Tags already on another open transfer: ${conflicts.map((c) => c.tag).join(', ')}`);
+    this.conflicts = conflicts;
+  }
+}
+
+/** A concurrent manifest of the same shipper took the number, or fenced this attempt: read again and retry. */
+export class ManifestRaceError extends Error {
+  override readonly name = 'ManifestRaceError';
+  constructor() {
+    super('A concurrent manifest got there first');
+  }
+}
+
+/** The stored item without its table keys: what the domain wrote. */
+const stripKeys = (item: Record<string, unknown>): unknown => {
+  const { PK: _pk, SK: _sk, GSI1PK: _g1pk, GSI1SK: _g1sk, GSI2PK: _g2pk, GSI2SK: _g2sk, ...rest } = item;
+  return rest;
+};
+
+function transferItem(transfer: TransferShape): Record<string, unknown> {
+  return {
+    ...keys.transfer(transfer.id),
+    GSI1PK: keys.outgoingTransfers(transfer.shipperId),
+    GSI1SK: `${transfer.createdAt}#${transfer.id}`,
+    ...(transfer.receiverLicenseeId && transfer.manifestedAt
+      ? { GSI2PK: keys.incomingTransfers(transfer.receiverLicenseeId), GSI2SK: `${transfer.manifestedAt}#${transfer.id}` }
+      : {}),
+    ...transfer,
+  };
+}
+
+function chunks(items: readonly string[], size: number): string[][] {
+  const out: string[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** The reasons DynamoDB gave for each action of a cancelled transaction, in order. */
+const cancellationCodes = (error: TransactionCanceledException) => (error.CancellationReasons ?? []).map((r) => r.Code ?? 'None');
+
+export function createTransferRepository<T extends TransferShape, E extends EventShape>(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+): TransferRepository<T, E> {
+  const eventPut = (transferId: string, event: E) => ({
+    Put: {
+      TableName: tableName,
+      Item: { ...keys.transferEvent(transferId, event.sequence), ...event },
+      ConditionExpression: 'attribute_not_exists(PK)',
+    },
+  });
+
+  const transferPut = (next: T, expectedVersion: number) => ({
+    Put: {
+      TableName: tableName,
+      Item: transferItem(next),
+      ConditionExpression: 'version = :expected',
+      ExpressionAttributeValues: { ':expected': expectedVersion },
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+    },
+  });
+
+  /** Turns a failed transfer condition into 404 or 412, as the caller asked for a version that is gone. */
+  async function versionFailure(id: string): Promise<never> {
+    const current = await client.send(new GetCommand({ TableName: tableName, Key: keys.transfer(id), ConsistentRead: true }));
+    if (!current.Item) throw new NotFoundError('transfer');
+    throw new StaleVersionError(Number(current.Item['version']));
+  }
+
+  const reservationPut = (tag: string, transferId: string, attempt: string, at: string) => ({
+    Put: {
+      TableName: tableName,
+      Item: { ...keys.tagReservation(tag), tag, transferId, attempt, reservedAt: at },
+      ConditionExpression: 'attribute_not_exists(PK) OR attribute_exists(releasedAt) OR transferId = :self',
+      ExpressionAttributeValues: { ':self': transferId },
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+    },
+  });
+
+  /**
+   * A reservation whose owner no longer holds tags (crashed mid-manifest, or closed without
+   * releasing) is taken over, fencing the owner: its `manifestAttempt` changes in the same
+   * transaction, so a manifest it might still be finishing can no longer commit.
+   */
+  async function takeOver(tag: string, owner: string, ownerAttempt: unknown, transferId: string, attempt: string, at: string): Promise<boolean> {
+    try {
+      await client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: tableName,
+                Key: keys.transfer(owner),
+                UpdateExpression: 'SET manifestAttempt = :fenced',
+                ConditionExpression: 'NOT #status IN (:s1, :s2, :s3)',
+                ExpressionAttributeNames: { '#status': 'status' },
+                ExpressionAttributeValues: { ':fenced': `fenced-by-${transferId}`, ':s1': HOLDING_STATES[0], ':s2': HOLDING_STATES[1], ':s3': HOLDING_STATES[2] },
+              },
+            },
+            {
+              Put: {
+                TableName: tableName,
+                Item: { ...keys.tagReservation(tag), tag, transferId, attempt, reservedAt: at },
+                ConditionExpression: 'transferId = :owner AND (attribute_not_exists(attempt) OR attempt = :ownerAttempt OR attribute_exists(releasedAt))',
+                ExpressionAttributeValues: { ':owner': owner, ':ownerAttempt': ownerAttempt ?? '' },
+              },
+            },
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof TransactionCanceledException) return false;
+      throw error;
+    }
+  }
+
+  /** Reserves tags in transactions of at most 100 actions; returns the tags another open transfer holds. */
+  async function reserve(tags: readonly string[], transferId: string, attempt: string, at: string): Promise<TagConflict[]> {
+    const conflicts: TagConflict[] = [];
+    for (const batch of chunks(tags, 100)) {
+      try {
+        await client.send(new TransactWriteCommand({ TransactItems: batch.map((tag) => reservationPut(tag, transferId, attempt, at)) }));
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        // The whole batch was refused: retry the free tags one by one, and see who holds the rest.
+        for (const tag of batch) {
+          try {
+            await client.send(new TransactWriteCommand({ TransactItems: [reservationPut(tag, transferId, attempt, at)] }));
+          } catch (single) {
+            if (!(single instanceof TransactionCanceledException)) throw single;
+            const held = await client.send(new GetCommand({ TableName: tableName, Key: keys.tagReservation(tag), ConsistentRead: true }));
+            const owner = String(held.Item?.['transferId'] ?? '');
+            if (!(await takeOver(tag, owner, held.Item?.['attempt'], transferId, attempt, at))) conflicts.push({ tag, transferId: owner });
+          }
+        }
+      }
+    }
+    return conflicts;
+  }
+
+  async function release(transferId: string, tags: readonly string[], at: string): Promise<void> {
+    for (const tag of tags) {
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keys.tagReservation(tag),
+            UpdateExpression: 'SET releasedAt = :at',
+            ConditionExpression: 'transferId = :self AND attribute_not_exists(releasedAt)',
+            ExpressionAttributeValues: { ':self': transferId, ':at': at },
+          }),
+        );
+      } catch (error) {
+        // Already released, or taken over since: either way it is no longer ours to free.
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    }
+  }
+
+  const counterUpdate = (shipperId: string, manifestNumber: number) => ({
+    Update: {
+      TableName: tableName,
+      Key: keys.manifestCounter(shipperId),
+      UpdateExpression: 'SET #value = :number',
+      ConditionExpression: manifestNumber === 1 ? 'attribute_not_exists(PK)' : '#value = :previous',
+      ExpressionAttributeNames: { '#value': 'value' },
+      ExpressionAttributeValues: { ':number': manifestNumber, ...(manifestNumber === 1 ? {} : { ':previous': manifestNumber - 1 }) },
+    },
+  });
+
+  /** Maps the transfer's or the counter's failed condition in a manifest transaction. */
+  async function manifestFailure(codes: readonly string[], id: string, expectedVersion: number): Promise<never> {
+    if (codes[0] === 'ConditionalCheckFailed') {
+      const current = await client.send(new GetCommand({ TableName: tableName, Key: keys.transfer(id), ConsistentRead: true }));
+      if (!current.Item) throw new NotFoundError('transfer');
+      if (Number(current.Item['version']) !== expectedVersion) throw new StaleVersionError(Number(current.Item['version']));
+      // Same version but another attempt: a concurrent manifest fenced this one.
+      throw new ManifestRaceError();
+    }
+    if (codes[2] === 'ConditionalCheckFailed') throw new ManifestRaceError();
+    throw new Error(`Manifest transaction cancelled: ${codes.join(', ')}`);
+  }
+
+  /** The common case: transfer, event, counter and every reservation in one transaction. */
+  async function manifestInOneTransaction(commit: ManifestCommit<T, E>): Promise<'committed' | 'tags-held'> {
+    const { next, expectedVersion, event, manifestNumber, tags, at } = commit;
+    const reservations = tags.map((tag) => reservationPut(tag, next.id, `one-shot-${next.id}`, at));
+    try {
+      await client.send(
+        new TransactWriteCommand({
+          TransactItems: [transferPut(next, expectedVersion), eventPut(next.id, event), counterUpdate(next.shipperId, manifestNumber), ...reservations],
+        }),
+      );
+      return 'committed';
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const codes = cancellationCodes(error);
+      // Held tags may belong to a stale holder that the stepwise path can take over.
+      if (codes.slice(3).includes('ConditionalCheckFailed') && !codes.slice(0, 3).includes('ConditionalCheckFailed')) return 'tags-held';
+      return manifestFailure(codes, next.id, expectedVersion);
+    }
+  }
+
+  /**
+   * More tags than one transaction holds (up to the state's 1000 lines): stamp an attempt on the
+   * draft, reserve the tags in transactions of 100, then commit the transfer on the condition that
+   * its attempt was not fenced by a takeover meanwhile. On any failure the reservations are freed.
+   */
+  async function manifestInSteps(commit: ManifestCommit<T, E>): Promise<void> {
+    const { next, expectedVersion, event, manifestNumber, tags, at } = commit;
+    const attempt = randomUUID();
+    try {
+      await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: keys.transfer(next.id),
+          UpdateExpression: 'SET manifestAttempt = :attempt',
+          ConditionExpression: 'version = :expected',
+          ExpressionAttributeValues: { ':attempt': attempt, ':expected': expectedVersion },
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return versionFailure(next.id);
+      throw error;
+    }
+    const conflicts = await reserve(tags, next.id, attempt, at);
+    if (conflicts.length > 0) {
+      await release(next.id, tags, at);
+      throw new TagsTakenError(conflicts);
+    }
+    const transfer = transferPut(next, expectedVersion);
+    try {
+      await client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                ...transfer.Put,
+                ConditionExpression: 'version = :expected AND manifestAttempt = :attempt',
+                ExpressionAttributeValues: { ':expected': expectedVersion, ':attempt': attempt },
+              },
+            },
+            eventPut(next.id, event),
+            counterUpdate(next.shipperId, manifestNumber),
+          ],
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      await release(next.id, tags, at);
+      return manifestFailure(cancellationCodes(error), next.id, expectedVersion);
+    }
+  }
+
+  async function list(index: 'GSI1' | 'GSI2', partition: string, options: ListOptions): Promise<Page<T>> {
+    const pk = `${index}PK`;
+    const sk = `${index}SK`;
+    const startKey: PageKey | undefined = decodeCursor(options.cursor, pk, partition);
+    // The sort key starts with an ISO timestamp; '\uffff' closes the range after any id.
+    const range =
+      options.from && options.to
+        ? { expression: `#sk BETWEEN :from AND :to`, values: { ':from': options.from, ':to': `${options.to}\uffff` } }
+        : options.from
+          ? { expression: `#sk >= :from`, values: { ':from': options.from } }
+          : options.to
+            ? { expression: `#sk <= :to`, values: { ':to': `${options.to}\uffff` } }
+            : undefined;
+    const { Items, LastEvaluatedKey } = await client.send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: index,
+        KeyConditionExpression: `#pk = :pk${range ? ` AND ${range.expression}` : ''}`,
+        ...(options.status ? { FilterExpression: '#status = :status' } : {}),
+        ExpressionAttributeNames: { '#pk': pk, ...(range ? { '#sk': sk } : {}), ...(options.status ? { '#status': 'status' } : {}) },
+        ExpressionAttributeValues: { ':pk': partition, ...range?.values, ...(options.status ? { ':status': options.status } : {}) },
+        ScanIndexForward: false,
+        Limit: options.limit,
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      }),
+    );
+    const cursor = encodeCursor(LastEvaluatedKey as PageKey | undefined);
+    return { items: (Items ?? []).map((item) => stripKeys(item) as T), ...(cursor ? { cursor } : {}) };
+  }
+
+  return {
+    async create(transfer, event) {
+      await client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: tableName, Item: transferItem(transfer), ConditionExpression: 'attribute_not_exists(PK)' } },
+            eventPut(transfer.id, event),
+          ],
+        }),
+      );
+    },
+
+    async get(id) {
+      const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: keys.transfer(id), ConsistentRead: true }));
+      return Item ? stripKeys(Item) as T : undefined;
+    },
+
+    listOutgoing: (shipperId, options) => list('GSI1', keys.outgoingTransfers(shipperId), options),
+    listIncoming: (receiverId, options) => list('GSI2', keys.incomingTransfers(receiverId), options),
+
+    async events(id) {
+      const events: E[] = [];
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await client.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+            ExpressionAttributeValues: { ':pk': keys.transfer(id).PK, ':prefix': keys.transferEventPrefix },
+            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+          }),
+        );
+        events.push(...(page.Items ?? []).map((item) => stripKeys(item) as E));
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+      return events;
+    },
+
+    async commit(next, expectedVersion, event) {
+      try {
+        await client.send(new TransactWriteCommand({ TransactItems: [transferPut(next, expectedVersion), eventPut(next.id, event)] }));
+      } catch (error) {
+        if (error instanceof TransactionCanceledException && cancellationCodes(error)[0] === 'ConditionalCheckFailed') {
+          return versionFailure(next.id);
+        }
+        throw error;
+      }
+    },
+
+    async nextManifestNumber(shipperId) {
+      const { Item } = await client.send(
+        new GetCommand({ TableName: tableName, Key: keys.manifestCounter(shipperId), ConsistentRead: true }),
+      );
+      return Number(Item?.['value'] ?? 0) + 1;
+    },
+
+    async commitManifest(commit) {
+      if (commit.tags.length <= TAGS_PER_TRANSACTION && (await manifestInOneTransaction(commit)) === 'committed') return;
+      await manifestInSteps(commit);
+    },
+
+    releaseTags: release,
+  };
+}
