@@ -24,12 +24,15 @@ const envSchema = z.object({
   AWS_ENDPOINT_URL_SQS: z.url().optional(),
   /** s3rver (local mode) only understands path-style addressing. */
   S3_FORCE_PATH_STYLE: z.stringbool().default(false),
+  /** The benchmark's capacity meter (`npm run bench`); never set in AWS. */
+  DYNAMODB_CAPACITY_METER: z.stringbool().default(false),
 });
 
 export interface HubConfig {
   readonly region: string;
   readonly endpoints: { readonly dynamodb?: string; readonly s3?: string; readonly sqs?: string };
   readonly s3ForcePathStyle: boolean;
+  readonly meterDynamoDbCapacity: boolean;
   /** Physical resource names keyed by the `env` of their definition in `shared/resources.ts`. */
   readonly resources: Readonly<Record<string, string>>;
 }
@@ -55,6 +58,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
       ...(e.AWS_ENDPOINT_URL_SQS ? { sqs: e.AWS_ENDPOINT_URL_SQS } : {}),
     },
     s3ForcePathStyle: e.S3_FORCE_PATH_STYLE,
+    meterDynamoDbCapacity: e.DYNAMODB_CAPACITY_METER,
     resources,
   };
 }

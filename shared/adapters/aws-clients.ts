@@ -6,6 +6,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { HubConfig } from '../config.ts';
+import { meterCapacity } from './capacity-meter.ts';
 
 export interface AwsClients {
   readonly dynamodb: DynamoDBDocumentClient;
@@ -18,6 +19,7 @@ export interface AwsClients {
 export function createAwsClients(config: HubConfig): AwsClients {
   const { region, endpoints } = config;
   const dynamodbClient = new DynamoDBClient({ region, ...(endpoints.dynamodb ? { endpoint: endpoints.dynamodb } : {}) });
+  if (config.meterDynamoDbCapacity) meterCapacity(dynamodbClient);
   const dynamodb = DynamoDBDocumentClient.from(dynamodbClient, { marshallOptions: { removeUndefinedValues: true } });
   const s3 = new S3Client({
     region,
