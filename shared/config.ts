@@ -4,6 +4,8 @@
  * The endpoint overrides are set by local mode only; in AWS the SDK's defaults apply.
  */
 import { z } from 'zod';
+import { defaultTransferRules, stateSystems } from './domain/transfer/index.ts';
+import type { StateSystem, TransferRules } from './domain/transfer/index.ts';
 import { buckets, queues, tables } from './resources.ts';
 import type { QueueDefinition } from './resources.ts';
 
@@ -24,6 +26,10 @@ const envSchema = z.object({
   AWS_ENDPOINT_URL_SQS: z.url().optional(),
   /** s3rver (local mode) only understands path-style addressing. */
   S3_FORCE_PATH_STYLE: z.stringbool().default(false),
+  /** JSON overriding transfer rules, e.g. `{"receivingVariance":{"threshold":0.03}}`; defaults otherwise. */
+  TRANSFER_RULES: z.string().optional(),
+  /** The state system an integrated partner that is not a tenant reports to. */
+  DEFAULT_STATE_SYSTEM: z.enum(stateSystems).exclude(['none']).default('biotrack-ny'),
   /** The benchmark's capacity meter (`npm run bench`); never set in AWS. */
   DYNAMODB_CAPACITY_METER: z.stringbool().default(false),
 });
@@ -33,6 +39,8 @@ export interface HubConfig {
   readonly endpoints: { readonly dynamodb?: string; readonly s3?: string; readonly sqs?: string };
   readonly s3ForcePathStyle: boolean;
   readonly meterDynamoDbCapacity: boolean;
+  readonly transferRules: TransferRules;
+  readonly defaultStateSystem: StateSystem;
   /** Physical resource names keyed by the `env` of their definition in `shared/resources.ts`. */
   readonly resources: Readonly<Record<string, string>>;
 }
@@ -59,8 +67,31 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     },
     s3ForcePathStyle: e.S3_FORCE_PATH_STYLE,
     meterDynamoDbCapacity: e.DYNAMODB_CAPACITY_METER,
+    transferRules: transferRules(e.TRANSFER_RULES),
+    defaultStateSystem: e.DEFAULT_STATE_SYSTEM,
     resources,
   };
+}
+
+/** The default rules with the overrides of `TRANSFER_RULES` merged in, rule by rule. */
+function transferRules(json: string | undefined): TransferRules {
+  if (json === undefined) return defaultTransferRules;
+  let overrides: unknown;
+  try {
+    overrides = JSON.parse(json);
+  } catch {
+    throw new ConfigError('TRANSFER_RULES is not valid JSON');
+  }
+  if (typeof overrides !== 'object' || overrides === null || Array.isArray(overrides)) throw new ConfigError('TRANSFER_RULES must be a JSON object');
+  const merged: Record<string, unknown> = { ...defaultTransferRules };
+  for (const [name, value] of Object.entries(overrides)) {
+    const base: unknown = merged[name];
+    if (base === undefined) throw new ConfigError(`TRANSFER_RULES: no rule named ${name}`);
+    if (typeof base === 'object' && typeof value === 'object' && value !== null) merged[name] = { ...base, ...value };
+    else if (typeof base === typeof value) merged[name] = value;
+    else throw new ConfigError(`TRANSFER_RULES: ${name} must be a ${typeof base}`);
+  }
+  return merged as unknown as TransferRules;
 }
 
 /** The physical name (or queue URL) of a resource definition. */

@@ -63,3 +63,13 @@ export class InvalidCursorError extends Error {
     super('The cursor is not valid here');
   }
 }
+
+/** The caller is a party to the record but its role does not allow this operation. */
+export class ForbiddenError extends Error {
+  override readonly name = 'ForbiddenError';
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.code = code;
+  }
+}

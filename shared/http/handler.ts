@@ -9,7 +9,7 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { z } from 'zod';
 import { logger, tracer } from '../observability.ts';
-import { ConflictError, InvalidCursorError, NotFoundError, RuleViolationError, StaleVersionError, VersionRequiredError } from '../errors.ts';
+import { ConflictError, ForbiddenError, InvalidCursorError, NotFoundError, RuleViolationError, StaleVersionError, VersionRequiredError } from '../errors.ts';
 import { idempotentPosts } from './idempotency.ts';
 import type { IdempotencyDeps } from './idempotency.ts';
 import { HttpProblem, problemResponse } from './problem.ts';
@@ -59,6 +59,9 @@ function domainProblem(error: unknown): ProblemDetails | undefined {
   }
   if (error instanceof ConflictError) {
     return { status: 409, code: error.code, title: error.message, ...error.details };
+  }
+  if (error instanceof ForbiddenError) {
+    return { status: 403, code: error.code, title: error.message };
   }
   if (error instanceof InvalidCursorError) {
     return { status: 400, code: 'invalid-cursor', title: 'The cursor is not valid', detail: 'Start again without a cursor.' };

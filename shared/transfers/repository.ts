@@ -72,6 +72,8 @@ export interface TransferRepository<T extends TransferShape, E extends EventShap
   events(id: string): Promise<E[]>;
   /** Writes `next` and `event` if the stored transfer is still at `expectedVersion`. */
   commit(next: T, expectedVersion: number, event: E): Promise<void>;
+  /** Writes `next` (from `expectedVersion`) and creates `created`, both with their events, all or nothing. */
+  commitWithNew(next: T, expectedVersion: number, event: E, created: T, createdEvent: E): Promise<void>;
   /** The manifest number the shipper's next manifest would take. */
   nextManifestNumber(shipperId: string): Promise<number>;
   /**
@@ -414,6 +416,26 @@ export function createTransferRepository<T extends TransferShape, E extends Even
     async commit(next, expectedVersion, event) {
       try {
         await client.send(new TransactWriteCommand({ TransactItems: [transferPut(next, expectedVersion), eventPut(next.id, event)] }));
+      } catch (error) {
+        if (error instanceof TransactionCanceledException && cancellationCodes(error)[0] === 'ConditionalCheckFailed') {
+          return versionFailure(next.id);
+        }
+        throw error;
+      }
+    },
+
+    async commitWithNew(next, expectedVersion, event, created, createdEvent) {
+      try {
+        await client.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              transferPut(next, expectedVersion),
+              eventPut(next.id, event),
+              { Put: { TableName: tableName, Item: transferItem(created), ConditionExpression: 'attribute_not_exists(PK)' } },
+              eventPut(created.id, createdEvent),
+            ],
+          }),
+        );
       } catch (error) {
         if (error instanceof TransactionCanceledException && cancellationCodes(error)[0] === 'ConditionalCheckFailed') {
           return versionFailure(next.id);

@@ -22,8 +22,8 @@ describe('local resources built from the shared definitions', () => {
     expect(Table?.KeySchema?.map((k) => k.AttributeName)).toEqual(
       [table.partitionKey.name, ...('sortKey' in table ? [table.sortKey.name] : [])],
     );
-    expect((Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName)).toEqual(
-      table.globalSecondaryIndexes.map((i) => i.indexName),
+    expect((Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName).sort()).toEqual(
+      table.globalSecondaryIndexes.map((i) => i.indexName).sort(),
     );
     expect(Table?.StreamSpecification?.StreamViewType).toBe('stream' in table ? table.stream : undefined);
     expect(TimeToLiveDescription?.AttributeName).toBe(table.timeToLiveAttribute);

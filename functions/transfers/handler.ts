@@ -1,0 +1,110 @@
+/**
+ * /v1/transfers: drafts, the lifecycle actions, lists and the event history.
+ */
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { z } from 'zod';
+import { createAwsClients } from '#shared/adapters/aws-clients.ts';
+import { readConfig, resourceName } from '#shared/config.ts';
+import * as domain from '#shared/domain/transfer/index.ts';
+import { callerOf } from '#shared/http/caller.ts';
+import { httpHandler } from '#shared/http/handler.ts';
+import { createIdempotencyStore } from '#shared/http/idempotency.ts';
+import type { IdempotencyDeps } from '#shared/http/idempotency.ts';
+import { jsonResponse } from '#shared/http/problem.ts';
+import { etagOf, ifMatchVersion, pathParameter, readJsonBody, readQuery } from '#shared/http/request.ts';
+import { createRegistryRepository } from '#shared/registries/repository.ts';
+import { hubTable, idempotencyTable } from '#shared/resources.ts';
+import { createLicenseeDirectory } from '#shared/transfers/licensee-directory.ts';
+import { createTransferRepository } from '#shared/transfers/repository.ts';
+import type { StoredTransfer, TransferDeps } from '#shared/transfers/use-cases.ts';
+import * as transfers from '#shared/transfers/use-cases.ts';
+
+export const transferListQuery = z.strictObject({
+  direction: z.enum(['outgoing', 'incoming']).default('outgoing'),
+  status: z.enum(domain.transferStatuses).optional(),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  cursor: z.string().max(2048).optional(),
+});
+
+/** What a party sees: the transfer and the actions its state allows next; index fields stay inside. */
+export function present(transfer: StoredTransfer) {
+  const internal = transfer as StoredTransfer & { manifestAttempt?: string };
+  const { receiverLicenseeId: _r, transporterLicenseeId: _t, manifestedAt: _m, manifestAttempt: _a, ...visible } = internal;
+  return { ...visible, allowedActions: domain.allowedActions(transfer.status) };
+}
+
+const one = (status: number, transfer: StoredTransfer, extra: Record<string, string> = {}) =>
+  jsonResponse(status, present(transfer), { etag: etagOf(transfer.version), ...extra });
+
+/** Actions whose body may be left out altogether. */
+const optionalBody = (event: APIGatewayProxyEventV2) => event.body === undefined || event.body === '';
+
+export function createHandler(deps: TransferDeps & { readonly idempotency?: IdempotencyDeps }) {
+  return httpHandler(
+    async (event: APIGatewayProxyEventV2) => {
+      const caller = callerOf(event);
+      const expected = () => ifMatchVersion(event);
+      switch (event.routeKey) {
+        case 'POST /v1/transfers': {
+          const created = await transfers.createTransfer(deps, caller, readJsonBody(event, domain.createTransferBody));
+          return one(201, created, { location: `/v1/transfers/${created.id}` });
+        }
+        case 'GET /v1/transfers': {
+          const { direction, ...options } = readQuery(event, transferListQuery);
+          const page = await transfers.listTransfers(deps, caller, direction, options);
+          return jsonResponse(200, { items: page.items.map(present), ...(page.cursor ? { cursor: page.cursor } : {}) });
+        }
+      }
+      const id = pathParameter(event, 'id');
+      switch (event.routeKey) {
+        case 'GET /v1/transfers/{id}':
+          return one(200, await transfers.getTransfer(deps, caller, id));
+        case 'PATCH /v1/transfers/{id}':
+          return one(200, await transfers.updateTransfer(deps, caller, id, readJsonBody(event, domain.updateTransferBody), expected()));
+        case 'DELETE /v1/transfers/{id}':
+          return one(200, await transfers.discardTransfer(deps, caller, id, expected()));
+        case 'GET /v1/transfers/{id}/events':
+          return jsonResponse(200, { items: await transfers.transferEvents(deps, caller, id) });
+        case 'POST /v1/transfers/{id}/manifest': {
+          if (!optionalBody(event)) readJsonBody(event, z.strictObject({}));
+          const { transfer, warnings } = await transfers.manifestTransfer(deps, caller, id, expected());
+          return jsonResponse(200, { ...present(transfer), warnings }, { etag: etagOf(transfer.version) });
+        }
+        case 'POST /v1/transfers/{id}/depart': {
+          const body = optionalBody(event) ? {} : readJsonBody(event, domain.departBody);
+          return one(200, await transfers.departTransfer(deps, caller, id, body, expected()));
+        }
+        case 'POST /v1/transfers/{id}/arrive': {
+          const body = optionalBody(event) ? {} : readJsonBody(event, domain.arriveBody);
+          return one(200, await transfers.arriveTransfer(deps, caller, id, body, expected()));
+        }
+        case 'POST /v1/transfers/{id}/receipt':
+          return one(200, await transfers.receiveTransfer(deps, caller, id, readJsonBody(event, domain.receiptBody), expected()));
+        case 'POST /v1/transfers/{id}/void':
+          return one(200, await transfers.voidTransfer(deps, caller, id, readJsonBody(event, domain.voidBody), expected()));
+        case 'POST /v1/transfers/{id}/return': {
+          const draft = await transfers.returnTransfer(deps, caller, id, readJsonBody(event, domain.returnBody), expected());
+          return one(201, draft, { location: `/v1/transfers/${draft.id}` });
+        }
+        default:
+          throw new Error(`Route ${event.routeKey} is not a transfer route`);
+      }
+    },
+    deps.idempotency ? { idempotency: deps.idempotency } : {},
+  );
+}
+
+const config = readConfig();
+const aws = createAwsClients(config);
+const table = resourceName(config, hubTable);
+export const handler = createHandler({
+  transfers: createTransferRepository(aws.dynamodb, table),
+  registries: createRegistryRepository(aws.dynamodb, table),
+  licensees: createLicenseeDirectory(aws.dynamodb, table),
+  rules: config.transferRules,
+  defaultStateSystem: config.defaultStateSystem,
+  now: () => new Date(),
+  idempotency: { persistenceStore: createIdempotencyStore(aws.dynamodbClient, resourceName(config, idempotencyTable)) },
+});

@@ -1,0 +1,67 @@
+/** The transfer domain: pure rules, schemas and state changes. No I/O; time comes in through the context. */
+export { draftProblems } from './content.ts';
+export { canonicalJson, payloadHash } from './events.ts';
+export type { Actor, EventAction, TransferEvent } from './events.ts';
+export { allowedActions, checkTransition, nextStatuses, reservesTags, transferActions, transferStatuses } from './lifecycle.ts';
+export type { InvalidTransition, TransferAction, TransferStatus } from './lifecycle.ts';
+export { isSameLicensee, licenceTypeOf, manifest, packageWeightWarnings } from './manifest.ts';
+export type { ManifestContext, ManifestParties } from './manifest.ts';
+export { jsonPointer } from './problems.ts';
+export type { FieldProblem } from './problems.ts';
+export { units, volumeUnits, weightUnits } from './quantities.ts';
+export type { Unit, Weight, WeightUnit } from './quantities.ts';
+export { receive, returnDraftFrom } from './receipt.ts';
+export type { ReceiveContext, ReturnContext } from './receipt.ts';
+export { defaultTransferRules, ruleBasis } from './rules.ts';
+export type { RuleBasis, TransferRules } from './rules.ts';
+export {
+  addressSchema,
+  arriveBody,
+  createTransferBody,
+  departBody,
+  labTestStatuses,
+  receiptBody,
+  rejectionReasons,
+  requestableTransferTypes,
+  returnBody,
+  transferLine,
+  transferTypes,
+  updateTransferBody,
+  voidBody,
+} from './schemas.ts';
+export type {
+  Address,
+  ArriveBody,
+  CreateTransferBody,
+  DepartBody,
+  ReceiptBody,
+  ReceiptLineInput,
+  RejectionReason,
+  ReturnBody,
+  TransferContent,
+  TransferLine,
+  TransferType,
+  UpdateTransferBody,
+  VoidBody,
+} from './schemas.ts';
+export { anyPackageTag, isTagFor, stateSystems, tagFormatProblems } from './tags.ts';
+export type { StateSystem } from './tags.ts';
+export { arrive, conveyanceTypes, createDraft, depart, discard, updateDraft, voidTransfer } from './transfer.ts';
+export type {
+  Change,
+  ConveyanceType,
+  DraftContext,
+  DriverSnapshot,
+  Manifest,
+  PartiesSnapshot,
+  PartySnapshot,
+  Receipt,
+  ReceiptLine,
+  Refusal,
+  Result,
+  ReturnLink,
+  RuleViolation,
+  Transfer,
+  TransitionContext,
+  VehicleSnapshot,
+} from './transfer.ts';

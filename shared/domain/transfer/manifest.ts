@@ -1,0 +1,214 @@
+/**
+ * Manifesting: every check the domain doc asks for before a draft becomes a manifest, then the
+ * content is frozen with a snapshot of the parties, drivers and vehicle. Problems are collected, not
+ * stopped at the first, so the shipper can fix everything in one go. The draft has no delivery
+ * address of its own: the manifest delivers to the receiver's licensed premises as snapshotted.
+ */
+import { draftProblems } from './content.ts';
+import { payloadHash } from './events.ts';
+import { checkTransition } from './lifecycle.ts';
+import type { FieldProblem } from './problems.ts';
+import { jsonPointer } from './problems.ts';
+import { compareWeights, packageWeight } from './quantities.ts';
+import type { TransferRules } from './rules.ts';
+import type { TransferContent } from './schemas.ts';
+import { advance, refuse } from './transfer.ts';
+import type { Change, DriverSnapshot, PartiesSnapshot, PartySnapshot, Result, Transfer, TransitionContext, VehicleSnapshot } from './transfer.ts';
+
+/** What the draft's ids resolved to when manifesting; an id that resolved to nothing (unknown, deactivated) is left out. */
+export interface ManifestParties {
+  readonly shipper: PartySnapshot;
+  readonly receiver?: PartySnapshot;
+  readonly transporter?: PartySnapshot;
+  readonly drivers: readonly DriverSnapshot[];
+  readonly vehicle?: VehicleSnapshot;
+}
+
+export interface ManifestContext extends TransitionContext {
+  /** Allocated by the caller: unique and sequential per shipper. */
+  readonly manifestNumber: string;
+}
+
+const MANIFEST_VERSION = 1;
+
+const required = (pointer: string, what: string): FieldProblem => ({
+  pointer,
+  code: 'required-to-manifest',
+  message: `${what} is required to manifest`,
+});
+
+/** The type code of an OCM licence number (`OCM-DIST-24-000114` → `DIST`). */
+export const licenceTypeOf = (licenceNumber: string): string | undefined =>
+  /^OCM-([A-Z]+)-/.exec(licenceNumber.trim().toUpperCase())?.[1];
+
+/** Same tenant, or same OCM licence number (site suffix included: another site is other premises). */
+export const isSameLicensee = (a: PartySnapshot, b: PartySnapshot): boolean =>
+  (a.licenseeId !== undefined && a.licenseeId === b.licenseeId) ||
+  a.licenceNumber.trim().toUpperCase() === b.licenceNumber.trim().toUpperCase();
+
+export function manifest(
+  transfer: Transfer,
+  parties: ManifestParties,
+  context: ManifestContext,
+): Result<Change & { readonly warnings: readonly FieldProblem[] }> {
+  const allowed = checkTransition(transfer.status, 'manifest');
+  if (!allowed.ok) return allowed;
+  const { content } = transfer;
+  const problems = [
+    ...partyProblems(transfer, parties),
+    ...crewProblems(content, parties, context.rules),
+    ...paperworkProblems(content),
+    ...timingProblems(content, context),
+    ...draftProblems(content, context.rules, parties.shipper.stateSystem),
+    ...finishedGoodsProblems(content, parties, context),
+  ];
+  const { receiver, vehicle } = parties;
+  // A missing receiver or vehicle is always among the problems; the test narrows their types.
+  if (problems.length > 0 || !receiver || !vehicle) return refuse(problems);
+
+  const snapshot: PartiesSnapshot = {
+    shipper: parties.shipper,
+    receiver,
+    ...(content.transporterPartnerId !== undefined && parties.transporter ? { transporter: parties.transporter } : {}),
+    drivers: (content.driverIds ?? []).flatMap((id) => parties.drivers.find((driver) => driver.driverId === id) ?? []),
+    vehicle,
+  };
+  const manifestedAt = context.now.toISOString();
+  const document = { number: context.manifestNumber, version: MANIFEST_VERSION, manifestedAt, content, parties: snapshot };
+  const changed = advance(
+    transfer,
+    { action: 'manifest', to: 'MANIFESTED', payload: document, summary: `Manifest ${context.manifestNumber} issued` },
+    {
+      manifest: {
+        number: context.manifestNumber,
+        version: MANIFEST_VERSION,
+        manifestedAt,
+        contentHash: payloadHash(document),
+        parties: snapshot,
+      },
+    },
+    context,
+  );
+  return { ...changed, warnings: packageWeightWarnings(content, context.rules) };
+}
+
+function partyProblems(transfer: Transfer, parties: ManifestParties): FieldProblem[] {
+  const { shipper, receiver, transporter } = parties;
+  const problems: FieldProblem[] = [];
+  if (shipper.stateAccessLost) {
+    problems.push({
+      pointer: '',
+      code: 'state-access-lost',
+      message: 'The shipper has lost access to the state tracking system and may not send transfers until access returns',
+    });
+  }
+  if (!receiver) {
+    problems.push({ pointer: '/receiverPartnerId', code: 'unknown-partner', message: 'No active partner with this id is on file' });
+  } else {
+    if (receiver.stateAccessLost) {
+      problems.push({
+        pointer: '/receiverPartnerId',
+        code: 'state-access-lost',
+        message: 'The receiver has lost access to the state tracking system and may not receive transfers until access returns',
+      });
+    }
+    if (isSameLicensee(shipper, receiver)) {
+      problems.push({ pointer: '/receiverPartnerId', code: 'shipper-is-receiver', message: 'The receiver must be another licensee than the shipper' });
+    }
+    const returnTo = transfer.returnOf?.shipperLicenceNumber;
+    if (returnTo !== undefined && receiver.licenceNumber.trim().toUpperCase() !== returnTo.trim().toUpperCase()) {
+      problems.push({
+        pointer: '/receiverPartnerId',
+        code: 'return-to-original-shipper',
+        message: `A return goes back to the original shipper (${returnTo})`,
+      });
+    }
+  }
+  if (transfer.content.transporterPartnerId !== undefined && !transporter) {
+    problems.push({ pointer: '/transporterPartnerId', code: 'unknown-partner', message: 'No active partner with this id is on file' });
+  }
+  return problems;
+}
+
+function crewProblems(content: TransferContent, parties: ManifestParties, rules: TransferRules): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  if (content.driverIds === undefined) problems.push(required('/driverIds', 'At least one driver'));
+  content.driverIds?.forEach((id, index) => {
+    if (!parties.drivers.some((driver) => driver.driverId === id)) {
+      problems.push({ pointer: `/driverIds/${index}`, code: 'unknown-driver', message: 'No active driver with this id is on file' });
+    }
+  });
+  if (content.vehicleId === undefined) {
+    problems.push(required('/vehicleId', 'A vehicle'));
+  } else if (!parties.vehicle) {
+    problems.push({ pointer: '/vehicleId', code: 'unknown-vehicle', message: 'No active vehicle with this id is on file' });
+  } else if (rules.plateUnlessBicycle.enabled && parties.vehicle.conveyance !== 'bicycle' && !parties.vehicle.plate) {
+    problems.push({ pointer: '/vehicleId', code: 'plate-required', message: 'This vehicle has no plate on file: only a bicycle may travel without one' });
+  }
+  return problems;
+}
+
+function paperworkProblems(content: TransferContent): FieldProblem[] {
+  return [
+    ...(content.taxPayer === undefined ? [required('/taxPayer', 'Who pays the cannabis tax (or taxPaid: true)')] : []),
+    ...(content.plannedRoute === undefined ? [required('/plannedRoute', 'The planned route')] : []),
+  ];
+}
+
+function timingProblems(content: TransferContent, context: ManifestContext): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  if (content.estimatedDeparture === undefined) {
+    problems.push(required('/estimatedDeparture', 'The estimated departure'));
+  } else if (
+    context.rules.departureNotInPast.enabled &&
+    Date.parse(content.estimatedDeparture) < context.now.getTime() - context.rules.clockSkewMs
+  ) {
+    problems.push({
+      pointer: '/estimatedDeparture',
+      code: 'departure-in-past',
+      message: 'The estimated departure has passed: set the time the shipment will actually leave',
+    });
+  }
+  if (content.estimatedArrival === undefined) problems.push(required('/estimatedArrival', 'The estimated arrival'));
+  return problems;
+}
+
+/** Metrc NY, 2026: distributor → dispensary packages must be finished goods with a passed lab test. */
+function finishedGoodsProblems(content: TransferContent, parties: ManifestParties, context: ManifestContext): FieldProblem[] {
+  const rule = context.rules.finishedGoodsToDispensary;
+  const shipperType = licenceTypeOf(parties.shipper.licenceNumber);
+  const receiverType = parties.receiver && licenceTypeOf(parties.receiver.licenceNumber);
+  const applies =
+    rule.enabled &&
+    context.now.getTime() >= Date.parse(rule.effectiveFrom) &&
+    shipperType !== undefined &&
+    rule.shipperLicenceTypes.includes(shipperType) &&
+    receiverType !== undefined &&
+    rule.receiverLicenceTypes.includes(receiverType);
+  if (!applies) return [];
+  return content.lines.flatMap((line, index) => [
+    ...(line.finishedGoods
+      ? []
+      : [{ pointer: `/lines/${index}/finishedGoods`, code: 'finished-goods-required', message: 'A distributor may send a dispensary finished goods only' }]),
+    ...(line.labTestStatus === 'passed'
+      ? []
+      : [{ pointer: `/lines/${index}/labTestStatus`, code: 'passed-lab-test-required', message: 'A distributor may send a dispensary only packages that passed their lab test' }]),
+  ]);
+}
+
+/** Practice: one package tag covers one container of about 100 lb at most. Warned, never refused. */
+export function packageWeightWarnings(content: TransferContent, rules: TransferRules): FieldProblem[] {
+  const rule = rules.packageWeightWarning;
+  if (!rule.enabled) return [];
+  const limit = { value: rule.maxPounds, unit: 'lb' } as const;
+  return content.lines.flatMap((line, index) => {
+    const measured = packageWeight(line);
+    return measured && compareWeights(measured.weight, limit) > 0
+      ? [{
+          pointer: jsonPointer(['lines', index, measured.field]),
+          code: 'package-over-weight',
+          message: `Over ${rule.maxPounds} lb in one package: one tag usually covers one container of at most about ${rule.maxPounds} lb`,
+        }]
+      : [];
+  });
+}

@@ -1,0 +1,364 @@
+/**
+ * The transfer lifecycle as the API offers it: load, check who is asking, let the domain decide,
+ * persist the change with its event in one transaction. A licensee sees a transfer only as its
+ * shipper, receiver or transporter; to anyone else it does not exist.
+ */
+import { ulid } from 'ulid';
+import * as domain from '../domain/transfer/index.ts';
+import type {
+  Change,
+  CreateTransferBody,
+  DriverSnapshot,
+  FieldProblem,
+  PartySnapshot,
+  ReceiptBody,
+  Refusal,
+  Result,
+  ReturnBody,
+  StateSystem,
+  Transfer,
+  TransferAction,
+  TransferEvent,
+  TransferRules,
+  UpdateTransferBody,
+  VehicleSnapshot,
+} from '../domain/transfer/index.ts';
+import { ConflictError, ForbiddenError, NotFoundError, RuleViolationError, StaleVersionError, VersionRequiredError } from '../errors.ts';
+import type { Caller } from '../http/caller.ts';
+import type { RegistryRepository } from '../registries/repository.ts';
+import type { ListOptions, Page, TransferRepository } from './repository.ts';
+import { ManifestRaceError, TagsTakenError } from './repository.ts';
+
+/** A licensee as the transfers need it; provided by the tenants module. */
+export interface LicenseeProfile {
+  readonly id: string;
+  readonly licenceNumber: string;
+  readonly legalName: string;
+  readonly dba?: string;
+  readonly premisesAddress: PartySnapshot['premisesAddress'];
+  readonly phone: string;
+  readonly stateSystem: StateSystem;
+  readonly stateAccessLost: boolean;
+}
+
+export interface LicenseeDirectory {
+  get(licenseeId: string): Promise<LicenseeProfile | undefined>;
+  findByLicenceNumber(licenceNumber: string): Promise<LicenseeProfile | undefined>;
+}
+
+/** The domain's transfer plus what the indexes and the visibility check read. */
+export type StoredTransfer = Transfer & {
+  readonly receiverLicenseeId?: string;
+  readonly transporterLicenseeId?: string;
+  readonly manifestedAt?: string;
+};
+
+export interface TransferDeps {
+  readonly transfers: TransferRepository<StoredTransfer, TransferEvent>;
+  readonly registries: RegistryRepository;
+  readonly licensees: LicenseeDirectory;
+  readonly rules: TransferRules;
+  /** The state system a partner that says it is integrated reports to, when it is not a tenant. */
+  readonly defaultStateSystem: StateSystem;
+  readonly now: () => Date;
+}
+
+/** `undefined`: no If-Match; `'*'` any version; `null` a tag that can never match. */
+export type ExpectedVersion = number | '*' | null | undefined;
+
+const MANIFEST_ATTEMPTS = 5;
+
+export function toStored(transfer: Transfer): StoredTransfer {
+  const parties = transfer.manifest?.parties;
+  const { receiverLicenseeId: _r, transporterLicenseeId: _t, manifestedAt: _m, ...plain } = transfer as StoredTransfer;
+  return {
+    ...plain,
+    ...(parties?.receiver.licenseeId ? { receiverLicenseeId: parties.receiver.licenseeId } : {}),
+    ...(parties?.transporter?.licenseeId ? { transporterLicenseeId: parties.transporter.licenseeId } : {}),
+    ...(transfer.manifest ? { manifestedAt: transfer.manifest.manifestedAt } : {}),
+  };
+}
+
+type Role = 'shipper' | 'receiver' | 'transporter';
+
+function rolesOf(transfer: StoredTransfer, caller: Caller): Role[] {
+  const roles: Role[] = [];
+  if (transfer.shipperId === caller.licenseeId) roles.push('shipper');
+  if (transfer.receiverLicenseeId === caller.licenseeId) roles.push('receiver');
+  if (transfer.transporterLicenseeId === caller.licenseeId) roles.push('transporter');
+  return roles;
+}
+
+/** Who may do what, beyond seeing the transfer. */
+const permitted: Readonly<Record<TransferAction, readonly Role[]>> = {
+  update: ['shipper'],
+  discard: ['shipper'],
+  manifest: ['shipper'],
+  void: ['shipper'],
+  depart: ['shipper', 'transporter'],
+  arrive: ['shipper', 'transporter'],
+  receive: ['receiver'],
+  return: ['receiver'],
+};
+
+function refusal(error: Refusal): Error {
+  if (error.kind === 'rule-violation') {
+    return new RuleViolationError(error.problems.map((p) => ({ pointer: p.pointer, message: p.message, code: p.code })));
+  }
+  return new ConflictError('invalid-transition', `A ${error.current} transfer cannot be given the action '${error.action}'`, {
+    currentStatus: error.current,
+    allowedActions: error.allowed,
+  });
+}
+
+function unwrap<T>(result: Result<T>): T {
+  if (!result.ok) throw refusal(result.error);
+  return result;
+}
+
+async function load(deps: TransferDeps, caller: Caller, id: string): Promise<{ transfer: StoredTransfer; roles: Role[] }> {
+  const transfer = await deps.transfers.get(id);
+  const roles = transfer ? rolesOf(transfer, caller) : [];
+  if (!transfer || roles.length === 0) throw new NotFoundError('transfer');
+  return { transfer, roles };
+}
+
+/** Loads a transfer for an action: visible, the caller's role allows it, and If-Match (when sent) is current. */
+async function loadFor(deps: TransferDeps, caller: Caller, id: string, action: TransferAction, expected: ExpectedVersion) {
+  const { transfer, roles } = await load(deps, caller, id);
+  if (!roles.some((role) => permitted[action].includes(role))) {
+    throw new ForbiddenError('not-permitted', `Only the ${permitted[action].join(' or ')} may ${action} this transfer`);
+  }
+  if (expected !== undefined && expected !== '*' && expected !== transfer.version) throw new StaleVersionError(transfer.version);
+  return transfer;
+}
+
+const contextFor = (deps: TransferDeps, caller: Caller) => ({ now: deps.now(), actor: caller, rules: deps.rules });
+
+async function stateSystemOf(deps: TransferDeps, licenseeId: string): Promise<LicenseeProfile> {
+  const profile = await deps.licensees.get(licenseeId);
+  if (!profile) throw new Error(`Licensee ${licenseeId} has no profile`);
+  return profile;
+}
+
+export async function createTransfer(deps: TransferDeps, caller: Caller, body: CreateTransferBody): Promise<StoredTransfer> {
+  const shipper = await stateSystemOf(deps, caller.licenseeId);
+  await requireOwnRecords(deps, caller, body);
+  const change = unwrap(
+    domain.createDraft({ id: ulid(), shipperId: caller.licenseeId, content: body }, { ...contextFor(deps, caller), shipperStateSystem: shipper.stateSystem }),
+  );
+  const stored = toStored(change.transfer);
+  await deps.transfers.create(stored, change.event);
+  return stored;
+}
+
+/** Ids in a draft must name the shipper's own registry records; any other id is as good as unknown. */
+async function requireOwnRecords(
+  deps: TransferDeps,
+  caller: Caller,
+  content: Pick<UpdateTransferBody, 'receiverPartnerId' | 'transporterPartnerId' | 'driverIds' | 'vehicleId'>,
+): Promise<void> {
+  const checks: [string, 'partner' | 'driver' | 'vehicle', string][] = [];
+  if (content.receiverPartnerId) checks.push(['/receiverPartnerId', 'partner', content.receiverPartnerId]);
+  if (content.transporterPartnerId) checks.push(['/transporterPartnerId', 'partner', content.transporterPartnerId]);
+  if (content.vehicleId) checks.push(['/vehicleId', 'vehicle', content.vehicleId]);
+  (content.driverIds ?? []).forEach((id, i) => checks.push([`/driverIds/${i}`, 'driver', id]));
+  const found = await Promise.all(checks.map(([, kind, id]) => deps.registries.get(kind, caller.licenseeId, id)));
+  const problems = checks.flatMap(([pointer, kind], i) => {
+    const record = found[i];
+    if (!record) return [{ pointer, code: 'unknown-reference', message: `No ${kind} with this id in your registry` }];
+    if (!record.active) return [{ pointer, code: 'deactivated-reference', message: `This ${kind} is deactivated` }];
+    return [];
+  });
+  if (problems.length > 0) throw new RuleViolationError(problems);
+}
+
+export async function getTransfer(deps: TransferDeps, caller: Caller, id: string): Promise<StoredTransfer> {
+  return (await load(deps, caller, id)).transfer;
+}
+
+export async function transferEvents(deps: TransferDeps, caller: Caller, id: string): Promise<TransferEvent[]> {
+  await load(deps, caller, id);
+  return deps.transfers.events(id);
+}
+
+export function listTransfers(
+  deps: TransferDeps,
+  caller: Caller,
+  direction: 'outgoing' | 'incoming',
+  options: ListOptions,
+): Promise<Page<StoredTransfer>> {
+  return direction === 'outgoing'
+    ? deps.transfers.listOutgoing(caller.licenseeId, options)
+    : deps.transfers.listIncoming(caller.licenseeId, options);
+}
+
+async function save(deps: TransferDeps, change: Change, expectedVersion: number): Promise<StoredTransfer> {
+  const stored = toStored(change.transfer);
+  await deps.transfers.commit(stored, expectedVersion, change.event);
+  return stored;
+}
+
+export async function updateTransfer(
+  deps: TransferDeps,
+  caller: Caller,
+  id: string,
+  patch: UpdateTransferBody,
+  expected: ExpectedVersion,
+): Promise<StoredTransfer> {
+  if (expected === undefined) throw new VersionRequiredError('If-Match is required to change a draft');
+  const transfer = await loadFor(deps, caller, id, 'update', expected);
+  await requireOwnRecords(deps, caller, patch);
+  const shipper = await stateSystemOf(deps, caller.licenseeId);
+  const change = unwrap(domain.updateDraft(transfer, patch, { ...contextFor(deps, caller), shipperStateSystem: shipper.stateSystem }));
+  return save(deps, change, transfer.version);
+}
+
+export async function discardTransfer(deps: TransferDeps, caller: Caller, id: string, expected: ExpectedVersion): Promise<StoredTransfer> {
+  const transfer = await loadFor(deps, caller, id, 'discard', expected);
+  return save(deps, unwrap(domain.discard(transfer, contextFor(deps, caller))), transfer.version);
+}
+
+export async function departTransfer(deps: TransferDeps, caller: Caller, id: string, body: domain.DepartBody, expected: ExpectedVersion) {
+  const transfer = await loadFor(deps, caller, id, 'depart', expected);
+  return save(deps, unwrap(domain.depart(transfer, body, contextFor(deps, caller))), transfer.version);
+}
+
+export async function arriveTransfer(deps: TransferDeps, caller: Caller, id: string, body: domain.ArriveBody, expected: ExpectedVersion) {
+  const transfer = await loadFor(deps, caller, id, 'arrive', expected);
+  return save(deps, unwrap(domain.arrive(transfer, body, contextFor(deps, caller))), transfer.version);
+}
+
+/** Tags go back to the pool once the transfer no longer carries them. */
+async function releaseTags(deps: TransferDeps, transfer: StoredTransfer): Promise<void> {
+  await deps.transfers.releaseTags(transfer.id, transfer.content.lines.map((line) => line.tag), transfer.updatedAt);
+}
+
+export async function voidTransfer(deps: TransferDeps, caller: Caller, id: string, body: domain.VoidBody, expected: ExpectedVersion) {
+  const transfer = await loadFor(deps, caller, id, 'void', expected);
+  const saved = await save(deps, unwrap(domain.voidTransfer(transfer, body, contextFor(deps, caller))), transfer.version);
+  await releaseTags(deps, saved);
+  return saved;
+}
+
+export async function receiveTransfer(deps: TransferDeps, caller: Caller, id: string, body: ReceiptBody, expected: ExpectedVersion) {
+  const transfer = await loadFor(deps, caller, id, 'receive', expected);
+  const receiver = await stateSystemOf(deps, caller.licenseeId);
+  const change = unwrap(domain.receive(transfer, body, { ...contextFor(deps, caller), receiverStateAccessLost: receiver.stateAccessLost }));
+  const saved = await save(deps, change, transfer.version);
+  await releaseTags(deps, saved);
+  return saved;
+}
+
+/** Turns the rejected lines into a return draft from the caller back to the original shipper. */
+export async function returnTransfer(deps: TransferDeps, caller: Caller, id: string, body: ReturnBody, expected: ExpectedVersion) {
+  const original = await loadFor(deps, caller, id, 'return', expected);
+  await requireOwnRecords(deps, caller, body);
+  const { original: updated, draft } = unwrap(domain.returnDraftFrom(original, body, { ...contextFor(deps, caller), returnId: ulid() }));
+  const created = toStored(draft.transfer);
+  await deps.transfers.commitWithNew(toStored(updated.transfer), original.version, updated.event, created, draft.event);
+  return created;
+}
+
+function partyFromProfile(profile: LicenseeProfile): PartySnapshot {
+  return {
+    licenseeId: profile.id,
+    legalName: profile.legalName,
+    ...(profile.dba ? { dba: profile.dba } : {}),
+    licenceNumber: profile.licenceNumber,
+    premisesAddress: profile.premisesAddress,
+    phone: profile.phone,
+    stateSystem: profile.stateSystem,
+    stateAccessLost: profile.stateAccessLost,
+  };
+}
+
+/** A partner as the shipper keeps it; when it is a tenant, its own profile is the authority. */
+async function partnerParty(deps: TransferDeps, caller: Caller, partnerId: string | undefined): Promise<PartySnapshot | undefined> {
+  if (!partnerId) return undefined;
+  const partner = await deps.registries.get('partner', caller.licenseeId, partnerId);
+  if (!partner?.active) return undefined;
+  const tenant = await deps.licensees.findByLicenceNumber(partner.data.licenceNumber);
+  if (tenant) return { ...partyFromProfile(tenant), partnerId };
+  return {
+    partnerId,
+    legalName: partner.data.legalName,
+    ...(partner.data.dba ? { dba: partner.data.dba } : {}),
+    licenceNumber: partner.data.licenceNumber,
+    premisesAddress: partner.data.premisesAddress,
+    phone: partner.data.phone,
+    stateSystem: partner.data.integrated ? deps.defaultStateSystem : 'none',
+    stateAccessLost: false,
+  };
+}
+
+async function crew(deps: TransferDeps, caller: Caller, transfer: Transfer): Promise<{ drivers: DriverSnapshot[]; vehicle?: VehicleSnapshot }> {
+  const drivers = await Promise.all(
+    (transfer.content.driverIds ?? []).map(async (driverId): Promise<DriverSnapshot | undefined> => {
+      const driver = await deps.registries.get('driver', caller.licenseeId, driverId);
+      if (!driver?.active) return undefined;
+      const { name, employeeId, driversLicenceNumber, driversLicenceState, phone } = driver.data;
+      return { driverId, name, employeeId, driversLicenceNumber, driversLicenceState, phone };
+    }),
+  );
+  const vehicleId = transfer.content.vehicleId;
+  const vehicle = vehicleId ? await deps.registries.get('vehicle', caller.licenseeId, vehicleId) : undefined;
+  return {
+    drivers: drivers.filter((d) => d !== undefined),
+    ...(vehicle?.active && vehicleId ? { vehicle: { vehicleId, ...vehicle.data } } : {}),
+  };
+}
+
+/** `OCM-DIST-24-000114-M000042`: the shipper's licence and its own sequence, so it is unique statewide. */
+export const formatManifestNumber = (licenceNumber: string, sequence: number) => `${licenceNumber}-M${String(sequence).padStart(6, '0')}`;
+
+export async function manifestTransfer(
+  deps: TransferDeps,
+  caller: Caller,
+  id: string,
+  expected: ExpectedVersion,
+): Promise<{ transfer: StoredTransfer; warnings: readonly FieldProblem[] }> {
+  for (let attempt = 1; ; attempt += 1) {
+    const transfer = await loadFor(deps, caller, id, 'manifest', expected);
+    const shipperProfile = await stateSystemOf(deps, caller.licenseeId);
+    const [receiver, transporter, { drivers, vehicle }] = await Promise.all([
+      partnerParty(deps, caller, transfer.content.receiverPartnerId),
+      partnerParty(deps, caller, transfer.content.transporterPartnerId),
+      crew(deps, caller, transfer),
+    ]);
+    const sequence = await deps.transfers.nextManifestNumber(caller.licenseeId);
+    const result = domain.manifest(
+      transfer,
+      {
+        shipper: partyFromProfile(shipperProfile),
+        ...(receiver ? { receiver } : {}),
+        ...(transporter ? { transporter } : {}),
+        drivers,
+        ...(vehicle ? { vehicle } : {}),
+      },
+      { ...contextFor(deps, caller), manifestNumber: formatManifestNumber(shipperProfile.licenceNumber, sequence) },
+    );
+    const change = unwrap(result);
+    const next = toStored(change.transfer);
+    try {
+      await deps.transfers.commitManifest({
+        next,
+        expectedVersion: transfer.version,
+        event: change.event,
+        manifestNumber: sequence,
+        tags: next.content.lines.map((line) => line.tag),
+        at: next.updatedAt,
+      });
+      return { transfer: next, warnings: change.warnings };
+    } catch (error) {
+      if (error instanceof TagsTakenError) {
+        const index = new Map(next.content.lines.map((line, i) => [line.tag, i]));
+        throw new ConflictError('tags-on-open-transfer', 'Some packages are already on another open transfer', {
+          errors: error.conflicts.map((c) => ({ pointer: `/lines/${index.get(c.tag) ?? 0}/tag`, message: 'This package is on another open transfer' })),
+        });
+      }
+      if (error instanceof ManifestRaceError && attempt < MANIFEST_ATTEMPTS) continue;
+      throw error;
+    }
+  }
+}
