@@ -91,7 +91,13 @@ function transferRules(json: string | undefined): TransferRules {
     else if (typeof base === typeof value) merged[name] = value;
     else throw new ConfigError(`TRANSFER_RULES: ${name} must be a ${typeof base}`);
   }
-  return merged as unknown as TransferRules;
+  const rules = merged as unknown as TransferRules;
+  // The request schemas cap a transfer at the state's 1000 packages; a rule can only lower that.
+  if (rules.maxLines.max > defaultTransferRules.maxLines.max) throw new ConfigError('TRANSFER_RULES: maxLines.max cannot exceed 1000');
+  if (rules.receivingVariance.threshold < 0 || rules.receivingVariance.threshold > 1) {
+    throw new ConfigError('TRANSFER_RULES: receivingVariance.threshold is a fraction between 0 and 1');
+  }
+  return rules;
 }
 
 /** The physical name (or queue URL) of a resource definition. */

@@ -33,6 +33,16 @@ describe('readConfig', () => {
     expect(config.s3ForcePathStyle).toBe(true);
   });
 
+  it('merges TRANSFER_RULES over the defaults, rule by rule, and refuses nonsense', () => {
+    const config = readConfig({ ...complete, TRANSFER_RULES: '{"receivingVariance":{"threshold":0.03}}' });
+
+    expect(config.transferRules.receivingVariance).toEqual({ enabled: true, threshold: 0.03 });
+    expect(config.transferRules.maxLines.max).toBe(1000);
+    expect(() => readConfig({ ...complete, TRANSFER_RULES: '{"noSuchRule":{}}' })).toThrow(/noSuchRule/);
+    expect(() => readConfig({ ...complete, TRANSFER_RULES: '{"maxLines":{"max":5000}}' })).toThrow(/1000/);
+    expect(() => readConfig({ ...complete, TRANSFER_RULES: '{not json' })).toThrow(/JSON/);
+  });
+
   it('names every missing or malformed variable', () => {
     const { HUB_TABLE_NAME: _omitted, ...rest } = complete;
     const attempt = () => readConfig({ ...rest, STATE_SUBMISSIONS_QUEUE_URL: 'not a url' });

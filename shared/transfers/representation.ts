@@ -1,0 +1,77 @@
+/**
+ * What the API answers about transfers, as zod schemas for the OpenAPI document. Requests are
+ * validated by the domain's schemas; these describe responses and are built from the same parts.
+ */
+import { z } from 'zod';
+import * as domain from '../domain/transfer/index.ts';
+
+const at = z.iso.datetime({ offset: true });
+
+export const transferListQuery = z.strictObject({
+  direction: z.enum(['outgoing', 'incoming']).default('outgoing'),
+  status: z.enum(domain.transferStatuses).optional(),
+  from: at.optional().meta({ description: 'Created (outgoing) or manifested (incoming) at or after' }),
+  to: at.optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  cursor: z.string().max(2048).optional(),
+});
+const party = z
+  .object({
+    licenseeId: z.string().optional(),
+    partnerId: z.string().optional(),
+    legalName: z.string(),
+    dba: z.string().optional(),
+    licenceNumber: z.string(),
+    premisesAddress: domain.addressSchema,
+    phone: z.string(),
+    stateSystem: z.enum(domain.stateSystems),
+    stateAccessLost: z.boolean(),
+  })
+  .meta({ id: 'PartySnapshot', description: 'A licensee as printed on the manifest' });
+
+export const transferRepresentation = z
+  .object({
+    id: z.string(),
+    shipperId: z.string(),
+    status: z.enum(domain.transferStatuses),
+    version: z.int().meta({ description: 'Also sent as the ETag; send it back in If-Match' }),
+    allowedActions: z.array(z.enum(domain.transferActions)),
+    content: z.looseObject({ type: z.enum(domain.transferTypes), lines: z.array(domain.transferLine) }),
+    manifest: z
+      .object({
+        number: z.string(),
+        version: z.int(),
+        manifestedAt: at,
+        contentHash: z.string(),
+        parties: z.looseObject({ shipper: party, receiver: party, transporter: party.optional() }),
+      })
+      .optional(),
+    departedAt: at.optional(),
+    arrivedAt: at.optional(),
+    receipt: z.looseObject({ at, lines: z.array(z.looseObject({ tag: z.string(), outcome: z.enum(['accepted', 'rejected']) })) }).optional(),
+    voided: z.object({ at, reason: z.string() }).optional(),
+    discardedAt: at.optional(),
+    returnOf: z.object({ transferId: z.string(), manifestNumber: z.string(), shipperLicenceNumber: z.string() }).optional(),
+    returnIds: z.array(z.string()),
+    createdAt: at,
+    updatedAt: at,
+  })
+  .meta({ id: 'Transfer' });
+
+export const transferPage = z.object({ items: z.array(transferRepresentation), cursor: z.string().optional() }).meta({ id: 'TransferPage' });
+
+export const transferEventRepresentation = z
+  .object({
+    transferId: z.string(),
+    sequence: z.int(),
+    action: z.string(),
+    from: z.enum(domain.transferStatuses).nullable(),
+    to: z.enum(domain.transferStatuses),
+    at,
+    actor: z.object({ licenseeId: z.string(), apiKeyId: z.string() }),
+    payloadHash: z.string().meta({ description: 'SHA-256 of the canonical JSON of what the change carried' }),
+    summary: z.string(),
+  })
+  .meta({ id: 'TransferEvent' });
+
+export const transferEventList = z.object({ items: z.array(transferEventRepresentation) }).meta({ id: 'TransferEventList' });
