@@ -3,7 +3,7 @@
  * bundles and wires exactly these; the local server (`infra/local/http-server.ts`) and queue
  * pollers invoke the same handler modules through the same table.
  */
-import { documentsBucket, hubTable, stateSubmissionsQueue } from './resources.ts';
+import { documentsBucket, hubTable, idempotencyTable, stateSubmissionsQueue } from './resources.ts';
 import type { BucketDefinition, QueueDefinition, TableDefinition } from './resources.ts';
 
 export type TableAccess = 'read' | 'readWrite';
@@ -30,6 +30,8 @@ export interface RouteDefinition {
   /** API Gateway path syntax: `/v1/transfers/{id}`. */
   readonly path: string;
   readonly function: FunctionName;
+  /** `licensee`: the API key authorizer runs first and hands the route the caller's licensee. */
+  readonly auth: 'public' | 'licensee';
 }
 
 export interface QueueConsumerDefinition {
@@ -48,12 +50,88 @@ export const functions = {
     buckets: [{ bucket: documentsBucket, access: 'read' }],
     queues: [{ queue: stateSubmissionsQueue, access: 'inspect' }],
   },
+  me: {
+    entry: 'functions/me/handler.ts',
+    description: "The caller's licensee profile",
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    tables: [{ table: hubTable, access: 'read' }],
+  },
+  apiKeys: {
+    entry: 'functions/api-keys/handler.ts',
+    description: "Creates, lists and revokes the caller's API keys",
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    tables: [{ table: hubTable, access: 'readWrite' }],
+  },
+  registries: {
+    entry: 'functions/registries/handler.ts',
+    description: 'Drivers, vehicles and partners on file',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    tables: [
+      { table: hubTable, access: 'readWrite' },
+      { table: idempotencyTable, access: 'readWrite' },
+    ],
+  },
+  transfers: {
+    entry: 'functions/transfers/handler.ts',
+    description: 'Transfer drafts, manifests, the lifecycle actions and their history',
+    timeoutSeconds: 15,
+    memoryMb: 512,
+    tables: [
+      { table: hubTable, access: 'readWrite' },
+      { table: idempotencyTable, access: 'readWrite' },
+    ],
+  },
+  openapi: {
+    entry: 'functions/openapi/handler.ts',
+    description: 'The OpenAPI 3.1 document of the API',
+    timeoutSeconds: 5,
+    memoryMb: 256,
+  },
 } as const satisfies Record<string, FunctionDefinition>;
+
+/**
+ * The HTTP API Lambda authorizer of every `licensee` route. Not a route target, hence apart from
+ * `functions`. API Gateway caches its decisions for `AUTHORIZER_CACHE_SECONDS`: in AWS a revoked key
+ * may keep working that long. Local mode does not cache.
+ */
+export const authorizer = {
+  entry: 'functions/authorizer/handler.ts',
+  description: 'Resolves the licensee of a Bearer API key for API Gateway',
+  timeoutSeconds: 5,
+  memoryMb: 256,
+  tables: [{ table: hubTable, access: 'read' }],
+} as const satisfies FunctionDefinition;
+
+export const AUTHORIZER_CACHE_SECONDS = 60;
 
 export type FunctionName = keyof typeof functions;
 
 export const routes = [
-  { method: 'GET', path: '/health', function: 'health' },
+  { method: 'GET', path: '/health', function: 'health', auth: 'public' },
+  { method: 'GET', path: '/v1/me', function: 'me', auth: 'licensee' },
+  { method: 'POST', path: '/v1/api-keys', function: 'apiKeys', auth: 'licensee' },
+  { method: 'GET', path: '/v1/api-keys', function: 'apiKeys', auth: 'licensee' },
+  { method: 'DELETE', path: '/v1/api-keys/{id}', function: 'apiKeys', auth: 'licensee' },
+  { method: 'GET', path: '/openapi.json', function: 'openapi', auth: 'public' },
+  ...(['drivers', 'vehicles', 'partners'] as const).flatMap((collection) => [
+    { method: 'POST', path: `/v1/${collection}`, function: 'registries', auth: 'licensee' } as const,
+    { method: 'GET', path: `/v1/${collection}`, function: 'registries', auth: 'licensee' } as const,
+    { method: 'GET', path: `/v1/${collection}/{id}`, function: 'registries', auth: 'licensee' } as const,
+    { method: 'PUT', path: `/v1/${collection}/{id}`, function: 'registries', auth: 'licensee' } as const,
+    { method: 'DELETE', path: `/v1/${collection}/{id}`, function: 'registries', auth: 'licensee' } as const,
+  ]),
+  { method: 'POST', path: '/v1/transfers', function: 'transfers', auth: 'licensee' },
+  { method: 'GET', path: '/v1/transfers', function: 'transfers', auth: 'licensee' },
+  { method: 'GET', path: '/v1/transfers/{id}', function: 'transfers', auth: 'licensee' },
+  { method: 'PATCH', path: '/v1/transfers/{id}', function: 'transfers', auth: 'licensee' },
+  { method: 'DELETE', path: '/v1/transfers/{id}', function: 'transfers', auth: 'licensee' },
+  { method: 'GET', path: '/v1/transfers/{id}/events', function: 'transfers', auth: 'licensee' },
+  ...(['manifest', 'depart', 'arrive', 'receipt', 'void', 'return'] as const).map(
+    (action) => ({ method: 'POST', path: `/v1/transfers/{id}/${action}`, function: 'transfers', auth: 'licensee' }) as const,
+  ),
 ] as const satisfies readonly RouteDefinition[];
 
 /** Queue → function wiring with Lambda's SQS contract (batches, partial batch failures). */

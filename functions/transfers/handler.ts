@@ -14,19 +14,12 @@ import { jsonResponse } from '#shared/http/problem.ts';
 import { etagOf, ifMatchVersion, pathParameter, readJsonBody, readQuery } from '#shared/http/request.ts';
 import { createRegistryRepository } from '#shared/registries/repository.ts';
 import { hubTable, idempotencyTable } from '#shared/resources.ts';
+import { createLicenseeRepository } from '#shared/tenants/repository.ts';
 import { createLicenseeDirectory } from '#shared/transfers/licensee-directory.ts';
+import { transferListQuery } from '#shared/transfers/representation.ts';
 import { createTransferRepository } from '#shared/transfers/repository.ts';
 import type { StoredTransfer, TransferDeps } from '#shared/transfers/use-cases.ts';
 import * as transfers from '#shared/transfers/use-cases.ts';
-
-export const transferListQuery = z.strictObject({
-  direction: z.enum(['outgoing', 'incoming']).default('outgoing'),
-  status: z.enum(domain.transferStatuses).optional(),
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(25),
-  cursor: z.string().max(2048).optional(),
-});
 
 /** What a party sees: the transfer and the actions its state allows next; index fields stay inside. */
 export function present(transfer: StoredTransfer) {
@@ -102,7 +95,7 @@ const table = resourceName(config, hubTable);
 export const handler = createHandler({
   transfers: createTransferRepository(aws.dynamodb, table),
   registries: createRegistryRepository(aws.dynamodb, table),
-  licensees: createLicenseeDirectory(aws.dynamodb, table),
+  licensees: createLicenseeDirectory(createLicenseeRepository(aws.dynamodb, table)),
   rules: config.transferRules,
   defaultStateSystem: config.defaultStateSystem,
   now: () => new Date(),

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import { PROBLEM_CONTENT_TYPE } from '#shared/http/problem.ts';
 import type { RouteDefinition } from '#shared/routes.ts';
 import type { LocalLambdaRuntime } from './lambda-runtime.ts';
@@ -62,12 +62,21 @@ export function compileRoutes(routes: readonly RouteDefinition[]): (method: stri
       if (!match) continue;
       const pathParameters: Record<string, string> = {};
       candidate.parameterNames.forEach((name, i) => {
-        pathParameters[name] = decodeURIComponent(match[i + 1] ?? '');
+        pathParameters[name] = decodePathSegment(match[i + 1] ?? '');
       });
       return { route: candidate.route, pathParameters };
     }
     return undefined;
   };
+}
+
+/** A broken percent-escape stays as it came: the handler then finds no such record (404), never a 500. */
+function decodePathSegment(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
 }
 
 const TEXT_CONTENT = /^(text\/|application\/(json|.*\+json|xml|.*\+xml|x-www-form-urlencoded|javascript))/i;
@@ -146,6 +155,25 @@ export function fromHttpApiResult(result: unknown): { status: number; headers: R
   };
 }
 
+/** The request as API Gateway shows it to a Lambda authorizer (payload v2). */
+export function toAuthorizerEvent(event: APIGatewayProxyEventV2, identity: string): APIGatewayRequestAuthorizerEventV2 {
+  const { accountId, apiId, stage, http } = event.requestContext;
+  return {
+    version: '2.0',
+    type: 'REQUEST',
+    routeArn: `arn:aws:execute-api:us-east-1:${accountId}:${apiId}/${stage}/${http.method}${event.rawPath}`,
+    identitySource: [identity],
+    routeKey: event.routeKey,
+    rawPath: event.rawPath,
+    rawQueryString: event.rawQueryString,
+    cookies: event.cookies ?? [],
+    headers: event.headers,
+    ...(event.queryStringParameters ? { queryStringParameters: event.queryStringParameters } : {}),
+    requestContext: event.requestContext,
+    ...(event.pathParameters ? { pathParameters: event.pathParameters } : {}),
+  };
+}
+
 function sendProblem(response: ServerResponse, status: number, code: string, title: string, requestId: string): void {
   response.writeHead(status, { 'content-type': PROBLEM_CONTENT_TYPE, 'apigw-requestid': requestId });
   response.end(JSON.stringify({ type: `/problems/${code}`, title, status, code }));
@@ -171,6 +199,8 @@ export async function startLocalApi(options: {
   port: number;
   routes: readonly RouteDefinition[];
   runtime: LocalLambdaRuntime;
+  /** The function that authorizes `licensee` routes; invoked on every request, without a cache. */
+  authorizer?: string;
   log?: (entry: Record<string, unknown>) => void;
 }): Promise<LocalApi> {
   const match = compileRoutes(options.routes);
@@ -189,7 +219,7 @@ export async function startLocalApi(options: {
         return;
       }
 
-      const event = toHttpApiEvent(
+      let event = toHttpApiEvent(
         {
           method: request.method ?? 'GET',
           url: request.url ?? '/',
@@ -200,6 +230,24 @@ export async function startLocalApi(options: {
         found,
         requestId,
       );
+      if (found.route.auth === 'licensee') {
+        if (!options.authorizer) throw new Error(`${event.routeKey} needs an authorizer and none is configured`);
+        // As API Gateway: 401 without the identity source, 403 when the authorizer refuses.
+        const identity = event.headers['authorization']?.trim();
+        if (!identity) {
+          sendProblem(response, 401, 'unauthorized', 'A valid API key is required: send Authorization: Bearer <api key>', requestId);
+          return;
+        }
+        const decision = (await options.runtime.invoke(options.authorizer, toAuthorizerEvent(event, identity), requestId)) as {
+          isAuthorized?: unknown;
+          context?: unknown;
+        };
+        if (decision.isAuthorized !== true) {
+          sendProblem(response, 403, 'forbidden', 'The API key is not valid or has been revoked', requestId);
+          return;
+        }
+        event = { ...event, requestContext: { ...event.requestContext, authorizer: { lambda: decision.context } } } as APIGatewayProxyEventV2;
+      }
       const started = performance.now();
       const result = fromHttpApiResult(await options.runtime.invoke(found.route.function, event, requestId));
       options.log?.({ requestId, routeKey: event.routeKey, status: result.status, ms: Math.round(performance.now() - started) });

@@ -11,7 +11,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
-import { functions as sharedFunctions, queueConsumers as sharedConsumers, routes as sharedRoutes } from '#shared/routes.ts';
+import { authorizer, functions as sharedFunctions, queueConsumers as sharedConsumers, routes as sharedRoutes } from '#shared/routes.ts';
 import type { FunctionDefinition, QueueConsumerDefinition, RouteDefinition } from '#shared/routes.ts';
 import { bootstrapResources } from './bootstrap.ts';
 import { startDynamoDbLocal } from './dynamodb-local.ts';
@@ -108,11 +108,12 @@ export async function startLocalHub(options: LocalHubOptions = {}): Promise<Loca
     // Handlers read their configuration from the environment at import, as in Lambda.
     Object.assign(process.env, env);
 
-    const runtime = new LocalLambdaRuntime(repositoryRoot, options.functions ?? sharedFunctions);
+    const runtime = new LocalLambdaRuntime(repositoryRoot, { ...(options.functions ?? sharedFunctions), authorizer });
     const api = await startLocalApi({
       port: options.ports?.api ?? 0,
       routes: options.routes ?? sharedRoutes,
       runtime,
+      authorizer: 'authorizer',
       ...(options.log ? { log: options.log } : {}),
     });
     stops.push(() => api.stop());

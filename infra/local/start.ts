@@ -8,6 +8,8 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { MissingJavaError } from './dynamodb-local.ts';
 import { repositoryRoot, startLocalHub } from './hub.ts';
+import { demoKeyFile, seedDemoData } from './seed.ts';
+import type { DemoTenant } from './seed.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const env = z
@@ -55,7 +57,22 @@ try {
   process.exit(1);
 }
 
-const run = { ...hub.urls, health: `${hub.urls.api}/health`, pid: process.pid, startedAt: new Date(started).toISOString() };
+let tenants: DemoTenant[];
+try {
+  tenants = await seedDemoData({ env: hub.env, apiUrl: hub.urls.api }, { keyStore: demoKeyFile(join(localDir, 'demo-keys.json')) });
+} catch (error) {
+  console.error('The demo data could not be seeded:', error);
+  await hub.stop();
+  process.exit(1);
+}
+
+const run = {
+  ...hub.urls,
+  health: `${hub.urls.api}/health`,
+  pid: process.pid,
+  startedAt: new Date(started).toISOString(),
+  tenants,
+};
 await writeFile(runFile, `${JSON.stringify(run, null, 2)}\n`);
 
 console.log(`
@@ -64,6 +81,13 @@ NY transfer hub is running (ready in ${((Date.now() - started) / 1000).toFixed(1
   DynamoDB   ${hub.urls.dynamodb}   (DynamoDB Local, data in ${join(dataDir, 'dynamodb')})
   S3         ${hub.urls.s3}   (s3rver, data in ${join(dataDir, 's3')})
   SQS        ${hub.urls.sqs}   (local-aws-sqs, in memory: queues are recreated at start)
+
+  Demo tenants (API keys also in ${runFile}):
+${tenants
+  .map((t) => `    ${t.role.padEnd(17)} ${t.name}, ${t.licenceNumber}${t.integrated ? '' : ' (not integrated)'}\n      ${t.apiKey}`)
+  .join('\n')}
+  Try: curl -H "Authorization: Bearer ${tenants[0]?.apiKey ?? '<api key>'}" ${hub.urls.api}/v1/me
+
   Written to ${runFile}. Ctrl-C stops everything.
 `);
 

@@ -3,7 +3,10 @@
  * `shared/routes.ts` must have an entry here (the document refuses to build otherwise).
  */
 import { z } from 'zod';
+import * as domain from '../domain/transfer/index.ts';
+import { apiKeyListQuery, apiKeyPage, apiKeyView, createApiKeyBody, createdApiKeyView, meView } from '../tenants/schemas.ts';
 import { registryBodies, registryListQuery, registryRecords } from '../registries/schemas.ts';
+import { transferEventList, transferListQuery, transferPage, transferRepresentation } from '../transfers/representation.ts';
 import type { RegistryKind } from '../registries/schemas.ts';
 import type { OperationDefinition, OperationResponse } from './document.ts';
 
@@ -64,6 +67,63 @@ function registryOperations(collection: string, kind: RegistryKind, label: strin
   };
 }
 
+const transferAnswers = {
+  404: problem('Unknown, or you are not a party to it'),
+  403: problem('Your role in this transfer does not allow it'),
+  409: problem('Not allowed in the current state: names the state and the allowed actions'),
+  412: problem('Stale If-Match'),
+  422: problem('Breaks a rule: one pointer per field'),
+  401: problem('No valid API key'),
+} as const;
+
+function transferAction(summary: string, body: z.ZodType | undefined, ok: OperationResponse): OperationDefinition {
+  return { summary, tag: 'Transfers', ...(body ? { body } : {}), ifMatch: 'optional', responses: { 200: ok, ...transferAnswers } };
+}
+
+const transfer = (description: string): OperationResponse => ({ description, schema: transferRepresentation });
+
+const transferOperations: Record<string, OperationDefinition> = {
+  'POST /v1/transfers': {
+    summary: 'Create a draft (the caller is the shipper)',
+    tag: 'Transfers',
+    body: domain.createTransferBody,
+    responses: { 201: transfer('The draft, with its ETag'), 400: problem('Malformed JSON'), 415: problem('Not JSON'), 422: problem('Invalid fields'), ...common },
+  },
+  'GET /v1/transfers': {
+    summary: 'Outgoing or incoming transfers, newest first',
+    tag: 'Transfers',
+    query: transferListQuery,
+    responses: { 200: { description: 'One page', schema: transferPage }, 400: problem('Invalid query or cursor'), ...common },
+  },
+  'GET /v1/transfers/{id}': {
+    summary: 'Read a transfer you are a party to',
+    tag: 'Transfers',
+    responses: { 200: transfer('The transfer, with its ETag'), 404: transferAnswers[404], ...common },
+  },
+  'PATCH /v1/transfers/{id}': {
+    summary: 'Change a draft (absent fields stay, null clears, arrays are replaced whole)',
+    tag: 'Transfers',
+    body: domain.updateTransferBody,
+    ifMatch: 'required',
+    responses: { 200: transfer('The draft, with its new ETag'), 428: problem('If-Match is required'), ...transferAnswers },
+  },
+  'DELETE /v1/transfers/{id}': transferAction('Discard a draft (kept, marked DISCARDED)', undefined, transfer('The discarded draft')),
+  'POST /v1/transfers/{id}/manifest': transferAction('Manifest: number, snapshot of parties, tag reservations', undefined, transfer('The manifested transfer')),
+  'POST /v1/transfers/{id}/depart': transferAction('Record the departure', domain.departBody, transfer('In transit')),
+  'POST /v1/transfers/{id}/arrive': transferAction('Record the arrival at the receiver', domain.arriveBody, transfer('Arrived')),
+  'POST /v1/transfers/{id}/receipt': transferAction('Accept, adjust or reject every package (receiver)', domain.receiptBody, transfer('Accepted, partially accepted or rejected')),
+  'POST /v1/transfers/{id}/void': transferAction('Void before departure (shipper)', domain.voidBody, transfer('Voided')),
+  'POST /v1/transfers/{id}/return': {
+    ...transferAction('Draft a return of the rejected packages (receiver)', domain.returnBody, transfer('unused')),
+    responses: { 201: transfer('The return draft'), ...transferAnswers },
+  },
+  'GET /v1/transfers/{id}/events': {
+    summary: 'The append-only history of a transfer',
+    tag: 'Transfers',
+    responses: { 200: { description: 'Every change, in order', schema: transferEventList }, 404: transferAnswers[404], ...common },
+  },
+};
+
 export const operations: Readonly<Record<string, OperationDefinition>> = {
   'GET /health': {
     summary: 'Reachability of DynamoDB, S3 and SQS',
@@ -75,7 +135,31 @@ export const operations: Readonly<Record<string, OperationDefinition>> = {
     tag: 'Operations',
     responses: { 200: { description: 'OpenAPI 3.1 document' } },
   },
+  'GET /v1/me': {
+    summary: "The caller's licensee profile and state-system link",
+    tag: 'Tenants',
+    responses: { 200: { description: 'The profile', schema: meView }, ...common },
+  },
+  'POST /v1/api-keys': {
+    summary: 'Create an API key (its secret is shown once)',
+    tag: 'Tenants',
+    body: createApiKeyBody,
+    idempotencyKey: false,
+    responses: { 201: { description: 'The key, with its secret', schema: createdApiKeyView }, 422: problem('Invalid fields'), ...common },
+  },
+  'GET /v1/api-keys': {
+    summary: "The caller's API keys, newest first (never their secrets)",
+    tag: 'Tenants',
+    query: apiKeyListQuery,
+    responses: { 200: { description: 'One page', schema: apiKeyPage }, 400: problem('Invalid query or cursor'), ...common },
+  },
+  'DELETE /v1/api-keys/{id}': {
+    summary: 'Revoke an API key (kept, marked revoked)',
+    tag: 'Tenants',
+    responses: { 200: { description: 'The revoked key', schema: apiKeyView }, 404: problem('Unknown, or not yours'), ...common },
+  },
   ...registryOperations('drivers', 'driver', 'driver'),
   ...registryOperations('vehicles', 'vehicle', 'vehicle'),
   ...registryOperations('partners', 'partner', 'partner'),
+  ...transferOperations,
 };

@@ -3,6 +3,7 @@
  * or not). Request bodies are strict: unknown fields are refused and every string is bounded.
  */
 import { z } from 'zod';
+import { licenceNumberSchema } from '../tenants/schemas.ts';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const phone = z
@@ -59,21 +60,11 @@ export const vehicleBody = z
   })
   .meta({ id: 'VehicleInput', description: 'A vehicle the licensee transports with' });
 
-/**
- * OCM licence numbers look like `OCM-DIST-24-000114-DX1`. Partners are checked loosely here; the
- * strict parser with its type codes lives with the tenants.
- */
-const licenceNumber = z
-  .string()
-  .trim()
-  .toUpperCase()
-  .regex(/^OCM-[A-Z]{2,6}-\d{2}-\d{6}(-[A-Z0-9]{1,4})?$/, { error: 'An OCM licence number such as OCM-DIST-24-000114' });
-
 export const partnerBody = z
   .strictObject({
     legalName: text(200),
     dba: text(200).optional(),
-    licenceNumber,
+    licenceNumber: licenceNumberSchema,
     licenceType: text(64).optional(),
     premisesAddress: addressSchema,
     phone,

@@ -1,52 +1,33 @@
 /**
- * Licensee profiles as the transfers read them, straight from the tenants' items in the hub table
- * (written by `shared/tenants`). Parsed, so that a change of shape fails loudly here.
+ * Licensee profiles as the transfers read them, from the tenants' own repository.
  */
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
-import { stateSystems } from '../domain/transfer/index.ts';
-import { keys } from '../repositories/keys.ts';
+import type { Licensee } from '../tenants/licensee.ts';
+import type { LicenseeRepository } from '../tenants/repository.ts';
 import type { LicenseeDirectory, LicenseeProfile } from './use-cases.ts';
 
-const profileItem = z.looseObject({
-  id: z.string(),
-  licenceNumber: z.string(),
-  legalName: z.string(),
-  dba: z.string().optional(),
-  premisesAddress: z.object({ street: z.string(), unit: z.string().optional(), city: z.string(), state: z.string(), zip: z.string() }),
-  phone: z.string(),
-  stateSystem: z.looseObject({ adapter: z.enum(stateSystems) }),
-  stateSystemAccess: z.enum(['active', 'lost']),
-});
-
-function toProfile(item: Record<string, unknown>): LicenseeProfile {
-  const p = profileItem.parse(item);
+function toProfile(licensee: Licensee): LicenseeProfile {
   return {
-    id: p.id,
-    licenceNumber: p.licenceNumber,
-    legalName: p.legalName,
-    ...(p.dba ? { dba: p.dba } : {}),
-    premisesAddress: p.premisesAddress,
-    phone: p.phone,
-    stateSystem: p.stateSystem.adapter,
-    stateAccessLost: p.stateSystemAccess === 'lost',
+    id: licensee.id,
+    licenceNumber: licensee.licenceNumber,
+    legalName: licensee.legalName,
+    ...(licensee.dba ? { dba: licensee.dba } : {}),
+    premisesAddress: licensee.premisesAddress,
+    phone: licensee.phone,
+    stateSystem: licensee.stateSystem.adapter,
+    stateAccessLost: licensee.stateSystemAccess === 'lost',
   };
 }
 
-export function createLicenseeDirectory(client: DynamoDBDocumentClient, tableName: string): LicenseeDirectory {
+export function createLicenseeDirectory(licensees: LicenseeRepository): LicenseeDirectory {
   const get = async (licenseeId: string) => {
-    const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: keys.licensee(licenseeId) }));
-    return Item ? toProfile(Item) : undefined;
+    const licensee = await licensees.get(licenseeId);
+    return licensee ? toProfile(licensee) : undefined;
   };
   return {
     get,
     async findByLicenceNumber(licenceNumber) {
-      const { Item } = await client.send(
-        new GetCommand({ TableName: tableName, Key: keys.licenceNumber(licenceNumber.trim().toUpperCase()) }),
-      );
-      const licenseeId: unknown = Item?.['licenseeId'];
-      return typeof licenseeId === 'string' ? get(licenseeId) : undefined;
+      const id = await licensees.findIdByLicenceNumber(licenceNumber);
+      return id ? get(id) : undefined;
     },
   };
 }

@@ -9,7 +9,7 @@ import { StatelessStack } from '#infra/stateless-stack.ts';
 import type { StatelessStackProps } from '#infra/stateless-stack.ts';
 import { buckets, documentsBucket, hubTable, queues, stateSubmissionsQueue, tables } from '#shared/resources.ts';
 import type { KeyAttribute, QueueDefinition } from '#shared/resources.ts';
-import { functions, routes } from '#shared/routes.ts';
+import { AUTHORIZER_CACHE_SECONDS, functions, routes } from '#shared/routes.ts';
 
 const hubQueues: readonly QueueDefinition[] = queues;
 
@@ -211,7 +211,8 @@ describe('stateless stack', () => {
 
   it('pins every function to nodejs24.x on arm64 with active tracing and bounded logs', () => {
     const lambdas = resourcesOfType(template, 'AWS::Lambda::Function');
-    expect(lambdas).toHaveLength(Object.keys(functions).length);
+    // Every route target, and the API key authorizer.
+    expect(lambdas).toHaveLength(Object.keys(functions).length + 1);
     for (const lambda of lambdas) {
       expect(lambda.Properties).toMatchObject({
         Runtime: 'nodejs24.x',
@@ -233,6 +234,39 @@ describe('stateless stack', () => {
       const variables = (lambda.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
       expect(Object.keys(variables)).toEqual(expect.arrayContaining([...expected, 'NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME']));
       expect(variables.NODE_OPTIONS).toBe('--enable-source-maps');
+    }
+  });
+
+  it('puts the API key authorizer (simple responses, Authorization header, short cache) on every route that is not public', () => {
+    const authorizers = template.findResources('AWS::ApiGatewayV2::Authorizer', {
+      Properties: {
+        AuthorizerType: 'REQUEST',
+        AuthorizerPayloadFormatVersion: '2.0',
+        EnableSimpleResponses: true,
+        IdentitySource: ['$request.header.Authorization'],
+        AuthorizerResultTtlInSeconds: AUTHORIZER_CACHE_SECONDS,
+      },
+    });
+    const [authorizerId] = Object.keys(authorizers);
+    expect(Object.keys(authorizers)).toHaveLength(1);
+    for (const route of routes) {
+      template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+        RouteKey: `${route.method} ${route.path}`,
+        ...(route.auth === 'public'
+          ? { AuthorizationType: 'NONE', AuthorizerId: Match.absent() }
+          : { AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: authorizerId } }),
+      });
+    }
+  });
+
+  it('lets the authorizer only read the hub table', () => {
+    const role = stateless.authorizer.function.role;
+    if (!role) throw new Error('the authorizer has no role');
+    const actions = allowedActions(template, stateless.getLogicalId(role.node.defaultChild as CfnResource));
+    expect(actions).toContain('dynamodb:GetItem');
+    expect(actions.filter((action) => /^(s3|sqs):/.test(action))).toEqual([]);
+    for (const write of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem']) {
+      expect(actions).not.toContain(write);
     }
   });
 

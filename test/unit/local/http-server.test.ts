@@ -19,6 +19,10 @@ describe('compileRoutes', () => {
     });
   });
 
+  it('keeps a broken percent-escape as it came instead of failing', () => {
+    expect(match('GET', '/v1/transfers/%E0%A4%A')?.pathParameters).toEqual({ id: '%E0%A4%A' });
+  });
+
   it('prefers a literal segment over a parameter, as API Gateway does', () => {
     expect(match('GET', '/v1/transfers/incoming')?.route.path).toBe('/v1/transfers/incoming');
   });

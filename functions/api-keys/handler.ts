@@ -1,0 +1,44 @@
+/**
+ * /v1/api-keys: create (the secret is in this one answer only), list, and revoke (DELETE; keys are
+ * never deleted). POST does not take part in `Idempotency-Key` replay on purpose: replaying would
+ * mean storing the answer, and with it the key, in the idempotency table. A retried POST creates
+ * another key, which the caller can revoke.
+ */
+import { monotonicFactory } from 'ulid';
+import { createAwsClients } from '#shared/adapters/aws-clients.ts';
+import { readConfig, resourceName } from '#shared/config.ts';
+import { callerOf } from '#shared/http/caller.ts';
+import { httpHandler } from '#shared/http/handler.ts';
+import { jsonResponse } from '#shared/http/problem.ts';
+import { pathParameter, readJsonBody, readQuery } from '#shared/http/request.ts';
+import { hubTable } from '#shared/resources.ts';
+import { createApiKeyRepository } from '#shared/tenants/repository.ts';
+import { apiKeyListQuery, createApiKeyBody } from '#shared/tenants/schemas.ts';
+import type { TenantDeps } from '#shared/tenants/use-cases.ts';
+import { createApiKey, listApiKeys, revokeApiKey } from '#shared/tenants/use-cases.ts';
+
+export function createHandler(deps: Pick<TenantDeps, 'apiKeys' | 'now' | 'newId'>) {
+  return httpHandler(async (event) => {
+    const caller = callerOf(event);
+    switch (event.routeKey) {
+      case 'POST /v1/api-keys': {
+        const { label } = readJsonBody(event, createApiKeyBody);
+        const { key, apiKey } = await createApiKey(deps, caller.licenseeId, label, caller.apiKeyId);
+        return jsonResponse(201, { ...key, apiKey }, { location: `/v1/api-keys/${key.id}`, 'cache-control': 'no-store' });
+      }
+      case 'GET /v1/api-keys':
+        return jsonResponse(200, await listApiKeys(deps, caller, readQuery(event, apiKeyListQuery)));
+      case 'DELETE /v1/api-keys/{id}':
+        return jsonResponse(200, await revokeApiKey(deps, caller, pathParameter(event, 'id')));
+      default:
+        throw new Error(`Route ${event.routeKey} is not an API key route`);
+    }
+  });
+}
+
+const config = readConfig();
+export const handler = createHandler({
+  apiKeys: createApiKeyRepository(createAwsClients(config).dynamodb, resourceName(config, hubTable)),
+  now: () => new Date(),
+  newId: monotonicFactory(),
+});

@@ -1,0 +1,165 @@
+/**
+ * Licensees and API keys in the hub table. A licensee's profile and the item that reserves its
+ * licence number are written in one transaction, so two tenants can never hold the same number.
+ * API keys are never deleted: revoking one stamps `revokedAt`.
+ */
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConflictError } from '../errors.ts';
+import { decodeCursor, encodeCursor } from '../repositories/cursor.ts';
+import type { PageKey } from '../repositories/cursor.ts';
+import { keys } from '../repositories/keys.ts';
+import type { ApiKeyRecord, ApiKeySummary, Licensee } from './licensee.ts';
+
+export interface Page<T> {
+  readonly items: readonly T[];
+  readonly cursor?: string;
+}
+
+export interface LicenseeRepository {
+  /** Refuses a licence number another licensee holds (`licence-number-taken`). */
+  create(licensee: Licensee): Promise<void>;
+  get(licenseeId: string): Promise<Licensee | undefined>;
+  findIdByLicenceNumber(licenceNumber: string): Promise<string | undefined>;
+}
+
+export interface ApiKeyRepository {
+  create(key: ApiKeyRecord): Promise<void>;
+  get(keyId: string): Promise<ApiKeyRecord | undefined>;
+  /** Newest first, without the hashes. */
+  list(licenseeId: string, options: { limit: number; cursor?: string }): Promise<Page<ApiKeySummary>>;
+  /**
+   * Stamps the revocation on a key of `licenseeId` that is not revoked yet. Returns the revoked key,
+   * or `undefined` when there is no such key, it belongs to another licensee, or it was already revoked.
+   */
+  revoke(keyId: string, licenseeId: string, at: string, byKeyId: string): Promise<ApiKeySummary | undefined>;
+}
+
+/** An item without its table and index keys. */
+const attributesOf = (item: Record<string, unknown>): Record<string, unknown> => {
+  const { PK: _pk, SK: _sk, GSI1PK: _gpk, GSI1SK: _gsk, ...record } = item;
+  return record;
+};
+const toLicensee = (item: Record<string, unknown>) => attributesOf(item) as unknown as Licensee;
+const toApiKey = (item: Record<string, unknown>) => attributesOf(item) as unknown as ApiKeyRecord;
+
+export const withoutHash = (key: ApiKeyRecord): ApiKeySummary => {
+  const { secretHash: _hash, ...summary } = key;
+  return summary;
+};
+
+/** Every attribute of a key except its hash, for lists: the hash never leaves the table there. */
+const SUMMARY_ATTRIBUTES = ['id', 'licenseeId', 'label', 'createdAt', 'createdByKeyId', 'revokedAt', 'revokedByKeyId', 'version'] as const;
+
+export function createLicenseeRepository(client: DynamoDBDocumentClient, tableName: string): LicenseeRepository {
+  return {
+    async create(licensee) {
+      const transaction = new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: tableName,
+              Item: { ...keys.licensee(licensee.id), ...licensee },
+              ConditionExpression: 'attribute_not_exists(PK)',
+            },
+          },
+          {
+            Put: {
+              TableName: tableName,
+              Item: { ...keys.licenceNumber(licensee.licenceNumber), licenceNumber: licensee.licenceNumber, licenseeId: licensee.id },
+              ConditionExpression: 'attribute_not_exists(PK)',
+            },
+          },
+        ],
+      });
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          await client.send(transaction);
+          return;
+        } catch (error) {
+          if (!(error instanceof TransactionCanceledException)) throw error;
+          const reasons = (error.CancellationReasons ?? []).map((reason) => reason.Code);
+          if (reasons[1] === 'ConditionalCheckFailed') {
+            throw new ConflictError('licence-number-taken', 'Another licensee holds this licence number', {
+              licenceNumber: licensee.licenceNumber,
+            });
+          }
+          // A concurrent registration of the same number was in flight: once it settles, the condition decides.
+          if (!reasons.includes('TransactionConflict') || attempt === 3) throw error;
+        }
+      }
+    },
+
+    async get(licenseeId) {
+      const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: keys.licensee(licenseeId) }));
+      return Item ? toLicensee(Item) : undefined;
+    },
+
+    async findIdByLicenceNumber(licenceNumber) {
+      const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: keys.licenceNumber(licenceNumber) }));
+      const licenseeId: unknown = Item?.['licenseeId'];
+      return typeof licenseeId === 'string' ? licenseeId : undefined;
+    },
+  };
+}
+
+export function createApiKeyRepository(client: DynamoDBDocumentClient, tableName: string): ApiKeyRepository {
+  return {
+    async create(key) {
+      await client.send(
+        new PutCommand({
+          TableName: tableName,
+          // Key ids are ULIDs: sorting on them lists a licensee's keys in creation order.
+          Item: { ...keys.apiKey(key.id), ...keys.apiKeysOf(key.licenseeId), GSI1SK: key.id, ...key },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      );
+    },
+
+    async get(keyId) {
+      const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: keys.apiKey(keyId) }));
+      return Item ? toApiKey(Item) : undefined;
+    },
+
+    async list(licenseeId, options) {
+      const partition = keys.apiKeysOf(licenseeId).GSI1PK;
+      const startKey: PageKey | undefined = decodeCursor(options.cursor, 'GSI1PK', partition);
+      const names = Object.fromEntries(SUMMARY_ATTRIBUTES.map((name, i) => [`#a${i}`, name]));
+      const { Items, LastEvaluatedKey } = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: 'GSI1',
+          KeyConditionExpression: 'GSI1PK = :pk',
+          ExpressionAttributeValues: { ':pk': partition },
+          ProjectionExpression: Object.keys(names).join(', '),
+          ExpressionAttributeNames: names,
+          ScanIndexForward: false,
+          Limit: options.limit,
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      const cursor = encodeCursor(LastEvaluatedKey as PageKey | undefined);
+      return { items: (Items ?? []).map((item) => item as ApiKeySummary), ...(cursor ? { cursor } : {}) };
+    },
+
+    async revoke(keyId, licenseeId, at, byKeyId) {
+      try {
+        const { Attributes } = await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keys.apiKey(keyId),
+            UpdateExpression: 'SET revokedAt = :at, revokedByKeyId = :by, version = version + :one',
+            ConditionExpression: 'licenseeId = :licensee AND attribute_not_exists(revokedAt)',
+            ExpressionAttributeValues: { ':at': at, ':by': byKeyId, ':licensee': licenseeId, ':one': 1 },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return Attributes ? withoutHash(toApiKey(Attributes)) : undefined;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return undefined;
+        throw error;
+      }
+    },
+  };
+}

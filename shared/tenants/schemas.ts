@@ -1,0 +1,119 @@
+/**
+ * What tenants send and see: the registration of a licensee, API key requests, and the shapes the
+ * API answers with (also used by the OpenAPI document). Strict: unknown fields are refused and
+ * every string is bounded.
+ */
+import { z } from 'zod';
+import { stateSystems } from '../domain/transfer/tags.ts';
+import type { StateSystem } from '../domain/transfer/tags.ts';
+import { MAX_LICENCE_NUMBER_LENGTH, parseLicenceNumber } from './licence.ts';
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+const timestamp = z.iso.datetime({ offset: true });
+
+/** One list of state systems for the whole hub: the transfer domain's. */
+export const stateSystemAdapters = stateSystems;
+export type StateSystemAdapter = StateSystem;
+
+/** Normalised to the canonical form; refuses what cannot be a licence number (warnings come from the use-case). */
+export const licenceNumberSchema = z
+  .string()
+  .max(MAX_LICENCE_NUMBER_LENGTH)
+  .transform((raw, ctx) => {
+    const reading = parseLicenceNumber(raw);
+    if (reading.ok) return reading.licence.value;
+    ctx.issues.push({ code: 'custom', input: raw, message: reading.message });
+    return z.NEVER;
+  })
+  .meta({ description: 'OCM licence number, e.g. OCM-DIST-24-000114-DX1' });
+
+/** Licensed premises are in New York. */
+export const premisesAddressSchema = z.strictObject({
+  street: text(200),
+  unit: text(50).optional(),
+  city: text(100),
+  state: z.literal('NY').default('NY'),
+  zip: z.string().trim().regex(/^\d{5}(-\d{4})?$/, { error: 'A ZIP code: 5 digits, optionally -4' }),
+});
+
+const phone = z
+  .string()
+  .trim()
+  .regex(/^\+?[0-9 ().-]{7,24}$/, { error: 'A phone number: digits, spaces, ( ) . - and an optional leading +' });
+
+/**
+ * How the licensee reports to the state: its adapter and the identifiers that system knows it by,
+ * which may differ from the OCM licence number. The NY-API signs users in with both.
+ */
+export const stateSystemLinkSchema = z
+  .strictObject({
+    adapter: z.enum(stateSystemAdapters),
+    stateLicenceNumber: text(64).optional(),
+    ubi: text(32).optional(),
+  })
+  .check((ctx) => {
+    const { adapter, stateLicenceNumber, ubi } = ctx.value;
+    if (adapter !== 'none' && stateLicenceNumber === undefined) {
+      ctx.issues.push({ code: 'custom', input: ctx.value, path: ['stateLicenceNumber'], message: 'Required for a licensee that reports to a state system' });
+    }
+    if (adapter === 'biotrack-ny' && ubi === undefined) {
+      ctx.issues.push({ code: 'custom', input: ctx.value, path: ['ubi'], message: 'Required by the BioTrack NY-API' });
+    }
+  });
+
+export const licenseeRegistrationSchema = z.strictObject({
+  licenceNumber: licenceNumberSchema,
+  legalName: text(200),
+  dba: text(200).optional(),
+  premisesAddress: premisesAddressSchema,
+  phone,
+  stateSystem: stateSystemLinkSchema,
+  /** OCM: a licensee that lost access to the state system may not send or receive transfers. */
+  stateSystemAccess: z.enum(['active', 'lost']).default('active'),
+});
+
+export type LicenseeRegistration = z.input<typeof licenseeRegistrationSchema>;
+
+export const createApiKeyBody = z
+  .strictObject({ label: text(100).meta({ description: 'What the key is for, e.g. "ERP integration"' }) })
+  .meta({ id: 'ApiKeyInput' });
+
+export const apiKeyListQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  cursor: z.string().max(2048).optional(),
+});
+
+export const apiKeyView = z
+  .object({
+    id: z.string(),
+    label: z.string(),
+    status: z.enum(['active', 'revoked']),
+    createdAt: timestamp,
+    createdByKeyId: z.string().optional().meta({ description: 'The key that created this one; absent for keys issued at onboarding' }),
+    revokedAt: timestamp.optional(),
+    revokedByKeyId: z.string().optional(),
+  })
+  .meta({ id: 'ApiKey', description: 'An API key without its secret' });
+
+export const createdApiKeyView = z
+  .object({ ...apiKeyView.shape, apiKey: z.string().meta({ description: 'The key itself. Shown once: only its hash is stored.' }) })
+  .meta({ id: 'CreatedApiKey' });
+
+export const apiKeyPage = z.object({ items: z.array(apiKeyView), cursor: z.string().optional() }).meta({ id: 'ApiKeyPage' });
+
+export const meView = z
+  .object({
+    id: z.string(),
+    licenceNumber: z.string(),
+    licenceType: z.string(),
+    licenceTypeName: z.string().optional(),
+    legalName: z.string(),
+    dba: z.string().optional(),
+    premisesAddress: premisesAddressSchema,
+    phone: z.string(),
+    stateSystem: stateSystemLinkSchema,
+    stateSystemAccess: z.enum(['active', 'lost']),
+    integrated: z.boolean().meta({ description: 'Reports to the state system through its API' }),
+    apiKeyId: z.string().meta({ description: 'The key this request was made with' }),
+  })
+  .meta({ id: 'Me', description: "The caller's licensee profile and state-system link" });
