@@ -17,6 +17,11 @@ export interface IndexDefinition {
   readonly indexName: string;
   readonly partitionKey: KeyAttribute;
   readonly sortKey?: KeyAttribute;
+  /**
+   * Which attributes the index copies. Every write of an item is also paid for in each index it
+   * appears in, so large items are indexed with a few attributes only.
+   */
+  readonly projection: { readonly type: 'ALL' } | { readonly type: 'INCLUDE'; readonly attributes: readonly string[] };
 }
 
 export interface TableDefinition {
@@ -54,9 +59,12 @@ export interface BucketDefinition {
 
 const DAY = 24 * 60 * 60;
 
+/** What a transfer list shows; the whole transfer (up to 1000 lines) stays in the base table. */
+const transferSummaryAttributes = ['id', 'shipperId', 'status', 'version', 'createdAt', 'updatedAt', 'summary'] as const;
+
 /**
- * Single-table design: every entity lives under PK/SK; GSI1 and GSI2 serve the secondary access
- * patterns (a transfer is listed on GSI1 for its shipper and on GSI2 for its receiver).
+ * Single-table design: every entity lives under PK/SK. GSI1 serves small items listed in full (API
+ * keys); GSI2 and GSI3 list a shipper's and a receiver's transfers and copy only their summary.
  * The access patterns and their keys are listed in the README.
  */
 export const hubTable = {
@@ -69,11 +77,19 @@ export const hubTable = {
       indexName: 'GSI1',
       partitionKey: { name: 'GSI1PK', type: 'S' },
       sortKey: { name: 'GSI1SK', type: 'S' },
+      projection: { type: 'ALL' },
     },
     {
       indexName: 'GSI2',
       partitionKey: { name: 'GSI2PK', type: 'S' },
       sortKey: { name: 'GSI2SK', type: 'S' },
+      projection: { type: 'INCLUDE', attributes: transferSummaryAttributes },
+    },
+    {
+      indexName: 'GSI3',
+      partitionKey: { name: 'GSI3PK', type: 'S' },
+      sortKey: { name: 'GSI3SK', type: 'S' },
+      projection: { type: 'INCLUDE', attributes: transferSummaryAttributes },
     },
   ],
   timeToLiveAttribute: 'expiresAt',

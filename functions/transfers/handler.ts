@@ -18,14 +18,21 @@ import { createLicenseeRepository } from '#shared/tenants/repository.ts';
 import { createLicenseeDirectory } from '#shared/transfers/licensee-directory.ts';
 import { transferListQuery } from '#shared/transfers/representation.ts';
 import { createTransferRepository } from '#shared/transfers/repository.ts';
+import type { ListedTransfer } from '#shared/transfers/repository.ts';
 import type { StoredTransfer, TransferDeps } from '#shared/transfers/use-cases.ts';
 import * as transfers from '#shared/transfers/use-cases.ts';
 
 /** What a party sees: the transfer and the actions its state allows next; index fields stay inside. */
 export function present(transfer: StoredTransfer) {
   const internal = transfer as StoredTransfer & { manifestAttempt?: string };
-  const { receiverLicenseeId: _r, transporterLicenseeId: _t, manifestedAt: _m, manifestAttempt: _a, ...visible } = internal;
+  const { receiverLicenseeId: _r, transporterLicenseeId: _t, manifestedAt: _m, manifestAttempt: _a, summary: _s, ...visible } = internal;
   return { ...visible, allowedActions: domain.allowedActions(transfer.status) };
+}
+
+/** A list row: the summary the index holds, and what can be done next. */
+function presentListed(row: ListedTransfer) {
+  const { summary, ...meta } = row;
+  return { ...meta, ...summary, allowedActions: domain.allowedActions(row.status as domain.TransferStatus) };
 }
 
 const one = (status: number, transfer: StoredTransfer, extra: Record<string, string> = {}) =>
@@ -47,7 +54,7 @@ export function createHandler(deps: TransferDeps & { readonly idempotency?: Idem
         case 'GET /v1/transfers': {
           const { direction, ...options } = readQuery(event, transferListQuery);
           const page = await transfers.listTransfers(deps, caller, direction, options);
-          return jsonResponse(200, { items: page.items.map(present), ...(page.cursor ? { cursor: page.cursor } : {}) });
+          return jsonResponse(200, { items: page.items.map(presentListed), ...(page.cursor ? { cursor: page.cursor } : {}) });
         }
       }
       const id = pathParameter(event, 'id');

@@ -10,7 +10,7 @@ import {
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
-import type { AttributeDefinition, CreateTableCommandInput, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { AttributeDefinition, CreateTableCommandInput, DynamoDBClient, Projection } from '@aws-sdk/client-dynamodb';
 import { BucketAlreadyExists, BucketAlreadyOwnedByYou, CreateBucketCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
@@ -45,7 +45,10 @@ export function createTableInput(table: TableDefinition): CreateTableCommandInpu
           GlobalSecondaryIndexes: table.globalSecondaryIndexes.map((index) => ({
             IndexName: index.indexName,
             KeySchema: keySchema(index.partitionKey, index.sortKey),
-            Projection: { ProjectionType: 'ALL' },
+            Projection:
+              index.projection.type === 'INCLUDE'
+                ? { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...index.projection.attributes] }
+                : { ProjectionType: 'ALL' as const },
           })),
         }
       : {}),
@@ -73,13 +76,24 @@ export function queueAttributes(
   };
 }
 
-/** A table kept from an earlier start gets the indexes added to its definition since. */
-async function addMissingIndexes(client: DynamoDBClient, table: TableDefinition): Promise<void> {
+const projectionOf = (projection: Projection | undefined) =>
+  JSON.stringify({ type: projection?.ProjectionType, attributes: [...(projection?.NonKeyAttributes ?? [])].sort() });
+
+/**
+ * A table kept from an earlier start follows its definition: indexes added since are created, and
+ * an index whose projection changed is rebuilt (local data only; DynamoDB Local does it at once).
+ */
+async function syncIndexes(client: DynamoDBClient, table: TableDefinition): Promise<void> {
   const { Table } = await client.send(new DescribeTableCommand({ TableName: table.name }));
-  const existing = new Set((Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
+  const existing = new Map((Table?.GlobalSecondaryIndexes ?? []).map((index) => [index.IndexName, index]));
   const input = createTableInput(table);
   for (const index of input.GlobalSecondaryIndexes ?? []) {
-    if (existing.has(index.IndexName)) continue;
+    const current = existing.get(index.IndexName);
+    if (current && projectionOf(current.Projection) === projectionOf(index.Projection)) continue;
+    if (current) {
+      await client.send(new UpdateTableCommand({ TableName: table.name, GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: index.IndexName } }] }));
+      await untilIndex(client, table.name, index.IndexName ?? '', (status) => status === undefined);
+    }
     await client.send(
       new UpdateTableCommand({
         TableName: table.name,
@@ -87,7 +101,20 @@ async function addMissingIndexes(client: DynamoDBClient, table: TableDefinition)
         GlobalSecondaryIndexUpdates: [{ Create: index }],
       }),
     );
+    await untilIndex(client, table.name, index.IndexName ?? '', (status) => status === 'ACTIVE');
   }
+}
+
+/** Index changes take a moment even locally; the hub must not serve before they are done. */
+async function untilIndex(client: DynamoDBClient, tableName: string, indexName: string, done: (status: string | undefined) => boolean) {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const index = Table?.GlobalSecondaryIndexes?.find((i) => i.IndexName === indexName);
+    if (done(index?.IndexStatus)) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`Index ${indexName} of ${tableName} did not settle within 60 s`);
 }
 
 async function ensureTable(client: DynamoDBClient, table: TableDefinition): Promise<void> {
@@ -95,7 +122,7 @@ async function ensureTable(client: DynamoDBClient, table: TableDefinition): Prom
     await client.send(new CreateTableCommand(createTableInput(table)));
   } catch (error) {
     if (error instanceof ResourceInUseException) {
-      await addMissingIndexes(client, table);
+      await syncIndexes(client, table);
       return;
     }
     throw error;

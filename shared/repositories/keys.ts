@@ -22,9 +22,9 @@ export const keys = {
   registryPrefix: { driver: 'DRIVER#', vehicle: 'VEHICLE#', partner: 'PARTNER#' },
 
   transfer: (transferId: string) => ({ PK: `TRANSFER#${transferId}`, SK: 'TRANSFER' }),
-  /** GSI1: a shipper's transfers by creation time. */
+  /** GSI2: a shipper's transfers by creation time. */
   outgoingTransfers: (shipperId: string) => `LICENSEE#${shipperId}#OUT`,
-  /** GSI2: a receiver's transfers by manifest time (sparse: drafts are the shipper's own). */
+  /** GSI3: a receiver's transfers by manifest time (sparse: drafts are the shipper's own). */
   incomingTransfers: (receiverId: string) => `LICENSEE#${receiverId}#IN`,
   /** Append-only history in the transfer's partition, in order. */
   transferEvent: (transferId: string, sequence: number) => ({

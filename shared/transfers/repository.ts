@@ -22,8 +22,14 @@ export interface TransferShape {
   /** The receiving licensee when it is a tenant of the hub; it then sees the transfer as incoming. */
   readonly receiverLicenseeId?: string;
   readonly createdAt: string;
+  readonly updatedAt: string;
   readonly manifestedAt?: string;
+  /** What lists show: the only attribute besides the keys that the list indexes copy. */
+  readonly summary: object;
 }
+
+/** A transfer as a list index holds it. */
+export type ListedTransfer = Pick<TransferShape, 'id' | 'shipperId' | 'status' | 'version' | 'createdAt' | 'updatedAt' | 'summary'>;
 
 export interface EventShape {
   readonly sequence: number;
@@ -67,8 +73,8 @@ export interface ManifestCommit<T extends TransferShape, E extends EventShape> {
 export interface TransferRepository<T extends TransferShape, E extends EventShape> {
   create(transfer: T, event: E): Promise<void>;
   get(id: string): Promise<T | undefined>;
-  listOutgoing(shipperId: string, options: ListOptions): Promise<Page<T>>;
-  listIncoming(receiverId: string, options: ListOptions): Promise<Page<T>>;
+  listOutgoing(shipperId: string, options: ListOptions): Promise<Page<ListedTransfer>>;
+  listIncoming(receiverId: string, options: ListOptions): Promise<Page<ListedTransfer>>;
   events(id: string): Promise<E[]>;
   /** Writes `next` and `event` if the stored transfer is still at `expectedVersion`. */
   commit(next: T, expectedVersion: number, event: E): Promise<void>;
@@ -105,17 +111,17 @@ export class ManifestRaceError extends Error {
 
 /** The stored item without its table keys: what the domain wrote. */
 const stripKeys = (item: Record<string, unknown>): unknown => {
-  const { PK: _pk, SK: _sk, GSI1PK: _g1pk, GSI1SK: _g1sk, GSI2PK: _g2pk, GSI2SK: _g2sk, ...rest } = item;
+  const { PK: _pk, SK: _sk, GSI2PK: _g2pk, GSI2SK: _g2sk, GSI3PK: _g3pk, GSI3SK: _g3sk, ...rest } = item;
   return rest;
 };
 
 function transferItem(transfer: TransferShape): Record<string, unknown> {
   return {
     ...keys.transfer(transfer.id),
-    GSI1PK: keys.outgoingTransfers(transfer.shipperId),
-    GSI1SK: `${transfer.createdAt}#${transfer.id}`,
+    GSI2PK: keys.outgoingTransfers(transfer.shipperId),
+    GSI2SK: `${transfer.createdAt}#${transfer.id}`,
     ...(transfer.receiverLicenseeId && transfer.manifestedAt
-      ? { GSI2PK: keys.incomingTransfers(transfer.receiverLicenseeId), GSI2SK: `${transfer.manifestedAt}#${transfer.id}` }
+      ? { GSI3PK: keys.incomingTransfers(transfer.receiverLicenseeId), GSI3SK: `${transfer.manifestedAt}#${transfer.id}` }
       : {}),
     ...transfer,
   };
@@ -345,7 +351,7 @@ export function createTransferRepository<T extends TransferShape, E extends Even
     }
   }
 
-  async function list(index: 'GSI1' | 'GSI2', partition: string, options: ListOptions): Promise<Page<T>> {
+  async function list(index: 'GSI2' | 'GSI3', partition: string, options: ListOptions): Promise<Page<ListedTransfer>> {
     const pk = `${index}PK`;
     const sk = `${index}SK`;
     const startKey: PageKey | undefined = decodeCursor(options.cursor, pk, partition);
@@ -372,7 +378,7 @@ export function createTransferRepository<T extends TransferShape, E extends Even
       }),
     );
     const cursor = encodeCursor(LastEvaluatedKey as PageKey | undefined);
-    return { items: (Items ?? []).map((item) => stripKeys(item) as T), ...(cursor ? { cursor } : {}) };
+    return { items: (Items ?? []).map((item) => stripKeys(item) as ListedTransfer), ...(cursor ? { cursor } : {}) };
   }
 
   return {
@@ -392,8 +398,8 @@ export function createTransferRepository<T extends TransferShape, E extends Even
       return Item ? stripKeys(Item) as T : undefined;
     },
 
-    listOutgoing: (shipperId, options) => list('GSI1', keys.outgoingTransfers(shipperId), options),
-    listIncoming: (receiverId, options) => list('GSI2', keys.incomingTransfers(receiverId), options),
+    listOutgoing: (shipperId, options) => list('GSI2', keys.outgoingTransfers(shipperId), options),
+    listIncoming: (receiverId, options) => list('GSI3', keys.incomingTransfers(receiverId), options),
 
     async events(id) {
       const events: E[] = [];

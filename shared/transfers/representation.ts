@@ -58,7 +58,29 @@ export const transferRepresentation = z
   })
   .meta({ id: 'Transfer' });
 
-export const transferPage = z.object({ items: z.array(transferRepresentation), cursor: z.string().optional() }).meta({ id: 'TransferPage' });
+export const transferSummaryRepresentation = z
+  .object({
+    id: z.string(),
+    shipperId: z.string(),
+    status: z.enum(domain.transferStatuses),
+    version: z.int(),
+    allowedActions: z.array(z.enum(domain.transferActions)),
+    type: z.enum(domain.transferTypes),
+    lineCount: z.int(),
+    receiverPartnerId: z.string().optional(),
+    manifestNumber: z.string().optional(),
+    shipperName: z.string().optional(),
+    receiverName: z.string().optional(),
+    estimatedDeparture: at.optional(),
+    departedAt: at.optional(),
+    arrivedAt: at.optional(),
+    returnOf: z.string().optional().meta({ description: 'The transfer this one returns packages of' }),
+    createdAt: at,
+    updatedAt: at,
+  })
+  .meta({ id: 'TransferSummary', description: 'A transfer as lists show it; GET the transfer for everything' });
+
+export const transferPage = z.object({ items: z.array(transferSummaryRepresentation), cursor: z.string().optional() }).meta({ id: 'TransferPage' });
 
 export const transferEventRepresentation = z
   .object({

@@ -26,7 +26,7 @@ import type {
 import { ConflictError, ForbiddenError, NotFoundError, RuleViolationError, StaleVersionError, VersionRequiredError } from '../errors.ts';
 import type { Caller } from '../http/caller.ts';
 import type { RegistryRepository } from '../registries/repository.ts';
-import type { ListOptions, Page, TransferRepository } from './repository.ts';
+import type { ListedTransfer, ListOptions, Page, TransferRepository } from './repository.ts';
 import { ManifestRaceError, TagsTakenError } from './repository.ts';
 
 /** A licensee as the transfers need it; provided by the tenants module. */
@@ -51,7 +51,38 @@ export type StoredTransfer = Transfer & {
   readonly receiverLicenseeId?: string;
   readonly transporterLicenseeId?: string;
   readonly manifestedAt?: string;
+  readonly summary: TransferSummary;
 };
+
+/** What a list shows of a transfer, kept small: it is copied into both list indexes on every write. */
+export interface TransferSummary {
+  readonly type: string;
+  readonly lineCount: number;
+  readonly receiverPartnerId?: string;
+  readonly manifestNumber?: string;
+  readonly shipperName?: string;
+  readonly receiverName?: string;
+  readonly estimatedDeparture?: string;
+  readonly departedAt?: string;
+  readonly arrivedAt?: string;
+  readonly returnOf?: string;
+}
+
+function summaryOf(transfer: Transfer): TransferSummary {
+  const parties = transfer.manifest?.parties;
+  const { content } = transfer;
+  return {
+    type: content.type,
+    lineCount: content.lines.length,
+    ...(content.receiverPartnerId ? { receiverPartnerId: content.receiverPartnerId } : {}),
+    ...(transfer.manifest ? { manifestNumber: transfer.manifest.number } : {}),
+    ...(parties ? { shipperName: parties.shipper.legalName, receiverName: parties.receiver.legalName } : {}),
+    ...(content.estimatedDeparture ? { estimatedDeparture: content.estimatedDeparture } : {}),
+    ...(transfer.departedAt ? { departedAt: transfer.departedAt } : {}),
+    ...(transfer.arrivedAt ? { arrivedAt: transfer.arrivedAt } : {}),
+    ...(transfer.returnOf ? { returnOf: transfer.returnOf.transferId } : {}),
+  };
+}
 
 export interface TransferDeps {
   readonly transfers: TransferRepository<StoredTransfer, TransferEvent>;
@@ -70,9 +101,10 @@ const MANIFEST_ATTEMPTS = 5;
 
 export function toStored(transfer: Transfer): StoredTransfer {
   const parties = transfer.manifest?.parties;
-  const { receiverLicenseeId: _r, transporterLicenseeId: _t, manifestedAt: _m, ...plain } = transfer as StoredTransfer;
+  const { receiverLicenseeId: _r, transporterLicenseeId: _t, manifestedAt: _m, summary: _s, ...plain } = transfer as StoredTransfer;
   return {
     ...plain,
+    summary: summaryOf(transfer),
     ...(parties?.receiver.licenseeId ? { receiverLicenseeId: parties.receiver.licenseeId } : {}),
     ...(parties?.transporter?.licenseeId ? { transporterLicenseeId: parties.transporter.licenseeId } : {}),
     ...(transfer.manifest ? { manifestedAt: transfer.manifest.manifestedAt } : {}),
@@ -187,7 +219,7 @@ export function listTransfers(
   caller: Caller,
   direction: 'outgoing' | 'incoming',
   options: ListOptions,
-): Promise<Page<StoredTransfer>> {
+): Promise<Page<ListedTransfer>> {
   return direction === 'outgoing'
     ? deps.transfers.listOutgoing(caller.licenseeId, options)
     : deps.transfers.listIncoming(caller.licenseeId, options);

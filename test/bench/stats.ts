@@ -35,7 +35,8 @@ export function table(rows: readonly Record<string, string | number>[]): string 
   const first = rows[0];
   if (!first) return '';
   const columns = Object.keys(first);
-  const cell = (value: string | number | undefined) => (typeof value === 'number' ? value.toFixed(1) : (value ?? ''));
+  const cell = (value: string | number | undefined) =>
+    typeof value === 'number' ? (Number.isInteger(value) ? String(value) : value.toFixed(1)) : (value ?? '');
   const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
   const line = (values: string[]) => values.map((v, i) => v.padEnd(widths[i] ?? 0)).join('  ');
   return [line(columns), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(columns.map((c) => cell(r[c]))))].join('\n');

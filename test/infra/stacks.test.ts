@@ -83,7 +83,14 @@ describe('stateful stack', () => {
         GlobalSecondaryIndexes:
           definition.globalSecondaryIndexes.length > 0
             ? definition.globalSecondaryIndexes.map((index) =>
-                Match.objectLike({ IndexName: index.indexName, KeySchema: keySchema(index) }),
+                Match.objectLike({
+                  IndexName: index.indexName,
+                  KeySchema: keySchema(index),
+                  Projection:
+                    index.projection.type === 'INCLUDE'
+                      ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.projection.attributes] }
+                      : { ProjectionType: 'ALL' },
+                }),
               )
             : Match.absent(),
         TimeToLiveSpecification: { AttributeName: definition.timeToLiveAttribute, Enabled: true },

@@ -15,6 +15,8 @@ interface TestTransfer {
   shipperId: string;
   receiverLicenseeId?: string;
   createdAt: string;
+  updatedAt: string;
+  summary: object;
   manifestedAt?: string;
   manifestNumber?: number;
   note?: string;
@@ -35,7 +37,8 @@ const repository = createTransferRepository<TestTransfer, TestEvent>(documents, 
 const tagsOf = (n: number) => [...new Set(Array.from({ length: n * 2 }, () => `${randomInt(1e7, 1e8)}${randomInt(1e7, 1e8)}`))].slice(0, n);
 
 async function draft(shipperId = `lic-${ulid()}`): Promise<TestTransfer> {
-  const transfer = { id: ulid(), version: 1, status: 'DRAFT', shipperId, createdAt: new Date().toISOString() };
+  const at = new Date().toISOString();
+  const transfer = { id: ulid(), version: 1, status: 'DRAFT', shipperId, createdAt: at, updatedAt: at, summary: { lineCount: 0 } };
   await repository.create(transfer, { sequence: 1, action: 'create' });
   return transfer;
 }
