@@ -1,12 +1,13 @@
 /**
  * `npm start` as a newcomer runs it: a child process on free ports with its own data directory.
- * Proves it becomes healthy, writes run.json, keeps data across a restart, resets on request,
- * and leaves nothing running after Ctrl-C or even after being killed outright.
+ * Proves it becomes healthy, writes run.json with the demo tenants and their keys, keeps data and
+ * keys across a restart, resets on request, and leaves nothing running after Ctrl-C or even after
+ * being killed outright.
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +16,7 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dyn
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '#infra/local/free-port.ts';
 import { repositoryRoot } from '#infra/local/hub.ts';
+import type { DemoTenant } from '#infra/local/seed.ts';
 import { hubTable } from '#shared/resources.ts';
 
 interface RunFile {
@@ -23,6 +25,7 @@ interface RunFile {
   s3: string;
   sqs: string;
   pid: number;
+  tenants: DemoTenant[];
 }
 
 const localDir = await mkdtemp(join(tmpdir(), 'hub-npm-start-'));
@@ -49,8 +52,10 @@ function start(...args: string[]): ChildProcess {
   return child;
 }
 
+let output = '';
+
 async function healthy(child: ChildProcess): Promise<RunFile> {
-  let output = '';
+  output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const deadline = Date.now() + 90_000;
@@ -103,12 +108,24 @@ const table = (run: RunFile) =>
 const marker = { PK: 'TEST', SK: 'SURVIVES_RESTART' };
 
 describe('npm start', () => {
-  it('serves /health, writes run.json, and stops everything on Ctrl-C', async () => {
+  let firstTenants: DemoTenant[] = [];
+
+  it('serves /health, writes run.json with working demo keys, and stops everything on Ctrl-C', async () => {
     const child = start();
     const run = await healthy(child);
 
     expect(run.api).toBe(`http://127.0.0.1:${ports.PORT}`);
     expect(run.dynamodb).toBe(`http://127.0.0.1:${ports.DYNAMODB_PORT}`);
+    expect(run.tenants.map((t) => t.role)).toEqual(['distributor', 'processor', 'retail dispensary']);
+    for (const tenant of run.tenants) {
+      const me = await fetch(`${run.api}/v1/me`, { headers: { authorization: `Bearer ${tenant.apiKey}` } });
+      expect(((await me.json()) as { licenceNumber: string }).licenceNumber).toBe(tenant.licenceNumber);
+    }
+    // Printed for the newcomer, and kept readable by the owner only.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    for (const tenant of run.tenants) expect(output).toContain(tenant.apiKey);
+    expect((await stat(join(localDir, 'demo-keys.json'))).mode & 0o777).toBe(0o600);
+    firstTenants = run.tenants;
     const client = table(run);
     await client.send(new PutCommand({ TableName: hubTable.name, Item: { ...marker, at: 'first run' } }));
     client.destroy();
@@ -119,9 +136,10 @@ describe('npm start', () => {
     expect(existsSync(join(localDir, 'run.json'))).toBe(false);
   });
 
-  it('keeps data across a restart; nothing outlives a killed hub', async () => {
+  it('keeps data and demo keys across a restart; nothing outlives a killed hub', async () => {
     const child = start();
     const run = await healthy(child);
+    expect(run.tenants).toEqual(firstTenants);
     const client = table(run);
 
     const { Item } = await client.send(new GetCommand({ TableName: hubTable.name, Key: marker }));
