@@ -4,23 +4,20 @@
  * called after the app is synthesized because the cross-stack grant wildcards are acknowledged
  * only then (see `infra/constructs/hub-function.ts`).
  */
-import { readFileSync } from 'node:fs';
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
+import type { App } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
+import { testApp } from '../support/cdk-app.ts';
 import { StatefulStack } from '#infra/stateful-stack.ts';
 import { StatelessStack } from '#infra/stateless-stack.ts';
 
-/** The same feature flags as `cdk synth`, without bundling. */
-const cdkContext = (JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
-  context?: Record<string, unknown>;
-}).context;
 
 function newApp(): App {
-  return new App({ context: { ...cdkContext, 'aws:cdk:bundling-stacks': [] } });
+  return testApp();
 }
 
 /** Readable findings: rule, offending construct paths and the rule's explanation. */

@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { App } from 'aws-cdk-lib';
 import type { CfnResource, Stack } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { testApp } from '../support/cdk-app.ts';
 import { StatefulStack } from '#infra/stateful-stack.ts';
 import { StatelessStack } from '#infra/stateless-stack.ts';
 import type { StatelessStackProps } from '#infra/stateless-stack.ts';
@@ -13,13 +12,9 @@ import { AUTHORIZER_CACHE_SECONDS, functions, routes } from '#shared/routes.ts';
 
 const hubQueues: readonly QueueDefinition[] = queues;
 
-/** The same feature flags as `cdk synth`, without bundling (no esbuild run per test). */
-const cdkContext = (JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
-  context?: Record<string, unknown>;
-}).context;
 
 function hubApp(stateless: Omit<StatelessStackProps, 'resources'> = {}) {
-  const app = new App({ context: { ...cdkContext, 'aws:cdk:bundling-stacks': [] } });
+  const app = testApp();
   const env = { account: '123456789012', region: 'us-east-1' };
   const stateful = new StatefulStack(app, 'Stateful', { env });
   return { stateful, stateless: new StatelessStack(app, 'Stateless', { env, resources: stateful, ...stateless }) };

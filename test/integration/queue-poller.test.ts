@@ -49,6 +49,16 @@ async function approximateCount(url: string): Promise<number> {
   return Number(Attributes?.ApproximateNumberOfMessages ?? 0) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
 }
 
+/**
+ * Waits until the DLQ holds `count` messages, then reads them once. Counting first matters for FIFO:
+ * a receive hides the whole message group, so polling by receiving could starve itself.
+ */
+async function deadLetters(dlqUrl: string, count: number) {
+  await until(async () => ((await approximateCount(dlqUrl)) >= count ? true : undefined));
+  const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlqUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
+  return Messages ?? [];
+}
+
 let poller: QueuePoller | undefined;
 beforeEach(() => {
   seen().length = 0;
@@ -67,10 +77,7 @@ describe('local queue poller (Lambda SQS event source contract)', () => {
     for (const body of ['ok-1', 'fail-1', 'ok-2']) await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: body }));
 
     poller = await poll(url);
-    const dead = await until(async () => {
-      const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlqUrl, WaitTimeSeconds: 0 }));
-      return Messages?.length ? Messages : undefined;
-    });
+    const dead = await deadLetters(dlqUrl, 1);
 
     expect(dead.map((m) => m.Body)).toEqual(['fail-1']);
     const byBody = (body: string) => seen().filter((s) => s.body === body);
@@ -127,10 +134,7 @@ describe('local queue poller (Lambda SQS event source contract)', () => {
     await sendGroup(url, ['step-1', 'fail-step-2', 'step-3']);
 
     poller = await poll(url);
-    const dead = await until(async () => {
-      const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlqUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
-      return Messages && Messages.length >= 2 ? Messages : undefined;
-    });
+    const dead = await deadLetters(dlqUrl, 2);
 
     expect(dead.map((m) => m.Body)).toEqual(['fail-step-2', 'step-3']);
     expect(seen().map((s) => s.body)).toEqual(['step-1', 'fail-step-2', 'fail-step-2']);

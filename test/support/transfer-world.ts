@@ -11,7 +11,7 @@ import { defaultTransferRules } from '#shared/domain/transfer/index.ts';
 import type { CreateTransferBody, TransferRules } from '#shared/domain/transfer/index.ts';
 import type { Caller } from '#shared/http/caller.ts';
 import { createRegistryRepository } from '#shared/registries/repository.ts';
-import { addEntry } from '#shared/registries/use-cases.ts';
+import { addEntry, replaceEntry } from '#shared/registries/use-cases.ts';
 import { hubTable } from '#shared/resources.ts';
 import { createTransferRepository } from '#shared/transfers/repository.ts';
 import type { LicenseeDirectory, LicenseeProfile } from '#shared/transfers/use-cases.ts';
@@ -81,6 +81,11 @@ export async function registryFor(shipper: Licensee, receiver: Licensee) {
     attestations: { gpsFitted: true, lockedBox: true, temperatureControl: false },
   });
   return { partnerId: partner.id, driverId: driver.id, vehicleId: vehicle.id };
+}
+
+/** Renames a driver in the registry, as a shipper editing its records after manifesting would. */
+export async function replaceDriver(owner: Licensee, driverId: string, name: string) {
+  await replaceEntry(registryDeps, owner.caller, 'driver', driverId, { name, employeeId: 'E-104', driversLicenceNumber: '123456789', driversLicenceState: 'NY', phone: '518-555-0101' }, undefined);
 }
 
 export const newTag = () => `${randomInt(1e7, 1e8)}${randomInt(1e7, 1e8)}`;

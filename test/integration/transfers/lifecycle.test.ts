@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { directoryOf, draftBody, licensee, registryFor, transfersApi } from '../../support/transfer-world.ts';
+import { directoryOf, draftBody, licensee, registryFor, replaceDriver, transfersApi } from '../../support/transfer-world.ts';
 
 const distributor = licensee('DIST', 'Hudson Distribution LLC');
 const dispensary = licensee('CAURD', 'Main Street Cannabis');
@@ -111,6 +111,8 @@ describe('a transfer from draft to receipt and return', () => {
       await api.discard(outsider.caller, id),
       await api.events(outsider.caller, id),
       ...(await Promise.all(['manifest', 'depart', 'arrive', 'void'].map((action) => api.action(outsider.caller, id, action, action === 'void' ? { reason: 'x' } : undefined)))),
+      await api.action(outsider.caller, id, 'receipt', { lines: [{ tag: '1234567890123456', outcome: 'rejected', reason: 'not-ordered' }], receivedBy: { name: 'X', title: 'Y' } }),
+      await api.action(outsider.caller, id, 'return', { receiverPartnerId: '01JZZZZZZZZZZZZZZZZZZZZZZZ' }),
     ];
     for (const attempt of attempts) {
       expect(attempt.status).toBe(404);
@@ -118,5 +120,75 @@ describe('a transfer from draft to receipt and return', () => {
     }
     const theirs = await api.list(outsider.caller, { direction: 'outgoing' });
     expect((theirs.body['items'] as { id: string }[]).some((t) => t.id === id)).toBe(false);
+  });
+
+  it('pages lists with a cursor that only opens the caller’s own list', async () => {
+    const refs = await registryFor(distributor, dispensary);
+    for (let i = 0; i < 3; i += 1) await api.create(distributor.caller, draftBody(refs, 1));
+
+    const first = await api.list(distributor.caller, { direction: 'outgoing', limit: '2' });
+    const cursor = first.body['cursor'] as string;
+    expect(cursor).toEqual(expect.any(String));
+    expect((await api.list(distributor.caller, { direction: 'outgoing', limit: '2', cursor })).status).toBe(200);
+
+    const stolen = await api.list(outsider.caller, { direction: 'outgoing', cursor });
+    expect(stolen.status).toBe(400);
+    expect(stolen.body['code']).toBe('invalid-cursor');
+  });
+
+  it('filters lists by status and time, newest first', async () => {
+    const refs = await registryFor(distributor, dispensary);
+    const before = new Date().toISOString();
+    const a = idOf(await api.create(distributor.caller, draftBody(refs, 1)));
+    const b = idOf(await api.create(distributor.caller, draftBody(refs, 1)));
+    await api.action(distributor.caller, b, 'manifest');
+
+    const drafts = await api.list(distributor.caller, { direction: 'outgoing', status: 'DRAFT', from: before });
+    const recent = await api.list(distributor.caller, { direction: 'outgoing', from: before });
+
+    expect((drafts.body['items'] as { id: string }[]).map((t) => t.id)).toEqual([a]);
+    expect((recent.body['items'] as { id: string }[]).map((t) => t.id)).toEqual([b, a]);
+    const newest = (recent.body['items'] as { lineCount: number; manifestNumber?: string }[])[0];
+    expect(newest?.lineCount).toBe(1);
+    expect(newest?.manifestNumber).toMatch(/-M\d{6}$/);
+  });
+});
+
+describe('what a manifest freezes', () => {
+  it('keeps the drivers and vehicle as they were when manifested, and refuses edits afterwards', async () => {
+    const refs = await registryFor(distributor, dispensary);
+    const id = idOf(await api.create(distributor.caller, draftBody(refs, 1)));
+    await api.action(distributor.caller, id, 'manifest');
+
+    await replaceDriver(distributor, refs.driverId, 'Renamed Driver');
+    const issued = await api.get(distributor.caller, id);
+    const drivers = (issued.body['manifest'] as { parties: { drivers: { name: string }[] } }).parties.drivers;
+    expect(drivers.map((d) => d.name)).toEqual(['Zoë Peña']);
+
+    const edit = await api.patch(distributor.caller, id, { plannedRoute: 'changed' }, etag(issued));
+    expect(edit.status).toBe(409);
+    expect(edit.body['currentStatus']).toBe('MANIFESTED');
+  });
+
+  it('refuses a received quantity more than 5% off, and one within 5% without confirmation', async () => {
+    const refs = await registryFor(distributor, dispensary);
+    const body = draftBody(refs, 1);
+    const id = idOf(await api.create(distributor.caller, body));
+    for (const action of ['manifest', 'depart', 'arrive']) await api.action(distributor.caller, id, action);
+    const tag = body.lines[0]?.tag;
+    const receipt = (acceptedQuantity: number, confirmVariance?: boolean) => ({
+      lines: [{ tag, outcome: 'accepted', acceptedQuantity, ...(confirmVariance === undefined ? {} : { confirmVariance }) }],
+      receivedBy: { name: 'Ana', title: 'Receiving' },
+    });
+
+    const over = await api.action(dispensary.caller, id, 'receipt', receipt(18, true));
+    const unconfirmed = await api.action(dispensary.caller, id, 'receipt', receipt(19));
+    const confirmed = await api.action(dispensary.caller, id, 'receipt', receipt(19, true));
+
+    expect(over.status).toBe(422);
+    expect(over.body['errors']).toEqual([expect.objectContaining({ pointer: '/lines/0/acceptedQuantity' })]);
+    expect(unconfirmed.status).toBe(422);
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.body['status']).toBe('ACCEPTED');
   });
 });
