@@ -32,6 +32,16 @@ export const keys = {
     SK: `EVENT#${String(sequence).padStart(6, '0')}`,
   }),
   transferEventPrefix: 'EVENT#',
+  /**
+   * A transfer's package lines and receipt lines, in chunks beside it: a transfer of the state's
+   * 1000 packages does not fit DynamoDB's 400 KB item, and the lines, fixed once manifested, are
+   * not rewritten by every later change. Chunks sort before `TRANSFER`, events before chunks.
+   */
+  transferLines: (transferId: string, chunk: number) => ({ PK: `TRANSFER#${transferId}`, SK: `LINES#${String(chunk).padStart(3, '0')}` }),
+  transferReceiptLines: (transferId: string, chunk: number) => ({
+    PK: `TRANSFER#${transferId}`,
+    SK: `RECEIPT#${String(chunk).padStart(3, '0')}`,
+  }),
   /** The last manifest number a shipper issued. */
   manifestCounter: (shipperId: string) => ({ PK: `LICENSEE#${shipperId}`, SK: 'COUNTER#MANIFEST' }),
   /** A package tag held by one open transfer; released when that transfer closes. */

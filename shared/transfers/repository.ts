@@ -26,6 +26,14 @@ export interface TransferShape {
   readonly manifestedAt?: string;
   /** What lists show: the only attribute besides the keys that the list indexes copy. */
   readonly summary: object;
+  readonly content: { readonly lines: readonly unknown[] };
+  readonly receipt?: { readonly lines: readonly unknown[] };
+}
+
+/** Which parts of a transfer a change rewrote, besides its header: lines change only in a draft, the receipt once. */
+export interface ChangedParts {
+  readonly lines?: boolean;
+  readonly receipt?: boolean;
 }
 
 /** A transfer as a list index holds it. */
@@ -77,7 +85,7 @@ export interface TransferRepository<T extends TransferShape, E extends EventShap
   listIncoming(receiverId: string, options: ListOptions): Promise<Page<ListedTransfer>>;
   events(id: string): Promise<E[]>;
   /** Writes `next` and `event` if the stored transfer is still at `expectedVersion`. */
-  commit(next: T, expectedVersion: number, event: E): Promise<void>;
+  commit(next: T, expectedVersion: number, event: E, changed?: ChangedParts): Promise<void>;
   /** Writes `next` (from `expectedVersion`) and creates `created`, both with their events, all or nothing. */
   commitWithNew(next: T, expectedVersion: number, event: E, created: T, createdEvent: E): Promise<void>;
   /** The manifest number the shipper's next manifest would take. */
@@ -115,7 +123,15 @@ const stripKeys = (item: Record<string, unknown>): unknown => {
   return rest;
 };
 
+/** Package or receipt lines per chunk item: 100 of the largest lines the schemas allow stay well under 400 KB. */
+const LINES_PER_CHUNK = 100;
+
+const chunkCount = (lines: readonly unknown[]) => Math.ceil(lines.length / LINES_PER_CHUNK);
+
+/** The transfer without its lines, plus how many chunks hold them (older chunks beyond that are ignored). */
 function transferItem(transfer: TransferShape): Record<string, unknown> {
+  const { content, receipt, ...header } = transfer;
+  const { lines, ...contentHeader } = content;
   return {
     ...keys.transfer(transfer.id),
     GSI2PK: keys.outgoingTransfers(transfer.shipperId),
@@ -123,7 +139,46 @@ function transferItem(transfer: TransferShape): Record<string, unknown> {
     ...(transfer.receiverLicenseeId && transfer.manifestedAt
       ? { GSI3PK: keys.incomingTransfers(transfer.receiverLicenseeId), GSI3SK: `${transfer.manifestedAt}#${transfer.id}` }
       : {}),
-    ...transfer,
+    ...header,
+    content: contentHeader,
+    lineChunks: chunkCount(lines),
+    ...(receipt ? { receipt: receiptHeader(receipt), receiptChunks: chunkCount(receipt.lines) } : {}),
+  };
+}
+
+function receiptHeader(receipt: { readonly lines: readonly unknown[] }): Record<string, unknown> {
+  const { lines: _lines, ...rest } = receipt;
+  return rest;
+}
+
+function chunkItems(transfer: TransferShape, part: 'lines' | 'receipt'): Record<string, unknown>[] {
+  const lines = part === 'lines' ? transfer.content.lines : (transfer.receipt?.lines ?? []);
+  const key = part === 'lines' ? keys.transferLines : keys.transferReceiptLines;
+  return Array.from({ length: chunkCount(lines) }, (_, chunk) => ({
+    ...key(transfer.id, chunk),
+    lines: lines.slice(chunk * LINES_PER_CHUNK, (chunk + 1) * LINES_PER_CHUNK),
+  }));
+}
+
+/** Reassembles a transfer from its header and chunk items (a header of an older layout carries its lines itself). */
+function assemble(items: readonly Record<string, unknown>[]): unknown {
+  const header = items.find((item) => item['SK'] === 'TRANSFER');
+  if (!header) return undefined;
+  const { lineChunks, receiptChunks, ...stored } = stripKeys(header) as Record<string, unknown> & {
+    lineChunks?: number;
+    receiptChunks?: number;
+    content: Record<string, unknown>;
+    receipt?: Record<string, unknown>;
+  };
+  const linesOf = (prefix: string, count: number) =>
+    items
+      .filter((item) => String(item['SK']).startsWith(prefix) && Number(String(item['SK']).slice(prefix.length)) < count)
+      .sort((a, b) => String(a['SK']).localeCompare(String(b['SK'])))
+      .flatMap((item) => item['lines'] as unknown[]);
+  return {
+    ...stored,
+    content: lineChunks === undefined ? stored.content : { ...stored.content, lines: linesOf('LINES#', lineChunks) },
+    ...(stored.receipt && receiptChunks !== undefined ? { receipt: { ...stored.receipt, lines: linesOf('RECEIPT#', receiptChunks) } } : {}),
   };
 }
 
@@ -147,6 +202,11 @@ export function createTransferRepository<T extends TransferShape, E extends Even
       ConditionExpression: 'attribute_not_exists(PK)',
     },
   });
+
+  const chunkPuts = (transfer: T, changed: ChangedParts) => [
+    ...(changed.lines ? chunkItems(transfer, 'lines') : []),
+    ...(changed.receipt ? chunkItems(transfer, 'receipt') : []),
+  ].map((Item) => ({ Put: { TableName: tableName, Item } }));
 
   const transferPut = (next: T, expectedVersion: number) => ({
     Put: {
@@ -388,14 +448,30 @@ export function createTransferRepository<T extends TransferShape, E extends Even
           TransactItems: [
             { Put: { TableName: tableName, Item: transferItem(transfer), ConditionExpression: 'attribute_not_exists(PK)' } },
             eventPut(transfer.id, event),
+            ...chunkPuts(transfer, { lines: true }),
           ],
         }),
       );
     },
 
     async get(id) {
-      const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: keys.transfer(id), ConsistentRead: true }));
-      return Item ? stripKeys(Item) as T : undefined;
+      // The header and its line chunks: everything of the partition from `LINES#` to `TRANSFER`, events excluded.
+      const items: Record<string, unknown>[] = [];
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await client.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: 'PK = :pk AND SK BETWEEN :first AND :header',
+            ExpressionAttributeValues: { ':pk': keys.transfer(id).PK, ':first': 'LINES#', ':header': 'TRANSFER' },
+            ConsistentRead: true,
+            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+          }),
+        );
+        items.push(...(page.Items ?? []));
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+      return assemble(items) as T | undefined;
     },
 
     listOutgoing: (shipperId, options) => list('GSI2', keys.outgoingTransfers(shipperId), options),
@@ -419,9 +495,11 @@ export function createTransferRepository<T extends TransferShape, E extends Even
       return events;
     },
 
-    async commit(next, expectedVersion, event) {
+    async commit(next, expectedVersion, event, changed = {}) {
       try {
-        await client.send(new TransactWriteCommand({ TransactItems: [transferPut(next, expectedVersion), eventPut(next.id, event)] }));
+        await client.send(
+          new TransactWriteCommand({ TransactItems: [transferPut(next, expectedVersion), eventPut(next.id, event), ...chunkPuts(next, changed)] }),
+        );
       } catch (error) {
         if (error instanceof TransactionCanceledException && cancellationCodes(error)[0] === 'ConditionalCheckFailed') {
           return versionFailure(next.id);
@@ -439,6 +517,7 @@ export function createTransferRepository<T extends TransferShape, E extends Even
               eventPut(next.id, event),
               { Put: { TableName: tableName, Item: transferItem(created), ConditionExpression: 'attribute_not_exists(PK)' } },
               eventPut(created.id, createdEvent),
+              ...chunkPuts(created, { lines: true }),
             ],
           }),
         );

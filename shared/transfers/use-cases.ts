@@ -26,7 +26,7 @@ import type {
 import { ConflictError, ForbiddenError, NotFoundError, RuleViolationError, StaleVersionError, VersionRequiredError } from '../errors.ts';
 import type { Caller } from '../http/caller.ts';
 import type { RegistryRepository } from '../registries/repository.ts';
-import type { ListedTransfer, ListOptions, Page, TransferRepository } from './repository.ts';
+import type { ChangedParts, ListedTransfer, ListOptions, Page, TransferRepository } from './repository.ts';
 import { ManifestRaceError, TagsTakenError } from './repository.ts';
 
 /** A licensee as the transfers need it; provided by the tenants module. */
@@ -225,9 +225,9 @@ export function listTransfers(
     : deps.transfers.listIncoming(caller.licenseeId, options);
 }
 
-async function save(deps: TransferDeps, change: Change, expectedVersion: number): Promise<StoredTransfer> {
+async function save(deps: TransferDeps, change: Change, expectedVersion: number, changed: ChangedParts = {}): Promise<StoredTransfer> {
   const stored = toStored(change.transfer);
-  await deps.transfers.commit(stored, expectedVersion, change.event);
+  await deps.transfers.commit(stored, expectedVersion, change.event, changed);
   return stored;
 }
 
@@ -243,7 +243,7 @@ export async function updateTransfer(
   await requireOwnRecords(deps, caller, patch);
   const shipper = await stateSystemOf(deps, caller.licenseeId);
   const change = unwrap(domain.updateDraft(transfer, patch, { ...contextFor(deps, caller), shipperStateSystem: shipper.stateSystem }));
-  return save(deps, change, transfer.version);
+  return save(deps, change, transfer.version, { lines: true });
 }
 
 export async function discardTransfer(deps: TransferDeps, caller: Caller, id: string, expected: ExpectedVersion): Promise<StoredTransfer> {
@@ -277,7 +277,7 @@ export async function receiveTransfer(deps: TransferDeps, caller: Caller, id: st
   const transfer = await loadFor(deps, caller, id, 'receive', expected);
   const receiver = await stateSystemOf(deps, caller.licenseeId);
   const change = unwrap(domain.receive(transfer, body, { ...contextFor(deps, caller), receiverStateAccessLost: receiver.stateAccessLost }));
-  const saved = await save(deps, change, transfer.version);
+  const saved = await save(deps, change, transfer.version, { receipt: true });
   await releaseTags(deps, saved);
   return saved;
 }

@@ -154,6 +154,57 @@ describe('a transfer from draft to receipt and return', () => {
   });
 });
 
+describe('a transfer of the state’s limit of 1000 packages', () => {
+  it('goes through the whole lifecycle, receipt notes and all', async () => {
+    const refs = await registryFor(distributor, dispensary);
+    const base = draftBody(refs, 1000);
+    const body = { ...base, lines: base.lines.map((line, i) => ({
+      ...line,
+      productName: `Hudson Valley Farms — Blue Dream pre-roll multipack, 10 × 0.5 g, lot ${i}`,
+      brand: 'Hudson Valley Farms',
+      strain: 'Blue Dream',
+      coaReference: `COA-2026-${String(i).padStart(5, '0')}`,
+      notes: 'Keep upright; store below 21 °C. Peña & Zoë Łódź imports.',
+    })) };
+    const created = await api.create(distributor.caller, body);
+    expect(created.status).toBe(201);
+    const id = idOf(created);
+
+    for (const action of ['manifest', 'depart', 'arrive']) expect((await api.action(distributor.caller, id, action)).status).toBe(200);
+    const received = await api.action(dispensary.caller, id, 'receipt', {
+      lines: body.lines.map((line, i) =>
+        i % 10 === 0
+          ? { tag: line.tag, outcome: 'rejected', reason: 'damaged', note: 'Crushed in transit; photos on file. '.repeat(8) }
+          : { tag: line.tag, outcome: 'accepted', acceptedQuantity: line.quantity },
+      ),
+      receivedBy: { name: 'Łucja Kowalski', title: 'Inventory lead' },
+    });
+    expect(received.status).toBe(200);
+    expect(received.body['status']).toBe('PARTIALLY_ACCEPTED');
+
+    const stored = await api.get(distributor.caller, id);
+    const content = stored.body['content'] as { lines: { tag: string }[] };
+    const receipt = stored.body['receipt'] as { lines: { tag: string; outcome: string }[] };
+    expect(content.lines.map((l) => l.tag)).toEqual(body.lines.map((l) => l.tag));
+    expect(receipt.lines).toHaveLength(1000);
+    expect(receipt.lines.filter((l) => l.outcome === 'rejected')).toHaveLength(100);
+  });
+});
+
+describe('editing the lines of a draft', () => {
+  it('replaces them whole, including when a long draft gets shorter', async () => {
+    const refs = await registryFor(distributor, dispensary);
+    const created = await api.create(distributor.caller, draftBody(refs, 150));
+    const shorter = draftBody(refs, 3).lines;
+
+    const patched = await api.patch(distributor.caller, idOf(created), { lines: shorter }, etag(created));
+    const stored = await api.get(distributor.caller, idOf(created));
+
+    expect(patched.status).toBe(200);
+    expect((stored.body['content'] as { lines: { tag: string }[] }).lines.map((l) => l.tag)).toEqual(shorter.map((l) => l.tag));
+  });
+});
+
 describe('what a manifest freezes', () => {
   it('keeps the drivers and vehicle as they were when manifested, and refuses edits afterwards', async () => {
     const refs = await registryFor(distributor, dispensary);

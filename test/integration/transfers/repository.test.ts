@@ -17,6 +17,7 @@ interface TestTransfer {
   createdAt: string;
   updatedAt: string;
   summary: object;
+  content: { lines: unknown[] };
   manifestedAt?: string;
   manifestNumber?: number;
   note?: string;
@@ -38,7 +39,7 @@ const tagsOf = (n: number) => [...new Set(Array.from({ length: n * 2 }, () => `$
 
 async function draft(shipperId = `lic-${ulid()}`): Promise<TestTransfer> {
   const at = new Date().toISOString();
-  const transfer = { id: ulid(), version: 1, status: 'DRAFT', shipperId, createdAt: at, updatedAt: at, summary: { lineCount: 0 } };
+  const transfer = { id: ulid(), version: 1, status: 'DRAFT', shipperId, createdAt: at, updatedAt: at, summary: { lineCount: 0 }, content: { lines: [] } };
   await repository.create(transfer, { sequence: 1, action: 'create' });
   return transfer;
 }
