@@ -62,7 +62,10 @@ export const functions = {
     description: "Creates, lists and revokes the caller's API keys",
     timeoutSeconds: 10,
     memoryMb: 256,
-    tables: [{ table: hubTable, access: 'readWrite' }],
+    tables: [
+      { table: hubTable, access: 'readWrite' },
+      { table: idempotencyTable, access: 'readWrite' },
+    ],
   },
   registries: {
     entry: 'functions/registries/handler.ts',

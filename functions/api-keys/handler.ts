@@ -1,30 +1,32 @@
 /**
  * /v1/api-keys: create (the secret is in this one answer only), list, and revoke (DELETE; keys are
- * never deleted). POST does not take part in `Idempotency-Key` replay on purpose: replaying would
- * mean storing the answer, and with it the key, in the idempotency table. A retried POST creates
- * another key, which the caller can revoke.
+ * never deleted). With `Idempotency-Key`, a retried POST creates nothing and replays the key's record
+ * without its secret: the secret is added after the answer is remembered, never stored.
  */
 import { monotonicFactory } from 'ulid';
 import { createAwsClients } from '#shared/adapters/aws-clients.ts';
 import { readConfig, resourceName } from '#shared/config.ts';
 import { callerOf } from '#shared/http/caller.ts';
 import { httpHandler } from '#shared/http/handler.ts';
+import { createIdempotencyStore, showOnce } from '#shared/http/idempotency.ts';
+import type { IdempotencyDeps } from '#shared/http/idempotency.ts';
 import { jsonResponse } from '#shared/http/problem.ts';
 import { pathParameter, readJsonBody, readQuery } from '#shared/http/request.ts';
-import { hubTable } from '#shared/resources.ts';
+import { hubTable, idempotencyTable } from '#shared/resources.ts';
 import { createApiKeyRepository } from '#shared/tenants/repository.ts';
 import { apiKeyListQuery, createApiKeyBody } from '#shared/tenants/schemas.ts';
 import type { TenantDeps } from '#shared/tenants/use-cases.ts';
 import { createApiKey, listApiKeys, revokeApiKey } from '#shared/tenants/use-cases.ts';
 
-export function createHandler(deps: Pick<TenantDeps, 'apiKeys' | 'now' | 'newId'>) {
+export function createHandler(deps: Pick<TenantDeps, 'apiKeys' | 'now' | 'newId'> & { readonly idempotency?: IdempotencyDeps }) {
   return httpHandler(async (event) => {
     const caller = callerOf(event);
     switch (event.routeKey) {
       case 'POST /v1/api-keys': {
         const { label } = readJsonBody(event, createApiKeyBody);
         const { key, apiKey } = await createApiKey(deps, caller.licenseeId, label, caller.apiKeyId);
-        return jsonResponse(201, { ...key, apiKey }, { location: `/v1/api-keys/${key.id}`, 'cache-control': 'no-store' });
+        showOnce(event, { apiKey });
+        return jsonResponse(201, key, { location: `/v1/api-keys/${key.id}`, 'cache-control': 'no-store' });
       }
       case 'GET /v1/api-keys':
         return jsonResponse(200, await listApiKeys(deps, caller, readQuery(event, apiKeyListQuery)));
@@ -33,12 +35,14 @@ export function createHandler(deps: Pick<TenantDeps, 'apiKeys' | 'now' | 'newId'
       default:
         throw new Error(`Route ${event.routeKey} is not an API key route`);
     }
-  });
+  }, deps.idempotency ? { idempotency: deps.idempotency } : {});
 }
 
 const config = readConfig();
+const aws = createAwsClients(config);
 export const handler = createHandler({
-  apiKeys: createApiKeyRepository(createAwsClients(config).dynamodb, resourceName(config, hubTable)),
+  apiKeys: createApiKeyRepository(aws.dynamodb, resourceName(config, hubTable)),
   now: () => new Date(),
   newId: monotonicFactory(),
+  idempotency: { persistenceStore: createIdempotencyStore(aws.dynamodbClient, resourceName(config, idempotencyTable)) },
 });

@@ -10,7 +10,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { z } from 'zod';
 import { logger, tracer } from '../observability.ts';
 import { ConflictError, ForbiddenError, InvalidCursorError, NotFoundError, RuleViolationError, StaleVersionError, VersionRequiredError } from '../errors.ts';
-import { idempotentPosts } from './idempotency.ts';
+import { idempotentPosts, withShownOnce } from './idempotency.ts';
 import type { IdempotencyDeps } from './idempotency.ts';
 import { HttpProblem, problemResponse } from './problem.ts';
 import type { ProblemDetails } from './problem.ts';
@@ -93,7 +93,7 @@ export function httpHandler(handler: HttpHandler, options: HttpHandlerOptions = 
     .use(captureLambdaHandler(tracer))
     .handler(async (event, context) => {
       try {
-        return await core(event, context);
+        return withShownOnce(event, await core(event, context));
       } catch (error) {
         return toProblemResponse(error);
       }

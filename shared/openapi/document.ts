@@ -19,8 +19,6 @@ export interface OperationDefinition {
   /** An object schema whose keys are the query parameters. */
   readonly query?: z.ZodObject;
   readonly ifMatch?: 'required' | 'optional';
-  /** POSTs take `Idempotency-Key` unless replaying the answer would store a secret. */
-  readonly idempotencyKey?: false;
   readonly responses: Readonly<Record<number, OperationResponse>>;
 }
 
@@ -98,7 +96,7 @@ export function buildOpenApiDocument(options: {
         }))
       : [];
     const headerParameters = [
-      ...(route.method === 'POST' && operation.idempotencyKey !== false
+      ...(route.method === 'POST'
         ? [{ name: 'Idempotency-Key', in: 'header', required: false, description: 'Retries with the same key and body replay the first answer', schema: { type: 'string', maxLength: 255 } }]
         : []),
       ...(operation.ifMatch

@@ -144,8 +144,11 @@ export const operations: Readonly<Record<string, OperationDefinition>> = {
     summary: 'Create an API key (its secret is shown once)',
     tag: 'Tenants',
     body: createApiKeyBody,
-    idempotencyKey: false,
-    responses: { 201: { description: 'The key, with its secret', schema: createdApiKeyView }, 422: problem('Invalid fields'), ...common },
+    responses: {
+      201: { description: 'The key, with its secret; a replay under the same Idempotency-Key answers without the secret', schema: createdApiKeyView },
+      422: problem('Invalid fields'),
+      ...common,
+    },
   },
   'GET /v1/api-keys': {
     summary: "The caller's API keys, newest first (never their secrets)",

@@ -1,6 +1,18 @@
 import { ulid } from 'ulid';
 import { describe, expect, it } from 'vitest';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { inject } from 'vitest';
+import { idempotencyTable } from '#shared/resources.ts';
 import { demoTenant, newKey, request } from './api.ts';
+
+/** Everything the idempotency table remembers (a test-only scan of the local table). */
+function idempotencyRecords() {
+  const client = DynamoDBDocumentClient.from(
+    new DynamoDBClient({ region: 'us-east-1', endpoint: inject('hub').urls.dynamodb, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }),
+  );
+  return client.send(new ScanCommand({ TableName: idempotencyTable.name })).finally(() => client.destroy());
+}
 
 const distributor = demoTenant('distributor');
 const processor = demoTenant('processor');
@@ -20,6 +32,22 @@ describe('POST /v1/api-keys', () => {
     const me = await request('GET', '/v1/me', { apiKey: created.body['apiKey'] as string });
     expect(me.status).toBe(200);
     expect(me.body).toMatchObject({ licenceNumber: distributor.licenceNumber, apiKeyId: id });
+  });
+
+  it('replays a retry under the same Idempotency-Key without creating a key or storing the secret', async () => {
+    const key = `keys-${ulid()}`;
+    const headers = { 'idempotency-key': key };
+    const first = await request('POST', '/v1/api-keys', { apiKey: processor.apiKey, body: { label: 'Retried' }, headers });
+    const retry = await request('POST', '/v1/api-keys', { apiKey: processor.apiKey, body: { label: 'Retried' }, headers });
+
+    expect(first.status).toBe(201);
+    expect(first.body['apiKey']).toEqual(expect.any(String));
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(retry.body['id']).toBe(first.body['id']);
+    expect(retry.body).not.toHaveProperty('apiKey');
+    const { Items } = await idempotencyRecords();
+    expect(JSON.stringify(Items)).not.toContain(String(first.body['apiKey']).slice(-20));
   });
 
   it.each([
