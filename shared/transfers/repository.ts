@@ -203,6 +203,26 @@ export function createTransferRepository<T extends TransferShape, E extends Even
     },
   });
 
+  /** Every item of one key condition, page after page, strongly consistent. */
+  async function queryAll(condition: string, values: Record<string, string>): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: condition,
+          ExpressionAttributeValues: values,
+          ConsistentRead: true,
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return items;
+  }
+
   const chunkPuts = (transfer: T, changed: ChangedParts) => [
     ...(changed.lines ? chunkItems(transfer, 'lines') : []),
     ...(changed.receipt ? chunkItems(transfer, 'receipt') : []),
@@ -456,21 +476,7 @@ export function createTransferRepository<T extends TransferShape, E extends Even
 
     async get(id) {
       // The header and its line chunks: everything of the partition from `LINES#` to `TRANSFER`, events excluded.
-      const items: Record<string, unknown>[] = [];
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await client.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: 'PK = :pk AND SK BETWEEN :first AND :header',
-            ExpressionAttributeValues: { ':pk': keys.transfer(id).PK, ':first': 'LINES#', ':header': 'TRANSFER' },
-            ConsistentRead: true,
-            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-          }),
-        );
-        items.push(...(page.Items ?? []));
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
+      const items = await queryAll('PK = :pk AND SK BETWEEN :first AND :header', { ':pk': keys.transfer(id).PK, ':first': 'LINES#', ':header': 'TRANSFER' });
       return assemble(items) as T | undefined;
     },
 
@@ -478,21 +484,8 @@ export function createTransferRepository<T extends TransferShape, E extends Even
     listIncoming: (receiverId, options) => list('GSI3', keys.incomingTransfers(receiverId), options),
 
     async events(id) {
-      const events: E[] = [];
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await client.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-            ExpressionAttributeValues: { ':pk': keys.transfer(id).PK, ':prefix': keys.transferEventPrefix },
-            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-          }),
-        );
-        events.push(...(page.Items ?? []).map((item) => stripKeys(item) as E));
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
-      return events;
+      const items = await queryAll('PK = :pk AND begins_with(SK, :prefix)', { ':pk': keys.transfer(id).PK, ':prefix': keys.transferEventPrefix });
+      return items.map((item) => stripKeys(item) as E);
     },
 
     async commit(next, expectedVersion, event, changed = {}) {
