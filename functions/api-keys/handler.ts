@@ -8,11 +8,11 @@ import { createAwsClients } from '#shared/adapters/aws-clients.ts';
 import { readConfig, resourceName } from '#shared/config.ts';
 import { callerOf } from '#shared/http/caller.ts';
 import { httpHandler } from '#shared/http/handler.ts';
-import { createIdempotencyStore, showOnce } from '#shared/http/idempotency.ts';
+import { hubIdempotency, showOnce } from '#shared/http/idempotency.ts';
 import type { IdempotencyDeps } from '#shared/http/idempotency.ts';
 import { jsonResponse } from '#shared/http/problem.ts';
 import { pathParameter, readJsonBody, readQuery } from '#shared/http/request.ts';
-import { hubTable, idempotencyTable } from '#shared/resources.ts';
+import { hubTable } from '#shared/resources.ts';
 import { createApiKeyRepository } from '#shared/tenants/repository.ts';
 import { apiKeyListQuery, createApiKeyBody } from '#shared/tenants/schemas.ts';
 import type { TenantDeps } from '#shared/tenants/use-cases.ts';
@@ -44,5 +44,5 @@ export const handler = createHandler({
   apiKeys: createApiKeyRepository(aws.dynamodb, resourceName(config, hubTable)),
   now: () => new Date(),
   newId: monotonicFactory(),
-  idempotency: { persistenceStore: createIdempotencyStore(aws.dynamodbClient, resourceName(config, idempotencyTable)) },
+  idempotency: hubIdempotency(config, aws.dynamodbClient),
 });

@@ -6,7 +6,7 @@ import { createAwsClients } from '#shared/adapters/aws-clients.ts';
 import { readConfig, resourceName } from '#shared/config.ts';
 import { callerOf } from '#shared/http/caller.ts';
 import { httpHandler } from '#shared/http/handler.ts';
-import { createIdempotencyStore } from '#shared/http/idempotency.ts';
+import { hubIdempotency } from '#shared/http/idempotency.ts';
 import type { IdempotencyDeps } from '#shared/http/idempotency.ts';
 import { jsonResponse } from '#shared/http/problem.ts';
 import { etagOf, ifMatchVersion, pathParameter, readJsonBody, readQuery } from '#shared/http/request.ts';
@@ -16,7 +16,7 @@ import { registryBodies, registryListQuery } from '#shared/registries/schemas.ts
 import type { RegistryKind } from '#shared/registries/schemas.ts';
 import type { RegistryDeps } from '#shared/registries/use-cases.ts';
 import { addEntry, deactivateEntry, getEntry, listEntries, replaceEntry } from '#shared/registries/use-cases.ts';
-import { hubTable, idempotencyTable } from '#shared/resources.ts';
+import { hubTable } from '#shared/resources.ts';
 
 const kinds: Readonly<Record<string, RegistryKind>> = { drivers: 'driver', vehicles: 'vehicle', partners: 'partner' };
 
@@ -66,5 +66,5 @@ const aws = createAwsClients(config);
 export const handler = createHandler({
   registries: createRegistryRepository(aws.dynamodb, resourceName(config, hubTable)),
   now: () => new Date(),
-  idempotency: { persistenceStore: createIdempotencyStore(aws.dynamodbClient, resourceName(config, idempotencyTable)) },
+  idempotency: hubIdempotency(config, aws.dynamodbClient),
 });

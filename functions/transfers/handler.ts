@@ -8,12 +8,12 @@ import { readConfig, resourceName } from '#shared/config.ts';
 import * as domain from '#shared/domain/transfer/index.ts';
 import { callerOf } from '#shared/http/caller.ts';
 import { httpHandler } from '#shared/http/handler.ts';
-import { createIdempotencyStore } from '#shared/http/idempotency.ts';
+import { hubIdempotency } from '#shared/http/idempotency.ts';
 import type { IdempotencyDeps } from '#shared/http/idempotency.ts';
 import { jsonResponse } from '#shared/http/problem.ts';
 import { etagOf, ifMatchVersion, pathParameter, readJsonBody, readQuery } from '#shared/http/request.ts';
 import { createRegistryRepository } from '#shared/registries/repository.ts';
-import { hubTable, idempotencyTable } from '#shared/resources.ts';
+import { hubTable } from '#shared/resources.ts';
 import { createLicenseeRepository } from '#shared/tenants/repository.ts';
 import { createLicenseeDirectory } from '#shared/transfers/licensee-directory.ts';
 import { transferListQuery } from '#shared/transfers/representation.ts';
@@ -106,5 +106,5 @@ export const handler = createHandler({
   rules: config.transferRules,
   defaultStateSystem: config.defaultStateSystem,
   now: () => new Date(),
-  idempotency: { persistenceStore: createIdempotencyStore(aws.dynamodbClient, resourceName(config, idempotencyTable)) },
+  idempotency: hubIdempotency(config, aws.dynamodbClient),
 });

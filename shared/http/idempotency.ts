@@ -13,6 +13,9 @@ import {
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { HubConfig } from '../config.ts';
+import { resourceName } from '../config.ts';
+import { idempotencyTable } from '../resources.ts';
 import { HttpProblem } from './problem.ts';
 
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
@@ -45,6 +48,11 @@ export interface IdempotencyDeps {
 
 export function createIdempotencyStore(client: DynamoDBClient, tableName: string): BasePersistenceLayer {
   return new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: client });
+}
+
+/** The idempotency of a function's POSTs, on the hub's own idempotency table. */
+export function hubIdempotency(config: HubConfig, client: DynamoDBClient): IdempotencyDeps {
+  return { persistenceStore: createIdempotencyStore(client, resourceName(config, idempotencyTable)) };
 }
 
 /** Server failures are not remembered: the client's retry must get a real second attempt. */
