@@ -4,7 +4,6 @@
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
-import { HttpProblem } from './problem.ts';
 
 /** The authorizer's context, as API Gateway passes it on (`requestContext.authorizer.lambda`). */
 export const callerContextSchema = z.object({
@@ -23,6 +22,3 @@ export function callerOf(event: APIGatewayProxyEventV2): Caller {
   }
   return parsed.data;
 }
-
-export const unauthorized = () =>
-  new HttpProblem({ status: 401, code: 'unauthorized', title: 'A valid API key is required', detail: 'Send Authorization: Bearer <api key>.' });

@@ -4,6 +4,8 @@
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { z } from 'zod';
+import { jsonPointer } from '../schemas/common.ts';
+import type { ExpectedVersion } from '../versions.ts';
 import { HttpProblem } from './problem.ts';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -14,9 +16,6 @@ export interface FieldError {
   readonly message: string;
 }
 
-export function jsonPointer(path: readonly PropertyKey[]): string {
-  return path.map((segment) => `/${String(segment).replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');
-}
 
 export function fieldErrors(error: z.ZodError): FieldError[] {
   return error.issues.flatMap((issue) =>
@@ -81,7 +80,7 @@ export const etagOf = (version: number) => `"${version}"`;
  * The version an `If-Match` header asks for: `undefined` when absent, `null` when it can never match
  * (malformed, or a weak tag), `'*'` for any.
  */
-export function ifMatchVersion(event: APIGatewayProxyEventV2): number | '*' | null | undefined {
+export function ifMatchVersion(event: APIGatewayProxyEventV2): ExpectedVersion {
   const header = event.headers['if-match']?.trim();
   if (header === undefined || header === '') return undefined;
   if (header === '*') return '*';

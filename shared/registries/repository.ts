@@ -3,12 +3,12 @@
  * is conditional on the version the caller read; nothing is deleted, a record is deactivated.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { NotFoundError, StaleVersionError } from '../errors.ts';
-import { decodeCursor, encodeCursor } from '../repositories/cursor.ts';
-import type { PageKey } from '../repositories/cursor.ts';
-import { keys } from '../repositories/keys.ts';
+import { queryPage } from '../repositories/paging.ts';
+import type { Page } from '../repositories/paging.ts';
+import { keys, withoutKeys } from '../repositories/keys.ts';
 import type { RegistryData, RegistryKind } from './schemas.ts';
 
 export interface RegistryRecord<K extends RegistryKind = RegistryKind> {
@@ -21,11 +21,6 @@ export interface RegistryRecord<K extends RegistryKind = RegistryKind> {
   readonly updatedAt: string;
   readonly deactivatedAt?: string;
   readonly data: RegistryData[K];
-}
-
-export interface Page<T> {
-  readonly items: readonly T[];
-  readonly cursor?: string;
 }
 
 export interface RegistryRepository {
@@ -43,8 +38,7 @@ export interface RegistryRepository {
 const keyOf = (kind: RegistryKind, licenseeId: string, id: string) => keys[kind](licenseeId, id);
 
 function toRecord<K extends RegistryKind>(item: Record<string, unknown>): RegistryRecord<K> {
-  const { PK: _pk, SK: _sk, ...record } = item;
-  return record as unknown as RegistryRecord<K>;
+  return withoutKeys(item) as unknown as RegistryRecord<K>;
 }
 
 export function createRegistryRepository(client: DynamoDBDocumentClient, tableName: string): RegistryRepository {
@@ -66,27 +60,20 @@ export function createRegistryRepository(client: DynamoDBDocumentClient, tableNa
 
     async list(kind, licenseeId, options) {
       const partition = keys.licensee(licenseeId).PK;
-      const startKey: PageKey | undefined = decodeCursor(options.cursor, 'PK', partition);
       const filter =
         options.status === 'all' ? {} : { FilterExpression: 'active = :active', ExpressionAttributeValues: { ':active': options.status === 'active' } };
-      const { Items, LastEvaluatedKey } = await client.send(
-        new QueryCommand({
+      // Ids are ULIDs, so the sort key orders by creation.
+      const page = await queryPage(
+        client,
+        {
           TableName: tableName,
           KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
           ...filter,
-          ExpressionAttributeValues: {
-            ':pk': partition,
-            ':prefix': keys.registryPrefix[kind],
-            ...filter.ExpressionAttributeValues,
-          },
-          // Ids are ULIDs, so the sort key orders by creation: newest first.
-          ScanIndexForward: false,
-          Limit: options.limit,
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
+          ExpressionAttributeValues: { ':pk': partition, ':prefix': keys.registryPrefix[kind], ...filter.ExpressionAttributeValues },
+        },
+        { ...options, partitionAttribute: 'PK', partition },
       );
-      const cursor = encodeCursor(LastEvaluatedKey as PageKey | undefined);
-      return { items: (Items ?? []).map((item) => toRecord(item)), ...(cursor ? { cursor } : {}) };
+      return { ...page, items: page.items.map((item) => toRecord(item)) };
     },
 
     async replace(next, expectedVersion) {

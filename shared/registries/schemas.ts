@@ -3,21 +3,11 @@
  * or not). Request bodies are strict: unknown fields are refused and every string is bounded.
  */
 import { z } from 'zod';
+import { conveyanceTypes } from '../domain/transfer/index.ts';
+import { addressFields, phone, text, usStateCode } from '../schemas/common.ts';
 import { licenceNumberSchema } from '../tenants/schemas.ts';
 
-const text = (max: number) => z.string().trim().min(1).max(max);
-const phone = z
-  .string()
-  .trim()
-  .regex(/^\+?[0-9 ().-]{7,24}$/, { error: 'A phone number: digits, spaces, ( ) . - and an optional leading +' });
-
-export const addressSchema = z.strictObject({
-  street: text(200),
-  unit: text(50).optional(),
-  city: text(100),
-  state: z.string().trim().regex(/^[A-Z]{2}$/, { error: 'A two-letter state code' }).default('NY'),
-  zip: z.string().trim().regex(/^\d{5}(-\d{4})?$/, { error: 'A ZIP code: 5 digits, optionally -4' }),
-});
+const addressSchema = z.strictObject({ ...addressFields, state: usStateCode.default('NY') });
 
 export const driverBody = z
   .strictObject({
@@ -25,13 +15,11 @@ export const driverBody = z
     /** The ID an employee carries, showing the licence they drive for (9 NYCRR 125.10(c)). */
     employeeId: text(64),
     driversLicenceNumber: text(32),
-    driversLicenceState: z.string().trim().regex(/^[A-Z]{2}$/, { error: 'A two-letter state code' }).default('NY'),
+    driversLicenceState: usStateCode.default('NY'),
     phone,
     email: z.email().max(254).optional(),
   })
   .meta({ id: 'DriverInput', description: 'A driver employed by the licensee' });
-
-export const conveyanceTypes = ['car', 'van', 'truck', 'trailer', 'motorcycle', 'bicycle'] as const;
 
 /** Passenger and commercial vehicles since 1981 carry a 17-character VIN without I, O or Q. */
 const vin = z.string().trim().toUpperCase().regex(/^[A-HJ-NPR-Z0-9]{17}$/, { error: 'A 17-character VIN (no I, O or Q)' });
@@ -44,7 +32,7 @@ export const vehicleBody = z
     year: z.int().min(1950).max(2100),
     colour: text(32),
     plate: z.string().trim().toUpperCase().regex(/^[A-Z0-9 -]{1,10}$/, { error: 'Up to 10 letters, digits, spaces or dashes' }).optional(),
-    plateState: z.string().trim().regex(/^[A-Z]{2}$/, { error: 'A two-letter state code' }).default('NY'),
+    plateState: usStateCode.default('NY'),
     vin: vin.optional(),
     /** 9 NYCRR 125.10(e): the attestations printed on every manifest. */
     attestations: z.strictObject({

@@ -3,9 +3,12 @@
  * another licensee's id answers exactly like an id that does not exist.
  */
 import { ulid } from 'ulid';
-import { ConflictError, NotFoundError, StaleVersionError } from '../errors.ts';
+import { ConflictError, NotFoundError } from '../errors.ts';
+import { requireVersion } from '../versions.ts';
+import type { ExpectedVersion } from '../versions.ts';
 import type { Caller } from '../http/caller.ts';
-import type { Page, RegistryRecord, RegistryRepository } from './repository.ts';
+import type { RegistryRecord, RegistryRepository } from './repository.ts';
+import type { Page } from '../repositories/paging.ts';
 import type { RegistryData, RegistryKind } from './schemas.ts';
 
 export interface RegistryDeps {
@@ -13,8 +16,6 @@ export interface RegistryDeps {
   readonly now: () => Date;
 }
 
-/** `undefined`: the caller sent no If-Match; `'*'` matches any version; `null` matches none. */
-export type ExpectedVersion = number | '*' | null | undefined;
 
 export async function addEntry<K extends RegistryKind>(
   deps: RegistryDeps,
@@ -52,12 +53,6 @@ export function listEntries<K extends RegistryKind>(
   return deps.registries.list(kind, caller.licenseeId, options);
 }
 
-/** The stored version the write must find: the one the caller named, or the one just read. */
-function expectedVersionOf(current: RegistryRecord, expected: ExpectedVersion): number {
-  if (expected === undefined || expected === '*') return current.version;
-  if (expected !== current.version) throw new StaleVersionError(current.version);
-  return expected;
-}
 
 export async function replaceEntry<K extends RegistryKind>(
   deps: RegistryDeps,
@@ -68,12 +63,12 @@ export async function replaceEntry<K extends RegistryKind>(
   expected: ExpectedVersion,
 ): Promise<RegistryRecord<K>> {
   const current = await getEntry(deps, caller, kind, id);
-  const version = expectedVersionOf(current, expected);
+  requireVersion(current.version, expected);
   if (!current.active) {
     throw new ConflictError('deactivated', `This ${kind} is deactivated and cannot be changed`, { id });
   }
-  const next: RegistryRecord<K> = { ...current, data, version: version + 1, updatedAt: deps.now().toISOString() };
-  await deps.registries.replace(next, version);
+  const next: RegistryRecord<K> = { ...current, data, version: current.version + 1, updatedAt: deps.now().toISOString() };
+  await deps.registries.replace(next, current.version);
   return next;
 }
 
@@ -86,10 +81,10 @@ export async function deactivateEntry<K extends RegistryKind>(
   expected: ExpectedVersion,
 ): Promise<RegistryRecord<K>> {
   const current = await getEntry(deps, caller, kind, id);
-  const version = expectedVersionOf(current, expected);
+  requireVersion(current.version, expected);
   if (!current.active) return current;
   const at = deps.now().toISOString();
-  const next: RegistryRecord<K> = { ...current, active: false, deactivatedAt: at, updatedAt: at, version: version + 1 };
-  await deps.registries.replace(next, version);
+  const next: RegistryRecord<K> = { ...current, active: false, deactivatedAt: at, updatedAt: at, version: current.version + 1 };
+  await deps.registries.replace(next, current.version);
   return next;
 }

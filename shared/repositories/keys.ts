@@ -2,6 +2,19 @@
  * Key builders for the single hub table, one per entity, all in one place.
  * The README lists every access pattern and the key or index that serves it.
  */
+import { hubTable } from '../resources.ts';
+
+const keyAttributes = new Set<string>([
+  hubTable.partitionKey.name,
+  hubTable.sortKey.name,
+  ...hubTable.globalSecondaryIndexes.flatMap((index) => [index.partitionKey.name, index.sortKey.name]),
+]);
+
+/** An item's own attributes: the stored item without the table's and the indexes' key attributes. */
+export function withoutKeys(item: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(item).filter(([name]) => !keyAttributes.has(name)));
+}
+
 export const keys = {
   healthProbe: (instanceId: string) => ({ PK: 'HEALTH', SK: `PROBE#${instanceId}` }),
 

@@ -4,18 +4,13 @@
  * API keys are never deleted: revoking one stamps `revokedAt`.
  */
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '../errors.ts';
-import { decodeCursor, encodeCursor } from '../repositories/cursor.ts';
-import type { PageKey } from '../repositories/cursor.ts';
-import { keys } from '../repositories/keys.ts';
+import { queryPage } from '../repositories/paging.ts';
+import type { Page } from '../repositories/paging.ts';
+import { keys, withoutKeys } from '../repositories/keys.ts';
 import type { ApiKeyRecord, ApiKeySummary, Licensee } from './licensee.ts';
-
-export interface Page<T> {
-  readonly items: readonly T[];
-  readonly cursor?: string;
-}
 
 export interface LicenseeRepository {
   /** Refuses a licence number another licensee holds (`licence-number-taken`). */
@@ -36,13 +31,8 @@ export interface ApiKeyRepository {
   revoke(keyId: string, licenseeId: string, at: string, byKeyId: string): Promise<ApiKeySummary | undefined>;
 }
 
-/** An item without its table and index keys. */
-const attributesOf = (item: Record<string, unknown>): Record<string, unknown> => {
-  const { PK: _pk, SK: _sk, GSI1PK: _gpk, GSI1SK: _gsk, ...record } = item;
-  return record;
-};
-const toLicensee = (item: Record<string, unknown>) => attributesOf(item) as unknown as Licensee;
-const toApiKey = (item: Record<string, unknown>) => attributesOf(item) as unknown as ApiKeyRecord;
+const toLicensee = (item: Record<string, unknown>) => withoutKeys(item) as unknown as Licensee;
+const toApiKey = (item: Record<string, unknown>) => withoutKeys(item) as unknown as ApiKeyRecord;
 
 export const withoutHash = (key: ApiKeyRecord): ApiKeySummary => {
   const { secretHash: _hash, ...summary } = key;
@@ -124,23 +114,20 @@ export function createApiKeyRepository(client: DynamoDBDocumentClient, tableName
 
     async list(licenseeId, options) {
       const partition = keys.apiKeysOf(licenseeId).GSI1PK;
-      const startKey: PageKey | undefined = decodeCursor(options.cursor, 'GSI1PK', partition);
       const names = Object.fromEntries(SUMMARY_ATTRIBUTES.map((name, i) => [`#a${i}`, name]));
-      const { Items, LastEvaluatedKey } = await client.send(
-        new QueryCommand({
+      const page = await queryPage(
+        client,
+        {
           TableName: tableName,
           IndexName: 'GSI1',
           KeyConditionExpression: 'GSI1PK = :pk',
           ExpressionAttributeValues: { ':pk': partition },
           ProjectionExpression: Object.keys(names).join(', '),
           ExpressionAttributeNames: names,
-          ScanIndexForward: false,
-          Limit: options.limit,
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
+        },
+        { ...options, partitionAttribute: 'GSI1PK', partition },
       );
-      const cursor = encodeCursor(LastEvaluatedKey as PageKey | undefined);
-      return { items: (Items ?? []).map((item) => item as ApiKeySummary), ...(cursor ? { cursor } : {}) };
+      return { ...page, items: page.items.map((item) => item as ApiKeySummary) };
     },
 
     async revoke(keyId, licenseeId, at, byKeyId) {

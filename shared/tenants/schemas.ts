@@ -5,10 +5,10 @@
  */
 import { z } from 'zod';
 import { stateSystems } from '../domain/transfer/tags.ts';
+import { addressFields, phone, text } from '../schemas/common.ts';
 import type { StateSystem } from '../domain/transfer/tags.ts';
 import { MAX_LICENCE_NUMBER_LENGTH, parseLicenceNumber } from './licence.ts';
 
-const text = (max: number) => z.string().trim().min(1).max(max);
 const timestamp = z.iso.datetime({ offset: true });
 
 /** One list of state systems for the whole hub: the transfer domain's. */
@@ -28,18 +28,7 @@ export const licenceNumberSchema = z
   .meta({ description: 'OCM licence number, e.g. OCM-DIST-24-000114-DX1' });
 
 /** Licensed premises are in New York. */
-export const premisesAddressSchema = z.strictObject({
-  street: text(200),
-  unit: text(50).optional(),
-  city: text(100),
-  state: z.literal('NY').default('NY'),
-  zip: z.string().trim().regex(/^\d{5}(-\d{4})?$/, { error: 'A ZIP code: 5 digits, optionally -4' }),
-});
-
-const phone = z
-  .string()
-  .trim()
-  .regex(/^\+?[0-9 ().-]{7,24}$/, { error: 'A phone number: digits, spaces, ( ) . - and an optional leading +' });
+export const premisesAddressSchema = z.strictObject({ ...addressFields, state: z.literal('NY').default('NY') });
 
 /**
  * How the licensee reports to the state: its adapter and the identifiers that system knows it by,

@@ -8,7 +8,8 @@ import { apiKeyIdOf, bearerToken, isApiKeyId, issueApiKey, matchesHash } from '.
 import type { LicenceNumberWarning } from './licence.ts';
 import { newLicensee, presentApiKey } from './licensee.ts';
 import type { ApiKeySummary, ApiKeyView, Licensee } from './licensee.ts';
-import type { ApiKeyRepository, LicenseeRepository, Page } from './repository.ts';
+import type { ApiKeyRepository, LicenseeRepository } from './repository.ts';
+import type { Page } from '../repositories/paging.ts';
 import { withoutHash } from './repository.ts';
 import { licenseeRegistrationSchema } from './schemas.ts';
 

@@ -8,10 +8,11 @@ import { ConditionalCheckFailedException, TransactionCanceledException } from '@
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
+import { reservesTags, transferStatuses } from '../domain/transfer/index.ts';
 import { NotFoundError, StaleVersionError } from '../errors.ts';
-import { decodeCursor, encodeCursor } from '../repositories/cursor.ts';
-import type { PageKey } from '../repositories/cursor.ts';
-import { keys } from '../repositories/keys.ts';
+import { queryPage } from '../repositories/paging.ts';
+import type { Page } from '../repositories/paging.ts';
+import { keys, withoutKeys } from '../repositories/keys.ts';
 
 /** What the repository reads of a transfer; the rest of the domain model is stored as it is. */
 export interface TransferShape {
@@ -52,16 +53,12 @@ export interface ListOptions {
   readonly cursor?: string;
 }
 
-export interface Page<T> {
-  readonly items: readonly T[];
-  readonly cursor?: string;
-}
-
 /** A transaction holds at most 100 actions: the transfer, its event and the counter leave room for this many tags. */
 export const TAGS_PER_TRANSACTION = 96;
 
-/** States in which a transfer holds its tags; a reservation owned by a transfer in any other state is stale. */
-const HOLDING_STATES = ['MANIFESTED', 'IN_TRANSIT', 'ARRIVED'];
+/** States in which a transfer holds its tags (the domain's rule); a reservation owned by a transfer in any other state is stale. */
+const holdingStates = transferStatuses.filter(reservesTags);
+const holdingValues = Object.fromEntries(holdingStates.map((status, i) => [`:holding${i}`, status]));
 
 export interface TagConflict {
   readonly tag: string;
@@ -117,12 +114,6 @@ export class ManifestRaceError extends Error {
   }
 }
 
-/** The stored item without its table keys: what the domain wrote. */
-const stripKeys = (item: Record<string, unknown>): unknown => {
-  const { PK: _pk, SK: _sk, GSI2PK: _g2pk, GSI2SK: _g2sk, GSI3PK: _g3pk, GSI3SK: _g3sk, ...rest } = item;
-  return rest;
-};
-
 /** Package or receipt lines per chunk item: 100 of the largest lines the schemas allow stay well under 400 KB. */
 const LINES_PER_CHUNK = 100;
 
@@ -164,7 +155,7 @@ function chunkItems(transfer: TransferShape, part: 'lines' | 'receipt'): Record<
 function assemble(items: readonly Record<string, unknown>[]): unknown {
   const header = items.find((item) => item['SK'] === 'TRANSFER');
   if (!header) return undefined;
-  const { lineChunks, receiptChunks, ...stored } = stripKeys(header) as Record<string, unknown> & {
+  const { lineChunks, receiptChunks, ...stored } = withoutKeys(header) as Record<string, unknown> & {
     lineChunks?: number;
     receiptChunks?: number;
     content: Record<string, unknown>;
@@ -270,9 +261,9 @@ export function createTransferRepository<T extends TransferShape, E extends Even
                 TableName: tableName,
                 Key: keys.transfer(owner),
                 UpdateExpression: 'SET manifestAttempt = :fenced',
-                ConditionExpression: 'NOT #status IN (:s1, :s2, :s3)',
+                ConditionExpression: `NOT #status IN (${Object.keys(holdingValues).join(', ')})`,
                 ExpressionAttributeNames: { '#status': 'status' },
-                ExpressionAttributeValues: { ':fenced': `fenced-by-${transferId}`, ':s1': HOLDING_STATES[0], ':s2': HOLDING_STATES[1], ':s3': HOLDING_STATES[2] },
+                ExpressionAttributeValues: { ':fenced': `fenced-by-${transferId}`, ...holdingValues },
               },
             },
             {
@@ -434,7 +425,6 @@ export function createTransferRepository<T extends TransferShape, E extends Even
   async function list(index: 'GSI2' | 'GSI3', partition: string, options: ListOptions): Promise<Page<ListedTransfer>> {
     const pk = `${index}PK`;
     const sk = `${index}SK`;
-    const startKey: PageKey | undefined = decodeCursor(options.cursor, pk, partition);
     // The sort key starts with an ISO timestamp; '\uffff' closes the range after any id.
     const range =
       options.from && options.to
@@ -444,21 +434,19 @@ export function createTransferRepository<T extends TransferShape, E extends Even
           : options.to
             ? { expression: `#sk <= :to`, values: { ':to': `${options.to}\uffff` } }
             : undefined;
-    const { Items, LastEvaluatedKey } = await client.send(
-      new QueryCommand({
+    const page = await queryPage(
+      client,
+      {
         TableName: tableName,
         IndexName: index,
         KeyConditionExpression: `#pk = :pk${range ? ` AND ${range.expression}` : ''}`,
         ...(options.status ? { FilterExpression: '#status = :status' } : {}),
         ExpressionAttributeNames: { '#pk': pk, ...(range ? { '#sk': sk } : {}), ...(options.status ? { '#status': 'status' } : {}) },
         ExpressionAttributeValues: { ':pk': partition, ...range?.values, ...(options.status ? { ':status': options.status } : {}) },
-        ScanIndexForward: false,
-        Limit: options.limit,
-        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-      }),
+      },
+      { limit: options.limit, ...(options.cursor ? { cursor: options.cursor } : {}), partitionAttribute: pk, partition },
     );
-    const cursor = encodeCursor(LastEvaluatedKey as PageKey | undefined);
-    return { items: (Items ?? []).map((item) => stripKeys(item) as ListedTransfer), ...(cursor ? { cursor } : {}) };
+    return { ...page, items: page.items.map((item) => withoutKeys(item) as ListedTransfer) };
   }
 
   return {
@@ -485,7 +473,7 @@ export function createTransferRepository<T extends TransferShape, E extends Even
 
     async events(id) {
       const items = await queryAll('PK = :pk AND begins_with(SK, :prefix)', { ':pk': keys.transfer(id).PK, ':prefix': keys.transferEventPrefix });
-      return items.map((item) => stripKeys(item) as E);
+      return items.map((item) => withoutKeys(item) as E);
     },
 
     async commit(next, expectedVersion, event, changed = {}) {

@@ -23,10 +23,13 @@ import type {
   UpdateTransferBody,
   VehicleSnapshot,
 } from '../domain/transfer/index.ts';
-import { ConflictError, ForbiddenError, NotFoundError, RuleViolationError, StaleVersionError, VersionRequiredError } from '../errors.ts';
+import { ConflictError, ForbiddenError, NotFoundError, RuleViolationError, VersionRequiredError } from '../errors.ts';
+import { requireVersion } from '../versions.ts';
+import type { ExpectedVersion } from '../versions.ts';
 import type { Caller } from '../http/caller.ts';
 import type { RegistryRepository } from '../registries/repository.ts';
-import type { ChangedParts, ListedTransfer, ListOptions, Page, TransferRepository } from './repository.ts';
+import type { ChangedParts, ListedTransfer, ListOptions, TransferRepository } from './repository.ts';
+import type { Page } from '../repositories/paging.ts';
 import { ManifestRaceError, TagsTakenError } from './repository.ts';
 
 /** A licensee as the transfers need it; provided by the tenants module. */
@@ -94,8 +97,6 @@ export interface TransferDeps {
   readonly now: () => Date;
 }
 
-/** `undefined`: no If-Match; `'*'` any version; `null` a tag that can never match. */
-export type ExpectedVersion = number | '*' | null | undefined;
 
 const MANIFEST_ATTEMPTS = 5;
 
@@ -161,20 +162,20 @@ async function loadFor(deps: TransferDeps, caller: Caller, id: string, action: T
   if (!roles.some((role) => permitted[action].includes(role))) {
     throw new ForbiddenError('not-permitted', `Only the ${permitted[action].join(' or ')} may ${action} this transfer`);
   }
-  if (expected !== undefined && expected !== '*' && expected !== transfer.version) throw new StaleVersionError(transfer.version);
+  requireVersion(transfer.version, expected);
   return transfer;
 }
 
 const contextFor = (deps: TransferDeps, caller: Caller) => ({ now: deps.now(), actor: caller, rules: deps.rules });
 
-async function stateSystemOf(deps: TransferDeps, licenseeId: string): Promise<LicenseeProfile> {
+async function profileOf(deps: TransferDeps, licenseeId: string): Promise<LicenseeProfile> {
   const profile = await deps.licensees.get(licenseeId);
   if (!profile) throw new Error(`Licensee ${licenseeId} has no profile`);
   return profile;
 }
 
 export async function createTransfer(deps: TransferDeps, caller: Caller, body: CreateTransferBody): Promise<StoredTransfer> {
-  const shipper = await stateSystemOf(deps, caller.licenseeId);
+  const shipper = await profileOf(deps, caller.licenseeId);
   await requireOwnRecords(deps, caller, body);
   const change = unwrap(
     domain.createDraft({ id: ulid(), shipperId: caller.licenseeId, content: body }, { ...contextFor(deps, caller), shipperStateSystem: shipper.stateSystem }),
@@ -241,7 +242,7 @@ export async function updateTransfer(
   if (expected === undefined) throw new VersionRequiredError('If-Match is required to change a draft');
   const transfer = await loadFor(deps, caller, id, 'update', expected);
   await requireOwnRecords(deps, caller, patch);
-  const shipper = await stateSystemOf(deps, caller.licenseeId);
+  const shipper = await profileOf(deps, caller.licenseeId);
   const change = unwrap(domain.updateDraft(transfer, patch, { ...contextFor(deps, caller), shipperStateSystem: shipper.stateSystem }));
   return save(deps, change, transfer.version, { lines: true });
 }
@@ -275,7 +276,7 @@ export async function voidTransfer(deps: TransferDeps, caller: Caller, id: strin
 
 export async function receiveTransfer(deps: TransferDeps, caller: Caller, id: string, body: ReceiptBody, expected: ExpectedVersion) {
   const transfer = await loadFor(deps, caller, id, 'receive', expected);
-  const receiver = await stateSystemOf(deps, caller.licenseeId);
+  const receiver = await profileOf(deps, caller.licenseeId);
   const change = unwrap(domain.receive(transfer, body, { ...contextFor(deps, caller), receiverStateAccessLost: receiver.stateAccessLost }));
   const saved = await save(deps, change, transfer.version, { receipt: true });
   await releaseTags(deps, saved);
@@ -352,7 +353,7 @@ export async function manifestTransfer(
 ): Promise<{ transfer: StoredTransfer; warnings: readonly FieldProblem[] }> {
   for (let attempt = 1; ; attempt += 1) {
     const transfer = await loadFor(deps, caller, id, 'manifest', expected);
-    const shipperProfile = await stateSystemOf(deps, caller.licenseeId);
+    const shipperProfile = await profileOf(deps, caller.licenseeId);
     const [receiver, transporter, { drivers, vehicle }] = await Promise.all([
       partnerParty(deps, caller, transfer.content.receiverPartnerId),
       partnerParty(deps, caller, transfer.content.transporterPartnerId),

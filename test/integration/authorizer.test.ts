@@ -5,7 +5,7 @@
 import { ulid } from 'ulid';
 import { describe, expect, inject, it } from 'vitest';
 import { routes } from '#shared/routes.ts';
-import { newKey, request } from './tenants/api.ts';
+import { newKey, request } from '../support/hub-api.ts';
 
 const [tenant] = inject('tenants');
 if (!tenant) throw new Error('No demo tenant was seeded');

@@ -2,6 +2,8 @@
  * How the domain reports what is wrong with a request: one problem per offending field, addressed
  * by a path (for zod issues) or an RFC 6901 JSON pointer (for the API's 422 answers).
  */
+import { jsonPointer } from '../../schemas/common.ts';
+
 export type Path = readonly (string | number)[];
 
 /** A problem found by a check, before it leaves the domain. */
@@ -20,8 +22,7 @@ export interface FieldProblem {
   readonly message: string;
 }
 
-export const jsonPointer = (path: Path): string =>
-  path.map((segment) => `/${String(segment).replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');
+export { jsonPointer };
 
 export const toFieldProblem = (problem: Problem): FieldProblem => ({
   pointer: jsonPointer(problem.path),

@@ -8,6 +8,7 @@
  * operations check those and report them with the same pointers.
  */
 import { z } from 'zod';
+import { addressFields, text, usStateCode } from '../../schemas/common.ts';
 import { draftInvariantProblems, duplicateTagProblems, lineProblems } from './content.ts';
 import type { DraftInvariantFields } from './content.ts';
 import type { Problem } from './problems.ts';
@@ -15,7 +16,6 @@ import { MAX_QUANTITY, hasAtMostDecimals, units, weightUnits } from './quantitie
 import { defaultTransferRules } from './rules.ts';
 import { anyPackageTag } from './tags.ts';
 
-const text = (max: number) => z.string().trim().min(1).max(max);
 const id = z.string().regex(/^[0-9A-Za-z_-]{1,64}$/, { error: 'An id: 1 to 64 letters, digits, _ or -' });
 // 35 characters fit nanoseconds and an offset.
 const dateTime = z.iso
@@ -52,13 +52,7 @@ export const rejectionReasons = [
 ] as const;
 export type RejectionReason = (typeof rejectionReasons)[number];
 
-export const addressSchema = z.strictObject({
-  street: text(200),
-  unit: text(50).optional(),
-  city: text(100),
-  state: z.string().regex(/^[A-Z]{2}$/, { error: 'A two-letter state code' }),
-  zip: z.string().regex(/^\d{5}(-\d{4})?$/, { error: 'A ZIP code: 5 digits, optionally -4' }),
-});
+export const addressSchema = z.strictObject({ ...addressFields, state: usStateCode });
 export type Address = z.output<typeof addressSchema>;
 
 const weight = z.strictObject({ value: quantity, unit: z.enum(weightUnits) });

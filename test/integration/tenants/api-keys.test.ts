@@ -4,7 +4,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
 import { idempotencyTable } from '#shared/resources.ts';
-import { demoTenant, newKey, request } from './api.ts';
+import { demoTenant, newKey, request } from '../../support/hub-api.ts';
 
 /** Everything the idempotency table remembers (a test-only scan of the local table). */
 function idempotencyRecords() {

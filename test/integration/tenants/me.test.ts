@@ -1,5 +1,5 @@
 import { describe, expect, inject, it } from 'vitest';
-import { request } from './api.ts';
+import { request } from '../../support/hub-api.ts';
 
 const tenants = inject('tenants');
 

@@ -3,20 +3,15 @@
  * tenants' API keys and the registries `npm start` seeds for them.
  */
 import { describe, expect, inject, it } from 'vitest';
+import type { DemoRole } from '#infra/local/seed.ts';
+import { demoTenant, request } from '../../support/hub-api.ts';
 import { newTag } from '../../support/transfer-world.ts';
 
 const { urls } = inject('hub');
 const tenants = inject('tenants');
-const keyOf = (role: string) => tenants.find((t) => t.role === role)?.apiKey ?? '';
 
-async function call(role: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-  const response = await fetch(`${urls.api}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${keyOf(role)}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, unknown> };
-}
+const call = (role: DemoRole, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
+  request(method, path, { apiKey: demoTenant(role).apiKey, ...(body === undefined ? {} : { body }), headers });
 
 const items = (reply: { body: Record<string, unknown> }) => reply.body['items'] as Record<string, unknown>[];
 

@@ -1,0 +1,29 @@
+/**
+ * Building blocks every request schema shares: bounded text, phone numbers, US addresses, and the
+ * JSON pointers that name a field in a 422 answer. Pure zod, so the domain uses them too.
+ */
+import { z } from 'zod';
+
+/** Trimmed, non-empty, and bounded: no string in a request is unbounded. */
+export const text = (max: number) => z.string().trim().min(1).max(max);
+
+export const phone = z
+  .string()
+  .trim()
+  .regex(/^\+?[0-9 ().-]{7,24}$/, { error: 'A phone number: digits, spaces, ( ) . - and an optional leading +' });
+
+export const usStateCode = z.string().trim().regex(/^[A-Z]{2}$/, { error: 'A two-letter state code' });
+
+const zipCode = z.string().trim().regex(/^\d{5}(-\d{4})?$/, { error: 'A ZIP code: 5 digits, optionally -4' });
+
+/** A US address without its state: each use decides what the state may be. */
+export const addressFields = {
+  street: text(200),
+  unit: text(50).optional(),
+  city: text(100),
+  zip: zipCode,
+};
+
+/** RFC 6901: `['lines', 3, 'tag']` → `/lines/3/tag`. */
+export const jsonPointer = (path: readonly PropertyKey[]): string =>
+  path.map((segment) => `/${String(segment).replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');
