@@ -86,11 +86,30 @@ export interface PartiesSnapshot {
 export interface Manifest {
   /** Unique and sequential per shipper; allocated by the caller. */
   readonly number: string;
+  /** 1 when issued; one more with every amendment before departure. */
   readonly version: number;
+  /** When this version was issued. */
   readonly manifestedAt: string;
   /** SHA-256 of the canonical JSON of number, version, time, content and parties: what the PDF and its QR code vouch for. */
   readonly contentHash: string;
   readonly parties: PartiesSnapshot;
+  /** The rendered PDF of this version; set by the caller once rendered, before it is stored. */
+  readonly file?: ManifestFile;
+}
+
+/** A rendered manifest: the SHA-256 and size of its bytes, kept with the transfer to prove the stored object. */
+export interface ManifestFile {
+  readonly sha256: string;
+  readonly bytes: number;
+}
+
+/** What a manifest version fixes besides the package lines, which never change once manifested. */
+export type ManifestTerms = Omit<TransferContent, 'lines'>;
+
+/** A version an amendment replaced: kept whole, never overwritten. */
+export interface SupersededManifest {
+  readonly manifest: Manifest;
+  readonly terms: ManifestTerms;
 }
 
 export type ReceiptLine =
@@ -136,6 +155,8 @@ export interface Transfer {
   readonly version: number;
   readonly content: TransferContent;
   readonly manifest?: Manifest;
+  /** Earlier versions of the manifest, oldest first; absent until the first amendment. */
+  readonly manifestHistory?: readonly SupersededManifest[];
   /** Actual times, in UTC. */
   readonly departedAt?: string;
   readonly arrivedAt?: string;
