@@ -4,7 +4,8 @@
  */
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { StatefulStack } from './stateful-stack.ts';
+import { defaultDocumentRetention, StatefulStack } from './stateful-stack.ts';
+import type { DocumentRetention } from './stateful-stack.ts';
 import { StatelessStack } from './stateless-stack.ts';
 
 const app = new App();
@@ -13,8 +14,19 @@ const env = {
   region: process.env.CDK_DEFAULT_REGION ?? 'us-east-1',
 };
 
+/** `-c documentRetentionYears=7 -c documentRetentionMode=GOVERNANCE`; defaults in cdk.json. */
+const documentRetention = {
+  years: Number(app.node.tryGetContext('documentRetentionYears') ?? defaultDocumentRetention.years),
+  mode: (app.node.tryGetContext('documentRetentionMode') as DocumentRetention['mode'] | undefined) ?? defaultDocumentRetention.mode,
+};
+if (documentRetention.mode !== 'COMPLIANCE' && documentRetention.mode !== 'GOVERNANCE') {
+  throw new Error(`documentRetentionMode must be COMPLIANCE or GOVERNANCE, not ${String(documentRetention.mode)}`);
+}
+const publicBaseUrl = app.node.tryGetContext('publicBaseUrl') as string | undefined;
+
 const stateful = new StatefulStack(app, 'NyTransferHub-Stateful', {
   env,
+  documentRetention,
   description: 'NY transfer hub: tables, queues and document buckets',
   terminationProtection: true,
 });
@@ -22,6 +34,7 @@ new StatelessStack(app, 'NyTransferHub-Stateless', {
   env,
   description: 'NY transfer hub: functions and HTTP API',
   resources: stateful,
+  ...(publicBaseUrl ? { publicBaseUrl } : {}),
 });
 
 // cdk-nag 3 is a policy validation plugin: any unacknowledged finding fails `cdk synth`.

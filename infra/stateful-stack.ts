@@ -7,7 +7,7 @@ import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
 import { AttributeType, Billing, ProjectionType, StreamViewType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { Attribute } from 'aws-cdk-lib/aws-dynamodb';
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership, StorageClass } from 'aws-cdk-lib/aws-s3';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectLockRetention, ObjectOwnership, StorageClass } from 'aws-cdk-lib/aws-s3';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { buckets, queues, tables } from '#shared/resources.ts';
@@ -37,11 +37,25 @@ export function resourceFor<T>(built: Readonly<Record<string, T>>, definition: {
 }
 
 /**
- * Manifests must be kept at least five years. S3 counts a noncurrent version's days from the
- * overwrite or delete that made it noncurrent, never from its creation, so expiring noncurrent
- * versions after six years keeps every version at least five.
+ * How long every object version in the document buckets is locked: no one, not even the account's
+ * root user in compliance mode, can overwrite or delete it before then. Records are kept at least
+ * five years from creation (9 NYCRR 125.13), so less is refused.
  */
-const DOCUMENT_RETENTION = Duration.days(6 * 365);
+export interface DocumentRetention {
+  readonly years: number;
+  /** COMPLIANCE for production records; GOVERNANCE lets a privileged user lift the lock (sandboxes). */
+  readonly mode: 'COMPLIANCE' | 'GOVERNANCE';
+}
+
+export const MINIMUM_RETENTION_YEARS = 5;
+export const defaultDocumentRetention: DocumentRetention = { years: MINIMUM_RETENTION_YEARS, mode: 'COMPLIANCE' };
+
+export interface StatefulStackProps extends StackProps {
+  readonly documentRetention?: DocumentRetention;
+}
+
+const lockFor = ({ years, mode }: DocumentRetention) =>
+  mode === 'COMPLIANCE' ? ObjectLockRetention.compliance(Duration.days(years * 365)) : ObjectLockRetention.governance(Duration.days(years * 365));
 
 const attributeType = { S: AttributeType.STRING, N: AttributeType.NUMBER, B: AttributeType.BINARY } as const;
 
@@ -54,8 +68,15 @@ export class StatefulStack extends Stack implements StatefulResources {
   readonly queues: Readonly<Record<QueueName, HubQueue>>;
   readonly buckets: Readonly<Record<BucketName, Bucket>>;
 
-  constructor(scope: Construct, id: string, props?: StackProps) {
+  readonly documentRetention: DocumentRetention;
+
+  constructor(scope: Construct, id: string, props: StatefulStackProps = {}) {
     super(scope, id, props);
+    this.documentRetention = props.documentRetention ?? defaultDocumentRetention;
+    const { years } = this.documentRetention;
+    if (!Number.isInteger(years) || years < MINIMUM_RETENTION_YEARS) {
+      throw new Error(`Documents must be kept at least ${MINIMUM_RETENTION_YEARS} whole years (9 NYCRR 125.13); got ${years}`);
+    }
 
     this.tables = Object.fromEntries(tables.map((d) => [d.name, this.table(d)])) as Record<TableName, TableV2>;
     this.queues = Object.fromEntries(queues.map((d) => [d.name, this.queue(d)])) as Record<QueueName, HubQueue>;
@@ -118,7 +139,9 @@ export class StatefulStack extends Stack implements StatefulResources {
       encryption: BucketEncryption.S3_MANAGED,
       enforceSSL: true,
       versioned: true,
-      // Issue 4 adds Object Lock (compliance mode, ≥ 5 years) for manifests here.
+      // Issued manifests are immutable: every version is locked for the retention period.
+      objectLockEnabled: true,
+      objectLockDefaultRetention: lockFor(this.documentRetention),
       serverAccessLogsBucket: accessLogs,
       serverAccessLogsPrefix: `${definition.name}/`,
       // Current objects never expire: manifests are kept for at least five years.
@@ -128,12 +151,19 @@ export class StatefulStack extends Stack implements StatefulResources {
           noncurrentVersionTransitions: [
             { storageClass: StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(30) },
           ],
-          noncurrentVersionExpiration: DOCUMENT_RETENTION,
+          // S3 counts a noncurrent version's days from the change that made it noncurrent, never from
+          // its creation; Object Lock keeps it at least the retention from creation in any case.
+          noncurrentVersionExpiration: this.retentionWithMargin(),
         },
         { id: 'incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) },
       ],
       removalPolicy: RemovalPolicy.RETAIN,
     });
+  }
+
+  /** The retention and a year more: for records whose age S3 counts from something other than their creation. */
+  private retentionWithMargin(): Duration {
+    return Duration.days((this.documentRetention.years + 1) * 365);
   }
 
   /** S3 server access logs for the hub's buckets (an audit trail of who read which document). */
@@ -146,7 +176,7 @@ export class StatefulStack extends Stack implements StatefulResources {
       encryption: BucketEncryption.S3_MANAGED,
       enforceSSL: true,
       // Who read which document matters as long as the document is kept.
-      lifecycleRules: [{ id: 'expire-access-logs', expiration: DOCUMENT_RETENTION }],
+      lifecycleRules: [{ id: 'expire-access-logs', expiration: this.retentionWithMargin() }],
       removalPolicy: RemovalPolicy.RETAIN,
     });
   }

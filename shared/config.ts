@@ -30,6 +30,8 @@ const envSchema = z.object({
   TRANSFER_RULES: z.string().optional(),
   /** The state system an integrated partner that is not a tenant reports to. */
   DEFAULT_STATE_SYSTEM: z.enum(stateSystems).exclude(['none']).default('biotrack-ny'),
+  /** The hub's public address: manifests' QR codes point at its verification page. Set by the stack and by local mode. */
+  PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** The benchmark's capacity meter (`npm run bench`); never set in AWS. */
   DYNAMODB_CAPACITY_METER: z.stringbool().default(false),
 });
@@ -41,12 +43,19 @@ export interface HubConfig {
   readonly meterDynamoDbCapacity: boolean;
   readonly transferRules: TransferRules;
   readonly defaultStateSystem: StateSystem;
+  readonly publicBaseUrl?: string;
   /** Physical resource names keyed by the `env` of their definition in `shared/resources.ts`. */
   readonly resources: Readonly<Record<string, string>>;
 }
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
+}
+
+/** A setting only some functions need: they ask for it at start and fail fast without it. */
+export function requireSetting<T>(value: T | undefined, name: string): T {
+  if (value === undefined) throw new ConfigError(`${name} is not set`);
+  return value;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
@@ -69,6 +78,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     meterDynamoDbCapacity: e.DYNAMODB_CAPACITY_METER,
     transferRules: transferRules(e.TRANSFER_RULES),
     defaultStateSystem: e.DEFAULT_STATE_SYSTEM,
+    ...(e.PUBLIC_BASE_URL ? { publicBaseUrl: e.PUBLIC_BASE_URL } : {}),
     resources,
   };
 }

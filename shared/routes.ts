@@ -5,6 +5,7 @@
  */
 import { documentsBucket, hubTable, idempotencyTable, stateSubmissionsQueue } from './resources.ts';
 import type { BucketDefinition, QueueDefinition, TableDefinition } from './resources.ts';
+import { manifestFontFiles } from './manifests/fonts.ts';
 
 export type TableAccess = 'read' | 'readWrite';
 export type BucketAccess = 'read' | 'readWrite';
@@ -21,6 +22,8 @@ export interface FunctionDefinition {
   readonly tables?: readonly { readonly table: TableDefinition; readonly access: TableAccess }[];
   readonly buckets?: readonly { readonly bucket: BucketDefinition; readonly access: BucketAccess }[];
   readonly queues?: readonly { readonly queue: QueueDefinition; readonly access: QueueAccess }[];
+  /** Files the code reads at run time (package subpaths under node_modules), copied beside the bundle. */
+  readonly files?: readonly string[];
 }
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -32,6 +35,8 @@ export interface RouteDefinition {
   readonly function: FunctionName;
   /** `licensee`: the API key authorizer runs first and hands the route the caller's licensee. */
   readonly auth: 'public' | 'licensee';
+  /** Why a public route may go without a key: what it shows and to whom. */
+  readonly publicBecause?: string;
 }
 
 export interface QueueConsumerDefinition {
@@ -79,13 +84,23 @@ export const functions = {
   },
   transfers: {
     entry: 'functions/transfers/handler.ts',
-    description: 'Transfer drafts, manifests, the lifecycle actions and their history',
+    description: 'Transfer drafts, manifests and their PDFs, the lifecycle actions and their history',
     timeoutSeconds: 15,
-    memoryMb: 512,
+    // Rendering a 1000-package manifest is CPU-bound: Lambda gives CPU in proportion to memory.
+    memoryMb: 1024,
     tables: [
       { table: hubTable, access: 'readWrite' },
       { table: idempotencyTable, access: 'readWrite' },
     ],
+    buckets: [{ bucket: documentsBucket, access: 'readWrite' }],
+    files: manifestFontFiles,
+  },
+  verify: {
+    entry: 'functions/verify/handler.ts',
+    description: 'The public verification page of a printed manifest',
+    timeoutSeconds: 5,
+    memoryMb: 256,
+    tables: [{ table: hubTable, access: 'read' }],
   },
   openapi: {
     entry: 'functions/openapi/handler.ts',
@@ -113,12 +128,19 @@ export const AUTHORIZER_CACHE_SECONDS = 60;
 export type FunctionName = keyof typeof functions;
 
 export const routes = [
-  { method: 'GET', path: '/health', function: 'health', auth: 'public' },
+  { method: 'GET', path: '/health', function: 'health', auth: 'public', publicBecause: 'It reports only whether the services are up.' },
   { method: 'GET', path: '/v1/me', function: 'me', auth: 'licensee' },
   { method: 'POST', path: '/v1/api-keys', function: 'apiKeys', auth: 'licensee' },
   { method: 'GET', path: '/v1/api-keys', function: 'apiKeys', auth: 'licensee' },
   { method: 'DELETE', path: '/v1/api-keys/{id}', function: 'apiKeys', auth: 'licensee' },
-  { method: 'GET', path: '/openapi.json', function: 'openapi', auth: 'public' },
+  { method: 'GET', path: '/openapi.json', function: 'openapi', auth: 'public', publicBecause: 'The API description holds no tenant data.' },
+  {
+    method: 'GET',
+    path: '/verify/{manifestNumber}',
+    function: 'verify',
+    auth: 'public',
+    publicBecause: "Inspectors scan a manifest's QR code without an account; it shows what the printed manifest shows, without prices or quantities.",
+  },
   ...(['drivers', 'vehicles', 'partners'] as const).flatMap((collection) => [
     { method: 'POST', path: `/v1/${collection}`, function: 'registries', auth: 'licensee' } as const,
     { method: 'GET', path: `/v1/${collection}`, function: 'registries', auth: 'licensee' } as const,
@@ -132,9 +154,11 @@ export const routes = [
   { method: 'PATCH', path: '/v1/transfers/{id}', function: 'transfers', auth: 'licensee' },
   { method: 'DELETE', path: '/v1/transfers/{id}', function: 'transfers', auth: 'licensee' },
   { method: 'GET', path: '/v1/transfers/{id}/events', function: 'transfers', auth: 'licensee' },
-  ...(['manifest', 'depart', 'arrive', 'receipt', 'void', 'return'] as const).map(
+  ...(['manifest', 'amend', 'depart', 'arrive', 'receipt', 'void', 'return'] as const).map(
     (action) => ({ method: 'POST', path: `/v1/transfers/{id}/${action}`, function: 'transfers', auth: 'licensee' }) as const,
   ),
+  { method: 'GET', path: '/v1/transfers/{id}/manifest', function: 'transfers', auth: 'licensee' },
+  { method: 'GET', path: '/v1/transfers/{id}/manifest.json', function: 'transfers', auth: 'licensee' },
 ] as const satisfies readonly RouteDefinition[];
 
 /** Queue → function wiring with Lambda's SQS contract (batches, partial batch failures). */

@@ -4,16 +4,20 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
 import { createAwsClients } from '#shared/adapters/aws-clients.ts';
-import { readConfig, resourceName } from '#shared/config.ts';
+import { readConfig, requireSetting, resourceName } from '#shared/config.ts';
 import * as domain from '#shared/domain/transfer/index.ts';
 import { callerOf } from '#shared/http/caller.ts';
 import { httpHandler } from '#shared/http/handler.ts';
 import { hubIdempotency } from '#shared/http/idempotency.ts';
 import type { IdempotencyDeps } from '#shared/http/idempotency.ts';
 import { jsonResponse } from '#shared/http/problem.ts';
-import { etagOf, ifMatchVersion, pathParameter, readJsonBody, readQuery } from '#shared/http/request.ts';
+import { etagOf, ifMatchVersion, pathParameter, preferredMediaType, readJsonBody, readQuery } from '#shared/http/request.ts';
+import { renderManifestPdf } from '#shared/manifests/pdf/render.ts';
+import { manifestVersionQuery } from '#shared/manifests/representation.ts';
+import { createS3ManifestStore } from '#shared/manifests/store.ts';
+import * as manifests from '#shared/manifests/use-cases.ts';
 import { createRegistryRepository } from '#shared/registries/repository.ts';
-import { hubTable } from '#shared/resources.ts';
+import { documentsBucket, hubTable } from '#shared/resources.ts';
 import { createLicenseeRepository } from '#shared/tenants/repository.ts';
 import { createLicenseeDirectory } from '#shared/transfers/licensee-directory.ts';
 import { transferListQuery } from '#shared/transfers/representation.ts';
@@ -72,6 +76,18 @@ export function createHandler(deps: TransferDeps & { readonly idempotency?: Idem
           const { transfer, warnings } = await transfers.manifestTransfer(deps, caller, id, expected());
           return jsonResponse(200, { ...present(transfer), warnings }, { etag: etagOf(transfer.version) });
         }
+        case 'POST /v1/transfers/{id}/amend':
+          return one(200, await transfers.amendTransfer(deps, caller, id, readJsonBody(event, domain.amendBody), expected()));
+        case 'GET /v1/transfers/{id}/manifest': {
+          const download = await manifests.manifestDownload(deps, caller, id, readQuery(event, manifestVersionQuery).version);
+          // A browser follows a redirect straight to the PDF; software gets the link and the hash to check it.
+          if (preferredMediaType(event, ['application/json', 'application/pdf', 'text/html']) !== 'application/json') {
+            return { statusCode: 302, headers: { location: download.url, 'cache-control': 'no-store' }, body: '' };
+          }
+          return jsonResponse(200, download, { 'cache-control': 'no-store' });
+        }
+        case 'GET /v1/transfers/{id}/manifest.json':
+          return jsonResponse(200, await manifests.manifestJson(deps, caller, id, readQuery(event, manifestVersionQuery).version));
         case 'POST /v1/transfers/{id}/depart': {
           const body = optionalBody(event) ? {} : readJsonBody(event, domain.departBody);
           return one(200, await transfers.departTransfer(deps, caller, id, body, expected()));
@@ -105,6 +121,11 @@ export const handler = createHandler({
   licensees: createLicenseeDirectory(createLicenseeRepository(aws.dynamodb, table)),
   rules: config.transferRules,
   defaultStateSystem: config.defaultStateSystem,
+  manifests: {
+    publicBaseUrl: requireSetting(config.publicBaseUrl, 'PUBLIC_BASE_URL'),
+    render: renderManifestPdf,
+    store: createS3ManifestStore(aws.s3, resourceName(config, documentsBucket)),
+  },
   now: () => new Date(),
   idempotency: hubIdempotency(config, aws.dynamodbClient),
 });

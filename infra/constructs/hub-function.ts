@@ -8,6 +8,7 @@ import { CfnResource, Duration, Validations } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { ICommandHooks } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { rules } from 'cdk-nag';
 import { Construct } from 'constructs';
@@ -28,6 +29,19 @@ export interface HubFunctionProps {
   readonly resources: StatefulResources;
   /** @default one month */
   readonly logRetention?: RetentionDays;
+}
+
+/** Bundling hooks that copy package files (under node_modules) to the same place beside the bundle. */
+export function copyFiles(files: readonly string[]): ICommandHooks {
+  return {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (inputDir, outputDir) =>
+      files.flatMap((file) => [
+        `mkdir -p "${path.posix.join(outputDir, 'node_modules', path.posix.dirname(file))}"`,
+        `cp "${path.posix.join(inputDir, 'node_modules', file)}" "${path.posix.join(outputDir, 'node_modules', file)}"`,
+      ]),
+  };
 }
 
 export class HubFunction extends Construct {
@@ -72,6 +86,8 @@ export class HubFunction extends Construct {
         sourcesContent: false,
         // Ship the AWS SDK versions pinned in package-lock.json, not whatever the runtime carries.
         bundleAwsSDK: true,
+        // Run-time files (fonts) go where the bundle's module resolution finds them: node_modules beside it.
+        ...(definition.files?.length ? { commandHooks: copyFiles(definition.files) } : {}),
       },
     });
 

@@ -65,6 +65,9 @@ export async function startLocalHub(options: LocalHubOptions = {}): Promise<Loca
 
     const dynamodbPort = options.ports?.dynamodb ?? (await freePort());
     const sqsPort = options.ports?.sqs ?? (await freePort());
+    // Known before any handler loads: manifests' QR codes point at this API's verification page.
+    const requestedApiPort = options.ports?.api ?? 0;
+    const apiPort = requestedApiPort === 0 ? await freePort() : requestedApiPort;
     // allSettled: a service that did start must still be stopped when another one failed.
     const started = await Promise.allSettled([
       startDynamoDbLocal({
@@ -104,13 +107,14 @@ export async function startLocalHub(options: LocalHubOptions = {}): Promise<Loca
       // Otherwise the SDK's aws-chunked framing ends up inside objects stored by s3rver.
       AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
       AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
+      PUBLIC_BASE_URL: `http://127.0.0.1:${apiPort}`,
     };
     // Handlers read their configuration from the environment at import, as in Lambda.
     Object.assign(process.env, env);
 
     const runtime = new LocalLambdaRuntime(repositoryRoot, { ...(options.functions ?? sharedFunctions), authorizer });
     const api = await startLocalApi({
-      port: options.ports?.api ?? 0,
+      port: apiPort,
       routes: options.routes ?? sharedRoutes,
       runtime,
       authorizer: 'authorizer',

@@ -87,3 +87,28 @@ export function ifMatchVersion(event: APIGatewayProxyEventV2): ExpectedVersion {
   const match = /^"(\d{1,15})"$/.exec(header);
   return match?.[1] ? Number(match[1]) : null;
 }
+
+/**
+ * The media type the client prefers among `offered` (RFC 9110 Accept, q-values honoured; on a tie
+ * the earlier offer wins). No Accept, or only wildcards, gives the first offer.
+ */
+export function preferredMediaType<T extends string>(event: APIGatewayProxyEventV2, offered: readonly [T, ...T[]]): T {
+  const ranges = (event.headers['accept'] ?? '*/*').split(',').map((part) => {
+    const [range = '', ...params] = part.trim().toLowerCase().split(';');
+    const q = params.map((p) => /^\s*q=([0-9.]+)\s*$/.exec(p)?.[1]).find((v) => v !== undefined);
+    return { range: range.trim(), q: q === undefined ? 1 : Number(q) };
+  });
+  const quality = (type: string) => {
+    const [major] = type.split('/');
+    const match =
+      ranges.find((r) => r.range === type) ?? ranges.find((r) => r.range === `${major ?? ''}/*`) ?? ranges.find((r) => r.range === '*/*');
+    return match?.q ?? 0;
+  };
+  let best: T = offered[0];
+  let bestQ = quality(best);
+  for (const type of offered.slice(1)) {
+    const q = quality(type);
+    if (q > bestQ) [best, bestQ] = [type, q];
+  }
+  return best;
+}

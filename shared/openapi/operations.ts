@@ -9,6 +9,7 @@ import { registryBodies, registryListQuery, registryRecords } from '../registrie
 import { transferEventList, transferListQuery, transferPage, transferRepresentation } from '../transfers/representation.ts';
 import type { RegistryKind } from '../registries/schemas.ts';
 import type { OperationDefinition, OperationResponse } from './document.ts';
+import { manifestDocumentView, manifestDownloadView, manifestVersionQuery, verificationView, verifyQuery } from '../manifests/representation.ts';
 
 const problem = (description: string): OperationResponse => ({ description, problem: true });
 const common = {
@@ -117,6 +118,36 @@ const transferOperations: Record<string, OperationDefinition> = {
     ...transferAction('Draft a return of the rejected packages (receiver)', domain.returnBody, transfer('unused')),
     responses: { 201: transfer('The return draft'), ...transferAnswers },
   },
+  'POST /v1/transfers/{id}/amend': {
+    summary: 'Amend the manifest before departure: issues its next version, keeps every earlier one (shipper)',
+    tag: 'Manifests',
+    body: domain.amendBody,
+    ifMatch: 'required',
+    responses: { 200: transfer('The transfer with its new manifest version'), 428: problem('If-Match is required'), ...transferAnswers },
+  },
+  'GET /v1/transfers/{id}/manifest': {
+    summary: 'The PDF of the manifest: a short-lived link (JSON), or a redirect to it for a browser',
+    tag: 'Manifests',
+    query: manifestVersionQuery,
+    responses: {
+      200: { description: 'The link, and the SHA-256 and size to check the file by', schema: manifestDownloadView },
+      302: { description: 'Accept prefers text/html or application/pdf: redirect to the PDF' },
+      400: problem('Invalid query'),
+      404: problem('Not a party, not manifested, or no such version'),
+      ...common,
+    },
+  },
+  'GET /v1/transfers/{id}/manifest.json': {
+    summary: 'The manifest as data, for partner software',
+    tag: 'Manifests',
+    query: manifestVersionQuery,
+    responses: {
+      200: { description: 'The manifest version', schema: manifestDocumentView },
+      400: problem('Invalid query'),
+      404: problem('Not a party, not manifested, or no such version'),
+      ...common,
+    },
+  },
   'GET /v1/transfers/{id}/events': {
     summary: 'The append-only history of a transfer',
     tag: 'Transfers',
@@ -129,6 +160,16 @@ export const operations: Readonly<Record<string, OperationDefinition>> = {
     summary: 'Reachability of DynamoDB, S3 and SQS',
     tag: 'Operations',
     responses: { 200: { description: 'Everything is up', schema: healthReport }, 503: problem('A dependency is down; the problem names it') },
+  },
+  'GET /verify/{manifestNumber}': {
+    summary: 'Public verification of a printed manifest (the page its QR code opens); no login',
+    tag: 'Manifests',
+    query: verifyQuery,
+    responses: {
+      200: { description: 'An HTML page; this JSON with Accept: application/json', schema: verificationView },
+      400: problem('The hash is not one the hub prints'),
+      404: { description: 'No such manifest (an HTML page, or problem+json with Accept: application/json)' },
+    },
   },
   'GET /openapi.json': {
     summary: 'This document',

@@ -57,6 +57,8 @@ export const keys = {
   }),
   /** The last manifest number a shipper issued. */
   manifestCounter: (shipperId: string) => ({ PK: `LICENSEE#${shipperId}`, SK: 'COUNTER#MANIFEST' }),
+  /** Which transfer issued a manifest number (unique statewide); written with the manifest. */
+  manifestNumber: (manifestNumber: string) => ({ PK: `MANIFEST#${manifestNumber}`, SK: 'MANIFEST' }),
   /** A package tag held by one open transfer; released when that transfer closes. */
   tagReservation: (tag: string) => ({ PK: `TAG#${tag}`, SK: 'RESERVATION' }),
 } as const;

@@ -37,6 +37,9 @@ export interface ChangedParts {
   readonly receipt?: boolean;
 }
 
+/** A transfer's header item: everything but its package and receipt lines. */
+export type TransferHeader<T extends TransferShape> = Omit<T, 'content' | 'receipt'> & { readonly content: Omit<T['content'], 'lines'> };
+
 /** A transfer as a list index holds it. */
 export type ListedTransfer = Pick<TransferShape, 'id' | 'shipperId' | 'status' | 'version' | 'createdAt' | 'updatedAt' | 'summary'>;
 
@@ -53,7 +56,7 @@ export interface ListOptions {
   readonly cursor?: string;
 }
 
-/** A transaction holds at most 100 actions: the transfer, its event and the counter leave room for this many tags. */
+/** A transaction holds at most 100 actions: the transfer, its event, the counter and the number's lookup leave room for this many tags. */
 export const TAGS_PER_TRANSACTION = 96;
 
 /** States in which a transfer holds its tags (the domain's rule); a reservation owned by a transfer in any other state is stale. */
@@ -69,7 +72,10 @@ export interface ManifestCommit<T extends TransferShape, E extends EventShape> {
   readonly next: T;
   readonly expectedVersion: number;
   readonly event: E;
-  readonly manifestNumber: number;
+  /** The shipper's sequence the manifest number carries. */
+  readonly sequence: number;
+  /** The manifest number as printed, unique statewide; the verification page finds the transfer by it. */
+  readonly manifestNumber: string;
   readonly tags: readonly string[];
   /** When the reservations are made (the manifest time). */
   readonly at: string;
@@ -93,6 +99,8 @@ export interface TransferRepository<T extends TransferShape, E extends EventShap
    * `ManifestRaceError` when a concurrent manifest of the same shipper took the number.
    */
   commitManifest(commit: ManifestCommit<T, E>): Promise<void>;
+  /** The transfer that issued a manifest number, without its lines: what the public verification page reads. */
+  findByManifestNumber(manifestNumber: string): Promise<TransferHeader<T> | undefined>;
   /** Frees the tags of a transfer that no longer holds them (voided, received). */
   releaseTags(transferId: string, tags: readonly string[], at: string): Promise<void>;
 }
@@ -338,6 +346,14 @@ export function createTransferRepository<T extends TransferShape, E extends Even
     },
   });
 
+  const manifestNumberPut = (manifestNumber: string, transferId: string) => ({
+    Put: {
+      TableName: tableName,
+      Item: { ...keys.manifestNumber(manifestNumber), transferId },
+      ConditionExpression: 'attribute_not_exists(PK)',
+    },
+  });
+
   /** Maps the transfer's or the counter's failed condition in a manifest transaction. */
   async function manifestFailure(codes: readonly string[], id: string, expectedVersion: number): Promise<never> {
     if (codes[0] === 'ConditionalCheckFailed') {
@@ -353,12 +369,18 @@ export function createTransferRepository<T extends TransferShape, E extends Even
 
   /** The common case: transfer, event, counter and every reservation in one transaction. */
   async function manifestInOneTransaction(commit: ManifestCommit<T, E>): Promise<'committed' | 'tags-held'> {
-    const { next, expectedVersion, event, manifestNumber, tags, at } = commit;
+    const { next, expectedVersion, event, sequence, manifestNumber, tags, at } = commit;
     const reservations = tags.map((tag) => reservationPut(tag, next.id, `one-shot-${next.id}`, at));
     try {
       await client.send(
         new TransactWriteCommand({
-          TransactItems: [transferPut(next, expectedVersion), eventPut(next.id, event), counterUpdate(next.shipperId, manifestNumber), ...reservations],
+          TransactItems: [
+            transferPut(next, expectedVersion),
+            eventPut(next.id, event),
+            counterUpdate(next.shipperId, sequence),
+            manifestNumberPut(manifestNumber, next.id),
+            ...reservations,
+          ],
         }),
       );
       return 'committed';
@@ -366,7 +388,7 @@ export function createTransferRepository<T extends TransferShape, E extends Even
       if (!(error instanceof TransactionCanceledException)) throw error;
       const codes = cancellationCodes(error);
       // Held tags may belong to a stale holder that the stepwise path can take over.
-      if (codes.slice(3).includes('ConditionalCheckFailed') && !codes.slice(0, 3).includes('ConditionalCheckFailed')) return 'tags-held';
+      if (codes.slice(4).includes('ConditionalCheckFailed') && !codes.slice(0, 4).includes('ConditionalCheckFailed')) return 'tags-held';
       return manifestFailure(codes, next.id, expectedVersion);
     }
   }
@@ -377,7 +399,7 @@ export function createTransferRepository<T extends TransferShape, E extends Even
    * its attempt was not fenced by a takeover meanwhile. On any failure the reservations are freed.
    */
   async function manifestInSteps(commit: ManifestCommit<T, E>): Promise<void> {
-    const { next, expectedVersion, event, manifestNumber, tags, at } = commit;
+    const { next, expectedVersion, event, sequence, manifestNumber, tags, at } = commit;
     const attempt = randomUUID();
     try {
       await client.send(
@@ -411,7 +433,8 @@ export function createTransferRepository<T extends TransferShape, E extends Even
               },
             },
             eventPut(next.id, event),
-            counterUpdate(next.shipperId, manifestNumber),
+            counterUpdate(next.shipperId, sequence),
+            manifestNumberPut(manifestNumber, next.id),
           ],
         }),
       );
@@ -520,6 +543,14 @@ export function createTransferRepository<T extends TransferShape, E extends Even
     async commitManifest(commit) {
       if (commit.tags.length <= TAGS_PER_TRANSACTION && (await manifestInOneTransaction(commit)) === 'committed') return;
       await manifestInSteps(commit);
+    },
+
+    async findByManifestNumber(manifestNumber) {
+      const lookup = await client.send(new GetCommand({ TableName: tableName, Key: keys.manifestNumber(manifestNumber) }));
+      const transferId = lookup.Item?.['transferId'];
+      if (typeof transferId !== 'string') return undefined;
+      const header = await client.send(new GetCommand({ TableName: tableName, Key: keys.transfer(transferId) }));
+      return header.Item ? (withoutKeys(header.Item) as TransferHeader<T>) : undefined;
     },
 
     releaseTags: release,

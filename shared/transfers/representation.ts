@@ -29,6 +29,10 @@ const party = z
   })
   .meta({ id: 'PartySnapshot', description: 'A licensee as printed on the manifest' });
 
+const manifestFile = z
+  .object({ sha256: z.string(), bytes: z.int() })
+  .meta({ id: 'ManifestFile', description: 'The SHA-256 and size of the rendered PDF of a manifest version' });
+
 export const transferRepresentation = z
   .object({
     id: z.string(),
@@ -44,8 +48,13 @@ export const transferRepresentation = z
         manifestedAt: at,
         contentHash: z.string(),
         parties: z.looseObject({ shipper: party, receiver: party, transporter: party.optional() }),
+        file: manifestFile.optional(),
       })
       .optional(),
+    manifestHistory: z
+      .array(z.looseObject({ manifest: z.looseObject({ number: z.string(), version: z.int(), manifestedAt: at, contentHash: z.string(), file: manifestFile.optional() }) }))
+      .optional()
+      .meta({ description: 'Earlier manifest versions an amendment replaced, oldest first, each with the terms it carried' }),
     departedAt: at.optional(),
     arrivedAt: at.optional(),
     receipt: z.looseObject({ at, lines: z.array(z.looseObject({ tag: z.string(), outcome: z.enum(['accepted', 'rejected']) })) }).optional(),

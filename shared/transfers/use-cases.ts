@@ -6,6 +6,7 @@
 import { ulid } from 'ulid';
 import * as domain from '../domain/transfer/index.ts';
 import type {
+  AmendBody,
   Change,
   CreateTransferBody,
   DriverSnapshot,
@@ -31,6 +32,9 @@ import type { RegistryRepository } from '../registries/repository.ts';
 import type { ChangedParts, ListedTransfer, ListOptions, TransferRepository } from './repository.ts';
 import type { Page } from '../repositories/paging.ts';
 import { ManifestRaceError, TagsTakenError } from './repository.ts';
+import { renderIssued, storeIssued } from '../manifests/files.ts';
+import type { ManifestFiles } from '../manifests/files.ts';
+import { logger } from '../observability.ts';
 
 /** A licensee as the transfers need it; provided by the tenants module. */
 export interface LicenseeProfile {
@@ -94,6 +98,8 @@ export interface TransferDeps {
   readonly rules: TransferRules;
   /** The state system a partner that says it is integrated reports to, when it is not a tenant. */
   readonly defaultStateSystem: StateSystem;
+  /** Renders and stores the PDF of every manifest version issued. */
+  readonly manifests: ManifestFiles;
   readonly now: () => Date;
 }
 
@@ -127,6 +133,7 @@ const permitted: Readonly<Record<TransferAction, readonly Role[]>> = {
   update: ['shipper'],
   discard: ['shipper'],
   manifest: ['shipper'],
+  amend: ['shipper'],
   void: ['shipper'],
   depart: ['shipper', 'transporter'],
   arrive: ['shipper', 'transporter'],
@@ -372,16 +379,19 @@ export async function manifestTransfer(
       { ...contextFor(deps, caller), manifestNumber: formatManifestNumber(shipperProfile.licenceNumber, sequence) },
     );
     const change = unwrap(result);
-    const next = toStored(change.transfer);
+    const rendered = await renderIssued(deps.manifests, change.transfer);
+    const next = toStored(rendered.transfer);
     try {
       await deps.transfers.commitManifest({
         next,
         expectedVersion: transfer.version,
         event: change.event,
-        manifestNumber: sequence,
+        sequence,
+        manifestNumber: recordedManifest(next).number,
         tags: next.content.lines.map((line) => line.tag),
         at: next.updatedAt,
       });
+      await storeAfterCommit(deps, next, rendered.pdf);
       return { transfer: next, warnings: change.warnings };
     } catch (error) {
       if (error instanceof TagsTakenError) {
@@ -393,5 +403,52 @@ export async function manifestTransfer(
       if (error instanceof ManifestRaceError && attempt < MANIFEST_ATTEMPTS) continue;
       throw error;
     }
+  }
+}
+
+/**
+ * Issues the next version of a manifest before departure: another driver or vehicle, new times,
+ * route or layover. The new version gets a PDF of its own; every earlier one stays as issued.
+ */
+export async function amendTransfer(
+  deps: TransferDeps,
+  caller: Caller,
+  id: string,
+  body: AmendBody,
+  expected: ExpectedVersion,
+): Promise<StoredTransfer> {
+  if (expected === undefined) throw new VersionRequiredError('If-Match is required to amend a manifest');
+  const transfer = await loadFor(deps, caller, id, 'amend', expected);
+  await requireOwnRecords(deps, caller, body);
+  const amended = { ...transfer, content: { ...transfer.content, ...withoutNullFields(body) } };
+  const [transporter, { drivers, vehicle }] = await Promise.all([
+    partnerParty(deps, caller, amended.content.transporterPartnerId),
+    crew(deps, caller, amended),
+  ]);
+  const change = unwrap(
+    domain.amend(transfer, body, { ...(transporter ? { transporter } : {}), drivers, ...(vehicle ? { vehicle } : {}) }, contextFor(deps, caller)),
+  );
+  const rendered = await renderIssued(deps.manifests, change.transfer);
+  const saved = await save(deps, { transfer: rendered.transfer, event: change.event }, transfer.version);
+  await storeAfterCommit(deps, saved, rendered.pdf);
+  return saved;
+}
+
+const withoutNullFields = (patch: AmendBody) => Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== null));
+
+function recordedManifest(transfer: Transfer): domain.Manifest {
+  if (!transfer.manifest) throw new Error(`Transfer ${transfer.id} was manifested without a manifest`);
+  return transfer.manifest;
+}
+
+/**
+ * The transfer is committed: a failed upload must not undo that. The first download renders the
+ * PDF again (rendering is deterministic) and stores it then.
+ */
+async function storeAfterCommit(deps: TransferDeps, transfer: StoredTransfer, pdf: Uint8Array): Promise<void> {
+  try {
+    await storeIssued(deps.manifests, transfer, pdf);
+  } catch (error) {
+    logger.warn('Manifest PDF not stored; it will be rendered again on first download', { transferId: transfer.id, error: error as Error });
   }
 }

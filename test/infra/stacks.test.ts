@@ -3,7 +3,12 @@ import type { IConstruct } from 'constructs';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { testApp } from '../support/cdk-app.ts';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { copyFiles } from '#infra/constructs/hub-function.ts';
 import { StatefulStack } from '#infra/stateful-stack.ts';
+import { manifestFonts } from '#shared/manifests/fonts.ts';
 import { StatelessStack } from '#infra/stateless-stack.ts';
 import type { StatelessStackProps } from '#infra/stateless-stack.ts';
 import { buckets, documentsBucket, hubTable, queues, stateSubmissionsQueue, tables } from '#shared/resources.ts';
@@ -11,6 +16,7 @@ import type { KeyAttribute, QueueDefinition } from '#shared/resources.ts';
 import { AUTHORIZER_CACHE_SECONDS, functions, routes } from '#shared/routes.ts';
 
 const hubQueues: readonly QueueDefinition[] = queues;
+const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
 
 
 function hubApp(stateless: Omit<StatelessStackProps, 'resources'> = {}) {
@@ -136,6 +142,23 @@ describe('stateful stack', () => {
     }
   });
 
+  it('locks every document version for five years in compliance mode by default', () => {
+    const bucket = resourceOf(stateful, stateful.buckets[documentsBucket.name]);
+    expect(bucket.Properties).toMatchObject({
+      ObjectLockEnabled: true,
+      ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 5 * 365 } } },
+    });
+  });
+
+  it('takes a longer retention or governance mode, and refuses less than five years', () => {
+    const app = testApp();
+    const longer = new StatefulStack(app, 'Longer', { documentRetention: { years: 7, mode: 'GOVERNANCE' } });
+    expect(resourceOf(longer, longer.buckets[documentsBucket.name]).Properties).toMatchObject({
+      ObjectLockConfiguration: { Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Days: 7 * 365 } } },
+    });
+    expect(() => new StatefulStack(app, 'Shorter', { documentRetention: { years: 4, mode: 'COMPLIANCE' } })).toThrow(/at least 5/);
+  });
+
   it.each(buckets)('allows only TLS requests to the $name bucket', (definition) => {
     const bucket = resourceOf(stateful, stateful.buckets[definition.name]);
     template.hasResourceProperties('AWS::S3::BucketPolicy', {
@@ -237,6 +260,25 @@ describe('stateless stack', () => {
       expect(Object.keys(variables)).toEqual(expect.arrayContaining([...expected, 'NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME']));
       expect(variables.NODE_OPTIONS).toBe('--enable-source-maps');
     }
+  });
+
+  it("points every function at the API's own URL for manifests' QR codes, or at a configured public address", () => {
+    for (const lambda of resourcesOfType(template, 'AWS::Lambda::Function')) {
+      const variables = (lambda.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(JSON.stringify(variables.PUBLIC_BASE_URL)).toContain(logicalId(stateless, stateless.api));
+    }
+    const custom = Template.fromStack(hubApp({ publicBaseUrl: 'https://hub.example.org' }).stateless);
+    for (const lambda of resourcesOfType(custom, 'AWS::Lambda::Function')) {
+      expect((lambda.Properties.Environment as { Variables: Record<string, unknown> }).Variables.PUBLIC_BASE_URL).toBe('https://hub.example.org');
+    }
+  });
+
+  it('copies the manifest fonts beside the bundle of the function that renders manifests', () => {
+    const files = functions.transfers.files;
+    expect(files).toEqual(Object.values(manifestFonts));
+    for (const file of files) expect(existsSync(join(repositoryRoot, 'node_modules', file))).toBe(true);
+    const commands = copyFiles(files).afterBundling('/src', '/asset');
+    for (const file of files) expect(commands).toContain(`cp "/src/node_modules/${file}" "/asset/node_modules/${file}"`);
   });
 
   it('puts the API key authorizer (simple responses, Authorization header, short cache) on every route that is not public', () => {

@@ -6,19 +6,23 @@ import { randomInt } from 'node:crypto';
 import { ulid } from 'ulid';
 import { createHandler } from '#functions/transfers/handler.ts';
 import { createAwsClients } from '#shared/adapters/aws-clients.ts';
-import { readConfig } from '#shared/config.ts';
+import { readConfig, requireSetting } from '#shared/config.ts';
 import { defaultTransferRules } from '#shared/domain/transfer/index.ts';
 import type { CreateTransferBody, TransferRules } from '#shared/domain/transfer/index.ts';
 import type { Caller } from '#shared/http/caller.ts';
 import { createRegistryRepository } from '#shared/registries/repository.ts';
 import { addEntry, replaceEntry } from '#shared/registries/use-cases.ts';
-import { hubTable } from '#shared/resources.ts';
+import type { ManifestFiles } from '#shared/manifests/files.ts';
+import { renderManifestPdf } from '#shared/manifests/pdf/render.ts';
+import { createS3ManifestStore } from '#shared/manifests/store.ts';
+import { documentsBucket, hubTable } from '#shared/resources.ts';
 import { createTransferRepository } from '#shared/transfers/repository.ts';
 import type { LicenseeDirectory, LicenseeProfile } from '#shared/transfers/use-cases.ts';
 import { call, httpEvent } from './http-events.ts';
 import type { Reply } from './http-events.ts';
 
-const aws = createAwsClients(readConfig());
+const config = readConfig();
+const aws = createAwsClients(config);
 const registries = createRegistryRepository(aws.dynamodb, hubTable.name);
 const registryDeps = { registries, now: () => new Date() };
 
@@ -118,13 +122,21 @@ export function draftBody(refs: { partnerId: string; driverId: string; vehicleId
   };
 }
 
-export function transfersApi(directory: LicenseeDirectory, rules: TransferRules = defaultTransferRules) {
+/** Manifest PDFs rendered for real and stored in the local hub's s3rver, as the deployed function does. */
+export const manifestFiles: ManifestFiles = {
+  publicBaseUrl: requireSetting(config.publicBaseUrl, 'PUBLIC_BASE_URL'),
+  render: renderManifestPdf,
+  store: createS3ManifestStore(aws.s3, documentsBucket.name),
+};
+
+export function transfersApi(directory: LicenseeDirectory, rules: TransferRules = defaultTransferRules, manifests: ManifestFiles = manifestFiles) {
   const handler = createHandler({
     transfers: createTransferRepository(aws.dynamodb, hubTable.name),
     registries,
     licensees: directory,
     rules,
     defaultStateSystem: 'biotrack-ny',
+    manifests,
     now: () => new Date(),
   });
   const send = (routeKey: string, path: string, caller: Caller, spec: { body?: unknown; headers?: Record<string, string>; query?: Record<string, string> } = {}): Promise<Reply> => {
@@ -141,5 +153,9 @@ export function transfersApi(directory: LicenseeDirectory, rules: TransferRules 
     events: (caller: Caller, id: string) => send('GET /v1/transfers/{id}/events', `/v1/transfers/${id}/events`, caller),
     action: (caller: Caller, id: string, action: string, body?: unknown, headers: Record<string, string> = {}) =>
       send(`POST /v1/transfers/{id}/${action}`, `/v1/transfers/${id}/${action}`, caller, { ...(body === undefined ? {} : { body }), headers }),
+    manifestPdf: (caller: Caller, id: string, query: Record<string, string> = {}, headers: Record<string, string> = {}) =>
+      send('GET /v1/transfers/{id}/manifest', `/v1/transfers/${id}/manifest`, caller, { query, headers }),
+    manifestJson: (caller: Caller, id: string, query: Record<string, string> = {}) =>
+      send('GET /v1/transfers/{id}/manifest.json', `/v1/transfers/${id}/manifest.json`, caller, { query }),
   };
 }

@@ -4,8 +4,8 @@ export { canonicalJson, payloadHash } from './events.ts';
 export type { Actor, EventAction, TransferEvent } from './events.ts';
 export { allowedActions, checkTransition, nextStatuses, reservesTags, transferActions, transferStatuses } from './lifecycle.ts';
 export type { InvalidTransition, TransferAction, TransferStatus } from './lifecycle.ts';
-export { isSameLicensee, licenceTypeOf, manifest, packageWeightWarnings } from './manifest.ts';
-export type { ManifestContext, ManifestParties } from './manifest.ts';
+export { amend, isSameLicensee, licenceTypeOf, manifest, packageWeightWarnings } from './manifest.ts';
+export type { AmendmentParties, ManifestContext, ManifestParties } from './manifest.ts';
 export { jsonPointer } from './problems.ts';
 export type { FieldProblem } from './problems.ts';
 export { units, volumeUnits, weightUnits } from './quantities.ts';
@@ -16,6 +16,7 @@ export { defaultTransferRules, ruleBasis } from './rules.ts';
 export type { RuleBasis, TransferRules } from './rules.ts';
 export {
   addressSchema,
+  amendBody,
   arriveBody,
   createTransferBody,
   departBody,
@@ -31,6 +32,7 @@ export {
 } from './schemas.ts';
 export type {
   Address,
+  AmendBody,
   ArriveBody,
   CreateTransferBody,
   DepartBody,

@@ -3,7 +3,8 @@
  *
  *   DRAFT --manifest--> MANIFESTED --depart--> IN_TRANSIT --arrive--> ARRIVED --receive--> ACCEPTED | PARTIALLY_ACCEPTED | REJECTED
  *   DRAFT --discard--> DISCARDED              MANIFESTED --void--> VOIDED (before departure only)
- *   DRAFT --update--> DRAFT                   PARTIALLY_ACCEPTED | REJECTED --return--> (same state; a new return draft is created)
+ *   DRAFT --update--> DRAFT                   MANIFESTED --amend--> MANIFESTED (a new manifest version; the old one is kept)
+ *   PARTIALLY_ACCEPTED | REJECTED --return--> (same state; a new return draft is created)
  */
 export const transferStatuses = [
   'DRAFT',
@@ -18,13 +19,14 @@ export const transferStatuses = [
 ] as const;
 export type TransferStatus = (typeof transferStatuses)[number];
 
-export const transferActions = ['update', 'discard', 'manifest', 'void', 'depart', 'arrive', 'receive', 'return'] as const;
+export const transferActions = ['update', 'discard', 'manifest', 'amend', 'void', 'depart', 'arrive', 'receive', 'return'] as const;
 export type TransferAction = (typeof transferActions)[number];
 
 /** For each state, the actions allowed in it and the states each may lead to. */
 const transitions: Readonly<Record<TransferStatus, Partial<Record<TransferAction, readonly TransferStatus[]>>>> = {
   DRAFT: { update: ['DRAFT'], manifest: ['MANIFESTED'], discard: ['DISCARDED'] },
-  MANIFESTED: { depart: ['IN_TRANSIT'], void: ['VOIDED'] },
+  // A correction before departure is a new manifest version, never an overwrite.
+  MANIFESTED: { amend: ['MANIFESTED'], depart: ['IN_TRANSIT'], void: ['VOIDED'] },
   IN_TRANSIT: { arrive: ['ARRIVED'] },
   // Only after arrival may the receiver accept (BioTrack rule).
   ARRIVED: { receive: ['ACCEPTED', 'PARTIALLY_ACCEPTED', 'REJECTED'] },

@@ -11,9 +11,19 @@ import type { FieldProblem } from './problems.ts';
 import { jsonPointer } from './problems.ts';
 import { compareWeights, packageWeight } from './quantities.ts';
 import type { TransferRules } from './rules.ts';
-import type { TransferContent } from './schemas.ts';
-import { advance, refuse } from './transfer.ts';
-import type { Change, DriverSnapshot, PartiesSnapshot, PartySnapshot, Result, Transfer, TransitionContext, VehicleSnapshot } from './transfer.ts';
+import type { AmendBody, TransferContent } from './schemas.ts';
+import { advance, recorded, refuse } from './transfer.ts';
+import type {
+  Change,
+  DriverSnapshot,
+  Manifest,
+  PartiesSnapshot,
+  PartySnapshot,
+  Result,
+  Transfer,
+  TransitionContext,
+  VehicleSnapshot,
+} from './transfer.ts';
 
 /** What the draft's ids resolved to when manifesting; an id that resolved to nothing (unknown, deactivated) is left out. */
 export interface ManifestParties {
@@ -28,8 +38,6 @@ export interface ManifestContext extends TransitionContext {
   /** Allocated by the caller: unique and sequential per shipper. */
   readonly manifestNumber: string;
 }
-
-const MANIFEST_VERSION = 1;
 
 const required = (pointer: string, what: string): FieldProblem => ({
   pointer,
@@ -66,30 +74,90 @@ export function manifest(
   // A missing receiver or vehicle is always among the problems; the test narrows their types.
   if (problems.length > 0 || !receiver || !vehicle) return refuse(problems);
 
-  const snapshot: PartiesSnapshot = {
-    shipper: parties.shipper,
-    receiver,
-    ...(content.transporterPartnerId !== undefined && parties.transporter ? { transporter: parties.transporter } : {}),
-    drivers: (content.driverIds ?? []).flatMap((id) => parties.drivers.find((driver) => driver.driverId === id) ?? []),
-    vehicle,
-  };
-  const manifestedAt = context.now.toISOString();
-  const document = { number: context.manifestNumber, version: MANIFEST_VERSION, manifestedAt, content, parties: snapshot };
+  const issued = issue(
+    { number: context.manifestNumber, version: 1, content, parties: { shipper: parties.shipper, receiver, transporter: parties.transporter, drivers: parties.drivers, vehicle } },
+    context,
+  );
   const changed = advance(
     transfer,
-    { action: 'manifest', to: 'MANIFESTED', payload: document, summary: `Manifest ${context.manifestNumber} issued` },
-    {
-      manifest: {
-        number: context.manifestNumber,
-        version: MANIFEST_VERSION,
-        manifestedAt,
-        contentHash: payloadHash(document),
-        parties: snapshot,
-      },
-    },
+    { action: 'manifest', to: 'MANIFESTED', payload: issued.document, summary: `Manifest ${context.manifestNumber} issued` },
+    { manifest: issued.manifest },
     context,
   );
   return { ...changed, warnings: packageWeightWarnings(content, context.rules) };
+}
+
+/** What the crew and the vehicle resolved to for an amendment: the shipper and receiver stay as issued. */
+export type AmendmentParties = Pick<ManifestParties, 'transporter' | 'drivers' | 'vehicle'>;
+
+/**
+ * A correction before departure (another driver or vehicle, new times, route, layover, carrier, tax
+ * payer or invoice numbers): a new version of the same manifest number, checked as the first was.
+ * The version it replaces is kept whole in the history. Lines and receiver never change: that is a
+ * void and a new transfer.
+ */
+export function amend(transfer: Transfer, patch: AmendBody, parties: AmendmentParties, context: TransitionContext): Result<Change> {
+  const allowed = checkTransition(transfer.status, 'amend');
+  if (!allowed.ok) return allowed;
+  const current = recorded(transfer.manifest, transfer, 'manifest');
+  const content = Object.fromEntries(
+    Object.entries({ ...transfer.content, ...patch }).filter(([, value]) => value !== null),
+  ) as TransferContent;
+  const shipper = current.parties.shipper;
+  const amended: Transfer = { ...transfer, content };
+  const problems = [
+    ...partyProblems(amended, { shipper, receiver: current.parties.receiver, ...(parties.transporter ? { transporter: parties.transporter } : {}), drivers: parties.drivers }),
+    ...crewProblems(content, { shipper, ...parties }, context.rules),
+    ...paperworkProblems(content),
+    ...timingProblems(content, context),
+    ...draftProblems(content, context.rules, shipper.stateSystem),
+  ];
+  const { vehicle } = parties;
+  if (problems.length > 0 || !vehicle) return refuse(problems);
+
+  const issued = issue(
+    { number: current.number, version: current.version + 1, content, parties: { shipper, receiver: current.parties.receiver, transporter: parties.transporter, drivers: parties.drivers, vehicle } },
+    context,
+  );
+  const { lines: _lines, ...terms } = transfer.content;
+  return advance(
+    transfer,
+    {
+      action: 'amend',
+      to: 'MANIFESTED',
+      payload: { patch, document: issued.document },
+      summary: `Manifest ${current.number} amended to version ${issued.manifest.version}: ${Object.keys(patch).join(', ')}`,
+    },
+    { content, manifest: issued.manifest, manifestHistory: [...(transfer.manifestHistory ?? []), { manifest: current, terms }] },
+    context,
+  );
+}
+
+/** Freezes a manifest version: the snapshot of who is involved, and the hash of what it says. */
+function issue(
+  input: {
+    readonly number: string;
+    readonly version: number;
+    readonly content: TransferContent;
+    readonly parties: Omit<PartiesSnapshot, 'transporter'> & { readonly transporter: PartySnapshot | undefined };
+  },
+  context: TransitionContext,
+): { readonly manifest: Manifest; readonly document: object } {
+  const { content, parties } = input;
+  const snapshot: PartiesSnapshot = {
+    shipper: parties.shipper,
+    receiver: parties.receiver,
+    ...(content.transporterPartnerId !== undefined && parties.transporter ? { transporter: parties.transporter } : {}),
+    // In the order the draft lists them.
+    drivers: (content.driverIds ?? []).flatMap((id) => parties.drivers.find((driver) => driver.driverId === id) ?? []),
+    vehicle: parties.vehicle,
+  };
+  const manifestedAt = context.now.toISOString();
+  const document = { number: input.number, version: input.version, manifestedAt, content, parties: snapshot };
+  return {
+    manifest: { number: input.number, version: input.version, manifestedAt, contentHash: payloadHash(document), parties: snapshot },
+    document,
+  };
 }
 
 function partyProblems(transfer: Transfer, parties: ManifestParties): FieldProblem[] {
@@ -155,7 +223,7 @@ function paperworkProblems(content: TransferContent): FieldProblem[] {
   ];
 }
 
-function timingProblems(content: TransferContent, context: ManifestContext): FieldProblem[] {
+function timingProblems(content: TransferContent, context: TransitionContext): FieldProblem[] {
   const problems: FieldProblem[] = [];
   if (content.estimatedDeparture === undefined) {
     problems.push(required('/estimatedDeparture', 'The estimated departure'));

@@ -151,7 +151,10 @@ export const updateTransferBody = draftShape
   });
 export type UpdateTransferBody = z.output<typeof updateTransferBody>;
 
-function withoutNulls(patch: UpdateTransferBody): DraftInvariantFields {
+/** A patch's fields the invariants read, where `null` clears a field. */
+type InvariantPatch = { readonly [K in keyof DraftInvariantFields]?: DraftInvariantFields[K] | null };
+
+function withoutNulls(patch: InvariantPatch): DraftInvariantFields {
   return {
     ...(patch.lines ? { lines: patch.lines } : {}),
     ...(patch.driverIds ? { driverIds: patch.driverIds } : {}),
@@ -160,6 +163,32 @@ function withoutNulls(patch: UpdateTransferBody): DraftInvariantFields {
     ...(patch.layover ? { layover: patch.layover } : {}),
   };
 }
+
+/** What an amendment may change: the crew, the vehicle and the trip; never the packages or the receiver. */
+export const amendBody = z
+  .strictObject({
+    transporterPartnerId: clearable(id).describe('null: the shipper carries the goods itself'),
+    invoiceNumbers: clearable(invoiceNumbers),
+    taxPayer: taxPayer.optional(),
+    driverIds: driverIds.optional(),
+    vehicleId: id.optional(),
+    estimatedDeparture: dateTime.optional(),
+    estimatedArrival: dateTime.optional(),
+    plannedRoute: text(2000).optional(),
+    layover: clearable(layover),
+  })
+  .check((ctx) => {
+    if (Object.keys(ctx.value).length === 0) {
+      ctx.issues.push({ code: 'custom', input: ctx.value, path: [], message: 'Send at least one field to change', continue: true });
+    }
+    report(ctx, draftInvariantProblems(withoutNulls(ctx.value)));
+  })
+  .meta({
+    id: 'ManifestAmendment',
+    description:
+      'A correction to a manifested transfer before departure: issues the next version of the same manifest number and keeps every earlier version. Packages and receiver cannot change (void and create a new transfer instead).',
+  });
+export type AmendBody = z.output<typeof amendBody>;
 
 const actualTime = (schemaId: string, description: string) =>
   z.strictObject({ at: dateTime.optional() }).meta({ id: schemaId, description: `${description} Without \`at\`, the time of the request.` });

@@ -54,9 +54,17 @@ const manifested = (t: TestTransfer, manifestNumber: number, receiverLicenseeId?
 });
 
 async function manifest(t: TestTransfer, tags: string[], receiverLicenseeId?: string) {
-  const manifestNumber = await repository.nextManifestNumber(t.shipperId);
-  const next = manifested(t, manifestNumber, receiverLicenseeId);
-  await repository.commitManifest({ next, expectedVersion: t.version, event: { sequence: next.version, action: 'manifest' }, manifestNumber, tags, at: next.manifestedAt ?? '' });
+  const sequence = await repository.nextManifestNumber(t.shipperId);
+  const next = manifested(t, sequence, receiverLicenseeId);
+  await repository.commitManifest({
+    next,
+    expectedVersion: t.version,
+    event: { sequence: next.version, action: 'manifest' },
+    sequence,
+    manifestNumber: `${t.shipperId}-M${sequence}`,
+    tags,
+    at: next.manifestedAt ?? '',
+  });
   return next;
 }
 

@@ -6,7 +6,7 @@ describe('the transfer lifecycle', () => {
   it('allows exactly the actions of the domain doc in each state', () => {
     const expected: Record<TransferStatus, TransferAction[]> = {
       DRAFT: ['update', 'discard', 'manifest'],
-      MANIFESTED: ['void', 'depart'],
+      MANIFESTED: ['amend', 'void', 'depart'],
       IN_TRANSIT: ['arrive'],
       ARRIVED: ['receive'],
       ACCEPTED: [],
@@ -25,6 +25,7 @@ describe('the transfer lifecycle', () => {
     expect(nextStatuses('DRAFT', 'update')).toEqual(['DRAFT']);
     expect(nextStatuses('MANIFESTED', 'depart')).toEqual(['IN_TRANSIT']);
     expect(nextStatuses('MANIFESTED', 'void')).toEqual(['VOIDED']);
+    expect(nextStatuses('MANIFESTED', 'amend')).toEqual(['MANIFESTED']);
     expect(nextStatuses('IN_TRANSIT', 'arrive')).toEqual(['ARRIVED']);
     expect(nextStatuses('ARRIVED', 'receive')).toEqual(['ACCEPTED', 'PARTIALLY_ACCEPTED', 'REJECTED']);
     expect(nextStatuses('REJECTED', 'return')).toEqual(['REJECTED']);
@@ -41,7 +42,7 @@ describe('the transfer lifecycle', () => {
       ok: false,
       error: { kind: 'invalid-transition', current: 'ACCEPTED', action: 'return', allowed: [] },
     });
-    expect(checkTransition('MANIFESTED', 'update')).toMatchObject({ ok: false, error: { allowed: ['void', 'depart'] } });
+    expect(checkTransition('MANIFESTED', 'update')).toMatchObject({ ok: false, error: { allowed: ['amend', 'void', 'depart'] } });
     expect(checkTransition('DRAFT', 'manifest')).toEqual({ ok: true });
   });
 

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
   allowedActions,
+  amend,
   arrive,
   arriveBody,
   createTransferBody,
@@ -285,6 +286,8 @@ describe('the state machine under random action sequences', () => {
         return discard(transfer, ctx);
       case 'manifest':
         return manifest(transfer, parties, { ...manifestContext(), now });
+      case 'amend':
+        return amend(transfer, { plannedRoute: `Detour at ${now.toISOString()}` }, parties, ctx);
       case 'void':
         return voidTransfer(transfer, { reason: 'Changed plans' }, ctx);
       case 'depart':

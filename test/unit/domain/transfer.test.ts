@@ -120,7 +120,7 @@ describe('updateDraft', () => {
       kind: 'invalid-transition',
       current: 'MANIFESTED',
       action: 'update',
-      allowed: ['void', 'depart'],
+      allowed: ['amend', 'void', 'depart'],
     });
   });
 });

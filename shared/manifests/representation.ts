@@ -1,0 +1,90 @@
+/**
+ * What the manifest endpoints accept and answer, as zod schemas for validation and the OpenAPI
+ * document.
+ */
+import { z } from 'zod';
+import * as domain from '../domain/transfer/index.ts';
+import { MANIFEST_FORMAT } from './document.ts';
+import { printedHash } from './use-cases.ts';
+
+const at = z.iso.datetime({ offset: true });
+
+export const manifestVersionQuery = z.strictObject({
+  version: z.coerce.number().int().min(1).max(1000).optional().meta({ description: 'An earlier version; the current one without it' }),
+});
+
+export const verifyQuery = z.strictObject({
+  h: z
+    .string()
+    .max(64)
+    .transform((h) => h.toLowerCase())
+    .pipe(z.string().regex(printedHash, { error: 'The 16 characters printed under the QR code, or a full SHA-256 in hex' }))
+    .optional()
+    .meta({ description: "The hash printed on the copy at hand: the footer's 16 characters, or the SHA-256 of its content or of the PDF" }),
+});
+
+/** Manifest numbers are licence numbers with a sequence: upper-case letters, digits and dashes. */
+export const manifestNumberPattern = /^[A-Z0-9-]{1,64}$/;
+
+const file = { sha256: z.string(), bytes: z.int() };
+
+export const manifestDownloadView = z
+  .object({
+    url: z.url().meta({ description: 'Presigned GET of the PDF; works until expiresAt' }),
+    expiresAt: at,
+    manifestNumber: z.string(),
+    version: z.int(),
+    current: z.boolean().meta({ description: 'False for a version an amendment replaced' }),
+    contentType: z.literal('application/pdf'),
+    ...file,
+  })
+  .meta({ id: 'ManifestDownload', description: 'A short-lived link to the PDF of a manifest version, with the hash to check it by' });
+
+const party = z.object({ legalName: z.string(), dba: z.string().optional(), licenceNumber: z.string(), premisesAddress: domain.addressSchema, phone: z.string(), integrated: z.boolean() });
+
+export const manifestDocumentView = z
+  .looseObject({
+    format: z.literal(MANIFEST_FORMAT),
+    manifestNumber: z.string(),
+    version: z.int(),
+    supersedes: z.object({ version: z.int(), contentHash: z.string() }).optional(),
+    transferId: z.string(),
+    transferType: z.enum(domain.transferTypes),
+    invoiceNumbers: z.array(z.string()),
+    issuedAt: at,
+    contentHash: z.string(),
+    shortHash: z.string(),
+    verificationUrl: z.url(),
+    shipper: party,
+    receiver: party,
+    transporter: party.nullable(),
+    taxPayer: z.looseObject({ taxPaid: z.boolean() }),
+    drivers: z.array(z.looseObject({ name: z.string(), employeeId: z.string(), driversLicenceNumber: z.string() })),
+    vehicle: z.looseObject({ conveyance: z.enum(domain.conveyanceTypes), make: z.string(), model: z.string() }),
+    timing: z.looseObject({ estimatedDeparture: at, estimatedArrival: at, plannedRoute: z.string() }),
+    lines: z.array(z.looseObject({ lineNumber: z.int(), tag: z.string(), productName: z.string(), quantity: z.number(), unit: z.enum(domain.units) })),
+    current: z.boolean(),
+    pdf: z.object(file).optional(),
+  })
+  .meta({ id: 'ManifestDocument', description: 'The manifest as data: exactly what its PDF prints, for partner software to ingest' });
+
+const counterparty = z.object({ name: z.string(), licenceNumber: z.string() });
+
+export const verificationView = z
+  .object({
+    manifestNumber: z.string(),
+    status: z.enum(domain.transferStatuses),
+    version: z.int(),
+    issuedAt: at,
+    shipper: counterparty,
+    receiver: counterparty,
+    estimatedDeparture: at.optional(),
+    departedAt: at.optional(),
+    arrivedAt: at.optional(),
+    packageCount: z.int(),
+    hash: z.object({
+      result: z.enum(['not-given', 'current', 'superseded', 'mismatch']),
+      version: z.int().optional().meta({ description: 'The version the given hash belongs to' }),
+    }),
+  })
+  .meta({ id: 'ManifestVerification', description: 'What anyone may learn of a manifest: no prices, no quantities beyond the package count' });
