@@ -12,7 +12,7 @@ import { hubIdempotency } from '#shared/http/idempotency.ts';
 import type { IdempotencyDeps } from '#shared/http/idempotency.ts';
 import { jsonResponse } from '#shared/http/problem.ts';
 import { etagOf, ifMatchVersion, pathParameter, preferredMediaType, readJsonBody, readQuery } from '#shared/http/request.ts';
-import { renderManifestPdf } from '#shared/manifests/pdf/render.ts';
+import { renderManifestPdf } from '#shared/manifests/pdf/manifest-pdf.ts';
 import { manifestVersionQuery } from '#shared/manifests/representation.ts';
 import { createS3ManifestStore } from '#shared/manifests/store.ts';
 import * as manifests from '#shared/manifests/use-cases.ts';

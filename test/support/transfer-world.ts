@@ -13,7 +13,7 @@ import type { Caller } from '#shared/http/caller.ts';
 import { createRegistryRepository } from '#shared/registries/repository.ts';
 import { addEntry, replaceEntry } from '#shared/registries/use-cases.ts';
 import type { ManifestFiles } from '#shared/manifests/files.ts';
-import { renderManifestPdf } from '#shared/manifests/pdf/render.ts';
+import { renderManifestPdf } from '#shared/manifests/pdf/manifest-pdf.ts';
 import { createS3ManifestStore } from '#shared/manifests/store.ts';
 import { documentsBucket, hubTable } from '#shared/resources.ts';
 import { createTransferRepository } from '#shared/transfers/repository.ts';

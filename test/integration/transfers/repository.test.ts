@@ -134,6 +134,20 @@ describe('transfer repository', () => {
     const done = await manifest(other, big);
     expect((await repository.get(other.id))?.status).toBe('MANIFESTED');
     expect(done.manifestNumber).toBe(2);
+    // The printed number finds the transfer, whichever way it was manifested; a failed attempt left no number behind.
+    expect(await repository.findByManifestNumber(`${shipper}-M2`)).toMatchObject({ id: other.id, status: 'MANIFESTED' });
+  });
+
+  it('finds the transfer that issued a manifest number, without its lines', async () => {
+    const shipper = `lic-${ulid()}`;
+    const t = await draft(shipper);
+    await repository.commit({ ...t, version: 2, content: { lines: [{ tag: 'a' }] } }, 1, { sequence: 2, action: 'update' }, { lines: true });
+    await manifest({ ...t, version: 2 }, tagsOf(2));
+
+    const found = await repository.findByManifestNumber(`${shipper}-M1`);
+    expect(found).toMatchObject({ id: t.id, status: 'MANIFESTED', shipperId: shipper });
+    expect(found?.content).not.toHaveProperty('lines');
+    expect(await repository.findByManifestNumber(`${shipper}-M2`)).toBeUndefined();
   });
 
   it('takes over tags left by a manifest that never finished, fencing it', async () => {

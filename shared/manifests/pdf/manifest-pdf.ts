@@ -1,0 +1,387 @@
+/**
+ * The OCM transportation manifest as a PDF: every field of the domain doc §2 in labelled blocks,
+ * the package table across as many pages as it takes (header row repeated), signature blocks and a
+ * discrepancy area for the paper fallback. Letter size, black on white. Data in, bytes out: the
+ * same document always gives the same bytes (its own issue time is the only date in the file).
+ */
+import { PDFDocument } from 'pdf-lib';
+import type { PDFFont } from 'pdf-lib';
+import type { ManifestDocument, ManifestLine, ManifestParty } from '../document.ts';
+import { formatNewYorkTime } from '../new-york-time.ts';
+import { GlyphCodes, PageCanvas } from './canvas.ts';
+import type { TextStyle } from './canvas.ts';
+import { code128, qrCode } from './symbols.ts';
+import { fontBytes, sharedFontkit, wrapped } from './typeface.ts';
+import type { Weight } from './typeface.ts';
+
+const PAGE = { width: 612, height: 792 } as const;
+const MARGIN = 36;
+const CONTENT_WIDTH = PAGE.width - 2 * MARGIN;
+const BODY_TOP = 728;
+const BODY_BOTTOM = 60;
+const LABEL = { weight: 'bold', size: 7 } as const satisfies TextStyle;
+const VALUE_SIZE = 8;
+const ROW = 10.5;
+
+export const PRODUCER = 'NY transfer hub (pdf-lib)';
+
+/** The package table: x offset from the margin and width of each column of a package's first row. */
+interface Column {
+  readonly x: number;
+  readonly width: number;
+  readonly title: string;
+  readonly align?: 'left' | 'right';
+}
+type ColumnName = 'line' | 'tag' | 'product' | 'category' | 'quantity' | 'price' | 'received' | 'decision';
+
+const columns: Readonly<Record<ColumnName, Column>> = {
+  line: { x: 0, width: 20, title: '#', align: 'right' },
+  tag: { x: 24, width: 78, title: 'Package tag' },
+  product: { x: 104, width: 168, title: 'Product' },
+  category: { x: 276, width: 58, title: 'Category' },
+  quantity: { x: 336, width: 62, title: 'Quantity', align: 'right' },
+  price: { x: 400, width: 50, title: 'Unit price', align: 'right' },
+  received: { x: 456, width: 40, title: 'Received qty' },
+  decision: { x: 500, width: 40, title: 'Accept/Reject' },
+};
+const DETAIL_SIZE = 6.5;
+const DETAIL_ROW = 8;
+const PACKAGE_GAP = 3.5;
+
+interface Cursor {
+  canvas: PageCanvas;
+  y: number;
+}
+
+class ManifestLayout {
+  readonly #doc: PDFDocument;
+  readonly #glyphs: GlyphCodes;
+  readonly pages: PageCanvas[] = [];
+
+  constructor(doc: PDFDocument, fonts: Record<Weight, PDFFont>) {
+    this.#doc = doc;
+    this.#glyphs = new GlyphCodes(fonts);
+  }
+
+  newPage(): Cursor {
+    const canvas = new PageCanvas(this.#doc.addPage([PAGE.width, PAGE.height]), this.#glyphs);
+    this.pages.push(canvas);
+    return { canvas, y: BODY_TOP };
+  }
+
+  /** The cursor itself when `height` still fits above the footer, else the top of a new page. */
+  ensure(cursor: Cursor, height: number): Cursor {
+    return cursor.y - height >= BODY_BOTTOM ? cursor : this.newPage();
+  }
+}
+
+const yesNo = (value: boolean) => (value ? 'Yes' : 'No');
+const amount = (value: number) => String(Number(value.toFixed(3)));
+const money = (value: number) => `$${value.toFixed(2)}`;
+const addressLines = (a: ManifestParty['premisesAddress']) => [a.street, ...(a.unit ? [a.unit] : []), `${a.city}, ${a.state} ${a.zip}`];
+
+function sectionTitle(cursor: Cursor, title: string, x = MARGIN, width = CONTENT_WIDTH): void {
+  cursor.canvas.line(x, cursor.y + 2, x + width, cursor.y + 2, 0.8);
+  cursor.canvas.text(title.toUpperCase(), x, cursor.y - 7, { weight: 'bold', size: 8, width });
+  cursor.y -= 18;
+}
+
+/** Label/value rows in a column; a value may wrap onto up to `lines` rows. Returns the height used. */
+function fields(canvas: PageCanvas, rows: readonly (readonly [string, string, number?])[], x: number, top: number, width: number, labelWidth = 82): number {
+  let y = top;
+  for (const [label, value, lines = 1] of rows) {
+    canvas.text(label, x, y, { ...LABEL, width: labelWidth - 4 });
+    const valueLines = lines === 1 ? [value] : wrapped(value, 'regular', VALUE_SIZE, width - labelWidth, lines);
+    for (const line of valueLines) {
+      canvas.text(line, x + labelWidth, y, { size: VALUE_SIZE, width: width - labelWidth });
+      y -= ROW;
+    }
+    if (valueLines.length === 0) y -= ROW;
+  }
+  return top - y;
+}
+
+/** Two blocks side by side, each with its own title; the cursor moves below the taller. */
+function twoBlocks(cursor: Cursor, left: Block, right: Block): void {
+  const half = (CONTENT_WIDTH - 14) / 2;
+  const top = cursor.y;
+  const heights = [left, right].map((block, i) => {
+    const x = MARGIN + i * (half + 14);
+    const at: Cursor = { canvas: cursor.canvas, y: top };
+    sectionTitle(at, block.title, x, half);
+    return top - at.y + fields(cursor.canvas, block.rows, x, at.y, half);
+  });
+  cursor.y = top - Math.max(...heights) - 6;
+}
+
+interface Block {
+  readonly title: string;
+  readonly rows: readonly (readonly [string, string, number?])[];
+}
+
+function partyRows(party: ManifestParty, extra: readonly (readonly [string, string])[] = []): [string, string][] {
+  const [street, ...rest] = addressLines(party.premisesAddress);
+  return [
+    ['Legal name', party.legalName],
+    ...(party.dba ? [['DBA', party.dba] as [string, string]] : []),
+    ['Licence number', party.licenceNumber],
+    ['Licensed premises', street ?? ''],
+    ...rest.map((line): [string, string] => ['', line]),
+    ['Phone', party.phone],
+    ...extra.map(([label, value]): [string, string] => [label, value]),
+  ];
+}
+
+function firstPage(layout: ManifestLayout, document: ManifestDocument): Cursor {
+  const cursor = layout.newPage();
+  const { canvas } = cursor;
+
+  const qrSize = 96;
+  const qrX = PAGE.width - MARGIN - qrSize;
+  canvas.fillRects(qrCode(document.verificationUrl, qrX, BODY_TOP - qrSize + 4, qrSize));
+  canvas.text('Scan to verify this manifest', qrX, BODY_TOP - qrSize - 4, { size: 6.5, width: qrSize, align: 'center' });
+
+  const barcode = code128(document.manifestNumber, MARGIN, BODY_TOP - 30, 0.8, 28);
+  canvas.fillRects(barcode.bars);
+  canvas.text(document.manifestNumber, MARGIN, BODY_TOP - 40, { size: 8, width: Math.max(barcode.width, 160), align: barcode.width > 160 ? 'center' : 'left' });
+
+  const identity: Cursor = { canvas, y: BODY_TOP - 56 };
+  sectionTitle(identity, 'Identity', MARGIN, CONTENT_WIDTH - qrSize - 14);
+  const used = fields(
+    canvas,
+    [
+      ['Manifest number', document.manifestNumber],
+      ['Version', document.supersedes ? `${document.version} (replaces version ${document.supersedes.version})` : String(document.version)],
+      ['Transfer type', document.transferType],
+      ['Invoice number(s)', document.invoiceNumbers.length > 0 ? document.invoiceNumbers.join(', ') : 'None'],
+      ['Transfer ID', document.transferId],
+      ...(document.returnOf ? [['Return of manifest', document.returnOf.manifestNumber] as [string, string]] : []),
+    ],
+    MARGIN,
+    identity.y,
+    CONTENT_WIDTH - qrSize - 14,
+  );
+  cursor.y = Math.min(identity.y - used, BODY_TOP - qrSize - 14) - 4;
+
+  twoBlocks(cursor, { title: 'Shipper', rows: partyRows(document.shipper) }, {
+    title: 'Receiver (deliver to licensed premises only)',
+    rows: partyRows(document.receiver, [['Integrated', yesNo(document.receiver.integrated)]]),
+  });
+  const tax = document.taxPayer;
+  twoBlocks(
+    cursor,
+    {
+      title: 'Transporter',
+      rows: document.transporter
+        ? [['Name', document.transporter.legalName], ['Licence number', document.transporter.licenceNumber], ['Phone', document.transporter.phone]]
+        : [['Carrier', 'Shipper carries the goods itself']],
+    },
+    {
+      title: 'Cannabis tax',
+      rows: tax.taxPaid ? [['Tax status', 'Tax paid']] : [['Paid by', tax.name], ...addressLines(tax.address).map((line, i): [string, string] => [i === 0 ? 'Address' : '', line])],
+    },
+  );
+  drivers(cursor, document);
+  const { vehicle, timing } = document;
+  twoBlocks(
+    cursor,
+    {
+      title: 'Vehicle',
+      rows: [
+        ['Conveyance', vehicle.conveyance],
+        ['Make / model / year', `${vehicle.make} ${vehicle.model}, ${vehicle.year}`],
+        ['Colour', vehicle.colour],
+        ['Plate', vehicle.plate ? `${vehicle.plate}${vehicle.plateState ? ` (${vehicle.plateState})` : ''}` : 'None (bicycle)'],
+        ['VIN', vehicle.vin ?? 'None'],
+        ['GPS fitted', yesNo(vehicle.attestations.gpsFitted)],
+        ['Locked box / cage', yesNo(vehicle.attestations.lockedBox)],
+        ['Temperature control', yesNo(vehicle.attestations.temperatureControl)],
+      ],
+    },
+    {
+      title: 'Timing and route (New York time)',
+      rows: [
+        ['Estimated departure', formatNewYorkTime(timing.estimatedDeparture)],
+        ['Estimated arrival', formatNewYorkTime(timing.estimatedArrival)],
+        ['Planned route', timing.plannedRoute, 3],
+        ...(timing.layover
+          ? [['Layover', timing.layover.location, 2] as [string, string, number], ['Layover time', formatNewYorkTime(timing.layover.at)] as [string, string]]
+          : [['Layover', 'None'] as [string, string]]),
+        ['Actual departure', '______________________'],
+        ['Actual arrival', '______________________'],
+      ],
+    },
+  );
+  return cursor;
+}
+
+function drivers(cursor: Cursor, document: ManifestDocument): void {
+  sectionTitle(cursor, `Driver${document.drivers.length === 1 ? '' : 's'}`);
+  const cols = [
+    { title: 'Name', x: 0, width: 170 },
+    { title: 'Employee ID', x: 174, width: 90 },
+    { title: "Driver's licence", x: 268, width: 150 },
+    { title: 'Phone', x: 422, width: 118 },
+  ];
+  for (const col of cols) cursor.canvas.text(col.title, MARGIN + col.x, cursor.y, { ...LABEL, width: col.width });
+  cursor.y -= ROW;
+  for (const driver of document.drivers) {
+    const values = [driver.name, driver.employeeId, `${driver.driversLicenceNumber} (${driver.driversLicenceState})`, driver.phone];
+    cols.forEach((col, i) => cursor.canvas.text(values[i] ?? '', MARGIN + col.x, cursor.y, { size: VALUE_SIZE, width: col.width }));
+    cursor.y -= ROW;
+  }
+  cursor.y -= 6;
+}
+
+function tableHeader(cursor: Cursor, document: ManifestDocument, continued: boolean): void {
+  sectionTitle(cursor, `Packages (${document.lines.length})${continued ? ', continued' : ''}`);
+  for (const col of Object.values(columns)) {
+    cursor.canvas.text(col.title, MARGIN + col.x, cursor.y, { ...LABEL, size: 6.5, width: col.width, align: col.align ?? 'left' });
+  }
+  cursor.canvas.line(MARGIN, cursor.y - 3, MARGIN + CONTENT_WIDTH, cursor.y - 3, 0.5);
+  cursor.y -= ROW + 2;
+}
+
+function details(line: ManifestLine): string {
+  const parts = [
+    ...(line.brand ? [`Brand: ${line.brand}`] : []),
+    ...(line.strain ? [`Strain: ${line.strain}`] : []),
+    `Batch: ${line.productionBatch}`,
+    ...(line.netWeight ? [`Net: ${amount(line.netWeight.value)} ${line.netWeight.unit}`] : []),
+    ...(line.grossWeight ? [`Gross: ${amount(line.grossWeight.value)} ${line.grossWeight.unit}`] : []),
+    ...(line.totalThc ? [`Total THC: ${amount(line.totalThc.value)} ${line.totalThc.unit}`] : []),
+    `Lab test: ${line.labTestStatus}`,
+    ...(line.coaReference ? [`COA: ${line.coaReference}`] : []),
+    `Finished goods: ${yesNo(line.finishedGoods)}`,
+    `Sample: ${yesNo(line.sample)}`,
+  ];
+  return parts.join(' · ');
+}
+
+const packageHeight = (line: ManifestLine) => ROW + DETAIL_ROW + (line.notes ? DETAIL_ROW : 0) + PACKAGE_GAP;
+
+function packageRow(cursor: Cursor, line: ManifestLine): void {
+  const { canvas } = cursor;
+  const at = (col: ColumnName) => MARGIN + columns[col].x;
+  const cell = (col: ColumnName, value: string, weight: Weight = 'regular') =>
+    canvas.text(value, at(col), cursor.y, { size: VALUE_SIZE, weight, width: columns[col].width, align: columns[col].align ?? 'left' });
+  cell('line', String(line.lineNumber));
+  cell('tag', line.tag, 'bold');
+  cell('product', line.productName);
+  cell('category', line.category);
+  cell('quantity', `${amount(line.quantity)} ${line.unit}`, 'bold');
+  cell('price', line.unitPrice === undefined ? '—' : money(line.unitPrice));
+  // Paper fallback: the receiver writes the quantity and ticks A or R.
+  canvas.box(at('received'), cursor.y - 3, columns.received.width - 4, 11);
+  canvas.box(at('decision'), cursor.y - 2, 8, 8);
+  canvas.text('A', at('decision') + 10, cursor.y, { size: 7 });
+  canvas.box(at('decision') + 20, cursor.y - 2, 8, 8);
+  canvas.text('R', at('decision') + 30, cursor.y, { size: 7 });
+  cursor.y -= DETAIL_ROW + 0.5;
+  canvas.text(details(line), at('tag'), cursor.y, { size: DETAIL_SIZE, width: CONTENT_WIDTH - columns.tag.x });
+  if (line.notes) {
+    cursor.y -= DETAIL_ROW;
+    canvas.text(`Notes: ${line.notes}`, at('tag'), cursor.y, { size: DETAIL_SIZE, width: CONTENT_WIDTH - columns.tag.x });
+  }
+  cursor.y -= ROW - 2 + PACKAGE_GAP - 0.5;
+  canvas.line(MARGIN, cursor.y + ROW - 3, MARGIN + CONTENT_WIDTH, cursor.y + ROW - 3, 0.2);
+}
+
+function packageTable(layout: ManifestLayout, start: Cursor, document: ManifestDocument): Cursor {
+  let cursor = layout.ensure(start, 60);
+  tableHeader(cursor, document, false);
+  for (const line of document.lines) {
+    if (cursor.y - packageHeight(line) < BODY_BOTTOM) {
+      cursor = layout.newPage();
+      tableHeader(cursor, document, true);
+    }
+    packageRow(cursor, line);
+  }
+  return cursor;
+}
+
+const SIGNATURE_HEIGHT = 96;
+const DISCREPANCY_HEIGHT = 92;
+
+function signatures(layout: ManifestLayout, start: Cursor): Cursor {
+  const cursor = layout.ensure(start, SIGNATURE_HEIGHT + DISCREPANCY_HEIGHT + 40);
+  cursor.y -= 6;
+  sectionTitle(cursor, 'Signatures');
+  const width = (CONTENT_WIDTH - 2 * 10) / 3;
+  const blocks = [
+    ['Shipper release', 'Released to the driver named above'],
+    ['Driver', 'Received from the shipper for transport'],
+    ['Receiver', 'Received; quantities and decisions as marked'],
+  ] as const;
+  blocks.forEach(([title, note], i) => {
+    const x = MARGIN + i * (width + 10);
+    const top = cursor.y + 6;
+    cursor.canvas.box(x, top - SIGNATURE_HEIGHT + 14, width, SIGNATURE_HEIGHT - 14);
+    cursor.canvas.text(title, x + 4, top - 9, { weight: 'bold', size: 8, width: width - 8 });
+    cursor.canvas.text(note, x + 4, top - 18, { size: 6.5, width: width - 8 });
+    ['Name', 'Title', 'Signature', 'Date / time'].forEach((label, row) => {
+      const y = top - 32 - row * 13;
+      cursor.canvas.text(label, x + 4, y, { ...LABEL, size: 6.5 });
+      cursor.canvas.line(x + 44, y - 1, x + width - 6, y - 1, 0.4);
+    });
+  });
+  cursor.y -= SIGNATURE_HEIGHT - 4;
+  sectionTitle(cursor, 'Discrepancies');
+  cursor.canvas.text(
+    'Record every package received in another quantity, rejected, damaged or missing: package tag, what was found, and why.',
+    MARGIN,
+    cursor.y,
+    { size: 7, width: CONTENT_WIDTH },
+  );
+  const boxTop = cursor.y - 5;
+  cursor.canvas.box(MARGIN, boxTop - DISCREPANCY_HEIGHT + 20, CONTENT_WIDTH, DISCREPANCY_HEIGHT - 20);
+  for (let i = 1; i < 5; i += 1) cursor.canvas.line(MARGIN + 4, boxTop - i * 14, MARGIN + CONTENT_WIDTH - 4, boxTop - i * 14, 0.3);
+  cursor.y = boxTop - DISCREPANCY_HEIGHT;
+  return cursor;
+}
+
+/** Header and footer of every page, once the page count is known. */
+function frame(pages: readonly PageCanvas[], document: ManifestDocument): void {
+  const generated = `Generated ${formatNewYorkTime(document.issuedAt)}`;
+  pages.forEach((canvas, index) => {
+    const top = PAGE.height - MARGIN - 8;
+    canvas.text('OCM TRANSPORTATION MANIFEST', MARGIN, top, { weight: 'bold', size: 11, width: 240 });
+    canvas.text(`Manifest ${document.manifestNumber} · Version ${document.version}`, MARGIN + 240, top, {
+      weight: 'bold',
+      size: 9,
+      width: CONTENT_WIDTH - 240,
+      align: 'right',
+    });
+    canvas.line(MARGIN, top - 6, MARGIN + CONTENT_WIDTH, top - 6, 1);
+
+    const bottom = MARGIN + 2;
+    canvas.line(MARGIN, bottom + 18, MARGIN + CONTENT_WIDTH, bottom + 18, 0.5);
+    canvas.text(`${generated} · Content hash ${document.shortHash}`, MARGIN, bottom + 8, { size: 7, width: CONTENT_WIDTH - 70 });
+    canvas.text(`Verify: ${document.verificationUrl}`, MARGIN, bottom, { size: 6.5, width: CONTENT_WIDTH - 70 });
+    canvas.text(`Page ${index + 1} of ${pages.length}`, MARGIN + CONTENT_WIDTH - 70, bottom + 8, { weight: 'bold', size: 8, width: 70, align: 'right' });
+    canvas.finish();
+  });
+}
+
+export async function renderManifestPdf(document: ManifestDocument): Promise<Uint8Array> {
+  const pdf = await PDFDocument.create({ updateMetadata: false });
+  pdf.registerFontkit(sharedFontkit);
+  const fonts = {
+    regular: await pdf.embedFont(fontBytes.regular, { subset: true }),
+    bold: await pdf.embedFont(fontBytes.bold, { subset: true }),
+  };
+  const issuedAt = new Date(document.issuedAt);
+  pdf.setTitle(`Transportation manifest ${document.manifestNumber} v${document.version}`);
+  pdf.setSubject(`OCM transportation manifest: ${document.shipper.licenceNumber} to ${document.receiver.licenceNumber}`);
+  pdf.setAuthor(document.shipper.legalName);
+  pdf.setCreator('NY transfer hub');
+  pdf.setProducer(PRODUCER);
+  pdf.setCreationDate(issuedAt);
+  pdf.setModificationDate(issuedAt);
+  pdf.setLanguage('en-US');
+
+  const layout = new ManifestLayout(pdf, fonts);
+  signatures(layout, packageTable(layout, firstPage(layout, document), document));
+  frame(layout.pages, document);
+  return pdf.save({ useObjectStreams: true });
+}
