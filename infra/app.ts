@@ -15,13 +15,14 @@ const env = {
 };
 
 /** `-c documentRetentionYears=7 -c documentRetentionMode=GOVERNANCE`; defaults in cdk.json. */
-const documentRetention = {
-  years: Number(app.node.tryGetContext('documentRetentionYears') ?? defaultDocumentRetention.years),
-  mode: (app.node.tryGetContext('documentRetentionMode') as DocumentRetention['mode'] | undefined) ?? defaultDocumentRetention.mode,
-};
-if (documentRetention.mode !== 'COMPLIANCE' && documentRetention.mode !== 'GOVERNANCE') {
-  throw new Error(`documentRetentionMode must be COMPLIANCE or GOVERNANCE, not ${String(documentRetention.mode)}`);
+const retentionMode: unknown = app.node.tryGetContext('documentRetentionMode') ?? defaultDocumentRetention.mode;
+if (retentionMode !== 'COMPLIANCE' && retentionMode !== 'GOVERNANCE') {
+  throw new Error(`documentRetentionMode must be COMPLIANCE or GOVERNANCE, not ${String(retentionMode)}`);
 }
+const documentRetention: DocumentRetention = {
+  years: Number(app.node.tryGetContext('documentRetentionYears') ?? defaultDocumentRetention.years),
+  mode: retentionMode,
+};
 const publicBaseUrl = app.node.tryGetContext('publicBaseUrl') as string | undefined;
 
 const stateful = new StatefulStack(app, 'NyTransferHub-Stateful', {

@@ -547,7 +547,7 @@ export function createTransferRepository<T extends TransferShape, E extends Even
 
     async findByManifestNumber(manifestNumber) {
       const lookup = await client.send(new GetCommand({ TableName: tableName, Key: keys.manifestNumber(manifestNumber) }));
-      const transferId = lookup.Item?.['transferId'];
+      const transferId: unknown = lookup.Item?.['transferId'];
       if (typeof transferId !== 'string') return undefined;
       const header = await client.send(new GetCommand({ TableName: tableName, Key: keys.transfer(transferId) }));
       return header.Item ? (withoutKeys(header.Item) as TransferHeader<T>) : undefined;

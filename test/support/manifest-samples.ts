@@ -39,7 +39,10 @@ export function sampleLine(n: number): ManifestLine {
 
 const premises = (street: string, city: string, zip: string) => ({ street, city, state: 'NY', zip });
 
-export function sampleManifestDocument(options: { lines?: number; baseUrl?: string } & Partial<ManifestDocument> = {}): ManifestDocument {
+/** `lines`: how many sample packages, or the packages themselves. */
+export function sampleManifestDocument(
+  options: Omit<Partial<ManifestDocument>, 'lines'> & { lines?: number | readonly ManifestLine[]; baseUrl?: string } = {},
+): ManifestDocument {
   const { lines = 1, baseUrl = 'https://hub.example.org', ...overrides } = options;
   const manifestNumber = overrides.manifestNumber ?? 'OCM-DIST-24-000114-DX1-M000042';
   return {
@@ -97,7 +100,7 @@ export function sampleManifestDocument(options: { lines?: number; baseUrl?: stri
       plannedRoute: 'I-87 S from Kingston to exit 17, I-84 E to US-9 N, Main Street to the receiver’s loading dock',
       layover: { location: 'Secured depot, 5 Depot Lane, Newburgh', at: '2026-03-02T19:00:00-05:00' },
     },
-    lines: Array.from({ length: lines }, (_, i) => sampleLine(i + 1)),
     ...overrides,
+    lines: typeof lines === 'number' ? Array.from({ length: lines }, (_, i) => sampleLine(i + 1)) : lines,
   };
 }

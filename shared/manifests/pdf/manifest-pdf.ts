@@ -11,7 +11,7 @@ import { formatNewYorkTime } from '../new-york-time.ts';
 import { GlyphCodes, PageCanvas } from './canvas.ts';
 import type { TextStyle } from './canvas.ts';
 import { code128, qrCode } from './symbols.ts';
-import { fontBytes, sharedFontkit, wrapped } from './typeface.ts';
+import { fontBytes, sharedFontkit, widthOf, wrapped } from './typeface.ts';
 import type { Weight } from './typeface.ts';
 
 const PAGE = { width: 612, height: 792 } as const;
@@ -29,21 +29,23 @@ export const PRODUCER = 'NY transfer hub (pdf-lib)';
 interface Column {
   readonly x: number;
   readonly width: number;
-  readonly title: string;
+  /** One or two header lines. */
+  readonly title: readonly [string, string?];
   readonly align?: 'left' | 'right';
 }
-type ColumnName = 'line' | 'tag' | 'product' | 'category' | 'quantity' | 'price' | 'received' | 'decision';
+type ColumnName = 'line' | 'tag' | 'product' | 'quantity' | 'price' | 'received' | 'decision';
 
 const columns: Readonly<Record<ColumnName, Column>> = {
-  line: { x: 0, width: 20, title: '#', align: 'right' },
-  tag: { x: 24, width: 78, title: 'Package tag' },
-  product: { x: 104, width: 168, title: 'Product' },
-  category: { x: 276, width: 58, title: 'Category' },
-  quantity: { x: 336, width: 62, title: 'Quantity', align: 'right' },
-  price: { x: 400, width: 50, title: 'Unit price', align: 'right' },
-  received: { x: 456, width: 40, title: 'Received qty' },
-  decision: { x: 500, width: 40, title: 'Accept/Reject' },
+  line: { x: 0, width: 18, title: ['#'], align: 'right' },
+  tag: { x: 24, width: 106, title: ['Package tag'] },
+  product: { x: 134, width: 204, title: ['Product'] },
+  quantity: { x: 340, width: 58, title: ['Quantity'], align: 'right' },
+  price: { x: 402, width: 46, title: ['Unit price'], align: 'right' },
+  received: { x: 456, width: 40, title: ['Received', 'quantity'] },
+  decision: { x: 500, width: 40, title: ['Accept /', 'Reject'] },
 };
+/** A product name wraps onto this many lines before it is cut. */
+const PRODUCT_LINES = 3;
 const DETAIL_SIZE = 6.5;
 const DETAIL_ROW = 8;
 const PACKAGE_GAP = 3.5;
@@ -236,39 +238,47 @@ function drivers(cursor: Cursor, document: ManifestDocument): void {
 function tableHeader(cursor: Cursor, document: ManifestDocument, continued: boolean): void {
   sectionTitle(cursor, `Packages (${document.lines.length})${continued ? ', continued' : ''}`);
   for (const col of Object.values(columns)) {
-    cursor.canvas.text(col.title, MARGIN + col.x, cursor.y, { ...LABEL, size: 6.5, width: col.width, align: col.align ?? 'left' });
+    col.title.forEach((title, i) => {
+      if (title) cursor.canvas.text(title, MARGIN + col.x, cursor.y - i * 7.5, { ...LABEL, size: 6.5, width: col.width, align: col.align ?? 'left' });
+    });
   }
-  cursor.canvas.line(MARGIN, cursor.y - 3, MARGIN + CONTENT_WIDTH, cursor.y - 3, 0.5);
-  cursor.y -= ROW + 2;
+  cursor.canvas.line(MARGIN, cursor.y - 10, MARGIN + CONTENT_WIDTH, cursor.y - 10, 0.5);
+  cursor.y -= ROW + 9;
 }
 
-function details(line: ManifestLine): string {
-  const parts = [
+/** The rest of a package, in two small rows under its main one (and its notes in a third). */
+function details(line: ManifestLine): string[] {
+  const origin = [
+    `Category: ${line.category}`,
     ...(line.brand ? [`Brand: ${line.brand}`] : []),
     ...(line.strain ? [`Strain: ${line.strain}`] : []),
     `Batch: ${line.productionBatch}`,
-    ...(line.netWeight ? [`Net: ${amount(line.netWeight.value)} ${line.netWeight.unit}`] : []),
-    ...(line.grossWeight ? [`Gross: ${amount(line.grossWeight.value)} ${line.grossWeight.unit}`] : []),
-    ...(line.totalThc ? [`Total THC: ${amount(line.totalThc.value)} ${line.totalThc.unit}`] : []),
     `Lab test: ${line.labTestStatus}`,
     ...(line.coaReference ? [`COA: ${line.coaReference}`] : []),
+  ];
+  const measures = [
+    ...(line.netWeight ? [`Net weight: ${amount(line.netWeight.value)} ${line.netWeight.unit}`] : []),
+    ...(line.grossWeight ? [`Gross weight: ${amount(line.grossWeight.value)} ${line.grossWeight.unit}`] : []),
+    ...(line.totalThc ? [`Total THC: ${amount(line.totalThc.value)} ${line.totalThc.unit}`] : []),
     `Finished goods: ${yesNo(line.finishedGoods)}`,
     `Sample: ${yesNo(line.sample)}`,
   ];
-  return parts.join(' · ');
+  return [origin.join(' · '), measures.join(' · '), ...(line.notes ? [`Notes: ${line.notes}`] : [])];
 }
 
-const packageHeight = (line: ManifestLine) => ROW + DETAIL_ROW + (line.notes ? DETAIL_ROW : 0) + PACKAGE_GAP;
+const productLines = (line: ManifestLine) => wrapped(line.productName, 'regular', VALUE_SIZE, columns.product.width, PRODUCT_LINES);
+
+const packageHeight = (line: ManifestLine) => ROW * productLines(line).length + DETAIL_ROW * details(line).length + PACKAGE_GAP;
 
 function packageRow(cursor: Cursor, line: ManifestLine): void {
   const { canvas } = cursor;
   const at = (col: ColumnName) => MARGIN + columns[col].x;
   const cell = (col: ColumnName, value: string, weight: Weight = 'regular') =>
     canvas.text(value, at(col), cursor.y, { size: VALUE_SIZE, weight, width: columns[col].width, align: columns[col].align ?? 'left' });
-  cell('line', String(line.lineNumber));
-  cell('tag', line.tag, 'bold');
-  cell('product', line.productName);
-  cell('category', line.category);
+  canvas.text(String(line.lineNumber), at('line'), cursor.y, { size: 7, width: columns.line.width, align: 'right' });
+  // A tag is never cut: a long (Metrc) one is set smaller instead.
+  const tagSize = Math.min(VALUE_SIZE, (VALUE_SIZE * (columns.tag.width - 2)) / widthOf(line.tag, 'bold', VALUE_SIZE));
+  canvas.text(line.tag, at('tag'), cursor.y, { size: tagSize, weight: 'bold' });
   cell('quantity', `${amount(line.quantity)} ${line.unit}`, 'bold');
   cell('price', line.unitPrice === undefined ? '—' : money(line.unitPrice));
   // Paper fallback: the receiver writes the quantity and ticks A or R.
@@ -277,11 +287,14 @@ function packageRow(cursor: Cursor, line: ManifestLine): void {
   canvas.text('A', at('decision') + 10, cursor.y, { size: 7 });
   canvas.box(at('decision') + 20, cursor.y - 2, 8, 8);
   canvas.text('R', at('decision') + 30, cursor.y, { size: 7 });
-  cursor.y -= DETAIL_ROW + 0.5;
-  canvas.text(details(line), at('tag'), cursor.y, { size: DETAIL_SIZE, width: CONTENT_WIDTH - columns.tag.x });
-  if (line.notes) {
+  productLines(line).forEach((text, i) => {
+    if (i > 0) cursor.y -= ROW - 1;
+    canvas.text(text, at('product'), cursor.y, { size: VALUE_SIZE, width: columns.product.width });
+  });
+  cursor.y -= 0.5;
+  for (const row of details(line)) {
     cursor.y -= DETAIL_ROW;
-    canvas.text(`Notes: ${line.notes}`, at('tag'), cursor.y, { size: DETAIL_SIZE, width: CONTENT_WIDTH - columns.tag.x });
+    canvas.text(row, at('tag'), cursor.y, { size: DETAIL_SIZE, width: CONTENT_WIDTH - columns.tag.x });
   }
   cursor.y -= ROW - 2 + PACKAGE_GAP - 0.5;
   canvas.line(MARGIN, cursor.y + ROW - 3, MARGIN + CONTENT_WIDTH, cursor.y + ROW - 3, 0.2);

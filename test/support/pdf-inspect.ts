@@ -1,0 +1,95 @@
+/**
+ * Reading rendered PDFs back the way their users' tools do: text per page through pdf.js, the
+ * page rasterised (pdf.js on @napi-rs/canvas) and scanned for QR and Code 128 symbols with ZXing,
+ * and the file's structure checked by `qpdf --check`.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { createCanvas } from '@napi-rs/canvas';
+import { BarcodeFormat, BinaryBitmap, Code128Reader, DecodeHintType, HybridBinarizer, QRCodeReader, RGBLuminanceSource } from '@zxing/library';
+import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+
+/** Opens the PDF, hands it to `read`, and always releases pdf.js's resources. */
+async function withPdf<T>(bytes: Uint8Array, read: (pdf: PDFDocumentProxy) => Promise<T>): Promise<T> {
+  // pdf.js takes ownership of the buffer it is given: hand it a copy.
+  const task = getDocument({ data: bytes.slice(), useSystemFonts: false, verbosity: 0 });
+  try {
+    return await read(await task.promise);
+  } finally {
+    await task.destroy();
+  }
+}
+
+/** The text of every page, items joined by spaces, in reading order as pdf.js extracts it. */
+export function pageTexts(bytes: Uint8Array): Promise<string[]> {
+  return withPdf(bytes, async (pdf) => {
+    const pages: string[] = [];
+    for (let n = 1; n <= pdf.numPages; n += 1) {
+      const content = await (await pdf.getPage(n)).getTextContent();
+      pages.push(content.items.map((item) => ('str' in item ? item.str : '')).join(' ').replace(/\s+/g, ' '));
+    }
+    return pages;
+  });
+}
+
+/** The page as grey levels at `scale` × 72 dpi. */
+function rasterise(bytes: Uint8Array, pageNumber: number, scale: number) {
+  return withPdf(bytes, async (pdf) => {
+    const page = await pdf.getPage(pageNumber);
+    const viewport = page.getViewport({ scale });
+    const canvas = createCanvas(Math.ceil(viewport.width), Math.ceil(viewport.height));
+    const context = canvas.getContext('2d');
+    context.fillStyle = '#fff';
+    context.fillRect(0, 0, canvas.width, canvas.height);
+    await page.render({ canvas, canvasContext: context, viewport }).promise;
+    const { data, width, height } = context.getImageData(0, 0, canvas.width, canvas.height);
+    const luminance = new Uint8ClampedArray(width * height);
+    for (let i = 0; i < luminance.length; i += 1) luminance[i] = ((data[i * 4] ?? 0) + (data[i * 4 + 1] ?? 0) + (data[i * 4 + 2] ?? 0)) / 3;
+    return { luminance, width, height };
+  });
+}
+
+/** What a scanner reads from the page: its QR code and its Code 128 barcode, if found. */
+export async function scanPage(bytes: Uint8Array, pageNumber = 1): Promise<{ qr?: string; code128?: string }> {
+  const { luminance, width, height } = await rasterise(bytes, pageNumber, 3);
+  const bitmap = () => new BinaryBitmap(new HybridBinarizer(new RGBLuminanceSource(luminance, width, height)));
+  const read = (decode: () => string): string | undefined => {
+    try {
+      return decode();
+    } catch {
+      return undefined;
+    }
+  };
+  const hints = new Map<DecodeHintType, unknown>([
+    [DecodeHintType.TRY_HARDER, true],
+    [DecodeHintType.POSSIBLE_FORMATS, [BarcodeFormat.QR_CODE, BarcodeFormat.CODE_128]],
+  ]);
+  const qr = read(() => new QRCodeReader().decode(bitmap(), hints).getText());
+  // A 1D reader scans rows: give it the top band of the page, where the barcode is.
+  const band = Math.round(height * 0.16);
+  const top = new BinaryBitmap(new HybridBinarizer(new RGBLuminanceSource(luminance.slice(0, width * band), width, band)));
+  const code128 = read(() => new Code128Reader().decode(top, hints).getText());
+  return { ...(qr === undefined ? {} : { qr }), ...(code128 === undefined ? {} : { code128 }) };
+}
+
+const run = promisify(execFile);
+
+/** `qpdf --check` on the bytes: its exit code and everything it printed. */
+export async function qpdfCheck(bytes: Uint8Array): Promise<{ code: number; output: string }> {
+  const dir = await mkdtemp(join(tmpdir(), 'qpdf-'));
+  const file = join(dir, 'manifest.pdf');
+  try {
+    await writeFile(file, bytes);
+    const { stdout, stderr } = await run('qpdf', ['--check', file]);
+    return { code: 0, output: `${stdout}${stderr}` };
+  } catch (error) {
+    const failed = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof failed.code === 'number' ? failed.code : -1, output: `${failed.stdout ?? ''}${failed.stderr ?? ''}` };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

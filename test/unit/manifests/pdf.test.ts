@@ -1,0 +1,167 @@
+/**
+ * The manifest PDF read back as its users' tools read it: pdf.js for the text of each page, a
+ * rasterised page scanned with ZXing for the QR code and the barcode, qpdf for the structure.
+ */
+import { createHash } from 'node:crypto';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { formatNewYorkTime } from '#shared/manifests/new-york-time.ts';
+import { renderManifestPdf } from '#shared/manifests/pdf/manifest-pdf.ts';
+import type { ManifestDocument } from '#shared/manifests/document.ts';
+import { pageTexts, qpdfCheck, scanPage } from '../../support/pdf-inspect.ts';
+import { sampleLine, sampleManifestDocument } from '../../support/manifest-samples.ts';
+
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+/**
+ * The SHA-256 of the 40-line sample. Rendering is deterministic, so this only changes when the
+ * layout does: an intended layout change updates it (and says so in its commit).
+ */
+const GOLDEN_40_LINES = 'b2f5a4a1249436b2698c146c010adc39f1200be9771298f8d62b46b22990a607';
+
+/** What page 1 must show of a document: every field of the identity, party, crew, vehicle and timing blocks. */
+function firstPageValues(d: ManifestDocument): string[] {
+  const address = (a: ManifestDocument['shipper']['premisesAddress']) => [a.street, ...(a.unit ? [a.unit] : []), `${a.city}, ${a.state} ${a.zip}`];
+  return [
+    d.manifestNumber,
+    d.transferType,
+    d.invoiceNumbers.join(', '),
+    d.transferId,
+    ...[d.shipper, d.receiver].flatMap((p) => [p.legalName, ...(p.dba ? [p.dba] : []), p.licenceNumber, ...address(p.premisesAddress), p.phone]),
+    `Integrated ${d.receiver.integrated ? 'Yes' : 'No'}`,
+    ...(d.transporter ? [d.transporter.legalName, d.transporter.licenceNumber] : ['Shipper carries the goods itself']),
+    ...(d.taxPayer.taxPaid ? ['Tax paid'] : [d.taxPayer.name, ...address(d.taxPayer.address)]),
+    ...d.drivers.flatMap((driver) => [driver.name, driver.employeeId, `${driver.driversLicenceNumber} (${driver.driversLicenceState})`, driver.phone]),
+    d.vehicle.conveyance,
+    `${d.vehicle.make} ${d.vehicle.model}, ${d.vehicle.year}`,
+    d.vehicle.colour,
+    d.vehicle.plate ? `${d.vehicle.plate} (${d.vehicle.plateState ?? ''})` : 'None (bicycle)',
+    d.vehicle.vin ?? 'None',
+    `GPS fitted ${d.vehicle.attestations.gpsFitted ? 'Yes' : 'No'}`,
+    `Locked box / cage ${d.vehicle.attestations.lockedBox ? 'Yes' : 'No'}`,
+    `Temperature control ${d.vehicle.attestations.temperatureControl ? 'Yes' : 'No'}`,
+    formatNewYorkTime(d.timing.estimatedDeparture),
+    formatNewYorkTime(d.timing.estimatedArrival),
+    ...(d.timing.layover ? [d.timing.layover.location, formatNewYorkTime(d.timing.layover.at)] : ['Layover None']),
+    'Actual departure',
+    'Actual arrival',
+  ];
+}
+
+const quantityText = (line: ManifestDocument['lines'][number]) => `${line.quantity} ${line.unit}`;
+
+describe.each([1, 40, 1000])('a %i-package manifest', (count) => {
+  const document = sampleManifestDocument({ lines: count });
+  let bytes: Uint8Array;
+  let pages: string[];
+
+  beforeAll(async () => {
+    bytes = await renderManifestPdf(document);
+    pages = await pageTexts(bytes);
+  }, 60_000);
+
+  it('carries the manifest number, version, page x of y, generated-at in New York time and the short hash on every page', () => {
+    expect(pages.length).toBeGreaterThan(count === 1 ? 0 : 1);
+    pages.forEach((text, i) => {
+      expect(text).toContain(`Page ${i + 1} of ${pages.length}`);
+      expect(text).toContain(`Manifest ${document.manifestNumber} · Version 1`);
+      expect(text).toContain('Generated 2026-03-02 09:30:00 EST (UTC-05:00)');
+      expect(text).toContain(`Content hash ${document.shortHash}`);
+      expect(text).toContain('Verify: https://hub.example.org/verify/');
+    });
+  });
+
+  it('shows every identity, party, crew, vehicle and timing field on page 1', () => {
+    for (const value of firstPageValues(document)) expect(pages[0], value).toContain(value);
+    expect(pages[0]).toContain('Planned route I-87 S from Kingston');
+  });
+
+  it('lists every package once, in order, on the page it falls on, under a repeated header row', () => {
+    let previousPage = 0;
+    for (const line of document.lines) {
+      const rowStart = ` ${line.lineNumber} ${line.tag} `;
+      const found = pages.flatMap((text, i) => (text.includes(rowStart) ? [i] : []));
+      expect(found, `package ${line.lineNumber}`).toHaveLength(1);
+      const page = found[0] ?? -1;
+      expect(page).toBeGreaterThanOrEqual(previousPage);
+      previousPage = page;
+      const text = pages[page] ?? '';
+      const row = text.slice(text.indexOf(rowStart), text.indexOf(rowStart) + 600);
+      for (const value of [line.productName, `Category: ${line.category}`, quantityText(line), `$${(line.unitPrice ?? 0).toFixed(2)}`, `Batch: ${line.productionBatch}`, `COA: ${line.coaReference ?? ''}`]) {
+        expect(row, `package ${line.lineNumber}: ${value}`).toContain(value);
+      }
+      if (line.notes) expect(row).toContain(`Notes: ${line.notes}`);
+    }
+    const tablePages = pages.filter((text) => document.lines.some((line) => text.includes(` ${line.lineNumber} ${line.tag} `)));
+    for (const text of tablePages) expect(text).toContain('# Package tag Product Quantity Unit price Received quantity Accept / Reject');
+    if (count > 40) expect(pages.filter((text) => text.includes(`PACKAGES (${count}), CONTINUED`)).length).toBe(tablePages.length - 1);
+  });
+
+  it('ends with the signature blocks and the discrepancy area', () => {
+    const last = pages.at(-1) ?? '';
+    for (const value of ['SIGNATURES', 'Shipper release', 'Driver', 'Receiver', 'Name Title Signature Date / time', 'DISCREPANCIES']) expect(last).toContain(value);
+  });
+
+  it('passes qpdf --check', async () => {
+    const { code, output } = await qpdfCheck(bytes);
+    expect(code).toBe(0);
+    expect(output).toContain('No syntax or stream encoding errors found');
+    expect(output).not.toMatch(/WARNING|error:/i);
+  });
+});
+
+describe('the manifest PDF', () => {
+  it('has a QR code of the verification URL and the manifest number as Code 128 on page 1', async () => {
+    const document = sampleManifestDocument({ lines: 3 });
+    expect(await scanPage(await renderManifestPdf(document), 1)).toEqual({ qr: document.verificationUrl, code128: document.manifestNumber });
+  });
+
+  it('prints Latin-extended names exactly as written', async () => {
+    const [first] = await pageTexts(await renderManifestPdf(sampleManifestDocument()));
+    for (const name of ['Peña & Zoë Cannabis Co.', '200 Łódź Street', 'Ærøskøbing Logistics Inc.', 'Bartłomiej Šibenik']) expect(first).toContain(name);
+  });
+
+  it('renders what the font cannot draw as ? instead of failing', async () => {
+    const bytes = await renderManifestPdf(
+      sampleManifestDocument({ lines: 1, receiver: { ...sampleManifestDocument().receiver, legalName: 'Leaf 🌿 大麻 shop\u0007\uD800 Łódź' } }),
+    );
+    const [first] = await pageTexts(bytes);
+    expect(first).toContain('Leaf ? ?? shop?? Łódź');
+    expect((await qpdfCheck(bytes)).code).toBe(0);
+  });
+
+  it('cuts text too long for its cell with an ellipsis, but never a package tag', async () => {
+    const long = `Extra long product name ${'with many words '.repeat(12)}END`;
+    const metrc = '1A4060300003B01000012345';
+    const [first] = await pageTexts(await renderManifestPdf(sampleManifestDocument({ lines: [{ ...sampleLine(1), productName: long, tag: metrc }] })));
+    expect(first).toContain('Extra long product name with many');
+    expect(first).toContain('…');
+    expect(first).not.toContain('END');
+    expect(first).toContain(metrc);
+  });
+
+  it('prints an amendment as its version, with the version it replaces', async () => {
+    const [first] = await pageTexts(await renderManifestPdf(sampleManifestDocument({ version: 2, supersedes: { version: 1, contentHash: 'ab'.repeat(32) } })));
+    expect(first).toContain('Manifest OCM-DIST-24-000114-DX1-M000042 · Version 2');
+    expect(first).toContain('Version 2 (replaces version 1)');
+  });
+
+  it('says so when the shipper carries the goods, the tax is paid, the vehicle is a bicycle and there is no layover', async () => {
+    const base = sampleManifestDocument();
+    const { layover: _layover, ...timing } = base.timing;
+    const { plate: _plate, plateState: _state, vin: _vin, ...bicycle } = base.vehicle;
+    const document = sampleManifestDocument({ transporter: null, taxPayer: { taxPaid: true }, vehicle: { ...bicycle, conveyance: 'bicycle' }, timing });
+    const [first] = await pageTexts(await renderManifestPdf(document));
+    for (const value of firstPageValues(document)) expect(first, value).toContain(value);
+  });
+
+  it('is byte-identical for identical input, and matches the golden file hash', async () => {
+    const document = sampleManifestDocument({ lines: 40 });
+    const [a, b] = [await renderManifestPdf(document), await renderManifestPdf(document)];
+    expect(Buffer.from(a).equals(Buffer.from(b))).toBe(true);
+    expect(sha256(a)).toBe(GOLDEN_40_LINES);
+  });
+
+  it('keeps a 1000-package manifest under 400 KB', async () => {
+    expect((await renderManifestPdf(sampleManifestDocument({ lines: 1000 }))).byteLength).toBeLessThan(400 * 1024);
+  });
+});
