@@ -80,7 +80,7 @@ export class StatelessStack extends Stack {
 
     this.authorizer = new HubFunction(this, 'authorizer', { definition: authorizer, resources });
     const publicBaseUrl = props.publicBaseUrl ?? stage.url;
-    for (const fn of Object.values(this.functions)) fn.function.addEnvironment('PUBLIC_BASE_URL', publicBaseUrl);
+    for (const fn of [...Object.values(this.functions), this.authorizer]) fn.function.addEnvironment('PUBLIC_BASE_URL', publicBaseUrl);
     const apiKeyAuthorizer = new HttpLambdaAuthorizer('ApiKeyAuthorizer', this.authorizer.function, {
       responseTypes: [HttpLambdaResponseType.SIMPLE],
       identitySource: ['$request.header.Authorization'],

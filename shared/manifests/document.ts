@@ -1,8 +1,9 @@
 /**
  * The transportation manifest as a document: every field of the domain doc §2 for one issued
  * version, in the words a partner's software reads. It is the JSON twin
- * (`GET /v1/transfers/{id}/manifest.json`) and exactly what the PDF prints, so the two never
- * disagree. Pure: built from the stored transfer alone, so any version can be rebuilt at any time.
+ * (`GET /v1/transfers/{id}/manifest.json`) and what the PDF prints, field for field (free text
+ * wraps in the PDF; only a package's detail rows are cut, with an ellipsis, at extreme lengths).
+ * Pure: built from the stored transfer alone, so any version can be rebuilt at any time.
  */
 import type {
   Address,

@@ -11,7 +11,7 @@ import { formatNewYorkTime } from '../new-york-time.ts';
 import { GlyphCodes, PageCanvas } from './canvas.ts';
 import type { TextStyle } from './canvas.ts';
 import { code128, qrCode } from './symbols.ts';
-import { fontBytes, sharedFontkit, widthOf, wrapped } from './typeface.ts';
+import { drawable, fitted, fontBytes, sharedFontkit, widthOf, wrapped } from './typeface.ts';
 import type { Weight } from './typeface.ts';
 
 const PAGE = { width: 612, height: 792 } as const;
@@ -44,10 +44,11 @@ const columns: Readonly<Record<ColumnName, Column>> = {
   received: { x: 456, width: 40, title: ['Received', 'quantity'] },
   decision: { x: 500, width: 40, title: ['Accept /', 'Reject'] },
 };
-/** A product name wraps onto this many lines before it is cut. */
-const PRODUCT_LINES = 3;
+/** A product name wraps onto as many lines as it needs. */
+const PRODUCT_LINES = Number.POSITIVE_INFINITY;
 const DETAIL_SIZE = 6.5;
 const DETAIL_ROW = 8;
+const DETAIL_WIDTH = CONTENT_WIDTH - 24;
 const PACKAGE_GAP = 3.5;
 
 interface Cursor {
@@ -88,24 +89,37 @@ function sectionTitle(cursor: Cursor, title: string, x = MARGIN, width = CONTENT
   cursor.y -= 18;
 }
 
-/** Label/value rows in a column; a value may wrap onto up to `lines` rows. Returns the height used. */
-function fields(canvas: PageCanvas, rows: readonly (readonly [string, string, number?])[], x: number, top: number, width: number, labelWidth = 82): number {
+/** A label and its value; free text (`wrap`) runs onto as many lines as it needs, nothing is cut. */
+type Field = readonly [label: string, value: string, wrap?: 'wrap'];
+const LABEL_WIDTH = 82;
+
+const valueLines = ([, value, wrap]: Field, width: number) =>
+  wrap ? wrapped(value, 'regular', VALUE_SIZE, width - LABEL_WIDTH, Number.POSITIVE_INFINITY) : [value];
+
+const fieldsHeight = (rows: readonly Field[], width: number) =>
+  rows.reduce((height, row) => height + Math.max(1, valueLines(row, width).length) * ROW, 0);
+
+/** Label/value rows in a column. Returns the height used. */
+function fields(canvas: PageCanvas, rows: readonly Field[], x: number, top: number, width: number): number {
   let y = top;
-  for (const [label, value, lines = 1] of rows) {
-    canvas.text(label, x, y, { ...LABEL, width: labelWidth - 4 });
-    const valueLines = lines === 1 ? [value] : wrapped(value, 'regular', VALUE_SIZE, width - labelWidth, lines);
-    for (const line of valueLines) {
-      canvas.text(line, x + labelWidth, y, { size: VALUE_SIZE, width: width - labelWidth });
+  for (const row of rows) {
+    canvas.text(row[0], x, y, { ...LABEL, width: LABEL_WIDTH - 4 });
+    const lines = valueLines(row, width);
+    for (const line of lines) {
+      canvas.text(line, x + LABEL_WIDTH, y, { size: VALUE_SIZE, width: width - LABEL_WIDTH });
       y -= ROW;
     }
-    if (valueLines.length === 0) y -= ROW;
+    if (lines.length === 0) y -= ROW;
   }
   return top - y;
 }
 
-/** Two blocks side by side, each with its own title; the cursor moves below the taller. */
-function twoBlocks(cursor: Cursor, left: Block, right: Block): void {
-  const half = (CONTENT_WIDTH - 14) / 2;
+const HALF = (CONTENT_WIDTH - 14) / 2;
+
+/** Two blocks side by side, each with its own title, on a new page if they no longer fit; the cursor moves below the taller. */
+function twoBlocks(layout: ManifestLayout, start: Cursor, left: Block, right: Block): Cursor {
+  const half = HALF;
+  const cursor = layout.ensure(start, 24 + Math.max(fieldsHeight(left.rows, half), fieldsHeight(right.rows, half)));
   const top = cursor.y;
   const heights = [left, right].map((block, i) => {
     const x = MARGIN + i * (half + 14);
@@ -114,29 +128,29 @@ function twoBlocks(cursor: Cursor, left: Block, right: Block): void {
     return top - at.y + fields(cursor.canvas, block.rows, x, at.y, half);
   });
   cursor.y = top - Math.max(...heights) - 6;
+  return cursor;
 }
 
 interface Block {
   readonly title: string;
-  readonly rows: readonly (readonly [string, string, number?])[];
+  readonly rows: readonly Field[];
 }
 
-function partyRows(party: ManifestParty, extra: readonly (readonly [string, string])[] = []): [string, string][] {
+function partyRows(party: ManifestParty, extra: readonly Field[] = []): Field[] {
   const [street, ...rest] = addressLines(party.premisesAddress);
   return [
-    ['Legal name', party.legalName],
-    ...(party.dba ? [['DBA', party.dba] as [string, string]] : []),
+    ['Legal name', party.legalName, 'wrap'],
+    ...(party.dba ? [['DBA', party.dba, 'wrap'] as const] : []),
     ['Licence number', party.licenceNumber],
-    ['Licensed premises', street ?? ''],
-    ...rest.map((line): [string, string] => ['', line]),
+    ['Licensed premises', street ?? '', 'wrap'],
+    ...rest.map((line): Field => ['', line, 'wrap']),
     ['Phone', party.phone],
-    ...extra.map(([label, value]): [string, string] => [label, value]),
+    ...extra,
   ];
 }
 
 function firstPage(layout: ManifestLayout, document: ManifestDocument): Cursor {
-  const cursor = layout.newPage();
-  const { canvas } = cursor;
+  const { canvas } = layout.newPage();
 
   const qrSize = 96;
   const qrX = PAGE.width - MARGIN - qrSize;
@@ -155,37 +169,39 @@ function firstPage(layout: ManifestLayout, document: ManifestDocument): Cursor {
       ['Manifest number', document.manifestNumber],
       ['Version', document.supersedes ? `${document.version} (replaces version ${document.supersedes.version})` : String(document.version)],
       ['Transfer type', document.transferType],
-      ['Invoice number(s)', document.invoiceNumbers.length > 0 ? document.invoiceNumbers.join(', ') : 'None'],
+      ['Invoice number(s)', document.invoiceNumbers.length > 0 ? document.invoiceNumbers.join(', ') : 'None', 'wrap'],
       ['Transfer ID', document.transferId],
-      ...(document.returnOf ? [['Return of manifest', document.returnOf.manifestNumber] as [string, string]] : []),
+      ...(document.returnOf ? [['Return of manifest', document.returnOf.manifestNumber] as const] : []),
     ],
     MARGIN,
     identity.y,
     CONTENT_WIDTH - qrSize - 14,
   );
-  cursor.y = Math.min(identity.y - used, BODY_TOP - qrSize - 14) - 4;
+  const identityEnd: Cursor = { canvas, y: Math.min(identity.y - used, BODY_TOP - qrSize - 14) - 4 };
 
-  twoBlocks(cursor, { title: 'Shipper', rows: partyRows(document.shipper) }, {
+  let cursor = twoBlocks(layout, identityEnd, { title: 'Shipper', rows: partyRows(document.shipper) }, {
     title: 'Receiver (deliver to licensed premises only)',
     rows: partyRows(document.receiver, [['Integrated', yesNo(document.receiver.integrated)]]),
   });
   const tax = document.taxPayer;
-  twoBlocks(
+  cursor = twoBlocks(
+    layout,
     cursor,
     {
       title: 'Transporter',
       rows: document.transporter
-        ? [['Name', document.transporter.legalName], ['Licence number', document.transporter.licenceNumber], ['Phone', document.transporter.phone]]
+        ? [['Name', document.transporter.legalName, 'wrap'], ['Licence number', document.transporter.licenceNumber], ['Phone', document.transporter.phone]]
         : [['Carrier', 'Shipper carries the goods itself']],
     },
     {
       title: 'Cannabis tax',
-      rows: tax.taxPaid ? [['Tax status', 'Tax paid']] : [['Paid by', tax.name], ...addressLines(tax.address).map((line, i): [string, string] => [i === 0 ? 'Address' : '', line])],
+      rows: tax.taxPaid ? [['Tax status', 'Tax paid']] : [['Paid by', tax.name, 'wrap'], ...addressLines(tax.address).map((line, i): Field => [i === 0 ? 'Address' : '', line, 'wrap'])],
     },
   );
-  drivers(cursor, document);
+  cursor = drivers(layout, cursor, document);
   const { vehicle, timing } = document;
-  twoBlocks(
+  return twoBlocks(
+    layout,
     cursor,
     {
       title: 'Vehicle',
@@ -205,19 +221,19 @@ function firstPage(layout: ManifestLayout, document: ManifestDocument): Cursor {
       rows: [
         ['Estimated departure', formatNewYorkTime(timing.estimatedDeparture)],
         ['Estimated arrival', formatNewYorkTime(timing.estimatedArrival)],
-        ['Planned route', timing.plannedRoute, 3],
+        ['Planned route', timing.plannedRoute, 'wrap'],
         ...(timing.layover
-          ? [['Layover', timing.layover.location, 2] as [string, string, number], ['Layover time', formatNewYorkTime(timing.layover.at)] as [string, string]]
-          : [['Layover', 'None'] as [string, string]]),
+          ? ([['Layover', timing.layover.location, 'wrap'], ['Layover time', formatNewYorkTime(timing.layover.at)]] as const)
+          : ([['Layover', 'None']] as const)),
         ['Actual departure', '______________________'],
         ['Actual arrival', '______________________'],
       ],
     },
   );
-  return cursor;
 }
 
-function drivers(cursor: Cursor, document: ManifestDocument): void {
+function drivers(layout: ManifestLayout, start: Cursor, document: ManifestDocument): Cursor {
+  const cursor = layout.ensure(start, 30 + document.drivers.length * ROW);
   sectionTitle(cursor, `Driver${document.drivers.length === 1 ? '' : 's'}`);
   const cols = [
     { title: 'Name', x: 0, width: 170 },
@@ -233,6 +249,7 @@ function drivers(cursor: Cursor, document: ManifestDocument): void {
     cursor.y -= ROW;
   }
   cursor.y -= 6;
+  return cursor;
 }
 
 function tableHeader(cursor: Cursor, document: ManifestDocument, continued: boolean): void {
@@ -263,7 +280,10 @@ function details(line: ManifestLine): string[] {
     `Finished goods: ${yesNo(line.finishedGoods)}`,
     `Sample: ${yesNo(line.sample)}`,
   ];
-  return [origin.join(' · '), measures.join(' · '), ...(line.notes ? [`Notes: ${line.notes}`] : [])];
+  return [
+    ...[origin.join(' · '), measures.join(' · ')].map((row) => fitted(drawable(row, 'regular'), 'regular', DETAIL_SIZE, DETAIL_WIDTH)),
+    ...(line.notes ? wrapped(`Notes: ${drawable(line.notes, 'regular')}`, 'regular', DETAIL_SIZE, DETAIL_WIDTH, Number.POSITIVE_INFINITY) : []),
+  ];
 }
 
 const productLines = (line: ManifestLine) => wrapped(line.productName, 'regular', VALUE_SIZE, columns.product.width, PRODUCT_LINES);
@@ -294,7 +314,7 @@ function packageRow(cursor: Cursor, line: ManifestLine): void {
   cursor.y -= 0.5;
   for (const row of details(line)) {
     cursor.y -= DETAIL_ROW;
-    canvas.text(row, at('tag'), cursor.y, { size: DETAIL_SIZE, width: CONTENT_WIDTH - columns.tag.x });
+    canvas.text(row, at('tag'), cursor.y, { size: DETAIL_SIZE, width: DETAIL_WIDTH });
   }
   cursor.y -= ROW - 2 + PACKAGE_GAP - 0.5;
   canvas.line(MARGIN, cursor.y + ROW - 3, MARGIN + CONTENT_WIDTH, cursor.y + ROW - 3, 0.2);

@@ -129,14 +129,14 @@ describe('the manifest PDF', () => {
     expect((await qpdfCheck(bytes)).code).toBe(0);
   });
 
-  it('cuts text too long for its cell with an ellipsis, but never a package tag', async () => {
-    const long = `Extra long product name ${'with many words '.repeat(12)}END`;
+  it('cuts a detail row too long for the page with an ellipsis, but never a package tag', async () => {
     const metrc = '1A4060300003B01000012345';
-    const [first] = await pageTexts(await renderManifestPdf(sampleManifestDocument({ lines: [{ ...sampleLine(1), productName: long, tag: metrc }] })));
-    expect(first).toContain('Extra long product name with many');
+    const brand = `Brand ${'very '.repeat(36)}END`;
+    const [first] = await pageTexts(await renderManifestPdf(sampleManifestDocument({ lines: [{ ...sampleLine(1), brand, tag: metrc }] })));
+    expect(first).toContain('Brand: Brand very very');
     expect(first).toContain('…');
     expect(first).not.toContain('END');
-    expect(first).toContain(metrc);
+    expect(first).toContain(` 1 ${metrc} `);
   });
 
   it('prints an amendment as its version, with the version it replaces', async () => {
@@ -163,5 +163,31 @@ describe('the manifest PDF', () => {
 
   it('keeps a 1000-package manifest under 400 KB', async () => {
     expect((await renderManifestPdf(sampleManifestDocument({ lines: 1000 }))).byteLength).toBeLessThan(400 * 1024);
+  });
+});
+
+describe('free text at the lengths the schemas allow', () => {
+  it('prints all of it, wrapped, instead of cutting it', async () => {
+    const route = Array.from({ length: 180 }, (_, i) => `leg${i}`).join(' then ');
+    const invoices = Array.from({ length: 20 }, (_, i) => `INV-${String(i).padStart(3, '0')}-${'X'.repeat(52)}`);
+    const notes = Array.from({ length: 120 }, (_, i) => `n${i}`).join(' ');
+    const product = Array.from({ length: 28 }, (_, i) => `word${i}`).join(' ');
+    const base = sampleManifestDocument();
+    const document = sampleManifestDocument({
+      invoiceNumbers: invoices,
+      timing: { ...base.timing, plannedRoute: route, layover: { location: `Depot ${'near the river '.repeat(19)}`.trim(), at: base.timing.estimatedDeparture } },
+      lines: [{ ...sampleLine(1), productName: product, notes }],
+    });
+    const bytes = await renderManifestPdf(document);
+    const text = (await pageTexts(bytes)).join(' ');
+    for (const invoice of invoices) expect(text).toContain(invoice);
+    expect(text).toContain('leg0 then');
+    expect(text).toContain('then leg179');
+    expect(text).toContain('n0 n1');
+    expect(text).toContain('n118 n119');
+    expect(text).toContain('word27');
+    expect(text).toContain('near the river near the river');
+    expect(text).not.toContain('…');
+    expect((await qpdfCheck(bytes)).code).toBe(0);
   });
 });
