@@ -387,7 +387,7 @@ export async function manifestTransfer(
         expectedVersion: transfer.version,
         event: change.event,
         sequence,
-        manifestNumber: recordedManifest(next).number,
+        manifestNumber: domain.recorded(next.manifest, next, 'manifest').number,
         tags: next.content.lines.map((line) => line.tag),
         at: next.updatedAt,
       });
@@ -420,7 +420,7 @@ export async function amendTransfer(
   if (expected === undefined) throw new VersionRequiredError('If-Match is required to amend a manifest');
   const transfer = await loadFor(deps, caller, id, 'amend', expected);
   await requireOwnRecords(deps, caller, body);
-  const amended = { ...transfer, content: { ...transfer.content, ...withoutNullFields(body) } };
+  const amended = { ...transfer, content: domain.patched(transfer.content, body) };
   const [transporter, { drivers, vehicle }] = await Promise.all([
     partnerParty(deps, caller, amended.content.transporterPartnerId),
     crew(deps, caller, amended),
@@ -432,13 +432,6 @@ export async function amendTransfer(
   const saved = await save(deps, { transfer: rendered.transfer, event: change.event }, transfer.version);
   await storeAfterCommit(deps, saved, rendered.pdf);
   return saved;
-}
-
-const withoutNullFields = (patch: AmendBody) => Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== null));
-
-function recordedManifest(transfer: Transfer): domain.Manifest {
-  if (!transfer.manifest) throw new Error(`Transfer ${transfer.id} was manifested without a manifest`);
-  return transfer.manifest;
 }
 
 /**

@@ -48,7 +48,7 @@ export type {
 } from './schemas.ts';
 export { anyPackageTag, isTagFor, stateSystems, tagFormatProblems } from './tags.ts';
 export type { StateSystem } from './tags.ts';
-export { arrive, conveyanceTypes, createDraft, depart, discard, updateDraft, voidTransfer } from './transfer.ts';
+export { arrive, conveyanceTypes, createDraft, depart, discard, patched, recorded, updateDraft, voidTransfer } from './transfer.ts';
 export type {
   Change,
   ConveyanceType,

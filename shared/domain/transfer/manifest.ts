@@ -12,7 +12,7 @@ import { jsonPointer } from './problems.ts';
 import { compareWeights, packageWeight } from './quantities.ts';
 import type { TransferRules } from './rules.ts';
 import type { AmendBody, TransferContent } from './schemas.ts';
-import { advance, recorded, refuse } from './transfer.ts';
+import { advance, patched, recorded, refuse } from './transfer.ts';
 import type {
   Change,
   DriverSnapshot,
@@ -100,9 +100,7 @@ export function amend(transfer: Transfer, patch: AmendBody, parties: AmendmentPa
   const allowed = checkTransition(transfer.status, 'amend');
   if (!allowed.ok) return allowed;
   const current = recorded(transfer.manifest, transfer, 'manifest');
-  const content = Object.fromEntries(
-    Object.entries({ ...transfer.content, ...patch }).filter(([, value]) => value !== null),
-  ) as TransferContent;
+  const content = patched(transfer.content, patch);
   const shipper = current.parties.shipper;
   const amended: Transfer = { ...transfer, content };
   const problems = [

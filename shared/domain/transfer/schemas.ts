@@ -125,6 +125,17 @@ export type TransferContent = Omit<CreateTransferBody, 'type'> & { readonly type
 
 const clearable = <T extends z.ZodType>(schema: T) => schema.nullable().optional();
 
+/** A patch's fields the invariants read, where `null` clears a field. */
+type InvariantPatch = { readonly [K in keyof DraftInvariantFields]?: DraftInvariantFields[K] | null };
+
+/** A patch changes at least one field, and what it sets keeps the draft's invariants. */
+function checkPatch(ctx: z.core.ParsePayload<InvariantPatch>): void {
+  if (Object.keys(ctx.value).length === 0) {
+    ctx.issues.push({ code: 'custom', input: ctx.value, path: [], message: 'Send at least one field to change', continue: true });
+  }
+  report(ctx, draftInvariantProblems(withoutNulls(ctx.value)));
+}
+
 export const updateTransferBody = draftShape
   .partial()
   .extend({
@@ -138,12 +149,7 @@ export const updateTransferBody = draftShape
     plannedRoute: clearable(text(2000)),
     layover: clearable(layover),
   })
-  .check((ctx) => {
-    if (Object.keys(ctx.value).length === 0) {
-      ctx.issues.push({ code: 'custom', input: ctx.value, path: [], message: 'Send at least one field to change', continue: true });
-    }
-    report(ctx, draftInvariantProblems(withoutNulls(ctx.value)));
-  })
+  .check(checkPatch)
   .meta({
     id: 'TransferDraftPatch',
     description:
@@ -151,8 +157,6 @@ export const updateTransferBody = draftShape
   });
 export type UpdateTransferBody = z.output<typeof updateTransferBody>;
 
-/** A patch's fields the invariants read, where `null` clears a field. */
-type InvariantPatch = { readonly [K in keyof DraftInvariantFields]?: DraftInvariantFields[K] | null };
 
 function withoutNulls(patch: InvariantPatch): DraftInvariantFields {
   return {
@@ -177,12 +181,7 @@ export const amendBody = z
     plannedRoute: text(2000).optional(),
     layover: clearable(layover),
   })
-  .check((ctx) => {
-    if (Object.keys(ctx.value).length === 0) {
-      ctx.issues.push({ code: 'custom', input: ctx.value, path: [], message: 'Send at least one field to change', continue: true });
-    }
-    report(ctx, draftInvariantProblems(withoutNulls(ctx.value)));
-  })
+  .check(checkPatch)
   .meta({
     id: 'ManifestAmendment',
     description:

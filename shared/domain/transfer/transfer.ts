@@ -14,6 +14,7 @@ import type { Unit } from './quantities.ts';
 import type { TransferRules } from './rules.ts';
 import type {
   Address,
+  AmendBody,
   ArriveBody,
   CreateTransferBody,
   DepartBody,
@@ -268,6 +269,14 @@ export function createDraft(
 }
 
 /**
+ * The content with a patch applied: an absent field stays, `null` clears it, anything else
+ * replaces it whole. The patch schemas admit only content fields, and null only on optional ones.
+ */
+export function patched(content: TransferContent, patch: UpdateTransferBody | AmendBody): TransferContent {
+  return Object.fromEntries(Object.entries({ ...content, ...patch }).filter(([, value]) => value !== null)) as TransferContent;
+}
+
+/**
  * PATCH a draft. An absent field stays, `null` clears an optional field, arrays and objects are
  * replaced whole (so `lines` replaces every line). Problems point into the draft as it would be.
  */
@@ -277,10 +286,7 @@ export function updateDraft(transfer: Transfer, patch: UpdateTransferBody, conte
   if (transfer.returnOf && patch.type !== undefined) {
     return refuse([{ pointer: '/type', code: 'return-type-fixed', message: 'A return stays a return: create a new transfer instead' }]);
   }
-  // The update schema admits only draft fields, and null only on the optional ones.
-  const content = Object.fromEntries(
-    Object.entries({ ...transfer.content, ...patch }).filter(([, value]) => value !== null),
-  ) as TransferContent;
+  const content = patched(transfer.content, patch);
   const problems = draftProblems(content, context.rules, context.shipperStateSystem);
   if (problems.length > 0) return refuse(problems);
   return advance(

@@ -44,8 +44,6 @@ const columns: Readonly<Record<ColumnName, Column>> = {
   received: { x: 456, width: 40, title: ['Received', 'quantity'] },
   decision: { x: 500, width: 40, title: ['Accept /', 'Reject'] },
 };
-/** A product name wraps onto as many lines as it needs. */
-const PRODUCT_LINES = Number.POSITIVE_INFINITY;
 const DETAIL_SIZE = 6.5;
 const DETAIL_ROW = 8;
 const DETAIL_WIDTH = CONTENT_WIDTH - 24;
@@ -94,7 +92,7 @@ type Field = readonly [label: string, value: string, wrap?: 'wrap'];
 const LABEL_WIDTH = 82;
 
 const valueLines = ([, value, wrap]: Field, width: number) =>
-  wrap ? wrapped(value, 'regular', VALUE_SIZE, width - LABEL_WIDTH, Number.POSITIVE_INFINITY) : [value];
+  wrap ? wrapped(value, 'regular', VALUE_SIZE, width - LABEL_WIDTH) : [value];
 
 const fieldsHeight = (rows: readonly Field[], width: number) =>
   rows.reduce((height, row) => height + Math.max(1, valueLines(row, width).length) * ROW, 0);
@@ -118,14 +116,13 @@ const HALF = (CONTENT_WIDTH - 14) / 2;
 
 /** Two blocks side by side, each with its own title, on a new page if they no longer fit; the cursor moves below the taller. */
 function twoBlocks(layout: ManifestLayout, start: Cursor, left: Block, right: Block): Cursor {
-  const half = HALF;
-  const cursor = layout.ensure(start, 24 + Math.max(fieldsHeight(left.rows, half), fieldsHeight(right.rows, half)));
+  const cursor = layout.ensure(start, 24 + Math.max(fieldsHeight(left.rows, HALF), fieldsHeight(right.rows, HALF)));
   const top = cursor.y;
   const heights = [left, right].map((block, i) => {
-    const x = MARGIN + i * (half + 14);
+    const x = MARGIN + i * (HALF + 14);
     const at: Cursor = { canvas: cursor.canvas, y: top };
-    sectionTitle(at, block.title, x, half);
-    return top - at.y + fields(cursor.canvas, block.rows, x, at.y, half);
+    sectionTitle(at, block.title, x, HALF);
+    return top - at.y + fields(cursor.canvas, block.rows, x, at.y, HALF);
   });
   cursor.y = top - Math.max(...heights) - 6;
   return cursor;
@@ -282,11 +279,11 @@ function details(line: ManifestLine): string[] {
   ];
   return [
     ...[origin.join(' · '), measures.join(' · ')].map((row) => fitted(drawable(row, 'regular'), 'regular', DETAIL_SIZE, DETAIL_WIDTH)),
-    ...(line.notes ? wrapped(`Notes: ${drawable(line.notes, 'regular')}`, 'regular', DETAIL_SIZE, DETAIL_WIDTH, Number.POSITIVE_INFINITY) : []),
+    ...(line.notes ? wrapped(`Notes: ${drawable(line.notes, 'regular')}`, 'regular', DETAIL_SIZE, DETAIL_WIDTH) : []),
   ];
 }
 
-const productLines = (line: ManifestLine) => wrapped(line.productName, 'regular', VALUE_SIZE, columns.product.width, PRODUCT_LINES);
+const productLines = (line: ManifestLine) => wrapped(line.productName, 'regular', VALUE_SIZE, columns.product.width);
 
 const packageHeight = (line: ManifestLine) => ROW * productLines(line).length + DETAIL_ROW * details(line).length + PACKAGE_GAP;
 

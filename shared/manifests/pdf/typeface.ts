@@ -95,22 +95,17 @@ export function fitted(text: string, weight: Weight, size: number, width: number
   return `${out.trimEnd()}${ELLIPSIS}`;
 }
 
-/** Word-wrapped lines within `width`, at most `maxLines` (the last one cut with an ellipsis). */
-export function wrapped(text: string, weight: Weight, size: number, width: number, maxLines: number): string[] {
+/** Word-wrapped lines within `width`; only a single word wider than `width` is cut, with an ellipsis. */
+export function wrapped(text: string, weight: Weight, size: number, width: number): string[] {
   const lines: string[] = [];
   let line = '';
-  const words = text.split(/\s+/).filter(Boolean);
-  for (const [index, word] of words.entries()) {
+  for (const word of text.split(/\s+/).filter(Boolean)) {
     const candidate = line ? `${line} ${word}` : word;
-    if (widthOf(candidate, weight, size) <= width || !line) {
+    if (line && widthOf(candidate, weight, size) > width) {
+      lines.push(line);
+      line = word;
+    } else {
       line = candidate;
-      continue;
-    }
-    lines.push(line);
-    line = word;
-    if (lines.length === maxLines - 1) {
-      line = words.slice(index).join(' ');
-      break;
     }
   }
   if (line) lines.push(line);
