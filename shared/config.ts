@@ -32,18 +32,53 @@ const envSchema = z.object({
   DEFAULT_STATE_SYSTEM: z.enum(stateSystems).exclude(['none']).default('biotrack-ny'),
   /** The hub's public address: manifests' QR codes point at its verification page. Set by the stack and by local mode. */
   PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** The NY-API (BioTrack): the emulator in local mode, the state's sandbox or production by configuration only. */
+  NYAPI_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Not published by the state: our reading of the contract, configurable. */
+  NYAPI_TOKEN_PATH: z.string().startsWith('/').default('/oauth/token'),
+  NYAPI_AUTHORIZE_PATH: z.string().startsWith('/').default('/oauth'),
+  NYAPI_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  /** Integrator credentials: a Secrets Manager secret (JSON `{clientId, clientSecret}`) in AWS ... */
+  NYAPI_CREDENTIALS_SECRET: z.string().min(1).optional(),
+  /** ... or the values themselves in local mode. */
+  NYAPI_CLIENT_ID: z.string().min(1).optional(),
+  NYAPI_CLIENT_SECRET: z.string().min(1).optional(),
+  /** State-system tokens are sealed with this KMS key in AWS ... */
+  TOKEN_KMS_KEY_ID: z.string().min(1).optional(),
+  /** ... or with this AES-256 key (base64 of 32 bytes) in local mode. */
+  TOKEN_ENCRYPTION_KEY: z.base64().optional(),
+  AWS_ENDPOINT_URL_KMS: z.url().optional(),
+  AWS_ENDPOINT_URL_SECRETS_MANAGER: z.url().optional(),
+  /** The longest wait between two tries of a failing submission (exponential backoff with jitter up to it). */
+  SUBMISSION_BACKOFF_CAP_SECONDS: z.coerce.number().int().min(1).max(900).default(900),
+  /** How long a committed submission may stay unenqueued before the sweeper hands it over. */
+  OUTBOX_GRACE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   /** The benchmark's capacity meter (`npm run bench`); never set in AWS. */
   DYNAMODB_CAPACITY_METER: z.stringbool().default(false),
 });
 
+export interface NyApiConfig {
+  readonly baseUrl?: string;
+  readonly tokenPath: string;
+  readonly authorizePath: string;
+  readonly timeoutMs: number;
+  readonly credentialsSecret?: string;
+  readonly clientId?: string;
+  readonly clientSecret?: string;
+}
+
 export interface HubConfig {
   readonly region: string;
-  readonly endpoints: { readonly dynamodb?: string; readonly s3?: string; readonly sqs?: string };
+  readonly endpoints: { readonly dynamodb?: string; readonly s3?: string; readonly sqs?: string; readonly kms?: string; readonly secretsManager?: string };
   readonly s3ForcePathStyle: boolean;
   readonly meterDynamoDbCapacity: boolean;
   readonly transferRules: TransferRules;
   readonly defaultStateSystem: StateSystem;
   readonly publicBaseUrl?: string;
+  readonly nyApi: NyApiConfig;
+  readonly tokenCipher: { readonly kmsKeyId?: string; readonly localKey?: string };
+  readonly outboxGraceSeconds: number;
+  readonly submissionBackoffCapSeconds: number;
   /** Physical resource names keyed by the `env` of their definition in `shared/resources.ts`. */
   readonly resources: Readonly<Record<string, string>>;
 }
@@ -73,12 +108,29 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
       ...(e.AWS_ENDPOINT_URL_DYNAMODB ? { dynamodb: e.AWS_ENDPOINT_URL_DYNAMODB } : {}),
       ...(e.AWS_ENDPOINT_URL_S3 ? { s3: e.AWS_ENDPOINT_URL_S3 } : {}),
       ...(e.AWS_ENDPOINT_URL_SQS ? { sqs: e.AWS_ENDPOINT_URL_SQS } : {}),
+      ...(e.AWS_ENDPOINT_URL_KMS ? { kms: e.AWS_ENDPOINT_URL_KMS } : {}),
+      ...(e.AWS_ENDPOINT_URL_SECRETS_MANAGER ? { secretsManager: e.AWS_ENDPOINT_URL_SECRETS_MANAGER } : {}),
     },
     s3ForcePathStyle: e.S3_FORCE_PATH_STYLE,
     meterDynamoDbCapacity: e.DYNAMODB_CAPACITY_METER,
     transferRules: transferRules(e.TRANSFER_RULES),
     defaultStateSystem: e.DEFAULT_STATE_SYSTEM,
     ...(e.PUBLIC_BASE_URL ? { publicBaseUrl: e.PUBLIC_BASE_URL } : {}),
+    nyApi: {
+      ...(e.NYAPI_BASE_URL ? { baseUrl: e.NYAPI_BASE_URL } : {}),
+      tokenPath: e.NYAPI_TOKEN_PATH,
+      authorizePath: e.NYAPI_AUTHORIZE_PATH,
+      timeoutMs: e.NYAPI_TIMEOUT_MS,
+      ...(e.NYAPI_CREDENTIALS_SECRET ? { credentialsSecret: e.NYAPI_CREDENTIALS_SECRET } : {}),
+      ...(e.NYAPI_CLIENT_ID ? { clientId: e.NYAPI_CLIENT_ID } : {}),
+      ...(e.NYAPI_CLIENT_SECRET ? { clientSecret: e.NYAPI_CLIENT_SECRET } : {}),
+    },
+    tokenCipher: {
+      ...(e.TOKEN_KMS_KEY_ID ? { kmsKeyId: e.TOKEN_KMS_KEY_ID } : {}),
+      ...(e.TOKEN_ENCRYPTION_KEY ? { localKey: e.TOKEN_ENCRYPTION_KEY } : {}),
+    },
+    outboxGraceSeconds: e.OUTBOX_GRACE_SECONDS,
+    submissionBackoffCapSeconds: e.SUBMISSION_BACKOFF_CAP_SECONDS,
     resources,
   };
 }

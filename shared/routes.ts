@@ -9,8 +9,8 @@ import { manifestFontFiles } from './manifests/fonts.ts';
 
 export type TableAccess = 'read' | 'readWrite';
 export type BucketAccess = 'read' | 'readWrite';
-/** `inspect` reads queue attributes only; `send` enqueues; `consume` receives and deletes. */
-export type QueueAccess = 'inspect' | 'send' | 'consume';
+/** `inspect` reads queue attributes only; `send` enqueues; `consume` receives and deletes; `redrive` moves its DLQ's messages back. */
+export type QueueAccess = 'inspect' | 'send' | 'consume' | 'redrive';
 
 export interface FunctionDefinition {
   /** Handler module, relative to the repository root; it exports `handler`. */
@@ -24,6 +24,8 @@ export interface FunctionDefinition {
   readonly queues?: readonly { readonly queue: QueueDefinition; readonly access: QueueAccess }[];
   /** Files the code reads at run time (package subpaths under node_modules), copied beside the bundle. */
   readonly files?: readonly string[];
+  /** Talks to the state system: gets its settings, reads the integrator credentials and seals or opens tokens. */
+  readonly stateSystem?: boolean;
 }
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -33,8 +35,11 @@ export interface RouteDefinition {
   /** API Gateway path syntax: `/v1/transfers/{id}`. */
   readonly path: string;
   readonly function: FunctionName;
-  /** `licensee`: the API key authorizer runs first and hands the route the caller's licensee. */
-  readonly auth: 'public' | 'licensee';
+  /**
+   * `licensee`: the API key authorizer runs first and hands the route the caller's licensee.
+   * `operator`: AWS IAM (SigV4) in AWS; in local mode the operator token of `.local/run.json`.
+   */
+  readonly auth: 'public' | 'licensee' | 'operator';
   /** Why a public route may go without a key: what it shows and to whom. */
   readonly publicBecause?: string;
 }
@@ -43,6 +48,15 @@ export interface QueueConsumerDefinition {
   readonly queue: QueueDefinition;
   readonly function: FunctionName;
   readonly batchSize: number;
+  /** Instances at once (Lambda's maximum concurrency; local mode runs as many pollers, up to 4). */
+  readonly maxConcurrency: number;
+}
+
+/** A function run on a timer: an EventBridge schedule in AWS, `setInterval` in local mode. */
+export interface ScheduleDefinition {
+  readonly function: FunctionName;
+  readonly everyMinutes: number;
+  readonly description: string;
 }
 
 export const functions = {
@@ -93,6 +107,7 @@ export const functions = {
       { table: idempotencyTable, access: 'readWrite' },
     ],
     buckets: [{ bucket: documentsBucket, access: 'readWrite' }],
+    queues: [{ queue: stateSubmissionsQueue, access: 'send' }],
     files: manifestFontFiles,
   },
   verify: {
@@ -101,6 +116,48 @@ export const functions = {
     timeoutSeconds: 5,
     memoryMb: 256,
     tables: [{ table: hubTable, access: 'read' }],
+  },
+  integrations: {
+    entry: 'functions/integrations/handler.ts',
+    description: "The licence admin's consent to the hub in the NY-API, and the state users API keys act as",
+    timeoutSeconds: 15,
+    memoryMb: 256,
+    tables: [{ table: hubTable, access: 'readWrite' }],
+    queues: [{ queue: stateSubmissionsQueue, access: 'send' }],
+    stateSystem: true,
+  },
+  stateSubmitter: {
+    entry: 'functions/state-submitter/handler.ts',
+    description: 'Delivers submissions to the state tracking system in lifecycle order, with retries',
+    // Below the queue's visibility timeout, so a batch never reappears while it is still being worked.
+    timeoutSeconds: 120,
+    memoryMb: 512,
+    tables: [{ table: hubTable, access: 'readWrite' }],
+    queues: [{ queue: stateSubmissionsQueue, access: 'consume' }],
+    stateSystem: true,
+  },
+  outboxSweeper: {
+    entry: 'functions/outbox-sweeper/handler.ts',
+    description: 'Enqueues submissions stranded between commit and enqueue; reports the oldest pending one',
+    timeoutSeconds: 60,
+    memoryMb: 256,
+    tables: [{ table: hubTable, access: 'readWrite' }],
+    queues: [{ queue: stateSubmissionsQueue, access: 'send' }],
+  },
+  inboundPull: {
+    entry: 'functions/inbound-pull/handler.ts',
+    description: "Pulls integrated receivers' inbound transfers from the NY-API into their incoming lists",
+    timeoutSeconds: 300,
+    memoryMb: 512,
+    tables: [{ table: hubTable, access: 'readWrite' }],
+    stateSystem: true,
+  },
+  operations: {
+    entry: 'functions/operations/handler.ts',
+    description: 'Operator actions: redrive dead-lettered submissions',
+    timeoutSeconds: 300,
+    memoryMb: 256,
+    queues: [{ queue: stateSubmissionsQueue, access: 'redrive' }],
   },
   openapi: {
     entry: 'functions/openapi/handler.ts',
@@ -154,12 +211,31 @@ export const routes = [
   { method: 'PATCH', path: '/v1/transfers/{id}', function: 'transfers', auth: 'licensee' },
   { method: 'DELETE', path: '/v1/transfers/{id}', function: 'transfers', auth: 'licensee' },
   { method: 'GET', path: '/v1/transfers/{id}/events', function: 'transfers', auth: 'licensee' },
+  { method: 'GET', path: '/v1/transfers/{id}/submissions', function: 'transfers', auth: 'licensee' },
   ...(['manifest', 'amend', 'depart', 'arrive', 'receipt', 'void', 'return'] as const).map(
     (action) => ({ method: 'POST', path: `/v1/transfers/{id}/${action}`, function: 'transfers', auth: 'licensee' }) as const,
   ),
   { method: 'GET', path: '/v1/transfers/{id}/manifest', function: 'transfers', auth: 'licensee' },
   { method: 'GET', path: '/v1/transfers/{id}/manifest.json', function: 'transfers', auth: 'licensee' },
+  { method: 'GET', path: '/v1/integrations/biotrack', function: 'integrations', auth: 'licensee' },
+  { method: 'GET', path: '/v1/integrations/biotrack/connect', function: 'integrations', auth: 'licensee' },
+  {
+    method: 'GET',
+    path: '/v1/integrations/biotrack/callback',
+    function: 'integrations',
+    auth: 'public',
+    publicBecause: "The state system sends the licence admin's browser back here; only the single-use state the hub issued is accepted.",
+  },
+  { method: 'PUT', path: '/v1/integrations/biotrack/users/{apiKeyId}', function: 'integrations', auth: 'licensee' },
+  { method: 'POST', path: '/ops/state-submissions/redrive', function: 'operations', auth: 'operator' },
 ] as const satisfies readonly RouteDefinition[];
 
 /** Queue → function wiring with Lambda's SQS contract (batches, partial batch failures). */
-export const queueConsumers: readonly QueueConsumerDefinition[] = [];
+export const queueConsumers: readonly QueueConsumerDefinition[] = [
+  { queue: stateSubmissionsQueue, function: 'stateSubmitter', batchSize: 10, maxConcurrency: 10 },
+];
+
+export const schedules: readonly ScheduleDefinition[] = [
+  { function: 'outboxSweeper', everyMinutes: 1, description: 'Outbox sweep and pipeline lag metric' },
+  { function: 'inboundPull', everyMinutes: 5, description: 'Inbound transfers from the NY-API' },
+];

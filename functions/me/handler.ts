@@ -11,15 +11,26 @@ import { presentLicensee } from '#shared/tenants/licensee.ts';
 import { createLicenseeRepository } from '#shared/tenants/repository.ts';
 import type { TenantDeps } from '#shared/tenants/use-cases.ts';
 import { getLicensee } from '#shared/tenants/use-cases.ts';
+import { consentView } from '#shared/state-system/consent.ts';
+import { createConsentReader } from '#shared/state-system/connections.ts';
+import type { ConnectionStore } from '#shared/state-system/connections.ts';
 
-export function createHandler(deps: Pick<TenantDeps, 'licensees'>) {
+export function createHandler(deps: Pick<TenantDeps, 'licensees'> & { readonly consent: Pick<ConnectionStore, 'consentDates'>; readonly now: () => Date }) {
   return httpHandler(async (event) => {
     const caller = callerOf(event);
-    return jsonResponse(200, presentLicensee(await getLicensee(deps, caller), caller.apiKeyId));
+    const licensee = await getLicensee(deps, caller);
+    const adapter = licensee.stateSystem.adapter;
+    // Only the BioTrack NY-API has a consent to track so far.
+    const consent = adapter === 'biotrack-ny' ? consentView(await deps.consent.consentDates(licensee.id, adapter), deps.now()) : undefined;
+    return jsonResponse(200, { ...presentLicensee(licensee, caller.apiKeyId), ...(consent ? { stateSystemConsent: consent } : {}) });
   });
 }
 
 const config = readConfig();
+const aws = createAwsClients(config);
+const table = resourceName(config, hubTable);
 export const handler = createHandler({
-  licensees: createLicenseeRepository(createAwsClients(config).dynamodb, resourceName(config, hubTable)),
+  licensees: createLicenseeRepository(aws.dynamodb, table),
+  consent: createConsentReader(aws.dynamodb, table),
+  now: () => new Date(),
 });

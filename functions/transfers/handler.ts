@@ -17,7 +17,10 @@ import { manifestVersionQuery } from '#shared/manifests/representation.ts';
 import { createS3ManifestStore } from '#shared/manifests/store.ts';
 import * as manifests from '#shared/manifests/use-cases.ts';
 import { createRegistryRepository } from '#shared/registries/repository.ts';
-import { documentsBucket, hubTable } from '#shared/resources.ts';
+import { documentsBucket, hubTable, stateSubmissionsQueue } from '#shared/resources.ts';
+import { createSqsSubmissionQueue } from '#shared/submissions/outbox.ts';
+import { presentSubmission } from '#shared/submissions/representation.ts';
+import { createSubmissionRepository } from '#shared/submissions/repository.ts';
 import { createLicenseeRepository } from '#shared/tenants/repository.ts';
 import { createLicenseeDirectory } from '#shared/transfers/licensee-directory.ts';
 import { transferListQuery } from '#shared/transfers/representation.ts';
@@ -98,6 +101,10 @@ export function createHandler(deps: TransferDeps & { readonly idempotency?: Idem
         }
         case 'POST /v1/transfers/{id}/receipt':
           return one(200, await transfers.receiveTransfer(deps, caller, id, readJsonBody(event, domain.receiptBody), expected()));
+        case 'GET /v1/transfers/{id}/submissions': {
+          const submissions = await transfers.transferSubmissions(deps, caller, id);
+          return jsonResponse(200, { items: submissions.map(presentSubmission) });
+        }
         case 'POST /v1/transfers/{id}/void':
           return one(200, await transfers.voidTransfer(deps, caller, id, readJsonBody(event, domain.voidBody), expected()));
         case 'POST /v1/transfers/{id}/return': {
@@ -125,6 +132,10 @@ export const handler = createHandler({
     publicBaseUrl: requireSetting(config.publicBaseUrl, 'PUBLIC_BASE_URL'),
     render: renderManifestPdf,
     store: createS3ManifestStore(aws.s3, resourceName(config, documentsBucket)),
+  },
+  outbox: {
+    queue: createSqsSubmissionQueue(aws.sqs, resourceName(config, stateSubmissionsQueue)),
+    submissions: createSubmissionRepository(aws.dynamodb, table),
   },
   now: () => new Date(),
   idempotency: hubIdempotency(config, aws.dynamodbClient),

@@ -2,7 +2,7 @@
  * Local API Gateway: turns HTTP requests into HTTP API payload v2 events, routes them with the
  * shared route table and invokes the handler modules through the local Lambda runtime.
  */
-import { randomUUID } from 'node:crypto';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -195,12 +195,20 @@ export interface LocalApi {
   stop(): Promise<void>;
 }
 
+function safeEqual(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
 export async function startLocalApi(options: {
   port: number;
   routes: readonly RouteDefinition[];
   runtime: LocalLambdaRuntime;
   /** The function that authorizes `licensee` routes; invoked on every request, without a cache. */
   authorizer?: string;
+  /** The bearer token of `operator` routes (in AWS: IAM). Without one, operator routes are refused. */
+  operatorToken?: string;
   log?: (entry: Record<string, unknown>) => void;
 }): Promise<LocalApi> {
   const match = compileRoutes(options.routes);
@@ -230,6 +238,13 @@ export async function startLocalApi(options: {
         found,
         requestId,
       );
+      if (found.route.auth === 'operator') {
+        const token = /^Bearer (.+)$/.exec(event.headers['authorization']?.trim() ?? '')?.[1];
+        if (!options.operatorToken || !token || !safeEqual(token, options.operatorToken)) {
+          sendProblem(response, 403, 'forbidden', 'Operator routes need the operator token of .local/run.json', requestId);
+          return;
+        }
+      }
       if (found.route.auth === 'licensee') {
         if (!options.authorizer) throw new Error(`${event.routeKey} needs an authorizer and none is configured`);
         // As API Gateway: 401 without the identity source, 403 when the authorizer refuses.

@@ -11,8 +11,16 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
-import { authorizer, functions as sharedFunctions, queueConsumers as sharedConsumers, routes as sharedRoutes } from '#shared/routes.ts';
-import type { FunctionDefinition, QueueConsumerDefinition, RouteDefinition } from '#shared/routes.ts';
+import { randomBytes } from 'node:crypto';
+import {
+  authorizer,
+  functions as sharedFunctions,
+  queueConsumers as sharedConsumers,
+  routes as sharedRoutes,
+  schedules as sharedSchedules,
+} from '#shared/routes.ts';
+import type { FunctionDefinition, QueueConsumerDefinition, RouteDefinition, ScheduleDefinition } from '#shared/routes.ts';
+import { startNyApiEmulator } from './nyapi/server.ts';
 import { bootstrapResources } from './bootstrap.ts';
 import { startDynamoDbLocal } from './dynamodb-local.ts';
 import { freePort } from './free-port.ts';
@@ -32,7 +40,16 @@ export interface LocalHubOptions {
   /** Keep data here across restarts; without it everything lives in memory or a temp dir. */
   readonly dataDir?: string;
   /** Fixed ports; a missing one is picked free. */
-  readonly ports?: { readonly api?: number; readonly dynamodb?: number; readonly s3?: number; readonly sqs?: number };
+  readonly ports?: { readonly api?: number; readonly dynamodb?: number; readonly s3?: number; readonly sqs?: number; readonly nyapi?: number };
+  /** Seals state-system tokens; keep it with `dataDir` so stored tokens stay readable. Random when absent. */
+  readonly tokenKey?: Buffer;
+  /** Local stand-in for EventBridge schedules: every schedule runs this often (default 10 s); 0 turns them off. */
+  readonly scheduleEveryMs?: number;
+  /** How long a committed submission may wait unenqueued before the sweeper takes it (default 30 s). */
+  readonly outboxGraceSeconds?: number;
+  /** The longest backoff between tries of a failing submission (default: the configuration's 900 s). */
+  readonly submissionBackoffCapSeconds?: number;
+  readonly schedules?: readonly ScheduleDefinition[];
   readonly log?: (entry: Record<string, unknown>) => void;
   /** Overrides for tests; default: the shared route table. */
   readonly functions?: Readonly<Record<string, FunctionDefinition>>;
@@ -45,13 +62,56 @@ export interface LocalHubUrls {
   readonly dynamodb: string;
   readonly s3: string;
   readonly sqs: string;
+  /** The NY-API emulator. */
+  readonly nyapi: string;
 }
+
+/** The emulator's integrator client; the hub is configured with the same pair. */
+export const LOCAL_NYAPI_CLIENT = { clientId: 'hub-local', clientSecret: 'hub-local-secret' } as const;
 
 export interface LocalHub {
   readonly urls: LocalHubUrls;
   /** The environment the functions run with (resource names, queue URLs, endpoints). */
   readonly env: Readonly<Record<string, string>>;
+  /** The bearer token of operator routes (`/ops/...`) in local mode. */
+  readonly operatorToken: string;
   stop(): Promise<void>;
+}
+
+/** Pollers per queue consumer in local mode: enough to work several transfers at once on two cores. */
+const LOCAL_MAX_POLLERS = 4;
+
+/** What EventBridge hands a scheduled function. */
+function scheduledEvent(schedule: ScheduleDefinition) {
+  return {
+    version: '0',
+    id: randomBytes(8).toString('hex'),
+    'detail-type': 'Scheduled Event',
+    source: 'aws.events',
+    time: new Date().toISOString(),
+    region: REGION,
+    resources: [`local:schedule/${schedule.function}`],
+    detail: {},
+  };
+}
+
+/** Runs `job` every `everyMs`, never two at once; the returned function stops it and waits for a run in progress. */
+function startSchedule(everyMs: number, job: () => Promise<unknown>, onError: (error: unknown) => void): () => Promise<void> {
+  let running: Promise<unknown> = Promise.resolve();
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy) return;
+    busy = true;
+    running = job()
+      .catch(onError)
+      .finally(() => {
+        busy = false;
+      });
+  }, everyMs);
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
 }
 
 export async function startLocalHub(options: LocalHubOptions = {}): Promise<LocalHub> {
@@ -81,7 +141,13 @@ export async function startLocalHub(options: LocalHubOptions = {}): Promise<Loca
     const failed = started.find((result) => result.status === 'rejected');
     if (failed) throw failed.reason;
     const endpoint = (i: number) => (started[i] as PromiseFulfilledResult<{ endpoint: string }>).value.endpoint;
-    const urls = { dynamodb: endpoint(0), s3: endpoint(1), sqs: endpoint(2) };
+    const emulator = await startNyApiEmulator({
+      port: options.ports?.nyapi ?? 0,
+      ...LOCAL_NYAPI_CLIENT,
+      ...(options.log ? { log: options.log } : {}),
+    });
+    stops.push(() => emulator.stop());
+    const urls = { dynamodb: endpoint(0), s3: endpoint(1), sqs: endpoint(2), nyapi: emulator.url };
 
     const clients = {
       dynamodb: new DynamoDBClient({ region: REGION, endpoint: urls.dynamodb, credentials: LOCAL_CREDENTIALS }),
@@ -108,16 +174,26 @@ export async function startLocalHub(options: LocalHubOptions = {}): Promise<Loca
       AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
       AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
       PUBLIC_BASE_URL: `http://127.0.0.1:${apiPort}`,
+      NYAPI_BASE_URL: emulator.url,
+      NYAPI_CLIENT_ID: LOCAL_NYAPI_CLIENT.clientId,
+      NYAPI_CLIENT_SECRET: LOCAL_NYAPI_CLIENT.clientSecret,
+      // Short, so a lost answer is retried quickly against the emulator.
+      NYAPI_TIMEOUT_MS: '2000',
+      TOKEN_ENCRYPTION_KEY: (options.tokenKey ?? randomBytes(32)).toString('base64'),
+      OUTBOX_GRACE_SECONDS: String(options.outboxGraceSeconds ?? 30),
+      ...(options.submissionBackoffCapSeconds ? { SUBMISSION_BACKOFF_CAP_SECONDS: String(options.submissionBackoffCapSeconds) } : {}),
     };
     // Handlers read their configuration from the environment at import, as in Lambda.
     Object.assign(process.env, env);
 
     const runtime = new LocalLambdaRuntime(repositoryRoot, { ...(options.functions ?? sharedFunctions), authorizer });
+    const operatorToken = randomBytes(24).toString('base64url');
     const api = await startLocalApi({
       port: apiPort,
       routes: options.routes ?? sharedRoutes,
       runtime,
       authorizer: 'authorizer',
+      operatorToken,
       ...(options.log ? { log: options.log } : {}),
     });
     stops.push(() => api.stop());
@@ -125,18 +201,30 @@ export async function startLocalHub(options: LocalHubOptions = {}): Promise<Loca
     for (const consumer of options.queueConsumers ?? sharedConsumers) {
       const queueUrl = env[consumer.queue.env];
       if (!queueUrl) throw new Error(`No local queue for ${consumer.queue.name}`);
-      const poller = await startQueuePoller({
-        sqs: clients.sqs,
-        queueUrl,
-        batchSize: consumer.batchSize,
-        region: REGION,
-        invoke: (event: SQSEvent) => runtime.invoke(consumer.function, event),
-        onError: (error) => options.log?.({ consumer: consumer.function, error: String(error) }),
-      });
-      stops.push(() => poller.stop());
+      // As Lambda scales a FIFO queue's consumer by message group, up to its maximum concurrency.
+      for (let i = 0; i < Math.min(LOCAL_MAX_POLLERS, consumer.maxConcurrency); i += 1) {
+        const poller = await startQueuePoller({
+          sqs: clients.sqs,
+          queueUrl,
+          batchSize: consumer.batchSize,
+          region: REGION,
+          invoke: (event: SQSEvent) => runtime.invoke(consumer.function, event),
+          onError: (error) => options.log?.({ consumer: consumer.function, error: String(error) }),
+        });
+        stops.push(() => poller.stop());
+      }
     }
 
-    return { urls: { api: api.url, ...urls }, env, stop: stopAll };
+    const everyMs = options.scheduleEveryMs ?? 10_000;
+    if (everyMs > 0) {
+      for (const schedule of options.schedules ?? sharedSchedules) {
+        stops.push(startSchedule(everyMs, () => runtime.invoke(schedule.function, scheduledEvent(schedule)), (error) =>
+          options.log?.({ schedule: schedule.function, error: String(error) }),
+        ));
+      }
+    }
+
+    return { urls: { api: api.url, ...urls }, env, operatorToken, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -2,13 +2,15 @@
  * `npm start`: the whole hub on this machine, data kept in `.local/` across restarts.
  * `npm run start:reset` (or `--reset`) starts from empty data. Ctrl-C stops everything.
  */
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { MissingJavaError } from './dynamodb-local.ts';
 import { repositoryRoot, startLocalHub } from './hub.ts';
 import { demoKeyFile, seedDemoData } from './seed.ts';
+import { seedStateSystem } from './seed-state-system.ts';
 import type { DemoTenant } from './seed.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -18,10 +20,14 @@ const env = z
     DYNAMODB_PORT: port.default(8000),
     S3_PORT: port.default(4569),
     SQS_PORT: port.default(9324),
+    NYAPI_PORT: port.default(4010),
     /** Where local data and run.json live; tests point it at a temp directory. */
     HUB_LOCAL_DIR: z.string().min(1).default(join(repositoryRoot, '.local')),
   })
   .parse(process.env);
+
+// EMF metrics are for CloudWatch; on a terminal they would drown the request log.
+process.env['POWERTOOLS_METRICS_DISABLED'] ??= 'true';
 
 const { values: flags } = parseArgs({ options: { reset: { type: 'boolean', default: false } } });
 
@@ -35,12 +41,27 @@ if (flags.reset) {
 }
 await mkdir(dataDir, { recursive: true });
 
+/** The key that seals state-system tokens lives with the data it sealed. */
+async function tokenKey(): Promise<Buffer> {
+  const file = join(dataDir, 'token-key');
+  try {
+    const key = Buffer.from((await readFile(file, 'utf8')).trim(), 'base64');
+    if (key.length === 32) return key;
+  } catch {
+    // None yet: make one.
+  }
+  const key = randomBytes(32);
+  await writeFile(file, `${key.toString('base64')}\n`, { mode: 0o600 });
+  return key;
+}
+
 const started = Date.now();
 let hub: Awaited<ReturnType<typeof startLocalHub>>;
 try {
   hub = await startLocalHub({
     dataDir,
-    ports: { api: env.PORT, dynamodb: env.DYNAMODB_PORT, s3: env.S3_PORT, sqs: env.SQS_PORT },
+    ports: { api: env.PORT, dynamodb: env.DYNAMODB_PORT, s3: env.S3_PORT, sqs: env.SQS_PORT, nyapi: env.NYAPI_PORT },
+    tokenKey: await tokenKey(),
     log: (entry) => console.log(JSON.stringify(entry)),
   });
 } catch (error) {
@@ -49,7 +70,7 @@ try {
   } else if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
     console.error(
       `A port is already in use (${(error as Error).message}). Stop the other process or choose ports with ` +
-        'PORT, DYNAMODB_PORT, S3_PORT and SQS_PORT.',
+        'PORT, DYNAMODB_PORT, S3_PORT, SQS_PORT and NYAPI_PORT.',
     );
   } else {
     console.error('The local hub could not start:', error);
@@ -60,6 +81,7 @@ try {
 let tenants: DemoTenant[];
 try {
   tenants = await seedDemoData({ env: hub.env, apiUrl: hub.urls.api }, { keyStore: demoKeyFile(join(localDir, 'demo-keys.json')) });
+  await seedStateSystem({ apiUrl: hub.urls.api, nyapiUrl: hub.urls.nyapi }, tenants);
 } catch (error) {
   console.error('The demo data could not be seeded:', error);
   await hub.stop();
@@ -69,6 +91,7 @@ try {
 const run = {
   ...hub.urls,
   health: `${hub.urls.api}/health`,
+  operatorToken: hub.operatorToken,
   pid: process.pid,
   startedAt: new Date(started).toISOString(),
   tenants,
@@ -81,6 +104,7 @@ NY transfer hub is running (ready in ${((Date.now() - started) / 1000).toFixed(1
   DynamoDB   ${hub.urls.dynamodb}   (DynamoDB Local, data in ${join(dataDir, 'dynamodb')})
   S3         ${hub.urls.s3}   (s3rver, data in ${join(dataDir, 's3')})
   SQS        ${hub.urls.sqs}   (local-aws-sqs, in memory: queues are recreated at start)
+  NY-API     ${hub.urls.nyapi}   (our emulator of the state system, in memory; see /_emulator/state)
 
   Demo tenants (API keys also in ${runFile}):
 ${tenants

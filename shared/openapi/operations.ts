@@ -9,6 +9,7 @@ import { registryBodies, registryListQuery, registryRecords } from '../registrie
 import { transferEventList, transferListQuery, transferPage, transferRepresentation } from '../transfers/representation.ts';
 import type { RegistryKind } from '../registries/schemas.ts';
 import type { OperationDefinition, OperationResponse } from './document.ts';
+import { submissionList } from '../submissions/representation.ts';
 import { manifestDocumentView, manifestDownloadView, manifestVersionQuery, verificationView, verifyQuery } from '../manifests/representation.ts';
 
 const problem = (description: string): OperationResponse => ({ description, problem: true });
@@ -152,6 +153,11 @@ const transferOperations: Record<string, OperationDefinition> = {
     summary: 'The append-only history of a transfer',
     tag: 'Transfers',
     responses: { 200: { description: 'Every change, in order', schema: transferEventList }, 404: transferAnswers[404], ...common },
+  },
+  'GET /v1/transfers/{id}/submissions': {
+    summary: 'What the hub reported to the state tracking system for this transfer, and how it went',
+    tag: 'State system',
+    responses: { 200: { description: 'Every submission, in lifecycle order', schema: submissionList }, 404: transferAnswers[404], ...common },
   },
 };
 

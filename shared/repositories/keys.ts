@@ -59,6 +59,27 @@ export const keys = {
   manifestCounter: (shipperId: string) => ({ PK: `LICENSEE#${shipperId}`, SK: 'COUNTER#MANIFEST' }),
   /** Which transfer issued a manifest number (unique statewide); written with the manifest. */
   manifestNumber: (manifestNumber: string) => ({ PK: `MANIFEST#${manifestNumber}`, SK: 'MANIFEST' }),
+  /**
+   * What the hub owes the state system for a transfer, in its own partition (the transfer's
+   * partition is read whole on every GET): one item per submission, in lifecycle order.
+   */
+  submissions: (transferId: string) => `SUBMISSIONS#${transferId}`,
+  /** GSI1: submissions not delivered yet, oldest first: the sweeper's work and the oldest-pending metric. */
+  openSubmissions: 'OPEN_SUBMISSIONS',
+  /** GSI1: a licensee's submissions parked until its state-system consent is renewed. */
+  awaitingConsent: (licenseeId: string) => `LICENSEE#${licenseeId}#AWAITING_CONSENT`,
+  /** The ids the state system gave a transfer's objects; read with the transfer (it sorts inside its range). */
+  transferStateIds: (transferId: string) => ({ PK: `TRANSFER#${transferId}`, SK: 'STATE' }),
+  /** Which hub transfer a state-system inventory transfer is, so the inbound pull skips or updates it. */
+  stateTransfer: (system: string, inventoryTransferId: string) => ({ PK: `STATE_TRANSFER#${system}#${inventoryTransferId}`, SK: 'STATE_TRANSFER' }),
+  /** A licensee's link to a state system: consent tokens (encrypted) and its dates. */
+  stateConnection: (licenseeId: string, system: string) => ({ PK: `LICENSEE#${licenseeId}`, SK: `STATE_CONNECTION#${system}` }),
+  /** GSI1: the licensees connected to a state system (the inbound pull's list). */
+  connectedLicensees: (system: string) => `STATE_CONNECTIONS#${system}`,
+  /** The state-system user an API key acts as (`default`: the licence's integration user). */
+  stateUser: (licenseeId: string, system: string, apiKeyId: string) => ({ PK: `LICENSEE#${licenseeId}`, SK: `STATE_USER#${system}#${apiKeyId}` }),
+  /** A pending OAuth consent request, found by the hash of its `state` parameter. */
+  consentRequest: (stateHash: string) => ({ PK: `CONSENT_REQUEST#${stateHash}`, SK: 'CONSENT_REQUEST' }),
   /** A package tag held by one open transfer; released when that transfer closes. */
   tagReservation: (tag: string) => ({ PK: `TAG#${tag}`, SK: 'RESERVATION' }),
 } as const;

@@ -8,6 +8,7 @@ import { stateSystems } from '../domain/transfer/tags.ts';
 import { addressFields, phone, text } from '../schemas/common.ts';
 import type { StateSystem } from '../domain/transfer/tags.ts';
 import { MAX_LICENCE_NUMBER_LENGTH, parseLicenceNumber } from './licence.ts';
+import { consentStatusView } from '../state-system/representation.ts';
 
 const timestamp = z.iso.datetime({ offset: true });
 
@@ -104,5 +105,6 @@ export const meView = z
     stateSystemAccess: z.enum(['active', 'lost']),
     integrated: z.boolean().meta({ description: 'Reports to the state system through its API' }),
     apiKeyId: z.string().meta({ description: 'The key this request was made with' }),
+    stateSystemConsent: consentStatusView.optional().meta({ description: "The licence admin's 100-day consent to the hub in the NY-API; warns from 14 days before" }),
   })
   .meta({ id: 'Me', description: "The caller's licensee profile and state-system link" });

@@ -13,6 +13,8 @@ import { NotFoundError, StaleVersionError } from '../errors.ts';
 import { queryPage } from '../repositories/paging.ts';
 import type { Page } from '../repositories/paging.ts';
 import { keys, withoutKeys } from '../repositories/keys.ts';
+import type { Submission } from '../domain/submission/submission.ts';
+import { submissionItem } from '../submissions/repository.ts';
 
 /** What the repository reads of a transfer; the rest of the domain model is stored as it is. */
 export interface TransferShape {
@@ -29,6 +31,8 @@ export interface TransferShape {
   readonly summary: object;
   readonly content: { readonly lines: readonly unknown[] };
   readonly receipt?: { readonly lines: readonly unknown[] };
+  /** The ids the state system gave the transfer's objects, as the submission worker recorded them. */
+  readonly stateIds?: object;
 }
 
 /** Which parts of a transfer a change rewrote, besides its header: lines change only in a draft, the receipt once. */
@@ -56,8 +60,11 @@ export interface ListOptions {
   readonly cursor?: string;
 }
 
-/** A transaction holds at most 100 actions: the transfer, its event, the counter and the number's lookup leave room for this many tags. */
-export const TAGS_PER_TRANSACTION = 96;
+/**
+ * A transaction holds at most 100 actions: the transfer, its event, the counter, the number's
+ * lookup and the submission leave room for this many tags.
+ */
+export const TAGS_PER_TRANSACTION = 95;
 
 /** States in which a transfer holds its tags (the domain's rule); a reservation owned by a transfer in any other state is stale. */
 const holdingStates = transferStatuses.filter(reservesTags);
@@ -79,6 +86,8 @@ export interface ManifestCommit<T extends TransferShape, E extends EventShape> {
   readonly tags: readonly string[];
   /** When the reservations are made (the manifest time). */
   readonly at: string;
+  /** What the manifest owes the state system: written in the same transaction (the outbox). */
+  readonly submissions?: readonly Submission[];
 }
 
 export interface TransferRepository<T extends TransferShape, E extends EventShape> {
@@ -87,8 +96,11 @@ export interface TransferRepository<T extends TransferShape, E extends EventShap
   listOutgoing(shipperId: string, options: ListOptions): Promise<Page<ListedTransfer>>;
   listIncoming(receiverId: string, options: ListOptions): Promise<Page<ListedTransfer>>;
   events(id: string): Promise<E[]>;
-  /** Writes `next` and `event` if the stored transfer is still at `expectedVersion`. */
-  commit(next: T, expectedVersion: number, event: E, changed?: ChangedParts): Promise<void>;
+  /**
+   * Writes `next` and `event` if the stored transfer is still at `expectedVersion`, with the
+   * submissions the change owes the state system in the same transaction (the outbox).
+   */
+  commit(next: T, expectedVersion: number, event: E, changed?: ChangedParts, submissions?: readonly Submission[]): Promise<void>;
   /** Writes `next` (from `expectedVersion`) and creates `created`, both with their events, all or nothing. */
   commitWithNew(next: T, expectedVersion: number, event: E, created: T, createdEvent: E): Promise<void>;
   /** The manifest number the shipper's next manifest would take. */
@@ -129,7 +141,8 @@ const chunkCount = (lines: readonly unknown[]) => Math.ceil(lines.length / LINES
 
 /** The transfer without its lines, plus how many chunks hold them (older chunks beyond that are ignored). */
 function transferItem(transfer: TransferShape): Record<string, unknown> {
-  const { content, receipt, ...header } = transfer;
+  // State ids live in an item of their own, written by the submission worker.
+  const { content, receipt, stateIds: _stateIds, ...header } = transfer;
   const { lines, ...contentHeader } = content;
   return {
     ...keys.transfer(transfer.id),
@@ -163,6 +176,7 @@ function chunkItems(transfer: TransferShape, part: 'lines' | 'receipt'): Record<
 function assemble(items: readonly Record<string, unknown>[]): unknown {
   const header = items.find((item) => item['SK'] === 'TRANSFER');
   if (!header) return undefined;
+  const stateIds: unknown = items.find((item) => item['SK'] === keys.transferStateIds('').SK)?.['ids'];
   const { lineChunks, receiptChunks, ...stored } = withoutKeys(header) as Record<string, unknown> & {
     lineChunks?: number;
     receiptChunks?: number;
@@ -178,6 +192,7 @@ function assemble(items: readonly Record<string, unknown>[]): unknown {
     ...stored,
     content: lineChunks === undefined ? stored.content : { ...stored.content, lines: linesOf('LINES#', lineChunks) },
     ...(stored.receipt && receiptChunks !== undefined ? { receipt: { ...stored.receipt, lines: linesOf('RECEIPT#', receiptChunks) } } : {}),
+    ...(stateIds ? { stateIds } : {}),
   };
 }
 
@@ -221,6 +236,9 @@ export function createTransferRepository<T extends TransferShape, E extends Even
     } while (startKey);
     return items;
   }
+
+  const submissionPuts = (submissions: readonly Submission[]) =>
+    submissions.map((submission) => ({ Put: { TableName: tableName, Item: submissionItem(submission), ConditionExpression: 'attribute_not_exists(PK)' } }));
 
   const chunkPuts = (transfer: T, changed: ChangedParts) => [
     ...(changed.lines ? chunkItems(transfer, 'lines') : []),
@@ -369,8 +387,9 @@ export function createTransferRepository<T extends TransferShape, E extends Even
 
   /** The common case: transfer, event, counter and every reservation in one transaction. */
   async function manifestInOneTransaction(commit: ManifestCommit<T, E>): Promise<'committed' | 'tags-held'> {
-    const { next, expectedVersion, event, sequence, manifestNumber, tags, at } = commit;
+    const { next, expectedVersion, event, sequence, manifestNumber, tags, at, submissions = [] } = commit;
     const reservations = tags.map((tag) => reservationPut(tag, next.id, `one-shot-${next.id}`, at));
+    const outbox = submissionPuts(submissions);
     try {
       await client.send(
         new TransactWriteCommand({
@@ -379,6 +398,7 @@ export function createTransferRepository<T extends TransferShape, E extends Even
             eventPut(next.id, event),
             counterUpdate(next.shipperId, sequence),
             manifestNumberPut(manifestNumber, next.id),
+            ...outbox,
             ...reservations,
           ],
         }),
@@ -388,7 +408,8 @@ export function createTransferRepository<T extends TransferShape, E extends Even
       if (!(error instanceof TransactionCanceledException)) throw error;
       const codes = cancellationCodes(error);
       // Held tags may belong to a stale holder that the stepwise path can take over.
-      if (codes.slice(4).includes('ConditionalCheckFailed') && !codes.slice(0, 4).includes('ConditionalCheckFailed')) return 'tags-held';
+      const fixed = 4 + outbox.length;
+      if (codes.slice(fixed).includes('ConditionalCheckFailed') && !codes.slice(0, fixed).includes('ConditionalCheckFailed')) return 'tags-held';
       return manifestFailure(codes, next.id, expectedVersion);
     }
   }
@@ -399,7 +420,7 @@ export function createTransferRepository<T extends TransferShape, E extends Even
    * its attempt was not fenced by a takeover meanwhile. On any failure the reservations are freed.
    */
   async function manifestInSteps(commit: ManifestCommit<T, E>): Promise<void> {
-    const { next, expectedVersion, event, sequence, manifestNumber, tags, at } = commit;
+    const { next, expectedVersion, event, sequence, manifestNumber, tags, at, submissions = [] } = commit;
     const attempt = randomUUID();
     try {
       await client.send(
@@ -435,6 +456,7 @@ export function createTransferRepository<T extends TransferShape, E extends Even
             eventPut(next.id, event),
             counterUpdate(next.shipperId, sequence),
             manifestNumberPut(manifestNumber, next.id),
+            ...submissionPuts(submissions),
           ],
         }),
       );
@@ -486,7 +508,7 @@ export function createTransferRepository<T extends TransferShape, E extends Even
     },
 
     async get(id) {
-      // The header and its line chunks: everything of the partition from `LINES#` to `TRANSFER`, events excluded.
+      // The header, its line chunks and state ids: the partition from `LINES#` to `TRANSFER`, events excluded.
       const items = await queryAll('PK = :pk AND SK BETWEEN :first AND :header', { ':pk': keys.transfer(id).PK, ':first': 'LINES#', ':header': 'TRANSFER' });
       return assemble(items) as T | undefined;
     },
@@ -499,10 +521,12 @@ export function createTransferRepository<T extends TransferShape, E extends Even
       return items.map((item) => withoutKeys(item) as E);
     },
 
-    async commit(next, expectedVersion, event, changed = {}) {
+    async commit(next, expectedVersion, event, changed = {}, submissions = []) {
       try {
         await client.send(
-          new TransactWriteCommand({ TransactItems: [transferPut(next, expectedVersion), eventPut(next.id, event), ...chunkPuts(next, changed)] }),
+          new TransactWriteCommand({
+            TransactItems: [transferPut(next, expectedVersion), eventPut(next.id, event), ...chunkPuts(next, changed), ...submissionPuts(submissions)],
+          }),
         );
       } catch (error) {
         if (error instanceof TransactionCanceledException && cancellationCodes(error)[0] === 'ConditionalCheckFailed') {

@@ -35,6 +35,9 @@ import { ManifestRaceError, TagsTakenError } from './repository.ts';
 import { renderIssued, storeIssued } from '../manifests/files.ts';
 import type { ManifestFiles } from '../manifests/files.ts';
 import { logger } from '../observability.ts';
+import { plannedSubmissions } from '../domain/submission/submission.ts';
+import { handOver } from '../submissions/outbox.ts';
+import type { OutboxDeps } from '../submissions/outbox.ts';
 
 /** A licensee as the transfers need it; provided by the tenants module. */
 export interface LicenseeProfile {
@@ -100,6 +103,8 @@ export interface TransferDeps {
   readonly defaultStateSystem: StateSystem;
   /** Renders and stores the PDF of every manifest version issued. */
   readonly manifests: ManifestFiles;
+  /** Where committed state-system submissions go next. */
+  readonly outbox: Omit<OutboxDeps, 'now'>;
   readonly now: () => Date;
 }
 
@@ -217,6 +222,12 @@ export async function getTransfer(deps: TransferDeps, caller: Caller, id: string
   return (await load(deps, caller, id)).transfer;
 }
 
+/** What the hub reported (or still owes) the state system for this transfer, in lifecycle order. */
+export async function transferSubmissions(deps: TransferDeps, caller: Caller, id: string) {
+  await load(deps, caller, id);
+  return deps.outbox.submissions.list(id);
+}
+
 export async function transferEvents(deps: TransferDeps, caller: Caller, id: string): Promise<TransferEvent[]> {
   await load(deps, caller, id);
   return deps.transfers.events(id);
@@ -233,9 +244,12 @@ export function listTransfers(
     : deps.transfers.listIncoming(caller.licenseeId, options);
 }
 
+/** Commits a change with the submissions it owes the state system, then hands those to the queue. */
 async function save(deps: TransferDeps, change: Change, expectedVersion: number, changed: ChangedParts = {}): Promise<StoredTransfer> {
   const stored = toStored(change.transfer);
-  await deps.transfers.commit(stored, expectedVersion, change.event, changed);
+  const submissions = plannedSubmissions(change);
+  await deps.transfers.commit(stored, expectedVersion, change.event, changed, submissions);
+  await handOver({ ...deps.outbox, now: deps.now }, submissions);
   return stored;
 }
 
@@ -381,6 +395,7 @@ export async function manifestTransfer(
     const change = unwrap(result);
     const rendered = await renderIssued(deps.manifests, change.transfer);
     const next = toStored(rendered.transfer);
+    const submissions = plannedSubmissions({ transfer: next, event: change.event });
     try {
       await deps.transfers.commitManifest({
         next,
@@ -390,7 +405,9 @@ export async function manifestTransfer(
         manifestNumber: domain.recorded(next.manifest, next, 'manifest').number,
         tags: next.content.lines.map((line) => line.tag),
         at: next.updatedAt,
+        submissions,
       });
+      await handOver({ ...deps.outbox, now: deps.now }, submissions);
       await storeAfterCommit(deps, next, rendered.pdf);
       return { transfer: next, warnings: change.warnings };
     } catch (error) {

@@ -337,7 +337,7 @@ describe('stateless stack', () => {
           queues: [{ queue: stateSubmissionsQueue, access: 'consume' }],
         },
       },
-      queueConsumers: [{ queue: stateSubmissionsQueue, function: 'stateSubmitter', batchSize: 5 }],
+      queueConsumers: [{ queue: stateSubmissionsQueue, function: 'stateSubmitter', batchSize: 5, maxConcurrency: 2 }],
     }).stateless;
     const consumerTemplate = Template.fromStack(consumer);
     consumerTemplate.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);

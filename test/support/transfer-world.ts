@@ -15,7 +15,10 @@ import { addEntry, replaceEntry } from '#shared/registries/use-cases.ts';
 import type { ManifestFiles } from '#shared/manifests/files.ts';
 import { renderManifestPdf } from '#shared/manifests/pdf/manifest-pdf.ts';
 import { createS3ManifestStore } from '#shared/manifests/store.ts';
-import { documentsBucket, hubTable } from '#shared/resources.ts';
+import { documentsBucket, hubTable, stateSubmissionsQueue } from '#shared/resources.ts';
+import { resourceName } from '#shared/config.ts';
+import { createSqsSubmissionQueue } from '#shared/submissions/outbox.ts';
+import { createSubmissionRepository } from '#shared/submissions/repository.ts';
 import { createTransferRepository } from '#shared/transfers/repository.ts';
 import type { LicenseeDirectory, LicenseeProfile } from '#shared/transfers/use-cases.ts';
 import { call, httpEvent } from './http-events.ts';
@@ -129,6 +132,12 @@ export const manifestFiles: ManifestFiles = {
   store: createS3ManifestStore(aws.s3, documentsBucket.name),
 };
 
+/** Submissions go to the local hub's queue, as the deployed function sends them. */
+export const outbox = {
+  queue: createSqsSubmissionQueue(aws.sqs, resourceName(config, stateSubmissionsQueue)),
+  submissions: createSubmissionRepository(aws.dynamodb, hubTable.name),
+};
+
 export function transfersApi(directory: LicenseeDirectory, rules: TransferRules = defaultTransferRules, manifests: ManifestFiles = manifestFiles) {
   const handler = createHandler({
     transfers: createTransferRepository(aws.dynamodb, hubTable.name),
@@ -137,6 +146,7 @@ export function transfersApi(directory: LicenseeDirectory, rules: TransferRules 
     rules,
     defaultStateSystem: 'biotrack-ny',
     manifests,
+    outbox,
     now: () => new Date(),
   });
   const send = (routeKey: string, path: string, caller: Caller, spec: { body?: unknown; headers?: Record<string, string>; query?: Record<string, string> } = {}): Promise<Reply> => {
@@ -155,6 +165,7 @@ export function transfersApi(directory: LicenseeDirectory, rules: TransferRules 
       send(`POST /v1/transfers/{id}/${action}`, `/v1/transfers/${id}/${action}`, caller, { ...(body === undefined ? {} : { body }), headers }),
     manifestPdf: (caller: Caller, id: string, query: Record<string, string> = {}, headers: Record<string, string> = {}) =>
       send('GET /v1/transfers/{id}/manifest', `/v1/transfers/${id}/manifest`, caller, { query, headers }),
+    submissions: (caller: Caller, id: string) => send('GET /v1/transfers/{id}/submissions', `/v1/transfers/${id}/submissions`, caller),
     manifestJson: (caller: Caller, id: string, query: Record<string, string> = {}) =>
       send('GET /v1/transfers/{id}/manifest.json', `/v1/transfers/${id}/manifest.json`, caller, { query }),
   };

@@ -1,0 +1,74 @@
+/**
+ * /v1/integrations/biotrack: the licence admin's consent (OAuth authorization code), its status,
+ * and which state-system user each hub API key acts as.
+ */
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+
+import { createAwsClients } from '#shared/adapters/aws-clients.ts';
+import { readConfig, requireSetting, resourceName } from '#shared/config.ts';
+import { callerOf } from '#shared/http/caller.ts';
+import { httpHandler } from '#shared/http/handler.ts';
+import { jsonResponse } from '#shared/http/problem.ts';
+import { pathParameter, preferredMediaType, readJsonBody, readQuery } from '#shared/http/request.ts';
+import { hubTable, stateSubmissionsQueue } from '#shared/resources.ts';
+import { completeConsent, integrationStatus, linkStateUser, startConsent } from '#shared/state-system/consent.ts';
+import type { ConsentDeps } from '#shared/state-system/consent.ts';
+import { callbackQuery, stateUserBody } from '#shared/state-system/representation.ts';
+import { createConnectionStore } from '#shared/state-system/connections.ts';
+import { nyApiSettingsFrom, tokenCipherFrom } from '#shared/state-system/wiring.ts';
+import { createSqsSubmissionQueue } from '#shared/submissions/outbox.ts';
+import { createSubmissionRepository } from '#shared/submissions/repository.ts';
+import { createApiKeyRepository, createLicenseeRepository } from '#shared/tenants/repository.ts';
+
+const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** What the admin's browser lands on after approving. */
+const connectedPage = (expiresAt: string) =>
+  `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Connected</title></head>` +
+  `<body style="font-family:system-ui,sans-serif;max-width:34rem;margin:2rem auto;padding:0 1rem"><h1>Connected to the NY-API</h1>` +
+  `<p>The hub now reports this licence's transfers to the state tracking system. The consent lasts until <strong>${escape(expiresAt)}</strong>; the hub warns 14 days before.</p></body></html>`;
+
+export function createHandler(deps: ConsentDeps) {
+  return httpHandler(async (event: APIGatewayProxyEventV2) => {
+    switch (event.routeKey) {
+      case 'GET /v1/integrations/biotrack':
+        return jsonResponse(200, await integrationStatus(deps, callerOf(event)));
+      case 'GET /v1/integrations/biotrack/connect': {
+        const started = await startConsent(deps, callerOf(event));
+        // A browser follows the redirect; software gets the URL to hand to the licence admin.
+        if (preferredMediaType(event, ['application/json', 'text/html']) === 'text/html') {
+          return { statusCode: 302, headers: { location: started.authorizeUrl, 'cache-control': 'no-store' }, body: '' };
+        }
+        return jsonResponse(200, started, { 'cache-control': 'no-store' });
+      }
+      case 'GET /v1/integrations/biotrack/callback': {
+        const done = await completeConsent(deps, readQuery(event, callbackQuery));
+        if (preferredMediaType(event, ['text/html', 'application/json']) === 'application/json') return jsonResponse(200, done);
+        return { statusCode: 200, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }, body: connectedPage(done.consent.expiresAt ?? '') };
+      }
+      case 'PUT /v1/integrations/biotrack/users/{apiKeyId}':
+        return jsonResponse(200, await linkStateUser(deps, callerOf(event), pathParameter(event, 'apiKeyId'), readJsonBody(event, stateUserBody)));
+      default:
+        throw new Error(`Route ${event.routeKey} is not an integration route`);
+    }
+  });
+}
+
+const config = readConfig();
+const aws = createAwsClients(config);
+const table = resourceName(config, hubTable);
+export const handler = createHandler({
+  dynamodb: aws.dynamodb,
+  tableName: table,
+  settings: await nyApiSettingsFrom(config),
+  connections: createConnectionStore(aws.dynamodb, table, tokenCipherFrom(config)),
+  licensees: createLicenseeRepository(aws.dynamodb, table),
+  apiKeys: createApiKeyRepository(aws.dynamodb, table),
+  submissions: createSubmissionRepository(aws.dynamodb, table),
+  queue: createSqsSubmissionQueue(aws.sqs, resourceName(config, stateSubmissionsQueue)),
+  publicBaseUrl: requireSetting(config.publicBaseUrl, 'PUBLIC_BASE_URL'),
+  fetch: globalThis.fetch,
+  now: () => new Date(),
+});
+
+

@@ -1,0 +1,74 @@
+/**
+ * Injected faults (ny-api.md §6): per route, latency and a seeded, deterministic share of 429s, 5xx,
+ * timeouts and commit-then-drop, plus the legacy 200-with-`success:0` error mode.
+ */
+import { z } from 'zod';
+
+const rate = z.number().min(0).max(1);
+
+export const faultRuleSchema = z.object({
+  /** `'*'` or `'<METHOD> <path template>'`, e.g. `'PUT /v1/inventory/transfer/{id}/receive'`. */
+  route: z.string().min(1),
+  latencyMs: z.number().int().nonnegative().optional(),
+  rate429: rate.optional(),
+  retryAfterSeconds: z.number().int().nonnegative().optional(),
+  rate5xx: rate.optional(),
+  status5xx: z.union([z.literal(500), z.literal(502), z.literal(503)]).optional(),
+  rateTimeout: rate.optional(),
+  timeoutMs: z.number().int().nonnegative().optional(),
+  rateCommitThenDrop: rate.optional(),
+  legacyErrors: z.boolean().optional(),
+});
+
+export const faultConfigSchema = z.object({ seed: z.number().int().optional(), rules: z.array(faultRuleSchema) });
+
+export type FaultRule = z.infer<typeof faultRuleSchema>;
+export type FaultConfig = z.infer<typeof faultConfigSchema>;
+export type FaultKind = '429' | '5xx' | 'timeout' | 'commit-then-drop';
+
+export interface FaultDecision {
+  readonly rule?: FaultRule;
+  readonly kind?: FaultKind;
+}
+
+/** mulberry32: a tiny seeded PRNG, so a fault run can be replayed exactly. */
+function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export class FaultPlan {
+  readonly #rules: readonly FaultRule[];
+  readonly #random: () => number;
+
+  constructor(config: FaultConfig = { rules: [] }) {
+    this.#rules = config.rules;
+    this.#random = mulberry32(config.seed ?? 1);
+  }
+
+  /** The first rule matching the route template wins; one draw decides among its rates, tried in order. */
+  decide(method: string, template: string): FaultDecision {
+    const key = `${method} ${template}`;
+    const rule = this.#rules.find((candidate) => candidate.route === '*' || candidate.route === key);
+    if (!rule) return {};
+    const draw = this.#random();
+    let threshold = 0;
+    const kinds: [FaultKind, number | undefined][] = [
+      ['429', rule.rate429],
+      ['5xx', rule.rate5xx],
+      ['timeout', rule.rateTimeout],
+      ['commit-then-drop', rule.rateCommitThenDrop],
+    ];
+    for (const [kind, share] of kinds) {
+      threshold += share ?? 0;
+      if (draw < threshold) return { rule, kind };
+    }
+    return { rule };
+  }
+}

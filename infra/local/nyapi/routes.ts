@@ -1,0 +1,546 @@
+/**
+ * The `/v1` route table (ny-api.md §3): method + path template → handler. Handlers parse the body, call
+ * one model operation and shape the answer; auth, sessions, replays and faults are the server's job.
+ */
+import type { z } from 'zod';
+import type { AuthStore } from './auth.ts';
+import type { EmulatorClock } from './clock.ts';
+import { fail, ok } from './model.ts';
+import type { ApiError, InventoryLot, Manifest, NyModel, Outcome } from './model.ts';
+import {
+  employeeSchema,
+  employeeUpdateSchema,
+  invoiceSchema,
+  loginSchema,
+  manifestSchema,
+  manifestUpdateSchema,
+  receiveSchema,
+  shipSchema,
+  vehicleSchema,
+  vehicleUpdateSchema,
+} from './requests.ts';
+import {
+  employeeShape,
+  inventoryList,
+  inventoryShape,
+  invoiceShape,
+  manifestShape,
+  syncShape,
+  TRANSFER_RULES,
+  transferShape,
+  UNITS_OF_MEASURE,
+  userShape,
+  vehicleShape,
+  vendorShape,
+} from './shapes.ts';
+
+/** Everything a reset replaces at once. */
+export interface World {
+  readonly clock: EmulatorClock;
+  readonly model: NyModel;
+  readonly auth: AuthStore;
+}
+
+export interface ApiRequest {
+  /** The acting licence: the one the access token was granted for. */
+  readonly licence: string;
+  readonly params: Readonly<Record<string, string>>;
+  readonly query: URLSearchParams;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly body: unknown;
+}
+
+export type ApiAnswer =
+  | { readonly status: number; readonly body: unknown; readonly transactionId?: number; readonly user?: string }
+  | { readonly error: ApiError };
+
+/** Object types whose creating write is replayed by ExternalID (ny-api.md §5). */
+export type ReplayKind = 'employee' | 'vehicle' | 'invoice' | 'manifest' | 'ship' | 'receive';
+
+export interface ApiRoute {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  readonly template: string;
+  /** `write` needs a user session; `login` opens one. */
+  readonly access: 'read' | 'write' | 'login';
+  readonly replay?: ReplayKind;
+  readonly handle: (world: World, request: ApiRequest) => ApiAnswer;
+}
+
+const DEFAULT_PAGE = 100;
+const MAX_PAGE = 1000;
+
+function parse<S extends z.ZodType>(schema: S, body: unknown): Outcome<z.output<S>> {
+  const result = schema.safeParse(body ?? {});
+  if (result.success) return ok(result.data);
+  return fail(
+    'VALIDATION',
+    'The request body is not valid',
+    result.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })),
+  );
+}
+
+function numericParam(request: ApiRequest, name: string): number | undefined {
+  const raw = request.params[name] ?? '';
+  return /^\d+$/.test(raw) ? Number(raw) : undefined;
+}
+
+function answer<T>(outcome: Outcome<T>, build: (value: T) => ApiAnswer): ApiAnswer {
+  return outcome.ok ? build(outcome.value) : { error: outcome.error };
+}
+
+/** A write's answer: the body plus `SessionTime` and the `TransactionID` the write was stamped with. */
+function written(world: World, body: Record<string, unknown>): ApiAnswer {
+  const transactionId = world.model.lastTransactionId;
+  return { status: 200, body: { ...body, SessionTime: world.clock.sessionTime(), TransactionID: transactionId }, transactionId };
+}
+
+/** Lists page with an offset `cursor` and `limit`; NextCursor is 0 when exhausted. */
+function paged<T>(request: ApiRequest, items: readonly T[]): Outcome<{ page: T[]; NextCursor: number }> {
+  const cursorRaw = request.query.get('cursor') ?? '0';
+  const limitRaw = request.query.get('limit') ?? String(DEFAULT_PAGE);
+  if (!/^\d+$/.test(cursorRaw) || !/^\d+$/.test(limitRaw) || Number(limitRaw) === 0) {
+    return fail('VALIDATION', 'cursor and limit must be non-negative integers, limit at least 1', [{ path: 'cursor', message: 'invalid paging' }]);
+  }
+  const cursor = Number(cursorRaw);
+  const limit = Math.min(Number(limitRaw), MAX_PAGE);
+  return ok({ page: items.slice(cursor, cursor + limit), NextCursor: cursor + limit < items.length ? cursor + limit : 0 });
+}
+
+function list<T>(world: World, request: ApiRequest, name: string, items: readonly T[], shape: (item: T) => unknown, extra: Record<string, unknown> = {}): ApiAnswer {
+  return answer(paged(request, items), ({ page, NextCursor }) => ({
+    status: 200,
+    body: { [name]: page.map(shape), NextCursor, NextTransactionID: world.model.lastTransactionId + 1, ...extra },
+  }));
+}
+
+/** `?ExternalID=` narrows a list to the caller's matching objects. */
+function byExternalId<T extends { readonly ExternalID?: string | undefined }>(items: readonly T[], request: ApiRequest): T[] {
+  const externalId = request.query.get('ExternalID');
+  return externalId === null ? [...items] : items.filter((item) => item.ExternalID === externalId);
+}
+
+function manifestInventory(model: NyModel, manifest: Manifest): InventoryLot[] {
+  return manifest.Stops.flatMap((stop) => stop.Items)
+    .map((item) => model.lot(manifest.LocationLicense, item.InventoryID))
+    .filter((lot) => lot !== undefined);
+}
+
+function header(request: ApiRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+const notFound = (what: string, id: string | undefined): ApiAnswer => ({ error: { code: 'NOT_FOUND', message: `${what} ${id ?? ''} not found`, details: { ID: id } } });
+
+export const apiRoutes: readonly ApiRoute[] = [
+  // ---- Users and attribution ----
+  {
+    method: 'POST',
+    template: '/v1/user/login',
+    access: 'login',
+    handle: (world, request) => {
+      const licensee = world.model.licensees.get(request.licence);
+      if (!licensee || header(request, 'x-license') !== licensee.LocationLicense || header(request, 'x-ubi') !== licensee.UBI) {
+        return { error: { code: 'FORBIDDEN', message: 'X-License and X-Ubi must name the licence the access token was granted for' } };
+      }
+      const input = parse(loginSchema, request.body);
+      if (!input.ok) return { error: input.error };
+      const user = licensee.users.get(input.value.Username);
+      if (user?.Password !== input.value.Password) return { error: { code: 'UNAUTHORIZED', message: 'Wrong username or password' } };
+      return { status: 200, body: world.auth.openSession(request.licence, user.Username), user: user.Username };
+    },
+  },
+  {
+    method: 'GET',
+    template: '/v1/user',
+    access: 'read',
+    handle: (world, request) => {
+      const licensee = world.model.licensees.get(request.licence);
+      return list(world, request, 'User', licensee ? userShape(licensee) : [], (user) => user);
+    },
+  },
+
+  // ---- Directory and inventory ----
+  {
+    method: 'GET',
+    template: '/v1/vendor',
+    access: 'read',
+    handle: (world, request) => list(world, request, 'Vendor', [...world.model.licensees.values()], vendorShape),
+  },
+  {
+    method: 'GET',
+    template: '/v1/vendor/{id}',
+    access: 'read',
+    handle: (world, request) => {
+      const id = numericParam(request, 'id');
+      const vendor = id === undefined ? undefined : world.model.vendorById(id);
+      return vendor ? { status: 200, body: { Vendor: vendorShape(vendor) } } : notFound('Vendor', request.params['id']);
+    },
+  },
+  {
+    method: 'GET',
+    template: '/v1/inventory',
+    access: 'read',
+    handle: (world, request) =>
+      list(world, request, 'Inventory', world.model.inventoryOf(request.licence), (lot) => inventoryShape(lot, world.clock.sessionTime())),
+  },
+  {
+    method: 'GET',
+    template: '/v1/inventory/{id}',
+    access: 'read',
+    handle: (world, request) => {
+      const lot = world.model.lot(request.licence, request.params['id'] ?? '');
+      return lot ? { status: 200, body: { Inventory: inventoryShape(lot, world.clock.sessionTime()) } } : notFound('Inventory', request.params['id']);
+    },
+  },
+
+  // ---- Drivers ----
+  {
+    method: 'GET',
+    template: '/v1/employee',
+    access: 'read',
+    handle: (world, request) => {
+      const own = [...world.model.employees.values()].filter((e) => e.LocationLicense === request.licence);
+      return list(world, request, 'Employee', byExternalId(own, request), employeeShape);
+    },
+  },
+  {
+    method: 'POST',
+    template: '/v1/employee',
+    access: 'write',
+    replay: 'employee',
+    handle: (world, request) =>
+      answer(parse(employeeSchema, request.body), (input) => written(world, { Employee: employeeShape(world.model.createEmployee(request.licence, input)) })),
+  },
+  {
+    method: 'GET',
+    template: '/v1/employee/{id}',
+    access: 'read',
+    handle: (world, request) => {
+      const id = numericParam(request, 'id') ?? 0;
+      // Recorded shape: the employee itself, not wrapped.
+      return answer(world.model.owned(world.model.employees.get(id), request.licence, 'Employee', id), (employee) => ({ status: 200, body: employeeShape(employee) }));
+    },
+  },
+  {
+    method: 'PUT',
+    template: '/v1/employee/{id}',
+    access: 'write',
+    handle: (world, request) =>
+      answer(parse(employeeUpdateSchema, request.body), (input) =>
+        answer(world.model.updateEmployee(request.licence, numericParam(request, 'id') ?? 0, input), (employee) =>
+          written(world, { Employee: employeeShape(employee) }),
+        ),
+      ),
+  },
+  {
+    method: 'DELETE',
+    template: '/v1/employee/{id}',
+    access: 'write',
+    handle: (world, request) =>
+      answer(world.model.deleteEmployee(request.licence, numericParam(request, 'id') ?? 0), (employee) => written(world, { Employee: employeeShape(employee) })),
+  },
+
+  // ---- Vehicles ----
+  {
+    method: 'GET',
+    template: '/v1/vehicle',
+    access: 'read',
+    handle: (world, request) => {
+      const own = [...world.model.vehicles.values()].filter((v) => v.LocationLicense === request.licence);
+      // The recorded vehicle list spells its cursor `nextCursor`: answer both spellings.
+      return answer(paged(request, byExternalId(own, request)), ({ page, NextCursor }) => ({
+        status: 200,
+        body: { Vehicle: page.map(vehicleShape), NextCursor, nextCursor: NextCursor, NextTransactionID: world.model.lastTransactionId + 1 },
+      }));
+    },
+  },
+  {
+    method: 'POST',
+    template: '/v1/vehicle',
+    access: 'write',
+    replay: 'vehicle',
+    handle: (world, request) =>
+      answer(parse(vehicleSchema, request.body), (input) => written(world, { Vehicle: vehicleShape(world.model.createVehicle(request.licence, input)) })),
+  },
+  {
+    method: 'GET',
+    template: '/v1/vehicle/{id}',
+    access: 'read',
+    handle: (world, request) => {
+      const id = numericParam(request, 'id') ?? 0;
+      return answer(world.model.owned(world.model.vehicles.get(id), request.licence, 'Vehicle', id), (vehicle) => ({ status: 200, body: vehicleShape(vehicle) }));
+    },
+  },
+  {
+    method: 'PUT',
+    template: '/v1/vehicle/{id}',
+    access: 'write',
+    handle: (world, request) =>
+      answer(parse(vehicleUpdateSchema, request.body), (input) =>
+        answer(world.model.updateVehicle(request.licence, numericParam(request, 'id') ?? 0, input), (vehicle) => written(world, { Vehicle: vehicleShape(vehicle) })),
+      ),
+  },
+  {
+    method: 'DELETE',
+    template: '/v1/vehicle/{id}',
+    access: 'write',
+    handle: (world, request) =>
+      answer(world.model.deleteVehicle(request.licence, numericParam(request, 'id') ?? 0), (vehicle) => written(world, { Vehicle: vehicleShape(vehicle) })),
+  },
+
+  // ---- Invoices ----
+  {
+    method: 'GET',
+    template: '/v1/invoice',
+    access: 'read',
+    handle: (world, request) => {
+      const own = [...world.model.invoices.values()].filter((i) => i.LocationLicense === request.licence);
+      return list(world, request, 'Invoice', byExternalId(own, request), (invoice) => invoiceShape(invoice, world.clock.sessionTime()));
+    },
+  },
+  {
+    method: 'POST',
+    template: '/v1/invoice',
+    access: 'write',
+    replay: 'invoice',
+    handle: (world, request) =>
+      answer(parse(invoiceSchema, request.body), (input) =>
+        answer(world.model.createInvoice(request.licence, input), (invoice) =>
+          // Recorded shape: a one-element Invoice list.
+          written(world, { Invoice: [invoiceShape(invoice, world.clock.sessionTime())], NextCursor: 0, NextTransactionID: world.model.lastTransactionId + 1 }),
+        ),
+      ),
+  },
+  {
+    method: 'GET',
+    template: '/v1/invoice/{id}',
+    access: 'read',
+    handle: (world, request) => {
+      const id = request.params['id'] ?? '';
+      const invoice = world.model.invoices.get(id);
+      if (!invoice) return notFound('Invoice', id);
+      if (invoice.LocationLicense !== request.licence && invoice.BuyerLocationLicense !== request.licence) {
+        return { error: { code: 'FORBIDDEN', message: `Invoice ${id} belongs to another licence` } };
+      }
+      return { status: 200, body: { Invoice: invoiceShape(invoice, world.clock.sessionTime()) } };
+    },
+  },
+  {
+    method: 'PUT',
+    template: '/v1/invoice/{id}/void',
+    access: 'write',
+    handle: (world, request) =>
+      answer(world.model.voidInvoice(request.licence, request.params['id'] ?? ''), (invoice) => {
+        const sessionTime = world.clock.sessionTime();
+        const lots = invoice.Lines.map((line) => world.model.lot(invoice.LocationLicense, line.InventoryID)).filter((lot) => lot !== undefined);
+        return written(world, { Invoice: invoiceShape(invoice, sessionTime), Inventory: inventoryList(lots, sessionTime) });
+      }),
+  },
+
+  // ---- Manifests ----
+  {
+    method: 'GET',
+    template: '/v1/manifest',
+    access: 'read',
+    handle: (world, request) => {
+      const own = [...world.model.manifests.values()].filter((m) => m.LocationLicense === request.licence);
+      return list(world, request, 'Manifest', byExternalId(own, request), (manifest) => manifestShape(world.model, manifest, world.clock.sessionTime()));
+    },
+  },
+  {
+    method: 'POST',
+    template: '/v1/manifest',
+    access: 'write',
+    replay: 'manifest',
+    handle: (world, request) => answer(parse(manifestSchema, request.body), (input) => manifestAnswer(world, world.model.createManifest(request.licence, input))),
+  },
+  {
+    method: 'GET',
+    template: '/v1/manifest/{id}',
+    access: 'read',
+    handle: (world, request) =>
+      answer(world.model.visibleManifest(request.licence, request.params['id'] ?? ''), (manifest) => {
+        const sessionTime = world.clock.sessionTime();
+        return {
+          status: 200,
+          body: {
+            Manifest: manifestShape(world.model, manifest, sessionTime),
+            Inventory: inventoryList(manifestInventory(world.model, manifest), sessionTime),
+            SessionTime: sessionTime,
+            TransactionID: manifest.TransactionID,
+          },
+        };
+      }),
+  },
+  {
+    method: 'PUT',
+    template: '/v1/manifest/{id}',
+    access: 'write',
+    handle: (world, request) =>
+      answer(parse(manifestUpdateSchema, request.body), (input) =>
+        manifestAnswer(world, world.model.updateManifest(request.licence, request.params['id'] ?? '', input)),
+      ),
+  },
+  {
+    method: 'PUT',
+    template: '/v1/manifest/{id}/void',
+    access: 'write',
+    handle: (world, request) =>
+      answer(world.model.voidManifest(request.licence, request.params['id'] ?? ''), ({ manifest, inventory }) => {
+        const sessionTime = world.clock.sessionTime();
+        return written(world, {
+          Manifest: manifestShape(world.model, manifest, sessionTime),
+          Inventory: inventoryList([...manifestInventory(world.model, manifest), ...inventory], sessionTime),
+        });
+      }),
+  },
+  {
+    method: 'PUT',
+    template: '/v1/manifest/{id}/stop/{stopnumber}/arrive',
+    access: 'write',
+    handle: (world, request) =>
+      answer(world.model.arrive(request.licence, request.params['id'] ?? '', numericParam(request, 'stopnumber') ?? 0), (manifest) =>
+        written(world, { Manifest: manifestShape(world.model, manifest, world.clock.sessionTime()) }),
+      ),
+  },
+  {
+    method: 'PUT',
+    template: '/v1/manifest/{id}/stop/{stopnumber}/arrive/undo',
+    access: 'write',
+    handle: (world, request) =>
+      answer(world.model.undoArrival(request.licence, request.params['id'] ?? '', numericParam(request, 'stopnumber') ?? 0), (manifest) =>
+        written(world, { Manifest: manifestShape(world.model, manifest, world.clock.sessionTime()) }),
+      ),
+  },
+
+  // ---- Inventory transfers ----
+  {
+    method: 'POST',
+    template: '/v1/inventory/transfer',
+    access: 'write',
+    replay: 'ship',
+    handle: (world, request) =>
+      answer(parse(shipSchema, request.body), (input) =>
+        answer(world.model.ship(request.licence, input), ({ manifest, transfers, inventory }) => {
+          const sessionTime = world.clock.sessionTime();
+          return written(world, {
+            InventoryTransfer: transfers.map((transfer) => transferShape(world.model, transfer, sessionTime)),
+            Inventory: inventoryList(inventory, sessionTime),
+            Manifest: manifestShape(world.model, manifest, sessionTime),
+          });
+        }),
+      ),
+  },
+  {
+    method: 'GET',
+    template: '/v1/inventory/transfer',
+    access: 'read',
+    handle: (world, request) => {
+      const outbound = [...world.model.transfers.values()].filter((t) => t.OutboundLicense === request.licence);
+      return list(world, request, 'InventoryTransfer', byExternalId(outbound, request), (t) => transferShape(world.model, t, world.clock.sessionTime()));
+    },
+  },
+  {
+    method: 'GET',
+    template: '/v1/inventory/transfer/inbound',
+    access: 'read',
+    handle: (world, request) => {
+      const received = request.query.get('received');
+      const inbound = [...world.model.transfers.values()].filter(
+        (t) => t.InboundLicense === request.licence && (received === null || String(t.Received) === received),
+      );
+      const sessionTime = world.clock.sessionTime();
+      return list(world, request, 'InventoryTransfer', inbound, (t) => transferShape(world.model, t, sessionTime), { SessionTime: sessionTime });
+    },
+  },
+  {
+    method: 'GET',
+    template: '/v1/inventory/transfer/inbound/{id}',
+    access: 'read',
+    handle: (world, request) => {
+      const id = numericParam(request, 'id') ?? 0;
+      const transfer = world.model.transfers.get(id);
+      if (!transfer) return notFound('Inventory transfer', request.params['id']);
+      if (transfer.InboundLicense !== request.licence) return { error: { code: 'NOT_RECEIVER', message: `Inventory transfer ${id} is not addressed to ${request.licence}` } };
+      return { status: 200, body: { InventoryTransfer: transferShape(world.model, transfer, world.clock.sessionTime()) } };
+    },
+  },
+  {
+    method: 'GET',
+    template: '/v1/inventory/transfer/rejected',
+    access: 'read',
+    handle: (world, request) => {
+      const rejected = [...world.model.transfers.values()].filter((t) => t.OutboundLicense === request.licence && t.IsRejected);
+      const sessionTime = world.clock.sessionTime();
+      return list(world, request, 'InventoryTransfer', rejected, (t) => transferShape(world.model, t, sessionTime), { SessionTime: sessionTime });
+    },
+  },
+  {
+    method: 'GET',
+    template: '/v1/inventory/transfer/rules',
+    access: 'read',
+    handle: () => ({ status: 200, body: { TransferRule: TRANSFER_RULES, NextCursor: 0 } }),
+  },
+  {
+    method: 'GET',
+    template: '/v1/inventory/transfer/{id}',
+    access: 'read',
+    handle: (world, request) =>
+      answer(world.model.visibleTransfer(request.licence, numericParam(request, 'id') ?? 0), (transfer) => ({
+        status: 200,
+        body: { InventoryTransfer: transferShape(world.model, transfer, world.clock.sessionTime()) },
+      })),
+  },
+  {
+    method: 'PUT',
+    template: '/v1/inventory/transfer/{id}/receive',
+    access: 'write',
+    replay: 'receive',
+    handle: (world, request) =>
+      answer(parse(receiveSchema, request.body), (input) =>
+        answer(world.model.receive(request.licence, numericParam(request, 'id') ?? 0, input), ({ transfer, manifest, inventory }) => {
+          const sessionTime = world.clock.sessionTime();
+          return written(world, {
+            InventoryTransfer: transferShape(world.model, transfer, sessionTime),
+            Inventory: inventoryList(inventory, sessionTime),
+            Manifest: manifestShape(world.model, manifest, sessionTime),
+          });
+        }),
+      ),
+  },
+  {
+    method: 'PUT',
+    template: '/v1/inventory/transfer/{id}/void',
+    access: 'write',
+    handle: (world, request) =>
+      answer(world.model.voidTransfer(request.licence, numericParam(request, 'id') ?? 0), ({ transfer, inventory }) => {
+        const sessionTime = world.clock.sessionTime();
+        return written(world, { InventoryTransfer: transferShape(world.model, transfer, sessionTime), Inventory: inventoryList(inventory, sessionTime) });
+      }),
+  },
+
+  // ---- Reference data ----
+  {
+    method: 'GET',
+    template: '/v1/sync',
+    access: 'read',
+    handle: (world, request) => ({ status: 200, body: { Sync: syncShape(world.model.sync(request.licence)), SessionTime: world.clock.sessionTime() } }),
+  },
+  {
+    method: 'GET',
+    template: '/v1/uom',
+    access: 'read',
+    handle: () => ({ status: 200, body: { uom: UNITS_OF_MEASURE } }),
+  },
+];
+
+function manifestAnswer(world: World, outcome: Outcome<Manifest>): ApiAnswer {
+  return answer(outcome, (manifest) => {
+    const sessionTime = world.clock.sessionTime();
+    return written(world, {
+      Manifest: manifestShape(world.model, manifest, sessionTime),
+      Inventory: inventoryList(manifestInventory(world.model, manifest), sessionTime),
+    });
+  });
+}

@@ -1,0 +1,80 @@
+/**
+ * The state system's side of the demo: the integrated demo tenants as NY-API licensees in the
+ * emulator (vendor directory, an integration user, a pool of inventory tags), their default state
+ * users linked in the hub, and the OAuth consent given, as a licence admin would click through
+ * it. The emulator keeps its state in memory, so this runs at every start.
+ */
+import { demoLicensees } from './seed.ts';
+import type { DemoTenant } from './seed.ts';
+
+export interface StateSystemTarget {
+  readonly apiUrl: string;
+  readonly nyapiUrl: string;
+}
+
+/** Sixteen-digit BioTrack tags of a demo licence's inventory: stable, and distinct per licence. */
+export function demoInventoryTags(stateLicenceNumber: string, count = 50): string[] {
+  const digits = stateLicenceNumber.replace(/\D/g, '').padStart(6, '0').slice(-6);
+  return Array.from({ length: count }, (_, i) => `71${digits}${String(i + 1).padStart(8, '0')}`);
+}
+
+export const demoStateUser = (stateLicenceNumber: string) => ({ Username: `integration@${stateLicenceNumber.toLowerCase()}`, Password: `demo-${stateLicenceNumber}` });
+
+async function ok(response: Promise<Response>, what: string): Promise<Response> {
+  const answer = await response;
+  if (!answer.ok && answer.status !== 302) throw new Error(`${what}: HTTP ${answer.status} ${await answer.text()}`);
+  return answer;
+}
+
+export async function seedStateSystem(target: StateSystemTarget, tenants: readonly DemoTenant[]): Promise<void> {
+  const integrated = demoLicensees.flatMap(({ registration }) => {
+    const link = registration.stateSystem;
+    if (link.adapter !== 'biotrack-ny' || !link.stateLicenceNumber || !link.ubi) return [];
+    return [{ registration, stateLicenceNumber: link.stateLicenceNumber, ubi: link.ubi }];
+  });
+  await ok(
+    fetch(`${target.nyapiUrl}/_emulator/seed`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        licensees: integrated.map(({ registration, stateLicenceNumber, ubi }) => ({
+          LocationLicense: stateLicenceNumber,
+          UBI: ubi,
+          Name: registration.legalName,
+          Address: registration.premisesAddress.street,
+          City: registration.premisesAddress.city,
+          State: 'NY',
+          Zip: registration.premisesAddress.zip,
+          Phone: registration.phone,
+          users: [demoStateUser(stateLicenceNumber)],
+          inventory: demoInventoryTags(stateLicenceNumber).map((ID, i) => ({ ID, ProductName: `Demo package ${i + 1}`, UOM: 'each', RemainingAmount: 1000 })),
+        })),
+      }),
+    }),
+    'Seeding the NY-API emulator',
+  );
+  for (const { registration, stateLicenceNumber } of integrated) {
+    const tenant = tenants.find((t) => t.licenceNumber === registration.licenceNumber);
+    if (!tenant) continue;
+    await connectTenant(target, tenant.apiKey, demoStateUser(stateLicenceNumber));
+  }
+}
+
+/** Links the default state user and gives consent, following the redirects a browser would. */
+export async function connectTenant(target: StateSystemTarget, apiKey: string, user: { Username: string; Password: string }): Promise<void> {
+  const auth = { authorization: `Bearer ${apiKey}` };
+  await ok(
+    fetch(`${target.apiUrl}/v1/integrations/biotrack/users/default`, {
+      method: 'PUT',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ username: user.Username, password: user.Password }),
+    }),
+    'Linking the default state user',
+  );
+  const started = await ok(fetch(`${target.apiUrl}/v1/integrations/biotrack/connect`, { headers: { ...auth, accept: 'application/json' } }), 'Starting consent');
+  const { authorizeUrl } = (await started.json()) as { authorizeUrl: string };
+  const approved = await ok(fetch(authorizeUrl, { redirect: 'manual' }), 'Approving in the state system');
+  const callback = approved.headers.get('location');
+  if (!callback) throw new Error('The state system did not redirect back to the hub');
+  await ok(fetch(callback, { headers: { accept: 'application/json' } }), 'Completing consent');
+}

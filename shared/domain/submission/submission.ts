@@ -1,0 +1,148 @@
+/**
+ * Submissions: what the hub owes the state tracking system after a transition. Each transition
+ * that must be reported yields its submissions in the same transaction as the transition itself
+ * (the outbox). A worker delivers them in lifecycle order and records here how it went. Pure: no
+ * I/O; time comes in as arguments.
+ */
+import type { EventAction, StateSystem, Transfer, TransferEvent } from '../transfer/index.ts';
+
+/** What is reported, in the order a transfer's life reports it. */
+export const submissionSteps = ['manifest', 'amend', 'ship', 'arrive', 'void', 'receive'] as const;
+export type SubmissionStep = (typeof submissionSteps)[number];
+
+/**
+ * `pending` until first tried, `retrying` after a transient failure; then one of the final
+ * states. `blocked` waits behind an earlier step that failed for good; `consent-expired` waits for
+ * the licence admin to approve the integrator again; `dead-lettered` waits for a redrive.
+ */
+export const submissionStatuses = ['pending', 'retrying', 'succeeded', 'failed', 'blocked', 'consent-expired', 'dead-lettered'] as const;
+export type SubmissionStatus = (typeof submissionStatuses)[number];
+
+/** Statuses the worker picks up again whenever it drains the transfer's submissions. */
+export const isOpen = (status: SubmissionStatus): boolean =>
+  status === 'pending' || status === 'retrying' || status === 'blocked' || status === 'dead-lettered' || status === 'consent-expired';
+
+export interface SubmissionError {
+  readonly code: string;
+  readonly message: string;
+  readonly at: string;
+  readonly status?: number;
+}
+
+export interface Submission {
+  /** `<transferId>-<sequence>-<step>`: unique, and the root of every ExternalID sent for it. */
+  readonly id: string;
+  readonly transferId: string;
+  /** The transfer version the transition produced: orders a transfer's submissions. */
+  readonly sequence: number;
+  readonly step: SubmissionStep;
+  /** The licensee that reports (the shipper, or the receiver for a receipt). */
+  readonly licenseeId: string;
+  readonly system: Exclude<StateSystem, 'none'>;
+  /** The API key of the change, when it is the reporting licensee's: its linked state user acts. */
+  readonly actingApiKeyId?: string;
+  readonly status: SubmissionStatus;
+  readonly attempts: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly succeededAt?: string;
+  readonly lastError?: SubmissionError;
+  /** The earlier submission this one waits behind. */
+  readonly blockedBy?: string;
+  /** One more with every change; updates are conditional on it. */
+  readonly version: number;
+}
+
+const pad = (sequence: number) => String(sequence).padStart(6, '0');
+
+export const submissionId = (transferId: string, sequence: number, step: SubmissionStep) => `${transferId}-${pad(sequence)}-${step}`;
+
+/** Which step an action reports; actions missing here are not reported (drafts, returns drafted). */
+const stepOf: Partial<Record<EventAction, SubmissionStep>> = {
+  manifest: 'manifest',
+  amend: 'amend',
+  depart: 'ship',
+  arrive: 'arrive',
+  void: 'void',
+  receive: 'receive',
+};
+
+/**
+ * The submissions a committed change owes. The shipper reports its manifest and the trip when it
+ * is integrated; the receiver reports its receipt when it is an integrated tenant and the state
+ * system knows the transfer (its shipper reported it, or it came from the state system).
+ */
+export function plannedSubmissions(change: { readonly transfer: Transfer; readonly event: TransferEvent }): Submission[] {
+  const { transfer, event } = change;
+  const step = stepOf[event.action];
+  const parties = transfer.manifest?.parties;
+  if (!step || !parties) return [];
+  const shipperSystem = parties.shipper.stateSystem;
+  const known = shipperSystem !== 'none';
+  const reporter =
+    step === 'receive'
+      ? parties.receiver.licenseeId && parties.receiver.stateSystem !== 'none' && known
+        ? { licenseeId: parties.receiver.licenseeId, system: parties.receiver.stateSystem }
+        : undefined
+      : known && parties.shipper.licenseeId === transfer.shipperId
+        ? { licenseeId: transfer.shipperId, system: shipperSystem }
+        : undefined;
+  if (!reporter) return [];
+  return [
+    {
+      id: submissionId(transfer.id, event.sequence, step),
+      transferId: transfer.id,
+      sequence: event.sequence,
+      step,
+      licenseeId: reporter.licenseeId,
+      system: reporter.system,
+      ...(event.actor.licenseeId === reporter.licenseeId ? { actingApiKeyId: event.actor.apiKeyId } : {}),
+      status: 'pending',
+      attempts: 0,
+      createdAt: event.at,
+      updatedAt: event.at,
+      version: 1,
+    },
+  ];
+}
+
+export type SubmissionOutcome =
+  | { readonly kind: 'succeeded' }
+  | { readonly kind: 'transient'; readonly error: Omit<SubmissionError, 'at'>; readonly retryAfterMs?: number; readonly lastAttempt: boolean }
+  | { readonly kind: 'permanent'; readonly error: Omit<SubmissionError, 'at'> }
+  | { readonly kind: 'consent-expired'; readonly error: Omit<SubmissionError, 'at'> }
+  | { readonly kind: 'blocked'; readonly by: string };
+
+/** The submission after one delivery attempt (or after finding it must wait). */
+export function recordOutcome(submission: Submission, outcome: SubmissionOutcome, at: string): Submission {
+  const { blockedBy: _b, lastError: _e, ...rest } = submission;
+  const base = { ...rest, updatedAt: at, version: submission.version + 1 };
+  switch (outcome.kind) {
+    case 'succeeded':
+      return { ...base, status: 'succeeded', attempts: submission.attempts + 1, succeededAt: at, ...(submission.lastError ? { lastError: submission.lastError } : {}) };
+    case 'transient':
+      return { ...base, status: outcome.lastAttempt ? 'dead-lettered' : 'retrying', attempts: submission.attempts + 1, lastError: { ...outcome.error, at } };
+    case 'permanent':
+      return { ...base, status: 'failed', attempts: submission.attempts + 1, lastError: { ...outcome.error, at } };
+    case 'consent-expired':
+      return { ...base, status: 'consent-expired', attempts: submission.attempts + 1, lastError: { ...outcome.error, at } };
+    case 'blocked':
+      return { ...base, status: 'blocked', blockedBy: outcome.by, ...(submission.lastError ? { lastError: submission.lastError } : {}) };
+  }
+}
+
+/**
+ * Whether the worker may try `submission` now: every earlier submission of the transfer must have
+ * succeeded. Returns the earlier one it waits behind, if any.
+ */
+export function waitsBehind(submission: Submission, all: readonly Submission[]): Submission | undefined {
+  return all.find((other) => other.sequence < submission.sequence && other.status !== 'succeeded');
+}
+
+/** Exponential backoff with full jitter, in whole seconds, capped; a `Retry-After` the state system sent wins when longer. */
+export function backoffSeconds(attempt: number, random: number, retryAfterMs?: number, capSeconds = 900): number {
+  const ceiling = Math.min(capSeconds, 2 ** Math.min(attempt, 20) * 2);
+  const jittered = Math.max(1, Math.round(random * ceiling));
+  const asked = retryAfterMs === undefined ? 0 : Math.ceil(retryAfterMs / 1000);
+  return Math.min(capSeconds, Math.max(jittered, asked));
+}

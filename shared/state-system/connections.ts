@@ -1,0 +1,143 @@
+/**
+ * A licensee's link to a state system: the OAuth consent (tokens sealed by the token cipher) and
+ * the state-system users hub API keys act as. The 100-day consent clock is kept here, so the hub
+ * can warn before it runs out and park submissions when it has.
+ */
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { TokenCipher } from '../adapters/token-cipher.ts';
+import { keys } from '../repositories/keys.ts';
+
+export interface StateConnection {
+  readonly licenseeId: string;
+  readonly system: string;
+  readonly accessToken: string;
+  readonly refreshToken?: string;
+  readonly accessExpiresAt: string;
+  readonly consentGrantedAt: string;
+  readonly consentExpiresAt: string;
+  readonly updatedAt: string;
+}
+
+export interface StateUserCredentials {
+  readonly username: string;
+  readonly password: string;
+}
+
+/** Which state user an API key acts as; `default` is the licence's integration user. */
+export const DEFAULT_STATE_USER = 'default';
+
+/** The consent's dates, readable without the key that seals the tokens. */
+export type ConsentDates = Pick<StateConnection, 'consentGrantedAt' | 'consentExpiresAt'>;
+
+export interface ConnectionStore {
+  get(licenseeId: string, system: string): Promise<StateConnection | undefined>;
+  consentDates(licenseeId: string, system: string): Promise<ConsentDates | undefined>;
+  put(connection: StateConnection): Promise<void>;
+  /** Licensees that have connected to `system` (consent may since have expired). */
+  connectedLicensees(system: string): Promise<string[]>;
+  stateUser(licenseeId: string, system: string, apiKeyId: string): Promise<StateUserCredentials | undefined>;
+  putStateUser(licenseeId: string, system: string, apiKeyId: string, credentials: StateUserCredentials, at: string): Promise<void>;
+  stateUsers(licenseeId: string, system: string): Promise<{ apiKeyId: string; username: string; updatedAt: string }[]>;
+}
+
+/** The consent's dates only: what `GET /v1/me` shows, without access to the sealing key. */
+export function createConsentReader(client: DynamoDBDocumentClient, tableName: string): Pick<ConnectionStore, 'consentDates'> {
+  return {
+    async consentDates(licenseeId, system) {
+      const { Item } = await client.send(
+        new GetCommand({ TableName: tableName, Key: keys.stateConnection(licenseeId, system), ProjectionExpression: 'consentGrantedAt, consentExpiresAt' }),
+      );
+      return Item ? { consentGrantedAt: String(Item['consentGrantedAt']), consentExpiresAt: String(Item['consentExpiresAt']) } : undefined;
+    },
+  };
+}
+
+export function createConnectionStore(client: DynamoDBDocumentClient, tableName: string, cipher: TokenCipher): ConnectionStore {
+  const context = (licenseeId: string, system: string) => ({ licenseeId, system });
+  return {
+    async get(licenseeId, system) {
+      const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: keys.stateConnection(licenseeId, system), ConsistentRead: true }));
+      if (!Item) return undefined;
+      const sealed = Item['tokens'] as string;
+      const tokens = JSON.parse(await cipher.decrypt(sealed, context(licenseeId, system))) as { accessToken: string; refreshToken?: string };
+      return {
+        licenseeId,
+        system,
+        ...tokens,
+        accessExpiresAt: String(Item['accessExpiresAt']),
+        consentGrantedAt: String(Item['consentGrantedAt']),
+        consentExpiresAt: String(Item['consentExpiresAt']),
+        updatedAt: String(Item['updatedAt']),
+      };
+    },
+
+    consentDates: createConsentReader(client, tableName).consentDates,
+
+    async put(connection) {
+      const { accessToken, refreshToken, ...dates } = connection;
+      const tokens = await cipher.encrypt(JSON.stringify({ accessToken, refreshToken }), context(connection.licenseeId, connection.system));
+      await client.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: {
+            ...keys.stateConnection(connection.licenseeId, connection.system),
+            GSI1PK: keys.connectedLicensees(connection.system),
+            GSI1SK: connection.licenseeId,
+            ...dates,
+            tokens,
+          },
+        }),
+      );
+    },
+
+    async connectedLicensees(system) {
+      const ids: string[] = [];
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await client.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: 'GSI1',
+            KeyConditionExpression: 'GSI1PK = :pk',
+            ExpressionAttributeValues: { ':pk': keys.connectedLicensees(system) },
+            ProjectionExpression: 'licenseeId',
+            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+          }),
+        );
+        ids.push(...(page.Items ?? []).map((item) => String(item['licenseeId'])));
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+      return ids;
+    },
+
+    async stateUser(licenseeId, system, apiKeyId) {
+      const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: keys.stateUser(licenseeId, system, apiKeyId) }));
+      if (!Item) return undefined;
+      const password = await cipher.decrypt(Item['password'] as string, { ...context(licenseeId, system), apiKeyId });
+      return { username: String(Item['username']), password };
+    },
+
+    async putStateUser(licenseeId, system, apiKeyId, credentials, at) {
+      const password = await cipher.encrypt(credentials.password, { ...context(licenseeId, system), apiKeyId });
+      await client.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: { ...keys.stateUser(licenseeId, system, apiKeyId), licenseeId, system, apiKeyId, username: credentials.username, password, updatedAt: at },
+        }),
+      );
+    },
+
+    async stateUsers(licenseeId, system) {
+      const { Items } = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+          ExpressionAttributeValues: { ':pk': keys.stateUser(licenseeId, system, '').PK, ':prefix': keys.stateUser(licenseeId, system, '').SK },
+          ProjectionExpression: 'apiKeyId, username, updatedAt',
+        }),
+      );
+      return (Items ?? []).map((item) => ({ apiKeyId: String(item['apiKeyId']), username: String(item['username']), updatedAt: String(item['updatedAt']) }));
+    },
+  };
+}

@@ -1,0 +1,142 @@
+/**
+ * The seam to "the state tracking system". The hub speaks only these terms; an adapter translates
+ * them to one state system's API (BioTrack's NY-API now, Metrc later). Nothing outside an adapter
+ * knows a state system's field names.
+ */
+import type { StateSystem, Unit } from '../domain/transfer/index.ts';
+
+/** Which licence acts, and as which state-system user. */
+export interface StateAccount {
+  readonly licenseeId: string;
+  readonly system: Exclude<StateSystem, 'none'>;
+  /** The licence number the state system knows the licensee by. */
+  readonly stateLicenceNumber: string;
+  readonly ubi?: string;
+  /** The hub API key whose linked state user acts; the licence's default integration user otherwise. */
+  readonly actingApiKeyId?: string;
+}
+
+/** Ids the state system gave the objects of one transfer; kept on the transfer. */
+export interface StateIds {
+  readonly invoiceId?: string;
+  readonly manifestId?: string;
+  readonly inventoryTransferIds?: readonly string[];
+  readonly driverIds?: readonly string[];
+  readonly vehicleId?: string;
+}
+
+export interface ReportedParty {
+  readonly stateLicenceNumber: string;
+  readonly name: string;
+}
+
+export interface ReportedDriver {
+  /** The hub's id, so the state system's copy can be found again. */
+  readonly hubId: string;
+  readonly name: string;
+  readonly driversLicenceNumber: string;
+  readonly driversLicenceState: string;
+}
+
+export interface ReportedVehicle {
+  readonly hubId: string;
+  readonly description: string;
+  readonly make: string;
+  readonly model: string;
+  readonly year: number;
+  readonly colour: string;
+  readonly plate?: string;
+  readonly vin?: string;
+}
+
+export interface ReportedLine {
+  readonly tag: string;
+  readonly quantity: number;
+  readonly unit: Unit;
+  readonly unitPrice: number;
+}
+
+/** A manifest as the state system records it: one stop, at the receiver's premises. */
+export interface ManifestReport {
+  /** Derived from the submission: the same report always carries the same key. */
+  readonly externalId: string;
+  readonly kind: 'transfer' | 'return';
+  readonly receiver: ReportedParty;
+  readonly transporter?: ReportedParty;
+  readonly drivers: readonly ReportedDriver[];
+  readonly vehicle: ReportedVehicle;
+  readonly estimatedDeparture: string;
+  readonly estimatedArrival: string;
+  readonly route: string;
+  readonly lines: readonly ReportedLine[];
+}
+
+export interface ReceiptReport {
+  readonly externalId: string;
+  readonly inventoryTransferId: string;
+  readonly lines: readonly {
+    readonly tag: string;
+    readonly accepted: boolean;
+    readonly receivedQuantity: number;
+    readonly rejectReason?: string;
+  }[];
+}
+
+/** A transfer another licensee's system reported to the state, addressed to one of ours. */
+export interface InboundTransfer {
+  readonly inventoryTransferId: string;
+  readonly manifestId: string;
+  readonly shipper: ReportedParty & { readonly address?: string; readonly city?: string; readonly zip?: string; readonly phone?: string };
+  readonly arrived: boolean;
+  readonly received: boolean;
+  readonly estimatedDeparture?: string;
+  readonly estimatedArrival?: string;
+  readonly drivers: readonly string[];
+  readonly vehicle?: string;
+  readonly lines: readonly { readonly tag: string; readonly productName: string; readonly quantity: number; readonly unit: string }[];
+}
+
+export type StateObjectKind = 'invoice' | 'manifest' | 'inventory-transfer';
+
+export interface ConsentStatus {
+  readonly connected: boolean;
+  readonly grantedAt?: string;
+  readonly expiresAt?: string;
+}
+
+/** The state system, as one licence sees it. Calls are idempotent on the `externalId` they carry. */
+export interface StateTrackingSystem {
+  reportManifest(account: StateAccount, report: ManifestReport): Promise<StateIds>;
+  /** A new version of a manifest before departure (other crew, vehicle, times or route). */
+  amendManifest(account: StateAccount, ids: StateIds, report: ManifestReport): Promise<StateIds>;
+  reportShipment(account: StateAccount, ids: StateIds, externalId: string): Promise<StateIds>;
+  reportArrival(account: StateAccount, ids: StateIds, externalId: string): Promise<void>;
+  reportReceipt(account: StateAccount, report: ReceiptReport): Promise<void>;
+  reportVoid(account: StateAccount, ids: StateIds, externalId: string): Promise<void>;
+  listInbound(account: StateAccount): Promise<InboundTransfer[]>;
+  findByExternalId(account: StateAccount, kind: StateObjectKind, externalId: string): Promise<string | undefined>;
+  checkConsent(account: StateAccount): Promise<ConsentStatus>;
+}
+
+/**
+ * Why a call failed, as the submission pipeline must treat it: `transient` is retried with
+ * backoff, `permanent` is recorded with the state system's code, `consent-expired` waits for the
+ * licence admin to approve the integrator again.
+ */
+export type StateFailureKind = 'transient' | 'permanent' | 'consent-expired';
+
+export class StateSystemError extends Error {
+  override readonly name = 'StateSystemError';
+  readonly kind: StateFailureKind;
+  /** The state system's error code, or the hub's for failures without one (`TIMEOUT`, `NETWORK`). */
+  readonly code: string;
+  readonly retryAfterMs?: number;
+  readonly status?: number;
+  constructor(kind: StateFailureKind, code: string, message: string, extra: { readonly retryAfterMs?: number; readonly status?: number } = {}) {
+    super(message);
+    this.kind = kind;
+    this.code = code;
+    if (extra.retryAfterMs !== undefined) this.retryAfterMs = extra.retryAfterMs;
+    if (extra.status !== undefined) this.status = extra.status;
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * The integration endpoints' inputs and answers, also published in the OpenAPI document.
+ */
+import { z } from 'zod';
+import { text } from '../schemas/common.ts';
+
+const timestamp = z.iso.datetime({ offset: true });
+
+export const callbackQuery = z.object({ code: z.string().min(1).max(2048), state: z.string().min(1).max(256) });
+
+export const stateUserBody = z
+  .strictObject({ username: text(200), password: z.string().min(1).max(500) })
+  .meta({ id: 'StateUserInput', description: 'A NY-API user of this licence. The password is stored encrypted and never shown again.' });
+
+export const consentStatusView = z
+  .object({
+    status: z.enum(['not-connected', 'connected', 'expiring', 'expired']),
+    grantedAt: timestamp.optional(),
+    expiresAt: timestamp.optional(),
+    daysLeft: z.number().int().optional(),
+    warning: z.string().optional().meta({ description: 'Set from 14 days before the 100-day consent runs out' }),
+  })
+  .meta({ id: 'StateSystemConsent' });
+
+export const integrationView = z
+  .object({
+    system: z.literal('biotrack-ny'),
+    consent: consentStatusView,
+    stateUsers: z.array(z.object({ apiKeyId: z.string().meta({ description: '`default`: the licence integration user' }), username: z.string(), updatedAt: timestamp })),
+  })
+  .meta({ id: 'StateSystemIntegration' });
+
+export const consentStartView = z
+  .object({ authorizeUrl: z.url(), expiresAt: timestamp })
+  .meta({ id: 'ConsentStart', description: 'Where the licence admin approves the hub; valid 10 minutes, once' });
+
+export const linkedStateUserView = z.object({ apiKeyId: z.string(), username: z.string() }).meta({ id: 'LinkedStateUser' });

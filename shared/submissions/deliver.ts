@@ -1,0 +1,197 @@
+/**
+ * The submission worker's use-case. A queue message only says "this transfer has something for
+ * the state system": the submissions in DynamoDB are the truth. The worker delivers every open
+ * submission of the transfer in lifecycle order and stops at the first that cannot go now, so a
+ * later step never overtakes an earlier one, and a message that arrives again (sweep, redrive,
+ * SQS at-least-once) finds nothing left to do.
+ */
+import type { Submission, SubmissionOutcome } from '../domain/submission/submission.ts';
+import { backoffSeconds, isOpen, recordOutcome } from '../domain/submission/submission.ts';
+import type { Transfer } from '../domain/transfer/index.ts';
+import { recorded } from '../domain/transfer/index.ts';
+import { logger } from '../observability.ts';
+import type { ManifestReport, StateAccount, StateIds, StateTrackingSystem } from '../state-system/port.ts';
+import { StateSystemError } from '../state-system/port.ts';
+import type { StoredSubmission, SubmissionRepository } from './repository.ts';
+
+/** The licensee facts a report needs, from the tenant record. */
+export interface StateAccounts {
+  /** The reporting licensee's account; undefined when it has no state-system link (any more). */
+  account(licenseeId: string, actingApiKeyId?: string): Promise<StateAccount | undefined>;
+  /** The licence number the state system knows a party by: a tenant's own link, else its OCM licence. */
+  stateLicenceOf(party: { readonly licenseeId?: string; readonly licenceNumber: string }): Promise<string>;
+}
+
+export interface SubmissionMetrics {
+  sent(step: string): void;
+  succeeded(step: string): void;
+  failed(code: string): void;
+  retried(step: string): void;
+}
+
+export interface DeliveryDeps {
+  readonly submissions: SubmissionRepository;
+  readonly transfers: { get(id: string): Promise<Transfer | undefined> };
+  readonly accounts: StateAccounts;
+  readonly systems: Partial<Record<Submission['system'], StateTrackingSystem>>;
+  readonly metrics: SubmissionMetrics;
+  readonly now: () => Date;
+  readonly random: () => number;
+  readonly sleep: (ms: number) => Promise<void>;
+  /** The queue's maxReceiveCount: a transient failure on this receive is the last before the DLQ. */
+  readonly maxReceiveCount: number;
+  /** Quick retries within one receive, for blips (a 429 asking for a short wait, one dropped answer). */
+  readonly quickRetries: number;
+  /** The longest wait between receives of a failing submission. */
+  readonly backoffCapSeconds: number;
+}
+
+export type DeliveryResult = { readonly done: true } | { readonly done: false; readonly retryInSeconds: number };
+
+/** Quick retries wait at most this long; a longer `Retry-After` goes back to the queue. */
+const QUICK_RETRY_MAX_MS = 2000;
+
+export async function deliverTransfer(deps: DeliveryDeps, transferId: string, receiveCount: number): Promise<DeliveryResult> {
+  const all = (await deps.submissions.list(transferId)).sort((a, b) => a.sequence - b.sequence);
+  let blocker: StoredSubmission | undefined;
+  for (const submission of all) {
+    if (!isOpen(submission.status)) {
+      if (submission.status !== 'succeeded') blocker ??= submission;
+      continue;
+    }
+    if (blocker) {
+      if (submission.status !== 'blocked' || submission.blockedBy !== blocker.id) {
+        await save(deps, recordOutcome(submission, { kind: 'blocked', by: blocker.id }, deps.now().toISOString()));
+      }
+      continue;
+    }
+    const outcome = await attempt(deps, submission, receiveCount);
+    const next = recordOutcome(submission, outcome, deps.now().toISOString());
+    await save(deps, next);
+    if (outcome.kind === 'succeeded') continue;
+    if (outcome.kind === 'transient') {
+      return { done: false, retryInSeconds: outcome.lastAttempt ? 0 : backoffSeconds(receiveCount, deps.random(), outcome.retryAfterMs, deps.backoffCapSeconds) };
+    }
+    blocker = next;
+  }
+  return { done: true };
+}
+
+async function save(deps: DeliveryDeps, next: Submission): Promise<void> {
+  // Only one worker holds a transfer's message group; a lost race means a redelivery already wrote.
+  if (!(await deps.submissions.save(next))) logger.warn('Submission changed meanwhile', { submissionId: next.id });
+}
+
+/** One delivery, with quick retries for short transient failures; classifies what finally happened. */
+async function attempt(deps: DeliveryDeps, submission: Submission, receiveCount: number): Promise<SubmissionOutcome> {
+  const system = deps.systems[submission.system];
+  if (!system) {
+    deps.metrics.failed('ADAPTER_NOT_AVAILABLE');
+    return { kind: 'permanent', error: { code: 'ADAPTER_NOT_AVAILABLE', message: `The hub has no adapter for ${submission.system} yet` } };
+  }
+  for (let quick = 0; ; quick += 1) {
+    try {
+      deps.metrics.sent(submission.step);
+      await report(deps, system, submission);
+      deps.metrics.succeeded(submission.step);
+      return { kind: 'succeeded' };
+    } catch (error) {
+      const failure = classify(error);
+      if (failure.kind !== 'transient') {
+        deps.metrics.failed(failure.code);
+        const detail = { code: failure.code, message: failure.message, ...(failure.status ? { status: failure.status } : {}) };
+        return failure.kind === 'permanent' ? { kind: 'permanent', error: detail } : { kind: 'consent-expired', error: detail };
+      }
+      deps.metrics.retried(submission.step);
+      const wait = failure.retryAfterMs ?? Math.round(deps.random() * 100 * 2 ** quick);
+      if (quick < deps.quickRetries && wait <= QUICK_RETRY_MAX_MS) {
+        await deps.sleep(wait);
+        continue;
+      }
+      return {
+        kind: 'transient',
+        error: { code: failure.code, message: failure.message, ...(failure.status ? { status: failure.status } : {}) },
+        ...(failure.retryAfterMs === undefined ? {} : { retryAfterMs: failure.retryAfterMs }),
+        lastAttempt: receiveCount >= deps.maxReceiveCount,
+      };
+    }
+  }
+}
+
+function classify(error: unknown): StateSystemError {
+  if (error instanceof StateSystemError) return error;
+  // Our own bug or an unexpected answer: retried, and after the last attempt it waits in the DLQ.
+  logger.error('Unexpected failure delivering a submission', { error: error as Error });
+  return new StateSystemError('transient', 'HUB_ERROR', error instanceof Error ? error.message : String(error));
+}
+
+async function report(deps: DeliveryDeps, system: StateTrackingSystem, submission: Submission): Promise<void> {
+  const transfer = await deps.transfers.get(submission.transferId);
+  if (!transfer) throw new StateSystemError('permanent', 'TRANSFER_MISSING', 'The transfer of this submission no longer exists');
+  const account = await deps.accounts.account(submission.licenseeId, submission.actingApiKeyId);
+  if (!account) throw new StateSystemError('permanent', 'NOT_INTEGRATED', 'The reporting licensee has no state-system link');
+  const ids = await deps.submissions.stateIds(transfer.id);
+  const externalId = submission.id;
+  const keep = (found: StateIds) => deps.submissions.saveStateIds(transfer.id, submission.system, found);
+  switch (submission.step) {
+    case 'manifest':
+      return keep(await system.reportManifest(account, await manifestReport(deps, transfer, externalId)));
+    case 'amend':
+      return keep(await system.amendManifest(account, ids, await manifestReport(deps, transfer, externalId)));
+    case 'ship':
+      return keep(await system.reportShipment(account, ids, externalId));
+    case 'arrive':
+      return system.reportArrival(account, ids, externalId);
+    case 'void':
+      return system.reportVoid(account, ids, externalId);
+    case 'receive': {
+      const receipt = recorded(transfer.receipt, transfer, 'receipt');
+      const inventoryTransferId = ids.inventoryTransferIds?.[0];
+      if (!inventoryTransferId) throw new StateSystemError('permanent', 'NOT_SHIPPED', 'The state system has no shipment of this transfer to receive');
+      return system.reportReceipt(account, {
+        externalId,
+        inventoryTransferId,
+        lines: receipt.lines.map((line) =>
+          line.outcome === 'accepted'
+            ? { tag: line.tag, accepted: true, receivedQuantity: line.acceptedQuantity }
+            : { tag: line.tag, accepted: false, receivedQuantity: 0, rejectReason: line.note ? `${line.reason}: ${line.note}` : line.reason },
+        ),
+      });
+    }
+  }
+}
+
+/** The manifest as the state system records it, from the issued (current) version. */
+async function manifestReport(deps: DeliveryDeps, transfer: Transfer, externalId: string): Promise<ManifestReport> {
+  const manifest = recorded(transfer.manifest, transfer, 'manifest');
+  const { parties } = manifest;
+  const { content } = transfer;
+  const party = async (p: typeof parties.receiver) => ({ stateLicenceNumber: await deps.accounts.stateLicenceOf(p), name: p.legalName });
+  const vehicle = parties.vehicle;
+  return {
+    externalId,
+    kind: content.type === 'return' ? 'return' : 'transfer',
+    receiver: await party(parties.receiver),
+    ...(parties.transporter ? { transporter: await party(parties.transporter) } : {}),
+    drivers: parties.drivers.map((d) => ({
+      hubId: d.driverId,
+      name: d.name,
+      driversLicenceNumber: d.driversLicenceNumber,
+      driversLicenceState: d.driversLicenceState,
+    })),
+    vehicle: {
+      hubId: vehicle.vehicleId,
+      description: `${vehicle.colour} ${vehicle.year} ${vehicle.make} ${vehicle.model}`,
+      make: vehicle.make,
+      model: vehicle.model,
+      year: vehicle.year,
+      colour: vehicle.colour,
+      ...(vehicle.plate ? { plate: vehicle.plate } : {}),
+      ...(vehicle.vin ? { vin: vehicle.vin } : {}),
+    },
+    estimatedDeparture: recorded(content.estimatedDeparture, transfer, 'estimated departure'),
+    estimatedArrival: recorded(content.estimatedArrival, transfer, 'estimated arrival'),
+    route: content.plannedRoute ?? '',
+    lines: content.lines.map((line) => ({ tag: line.tag, quantity: line.quantity, unit: line.unit, unitPrice: line.unitPrice ?? 0 })),
+  };
+}

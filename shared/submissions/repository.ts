@@ -1,0 +1,164 @@
+/**
+ * Submissions in the hub table. They are written by the transfer repository inside the
+ * transition's own transaction (`submissionItem`); afterwards only the worker changes them, each
+ * update conditional on the version it read. While a submission is open it carries GSI1 keys:
+ * the sweeper finds what was never enqueued there, and the oldest one is the pipeline's lag.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Submission } from '../domain/submission/submission.ts';
+import { keys, withoutKeys } from '../repositories/keys.ts';
+import type { StateIds } from '../state-system/port.ts';
+
+const sortKey = (submission: Pick<Submission, 'sequence' | 'step'>) => `${String(submission.sequence).padStart(6, '0')}#${submission.step}`;
+
+/** The GSI1 keys of a submission's status: open ones are listed for the sweeper, parked ones per licensee. */
+function indexKeys(submission: Submission): Record<string, string> {
+  if (submission.status === 'pending' || submission.status === 'retrying') {
+    return { GSI1PK: keys.openSubmissions, GSI1SK: `${submission.createdAt}#${submission.id}` };
+  }
+  if (submission.status === 'consent-expired') {
+    return { GSI1PK: keys.awaitingConsent(submission.licenseeId), GSI1SK: `${submission.createdAt}#${submission.id}` };
+  }
+  return {};
+}
+
+/** The item of a new submission, for the transition's transaction. */
+export function submissionItem(submission: Submission): Record<string, unknown> {
+  return { PK: keys.submissions(submission.transferId), SK: sortKey(submission), ...indexKeys(submission), ...submission };
+}
+
+export interface StoredSubmission extends Submission {
+  /** When it was handed to the queue; absent: the sweeper hands it over. */
+  readonly enqueuedAt?: string;
+}
+
+export interface SubmissionRepository {
+  list(transferId: string): Promise<StoredSubmission[]>;
+  /** Writes `next` if the stored one is still at `next.version - 1`; false when another writer got there first. */
+  save(next: Submission): Promise<boolean>;
+  markEnqueued(submission: Pick<Submission, 'transferId' | 'sequence' | 'step'>, at: string): Promise<void>;
+  /** Open submissions, oldest first. */
+  open(limit: number): Promise<StoredSubmission[]>;
+  /** Open submissions created before `before` that were never handed to the queue, oldest first. */
+  unenqueued(before: string, limit: number): Promise<StoredSubmission[]>;
+  awaitingConsent(licenseeId: string): Promise<StoredSubmission[]>;
+  stateIds(transferId: string): Promise<StateIds>;
+  /** Merges ids into the transfer's state ids, and records which transfer a state inventory transfer is. */
+  saveStateIds(transferId: string, system: string, ids: StateIds): Promise<void>;
+  transferOfStateTransfer(system: string, inventoryTransferId: string): Promise<string | undefined>;
+}
+
+const toSubmission = (item: Record<string, unknown>) => withoutKeys(item) as unknown as StoredSubmission;
+
+export function createSubmissionRepository(client: DynamoDBDocumentClient, tableName: string): SubmissionRepository {
+  async function queryIndex(partition: string, limit: number, unenqueuedBefore?: string): Promise<StoredSubmission[]> {
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: 'GSI1',
+          ...(unenqueuedBefore
+            ? {
+                KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK < :before',
+                FilterExpression: 'attribute_not_exists(enqueuedAt)',
+                ExpressionAttributeValues: { ':pk': partition, ':before': unenqueuedBefore },
+              }
+            : { KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': partition }, Limit: limit - items.length }),
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey && items.length < limit);
+    return items.map(toSubmission);
+  }
+
+  return {
+    async list(transferId) {
+      const items: Record<string, unknown>[] = [];
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await client.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: 'PK = :pk',
+            ExpressionAttributeValues: { ':pk': keys.submissions(transferId) },
+            ConsistentRead: true,
+            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+          }),
+        );
+        items.push(...(page.Items ?? []));
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+      return items.map(toSubmission);
+    },
+
+    async save(next) {
+      try {
+        const { enqueuedAt } = next as StoredSubmission;
+        await client.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: { ...submissionItem(next), ...(enqueuedAt ? { enqueuedAt } : {}) },
+            ConditionExpression: 'version = :previous',
+            ExpressionAttributeValues: { ':previous': next.version - 1 },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
+    },
+
+    async markEnqueued(submission, at) {
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { PK: keys.submissions(submission.transferId), SK: sortKey(submission) },
+            UpdateExpression: 'SET enqueuedAt = :at',
+            ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(enqueuedAt)',
+            ExpressionAttributeValues: { ':at': at },
+          }),
+        );
+      } catch (error) {
+        // Marked already (a sweep and the commit path raced): nothing to do.
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    },
+
+    open: (limit) => queryIndex(keys.openSubmissions, limit),
+    unenqueued: (before, limit) => queryIndex(keys.openSubmissions, limit, before),
+    awaitingConsent: (licenseeId) => queryIndex(keys.awaitingConsent(licenseeId), 1000),
+
+    async stateIds(transferId) {
+      const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: keys.transferStateIds(transferId), ConsistentRead: true }));
+      return (Item?.['ids'] ?? {}) as StateIds;
+    },
+
+    async saveStateIds(transferId, system, ids) {
+      const entries = Object.entries(ids).filter(([, value]) => value !== undefined);
+      if (entries.length === 0) return;
+      const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: keys.transferStateIds(transferId), ConsistentRead: true }));
+      const merged = { ...((Item?.['ids'] ?? {}) as StateIds), ...Object.fromEntries(entries) } as StateIds;
+      // One writer per transfer at a time (its FIFO message group): no condition needed.
+      await client.send(new PutCommand({ TableName: tableName, Item: { ...keys.transferStateIds(transferId), system, ids: merged } }));
+      for (const inventoryTransferId of ids.inventoryTransferIds ?? []) {
+        await client.send(
+          new PutCommand({ TableName: tableName, Item: { ...keys.stateTransfer(system, inventoryTransferId), transferId, system, inventoryTransferId } }),
+        );
+      }
+    },
+
+    async transferOfStateTransfer(system, inventoryTransferId) {
+      const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: keys.stateTransfer(system, inventoryTransferId) }));
+      const transferId: unknown = Item?.['transferId'];
+      return typeof transferId === 'string' ? transferId : undefined;
+    },
+  };
+}
