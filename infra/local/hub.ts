@@ -202,6 +202,7 @@ export async function startLocalHub(options: LocalHubOptions = {}): Promise<Loca
       const queueUrl = env[consumer.queue.env];
       if (!queueUrl) throw new Error(`No local queue for ${consumer.queue.name}`);
       // As Lambda scales a FIFO queue's consumer by message group, up to its maximum concurrency.
+      const groupsInFlight = new Set<string>();
       for (let i = 0; i < Math.min(LOCAL_MAX_POLLERS, consumer.maxConcurrency); i += 1) {
         const poller = await startQueuePoller({
           sqs: clients.sqs,
@@ -210,6 +211,7 @@ export async function startLocalHub(options: LocalHubOptions = {}): Promise<Loca
           region: REGION,
           invoke: (event: SQSEvent) => runtime.invoke(consumer.function, event),
           onError: (error) => options.log?.({ consumer: consumer.function, error: String(error) }),
+          groupsInFlight,
         });
         stops.push(() => poller.stop());
       }

@@ -145,7 +145,7 @@ export function createSubmissionRepository(client: DynamoDBDocumentClient, table
       const entries = Object.entries(ids).filter(([, value]) => value !== undefined);
       if (entries.length === 0) return;
       const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: keys.transferStateIds(transferId), ConsistentRead: true }));
-      const merged = { ...((Item?.['ids'] ?? {}) as StateIds), ...Object.fromEntries(entries) } as StateIds;
+      const merged: StateIds = { ...((Item?.['ids'] ?? {}) as StateIds), ...Object.fromEntries(entries) };
       // One writer per transfer at a time (its FIFO message group): no condition needed.
       await client.send(new PutCommand({ TableName: tableName, Item: { ...keys.transferStateIds(transferId), system, ids: merged } }));
       for (const inventoryTransferId of ids.inventoryTransferIds ?? []) {

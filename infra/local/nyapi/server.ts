@@ -364,11 +364,11 @@ export async function startNyApiEmulator(options: NyApiEmulatorOptions = {}): Pr
       request.socket.destroy();
     };
 
-    const body = await readBody(request);
     const faultable = url.pathname.startsWith('/v1/') || url.pathname === '/oauth/token';
     const decision: FaultDecision = faultable ? faults.decide(method, call.route) : {};
     const legacy = decision.rule?.legacyErrors === true;
     try {
+      const body = await readBody(request);
       if (decision.rule?.latencyMs) await sleep(decision.rule.latencyMs, undefined, { signal: held });
       if (decision.kind) call.fault = decision.kind;
       let reply: Reply;
@@ -401,7 +401,11 @@ export async function startNyApiEmulator(options: NyApiEmulatorOptions = {}): Pr
       call.status = reply.status;
       send(response, reply);
     } catch (error) {
-      if (!held.aborted) throw error;
+      if (!held.aborted) {
+        call.status = 500;
+        call.errorCode = 'SERVER_ERROR';
+        throw error;
+      }
       drop();
     } finally {
       finish(call);

@@ -12,7 +12,6 @@ import { StateSystemError } from '../port.ts';
 import type {
   InboundTransfer,
   ManifestReport,
-  ReceiptReport,
   ReportedDriver,
   ReportedVehicle,
   StateAccount,

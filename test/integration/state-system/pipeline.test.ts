@@ -1,0 +1,157 @@
+/**
+ * Every transition the state system must hear of goes out through the outbox, the FIFO queue and
+ * the worker to the NY-API emulator, in lifecycle order, exactly once. Fault rules are global to
+ * the emulator, so the tests of this file run one after the other.
+ */
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { demoTenant } from '../../support/hub-api.ts';
+import { call, draftTo, step, submissions } from '../../support/lifecycle.ts';
+import type { SubmissionView } from '../../support/lifecycle.ts';
+import { calls, clearFaults, emulatorState, eventually, freshInventory, setFaults, stateLicenceOf } from '../../support/nyapi.ts';
+
+const allSucceeded = async (id: string, count: number) => {
+  const found = await submissions('distributor', id);
+  return found.length === count && found.every((s) => s.status === 'succeeded') ? found : undefined;
+};
+
+const settled = (id: string, predicate: (s: readonly SubmissionView[]) => boolean, what: string) =>
+  eventually(async () => {
+    const found = await submissions('distributor', id);
+    return predicate(found) ? found : undefined;
+  }, 30_000, what);
+
+afterEach(async () => {
+  await clearFaults();
+});
+
+describe('reporting transfers to the NY-API', () => {
+  it('reports manifest, shipment, arrival and receipt in order, as the acting users, and keeps the state ids', async () => {
+    const tags = await freshInventory('distributor', 2);
+    const id = await draftTo('processor', tags);
+    await step('distributor', id, 'manifest');
+    await step('distributor', id, 'depart');
+    await step('distributor', id, 'arrive');
+    await step('processor', id, 'receipt', {
+      lines: [
+        { tag: tags[0], outcome: 'accepted', acceptedQuantity: 10 },
+        { tag: tags[1], outcome: 'rejected', reason: 'damaged', note: 'Crushed box' },
+      ],
+      receivedBy: { name: 'Ines Okafor', title: 'Inventory lead' },
+    });
+
+    const done = await eventually(() => allSucceeded(id, 4), 30_000, 'four delivered submissions');
+    expect(done.map((s) => s.step)).toEqual(['manifest', 'ship', 'arrive', 'receive']);
+    expect(done.map((s) => s.sequence)).toEqual([...done.map((s) => s.sequence)].sort((a, b) => a - b));
+
+    const transfer = (await call('distributor', 'GET', `/v1/transfers/${id}`)).body;
+    const stateIds = transfer['stateIds'] as { invoiceId: string; manifestId: string; inventoryTransferIds: string[] };
+    expect(stateIds.invoiceId).toMatch(/^\d{16}$/);
+    expect(stateIds.manifestId).toMatch(/^\d{16}$/);
+    expect(stateIds.inventoryTransferIds).toHaveLength(1);
+
+    // The state system heard each write once, in lifecycle order, from the right licence.
+    const writes = (await calls()).filter((c) => c.externalId?.startsWith(id) && c.method !== 'GET');
+    expect(writes.map((c) => `${c.method} ${c.route}`)).toEqual([
+      'POST /v1/invoice',
+      'POST /v1/manifest',
+      'POST /v1/inventory/transfer',
+      'PUT /v1/manifest/{id}/stop/{stopnumber}/arrive',
+      'PUT /v1/inventory/transfer/{id}/receive',
+    ]);
+    expect(writes.every((c) => c.status === 200)).toBe(true);
+    expect(writes.slice(0, 4).every((c) => c.licence === stateLicenceOf('distributor'))).toBe(true);
+    expect(writes[4]?.licence).toBe(stateLicenceOf('processor'));
+    expect(writes[4]?.user).toContain(stateLicenceOf('processor').toLowerCase());
+
+    // At the state: the accepted package now belongs to the processor, the rejected one went back.
+    const state = await emulatorState();
+    const licensees = state['licensees'] as { LocationLicense: string; inventory: { ID: string; RemainingAmount: number }[] }[];
+    const holding = (licence: string, tag: string | undefined) => licensees.find((l) => l.LocationLicense === licence)?.inventory.find((i) => i.ID === tag);
+    expect(holding(stateLicenceOf('processor'), tags[0])?.RemainingAmount).toBe(10);
+    expect(holding(stateLicenceOf('processor'), tags[1])).toBeUndefined();
+  });
+
+  it('records a refusal with the state system code, blocks the later steps and does not retry', async () => {
+    // Tags the state system has never seen: it refuses the invoice.
+    const id = await draftTo('processor', ['9999000011112222']);
+    await step('distributor', id, 'manifest');
+    await step('distributor', id, 'depart');
+    const [manifest, ship] = await settled(id, (s) => s.length === 2 && s[0]?.status === 'failed' && s[1]?.status === 'blocked', 'a failed manifest');
+    expect(manifest?.lastError?.code).toBe('NOT_FOUND');
+    expect(manifest?.lastError?.message).toContain('9999000011112222');
+    expect(manifest?.attempts).toBe(1);
+    expect(ship?.blockedBy).toBe(manifest?.id);
+
+    const before = (await calls()).filter((c) => c.externalId?.startsWith(id)).length;
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    expect((await calls()).filter((c) => c.externalId?.startsWith(id)).length).toBe(before);
+    expect((await submissions('distributor', id))[0]?.attempts).toBe(1);
+  });
+
+  it('rides out 429s, 503s and timeouts, and finds what a dropped answer created instead of creating it twice', async () => {
+    const since = (await calls()).length;
+    const seen = (route: string, fault: string) =>
+      // An injected 429 or 5xx is answered before authentication: the log knows its route, not its licence.
+      eventually(async () => ((await calls()).slice(since).some((c) => c.route === route && c.fault === fault) ? true : undefined), 20_000, `${fault} on ${route}`);
+    const tags = await freshInventory('distributor', 1);
+    const id = await draftTo('processor', tags);
+
+    // The manifest is created but its answer never arrives.
+    await setFaults([{ route: 'POST /v1/manifest', rateCommitThenDrop: 1 }]);
+    await step('distributor', id, 'manifest');
+    await seen('/v1/manifest', 'commit-then-drop');
+    // The shipment meets a 429 asking to wait, then a 503.
+    await setFaults([{ route: 'POST /v1/manifest', rateCommitThenDrop: 1 }, { route: 'POST /v1/inventory/transfer', rate429: 1, retryAfterSeconds: 1 }]);
+    await step('distributor', id, 'depart');
+    await seen('/v1/inventory/transfer', '429');
+    await setFaults([{ route: 'POST /v1/inventory/transfer', rate5xx: 1, status5xx: 503 }]);
+    await seen('/v1/inventory/transfer', '5xx');
+    // The arrival times out once.
+    await setFaults([{ route: 'PUT /v1/manifest/{id}/stop/{stopnumber}/arrive', rateTimeout: 1, timeoutMs: 3_000 }]);
+    await step('distributor', id, 'arrive');
+    await seen('/v1/manifest/{id}/stop/{stopnumber}/arrive', 'timeout');
+    await clearFaults();
+
+    const done = await eventually(() => allSucceeded(id, 3), 30_000, 'three delivered submissions');
+    expect(done.map((s) => s.step)).toEqual(['manifest', 'ship', 'arrive']);
+
+    // One manifest and one shipment at the state, whatever was dropped or retried.
+    const state = await emulatorState();
+    const manifests = (state['manifests'] as { ExternalID?: string; ManifestID?: string }[]).filter((m) => m.ExternalID?.startsWith(id));
+    const shipments = (state['inventoryTransfers'] as { ExternalID?: string }[]).filter((t) => t.ExternalID?.startsWith(id));
+    expect(manifests).toHaveLength(1);
+    expect(shipments).toHaveLength(1);
+    const transfer = (await call('distributor', 'GET', `/v1/transfers/${id}`)).body;
+    expect((transfer['stateIds'] as { manifestId: string }).manifestId).toBe(manifests[0]?.ManifestID);
+  });
+
+  it('parks a submission in the DLQ after the last attempt, says so, and a redrive delivers it once', async () => {
+    await setFaults([{ route: 'POST /v1/invoice', rate5xx: 1, status5xx: 503 }]);
+    const tags = await freshInventory('distributor', 1);
+    const id = await draftTo('processor', tags);
+    await step('distributor', id, 'manifest');
+    const [dead] = await settled(id, (s) => s[0]?.status === 'dead-lettered', 'a dead-lettered submission');
+    expect(dead?.lastError?.code).toBe('SERVER_ERROR');
+    expect(dead?.attempts).toBe(5);
+
+    await clearFaults();
+    const redrive = () =>
+      fetch(`${inject('hub').urls.api}/ops/state-submissions/redrive`, { method: 'POST', headers: { authorization: `Bearer ${inject('hub').operatorToken}` } });
+    const moved = await eventually(async () => {
+      const answer = (await (await redrive()).json()) as { moved: number };
+      return answer.moved > 0 ? answer.moved : undefined;
+    }, 20_000, 'the message in the DLQ');
+    // Other suites running meanwhile may have dead-lettered messages of their own.
+    expect(moved).toBeGreaterThanOrEqual(1);
+    const [delivered] = await settled(id, (s) => s[0]?.status === 'succeeded', 'the redriven submission');
+    const invoices = ((await emulatorState())['invoices'] as { ExternalID?: string }[]).filter((i) => i.ExternalID?.startsWith(id));
+    expect(invoices).toHaveLength(1);
+    expect(delivered?.attempts).toBe(6);
+    expect(demoTenant('distributor').integrated).toBe(true);
+  });
+
+  it('refuses the redrive endpoint without the operator token', async () => {
+    const answer = await fetch(`${inject('hub').urls.api}/ops/state-submissions/redrive`, { method: 'POST', headers: { authorization: 'Bearer nope' } });
+    expect(answer.status).toBe(403);
+  });
+});
