@@ -44,13 +44,23 @@ export function stateLicenceOf(role: DemoRole): string {
 export async function freshInventory(role: DemoRole, count: number, amount = 1000): Promise<string[]> {
   const { registration } = demoLicensees.find((l) => l.role === role) ?? {};
   if (!registration?.stateSystem.stateLicenceNumber || !registration.stateSystem.ubi) throw new Error(`The ${role} is not integrated`);
+  return freshInventoryOf({ licence: registration.stateSystem.stateLicenceNumber, ubi: registration.stateSystem.ubi, name: registration.legalName }, count, amount);
+}
+
+/** New tags in any state licence's inventory (the licence is created in the emulator when new). */
+export async function freshInventoryOf(
+  licensee: { readonly licence: string; readonly ubi: string; readonly name: string; readonly users?: readonly { Username: string; Password: string }[] },
+  count: number,
+  amount = 1000,
+): Promise<string[]> {
   const tags = Array.from({ length: count }, () => `8${String(randomInt(0, 1e9)).padStart(9, '0')}${String(randomInt(0, 1e6)).padStart(6, '0')}`);
   await emulator('POST', '/_emulator/seed', {
     licensees: [
       {
-        LocationLicense: registration.stateSystem.stateLicenceNumber,
-        UBI: registration.stateSystem.ubi,
-        Name: registration.legalName,
+        LocationLicense: licensee.licence,
+        UBI: licensee.ubi,
+        Name: licensee.name,
+        ...(licensee.users ? { users: licensee.users } : {}),
         inventory: tags.map((ID) => ({ ID, ProductName: 'Test package', UOM: 'each', RemainingAmount: amount })),
       },
     ],
