@@ -125,7 +125,7 @@ export function manifestDocument(transfer: Transfer, issued: IssuedVersion, publ
   const { parties } = manifest;
   const previous = issuedVersions(transfer).find((v) => v.manifest.version === manifest.version - 1);
   const { driverId: _d, ...firstDriver } = present(parties.drivers[0], 'driver', manifest.number);
-  const { vehicleId: _v, ...vehicle } = parties.vehicle;
+  const { vehicleId: _v, ...vehicle } = present(parties.vehicle, 'vehicle', manifest.number);
   const taxPayer = present(terms.taxPayer, 'tax payer', manifest.number);
   return {
     format: MANIFEST_FORMAT,

@@ -17,6 +17,8 @@ export const DOWNLOAD_LINK_SECONDS = 300;
 
 async function issued(deps: TransferDeps, caller: Caller, id: string, version: number | undefined) {
   const transfer = await getTransfer(deps, caller, id);
+  // The shipper's own system printed this one; the hub holds no copy of its paper.
+  if (transfer.origin) throw new NotFoundError(`manifest: manifest ${transfer.origin.manifestId} was issued by the shipper's own system`);
   const found = issuedVersion(transfer, version);
   if (!found) throw new NotFoundError(version === undefined ? 'manifest: the transfer is not manifested' : `manifest version ${version}`);
   return { transfer, issued: found };

@@ -167,7 +167,7 @@ async function manifestReport(deps: DeliveryDeps, transfer: Transfer, externalId
   const { parties } = manifest;
   const { content } = transfer;
   const party = async (p: typeof parties.receiver) => ({ stateLicenceNumber: await deps.accounts.stateLicenceOf(p), name: p.legalName });
-  const vehicle = parties.vehicle;
+  const vehicle = recorded(parties.vehicle, transfer, 'vehicle');
   return {
     externalId,
     kind: content.type === 'return' ? 'return' : 'transfer',

@@ -50,6 +50,15 @@ export interface SubmissionRepository {
   transferOfStateTransfer(system: string, inventoryTransferId: string): Promise<string | undefined>;
 }
 
+/** The items that tie a hub transfer to a state-system inventory transfer, for the transfer's creation. */
+export function stateTransferItems(transferId: string, system: string, ids: StateIds & { inventoryTransferIds: readonly [string] }): Record<string, unknown>[] {
+  const [inventoryTransferId] = ids.inventoryTransferIds;
+  return [
+    { ...keys.stateTransfer(system, inventoryTransferId), transferId, system, inventoryTransferId },
+    { ...keys.transferStateIds(transferId), system, ids },
+  ];
+}
+
 const toSubmission = (item: Record<string, unknown>) => withoutKeys(item) as unknown as StoredSubmission;
 
 export function createSubmissionRepository(client: DynamoDBDocumentClient, tableName: string): SubmissionRepository {

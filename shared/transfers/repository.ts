@@ -91,7 +91,8 @@ export interface ManifestCommit<T extends TransferShape, E extends EventShape> {
 }
 
 export interface TransferRepository<T extends TransferShape, E extends EventShape> {
-  create(transfer: T, event: E): Promise<void>;
+  /** Creates the transfer; `unique` items are written with it, each only if its key is new (else `DuplicateError`). */
+  create(transfer: T, event: E, unique?: readonly Record<string, unknown>[]): Promise<void>;
   get(id: string): Promise<T | undefined>;
   listOutgoing(shipperId: string, options: ListOptions): Promise<Page<ListedTransfer>>;
   listIncoming(receiverId: string, options: ListOptions): Promise<Page<ListedTransfer>>;
@@ -123,6 +124,14 @@ export class TagsTakenError extends Error {
   constructor(conflicts: readonly TagConflict[]) {
     super(`Tags already on another open transfer: ${conflicts.map((c) => c.tag).join(', ')}`);
     this.conflicts = conflicts;
+  }
+}
+
+/** An item that must be unique (a state-system transfer's lookup) exists already: another run created the transfer. */
+export class DuplicateError extends Error {
+  override readonly name = 'DuplicateError';
+  constructor() {
+    super('Already recorded');
   }
 }
 
@@ -495,16 +504,24 @@ export function createTransferRepository<T extends TransferShape, E extends Even
   }
 
   return {
-    async create(transfer, event) {
-      await client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            { Put: { TableName: tableName, Item: transferItem(transfer), ConditionExpression: 'attribute_not_exists(PK)' } },
-            eventPut(transfer.id, event),
-            ...chunkPuts(transfer, { lines: true }),
-          ],
-        }),
-      );
+    async create(transfer, event, unique = []) {
+      try {
+        await client.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              { Put: { TableName: tableName, Item: transferItem(transfer), ConditionExpression: 'attribute_not_exists(PK)' } },
+              eventPut(transfer.id, event),
+              ...chunkPuts(transfer, { lines: true }),
+              ...unique.map((Item) => ({ Put: { TableName: tableName, Item, ConditionExpression: 'attribute_not_exists(PK)' } })),
+            ],
+          }),
+        );
+      } catch (error) {
+        if (error instanceof TransactionCanceledException && unique.length > 0 && cancellationCodes(error).slice(-unique.length).includes('ConditionalCheckFailed')) {
+          throw new DuplicateError();
+        }
+        throw error;
+      }
     },
 
     async get(id) {

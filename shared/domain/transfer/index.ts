@@ -1,5 +1,7 @@
 /** The transfer domain: pure rules, schemas and state changes. No I/O; time comes in through the context. */
 export { draftProblems } from './content.ts';
+export { NOT_REPORTED, externalShipperId, importInbound, unitOf } from './inbound.ts';
+export type { InboundInput, StateOrigin } from './inbound.ts';
 export { canonicalJson, payloadHash } from './events.ts';
 export type { Actor, EventAction, TransferEvent } from './events.ts';
 export { allowedActions, checkTransition, nextStatuses, reservesTags, transferActions, transferStatuses } from './lifecycle.ts';

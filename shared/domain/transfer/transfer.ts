@@ -24,6 +24,7 @@ import type {
   VoidBody,
 } from './schemas.ts';
 import type { StateSystem } from './tags.ts';
+import type { StateOrigin } from './inbound.ts';
 
 /** A licensee as printed on the manifest. */
 export interface PartySnapshot {
@@ -81,7 +82,8 @@ export interface PartiesSnapshot {
   /** Absent: the shipper carries the goods itself. */
   readonly transporter?: PartySnapshot;
   readonly drivers: readonly DriverSnapshot[];
-  readonly vehicle: VehicleSnapshot;
+  /** Always on a manifest the hub issues; absent on one taken from the state system, which reports no vehicle details. */
+  readonly vehicle?: VehicleSnapshot;
 }
 
 export interface Manifest {
@@ -165,6 +167,8 @@ export interface Transfer {
   readonly voided?: { readonly at: string; readonly reason: string };
   readonly discardedAt?: string;
   readonly returnOf?: ReturnLink;
+  /** Set on a transfer the hub took from the state system (another system shipped it); absent on the hub's own. */
+  readonly origin?: StateOrigin;
   /** Return drafts made from this transfer. */
   readonly returnIds: readonly string[];
   readonly createdAt: string;

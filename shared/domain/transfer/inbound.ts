@@ -1,0 +1,112 @@
+/**
+ * Transfers that reach the hub from the state system: another licensee's software reported a
+ * shipment to one of our integrated tenants. The receiver sees it in its incoming list and
+ * receives it through the hub like any other. What the state system does not report (product
+ * categories, batches, crew details) is marked as not reported rather than guessed.
+ */
+import { payloadHash, transferEvent } from './events.ts';
+import type { Actor } from './events.ts';
+import type { TransferStatus } from './lifecycle.ts';
+import { units } from './quantities.ts';
+import type { Unit } from './quantities.ts';
+import type { TransferLine } from './schemas.ts';
+import type { StateSystem } from './tags.ts';
+import type { Change, DriverSnapshot, PartySnapshot, Transfer } from './transfer.ts';
+
+export const NOT_REPORTED = 'Not reported by the state system';
+
+/** Where a transfer came from when the hub did not issue it. */
+export interface StateOrigin {
+  readonly system: Exclude<StateSystem, 'none'>;
+  readonly inventoryTransferId: string;
+  readonly manifestId: string;
+  readonly importedAt: string;
+}
+
+export interface InboundInput {
+  readonly id: string;
+  readonly receiver: PartySnapshot;
+  readonly shipper: PartySnapshot;
+  readonly origin: Omit<StateOrigin, 'importedAt'>;
+  readonly drivers: readonly string[];
+  readonly estimatedDeparture?: string;
+  readonly estimatedArrival?: string;
+  readonly arrived: boolean;
+  readonly lines: readonly { readonly tag: string; readonly productName: string; readonly quantity: number; readonly unit: string }[];
+}
+
+/** The shipper of an imported transfer is not a tenant: this id stands for it. */
+export const externalShipperId = (system: string, stateLicence: string) => `state:${system}:${stateLicence}`;
+
+/** The state system's unit of measure in the hub's terms; counts for anything it does not name. */
+export function unitOf(uom: string): Unit {
+  const normalised = uom.trim().toLowerCase();
+  const known = units.find((unit) => unit.toLowerCase() === normalised);
+  if (known) return known;
+  if (['gram', 'grams'].includes(normalised)) return 'g';
+  return 'each';
+}
+
+export function importInbound(input: InboundInput, context: { readonly now: Date; readonly actor: Actor }): Change {
+  const at = context.now.toISOString();
+  const status: TransferStatus = input.arrived ? 'ARRIVED' : 'IN_TRANSIT';
+  const lines: TransferLine[] = input.lines.map((line) => ({
+    tag: line.tag,
+    productName: line.productName.slice(0, 200),
+    category: NOT_REPORTED,
+    productionBatch: NOT_REPORTED,
+    quantity: line.quantity,
+    unit: unitOf(line.unit),
+    labTestStatus: 'not-required',
+    finishedGoods: false,
+    sample: false,
+  }));
+  const drivers: DriverSnapshot[] = input.drivers.map((name, i) => ({
+    driverId: `state-driver-${i + 1}`,
+    name,
+    employeeId: NOT_REPORTED,
+    driversLicenceNumber: NOT_REPORTED,
+    driversLicenceState: NOT_REPORTED,
+    phone: NOT_REPORTED,
+  }));
+  const content = {
+    type: 'transfer' as const,
+    receiverPartnerId: input.shipper.licenceNumber.replace(/[^0-9A-Za-z_-]/g, '-').slice(0, 64),
+    ...(input.estimatedDeparture ? { estimatedDeparture: input.estimatedDeparture } : {}),
+    ...(input.estimatedArrival ? { estimatedArrival: input.estimatedArrival } : {}),
+    lines,
+  };
+  const parties = { shipper: input.shipper, receiver: input.receiver, drivers };
+  const transfer: Transfer = {
+    id: input.id,
+    shipperId: externalShipperId(input.origin.system, input.shipper.licenceNumber),
+    status,
+    version: 1,
+    content,
+    manifest: {
+      number: input.origin.manifestId,
+      version: 1,
+      manifestedAt: at,
+      contentHash: payloadHash({ number: input.origin.manifestId, content, parties }),
+      parties,
+    },
+    departedAt: input.estimatedDeparture && Date.parse(input.estimatedDeparture) < context.now.getTime() ? input.estimatedDeparture : at,
+    ...(input.arrived ? { arrivedAt: at } : {}),
+    origin: { ...input.origin, importedAt: at },
+    returnIds: [],
+    createdAt: at,
+    updatedAt: at,
+  };
+  const event = transferEvent({
+    transferId: input.id,
+    sequence: 1,
+    action: 'create',
+    from: null,
+    to: status,
+    at,
+    actor: context.actor,
+    payload: input,
+    summary: `Imported from the state system: manifest ${input.origin.manifestId} from ${input.shipper.legalName}, ${lines.length} package${lines.length === 1 ? '' : 's'}`,
+  });
+  return { transfer, event };
+}

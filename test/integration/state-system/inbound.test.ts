@@ -1,0 +1,96 @@
+/**
+ * A shipper whose own software reports to the NY-API ships to the demo processor: the inbound
+ * pull records the transfer in the processor's incoming list, follows its arrival, and the
+ * processor receives it through the hub, which reports the receipt to the state system.
+ */
+import { randomInt } from 'node:crypto';
+import { describe, expect, inject, it } from 'vitest';
+import { createBioTrackAdapter } from '#shared/state-system/biotrack/adapter.ts';
+import { authorizeUrl, requestTokens } from '#shared/state-system/biotrack/client.ts';
+import { DEFAULT_STATE_USER } from '#shared/state-system/connections.ts';
+import type { ConnectionStore, StateConnection, StateUserCredentials } from '#shared/state-system/connections.ts';
+import type { StateAccount } from '#shared/state-system/port.ts';
+import { call } from '../../support/lifecycle.ts';
+import { emulatorState, eventually, freshInventoryOf, stateLicenceOf } from '../../support/nyapi.ts';
+
+const { urls } = inject('hub');
+const settings = { baseUrl: urls.nyapi, tokenPath: '/oauth/token', authorizePath: '/oauth', timeoutMs: 2000, clientId: 'hub-local', clientSecret: 'hub-local-secret' };
+
+/** The other system: its own tokens, kept in memory. */
+function otherSystemStore(): ConnectionStore {
+  const connections = new Map<string, StateConnection>();
+  const users = new Map<string, StateUserCredentials>();
+  return {
+    get: async (id) => connections.get(id),
+    consentDates: async (id) => connections.get(id),
+    put: async (c) => void connections.set(c.licenseeId, c),
+    connectedLicensees: async () => [...connections.keys()],
+    stateUser: async (id, _s, key) => users.get(`${id}/${key}`),
+    putStateUser: async (id, _s, key, credentials) => void users.set(`${id}/${key}`, credentials),
+    stateUsers: async () => [],
+  };
+}
+
+describe('inbound transfers from other systems', () => {
+  it('appear in the receiver’s incoming list, follow their arrival, and are received through the hub', async () => {
+    const n = randomInt(100_000, 999_999);
+    const licence = `LocLicX${n}`;
+    const user = { Username: `other-${n}`, Password: `pw-${n}` };
+    const tags = await freshInventoryOf({ licence, ubi: `61${n}`, name: `Other System Farms ${n} LLC`, users: [user] }, 2);
+
+    // The other licensee's software reports a manifest and ships it to the processor.
+    const store = otherSystemStore();
+    const redirect = await fetch(authorizeUrl(settings, { state: 's', redirectUri: 'http://127.0.0.1/cb', licence }), { redirect: 'manual' });
+    const code = new URL(redirect.headers.get('location') ?? '').searchParams.get('code') ?? '';
+    const tokens = await requestTokens(settings, fetch, { grant_type: 'authorization_code', code, redirect_uri: 'http://127.0.0.1/cb' });
+    const now = new Date();
+    await store.put({
+      licenseeId: 'other', system: 'biotrack-ny', accessToken: tokens.accessToken, ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}),
+      accessExpiresAt: new Date(now.getTime() + 3_000_000).toISOString(), consentGrantedAt: now.toISOString(), consentExpiresAt: tokens.consentExpiresAt ?? '', updatedAt: now.toISOString(),
+    });
+    await store.putStateUser('other', 'biotrack-ny', DEFAULT_STATE_USER, { username: user.Username, password: user.Password }, '');
+    const other = createBioTrackAdapter({ settings, connections: store, fetch, now: () => new Date() });
+    const account: StateAccount = { licenseeId: 'other', system: 'biotrack-ny', stateLicenceNumber: licence, ubi: `61${n}` };
+    const ids = await other.reportManifest(account, {
+      externalId: `other-${n}`,
+      kind: 'transfer',
+      receiver: { stateLicenceNumber: stateLicenceOf('processor'), name: 'Seneca Ridge Processing Inc.' },
+      drivers: [{ hubId: 'd1', name: 'Marta Kowalczyk', driversLicenceNumber: '999', driversLicenceState: 'NY' }],
+      vehicle: { hubId: 'v1', description: 'Grey 2022 Ram ProMaster', make: 'Ram', model: 'ProMaster', year: 2022, colour: 'Grey' },
+      estimatedDeparture: new Date(Date.now() - 60_000).toISOString(),
+      estimatedArrival: new Date(Date.now() + 3_600_000).toISOString(),
+      route: 'US-20',
+      lines: tags.map((tag) => ({ tag, quantity: 5, unit: 'each' as const, unitPrice: 9 })),
+    });
+    const shipped = await other.reportShipment(account, ids, `other-${n}`);
+    const stateTransferId = shipped.inventoryTransferIds?.[0];
+
+    // The pull (every 2 s here) records it for the processor, on the road.
+    const incoming = async () => ((await call('processor', 'GET', '/v1/transfers?direction=incoming&limit=100')).body['items'] as Record<string, unknown>[]).find((t) => t['manifestNumber'] === ids.manifestId);
+    const listed = await eventually(incoming, 20_000, 'the imported transfer in the incoming list');
+    expect(listed['status']).toBe('IN_TRANSIT');
+    const id = listed['id'] as string;
+    const transfer = (await call('processor', 'GET', `/v1/transfers/${id}`)).body;
+    expect(transfer['origin']).toMatchObject({ system: 'biotrack-ny', inventoryTransferId: stateTransferId, manifestId: ids.manifestId });
+    expect((transfer['content'] as { lines: { tag: string }[] }).lines.map((l) => l.tag).sort()).toEqual([...tags].sort());
+    expect((await call('processor', 'GET', `/v1/transfers/${id}/manifest`)).status).toBe(404);
+
+    // It arrives (reported by the other system); the next pull follows.
+    await other.reportArrival(account, ids, `other-${n}`);
+    await eventually(async () => ((await incoming())?.['status'] === 'ARRIVED' ? true : undefined), 20_000, 'the arrival');
+
+    // Received through the hub, and reported to the state system by the processor.
+    const received = await call('processor', 'POST', `/v1/transfers/${id}/receipt`, {
+      lines: [
+        { tag: tags[0], outcome: 'accepted', acceptedQuantity: 5 },
+        { tag: tags[1], outcome: 'rejected', reason: 'wrong-product' },
+      ],
+      receivedBy: { name: 'Kai Jensen', title: 'Receiver' },
+    });
+    expect(received.status, JSON.stringify(received.body)).toBe(200);
+    const submissions = async () => (await call('processor', 'GET', `/v1/transfers/${id}/submissions`)).body['items'] as { step: string; status: string }[];
+    await eventually(async () => ((await submissions()).some((s) => s.step === 'receive' && s.status === 'succeeded') ? true : undefined), 20_000, 'the reported receipt');
+    const atState = ((await emulatorState())['inventoryTransfers'] as { ID: number | string; Received?: boolean }[]).find((t) => String(t.ID) === stateTransferId);
+    expect(atState?.Received).toBe(true);
+  });
+});
