@@ -6,7 +6,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { defaultDocumentRetention, StatefulStack } from './stateful-stack.ts';
 import type { DocumentRetention } from './stateful-stack.ts';
-import { StatelessStack } from './stateless-stack.ts';
+import { defaultStateSystemEndpoint, StatelessStack } from './stateless-stack.ts';
 
 const app = new App();
 const env = {
@@ -24,6 +24,13 @@ const documentRetention: DocumentRetention = {
   mode: retentionMode,
 };
 const publicBaseUrl = app.node.tryGetContext('publicBaseUrl') as string | undefined;
+/** `-c nyApiBaseUrl=https://…` points the adapters at another NY-API (production, once approved). */
+const context = (name: string, fallback: string) => (app.node.tryGetContext(name) as string | undefined) ?? fallback;
+const stateSystem = {
+  baseUrl: context('nyApiBaseUrl', defaultStateSystemEndpoint.baseUrl),
+  tokenPath: context('nyApiTokenPath', defaultStateSystemEndpoint.tokenPath),
+  authorizePath: context('nyApiAuthorizePath', defaultStateSystemEndpoint.authorizePath),
+};
 
 const stateful = new StatefulStack(app, 'NyTransferHub-Stateful', {
   env,
@@ -35,6 +42,7 @@ new StatelessStack(app, 'NyTransferHub-Stateless', {
   env,
   description: 'NY transfer hub: functions and HTTP API',
   resources: stateful,
+  stateSystem,
   ...(publicBaseUrl ? { publicBaseUrl } : {}),
 });
 

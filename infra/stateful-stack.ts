@@ -3,12 +3,14 @@
  * `shared/resources.ts`. Everything here is retained when the stack is deleted; the stateless stack
  * can be torn down and redeployed freely.
  */
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
 import { AttributeType, Billing, ProjectionType, StreamViewType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { Attribute } from 'aws-cdk-lib/aws-dynamodb';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectLockRetention, ObjectOwnership, StorageClass } from 'aws-cdk-lib/aws-s3';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { buckets, queues, tables } from '#shared/resources.ts';
 import type { BucketDefinition, KeyAttribute, QueueDefinition, TableDefinition } from '#shared/resources.ts';
@@ -27,6 +29,14 @@ export interface StatefulResources {
   readonly tables: Readonly<Record<TableName, TableV2>>;
   readonly queues: Readonly<Record<QueueName, HubQueue>>;
   readonly buckets: Readonly<Record<BucketName, Bucket>>;
+  readonly stateSystem: StateSystemSecrets;
+}
+
+/** What the state-system adapters need at rest: a key that seals licensees' tokens, and the integrator credentials. */
+export interface StateSystemSecrets {
+  readonly tokenKey: Key;
+  /** JSON `{"clientId", "clientSecret"}` as the state issued them to the integrator; set by an operator. */
+  readonly credentials: Secret;
 }
 
 /** The constructs built for a definition, looked up by its name; unknown names fail the synth. */
@@ -67,6 +77,7 @@ export class StatefulStack extends Stack implements StatefulResources {
   readonly tables: Readonly<Record<TableName, TableV2>>;
   readonly queues: Readonly<Record<QueueName, HubQueue>>;
   readonly buckets: Readonly<Record<BucketName, Bucket>>;
+  readonly stateSystem: StateSystemSecrets;
 
   readonly documentRetention: DocumentRetention;
 
@@ -84,6 +95,25 @@ export class StatefulStack extends Stack implements StatefulResources {
     const accessLogs = this.accessLogBucket();
     const bucketEntries = buckets.map((d) => [d.name, this.bucket(d, accessLogs)] as const);
     this.buckets = Object.fromEntries(bucketEntries) as Record<BucketName, Bucket>;
+    this.stateSystem = this.stateSystemSecrets();
+  }
+
+  private stateSystemSecrets(): StateSystemSecrets {
+    const tokenKey = new Key(this, 'StateSystemTokenKey', {
+      description: "Seals licensees' NY-API OAuth tokens and state-user passwords in the hub table",
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const credentials = new Secret(this, 'NyApiCredentials', {
+      description: 'The NY-API integrator client id and secret: set them with `aws secretsmanager put-secret-value` before go-live',
+      generateSecretString: { secretStringTemplate: JSON.stringify({ clientId: 'set-me' }), generateStringKey: 'clientSecret' },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(credentials).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'The state issues and rotates integrator credentials through its own onboarding; the operator stores each new pair.',
+    });
+    return { tokenKey, credentials };
   }
 
   private table(definition: TableDefinition): TableV2 {

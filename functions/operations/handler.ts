@@ -4,16 +4,13 @@
  */
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { z } from 'zod';
 import { createAwsClients } from '#shared/adapters/aws-clients.ts';
 import { readConfig, resourceName } from '#shared/config.ts';
 import { httpHandler } from '#shared/http/handler.ts';
 import { jsonResponse } from '#shared/http/problem.ts';
 import { readQuery } from '#shared/http/request.ts';
 import { stateSubmissionsQueue } from '#shared/resources.ts';
-import { redriveDeadLetters } from '#shared/submissions/redrive.ts';
-
-export const redriveQuery = z.object({ max: z.coerce.number().int().min(1).max(10_000).default(10_000) });
+import { redriveDeadLetters, redriveQuery } from '#shared/submissions/redrive.ts';
 
 export function createHandler(deps: { readonly sqs: SQSClient; readonly queueUrl: string; readonly deadLetterUrl: string }) {
   return httpHandler(async (event: APIGatewayProxyEventV2) => {

@@ -24,9 +24,17 @@ const repositoryRoot = path.resolve(import.meta.dirname, '../..');
 const createRequireBanner =
   "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
 
+/** Where the state system is, from `cdk.json` context (the BioTrack sandbox by default). */
+export interface StateSystemEndpoint {
+  readonly baseUrl: string;
+  readonly tokenPath: string;
+  readonly authorizePath: string;
+}
+
 export interface HubFunctionProps {
   readonly definition: FunctionDefinition;
   readonly resources: StatefulResources;
+  readonly stateSystem?: StateSystemEndpoint;
   /** @default one month */
   readonly logRetention?: RetentionDays;
 }
@@ -102,10 +110,29 @@ export class HubFunction extends Construct {
       else resource.grantReadWrite(role);
     }
     for (const { queue, access } of definition.queues ?? []) {
-      const resource = resourceFor(resources.queues, queue).queue;
+      const hubQueue = resourceFor(resources.queues, queue);
+      const resource = hubQueue.queue;
       if (access === 'inspect') resource.grant(role, 'sqs:GetQueueAttributes');
       else if (access === 'send') resource.grantSendMessages(role);
-      else resource.grantConsumeMessages(role);
+      else if (access === 'consume') resource.grantConsumeMessages(role);
+      else {
+        // Redrive: take from the dead-letter queue, put back on the queue.
+        if (!hubQueue.deadLetterQueue) throw new Error(`${queue.name} has no dead-letter queue to redrive`);
+        hubQueue.deadLetterQueue.grantConsumeMessages(role);
+        resource.grantSendMessages(role);
+      }
+    }
+    if (definition.stateSystem) {
+      const endpoint = props.stateSystem;
+      if (!endpoint) throw new Error(`${definition.entry} talks to the state system, but no endpoint is configured`);
+      // Tokens are small: plain Encrypt and Decrypt, no data keys.
+      resources.stateSystem.tokenKey.grant(role, 'kms:Encrypt', 'kms:Decrypt');
+      resources.stateSystem.credentials.grantRead(role);
+      this.function.addEnvironment('TOKEN_KMS_KEY_ID', resources.stateSystem.tokenKey.keyArn);
+      this.function.addEnvironment('NYAPI_CREDENTIALS_SECRET', resources.stateSystem.credentials.secretArn);
+      this.function.addEnvironment('NYAPI_BASE_URL', endpoint.baseUrl);
+      this.function.addEnvironment('NYAPI_TOKEN_PATH', endpoint.tokenPath);
+      this.function.addEnvironment('NYAPI_AUTHORIZE_PATH', endpoint.authorizePath);
     }
 
     Validations.of(role).acknowledge({

@@ -117,7 +117,7 @@ export function buildOpenApiDocument(options: {
       parameters: [...pathParameters(route.path), ...queryParameters, ...headerParameters],
       ...(operation.body ? { requestBody: { required: true, content: { 'application/json': { schema: refFor(operation.body) } } } } : {}),
       responses,
-      security: options.isPublic(route) ? [] : [{ apiKey: [] }],
+      security: options.isPublic(route) ? [] : route.auth === 'operator' ? [{ operator: [] }] : [{ apiKey: [] }],
     };
   }
 
@@ -127,7 +127,10 @@ export function buildOpenApiDocument(options: {
     paths,
     components: {
       schemas: components,
-      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'A licensee API key' } },
+      securitySchemes: {
+        apiKey: { type: 'http', scheme: 'bearer', description: 'A licensee API key' },
+        operator: { type: 'http', scheme: 'bearer', description: 'Operators only: AWS IAM (SigV4) in AWS; the operator token of .local/run.json in local mode' },
+      },
     },
   };
 }

@@ -10,6 +10,8 @@ import { transferEventList, transferListQuery, transferPage, transferRepresentat
 import type { RegistryKind } from '../registries/schemas.ts';
 import type { OperationDefinition, OperationResponse } from './document.ts';
 import { submissionList } from '../submissions/representation.ts';
+import { redriveQuery, redriveResult } from '../submissions/redrive.ts';
+import { callbackQuery, consentStartView, integrationView, linkedStateUserView, stateUserBody } from '../state-system/representation.ts';
 import { manifestDocumentView, manifestDownloadView, manifestVersionQuery, verificationView, verifyQuery } from '../manifests/representation.ts';
 
 const problem = (description: string): OperationResponse => ({ description, problem: true });
@@ -212,4 +214,41 @@ export const operations: Readonly<Record<string, OperationDefinition>> = {
   ...registryOperations('vehicles', 'vehicle', 'vehicle'),
   ...registryOperations('partners', 'partner', 'partner'),
   ...transferOperations,
+  'GET /v1/integrations/biotrack': {
+    summary: "The licence's link to the NY-API: the consent's 100 days and the state users API keys act as",
+    tag: 'State system',
+    responses: { 200: { description: 'The integration', schema: integrationView }, 409: problem('The licensee does not report to the NY-API'), ...common },
+  },
+  'GET /v1/integrations/biotrack/connect': {
+    summary: "Start the licence admin's consent (OAuth 2.0 authorization code); a browser is redirected to the state system",
+    tag: 'State system',
+    responses: {
+      200: { description: 'Where to send the licence admin (Accept: application/json)', schema: consentStartView },
+      302: { description: 'To the state system’s consent page (Accept: text/html)' },
+      409: problem('The licensee does not report to the NY-API'),
+      ...common,
+    },
+  },
+  'GET /v1/integrations/biotrack/callback': {
+    summary: 'Where the state system sends the licence admin back; stores the tokens encrypted and resumes waiting submissions',
+    tag: 'State system',
+    query: callbackQuery,
+    responses: {
+      200: { description: 'An HTML page for the admin; JSON with Accept: application/json' },
+      400: problem('Unknown, used or expired consent request, or a missing code'),
+      502: problem('The state system did not grant tokens'),
+    },
+  },
+  'PUT /v1/integrations/biotrack/users/{apiKeyId}': {
+    summary: 'Link a NY-API user to one of your API keys (`default`: the licence integration user); the password is kept encrypted',
+    tag: 'State system',
+    body: stateUserBody,
+    responses: { 200: { description: 'The link, without the password', schema: linkedStateUserView }, 404: problem('No such API key of yours'), 409: problem('Not a NY-API licensee'), 422: problem('Invalid fields'), ...common },
+  },
+  'POST /ops/state-submissions/redrive': {
+    summary: 'Operators: move dead-lettered state submissions back to the queue after a fix',
+    tag: 'Operations',
+    query: redriveQuery,
+    responses: { 200: { description: 'How many messages moved', schema: redriveResult }, 403: problem('Not an operator') },
+  },
 };

@@ -281,7 +281,7 @@ describe('stateless stack', () => {
     for (const file of files) expect(commands).toContain(`cp "/src/node_modules/${file}" "/asset/node_modules/${file}"`);
   });
 
-  it('puts the API key authorizer (simple responses, Authorization header, short cache) on every route that is not public', () => {
+  it('puts the API key authorizer (simple responses, Authorization header, short cache) on every licensee route, IAM on operator routes', () => {
     const authorizers = template.findResources('AWS::ApiGatewayV2::Authorizer', {
       Properties: {
         AuthorizerType: 'REQUEST',
@@ -296,9 +296,11 @@ describe('stateless stack', () => {
     for (const route of routes) {
       template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
         RouteKey: `${route.method} ${route.path}`,
-        ...(route.auth === 'public'
-          ? { AuthorizationType: 'NONE', AuthorizerId: Match.absent() }
-          : { AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: authorizerId } }),
+        ...{
+          public: { AuthorizationType: 'NONE', AuthorizerId: Match.absent() },
+          licensee: { AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: authorizerId } },
+          operator: { AuthorizationType: 'AWS_IAM', AuthorizerId: Match.absent() },
+        }[route.auth],
       });
     }
   });
@@ -351,5 +353,85 @@ describe('stateless stack', () => {
     expect(allowedActions(consumerTemplate, consumer.getLogicalId(role.node.defaultChild as CfnResource))).toEqual(
       expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage']),
     );
+  });
+});
+
+describe('the state-system pipeline in AWS', () => {
+  const { stateful, stateless } = hubApp();
+  const template = Template.fromStack(stateless);
+  const roleActions = (name: string) => {
+    const role = stateless.functions[name]?.function.role;
+    if (!role) throw new Error(`no role for ${name}`);
+    return allowedActions(template, stateless.getLogicalId(role.node.defaultChild as CfnResource));
+  };
+  const environmentOf = (name: string) => {
+    const fn = stateless.functions[name]?.function;
+    if (!fn) throw new Error(`no function ${name}`);
+    return (resourceOf(stateless, fn).Properties['Environment'] as { Variables: Record<string, unknown> }).Variables;
+  };
+
+  it('keeps a rotating KMS key for state-system tokens and a secret for the integrator credentials, both retained', () => {
+    const statefulTemplate = Template.fromStack(stateful);
+    statefulTemplate.hasResource('AWS::KMS::Key', { Properties: { EnableKeyRotation: true }, DeletionPolicy: 'Retain' });
+    statefulTemplate.hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Retain' });
+  });
+
+  it('lets exactly the functions that talk to the state system seal and open tokens and read the credentials', () => {
+    const talking = Object.entries(functions).filter(([, d]) => 'stateSystem' in d && d.stateSystem).map(([name]) => name);
+    expect(talking.sort()).toEqual(['inboundPull', 'integrations', 'stateSubmitter']);
+    for (const name of Object.keys(functions)) {
+      const actions = roleActions(name);
+      const env = environmentOf(name);
+      if (talking.includes(name)) {
+        expect(actions, name).toEqual(expect.arrayContaining(['kms:Encrypt', 'kms:Decrypt', 'secretsmanager:GetSecretValue']));
+        expect(env, name).toMatchObject({ NYAPI_BASE_URL: 'https://licensee-api.sandbox-ny.biotr.ac', NYAPI_TOKEN_PATH: '/oauth/token' });
+        expect(Object.keys(env)).toEqual(expect.arrayContaining(['TOKEN_KMS_KEY_ID', 'NYAPI_CREDENTIALS_SECRET']));
+      } else {
+        expect(actions.filter((a) => a.startsWith('kms:') || a.startsWith('secretsmanager:')), name).toEqual([]);
+        expect(env, name).not.toHaveProperty('NYAPI_BASE_URL');
+      }
+    }
+  });
+
+  it('feeds the submitter from the FIFO queue with partial batch failures and bounded concurrency', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      BatchSize: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 10 },
+      FunctionName: { Ref: logicalId(stateless, stateless.functions['stateSubmitter']?.function as IConstruct) },
+    });
+  });
+
+  it('runs the sweeper every minute and the inbound pull every five on EventBridge schedules', () => {
+    for (const [name, rate] of [['outboxSweeper', 'rate(1 minute)'], ['inboundPull', 'rate(5 minutes)']] as const) {
+      template.hasResourceProperties('AWS::Events::Rule', {
+        ScheduleExpression: rate,
+        Targets: Match.arrayWith([Match.objectLike({ Arn: { 'Fn::GetAtt': [logicalId(stateless, stateless.functions[name]?.function as IConstruct), 'Arn'] } })]),
+      });
+    }
+  });
+
+  it('alarms on any dead-lettered submission and on a submission pending over 15 minutes, to an encrypted topic', () => {
+    const topic = logicalId(stateless, stateless.alerts);
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      AlarmActions: [{ Ref: topic }],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'NyTransferHub',
+      MetricName: 'OldestPendingSubmissionAge',
+      Threshold: 900,
+      TreatMissingData: 'breaching',
+      AlarmActions: [{ Ref: topic }],
+    });
+  });
+
+  it('lets the operations function take from the DLQ and put back on the queue, nothing else', () => {
+    const actions = roleActions('operations');
+    expect(actions).toEqual(expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:SendMessage']));
+    expect(actions.filter((a) => a.startsWith('dynamodb:') || a.startsWith('s3:'))).toEqual([]);
   });
 });

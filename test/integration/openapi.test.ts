@@ -16,7 +16,8 @@ describe('GET /openapi.json', () => {
     for (const route of routes) {
       const operation = document.paths[route.path]?.[route.method.toLowerCase()];
       expect(operation, `${route.method} ${route.path}`).toBeDefined();
-      expect(operation?.security, `${route.method} ${route.path}`).toEqual(route.auth === 'public' ? [] : [{ apiKey: [] }]);
+      const security = { public: [], licensee: [{ apiKey: [] }], operator: [{ operator: [] }] }[route.auth];
+      expect(operation?.security, `${route.method} ${route.path}`).toEqual(security);
     }
   });
 });
