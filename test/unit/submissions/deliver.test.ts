@@ -1,0 +1,145 @@
+/**
+ * The worker's use-case with fakes for its ports: lifecycle order, stopping at the first step that
+ * cannot go, no retry storms, quick retries for short waits, the last attempt before the DLQ.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Submission, SubmissionStep } from '#shared/domain/submission/submission.ts';
+import { deliverTransfer } from '#shared/submissions/deliver.ts';
+import type { DeliveryDeps } from '#shared/submissions/deliver.ts';
+import type { StoredSubmission, SubmissionRepository } from '#shared/submissions/repository.ts';
+import { StateSystemError } from '#shared/state-system/port.ts';
+import type { StateIds, StateTrackingSystem } from '#shared/state-system/port.ts';
+import { arrived } from '../domain/fixtures.ts';
+
+const transfer = arrived();
+const submission = (sequence: number, step: SubmissionStep, status: Submission['status'] = 'pending'): StoredSubmission => ({
+  id: `${transfer.id}-${sequence}-${step}`,
+  transferId: transfer.id,
+  sequence,
+  step,
+  licenseeId: 'lic-hudson',
+  system: 'biotrack-ny',
+  status,
+  attempts: 0,
+  createdAt: '2026-03-02T14:00:00.000Z',
+  updatedAt: '2026-03-02T14:00:00.000Z',
+  version: 1,
+});
+
+function world(plan: Partial<Record<SubmissionStep, (() => void)[]>>, submissions: StoredSubmission[]) {
+  const stored = new Map(submissions.map((s) => [s.id, s]));
+  const reported: string[] = [];
+  const counts = { sent: 0, succeeded: 0, retried: 0, failed: [] as string[] };
+  const slept: number[] = [];
+  const outcome = (step: SubmissionStep) => {
+    reported.push(step);
+    const next = plan[step]?.shift();
+    next?.();
+  };
+  const system: StateTrackingSystem = {
+    reportManifest: async () => (outcome('manifest'), { manifestId: 'M1', invoiceId: 'I1' }),
+    amendManifest: async () => (outcome('amend'), {}),
+    reportShipment: async () => (outcome('ship'), { inventoryTransferIds: ['7'] }),
+    reportArrival: async () => outcome('arrive'),
+    reportReceipt: async () => outcome('receive'),
+    reportVoid: async () => outcome('void'),
+    listInbound: async () => [],
+    findByExternalId: async () => undefined,
+    checkConsent: async () => ({ connected: true }),
+  };
+  const ids: StateIds[] = [];
+  const repository: SubmissionRepository = {
+    list: async () => [...stored.values()],
+    save: async (next) => (stored.set(next.id, next), true),
+    markEnqueued: async () => undefined,
+    open: async () => [],
+    unenqueued: async () => [],
+    awaitingConsent: async () => [],
+    stateIds: async () => Object.assign({}, ...ids) as StateIds,
+    saveStateIds: async (_t, _s, found) => void ids.push(found),
+    transferOfStateTransfer: async () => undefined,
+  };
+  const deps: DeliveryDeps = {
+    submissions: repository,
+    transfers: { get: async () => transfer },
+    accounts: { account: async (licenseeId) => ({ licenseeId, system: 'biotrack-ny', stateLicenceNumber: 'LIC' }), stateLicenceOf: async (p) => p.licenceNumber },
+    systems: { 'biotrack-ny': system },
+    metrics: { sent: () => void counts.sent++, succeeded: () => void counts.succeeded++, retried: () => void counts.retried++, failed: (code) => void counts.failed.push(code) },
+    now: () => new Date('2026-03-02T15:00:00.000Z'),
+    random: () => 0.5,
+    sleep: async (ms) => void slept.push(ms),
+    maxReceiveCount: 5,
+    quickRetries: 2,
+    backoffCapSeconds: 900,
+  };
+  return { deps, stored, reported, counts, slept, ids };
+}
+
+const fail = (kind: 'transient' | 'permanent' | 'consent-expired', code: string, retryAfterMs?: number) => () => {
+  throw new StateSystemError(kind, code, `${code} happened`, retryAfterMs === undefined ? {} : { retryAfterMs });
+};
+
+describe('delivering a transfer’s submissions', () => {
+  it('delivers every open submission in lifecycle order, skips what succeeded, and keeps the state ids', async () => {
+    const w = world({}, [submission(4, 'arrive'), submission(2, 'manifest', 'succeeded'), submission(3, 'ship')]);
+    expect(await deliverTransfer(w.deps, transfer.id, 1)).toEqual({ done: true });
+    expect(w.reported).toEqual(['ship', 'arrive']);
+    expect([...w.stored.values()].every((s) => s.status === 'succeeded')).toBe(true);
+    expect(w.ids).toEqual([{ inventoryTransferIds: ['7'] }]);
+    expect(w.counts).toMatchObject({ sent: 2, succeeded: 2 });
+  });
+
+  it('stops at a transient failure, leaving later steps untouched, and asks for a backoff', async () => {
+    const w = world({ ship: [fail('transient', 'SERVER_ERROR'), fail('transient', 'SERVER_ERROR'), fail('transient', 'SERVER_ERROR')] }, [submission(3, 'ship'), submission(4, 'arrive')]);
+    const result = await deliverTransfer(w.deps, transfer.id, 2);
+    expect(result).toEqual({ done: false, retryInSeconds: 4 });
+    expect(w.reported).toEqual(['ship', 'ship', 'ship']);
+    expect(w.stored.get(`${transfer.id}-3-ship`)).toMatchObject({ status: 'retrying', attempts: 1, lastError: { code: 'SERVER_ERROR' } });
+    expect(w.stored.get(`${transfer.id}-4-arrive`)?.status).toBe('pending');
+    expect(w.counts.retried).toBe(3);
+  });
+
+  it('retries a short Retry-After at once and then succeeds', async () => {
+    const w = world({ ship: [fail('transient', 'RATE_LIMITED', 1000)] }, [submission(3, 'ship')]);
+    expect(await deliverTransfer(w.deps, transfer.id, 1)).toEqual({ done: true });
+    expect(w.slept).toEqual([1000]);
+    expect(w.stored.get(`${transfer.id}-3-ship`)).toMatchObject({ status: 'succeeded', attempts: 1 });
+  });
+
+  it('sends a long Retry-After back to the queue for at least that long', async () => {
+    const w = world({ ship: [fail('transient', 'RATE_LIMITED', 120_000)] }, [submission(3, 'ship')]);
+    expect(await deliverTransfer(w.deps, transfer.id, 1)).toEqual({ done: false, retryInSeconds: 120 });
+  });
+
+  it('marks the last attempt dead-lettered and lets the message go to the DLQ at once', async () => {
+    const w = world({ ship: [fail('transient', 'TIMEOUT'), fail('transient', 'TIMEOUT'), fail('transient', 'TIMEOUT')] }, [submission(3, 'ship')]);
+    expect(await deliverTransfer(w.deps, transfer.id, 5)).toEqual({ done: false, retryInSeconds: 0 });
+    expect(w.stored.get(`${transfer.id}-3-ship`)?.status).toBe('dead-lettered');
+  });
+
+  it('records a refusal for good, blocks the later steps, and is done (no retry storm)', async () => {
+    const w = world({ ship: [fail('permanent', 'ALREADY_SHIPPED')] }, [submission(3, 'ship'), submission(4, 'arrive')]);
+    expect(await deliverTransfer(w.deps, transfer.id, 1)).toEqual({ done: true });
+    expect(w.reported).toEqual(['ship']);
+    expect(w.stored.get(`${transfer.id}-3-ship`)).toMatchObject({ status: 'failed', lastError: { code: 'ALREADY_SHIPPED' } });
+    expect(w.stored.get(`${transfer.id}-4-arrive`)).toMatchObject({ status: 'blocked', blockedBy: `${transfer.id}-3-ship` });
+    expect(w.counts.failed).toEqual(['ALREADY_SHIPPED']);
+    // A later message for the same transfer changes nothing.
+    expect(await deliverTransfer(w.deps, transfer.id, 1)).toEqual({ done: true });
+    expect(w.reported).toEqual(['ship']);
+  });
+
+  it('parks on an expired consent, and delivers once it is back', async () => {
+    const w = world({ ship: [fail('consent-expired', 'CONSENT_EXPIRED')] }, [submission(3, 'ship'), submission(4, 'arrive')]);
+    expect(await deliverTransfer(w.deps, transfer.id, 1)).toEqual({ done: true });
+    expect(w.stored.get(`${transfer.id}-3-ship`)?.status).toBe('consent-expired');
+    expect(await deliverTransfer(w.deps, transfer.id, 1)).toEqual({ done: true });
+    expect([...w.stored.values()].map((s) => s.status)).toEqual(['succeeded', 'succeeded']);
+  });
+
+  it('fails a submission for a state system without an adapter yet', async () => {
+    const w = world({}, [{ ...submission(3, 'ship'), system: 'metrc' }]);
+    await deliverTransfer(w.deps, transfer.id, 1);
+    expect(w.stored.get(`${transfer.id}-3-ship`)).toMatchObject({ status: 'failed', lastError: { code: 'ADAPTER_NOT_AVAILABLE' } });
+  });
+});
