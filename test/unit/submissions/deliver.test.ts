@@ -64,7 +64,18 @@ function world(plan: Partial<Record<SubmissionStep, (() => void)[]>>, submission
     transfers: { get: async () => transfer },
     accounts: { account: async (licenseeId) => ({ licenseeId, system: 'biotrack-ny', stateLicenceNumber: 'LIC' }), stateLicenceOf: async (p) => p.licenceNumber },
     systems: { 'biotrack-ny': system },
-    metrics: { sent: () => void counts.sent++, succeeded: () => void counts.succeeded++, retried: () => void counts.retried++, failed: (code) => void counts.failed.push(code) },
+    metrics: {
+      sent: () => {
+        counts.sent += 1;
+      },
+      succeeded: () => {
+        counts.succeeded += 1;
+      },
+      retried: () => {
+        counts.retried += 1;
+      },
+      failed: (code) => void counts.failed.push(code),
+    },
     now: () => new Date('2026-03-02T15:00:00.000Z'),
     random: () => 0.5,
     sleep: async (ms) => void slept.push(ms),
