@@ -20,7 +20,8 @@ export function createHandler(deps: OutboxDeps & { readonly graceMs: number }) {
       recordOldestPending(ageSeconds);
       return { swept, oldestPendingSeconds: ageSeconds };
     } finally {
-      metrics.publishStoredMetrics();
+      // A batch that only found work done already has nothing to report.
+      if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
     }
   };
 }

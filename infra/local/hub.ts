@@ -50,6 +50,8 @@ export interface LocalHubOptions {
   /** The longest backoff between tries of a failing submission (default: the configuration's 900 s). */
   readonly submissionBackoffCapSeconds?: number;
   readonly schedules?: readonly ScheduleDefinition[];
+  /** Start with the queue consumers stopped (`resumeConsumers` starts them): lets a benchmark build a backlog. */
+  readonly consumersPaused?: boolean;
   readonly log?: (entry: Record<string, unknown>) => void;
   /** Overrides for tests; default: the shared route table. */
   readonly functions?: Readonly<Record<string, FunctionDefinition>>;
@@ -75,6 +77,8 @@ export interface LocalHub {
   readonly env: Readonly<Record<string, string>>;
   /** The bearer token of operator routes (`/ops/...`) in local mode. */
   readonly operatorToken: string;
+  /** Starts the queue consumers of a hub started with `consumersPaused`; no-op otherwise. */
+  resumeConsumers(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -198,24 +202,28 @@ export async function startLocalHub(options: LocalHubOptions = {}): Promise<Loca
     });
     stops.push(() => api.stop());
 
-    for (const consumer of options.queueConsumers ?? sharedConsumers) {
-      const queueUrl = env[consumer.queue.env];
-      if (!queueUrl) throw new Error(`No local queue for ${consumer.queue.name}`);
-      // As Lambda scales a FIFO queue's consumer by message group, up to its maximum concurrency.
-      const groupsInFlight = new Set<string>();
-      for (let i = 0; i < Math.min(LOCAL_MAX_POLLERS, consumer.maxConcurrency); i += 1) {
-        const poller = await startQueuePoller({
-          sqs: clients.sqs,
-          queueUrl,
-          batchSize: consumer.batchSize,
-          region: REGION,
-          invoke: (event: SQSEvent) => runtime.invoke(consumer.function, event),
-          onError: (error) => options.log?.({ consumer: consumer.function, error: String(error) }),
-          groupsInFlight,
-        });
-        stops.push(() => poller.stop());
+    let consumersStarted = false;
+    const startConsumers = async () => {
+      if (consumersStarted) return;
+      consumersStarted = true;
+      for (const consumer of options.queueConsumers ?? sharedConsumers) {
+        const queueUrl = env[consumer.queue.env];
+        if (!queueUrl) throw new Error(`No local queue for ${consumer.queue.name}`);
+        // As Lambda scales a FIFO queue's consumer by message group, up to its maximum concurrency.
+        for (let i = 0; i < Math.min(LOCAL_MAX_POLLERS, consumer.maxConcurrency); i += 1) {
+          const poller = await startQueuePoller({
+            sqs: clients.sqs,
+            queueUrl,
+            batchSize: consumer.batchSize,
+            region: REGION,
+            invoke: (event: SQSEvent) => runtime.invoke(consumer.function, event),
+            onError: (error) => options.log?.({ consumer: consumer.function, error: String(error) }),
+          });
+          stops.push(() => poller.stop());
+        }
       }
-    }
+    };
+    if (!options.consumersPaused) await startConsumers();
 
     const everyMs = options.scheduleEveryMs ?? 10_000;
     if (everyMs > 0) {
@@ -226,7 +234,7 @@ export async function startLocalHub(options: LocalHubOptions = {}): Promise<Loca
       }
     }
 
-    return { urls: { api: api.url, ...urls }, env, operatorToken, stop: stopAll };
+    return { urls: { api: api.url, ...urls }, env, operatorToken, resumeConsumers: startConsumers, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -4,7 +4,7 @@
  * when the handler throws or times out) to reappear after the visibility timeout. The queue's own
  * redrive policy moves a message to its DLQ after `maxReceiveCount` receives, as in AWS.
  */
-import { ChangeMessageVisibilityBatchCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { Message, MessageAttributeValue, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSMessageAttributes, SQSRecord, SQSRecordAttributes } from 'aws-lambda';
 
@@ -19,15 +19,7 @@ export interface QueuePollerOptions {
   readonly waitTimeSeconds?: number;
   readonly invoke: (event: SQSEvent) => Promise<unknown>;
   readonly onError?: (error: unknown) => void;
-  /**
-   * FIFO message groups in flight, shared by the pollers of one queue. SQS hands a group to one
-   * consumer at a time; local-aws-sqs does not, so the pollers keep that promise themselves.
-   */
-  readonly groupsInFlight?: Set<string>;
 }
-
-/** A record of a group another poller is working on comes back this soon. */
-const BUSY_GROUP_RETRY_SECONDS = 1;
 
 export interface QueuePoller {
   stop(): Promise<void>;
@@ -90,25 +82,6 @@ export function succeededRecords(records: readonly SQSRecord[], response: unknow
   return records.filter((r) => !failed.has(r.messageId));
 }
 
-/** Splits a batch into the records whose group this poller may work on (claiming those groups) and the rest. */
-function claimGroups(records: readonly SQSRecord[], inFlight: Set<string> | undefined) {
-  if (!inFlight) return { records: [...records], busy: [], groups: [] };
-  const groups = new Set<string>();
-  const mine: SQSRecord[] = [];
-  const busy: SQSRecord[] = [];
-  for (const record of records) {
-    const group = record.attributes.MessageGroupId;
-    if (group === undefined || groups.has(group) || !inFlight.has(group)) {
-      if (group !== undefined && !groups.has(group)) {
-        groups.add(group);
-        inFlight.add(group);
-      }
-      mine.push(record);
-    } else busy.push(record);
-  }
-  return { records: mine, busy, groups: [...groups] };
-}
-
 export async function startQueuePoller(options: QueuePollerOptions): Promise<QueuePoller> {
   const { sqs, queueUrl, batchSize, region = 'us-east-1', waitTimeSeconds = DEFAULT_WAIT_TIME_SECONDS } = options;
   const { Attributes } = await sqs.send(
@@ -135,17 +108,7 @@ export async function startQueuePoller(options: QueuePollerOptions): Promise<Que
       if (waitTimeSeconds === 0) await new Promise((resolve) => setTimeout(resolve, 100));
       return;
     }
-    const received = Messages.map((m) => toSqsRecord(m, arn, region));
-    const { records, busy, groups } = claimGroups(received, options.groupsInFlight);
-    if (busy.length > 0) {
-      await sqs.send(
-        new ChangeMessageVisibilityBatchCommand({
-          QueueUrl: queueUrl,
-          Entries: busy.map((r, i) => ({ Id: String(i), ReceiptHandle: r.receiptHandle, VisibilityTimeout: BUSY_GROUP_RETRY_SECONDS })),
-        }),
-      );
-    }
-    if (records.length === 0) return;
+    const records = Messages.map((m) => toSqsRecord(m, arn, region));
     let response: unknown;
     try {
       response = await options.invoke({ Records: records });
@@ -153,8 +116,6 @@ export async function startQueuePoller(options: QueuePollerOptions): Promise<Que
       // The whole batch failed; every message reappears after its visibility timeout.
       options.onError?.(error);
       return;
-    } finally {
-      for (const group of groups) options.groupsInFlight?.delete(group);
     }
     const done = succeededRecords(records, response);
     for (let i = 0; i < done.length; i += 10) {

@@ -11,6 +11,7 @@ import { MissingJavaError } from './dynamodb-local.ts';
 import { repositoryRoot, startLocalHub } from './hub.ts';
 import { demoKeyFile, seedDemoData } from './seed.ts';
 import { seedStateSystem } from './seed-state-system.ts';
+import { stateSubmissionsQueue } from '#shared/resources.ts';
 import type { DemoTenant } from './seed.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -92,6 +93,10 @@ const run = {
   ...hub.urls,
   health: `${hub.urls.api}/health`,
   operatorToken: hub.operatorToken,
+  queues: {
+    stateSubmissions: hub.env[stateSubmissionsQueue.env],
+    stateSubmissionsDlq: hub.env[stateSubmissionsQueue.deadLetter.env],
+  },
   pid: process.pid,
   startedAt: new Date(started).toISOString(),
   tenants,

@@ -14,6 +14,11 @@ export interface StateAccount {
   readonly ubi?: string;
   /** The hub API key whose linked state user acts; the licence's default integration user otherwise. */
   readonly actingApiKeyId?: string;
+  /**
+   * An earlier try of this report may have reached the state system (its answer was lost): a
+   * create looks its object up by ExternalID first instead of creating a second one.
+   */
+  readonly retry?: boolean;
 }
 
 /** Ids the state system gave the objects of one transfer; kept on the transfer. */

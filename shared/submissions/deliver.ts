@@ -51,8 +51,15 @@ export type DeliveryResult = { readonly done: true } | { readonly done: false; r
 /** Quick retries wait at most this long; a longer `Retry-After` goes back to the queue. */
 const QUICK_RETRY_MAX_MS = 2000;
 
+/** What one drain reads once for all the submissions of its transfer. */
+interface Drain {
+  transfer?: Transfer;
+  ids?: StateIds;
+}
+
 export async function deliverTransfer(deps: DeliveryDeps, transferId: string, receiveCount: number): Promise<DeliveryResult> {
   const all = (await deps.submissions.list(transferId)).sort((a, b) => a.sequence - b.sequence);
+  const drain: Drain = {};
   let blocker: StoredSubmission | undefined;
   for (const submission of all) {
     if (!isOpen(submission.status)) {
@@ -65,7 +72,7 @@ export async function deliverTransfer(deps: DeliveryDeps, transferId: string, re
       }
       continue;
     }
-    const outcome = await attempt(deps, submission, receiveCount);
+    const outcome = await attempt(deps, drain, submission, receiveCount);
     const next = recordOutcome(submission, outcome, deps.now().toISOString());
     await save(deps, next);
     if (outcome.kind === 'succeeded') continue;
@@ -83,7 +90,7 @@ async function save(deps: DeliveryDeps, next: Submission): Promise<void> {
 }
 
 /** One delivery, with quick retries for short transient failures; classifies what finally happened. */
-async function attempt(deps: DeliveryDeps, submission: Submission, receiveCount: number): Promise<SubmissionOutcome> {
+async function attempt(deps: DeliveryDeps, drain: Drain, submission: Submission, receiveCount: number): Promise<SubmissionOutcome> {
   const system = deps.systems[submission.system];
   if (!system) {
     deps.metrics.failed('ADAPTER_NOT_AVAILABLE');
@@ -92,7 +99,8 @@ async function attempt(deps: DeliveryDeps, submission: Submission, receiveCount:
   for (let quick = 0; ; quick += 1) {
     try {
       deps.metrics.sent(submission.step);
-      await report(deps, system, submission);
+      // After a try that may have reached the state system, creates look their object up first.
+      await report(deps, drain, system, submission, submission.attempts > 0 || quick > 0);
       deps.metrics.succeeded(submission.step);
       return { kind: 'succeeded' };
     } catch (error) {
@@ -125,14 +133,18 @@ function classify(error: unknown): StateSystemError {
   return new StateSystemError('transient', 'HUB_ERROR', error instanceof Error ? error.message : String(error));
 }
 
-async function report(deps: DeliveryDeps, system: StateTrackingSystem, submission: Submission): Promise<void> {
-  const transfer = await deps.transfers.get(submission.transferId);
+async function report(deps: DeliveryDeps, drain: Drain, system: StateTrackingSystem, submission: Submission, retry: boolean): Promise<void> {
+  const transfer = (drain.transfer ??= await deps.transfers.get(submission.transferId));
   if (!transfer) throw new StateSystemError('permanent', 'TRANSFER_MISSING', 'The transfer of this submission no longer exists');
-  const account = await deps.accounts.account(submission.licenseeId, submission.actingApiKeyId);
+  const found = await deps.accounts.account(submission.licenseeId, submission.actingApiKeyId);
+  const account = found && retry ? { ...found, retry } : found;
   if (!account) throw new StateSystemError('permanent', 'NOT_INTEGRATED', 'The reporting licensee has no state-system link');
-  const ids = await deps.submissions.stateIds(transfer.id);
+  const ids = (drain.ids ??= await deps.submissions.stateIds(transfer.id));
   const externalId = submission.id;
-  const keep = (found: StateIds) => deps.submissions.saveStateIds(transfer.id, submission.system, found);
+  const keep = async (reported: StateIds) => {
+    await deps.submissions.saveStateIds(transfer.id, submission.system, reported);
+    drain.ids = { ...ids, ...reported };
+  };
   switch (submission.step) {
     case 'manifest':
       return keep(await system.reportManifest(account, await manifestReport(deps, transfer, externalId)));

@@ -50,12 +50,18 @@ export interface SubmissionRepository {
   transferOfStateTransfer(system: string, inventoryTransferId: string): Promise<string | undefined>;
 }
 
+/** The state ids an item of the transfer's partition holds (its attributes besides the keys and the system). */
+export function stateIdsOf(item: Record<string, unknown>): StateIds {
+  const { system: _system, ...ids } = withoutKeys(item);
+  return ids;
+}
+
 /** The items that tie a hub transfer to a state-system inventory transfer, for the transfer's creation. */
 export function stateTransferItems(transferId: string, system: string, ids: StateIds & { inventoryTransferIds: readonly [string] }): Record<string, unknown>[] {
   const [inventoryTransferId] = ids.inventoryTransferIds;
   return [
     { ...keys.stateTransfer(system, inventoryTransferId), transferId, system, inventoryTransferId },
-    { ...keys.transferStateIds(transferId), system, ids },
+    { ...keys.transferStateIds(transferId), system, ...ids },
   ];
 }
 
@@ -147,16 +153,22 @@ export function createSubmissionRepository(client: DynamoDBDocumentClient, table
 
     async stateIds(transferId) {
       const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: keys.transferStateIds(transferId), ConsistentRead: true }));
-      return (Item?.['ids'] ?? {}) as StateIds;
+      return Item ? stateIdsOf(Item) : {};
     },
 
     async saveStateIds(transferId, system, ids) {
       const entries = Object.entries(ids).filter(([, value]) => value !== undefined);
       if (entries.length === 0) return;
-      const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: keys.transferStateIds(transferId), ConsistentRead: true }));
-      const merged: StateIds = { ...((Item?.['ids'] ?? {}) as StateIds), ...Object.fromEntries(entries) };
-      // One writer per transfer at a time (its FIFO message group): no condition needed.
-      await client.send(new PutCommand({ TableName: tableName, Item: { ...keys.transferStateIds(transferId), system, ids: merged } }));
+      // One attribute per id: a later step adds its ids without reading the earlier ones.
+      await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: keys.transferStateIds(transferId),
+          UpdateExpression: `SET #system = :system, ${entries.map((_, i) => `#k${i} = :v${i}`).join(', ')}`,
+          ExpressionAttributeNames: { '#system': 'system', ...Object.fromEntries(entries.map(([key], i) => [`#k${i}`, key])) },
+          ExpressionAttributeValues: { ':system': system, ...Object.fromEntries(entries.map(([, value], i) => [`:v${i}`, value])) },
+        }),
+      );
       for (const inventoryTransferId of ids.inventoryTransferIds ?? []) {
         await client.send(
           new PutCommand({ TableName: tableName, Item: { ...keys.stateTransfer(system, inventoryTransferId), transferId, system, inventoryTransferId } }),

@@ -14,7 +14,7 @@ import { queryPage } from '../repositories/paging.ts';
 import type { Page } from '../repositories/paging.ts';
 import { keys, withoutKeys } from '../repositories/keys.ts';
 import type { Submission } from '../domain/submission/submission.ts';
-import { submissionItem } from '../submissions/repository.ts';
+import { stateIdsOf, submissionItem } from '../submissions/repository.ts';
 
 /** What the repository reads of a transfer; the rest of the domain model is stored as it is. */
 export interface TransferShape {
@@ -185,7 +185,8 @@ function chunkItems(transfer: TransferShape, part: 'lines' | 'receipt'): Record<
 function assemble(items: readonly Record<string, unknown>[]): unknown {
   const header = items.find((item) => item['SK'] === 'TRANSFER');
   if (!header) return undefined;
-  const stateIds: unknown = items.find((item) => item['SK'] === keys.transferStateIds('').SK)?.['ids'];
+  const stateItem = items.find((item) => item['SK'] === keys.transferStateIds('').SK);
+  const stateIds = stateItem ? stateIdsOf(stateItem) : undefined;
   const { lineChunks, receiptChunks, ...stored } = withoutKeys(header) as Record<string, unknown> & {
     lineChunks?: number;
     receiptChunks?: number;

@@ -109,7 +109,9 @@ export interface TransferDeps {
 }
 
 
-const MANIFEST_ATTEMPTS = 5;
+/** Manifests of one shipper take numbers in turn; a collision is retried after a short random wait. */
+const MANIFEST_ATTEMPTS = 10;
+const collisionPause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** Math.min(attempt, 5)));
 
 export function toStored(transfer: Transfer): StoredTransfer {
   const parties = transfer.manifest?.parties;
@@ -417,7 +419,13 @@ export async function manifestTransfer(
           errors: error.conflicts.map((c) => ({ pointer: `/lines/${index.get(c.tag) ?? 0}/tag`, message: 'This package is on another open transfer' })),
         });
       }
-      if (error instanceof ManifestRaceError && attempt < MANIFEST_ATTEMPTS) continue;
+      if (error instanceof ManifestRaceError) {
+        if (attempt < MANIFEST_ATTEMPTS) {
+          await collisionPause(attempt);
+          continue;
+        }
+        throw new ConflictError('manifest-number-contention', 'Many manifests of this shipper are being issued at once; retry in a moment');
+      }
       throw error;
     }
   }

@@ -1,6 +1,6 @@
 /**
- * The BioTrack NY-API adapter: the hub's reports in the state system's words. Every create first
- * looks its object up by ExternalID, so a retry after a lost answer finds what the first try made
+ * The BioTrack NY-API adapter: the hub's reports in the state system's words. A create retried
+ * (`account.retry`) first looks its object up by ExternalID, so a retry after a lost answer finds what the first try made
  * instead of making a second one; the emulator (and, by our reading, the real API) also replays a
  * repeated ExternalID. Tokens are refreshed a minute before they expire; the acting user's
  * session is opened on demand and kept per process.
@@ -33,25 +33,54 @@ export interface BioTrackDeps {
 const SYSTEM = 'biotrack-ny';
 const REFRESH_MARGIN_MS = 60_000;
 const PAGE = 500;
+/** How long a process trusts the connection it read: a renewed consent is seen within this. */
+const CONNECTION_CACHE_MS = 30_000;
 
 /** Access problems the adapter repairs itself once: a stale token or session. */
 const renewable = new Set(['AUTH_EXPIRED', 'USER_SESSION_REQUIRED']);
 
 export function createBioTrackAdapter(deps: BioTrackDeps): StateTrackingSystem {
   const { settings } = deps;
+  /** Per process, as a Lambda instance keeps them: sessions by licence and acting key, live connections briefly. */
   const sessions = new Map<string, string>();
+  const connections = new Map<string, { readonly connection: StateConnection; readonly until: number }>();
   const stateIdsOf = new Map<string, string>();
 
-  async function connection(account: StateAccount, forceRefresh = false): Promise<StateConnection> {
-    const stored = await deps.connections.get(account.licenseeId, SYSTEM);
-    if (!stored) throw new StateSystemError('consent-expired', 'NOT_CONNECTED', 'The licence admin has not approved the hub in the state system yet');
-    const now = deps.now();
-    if (Date.parse(stored.consentExpiresAt) <= now.getTime()) {
-      throw new StateSystemError('consent-expired', 'CONSENT_EXPIRED', `Consent expired on ${stored.consentExpiresAt}: the licence admin must approve the hub again`);
+  async function stored(account: StateAccount): Promise<StateConnection | undefined> {
+    const cached = connections.get(account.licenseeId);
+    if (cached && cached.until > Date.now()) return cached.connection;
+    const loaded = await deps.connections.get(account.licenseeId, SYSTEM);
+    if (loaded && Date.parse(loaded.consentExpiresAt) > deps.now().getTime()) {
+      connections.set(account.licenseeId, { connection: loaded, until: Date.now() + CONNECTION_CACHE_MS });
     }
-    if (!forceRefresh && Date.parse(stored.accessExpiresAt) - REFRESH_MARGIN_MS > now.getTime()) return stored;
+    return loaded;
+  }
+
+  async function connection(account: StateAccount, forceRefresh = false): Promise<StateConnection> {
+    const found = await stored(account);
+    if (!found) throw new StateSystemError('consent-expired', 'NOT_CONNECTED', 'The licence admin has not approved the hub in the state system yet');
+    const now = deps.now();
+    if (Date.parse(found.consentExpiresAt) <= now.getTime()) {
+      connections.delete(account.licenseeId);
+      throw new StateSystemError('consent-expired', 'CONSENT_EXPIRED', `Consent expired on ${found.consentExpiresAt}: the licence admin must approve the hub again`);
+    }
+    if (!forceRefresh && Date.parse(found.accessExpiresAt) - REFRESH_MARGIN_MS > now.getTime()) return found;
+    return refresh(account, found, now);
+  }
+
+  async function refresh(account: StateAccount, current: StateConnection, now: Date): Promise<StateConnection> {
+    // Another instance may have refreshed (and rotated the refresh token) meanwhile: start from the table.
+    const stored = (await deps.connections.get(account.licenseeId, SYSTEM)) ?? current;
     if (!stored.refreshToken) throw new StateSystemError('consent-expired', 'CONSENT_EXPIRED', 'No refresh token: the licence admin must approve the hub again');
-    const tokens = await requestTokens(settings, deps.fetch, { grant_type: 'refresh_token', refresh_token: stored.refreshToken });
+    let tokens: Awaited<ReturnType<typeof requestTokens>>;
+    try {
+      tokens = await requestTokens(settings, deps.fetch, { grant_type: 'refresh_token', refresh_token: stored.refreshToken });
+    } catch (error) {
+      // Refresh tokens rotate: if another instance just used this one, its new tokens are in the table.
+      const latest = await deps.connections.get(account.licenseeId, SYSTEM);
+      if (latest && latest.refreshToken !== stored.refreshToken && Date.parse(latest.accessExpiresAt) > now.getTime()) return latest;
+      throw error;
+    }
     const refreshed: StateConnection = {
       ...stored,
       accessToken: tokens.accessToken,
@@ -61,6 +90,7 @@ export function createBioTrackAdapter(deps: BioTrackDeps): StateTrackingSystem {
       updatedAt: now.toISOString(),
     };
     await deps.connections.put(refreshed);
+    connections.set(account.licenseeId, { connection: refreshed, until: Date.now() + CONNECTION_CACHE_MS });
     return refreshed;
   }
 
@@ -73,10 +103,10 @@ export function createBioTrackAdapter(deps: BioTrackDeps): StateTrackingSystem {
   }
 
   async function session(account: StateAccount, token: string, renew: boolean): Promise<string> {
-    const user = await actingUser(account);
-    const key = `${account.stateLicenceNumber}/${user.username}`;
+    const key = `${account.licenseeId}/${account.actingApiKeyId ?? DEFAULT_STATE_USER}`;
     const cached = sessions.get(key);
     if (cached && !renew) return cached;
+    const user = await actingUser(account);
     const answer = await exchange(settings, deps.fetch, '/v1/user/login', {
       method: 'POST',
       headers: {
@@ -106,6 +136,7 @@ export function createBioTrackAdapter(deps: BioTrackDeps): StateTrackingSystem {
         return interpret(answer, schema);
       } catch (error) {
         if (!renew && error instanceof StateSystemError && renewable.has(error.code)) continue;
+        if (error instanceof StateSystemError && error.kind === 'consent-expired') connections.delete(account.licenseeId);
         throw error;
       }
     }
@@ -183,7 +214,7 @@ export function createBioTrackAdapter(deps: BioTrackDeps): StateTrackingSystem {
     schema: T,
     body: unknown,
   ): Promise<{ found: string } | { created: z.output<T> }> {
-    const found = await findByExternalId(account, kind, externalId);
+    const found = account.retry ? await findByExternalId(account, kind, externalId) : undefined;
     if (found) return { found };
     return { created: await call(account, 'POST', path, schema, body) };
   }
@@ -229,7 +260,7 @@ export function createBioTrackAdapter(deps: BioTrackDeps): StateTrackingSystem {
 
     async reportShipment(account, ids, externalId) {
       const shipmentExternalId = `${externalId}.ship`;
-      const found = await findByExternalId(account, 'inventory-transfer', shipmentExternalId);
+      const found = account.retry ? await findByExternalId(account, 'inventory-transfer', shipmentExternalId) : undefined;
       if (found) return { inventoryTransferIds: [found] };
       const shipped = await call(account, 'POST', '/v1/inventory/transfer', schemas.shipmentCreated, { ManifestID: manifestIdOf(ids), ExternalID: shipmentExternalId });
       return { inventoryTransferIds: shipped.InventoryTransfer.map((t) => t.ID) };

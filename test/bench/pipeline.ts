@@ -1,0 +1,276 @@
+/**
+ * `npm run bench:pipeline`: state submissions through local SQS to the NY-API emulator, once clean
+ * and once with 20% injected faults (429, 503, timeouts, commit-then-drop), on a whole local hub.
+ *
+ * Each scenario has two phases on a fresh hub:
+ *   live:    lifecycles driven over HTTP while the worker runs: how long a committed transition
+ *            waits until the state system acknowledged it (commit → ack, p50/p99);
+ *   backlog: BENCH_PIPELINE_SUBMISSIONS submissions (4 per lifecycle: manifest, ship, arrive,
+ *            receive) committed with the worker stopped, then drained: the pipeline's throughput,
+ *            without the HTTP driver (which on two cores is slower than the pipeline) in the way.
+ * Then it checks nothing was lost or duplicated: every submission succeeded, and the emulator
+ * created exactly as many objects as the hub reported. Figures go to test-artifacts/bench-pipeline.json.
+ */
+import { spawn } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { join } from 'node:path';
+import { repositoryRoot, startLocalHub } from '#infra/local/hub.ts';
+import type { LocalHub } from '#infra/local/hub.ts';
+import { demoLicensees, seedDemoData } from '#infra/local/seed.ts';
+import { seedStateSystem } from '#infra/local/seed-state-system.ts';
+import { createAwsClients } from '#shared/adapters/aws-clients.ts';
+import { readConfig } from '#shared/config.ts';
+import { hubTable } from '#shared/resources.ts';
+import { createSubmissionRepository } from '#shared/submissions/repository.ts';
+import type { StoredSubmission } from '#shared/submissions/repository.ts';
+import { percentile, table } from './stats.ts';
+
+const SUBMISSIONS = Number(process.env['BENCH_PIPELINE_SUBMISSIONS'] ?? 2000);
+const LIVE_LIFECYCLES = Number(process.env['BENCH_PIPELINE_LIVE'] ?? 100);
+const CONCURRENCY = 8;
+
+/** 20% of calls fail, in four kinds, on every NY-API route. */
+const FAULTS = [{ route: '*', rate429: 0.05, retryAfterSeconds: 1, rate5xx: 0.05, status5xx: 503, rateTimeout: 0.05, timeoutMs: 2500, rateCommitThenDrop: 0.05 }];
+
+interface Client {
+  call(method: string, path: string, body?: unknown): Promise<Record<string, unknown>>;
+}
+
+function client(api: string, apiKey: string): Client {
+  return {
+    async call(method, path, body) {
+      const response = await fetch(`${api}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${apiKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      const json = (await response.json()) as Record<string, unknown>;
+      if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${JSON.stringify(json)}`);
+      return json;
+    },
+  };
+}
+
+async function emulator(hub: LocalHub, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
+  const response = await fetch(`${hub.urls.nyapi}${path}`, {
+    method,
+    ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+  });
+  if (!response.ok) throw new Error(`${path}: ${response.status}`);
+  return (await response.json()) as Record<string, unknown>;
+}
+
+let tagSequence = 0;
+const nextTag = () => `7${String(Date.now() % 1e9).padStart(9, '0')}${String((tagSequence += 1)).padStart(6, '0')}`;
+
+/** Runs `work` over `items` with at most `limit` at once. */
+async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) {
+        const item = items[next];
+        next += 1;
+        if (item !== undefined) await work(item);
+      }
+    }),
+  );
+}
+
+interface World {
+  readonly hub: LocalHub;
+  readonly shipper: Client;
+  readonly receiver: Client;
+  readonly refs: { partnerId: string; driverId: string; vehicleId: string };
+  readonly submissions: ReturnType<typeof createSubmissionRepository>;
+}
+
+async function world(hub: LocalHub): Promise<World> {
+  const tenants = await seedDemoData({ env: hub.env, apiUrl: hub.urls.api });
+  await seedStateSystem({ apiUrl: hub.urls.api, nyapiUrl: hub.urls.nyapi }, tenants);
+  const distributor = tenants.find((t) => t.role === 'distributor');
+  const processor = tenants.find((t) => t.role === 'processor');
+  if (!distributor || !processor) throw new Error('no demo distributor or processor');
+  const shipper = client(hub.urls.api, distributor.apiKey);
+  const items = async (path: string) => (await shipper.call('GET', path))['items'] as Record<string, string>[];
+  const partner = (await items('/v1/partners?limit=100')).find((p) => p['licenceNumber'] === processor.licenceNumber);
+  const driver = (await items('/v1/drivers'))[0];
+  const vehicle = (await items('/v1/vehicles')).find((v) => v['conveyance'] === 'van');
+  if (!partner?.['id'] || !driver?.['id'] || !vehicle?.['id']) throw new Error('demo registries incomplete');
+  const { dynamodb } = createAwsClients(readConfig(hub.env));
+  return {
+    hub,
+    shipper,
+    receiver: client(hub.urls.api, processor.apiKey),
+    refs: { partnerId: partner['id'], driverId: driver['id'], vehicleId: vehicle['id'] },
+    submissions: createSubmissionRepository(dynamodb, hubTable.name),
+  };
+}
+
+/** Fresh packages in the distributor's state inventory. */
+async function inventory(hub: LocalHub, count: number): Promise<string[]> {
+  const { registration } = demoLicensees.find((l) => l.role === 'distributor') ?? {};
+  const link = registration?.stateSystem;
+  if (!registration || !link?.stateLicenceNumber || !link.ubi) throw new Error('the distributor is not integrated');
+  const tags = Array.from({ length: count }, nextTag);
+  await emulator(hub, 'POST', '/_emulator/seed', {
+    licensees: [{ LocationLicense: link.stateLicenceNumber, UBI: link.ubi, Name: registration.legalName, inventory: tags.map((ID) => ({ ID, ProductName: 'Bench', UOM: 'each', RemainingAmount: 100 })) }],
+  });
+  return tags;
+}
+
+/** One lifecycle over HTTP: four transitions that each owe the state system one submission. */
+async function lifecycle(w: World, tag: string): Promise<string> {
+  const departure = new Date(Date.now() + 3_600_000);
+  const created = await w.shipper.call('POST', '/v1/transfers', {
+    type: 'wholesale',
+    receiverPartnerId: w.refs.partnerId,
+    taxPayer: { taxPaid: true },
+    driverIds: [w.refs.driverId],
+    vehicleId: w.refs.vehicleId,
+    estimatedDeparture: departure.toISOString(),
+    estimatedArrival: new Date(departure.getTime() + 3_600_000).toISOString(),
+    plannedRoute: 'I-90',
+    lines: [{ tag, productName: 'Bench jar', category: 'flower', productionBatch: 'B-1', quantity: 10, unit: 'each', unitPrice: 5, labTestStatus: 'passed', finishedGoods: true, sample: false }],
+  });
+  const id = created['id'] as string;
+  for (const action of ['manifest', 'depart', 'arrive']) await w.shipper.call('POST', `/v1/transfers/${id}/${action}`);
+  await w.receiver.call('POST', `/v1/transfers/${id}/receipt`, {
+    lines: [{ tag, outcome: 'accepted', acceptedQuantity: 10 }],
+    receivedBy: { name: 'Bench Receiver', title: 'Receiving' },
+  });
+  return id;
+}
+
+const progress = (message: string) => process.stderr.write(`[${new Date().toISOString()}] ${message}\n`);
+
+async function settled(w: World, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await w.submissions.open(1)).length > 0) {
+    if (Date.now() > deadline) throw new Error(`Submissions still open after the time limit: ${JSON.stringify(await w.submissions.open(5))}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+async function collect(w: World, ids: readonly string[]): Promise<StoredSubmission[]> {
+  const all: StoredSubmission[] = [];
+  await pool(ids, 16, async (id) => {
+    all.push(...(await w.submissions.list(id)));
+  });
+  return all;
+}
+
+const lag = (s: StoredSubmission) => Date.parse(s.succeededAt ?? s.updatedAt) - Date.parse(s.createdAt);
+
+async function scenario(name: string, faults: boolean) {
+  const hub = await startLocalHub({ consumersPaused: true, scheduleEveryMs: 1000, outboxGraceSeconds: 600, submissionBackoffCapSeconds: 2 });
+  try {
+    const w = await world(hub);
+    if (faults) await emulator(hub, 'PUT', '/_emulator/faults', { seed: 2026, rules: FAULTS });
+
+    // Backlog: commit everything first, then let the worker drain it.
+    const lifecycles = Math.ceil(SUBMISSIONS / 4);
+    const backlogTags = await inventory(hub, lifecycles);
+    const backlogIds: string[] = [];
+    const driveStarted = performance.now();
+    await pool(backlogTags, CONCURRENCY, async (tag) => void backlogIds.push(await lifecycle(w, tag)));
+    const driveSeconds = (performance.now() - driveStarted) / 1000;
+    progress(`${name}: ${backlogIds.length} lifecycles committed in ${driveSeconds.toFixed(1)} s; draining`);
+    const drainStarted = Date.now();
+    await hub.resumeConsumers();
+    await settled(w, 15 * 60_000);
+    const backlog = await collect(w, backlogIds);
+    const lastAck = Math.max(...backlog.map((s) => Date.parse(s.succeededAt ?? s.updatedAt)));
+    const drainSeconds = (lastAck - drainStarted) / 1000;
+
+    progress(`${name}: drained in ${drainSeconds.toFixed(1)} s; live phase`);
+    // Live: the worker runs while lifecycles are driven.
+    const liveTags = await inventory(hub, LIVE_LIFECYCLES);
+    const liveIds: string[] = [];
+    await pool(liveTags, CONCURRENCY, async (tag) => void liveIds.push(await lifecycle(w, tag)));
+    await settled(w, Number(process.env['BENCH_PIPELINE_SETTLE_MS'] ?? 10 * 60_000));
+    const live = await collect(w, liveIds);
+
+    const all = [...backlog, ...live];
+    const byStatus = Object.fromEntries(['succeeded', 'failed', 'blocked', 'dead-lettered', 'consent-expired', 'pending', 'retrying'].map((s) => [s, all.filter((x) => x.status === s).length]));
+    const succeeded = (step: string) => all.filter((s) => s.step === step && s.status === 'succeeded').length;
+    const created = (await emulator(hub, 'GET', '/_emulator/state'))['created'] as Record<string, number>;
+    const hubCounts = { invoice: succeeded('manifest'), manifest: succeeded('manifest'), inventoryTransfer: succeeded('ship'), arrival: succeeded('arrive'), receipt: succeeded('receive') };
+    const emulatorCounts = Object.fromEntries(Object.keys(hubCounts).map((k) => [k, created[k] ?? 0]));
+    const calls = ((await emulator(hub, 'GET', '/_emulator/calls'))['calls'] as { fault?: string }[]).filter((c) => c.fault);
+    const injected = Object.fromEntries(['429', '5xx', 'timeout', 'commit-then-drop'].map((f) => [f, calls.filter((c) => c.fault === f).length]));
+    const liveLags = live.map(lag);
+    return {
+      scenario: name,
+      submissions: all.length,
+      backlog: {
+        submissions: backlog.length,
+        committedInSeconds: Number(driveSeconds.toFixed(1)),
+        drainSeconds: Number(drainSeconds.toFixed(1)),
+        throughputPerSecond: Number((backlog.length / drainSeconds).toFixed(1)),
+      },
+      live: {
+        submissions: live.length,
+        commitToAckMs: { p50: percentile(liveLags, 50), p99: percentile(liveLags, 99), max: Math.max(...liveLags) },
+      },
+      retriedSubmissions: all.filter((s) => s.attempts > 1).length,
+      statuses: byStatus,
+      injectedFaults: injected,
+      hubCounts,
+      emulatorCounts,
+      lost: all.length - (byStatus['succeeded'] ?? 0),
+      duplicated: Object.keys(hubCounts).reduce((sum, k) => sum + Math.max(0, (emulatorCounts[k] ?? 0) - hubCounts[k as keyof typeof hubCounts]), 0),
+    };
+  } finally {
+    await hub.stop();
+  }
+}
+
+process.env['POWERTOOLS_LOG_LEVEL'] ??= 'SILENT';
+process.env['POWERTOOLS_METRICS_DISABLED'] = 'true';
+
+// Handler modules configure themselves once per process, so each scenario gets a process (and a hub) of its own.
+const { values } = parseArgs({ options: { scenario: { type: 'string' } } });
+if (values.scenario) {
+  const faults = values.scenario === 'faults';
+  const result = await scenario(faults ? '20% faults' : 'clean', faults);
+  console.log(`RESULT ${JSON.stringify(result)}`);
+  process.exit(0);
+}
+
+function runScenario(name: string): Promise<Awaited<ReturnType<typeof scenario>>> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--scenario', name], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      const line = output.split('\n').find((l) => l.startsWith('RESULT '));
+      if (code !== 0 || !line) reject(new Error(`Scenario ${name} failed (exit ${String(code)}):\n${output}`));
+      else resolve(JSON.parse(line.slice('RESULT '.length)) as Awaited<ReturnType<typeof scenario>>);
+    });
+  });
+}
+
+const results = [await runScenario('clean'), await runScenario('faults')];
+console.log(
+  table(
+    results.map((r) => ({
+      scenario: r.scenario,
+      submissions: r.submissions,
+      'drain /s': r.backlog.throughputPerSecond,
+      'live p50 ms': r.live.commitToAckMs.p50,
+      'live p99 ms': r.live.commitToAckMs.p99,
+      retried: r.retriedSubmissions,
+      lost: r.lost,
+      duplicated: r.duplicated,
+    })),
+  ),
+);
+for (const r of results) console.log(`${r.scenario}: statuses ${JSON.stringify(r.statuses)}; hub ${JSON.stringify(r.hubCounts)} / emulator ${JSON.stringify(r.emulatorCounts)}; faults ${JSON.stringify(r.injectedFaults)}`);
+const out = join(repositoryRoot, 'test-artifacts');
+await mkdir(out, { recursive: true });
+await writeFile(join(out, 'bench-pipeline.json'), `${JSON.stringify(results, null, 2)}\n`);
+process.exit(0);
