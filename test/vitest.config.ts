@@ -10,7 +10,7 @@ export default defineConfig({
     projects: [
       {
         // Handler logs are noise in test output; failures still show the problem responses.
-        test: { name: 'unit', root, include: ['test/unit/**/*.test.ts'], env: { POWERTOOLS_LOG_LEVEL: 'SILENT' } },
+        test: { name: 'unit', root, include: ['test/unit/**/*.test.ts'], env: { POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true' } },
       },
       {
         test: {

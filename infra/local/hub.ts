@@ -82,8 +82,8 @@ export interface LocalHub {
   stop(): Promise<void>;
 }
 
-/** Pollers per queue consumer in local mode: enough to work several transfers at once on two cores. */
-const LOCAL_MAX_POLLERS = 4;
+/** Pollers per queue consumer in local mode, at most: they mostly wait on the state system, as Lambda instances would. */
+const LOCAL_MAX_POLLERS = 10;
 
 /** What EventBridge hands a scheduled function. */
 function scheduledEvent(schedule: ScheduleDefinition) {

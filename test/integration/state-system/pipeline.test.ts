@@ -3,7 +3,9 @@
  * the worker to the NY-API emulator, in lifecycle order, exactly once. Fault rules are global to
  * the emulator, so the tests of this file run one after the other.
  */
+import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterEach, describe, expect, inject, it } from 'vitest';
+import { stateSubmissionsQueue } from '#shared/resources.ts';
 import { demoTenant } from '../../support/hub-api.ts';
 import { call, draftTo, step, submissions } from '../../support/lifecycle.ts';
 import type { SubmissionView } from '../../support/lifecycle.ts';
@@ -148,6 +150,34 @@ describe('reporting transfers to the NY-API', () => {
     expect(invoices).toHaveLength(1);
     expect(delivered?.attempts).toBe(6);
     expect(demoTenant('distributor').integrated).toBe(true);
+  });
+
+  it('does nothing for a redriven submission that has already succeeded', async () => {
+    const tags = await freshInventory('distributor', 1);
+    const id = await draftTo('processor', tags);
+    await step('distributor', id, 'manifest');
+    const [delivered] = await eventually(() => allSucceeded(id, 1), 20_000, 'the delivered manifest');
+    const before = (await calls()).filter((c) => c.externalId?.startsWith(id)).length;
+
+    // The same message again, as if it had been dead-lettered: the redrive puts it back on the queue.
+    const { env, urls, operatorToken } = inject('hub');
+    const sqs = new SQSClient({ region: 'us-east-1', endpoint: urls.sqs, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: env[stateSubmissionsQueue.deadLetter.env],
+        MessageBody: JSON.stringify({ submissionId: delivered?.id, transferId: id }),
+        MessageGroupId: id,
+        MessageDeduplicationId: `${delivered?.id ?? ''}.again`,
+      }),
+    );
+    const redriven = (await (await fetch(`${urls.api}/ops/state-submissions/redrive`, { method: 'POST', headers: { authorization: `Bearer ${operatorToken}` } })).json()) as { moved: number };
+    expect(redriven.moved).toBeGreaterThanOrEqual(1);
+    await eventually(async () => ((await sqs.send(new GetQueueAttributesCommand({ QueueUrl: env[stateSubmissionsQueue.env], AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }))).Attributes?.['ApproximateNumberOfMessages'] === '0' ? true : undefined), 20_000, 'the queue to drain');
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const [after] = await submissions('distributor', id);
+    expect(after).toMatchObject({ status: 'succeeded', attempts: delivered?.attempts });
+    expect((await calls()).filter((c) => c.externalId?.startsWith(id)).length).toBe(before);
+    sqs.destroy();
   });
 
   it('refuses the redrive endpoint without the operator token', async () => {
