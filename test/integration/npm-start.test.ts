@@ -24,12 +24,13 @@ interface RunFile {
   dynamodb: string;
   s3: string;
   sqs: string;
+  nyapi: string;
   pid: number;
   tenants: DemoTenant[];
 }
 
 const localDir = await mkdtemp(join(tmpdir(), 'hub-npm-start-'));
-const ports = { PORT: await freePort(), DYNAMODB_PORT: await freePort(), S3_PORT: await freePort(), SQS_PORT: await freePort() };
+const ports = { PORT: await freePort(), DYNAMODB_PORT: await freePort(), S3_PORT: await freePort(), SQS_PORT: await freePort(), NYAPI_PORT: await freePort() };
 const children: ChildProcess[] = [];
 
 afterAll(async () => {
@@ -119,8 +120,14 @@ describe('npm start', () => {
     expect(run.tenants.map((t) => t.role)).toEqual(['distributor', 'processor', 'retail dispensary']);
     for (const tenant of run.tenants) {
       const me = await fetch(`${run.api}/v1/me`, { headers: { authorization: `Bearer ${tenant.apiKey}` } });
-      expect(((await me.json()) as { licenceNumber: string }).licenceNumber).toBe(tenant.licenceNumber);
+      const profile = (await me.json()) as { licenceNumber: string; stateSystemConsent?: { status: string } };
+      expect(profile.licenceNumber).toBe(tenant.licenceNumber);
+      // The integrated demo tenants are connected to the NY-API emulator at start.
+      expect(profile.stateSystemConsent?.status).toBe(tenant.integrated ? 'connected' : undefined);
     }
+    expect(run.nyapi).toBe(`http://127.0.0.1:${ports.NYAPI_PORT}`);
+    const directory = (await (await fetch(`${run.nyapi}/_emulator/state`)).json()) as { licensees: { Name: string }[] };
+    expect(directory.licensees.map((l) => l.Name).sort()).toEqual(run.tenants.filter((t) => t.integrated).map((t) => t.name).sort());
     // Printed for the newcomer, and kept readable by the owner only.
     await new Promise((resolve) => setTimeout(resolve, 300));
     for (const tenant of run.tenants) expect(output).toContain(tenant.apiKey);
