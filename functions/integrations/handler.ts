@@ -3,7 +3,6 @@
  * and which state-system user each hub API key acts as.
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-
 import { createAwsClients } from '#shared/adapters/aws-clients.ts';
 import { readConfig, requireSetting, resourceName } from '#shared/config.ts';
 import { callerOf } from '#shared/http/caller.ts';
