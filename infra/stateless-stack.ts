@@ -164,6 +164,20 @@ export class StatelessStack extends Stack {
         treatMissingData: TreatMissingData.NOT_BREACHING,
       }).addAlarmAction(alert);
     }
+    new Alarm(this, 'SubmissionsRefused', {
+      alarmDescription: 'The state system refused a submission for good: see GET /v1/transfers/{id}/submissions for its code and message.',
+      metric: new Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: 'SubmissionsFailed',
+        dimensionsMap: { service: 'ny-transfer-hub' },
+        period: Duration.minutes(5),
+        statistic: 'Sum',
+      }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    }).addAlarmAction(alert);
     new Alarm(this, 'OldestPendingSubmission', {
       alarmDescription: `A state submission has waited more than ${OLDEST_PENDING_ALARM_SECONDS / 60} minutes: the NY-API may be down or refusing.`,
       metric: new Metric({

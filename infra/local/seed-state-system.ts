@@ -4,7 +4,7 @@
  * users linked in the hub, and the OAuth consent given, as a licence admin would click through
  * it. The emulator keeps its state in memory, so this runs at every start.
  */
-import { demoLicensees } from './seed.ts';
+import { demoLicensees, outsidePartner } from './seed.ts';
 import type { DemoTenant } from './seed.ts';
 
 export interface StateSystemTarget {
@@ -37,7 +37,8 @@ export async function seedStateSystem(target: StateSystemTarget, tenants: readon
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
-        licensees: integrated.map(({ registration, stateLicenceNumber, ubi }) => ({
+        licensees: [
+          ...integrated.map(({ registration, stateLicenceNumber, ubi }) => ({
           LocationLicense: stateLicenceNumber,
           UBI: ubi,
           Name: registration.legalName,
@@ -48,7 +49,9 @@ export async function seedStateSystem(target: StateSystemTarget, tenants: readon
           Phone: registration.phone,
           users: [demoStateUser(stateLicenceNumber)],
           inventory: demoInventoryTags(stateLicenceNumber).map((ID, i) => ({ ID, ProductName: `Demo package ${i + 1}`, UOM: 'each', RemainingAmount: 1000 })),
-        })),
+          })),
+          ...directoryOnly(),
+        ],
       }),
     }),
     'Seeding the NY-API emulator',
@@ -58,6 +61,27 @@ export async function seedStateSystem(target: StateSystemTarget, tenants: readon
     if (!tenant) continue;
     await connectTenant(target, tenant.apiKey, demoStateUser(stateLicenceNumber));
   }
+}
+
+/**
+ * Licensees without an integrator are still in the state's directory (they use the state's own
+ * screens); a manifest to one of them names it by the licence the hub knows, its OCM number.
+ */
+function directoryOnly() {
+  const parties = [
+    ...demoLicensees.filter(({ registration }) => registration.stateSystem.adapter === 'none').map(({ registration }) => registration),
+    outsidePartner,
+  ];
+  return parties.map((party, i) => ({
+    LocationLicense: party.licenceNumber,
+    UBI: `DEMO-UBI-${i + 1}`,
+    Name: party.legalName,
+    Address: party.premisesAddress.street,
+    City: party.premisesAddress.city,
+    State: 'NY',
+    Zip: party.premisesAddress.zip,
+    Phone: party.phone,
+  }));
 }
 
 /** Links the default state user and gives consent, following the redirects a browser would. */

@@ -162,7 +162,7 @@ const demoVehicles = [
 ];
 
 /** A counterparty that is not a tenant of the hub and has no connected system. */
-const outsidePartner = {
+export const outsidePartner = {
   legalName: 'Catskill Craft Microbusiness LLC',
   licenceNumber: 'OCM-MICR-25-000207',
   premisesAddress: { street: '88 Spring Street', city: 'Phoenicia', zip: '12464' },

@@ -411,13 +411,20 @@ describe('the state-system pipeline in AWS', () => {
     }
   });
 
-  it('alarms on any dead-lettered submission and on a submission pending over 15 minutes, to an encrypted topic', () => {
+  it('alarms on any dead-lettered or refused submission and on a submission pending over 15 minutes, to an encrypted topic', () => {
     const topic = logicalId(stateless, stateless.alerts);
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'ApproximateNumberOfMessagesVisible',
       Threshold: 1,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      AlarmActions: [{ Ref: topic }],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'NyTransferHub',
+      MetricName: 'SubmissionsFailed',
+      Statistic: 'Sum',
+      Threshold: 1,
       AlarmActions: [{ Ref: topic }],
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {

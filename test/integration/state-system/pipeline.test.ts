@@ -73,6 +73,22 @@ describe('reporting transfers to the NY-API', () => {
     expect(holding(stateLicenceOf('processor'), tags[1])).toBeUndefined();
   });
 
+  it('reports the shipper’s steps to a receiver without a connected system, and no receipt for it', async () => {
+    const tags = await freshInventory('distributor', 1);
+    const id = await draftTo('retail dispensary', tags);
+    await step('distributor', id, 'manifest');
+    await step('distributor', id, 'depart');
+    await step('distributor', id, 'arrive');
+    await step('retail dispensary', id, 'receipt', {
+      lines: [{ tag: tags[0], outcome: 'accepted', acceptedQuantity: 10 }],
+      receivedBy: { name: 'Dee Marsh', title: 'Owner' },
+    });
+    const done = await eventually(() => allSucceeded(id, 3), 30_000, 'the shipper’s three submissions');
+    expect(done.map((s) => s.step)).toEqual(['manifest', 'ship', 'arrive']);
+    const manifest = (await calls()).find((c) => c.externalId === `${done[0]?.id ?? ''}.manifest`);
+    expect(manifest?.status).toBe(200);
+  });
+
   it('records a refusal with the state system code, blocks the later steps and does not retry', async () => {
     // Tags the state system has never seen: it refuses the invoice.
     const id = await draftTo('processor', ['9999000011112222']);
