@@ -163,6 +163,28 @@ export class StatefulStack extends Stack implements StatefulResources {
   }
 
   private bucket(definition: BucketDefinition, accessLogs: Bucket): Bucket {
+    if (definition.kind === 'temporary') {
+      return new Bucket(this, definition.name, {
+        blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+        objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+        encryption: BucketEncryption.S3_MANAGED,
+        enforceSSL: true,
+        versioned: true,
+        serverAccessLogsBucket: accessLogs,
+        serverAccessLogsPrefix: `${definition.name}/`,
+        lifecycleRules: [
+          {
+            id: 'expire-temporary-files',
+            expiration: Duration.days(definition.expireAfterDays ?? 1),
+            noncurrentVersionExpiration: Duration.days(1),
+            abortIncompleteMultipartUploadAfter: Duration.days(1),
+          },
+        ],
+        // Nothing in it is a record: it may go with the stack.
+        removalPolicy: RemovalPolicy.DESTROY,
+        autoDeleteObjects: false,
+      });
+    }
     return new Bucket(this, definition.name, {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,

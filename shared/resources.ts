@@ -55,6 +55,12 @@ export interface QueueDefinition {
 export interface BucketDefinition {
   readonly name: string;
   readonly env: string;
+  /**
+   * `records`: documents licensees must keep (Object Lock, never expire). `temporary`: files the hub
+   * can make again (report exports), deleted after `expireAfterDays`.
+   */
+  readonly kind: 'records' | 'temporary';
+  readonly expireAfterDays?: number;
 }
 
 const DAY = 24 * 60 * 60;
@@ -131,6 +137,15 @@ export const queues = [stateSubmissionsQueue] as const satisfies readonly QueueD
 export const documentsBucket = {
   name: 'hub-documents',
   env: 'DOCUMENTS_BUCKET_NAME',
+  kind: 'records',
 } as const satisfies BucketDefinition;
 
-export const buckets = [documentsBucket] as const satisfies readonly BucketDefinition[];
+/** Reports too large to answer inline, fetched through a short-lived link. */
+export const exportsBucket = {
+  name: 'hub-exports',
+  env: 'EXPORTS_BUCKET_NAME',
+  kind: 'temporary',
+  expireAfterDays: 1,
+} as const satisfies BucketDefinition;
+
+export const buckets = [documentsBucket, exportsBucket] as const satisfies readonly BucketDefinition[];

@@ -3,7 +3,7 @@
  * bundles and wires exactly these; the local server (`infra/local/http-server.ts`) and queue
  * pollers invoke the same handler modules through the same table.
  */
-import { documentsBucket, hubTable, idempotencyTable, stateSubmissionsQueue } from './resources.ts';
+import { documentsBucket, exportsBucket, hubTable, idempotencyTable, stateSubmissionsQueue } from './resources.ts';
 import type { BucketDefinition, QueueDefinition, TableDefinition } from './resources.ts';
 import { manifestFontFiles } from './manifests/fonts.ts';
 
@@ -159,6 +159,14 @@ export const functions = {
     memoryMb: 256,
     queues: [{ queue: stateSubmissionsQueue, access: 'redrive' }],
   },
+  reports: {
+    entry: 'functions/reports/handler.ts',
+    description: "The caller's routine inventory report (packages that left or arrived in a period)",
+    timeoutSeconds: 60,
+    memoryMb: 1024,
+    tables: [{ table: hubTable, access: 'read' }],
+    buckets: [{ bucket: exportsBucket, access: 'readWrite' }],
+  },
   openapi: {
     entry: 'functions/openapi/handler.ts',
     description: 'The OpenAPI 3.1 document of the API',
@@ -228,6 +236,7 @@ export const routes = [
   },
   { method: 'PUT', path: '/v1/integrations/biotrack/users/{apiKeyId}', function: 'integrations', auth: 'licensee' },
   { method: 'POST', path: '/ops/state-submissions/redrive', function: 'operations', auth: 'operator' },
+  { method: 'GET', path: '/v1/reports/inventory-movements', function: 'reports', auth: 'licensee' },
 ] as const satisfies readonly RouteDefinition[];
 
 /** Queue → function wiring with Lambda's SQS contract (batches, partial batch failures). */

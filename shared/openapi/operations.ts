@@ -10,6 +10,7 @@ import { transferEventList, transferListQuery, transferPage, transferRepresentat
 import type { RegistryKind } from '../registries/schemas.ts';
 import type { OperationDefinition, OperationResponse } from './document.ts';
 import { submissionList } from '../submissions/representation.ts';
+import { movementsQueryFields, movementsReportView } from '../reports/representation.ts';
 import { redriveQuery, redriveResult } from '../submissions/redrive.ts';
 import { callbackQuery, consentStartView, integrationView, linkedStateUserView, stateUserBody } from '../state-system/representation.ts';
 import { manifestDocumentView, manifestDownloadView, manifestVersionQuery, verificationView, verifyQuery } from '../manifests/representation.ts';
@@ -244,6 +245,17 @@ export const operations: Readonly<Record<string, OperationDefinition>> = {
     tag: 'State system',
     body: stateUserBody,
     responses: { 200: { description: 'The link, without the password', schema: linkedStateUserView }, 404: problem('No such API key of yours'), 409: problem('Not a NY-API licensee'), 422: problem('Invalid fields'), ...common },
+  },
+  'GET /v1/reports/inventory-movements': {
+    summary: 'The routine inventory report: every package that left or arrived in the period, for the caller only (at most a year)',
+    tag: 'Reports',
+    query: movementsQueryFields,
+    responses: {
+      200: { description: 'JSON, or CSV with format=csv or Accept: text/csv', schema: movementsReportView },
+      303: { description: 'A report too large to answer inline: a link to it, valid 5 minutes' },
+      400: problem('Invalid period or format'),
+      ...common,
+    },
   },
   'POST /ops/state-submissions/redrive': {
     summary: 'Operators: move dead-lettered state submissions back to the queue after a fix',

@@ -11,7 +11,7 @@ import { StatefulStack } from '#infra/stateful-stack.ts';
 import { manifestFonts } from '#shared/manifests/fonts.ts';
 import { StatelessStack } from '#infra/stateless-stack.ts';
 import type { StatelessStackProps } from '#infra/stateless-stack.ts';
-import { buckets, documentsBucket, hubTable, queues, stateSubmissionsQueue, tables } from '#shared/resources.ts';
+import { buckets, documentsBucket, exportsBucket, hubTable, queues, stateSubmissionsQueue, tables } from '#shared/resources.ts';
 import type { KeyAttribute, QueueDefinition } from '#shared/resources.ts';
 import { AUTHORIZER_CACHE_SECONDS, functions, routes } from '#shared/routes.ts';
 
@@ -147,6 +147,15 @@ describe('stateful stack', () => {
     expect(bucket.Properties).toMatchObject({
       ObjectLockEnabled: true,
       ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 5 * 365 } } },
+    });
+  });
+
+  it('keeps report exports private and short-lived, without Object Lock (they are made again on demand)', () => {
+    const bucket = resourceOf(stateful, stateful.buckets[exportsBucket.name]);
+    expect(bucket.Properties).not.toHaveProperty('ObjectLockEnabled');
+    expect(bucket.Properties).toMatchObject({
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, RestrictPublicBuckets: true },
+      LifecycleConfiguration: { Rules: [expect.objectContaining({ ExpirationInDays: 1, Status: 'Enabled' })] },
     });
   });
 

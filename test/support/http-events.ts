@@ -49,6 +49,8 @@ export interface Reply {
   readonly status: number;
   readonly headers: Record<string, string>;
   readonly body: Record<string, unknown>;
+  /** The body as sent, for answers that are not JSON (CSV, HTML). */
+  readonly text: string;
 }
 
 /** Invokes a handler and reads its structured result. */
@@ -58,5 +60,7 @@ export async function call(
 ): Promise<Reply> {
   const result = await handler(event, lambdaContext);
   const headers = Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]));
-  return { status: result.statusCode ?? 200, headers, body: result.body ? (JSON.parse(result.body) as Record<string, unknown>) : {} };
+  const text = result.body ?? '';
+  const json = /json/.test(headers['content-type'] ?? 'application/json');
+  return { status: result.statusCode ?? 200, headers, body: text && json ? (JSON.parse(text) as Record<string, unknown>) : {}, text };
 }

@@ -20,13 +20,14 @@ const settled = (id: string, predicate: (s: readonly SubmissionView[]) => boolea
   eventually(async () => {
     const found = await submissions('distributor', id);
     return predicate(found) ? found : undefined;
-  }, 30_000, what);
+  }, 60_000, what);
 
 afterEach(async () => {
   await clearFaults();
 });
 
-describe('reporting transfers to the NY-API', () => {
+// These tests wait on real retries and backoffs; under a full parallel run they need more than the default.
+describe('reporting transfers to the NY-API', { timeout: 120_000 }, () => {
   it('reports manifest, shipment, arrival and receipt in order, as the acting users, and keeps the state ids', async () => {
     const tags = await freshInventory('distributor', 2);
     const id = await draftTo('processor', tags);

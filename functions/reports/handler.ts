@@ -1,0 +1,73 @@
+/**
+ * GET /v1/reports/inventory-movements?from=&to=&format=csv|json: the caller's routine inventory
+ * report. Small reports answer inline; one too large for a Lambda response (a busy year) is written
+ * to the documents bucket and answered with a 303 to a short-lived link.
+ */
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { ulid } from 'ulid';
+import { createAwsClients } from '#shared/adapters/aws-clients.ts';
+import { readConfig, resourceName } from '#shared/config.ts';
+import type { TransferEvent } from '#shared/domain/transfer/index.ts';
+import { callerOf } from '#shared/http/caller.ts';
+import { httpHandler } from '#shared/http/handler.ts';
+import { preferredMediaType, readQuery } from '#shared/http/request.ts';
+import { inventoryMovements, movementsCsv } from '#shared/reports/inventory-movements.ts';
+import type { ReportDeps } from '#shared/reports/inventory-movements.ts';
+import { movementsQuery } from '#shared/reports/representation.ts';
+import { exportsBucket, hubTable } from '#shared/resources.ts';
+import { createTransferRepository } from '#shared/transfers/repository.ts';
+import type { StoredTransfer } from '#shared/transfers/use-cases.ts';
+
+/** Below Lambda's 6 MB response limit, with room for headers and encoding. */
+export const INLINE_LIMIT_BYTES = 5 * 1024 * 1024;
+const LINK_SECONDS = 300;
+
+export interface ReportExports {
+  /** Stores a finished report and returns a short-lived link to it. */
+  put(key: string, body: Buffer, contentType: string, filename: string): Promise<string>;
+}
+
+export function createS3ReportExports(s3: S3Client, bucket: string): ReportExports {
+  return {
+    async put(key, body, contentType, filename) {
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType, ServerSideEncryption: 'AES256' }));
+      return getSignedUrl(s3, new GetObjectCommand({ Bucket: bucket, Key: key, ResponseContentDisposition: `attachment; filename="${filename}"` }), {
+        expiresIn: LINK_SECONDS,
+      });
+    },
+  };
+}
+
+export function createHandler(deps: ReportDeps & { readonly exports: ReportExports; readonly inlineLimitBytes: number; readonly now: () => Date }) {
+  return httpHandler(async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+    const caller = callerOf(event);
+    const query = readQuery(event, movementsQuery);
+    const format = query.format ?? (preferredMediaType(event, ['application/json', 'text/csv']) === 'text/csv' ? 'csv' : 'json');
+    const rows = await inventoryMovements(deps, caller, query);
+    const generatedAt = deps.now().toISOString();
+    const body =
+      format === 'csv' ? [...movementsCsv(rows)].join('') : JSON.stringify({ from: query.from, to: query.to, generatedAt, count: rows.length, items: rows });
+    const contentType = format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8';
+    const filename = `inventory-movements-${query.from.slice(0, 10)}-${query.to.slice(0, 10)}.${format}`;
+    const bytes = Buffer.from(body, 'utf8');
+    if (bytes.length > deps.inlineLimitBytes) {
+      const url = await deps.exports.put(`reports/${caller.licenseeId}/${ulid()}.${format}`, bytes, contentType, filename);
+      return { statusCode: 303, headers: { location: url, 'cache-control': 'no-store' }, body: '' };
+    }
+    const headers: Record<string, string> = { 'content-type': contentType, 'cache-control': 'no-store' };
+    if (format === 'csv') headers['content-disposition'] = `attachment; filename="${filename}"`;
+    return { statusCode: 200, headers, body };
+  });
+}
+
+const config = readConfig();
+const aws = createAwsClients(config);
+export const handler = createHandler({
+  transfers: createTransferRepository<StoredTransfer, TransferEvent>(aws.dynamodb, resourceName(config, hubTable)),
+  exports: createS3ReportExports(aws.s3, resourceName(config, exportsBucket)),
+  inlineLimitBytes: INLINE_LIMIT_BYTES,
+  now: () => new Date(),
+});

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { csvCell, movementRows, movementsCsv } from '#shared/reports/inventory-movements.ts';
+import { movementsQuery } from '#shared/reports/representation.ts';
+import { RECEIVED_AT, arrived, inTransit, receiptFor, receiveContext, receiverActor, shipperActor } from '../domain/fixtures.ts';
+import { receive } from '#shared/domain/transfer/index.ts';
+import { expectOk } from '../domain/fixtures.ts';
+
+const year = { from: '2026-01-01T00:00:00.000Z', to: '2026-12-31T23:59:59.999Z' };
+
+describe('inventory movement rows', () => {
+  it('gives the shipper its packages leaving at departure, pending until received', () => {
+    const transfer = inTransit();
+    const rows = movementRows(transfer, shipperActor.licenseeId, year.from, year.to);
+    expect(rows).toHaveLength(transfer.content.lines.length);
+    expect(rows[0]).toMatchObject({ direction: 'out', date: transfer.departedAt, outcome: 'pending', counterpartyLicence: transfer.manifest?.parties.receiver.licenceNumber });
+    expect(movementRows(transfer, receiverActor.licenseeId, year.from, year.to)).toEqual([]);
+  });
+
+  it('gives the receiver its packages arriving, with the outcome and accepted quantity of its receipt', () => {
+    const transfer = arrived();
+    const received = expectOk(receive(transfer, receiptFor(transfer), receiveContext(RECEIVED_AT, { actor: receiverActor }))).transfer;
+    const inRows = movementRows(received, receiverActor.licenseeId, year.from, year.to);
+    expect(inRows.every((r) => r.direction === 'in' && r.date === received.arrivedAt && r.outcome === 'accepted')).toBe(true);
+    expect(inRows[0]?.acceptedQuantity).toBe(received.content.lines[0]?.quantity);
+    const outRows = movementRows(received, shipperActor.licenseeId, year.from, year.to);
+    expect(outRows.every((r) => r.direction === 'out' && r.outcome === 'accepted')).toBe(true);
+  });
+
+  it('leaves out movements outside the period', () => {
+    const transfer = arrived();
+    expect(movementRows(transfer, shipperActor.licenseeId, '2030-01-01T00:00:00.000Z', '2030-12-31T00:00:00.000Z')).toEqual([]);
+  });
+});
+
+describe('the CSV', () => {
+  it('quotes commas, quotes and line breaks, and defuses what a spreadsheet would run as a formula', () => {
+    expect(csvCell('Main St, "Unit 4"')).toBe('"Main St, ""Unit 4"""');
+    expect(csvCell('two\nlines')).toBe('"two\nlines"');
+    expect(csvCell('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`);
+    expect(csvCell('-12')).toBe("'-12");
+    expect(csvCell(-12)).toBe('-12');
+    expect(csvCell(undefined)).toBe('');
+    const transfer = inTransit();
+    const lines = [...movementsCsv(movementRows(transfer, shipperActor.licenseeId, year.from, year.to))];
+    expect(lines).toHaveLength(transfer.content.lines.length + 1);
+    expect(lines.every((line) => line.endsWith('\r\n'))).toBe(true);
+  });
+});
+
+describe('the report period', () => {
+  it('takes dates as whole UTC days, and refuses a reversed period or more than a year', () => {
+    expect(movementsQuery.parse({ from: '2026-03-01', to: '2026-03-01' })).toEqual({ from: '2026-03-01T00:00:00.000Z', to: '2026-03-01T23:59:59.999Z' });
+    expect(movementsQuery.parse({ from: '2026-03-01T09:00:00-05:00', to: '2026-03-02', format: 'csv' })).toMatchObject({ from: '2026-03-01T14:00:00.000Z', format: 'csv' });
+    expect(movementsQuery.safeParse({ from: '2026-03-02', to: '2026-03-01' }).success).toBe(false);
+    expect(movementsQuery.safeParse({ from: '2025-01-01', to: '2026-03-01' }).success).toBe(false);
+    expect(movementsQuery.safeParse({ from: '2025-03-01', to: '2026-03-01' }).success).toBe(true);
+  });
+});
