@@ -49,7 +49,7 @@ async function newConnectedLicensee() {
 
 const api = (apiKey: string, method: string, path: string, body?: unknown) => request(method, path, { apiKey, ...(body === undefined ? {} : { body }) });
 
-describe('state-system consent', () => {
+describe('state-system consent', { timeout: 120_000 }, () => {
   it('connects through the state system and shows the 100-day consent on /v1/me', async () => {
     const { licensee, apiKey, user } = await newConnectedLicensee();
     const me = await api(apiKey, 'GET', '/v1/me');

@@ -31,7 +31,7 @@ function otherSystemStore(): ConnectionStore {
   };
 }
 
-describe('inbound transfers from other systems', () => {
+describe('inbound transfers from other systems', { timeout: 120_000 }, () => {
   it('appear in the receiver’s incoming list, follow their arrival, and are received through the hub', async () => {
     const n = randomInt(100_000, 999_999);
     const licence = `LocLicX${n}`;

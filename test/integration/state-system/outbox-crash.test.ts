@@ -24,7 +24,7 @@ function run(args: readonly string[]): Promise<{ code: number | null; signal: No
   });
 }
 
-describe('the outbox', () => {
+describe('the outbox', { timeout: 120_000 }, () => {
   it('delivers a submission whose process was killed between commit and enqueue', async () => {
     const tags = await freshInventory('distributor', 1);
     const id = await draftTo('processor', tags);
