@@ -13,7 +13,7 @@ import { hubTable, stateSubmissionsQueue } from '#shared/resources.ts';
 import { completeConsent, integrationStatus, linkStateUser, startConsent } from '#shared/state-system/consent.ts';
 import type { ConsentDeps } from '#shared/state-system/consent.ts';
 import { callbackQuery, stateUserBody } from '#shared/state-system/representation.ts';
-import { createConnectionStore } from '#shared/state-system/connections.ts';
+import { createConnectionStore, createConsentRequests } from '#shared/state-system/connections.ts';
 import { nyApiSettingsFrom, tokenCipherFrom } from '#shared/state-system/wiring.ts';
 import { createSqsSubmissionQueue } from '#shared/submissions/outbox.ts';
 import { createSubmissionRepository } from '#shared/submissions/repository.ts';
@@ -57,8 +57,7 @@ const config = readConfig();
 const aws = createAwsClients(config);
 const table = resourceName(config, hubTable);
 export const handler = createHandler({
-  dynamodb: aws.dynamodb,
-  tableName: table,
+  requests: createConsentRequests(aws.dynamodb, table),
   settings: await nyApiSettingsFrom(config),
   connections: createConnectionStore(aws.dynamodb, table, tokenCipherFrom(config)),
   licensees: createLicenseeRepository(aws.dynamodb, table),

@@ -3,9 +3,6 @@
  * report. Small reports answer inline; one too large for a Lambda response (a busy year) is written
  * to the documents bucket and answered with a 303 to a short-lived link.
  */
-import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import type { S3Client } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { ulid } from 'ulid';
 import { createAwsClients } from '#shared/adapters/aws-clients.ts';
@@ -14,6 +11,8 @@ import type { TransferEvent } from '#shared/domain/transfer/index.ts';
 import { callerOf } from '#shared/http/caller.ts';
 import { httpHandler } from '#shared/http/handler.ts';
 import { preferredMediaType, readQuery } from '#shared/http/request.ts';
+import { createS3ReportExports } from '#shared/reports/exports.ts';
+import type { ReportExports } from '#shared/reports/exports.ts';
 import { inventoryMovements, movementsCsv } from '#shared/reports/inventory-movements.ts';
 import type { ReportDeps } from '#shared/reports/inventory-movements.ts';
 import { movementsQuery } from '#shared/reports/representation.ts';
@@ -23,23 +22,6 @@ import type { StoredTransfer } from '#shared/transfers/use-cases.ts';
 
 /** Below Lambda's 6 MB response limit, with room for headers and encoding. */
 export const INLINE_LIMIT_BYTES = 5 * 1024 * 1024;
-const LINK_SECONDS = 300;
-
-export interface ReportExports {
-  /** Stores a finished report and returns a short-lived link to it. */
-  put(key: string, body: Buffer, contentType: string, filename: string): Promise<string>;
-}
-
-export function createS3ReportExports(s3: S3Client, bucket: string): ReportExports {
-  return {
-    async put(key, body, contentType, filename) {
-      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType, ServerSideEncryption: 'AES256' }));
-      return getSignedUrl(s3, new GetObjectCommand({ Bucket: bucket, Key: key, ResponseContentDisposition: `attachment; filename="${filename}"` }), {
-        expiresIn: LINK_SECONDS,
-      });
-    },
-  };
-}
 
 export function createHandler(deps: ReportDeps & { readonly exports: ReportExports; readonly inlineLimitBytes: number; readonly now: () => Date }) {
   return httpHandler(async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {

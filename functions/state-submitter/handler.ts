@@ -26,7 +26,8 @@ import type { TransferEvent } from '#shared/domain/transfer/index.ts';
 
 const message = z.object({ transferId: z.string().min(1), submissionId: z.string().min(1) });
 
-export class RetryLater extends Error {
+/** Fails the record so its message (and its group) comes back after the chosen backoff. */
+class RetryLater extends Error {
   override readonly name = 'RetryLater';
 }
 

@@ -4,7 +4,9 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
 import { createAwsClients } from '#shared/adapters/aws-clients.ts';
+import type { AwsClients } from '#shared/adapters/aws-clients.ts';
 import { readConfig, requireSetting, resourceName } from '#shared/config.ts';
+import type { HubConfig } from '#shared/config.ts';
 import * as domain from '#shared/domain/transfer/index.ts';
 import { callerOf } from '#shared/http/caller.ts';
 import { httpHandler } from '#shared/http/handler.ts';
@@ -119,24 +121,28 @@ export function createHandler(deps: TransferDeps & { readonly idempotency?: Idem
   );
 }
 
+/** The function's dependencies on the hub's real tables, bucket and queue. */
+export function transferDeps(config: HubConfig, aws: AwsClients): TransferDeps {
+  const table = resourceName(config, hubTable);
+  return {
+    transfers: createTransferRepository(aws.dynamodb, table),
+    registries: createRegistryRepository(aws.dynamodb, table),
+    licensees: createLicenseeDirectory(createLicenseeRepository(aws.dynamodb, table)),
+    rules: config.transferRules,
+    defaultStateSystem: config.defaultStateSystem,
+    manifests: {
+      publicBaseUrl: requireSetting(config.publicBaseUrl, 'PUBLIC_BASE_URL'),
+      render: renderManifestPdf,
+      store: createS3ManifestStore(aws.s3, resourceName(config, documentsBucket)),
+    },
+    outbox: {
+      queue: createSqsSubmissionQueue(aws.sqs, resourceName(config, stateSubmissionsQueue)),
+      submissions: createSubmissionRepository(aws.dynamodb, table),
+    },
+    now: () => new Date(),
+  };
+}
+
 const config = readConfig();
 const aws = createAwsClients(config);
-const table = resourceName(config, hubTable);
-export const handler = createHandler({
-  transfers: createTransferRepository(aws.dynamodb, table),
-  registries: createRegistryRepository(aws.dynamodb, table),
-  licensees: createLicenseeDirectory(createLicenseeRepository(aws.dynamodb, table)),
-  rules: config.transferRules,
-  defaultStateSystem: config.defaultStateSystem,
-  manifests: {
-    publicBaseUrl: requireSetting(config.publicBaseUrl, 'PUBLIC_BASE_URL'),
-    render: renderManifestPdf,
-    store: createS3ManifestStore(aws.s3, resourceName(config, documentsBucket)),
-  },
-  outbox: {
-    queue: createSqsSubmissionQueue(aws.sqs, resourceName(config, stateSubmissionsQueue)),
-    submissions: createSubmissionRepository(aws.dynamodb, table),
-  },
-  now: () => new Date(),
-  idempotency: hubIdempotency(config, aws.dynamodbClient),
-});
+export const handler = createHandler({ ...transferDeps(config, aws), idempotency: hubIdempotency(config, aws.dynamodbClient) });

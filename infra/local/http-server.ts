@@ -10,73 +10,16 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, APIGate
 import { PROBLEM_CONTENT_TYPE } from '#shared/http/problem.ts';
 import type { RouteDefinition } from '#shared/routes.ts';
 import type { LocalLambdaRuntime } from './lambda-runtime.ts';
+import { compileTemplates } from './path-templates.ts';
+import type { TemplateMatch } from './path-templates.ts';
 
 /** API Gateway's own payload limit. */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
-interface CompiledRoute {
-  readonly route: RouteDefinition;
-  readonly pattern: RegExp;
-  readonly parameterNames: readonly string[];
-  /** Literal characters: more specific routes win, as in API Gateway. */
-  readonly specificity: number;
-}
-
-export interface RouteMatch {
-  readonly route: RouteDefinition;
-  readonly pathParameters: Record<string, string>;
-}
+export type RouteMatch = TemplateMatch<RouteDefinition>;
 
 export function compileRoutes(routes: readonly RouteDefinition[]): (method: string, path: string) => RouteMatch | undefined {
-  const compiled: CompiledRoute[] = routes.map((route) => {
-    const parameterNames: string[] = [];
-    const source = route.path
-      .split('/')
-      .map((segment) => {
-        const greedy = /^\{(\w+)\+\}$/.exec(segment);
-        if (greedy?.[1]) {
-          parameterNames.push(greedy[1]);
-          return '(.+)';
-        }
-        const parameter = /^\{(\w+)\}$/.exec(segment);
-        if (parameter?.[1]) {
-          parameterNames.push(parameter[1]);
-          return '([^/]+)';
-        }
-        return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-      })
-      .join('/');
-    return {
-      route,
-      pattern: new RegExp(`^${source}$`),
-      parameterNames,
-      specificity: route.path.replace(/\{[^}]+\}/g, '').length,
-    };
-  });
-  compiled.sort((a, b) => b.specificity - a.specificity);
-
-  return (method, path) => {
-    for (const candidate of compiled) {
-      if (candidate.route.method !== method) continue;
-      const match = candidate.pattern.exec(path);
-      if (!match) continue;
-      const pathParameters: Record<string, string> = {};
-      candidate.parameterNames.forEach((name, i) => {
-        pathParameters[name] = decodePathSegment(match[i + 1] ?? '');
-      });
-      return { route: candidate.route, pathParameters };
-    }
-    return undefined;
-  };
-}
-
-/** A broken percent-escape stays as it came: the handler then finds no such record (404), never a 500. */
-function decodePathSegment(raw: string): string {
-  try {
-    return decodeURIComponent(raw);
-  } catch {
-    return raw;
-  }
+  return compileTemplates(routes, (route) => route.path);
 }
 
 const TEXT_CONTENT = /^(text\/|application\/(json|.*\+json|xml|.*\+xml|x-www-form-urlencoded|javascript))/i;

@@ -59,3 +59,25 @@ export function decodeCursor(
   if (!wellFormed || (key as PageKey)[partitionAttribute] !== partition) throw new InvalidCursorError();
   return key as PageKey;
 }
+
+/** Every item of a query, page after page, up to `limit` items when given. */
+export async function queryAll(
+  client: DynamoDBDocumentClient,
+  query: Omit<QueryCommandInput, 'ExclusiveStartKey'>,
+  limit = Number.POSITIVE_INFINITY,
+): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await client.send(
+      new QueryCommand({
+        ...query,
+        ...(Number.isFinite(limit) ? { Limit: limit - items.length } : {}),
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      }),
+    );
+    items.push(...(page.Items ?? []));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey && items.length < limit);
+  return items;
+}

@@ -3,10 +3,12 @@
  * the state-system users hub API keys act as. The 100-day consent clock is kept here, so the hub
  * can warn before it runs out and park submissions when it has.
  */
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { TokenCipher } from '../adapters/token-cipher.ts';
 import { keys } from '../repositories/keys.ts';
+import { queryAll } from '../repositories/paging.ts';
 
 export interface StateConnection {
   readonly licenseeId: string;
@@ -39,6 +41,46 @@ export interface ConnectionStore {
   stateUser(licenseeId: string, system: string, apiKeyId: string): Promise<StateUserCredentials | undefined>;
   putStateUser(licenseeId: string, system: string, apiKeyId: string, credentials: StateUserCredentials, at: string): Promise<void>;
   stateUsers(licenseeId: string, system: string): Promise<{ apiKeyId: string; username: string; updatedAt: string }[]>;
+}
+
+/** Pending consent requests, found by the hash of their `state`; each can be taken once, before it expires. */
+export interface ConsentRequests {
+  open(stateHash: string, licenseeId: string, createdAt: Date, expiresAt: Date): Promise<void>;
+  /** The licensee of a live request, which is consumed; undefined when unknown, used or expired. */
+  take(stateHash: string, now: Date): Promise<string | undefined>;
+}
+
+const epochSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
+
+export function createConsentRequests(client: DynamoDBDocumentClient, tableName: string): ConsentRequests {
+  return {
+    async open(stateHash, licenseeId, createdAt, expiresAt) {
+      await client.send(
+        new PutCommand({
+          TableName: tableName,
+          // `expiresAt` is also the table's TTL: DynamoDB deletes requests nobody completed.
+          Item: { ...keys.consentRequest(stateHash), licenseeId, createdAt: createdAt.toISOString(), expiresAt: epochSeconds(expiresAt) },
+        }),
+      );
+    },
+    async take(stateHash, now) {
+      try {
+        const { Attributes } = await client.send(
+          new DeleteCommand({
+            TableName: tableName,
+            Key: keys.consentRequest(stateHash),
+            ConditionExpression: 'attribute_exists(PK) AND expiresAt > :now',
+            ExpressionAttributeValues: { ':now': epochSeconds(now) },
+            ReturnValues: 'ALL_OLD',
+          }),
+        );
+        return String(Attributes?.['licenseeId']);
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return undefined;
+        throw error;
+      }
+    },
+  };
 }
 
 /** The consent's dates only: what `GET /v1/me` shows, without access to the sealing key. */
@@ -92,23 +134,14 @@ export function createConnectionStore(client: DynamoDBDocumentClient, tableName:
     },
 
     async connectedLicensees(system) {
-      const ids: string[] = [];
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await client.send(
-          new QueryCommand({
-            TableName: tableName,
-            IndexName: 'GSI1',
-            KeyConditionExpression: 'GSI1PK = :pk',
-            ExpressionAttributeValues: { ':pk': keys.connectedLicensees(system) },
-            ProjectionExpression: 'licenseeId',
-            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-          }),
-        );
-        ids.push(...(page.Items ?? []).map((item) => String(item['licenseeId'])));
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
-      return ids;
+      const items = await queryAll(client, {
+        TableName: tableName,
+        IndexName: 'GSI1',
+        KeyConditionExpression: 'GSI1PK = :pk',
+        ExpressionAttributeValues: { ':pk': keys.connectedLicensees(system) },
+        ProjectionExpression: 'licenseeId',
+      });
+      return items.map((item) => String(item['licenseeId']));
     },
 
     async stateUser(licenseeId, system, apiKeyId) {

@@ -3,13 +3,9 @@
  * state users hub API keys act as, and what `GET /v1/me` says about the consent's 100 days.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import { HttpProblem } from '../http/problem.ts';
 import type { Caller } from '../http/caller.ts';
-import { keys } from '../repositories/keys.ts';
 import type { SubmissionQueue } from '../submissions/outbox.ts';
 import type { SubmissionRepository } from '../submissions/repository.ts';
 import type { Licensee } from '../tenants/licensee.ts';
@@ -17,7 +13,7 @@ import { authorizeUrl, requestTokens } from './biotrack/client.ts';
 import type { NyApiSettings } from './biotrack/client.ts';
 import { DEFAULT_STATE_USER } from './connections.ts';
 import { StateSystemError } from './port.ts';
-import type { ConnectionStore, ConsentDates, StateUserCredentials } from './connections.ts';
+import type { ConnectionStore, ConsentDates, ConsentRequests, StateUserCredentials } from './connections.ts';
 
 export const CONSENT_DAYS = 100;
 export const CONSENT_WARNING_DAYS = 14;
@@ -49,8 +45,7 @@ export function consentView(dates: ConsentDates | undefined, now: Date): Consent
 }
 
 export interface ConsentDeps {
-  readonly dynamodb: DynamoDBDocumentClient;
-  readonly tableName: string;
+  readonly requests: ConsentRequests;
   readonly settings: NyApiSettings;
   readonly connections: ConnectionStore;
   readonly licensees: { get(licenseeId: string): Promise<Licensee | undefined> };
@@ -80,12 +75,7 @@ export async function startConsent(deps: ConsentDeps, caller: Caller): Promise<{
   const state = randomBytes(16).toString('base64url');
   const now = deps.now();
   const expiresAt = new Date(now.getTime() + REQUEST_TTL_SECONDS * 1000);
-  await deps.dynamodb.send(
-    new PutCommand({
-      TableName: deps.tableName,
-      Item: { ...keys.consentRequest(hashOf(state)), licenseeId: caller.licenseeId, createdAt: now.toISOString(), expiresAt: Math.floor(expiresAt.getTime() / 1000) },
-    }),
-  );
+  await deps.requests.open(hashOf(state), caller.licenseeId, now, expiresAt);
   return {
     authorizeUrl: authorizeUrl(deps.settings, { state, redirectUri: `${deps.publicBaseUrl}${callbackPath}`, licence: licensee.stateSystem.stateLicenceNumber }),
     expiresAt: expiresAt.toISOString(),
@@ -97,23 +87,9 @@ export async function startConsent(deps: ConsentDeps, caller: Caller): Promise<{
  * the 100-day clock, and wake the submissions that waited for consent.
  */
 export async function completeConsent(deps: ConsentDeps, input: { readonly code: string; readonly state: string }): Promise<{ licenseeId: string; consent: ConsentView; resumed: number }> {
-  let licenseeId: string;
-  try {
-    const { Attributes } = await deps.dynamodb.send(
-      new DeleteCommand({
-        TableName: deps.tableName,
-        Key: keys.consentRequest(hashOf(input.state)),
-        ConditionExpression: 'attribute_exists(PK) AND expiresAt > :now',
-        ExpressionAttributeValues: { ':now': Math.floor(deps.now().getTime() / 1000) },
-        ReturnValues: 'ALL_OLD',
-      }),
-    );
-    licenseeId = String(Attributes?.['licenseeId']);
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) {
-      throw new HttpProblem({ status: 400, code: 'consent-request-invalid', title: 'Unknown, used or expired consent request', detail: 'Start again from /v1/integrations/biotrack/connect.' });
-    }
-    throw error;
+  const licenseeId = await deps.requests.take(hashOf(input.state), deps.now());
+  if (licenseeId === undefined) {
+    throw new HttpProblem({ status: 400, code: 'consent-request-invalid', title: 'Unknown, used or expired consent request', detail: 'Start again from /v1/integrations/biotrack/connect.' });
   }
   await biotrackLicensee(deps, licenseeId);
   const tokens = await requestTokens(deps.settings, deps.fetch, {

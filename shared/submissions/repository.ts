@@ -5,10 +5,11 @@
  * the sweeper finds what was never enqueued there, and the oldest one is the pipeline's lag.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Submission } from '../domain/submission/submission.ts';
 import { keys, withoutKeys } from '../repositories/keys.ts';
+import { queryAll } from '../repositories/paging.ts';
 import type { StateIds } from '../state-system/port.ts';
 
 const sortKey = (submission: Pick<Submission, 'sequence' | 'step'>) => `${String(submission.sequence).padStart(6, '0')}#${submission.step}`;
@@ -68,12 +69,11 @@ export function stateTransferItems(transferId: string, system: string, ids: Stat
 const toSubmission = (item: Record<string, unknown>) => withoutKeys(item) as unknown as StoredSubmission;
 
 export function createSubmissionRepository(client: DynamoDBDocumentClient, tableName: string): SubmissionRepository {
-  async function queryIndex(partition: string, limit: number, unenqueuedBefore?: string): Promise<StoredSubmission[]> {
-    const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await client.send(
-        new QueryCommand({
+  const queryIndex = async (partition: string, limit: number, unenqueuedBefore?: string): Promise<StoredSubmission[]> =>
+    (
+      await queryAll(
+        client,
+        {
           TableName: tableName,
           IndexName: 'GSI1',
           ...(unenqueuedBefore
@@ -82,33 +82,20 @@ export function createSubmissionRepository(client: DynamoDBDocumentClient, table
                 FilterExpression: 'attribute_not_exists(enqueuedAt)',
                 ExpressionAttributeValues: { ':pk': partition, ':before': unenqueuedBefore },
               }
-            : { KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': partition }, Limit: limit - items.length }),
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey && items.length < limit);
-    return items.map(toSubmission);
-  }
+            : { KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': partition } }),
+        },
+        limit,
+      )
+    ).map(toSubmission);
 
   return {
     async list(transferId) {
-      const items: Record<string, unknown>[] = [];
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await client.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: 'PK = :pk',
-            ExpressionAttributeValues: { ':pk': keys.submissions(transferId) },
-            ConsistentRead: true,
-            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-          }),
-        );
-        items.push(...(page.Items ?? []));
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
+      const items = await queryAll(client, {
+        TableName: tableName,
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': keys.submissions(transferId) },
+        ConsistentRead: true,
+      });
       return items.map(toSubmission);
     },
 

@@ -5,12 +5,12 @@
  * manifesting. The model itself is the domain's; this module only needs the fields it indexes.
  */
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { reservesTags, transferStatuses } from '../domain/transfer/index.ts';
 import { NotFoundError, StaleVersionError } from '../errors.ts';
-import { queryPage } from '../repositories/paging.ts';
+import { queryAll, queryPage } from '../repositories/paging.ts';
 import type { Page } from '../repositories/paging.ts';
 import { keys, withoutKeys } from '../repositories/keys.ts';
 import type { Submission } from '../domain/submission/submission.ts';
@@ -228,24 +228,8 @@ export function createTransferRepository<T extends TransferShape, E extends Even
   });
 
   /** Every item of one key condition, page after page, strongly consistent. */
-  async function queryAll(condition: string, values: Record<string, string>): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await client.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: condition,
-          ExpressionAttributeValues: values,
-          ConsistentRead: true,
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return items;
-  }
+  const queryPartition = (condition: string, values: Record<string, string>) =>
+    queryAll(client, { TableName: tableName, KeyConditionExpression: condition, ExpressionAttributeValues: values, ConsistentRead: true });
 
   const submissionPuts = (submissions: readonly Submission[]) =>
     submissions.map((submission) => ({ Put: { TableName: tableName, Item: submissionItem(submission), ConditionExpression: 'attribute_not_exists(PK)' } }));
@@ -527,7 +511,7 @@ export function createTransferRepository<T extends TransferShape, E extends Even
 
     async get(id) {
       // The header, its line chunks and state ids: the partition from `LINES#` to `TRANSFER`, events excluded.
-      const items = await queryAll('PK = :pk AND SK BETWEEN :first AND :header', { ':pk': keys.transfer(id).PK, ':first': 'LINES#', ':header': 'TRANSFER' });
+      const items = await queryPartition('PK = :pk AND SK BETWEEN :first AND :header', { ':pk': keys.transfer(id).PK, ':first': 'LINES#', ':header': 'TRANSFER' });
       return assemble(items) as T | undefined;
     },
 
@@ -535,7 +519,7 @@ export function createTransferRepository<T extends TransferShape, E extends Even
     listIncoming: (receiverId, options) => list('GSI3', keys.incomingTransfers(receiverId), options),
 
     async events(id) {
-      const items = await queryAll('PK = :pk AND begins_with(SK, :prefix)', { ':pk': keys.transfer(id).PK, ':prefix': keys.transferEventPrefix });
+      const items = await queryPartition('PK = :pk AND begins_with(SK, :prefix)', { ':pk': keys.transfer(id).PK, ':prefix': keys.transferEventPrefix });
       return items.map((item) => withoutKeys(item) as E);
     },
 

@@ -26,6 +26,8 @@ import { hubTable } from '#shared/resources.ts';
 import { createSubmissionRepository } from '#shared/submissions/repository.ts';
 import type { StoredSubmission } from '#shared/submissions/repository.ts';
 import { percentile, table } from './stats.ts';
+import { client } from './transfers.ts';
+import type { Client } from './transfers.ts';
 
 const SUBMISSIONS = Number(process.env['BENCH_PIPELINE_SUBMISSIONS'] ?? 2000);
 const LIVE_LIFECYCLES = Number(process.env['BENCH_PIPELINE_LIVE'] ?? 100);
@@ -33,25 +35,6 @@ const CONCURRENCY = 8;
 
 /** 20% of calls fail, in four kinds, on every NY-API route. */
 const FAULTS = [{ route: '*', rate429: 0.05, retryAfterSeconds: 1, rate5xx: 0.05, status5xx: 503, rateTimeout: 0.05, timeoutMs: 2500, rateCommitThenDrop: 0.05 }];
-
-interface Client {
-  call(method: string, path: string, body?: unknown): Promise<Record<string, unknown>>;
-}
-
-function client(api: string, apiKey: string): Client {
-  return {
-    async call(method, path, body) {
-      const response = await fetch(`${api}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${apiKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      const json = (await response.json()) as Record<string, unknown>;
-      if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${JSON.stringify(json)}`);
-      return json;
-    },
-  };
-}
 
 async function emulator(hub: LocalHub, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
   const response = await fetch(`${hub.urls.nyapi}${path}`, {

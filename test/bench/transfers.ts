@@ -16,11 +16,12 @@ export interface TransferBenchOptions {
   readonly warmup: number;
 }
 
-interface Client {
+export interface Client {
   call(method: string, path: string, body?: unknown): Promise<Record<string, unknown>>;
 }
 
-function client(api: string, apiKey: string): Client {
+/** A licensee's software: JSON over HTTP with its API key, failing loudly on any error status. */
+export function client(api: string, apiKey: string): Client {
   return {
     async call(method, path, body) {
       const response = await fetch(`${api}${path}`, {

@@ -15,8 +15,9 @@ import { faultConfigSchema, FaultPlan } from './faults.ts';
 import type { FaultConfig, FaultDecision, FaultKind } from './faults.ts';
 import { NyModel } from './model.ts';
 import type { ApiError, ErrorCode } from './model.ts';
+import { compileTemplates } from '../path-templates.ts';
 import { apiRoutes } from './routes.ts';
-import type { ApiAnswer, ApiRoute, World } from './routes.ts';
+import type { ApiAnswer, World } from './routes.ts';
 import { emulatorSeedSchema } from './seed.ts';
 import { employeeShape, inventoryShape, invoiceShape, manifestShape, transferShape, vehicleShape } from './shapes.ts';
 
@@ -107,53 +108,6 @@ interface Reply {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
-interface CompiledRoute {
-  readonly route: ApiRoute;
-  readonly pattern: RegExp;
-  readonly parameterNames: readonly string[];
-  readonly specificity: number;
-}
-
-function compileRoutes(routes: readonly ApiRoute[]): (method: string, path: string) => { route: ApiRoute; params: Record<string, string> } | undefined {
-  const compiled: CompiledRoute[] = routes.map((route) => {
-    const parameterNames: string[] = [];
-    const source = route.template
-      .split('/')
-      .map((segment) => {
-        const parameter = /^\{(\w+)\}$/.exec(segment)?.[1];
-        if (parameter) {
-          parameterNames.push(parameter);
-          return '([^/]+)';
-        }
-        return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-      })
-      .join('/');
-    // More literal characters win: `/v1/inventory/transfer/inbound` before `/v1/inventory/transfer/{id}`.
-    return { route, pattern: new RegExp(`^${source}$`), parameterNames, specificity: route.template.replace(/\{[^}]+\}/g, '').length };
-  });
-  compiled.sort((a, b) => b.specificity - a.specificity);
-  return (method, path) => {
-    for (const candidate of compiled) {
-      if (candidate.route.method !== method) continue;
-      const match = candidate.pattern.exec(path);
-      if (!match) continue;
-      const params: Record<string, string> = {};
-      candidate.parameterNames.forEach((name, i) => {
-        params[name] = safeDecode(match[i + 1] ?? '');
-      });
-      return { route: candidate.route, params };
-    }
-    return undefined;
-  };
-}
-
-function safeDecode(raw: string): string {
-  try {
-    return decodeURIComponent(raw);
-  } catch {
-    return raw;
-  }
-}
 
 async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
   const chunks: Buffer[] = [];
@@ -206,7 +160,7 @@ function createWorld(client: OAuthClient): World {
 
 export async function startNyApiEmulator(options: NyApiEmulatorOptions = {}): Promise<NyApiEmulator> {
   const client: OAuthClient = { clientId: options.clientId ?? 'hub-local', clientSecret: options.clientSecret ?? 'hub-local-secret' };
-  const matchRoute = compileRoutes(apiRoutes);
+  const matchRoute = compileTemplates(apiRoutes, (route) => route.template);
   /** Aborts every held request (latency, timeout faults) when the emulator stops. */
   const stopping = new AbortController();
 
@@ -291,7 +245,7 @@ export async function startNyApiEmulator(options: NyApiEmulatorOptions = {}): Pr
     };
     const found = matchRoute(request.method ?? 'GET', url.pathname);
     if (!found) return fail({ code: 'NOT_FOUND', message: `No route ${request.method ?? 'GET'} ${url.pathname}` });
-    const { route, params } = found;
+    const { route, pathParameters: params } = found;
 
     const auth = world.auth.authenticate(request.headers.authorization);
     if (!auth.ok) return fail({ code: auth.code, message: auth.message });

@@ -131,14 +131,6 @@ export function recordOutcome(submission: Submission, outcome: SubmissionOutcome
   }
 }
 
-/**
- * Whether the worker may try `submission` now: every earlier submission of the transfer must have
- * succeeded. Returns the earlier one it waits behind, if any.
- */
-export function waitsBehind(submission: Submission, all: readonly Submission[]): Submission | undefined {
-  return all.find((other) => other.sequence < submission.sequence && other.status !== 'succeeded');
-}
-
 /** Exponential backoff with full jitter, in whole seconds, capped; a `Retry-After` the state system sent wins when longer. */
 export function backoffSeconds(attempt: number, random: number, retryAfterMs?: number, capSeconds = 900): number {
   const ceiling = Math.min(capSeconds, 2 ** Math.min(attempt, 20) * 2);

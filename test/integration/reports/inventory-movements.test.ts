@@ -12,7 +12,7 @@ import type { Caller } from '#shared/http/caller.ts';
 import { exportsBucket, hubTable } from '#shared/resources.ts';
 import { createTransferRepository } from '#shared/transfers/repository.ts';
 import type { StoredTransfer } from '#shared/transfers/use-cases.ts';
-import { createS3ReportExports } from '#functions/reports/handler.ts';
+import { createS3ReportExports } from '#shared/reports/exports.ts';
 import { call, httpEvent } from '../../support/http-events.ts';
 import { directoryOf, draftBody, licensee, registryFor, transfersApi } from '../../support/transfer-world.ts';
 

@@ -7,11 +7,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startNyApiEmulator } from '#infra/local/nyapi/server.ts';
 import type { NyApiEmulator } from '#infra/local/nyapi/server.ts';
 import { createBioTrackAdapter } from '#shared/state-system/biotrack/adapter.ts';
-import { authorizeUrl, requestTokens } from '#shared/state-system/biotrack/client.ts';
 import type { NyApiSettings } from '#shared/state-system/biotrack/client.ts';
-import { DEFAULT_STATE_USER } from '#shared/state-system/connections.ts';
-import type { ConnectionStore, StateConnection, StateUserCredentials } from '#shared/state-system/connections.ts';
 import { StateSystemError } from '#shared/state-system/port.ts';
+import { connectInMemory, memoryConnectionStore } from '../../support/state-connections.ts';
+import type { MemoryConnectionStore } from '../../support/state-connections.ts';
 import type { ManifestReport, StateAccount } from '#shared/state-system/port.ts';
 
 const SHIPPER = 'LIC-SHIP-1';
@@ -21,22 +20,6 @@ const client = { clientId: 'adapter-test', clientSecret: 'adapter-secret' };
 
 let emulator: NyApiEmulator;
 let settings: NyApiSettings;
-
-/** An in-memory connection store: what the adapter reads and writes, observable by the test. */
-function memoryStore(): ConnectionStore & { connections: Map<string, StateConnection> } {
-  const connections = new Map<string, StateConnection>();
-  const users = new Map<string, StateUserCredentials>();
-  return {
-    connections,
-    get: async (licenseeId) => connections.get(licenseeId),
-    consentDates: async (licenseeId) => connections.get(licenseeId),
-    put: async (connection) => void connections.set(connection.licenseeId, connection),
-    connectedLicensees: async () => [...connections.keys()],
-    stateUser: async (licenseeId, _system, apiKeyId) => users.get(`${licenseeId}/${apiKeyId}`),
-    putStateUser: async (licenseeId, _system, apiKeyId, credentials) => void users.set(`${licenseeId}/${apiKeyId}`, credentials),
-    stateUsers: async () => [],
-  };
-}
 
 const control = async (method: string, path: string, body?: unknown) => {
   const response = await fetch(`${emulator.url}${path}`, {
@@ -48,29 +31,16 @@ const control = async (method: string, path: string, body?: unknown) => {
 };
 
 interface World {
-  store: ReturnType<typeof memoryStore>;
+  store: MemoryConnectionStore;
   now: Date;
   account: StateAccount;
 }
 
 /** Consent as the licence admin gives it, tokens kept in the store, users linked. */
 async function connected(): Promise<World> {
-  const store = memoryStore();
+  const store = memoryConnectionStore();
   const world: World = { store, now: new Date(), account: { licenseeId: 'tenant-1', system: 'biotrack-ny', stateLicenceNumber: SHIPPER, ubi: 'UBI-1' } };
-  const redirect = await fetch(authorizeUrl(settings, { state: 's', redirectUri: 'http://127.0.0.1/cb', licence: SHIPPER }), { redirect: 'manual' });
-  const code = new URL(redirect.headers.get('location') ?? '').searchParams.get('code') ?? '';
-  const tokens = await requestTokens(settings, fetch, { grant_type: 'authorization_code', code, redirect_uri: 'http://127.0.0.1/cb' });
-  await store.put({
-    licenseeId: 'tenant-1',
-    system: 'biotrack-ny',
-    accessToken: tokens.accessToken,
-    ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}),
-    accessExpiresAt: new Date(world.now.getTime() + tokens.expiresInSeconds * 1000).toISOString(),
-    consentGrantedAt: world.now.toISOString(),
-    consentExpiresAt: tokens.consentExpiresAt ?? '',
-    updatedAt: world.now.toISOString(),
-  });
-  await store.putStateUser('tenant-1', 'biotrack-ny', DEFAULT_STATE_USER, { username: 'integration', password: 'pw-integration' }, '');
+  await connectInMemory(settings, store, { licenseeId: 'tenant-1', licence: SHIPPER, user: { username: 'integration', password: 'pw-integration' }, now: world.now });
   await store.putStateUser('tenant-1', 'biotrack-ny', 'key-alice', { username: 'alice', password: 'pw-alice' }, '');
   return world;
 }
@@ -202,20 +172,7 @@ describe('the BioTrack NY-API adapter', () => {
 
     // The receiver connects too and receives through the same adapter.
     await control('POST', '/_emulator/seed', { licensees: [{ LocationLicense: RECEIVER, UBI: 'UBI-2', Name: 'Receiver', users: [{ Username: 'recv', Password: 'pw' }] }] });
-    const redirect = await fetch(authorizeUrl(settings, { state: 'r', redirectUri: 'http://127.0.0.1/cb', licence: RECEIVER }), { redirect: 'manual' });
-    const code = new URL(redirect.headers.get('location') ?? '').searchParams.get('code') ?? '';
-    const tokens = await requestTokens(settings, fetch, { grant_type: 'authorization_code', code, redirect_uri: 'http://127.0.0.1/cb' });
-    await world.store.put({
-      licenseeId: 'tenant-2',
-      system: 'biotrack-ny',
-      accessToken: tokens.accessToken,
-      ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}),
-      accessExpiresAt: new Date(Date.now() + 3_000_000).toISOString(),
-      consentGrantedAt: new Date().toISOString(),
-      consentExpiresAt: tokens.consentExpiresAt ?? '',
-      updatedAt: new Date().toISOString(),
-    });
-    await world.store.putStateUser('tenant-2', 'biotrack-ny', DEFAULT_STATE_USER, { username: 'recv', password: 'pw' }, '');
+    await connectInMemory(settings, world.store, { licenseeId: 'tenant-2', licence: RECEIVER, user: { username: 'recv', password: 'pw' } });
     const receiver: StateAccount = { licenseeId: 'tenant-2', system: 'biotrack-ny', stateLicenceNumber: RECEIVER, ubi: 'UBI-2' };
     const inbound = await adapter.listInbound(receiver);
     expect(inbound).toHaveLength(1);

@@ -6,30 +6,14 @@
 import { randomInt } from 'node:crypto';
 import { describe, expect, inject, it } from 'vitest';
 import { createBioTrackAdapter } from '#shared/state-system/biotrack/adapter.ts';
-import { authorizeUrl, requestTokens } from '#shared/state-system/biotrack/client.ts';
-import { DEFAULT_STATE_USER } from '#shared/state-system/connections.ts';
-import type { ConnectionStore, StateConnection, StateUserCredentials } from '#shared/state-system/connections.ts';
+import { LOCAL_NYAPI_CLIENT } from '#infra/local/hub.ts';
 import type { StateAccount } from '#shared/state-system/port.ts';
 import { call } from '../../support/lifecycle.ts';
 import { emulatorState, eventually, freshInventoryOf, stateLicenceOf } from '../../support/nyapi.ts';
+import { connectInMemory, memoryConnectionStore } from '../../support/state-connections.ts';
 
 const { urls } = inject('hub');
-const settings = { baseUrl: urls.nyapi, tokenPath: '/oauth/token', authorizePath: '/oauth', timeoutMs: 2000, clientId: 'hub-local', clientSecret: 'hub-local-secret' };
-
-/** The other system: its own tokens, kept in memory. */
-function otherSystemStore(): ConnectionStore {
-  const connections = new Map<string, StateConnection>();
-  const users = new Map<string, StateUserCredentials>();
-  return {
-    get: async (id) => connections.get(id),
-    consentDates: async (id) => connections.get(id),
-    put: async (c) => void connections.set(c.licenseeId, c),
-    connectedLicensees: async () => [...connections.keys()],
-    stateUser: async (id, _s, key) => users.get(`${id}/${key}`),
-    putStateUser: async (id, _s, key, credentials) => void users.set(`${id}/${key}`, credentials),
-    stateUsers: async () => [],
-  };
-}
+const settings = { baseUrl: urls.nyapi, tokenPath: '/oauth/token', authorizePath: '/oauth', timeoutMs: 2000, ...LOCAL_NYAPI_CLIENT };
 
 describe('inbound transfers from other systems', { timeout: 120_000 }, () => {
   it('appear in the receiver’s incoming list, follow their arrival, and are received through the hub', async () => {
@@ -39,16 +23,8 @@ describe('inbound transfers from other systems', { timeout: 120_000 }, () => {
     const tags = await freshInventoryOf({ licence, ubi: `61${n}`, name: `Other System Farms ${n} LLC`, users: [user] }, 2);
 
     // The other licensee's software reports a manifest and ships it to the processor.
-    const store = otherSystemStore();
-    const redirect = await fetch(authorizeUrl(settings, { state: 's', redirectUri: 'http://127.0.0.1/cb', licence }), { redirect: 'manual' });
-    const code = new URL(redirect.headers.get('location') ?? '').searchParams.get('code') ?? '';
-    const tokens = await requestTokens(settings, fetch, { grant_type: 'authorization_code', code, redirect_uri: 'http://127.0.0.1/cb' });
-    const now = new Date();
-    await store.put({
-      licenseeId: 'other', system: 'biotrack-ny', accessToken: tokens.accessToken, ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}),
-      accessExpiresAt: new Date(now.getTime() + 3_000_000).toISOString(), consentGrantedAt: now.toISOString(), consentExpiresAt: tokens.consentExpiresAt ?? '', updatedAt: now.toISOString(),
-    });
-    await store.putStateUser('other', 'biotrack-ny', DEFAULT_STATE_USER, { username: user.Username, password: user.Password }, '');
+    const store = memoryConnectionStore();
+    await connectInMemory(settings, store, { licenseeId: 'other', licence, user: { username: user.Username, password: user.Password } });
     const other = createBioTrackAdapter({ settings, connections: store, fetch, now: () => new Date() });
     const account: StateAccount = { licenseeId: 'other', system: 'biotrack-ny', stateLicenceNumber: licence, ubi: `61${n}` };
     const ids = await other.reportManifest(account, {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { backoffSeconds, plannedSubmissions, recordOutcome, submissionId, waitsBehind } from '#shared/domain/submission/submission.ts';
+import { backoffSeconds, plannedSubmissions, recordOutcome, submissionId } from '#shared/domain/submission/submission.ts';
 import type { Submission } from '#shared/domain/submission/submission.ts';
 import { amend, arrive, depart, discard, manifest, receive, voidTransfer } from '#shared/domain/transfer/index.ts';
 import type { Change, PartiesSnapshot, PartySnapshot, Transfer } from '#shared/domain/transfer/index.ts';
@@ -106,12 +106,6 @@ describe('delivery outcomes', () => {
     const blocked = recordOutcome(pending(3), { kind: 'blocked', by: 't-2' }, at);
     expect(blocked).toMatchObject({ status: 'blocked', blockedBy: 't-2', attempts: 0 });
     expect(recordOutcome(blocked, { kind: 'succeeded' }, at)).not.toHaveProperty('blockedBy');
-  });
-
-  it('waits behind the first earlier submission that has not succeeded', () => {
-    const all = [pending(2, { status: 'succeeded' }), pending(3, { status: 'retrying' }), pending(4)];
-    expect(waitsBehind(pending(4), all)?.sequence).toBe(3);
-    expect(waitsBehind(pending(3), all)).toBeUndefined();
   });
 
   it('backs off exponentially with jitter, within the cap, and never shorter than a Retry-After', () => {
