@@ -37,6 +37,8 @@ const stateful = new StatefulStack(app, 'NyTransferHub-Stateful', {
   documentRetention,
   description: 'NY transfer hub: tables, queues and document buckets',
   terminationProtection: true,
+  // The origin browsers upload from (bucket CORS), as the stateless stack's links point at it.
+  ...(publicBaseUrl ? { publicBaseUrl } : {}),
 });
 new StatelessStack(app, 'NyTransferHub-Stateless', {
   env,

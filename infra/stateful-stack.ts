@@ -7,13 +7,16 @@ import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
 import { AttributeType, Billing, ProjectionType, StreamViewType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { Attribute } from 'aws-cdk-lib/aws-dynamodb';
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectLockRetention, ObjectOwnership, StorageClass } from 'aws-cdk-lib/aws-s3';
+import { BlockPublicAccess, Bucket, BucketEncryption, HttpMethods, ObjectLockRetention, ObjectOwnership, StorageClass } from 'aws-cdk-lib/aws-s3';
+import type { CorsRule } from 'aws-cdk-lib/aws-s3';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
-import { Key } from 'aws-cdk-lib/aws-kms';
+import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { buckets, queues, tables } from '#shared/resources.ts';
 import type { BucketDefinition, KeyAttribute, QueueDefinition, TableDefinition } from '#shared/resources.ts';
+import { functions } from '#shared/routes.ts';
+import type { FunctionDefinition } from '#shared/routes.ts';
 
 export type TableName = (typeof tables)[number]['name'];
 export type QueueName = (typeof queues)[number]['name'];
@@ -30,6 +33,8 @@ export interface StatefulResources {
   readonly queues: Readonly<Record<QueueName, HubQueue>>;
   readonly buckets: Readonly<Record<BucketName, Bucket>>;
   readonly stateSystem: StateSystemSecrets;
+  /** The KMS HMAC key receipt-link tokens are derived with (`kms:GenerateMac`); the key never leaves KMS. */
+  readonly receiptLinkKey: Key;
 }
 
 /** What the state-system adapters need at rest: a key that seals licensees' tokens, and the integrator credentials. */
@@ -62,7 +67,15 @@ export const defaultDocumentRetention: DocumentRetention = { years: MINIMUM_RETE
 
 export interface StatefulStackProps extends StackProps {
   readonly documentRetention?: DocumentRetention;
+  /**
+   * The hub's public address (`-c publicBaseUrl=`), the origin of the pages that upload straight to a
+   * bucket; without it, the API's own `execute-api` URL, which this stack cannot know.
+   */
+  readonly publicBaseUrl?: string;
 }
+
+/** The buckets some function's page posts files to from the browser (`browserUploads` in `shared/routes.ts`). */
+const browserUploadBuckets = new Set(Object.values<FunctionDefinition>(functions).flatMap((d) => d.browserUploads ?? []).map((b) => b.name));
 
 const lockFor = ({ years, mode }: DocumentRetention) =>
   mode === 'COMPLIANCE' ? ObjectLockRetention.compliance(Duration.days(years * 365)) : ObjectLockRetention.governance(Duration.days(years * 365));
@@ -78,8 +91,11 @@ export class StatefulStack extends Stack implements StatefulResources {
   readonly queues: Readonly<Record<QueueName, HubQueue>>;
   readonly buckets: Readonly<Record<BucketName, Bucket>>;
   readonly stateSystem: StateSystemSecrets;
+  readonly receiptLinkKey: Key;
 
   readonly documentRetention: DocumentRetention;
+  /** Who may post files from a browser to the buckets in `browserUploadBuckets`. */
+  private readonly uploadOrigin: string;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps = {}) {
     super(scope, id, props);
@@ -89,6 +105,8 @@ export class StatefulStack extends Stack implements StatefulResources {
       throw new Error(`Documents must be kept at least ${MINIMUM_RETENTION_YEARS} whole years (9 NYCRR 125.13); got ${years}`);
     }
 
+    this.uploadOrigin = props.publicBaseUrl ? new URL(props.publicBaseUrl).origin : this.executeApiOrigins();
+
     this.tables = Object.fromEntries(tables.map((d) => [d.name, this.table(d)])) as Record<TableName, TableV2>;
     this.queues = Object.fromEntries(queues.map((d) => [d.name, this.queue(d)])) as Record<QueueName, HubQueue>;
 
@@ -96,6 +114,50 @@ export class StatefulStack extends Stack implements StatefulResources {
     const bucketEntries = buckets.map((d) => [d.name, this.bucket(d, accessLogs)] as const);
     this.buckets = Object.fromEntries(bucketEntries) as Record<BucketName, Bucket>;
     this.stateSystem = this.stateSystemSecrets();
+    this.receiptLinkKey = this.receiptLinkTokenKey();
+  }
+
+  /**
+   * Tokens are HMACs of the link ids under this key, never stored: printed manifests carry links
+   * derived from it, so it is kept for as long as they are. KMS cannot rotate HMAC keys (and a new
+   * key would break every printed link); cdk-nag's KMS5 checks symmetric encryption keys only.
+   */
+  private receiptLinkTokenKey(): Key {
+    return new Key(this, 'ReceiptLinkKey', {
+      description:
+        'Derives receipt-link tokens (HMAC-SHA-256 of the link id). Keep it: rendered manifests print links derived from it, which stop working without it.',
+      keySpec: KeySpec.HMAC_256,
+      keyUsage: KeyUsage.GENERATE_VERIFY_MAC,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+  }
+
+  /**
+   * Without a configured public address the pages are served from the HTTP API's own URL, which the
+   * stateless stack creates after this one: an exact origin is not known here, so every API Gateway
+   * origin of the region is allowed. That is safe: CORS is not what protects the bucket. S3 takes no
+   * ambient credentials (cookies), and a presigned POST's signed policy fixes the key, size, type and
+   * expiry of the one upload it allows; CORS only lets the page's script read S3's answer.
+   */
+  private executeApiOrigins(): string {
+    return `https://*.execute-api.${this.region}.${this.urlSuffix}`;
+  }
+
+  /** Pages post files straight to the bucket with presigned POSTs: the form POST and its preflight. */
+  private corsFor(definition: BucketDefinition): { cors?: CorsRule[] } {
+    if (!browserUploadBuckets.has(definition.name)) return {};
+    return {
+      cors: [
+        {
+          id: 'browser-uploads',
+          allowedOrigins: [this.uploadOrigin],
+          allowedMethods: [HttpMethods.POST],
+          allowedHeaders: ['*'],
+          exposedHeaders: ['ETag'],
+          maxAge: 3600,
+        },
+      ],
+    };
   }
 
   private stateSystemSecrets(): StateSystemSecrets {
@@ -172,6 +234,7 @@ export class StatefulStack extends Stack implements StatefulResources {
         versioned: true,
         serverAccessLogsBucket: accessLogs,
         serverAccessLogsPrefix: `${definition.name}/`,
+        ...this.corsFor(definition),
         lifecycleRules: [
           {
             id: 'expire-temporary-files',
@@ -196,6 +259,7 @@ export class StatefulStack extends Stack implements StatefulResources {
       objectLockDefaultRetention: lockFor(this.documentRetention),
       serverAccessLogsBucket: accessLogs,
       serverAccessLogsPrefix: `${definition.name}/`,
+      ...this.corsFor(definition),
       // Current objects never expire: manifests are kept for at least five years.
       lifecycleRules: [
         {

@@ -49,6 +49,12 @@ const envSchema = z.object({
   TOKEN_ENCRYPTION_KEY: z.base64().optional(),
   AWS_ENDPOINT_URL_KMS: z.url().optional(),
   AWS_ENDPOINT_URL_SECRETS_MANAGER: z.url().optional(),
+  /** Receipt-link tokens are derived from the link id with this KMS HMAC key in AWS ... */
+  RECEIPT_LINK_KEY_ID: z.string().min(1).optional(),
+  /** ... or with this HMAC-SHA-256 key (base64, at least 32 bytes) in local mode. */
+  RECEIPT_LINK_SECRET: z.base64().optional(),
+  /** How long a receipt link works after it is issued. */
+  RECEIPT_LINK_VALID_DAYS: z.coerce.number().min(1).max(90).default(7),
   /** The longest wait between two tries of a failing submission (exponential backoff with jitter up to it). */
   SUBMISSION_BACKOFF_CAP_SECONDS: z.coerce.number().int().min(1).max(900).default(900),
   /** How long a committed submission may stay unenqueued before the sweeper hands it over. */
@@ -77,6 +83,7 @@ export interface HubConfig {
   readonly publicBaseUrl?: string;
   readonly nyApi: NyApiConfig;
   readonly tokenCipher: { readonly kmsKeyId?: string; readonly localKey?: string };
+  readonly receiptLinks: { readonly kmsKeyId?: string; readonly localKey?: string; readonly validDays: number };
   readonly outboxGraceSeconds: number;
   readonly submissionBackoffCapSeconds: number;
   /** Physical resource names keyed by the `env` of their definition in `shared/resources.ts`. */
@@ -128,6 +135,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     tokenCipher: {
       ...(e.TOKEN_KMS_KEY_ID ? { kmsKeyId: e.TOKEN_KMS_KEY_ID } : {}),
       ...(e.TOKEN_ENCRYPTION_KEY ? { localKey: e.TOKEN_ENCRYPTION_KEY } : {}),
+    },
+    receiptLinks: {
+      ...(e.RECEIPT_LINK_KEY_ID ? { kmsKeyId: e.RECEIPT_LINK_KEY_ID } : {}),
+      ...(e.RECEIPT_LINK_SECRET ? { localKey: e.RECEIPT_LINK_SECRET } : {}),
+      validDays: e.RECEIPT_LINK_VALID_DAYS,
     },
     outboxGraceSeconds: e.OUTBOX_GRACE_SECONDS,
     submissionBackoffCapSeconds: e.SUBMISSION_BACKOFF_CAP_SECONDS,

@@ -26,6 +26,10 @@ export interface FunctionDefinition {
   readonly files?: readonly string[];
   /** Talks to the state system: gets its settings, reads the integrator credentials and seals or opens tokens. */
   readonly stateSystem?: boolean;
+  /** Derives receipt-link tokens: may use the receipt-link HMAC key (kms:GenerateMac) and gets its id. */
+  readonly receiptLinkKey?: boolean;
+  /** Its pages' scripts post files straight to these buckets (CORS from the hub's public origin). */
+  readonly browserUploads?: readonly BucketDefinition[];
 }
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -109,6 +113,19 @@ export const functions = {
     buckets: [{ bucket: documentsBucket, access: 'readWrite' }],
     queues: [{ queue: stateSubmissionsQueue, access: 'send' }],
     files: manifestFontFiles,
+    receiptLinkKey: true,
+  },
+  receiptLinks: {
+    entry: 'functions/receipt-links/handler.ts',
+    description: "The receipt link's page: a receiver without an integrated system confirms receipt, signs and attaches photos",
+    timeoutSeconds: 15,
+    // Renders the signed receipt PDF.
+    memoryMb: 1024,
+    tables: [{ table: hubTable, access: 'readWrite' }],
+    buckets: [{ bucket: documentsBucket, access: 'readWrite' }],
+    queues: [{ queue: stateSubmissionsQueue, access: 'send' }],
+    files: manifestFontFiles,
+    browserUploads: [documentsBucket],
   },
   verify: {
     entry: 'functions/verify/handler.ts',
@@ -215,6 +232,7 @@ export const routes = [
   ]),
   { method: 'POST', path: '/v1/transfers', function: 'transfers', auth: 'licensee' },
   { method: 'GET', path: '/v1/transfers', function: 'transfers', auth: 'licensee' },
+  { method: 'POST', path: '/v1/inbound-transfers', function: 'transfers', auth: 'licensee' },
   { method: 'GET', path: '/v1/transfers/{id}', function: 'transfers', auth: 'licensee' },
   { method: 'PATCH', path: '/v1/transfers/{id}', function: 'transfers', auth: 'licensee' },
   { method: 'DELETE', path: '/v1/transfers/{id}', function: 'transfers', auth: 'licensee' },
@@ -222,6 +240,27 @@ export const routes = [
   { method: 'GET', path: '/v1/transfers/{id}/submissions', function: 'transfers', auth: 'licensee' },
   ...(['manifest', 'amend', 'depart', 'arrive', 'receipt', 'void', 'return'] as const).map(
     (action) => ({ method: 'POST', path: `/v1/transfers/{id}/${action}`, function: 'transfers', auth: 'licensee' }) as const,
+  ),
+  { method: 'POST', path: '/v1/transfers/{id}/receipt-link', function: 'transfers', auth: 'licensee' },
+  { method: 'DELETE', path: '/v1/transfers/{id}/receipt-link', function: 'transfers', auth: 'licensee' },
+  { method: 'GET', path: '/v1/transfers/{id}/receipt.pdf', function: 'transfers', auth: 'licensee' },
+  ...(
+    [
+      ['GET', '/r/{token}'],
+      ['POST', '/r/{token}'],
+      ['POST', '/r/{token}/photos'],
+      ['GET', '/r/{token}/receipt.pdf'],
+    ] as const
+  ).map(
+    ([method, path]) =>
+      ({
+        method,
+        path,
+        function: 'receiptLinks',
+        auth: 'public',
+        publicBecause:
+          'A receiver without an integrated system has no account: the unguessable token of its receipt link opens that one transfer, and wrong tokens are slowed, then refused.',
+      }) as const,
   ),
   { method: 'GET', path: '/v1/transfers/{id}/manifest', function: 'transfers', auth: 'licensee' },
   { method: 'GET', path: '/v1/transfers/{id}/manifest.json', function: 'transfers', auth: 'licensee' },

@@ -16,7 +16,8 @@ export default defineConfig({
         test: {
           name: 'integration',
           root,
-          include: ['test/integration/**/*.test.ts'],
+          // Browser tests drive pages the same local hub serves.
+          include: ['test/integration/**/*.test.ts', 'test/browser/**/*.test.ts'],
           // One local hub (DynamoDB Local, s3rver, local-aws-sqs, API) per run, on free ports.
           globalSetup: ['test/support/global-setup.ts'],
           setupFiles: ['test/support/hub-env.ts'],

@@ -21,11 +21,14 @@ import * as manifests from '#shared/manifests/use-cases.ts';
 import { createRegistryRepository } from '#shared/registries/repository.ts';
 import { documentsBucket, hubTable, stateSubmissionsQueue } from '#shared/resources.ts';
 import { createSqsSubmissionQueue } from '#shared/submissions/outbox.ts';
+import { linkUrlOf, receiptLinkSettings } from '#shared/receipt-links/tokens.ts';
+import { createS3ReceiptFiles } from '#shared/receipt-links/uploads.ts';
 import { presentSubmission } from '#shared/submissions/representation.ts';
 import { createSubmissionRepository } from '#shared/submissions/repository.ts';
 import { createLicenseeRepository } from '#shared/tenants/repository.ts';
 import { createLicenseeDirectory } from '#shared/transfers/licensee-directory.ts';
 import { transferListQuery } from '#shared/transfers/representation.ts';
+import { recordPaperManifest } from '#shared/transfers/paper-intake.ts';
 import { createTransferRepository } from '#shared/transfers/repository.ts';
 import type { ListedTransfer } from '#shared/transfers/repository.ts';
 import type { StoredTransfer, TransferDeps } from '#shared/transfers/use-cases.ts';
@@ -34,8 +37,27 @@ import * as transfers from '#shared/transfers/use-cases.ts';
 /** What a party sees: the transfer and the actions its state allows next; index fields stay inside. */
 export function present(transfer: StoredTransfer) {
   const internal = transfer as StoredTransfer & { manifestAttempt?: string };
-  const { receiverLicenseeId: _r, transporterLicenseeId: _t, manifestedAt: _m, manifestAttempt: _a, summary: _s, ...visible } = internal;
-  return { ...visible, allowedActions: domain.allowedActions(transfer.status) };
+  const { receiverLicenseeId: _r, transporterLicenseeId: _t, manifestedAt: _m, manifestAttempt: _a, summary: _s, receipt, ...visible } = internal;
+  const confirmation = receipt?.confirmation;
+  return {
+    ...visible,
+    ...(receipt
+      ? {
+          receipt: confirmation
+            ? {
+                ...receipt,
+                // Said plainly, so neither party mistakes it for a receipt the state system has.
+                confirmation: {
+                  ...confirmation,
+                  reportedToStateSystemByReceiver: false,
+                  note: 'Confirmed by the receiver through the receipt link. The receiver is not integrated: it did not report this receipt to the state system.',
+                },
+              }
+            : receipt,
+        }
+      : {}),
+    allowedActions: domain.allowedActions(transfer.status),
+  };
 }
 
 /** A list row: the summary the index holds, and what can be done next. */
@@ -60,6 +82,10 @@ export function createHandler(deps: TransferDeps & { readonly idempotency?: Idem
           const created = await transfers.createTransfer(deps, caller, readJsonBody(event, domain.createTransferBody));
           return one(201, created, { location: `/v1/transfers/${created.id}` });
         }
+        case 'POST /v1/inbound-transfers': {
+          const recorded = await recordPaperManifest(deps, caller, readJsonBody(event, domain.paperManifestBody));
+          return one(201, recorded, { location: `/v1/transfers/${recorded.id}` });
+        }
         case 'GET /v1/transfers': {
           const { direction, ...options } = readQuery(event, transferListQuery);
           const page = await transfers.listTransfers(deps, caller, direction, options);
@@ -79,7 +105,22 @@ export function createHandler(deps: TransferDeps & { readonly idempotency?: Idem
         case 'POST /v1/transfers/{id}/manifest': {
           if (!optionalBody(event)) readJsonBody(event, z.strictObject({}));
           const { transfer, warnings } = await transfers.manifestTransfer(deps, caller, id, expected());
-          return jsonResponse(200, { ...present(transfer), warnings }, { etag: etagOf(transfer.version) });
+          const link = await transfers.issuedLink(deps, transfer);
+          return jsonResponse(200, { ...present(transfer), ...(link ? { receiptLink: link } : {}), warnings }, { etag: etagOf(transfer.version) });
+        }
+        case 'POST /v1/transfers/{id}/receipt-link': {
+          if (!optionalBody(event)) readJsonBody(event, z.strictObject({}));
+          const { transfer, link } = await transfers.issueReceiptLink(deps, caller, id, expected());
+          return jsonResponse(200, { ...present(transfer), ...(link ? { receiptLink: link } : {}) }, { etag: etagOf(transfer.version) });
+        }
+        case 'DELETE /v1/transfers/{id}/receipt-link':
+          return one(200, await transfers.revokeReceiptLink(deps, caller, id, expected()));
+        case 'GET /v1/transfers/{id}/receipt.pdf': {
+          const pdf = await transfers.receiptPdf(deps, caller, id);
+          if (preferredMediaType(event, ['application/json', 'application/pdf', 'text/html']) !== 'application/json') {
+            return { statusCode: 302, headers: { location: pdf.url, 'cache-control': 'no-store' }, body: '' };
+          }
+          return jsonResponse(200, pdf, { 'cache-control': 'no-store' });
         }
         case 'POST /v1/transfers/{id}/amend':
           return one(200, await transfers.amendTransfer(deps, caller, id, readJsonBody(event, domain.amendBody), expected()));
@@ -124,6 +165,7 @@ export function createHandler(deps: TransferDeps & { readonly idempotency?: Idem
 /** The function's dependencies on the hub's real tables, bucket and queue. */
 export function transferDeps(config: HubConfig, aws: AwsClients): TransferDeps {
   const table = resourceName(config, hubTable);
+  const receiptLinks = receiptLinkSettings(config);
   return {
     transfers: createTransferRepository(aws.dynamodb, table),
     registries: createRegistryRepository(aws.dynamodb, table),
@@ -134,7 +176,10 @@ export function transferDeps(config: HubConfig, aws: AwsClients): TransferDeps {
       publicBaseUrl: requireSetting(config.publicBaseUrl, 'PUBLIC_BASE_URL'),
       render: renderManifestPdf,
       store: createS3ManifestStore(aws.s3, resourceName(config, documentsBucket)),
+      receiptLinkUrl: (linkId) => linkUrlOf(receiptLinks, linkId),
     },
+    receiptLinks,
+    receiptFiles: createS3ReceiptFiles(aws.s3, resourceName(config, documentsBucket), { region: config.region, ...(config.endpoints.s3 ? { endpoint: config.endpoints.s3 } : {}) }),
     outbox: {
       queue: createSqsSubmissionQueue(aws.sqs, resourceName(config, stateSubmissionsQueue)),
       submissions: createSubmissionRepository(aws.dynamodb, table),

@@ -4,12 +4,13 @@
  * what its `FunctionDefinition` declares.
  */
 import path from 'node:path';
-import { CfnResource, Duration, Validations } from 'aws-cdk-lib';
+import { CfnResource, Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { ICommandHooks } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Bucket, CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { rules } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { buckets, queues, tables } from '#shared/resources.ts';
@@ -134,6 +135,20 @@ export class HubFunction extends Construct {
       this.function.addEnvironment('NYAPI_TOKEN_PATH', endpoint.tokenPath);
       this.function.addEnvironment('NYAPI_AUTHORIZE_PATH', endpoint.authorizePath);
     }
+    if (definition.receiptLinkKey) {
+      // Derives tokens only: no VerifyMac (a token is looked up by its hash), nothing else on any other key.
+      resources.receiptLinkKey.grant(role, 'kms:GenerateMac');
+      this.function.addEnvironment('RECEIPT_LINK_KEY_ID', resources.receiptLinkKey.keyArn);
+    }
+    for (const bucket of definition.browserUploads ?? []) {
+      // A presigned POST is signed with the function's own credentials: it must be allowed to write there.
+      const writes = definition.buckets?.some((b) => b.bucket.name === bucket.name && b.access === 'readWrite');
+      if (!writes) throw new Error(`${definition.entry} takes browser uploads to ${bucket.name} but may not write to it`);
+      const resource = resourceFor(resources.buckets, bucket);
+      this.node.addValidation({
+        validate: () => (hasCors(resource) ? [] : [`${definition.entry} takes browser uploads to ${bucket.name}, which has no CORS rule`]),
+      });
+    }
 
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
@@ -146,6 +161,12 @@ export class HubFunction extends Construct {
       },
     });
   }
+}
+
+/** Whether the bucket answers browsers' cross-origin requests (the stateful stack adds the rule). */
+function hasCors(bucket: Bucket): boolean {
+  const cfn = bucket.node.defaultChild as CfnBucket;
+  return Stack.of(bucket).resolve(cfn.corsConfiguration) !== undefined;
 }
 
 /** Names are not privileges: every function learns every resource name, IAM decides what it may do. */

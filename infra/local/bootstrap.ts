@@ -11,7 +11,9 @@ import {
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import type { AttributeDefinition, CreateTableCommandInput, DynamoDBClient, Projection } from '@aws-sdk/client-dynamodb';
-import { BucketAlreadyExists, BucketAlreadyOwnedByYou, CreateBucketCommand } from '@aws-sdk/client-s3';
+import { BucketAlreadyExists, BucketAlreadyOwnedByYou, CreateBucketCommand, PutBucketCorsCommand } from '@aws-sdk/client-s3';
+import { functions } from '#shared/routes.ts';
+import type { FunctionDefinition } from '#shared/routes.ts';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { QueueAttributeName, SQSClient } from '@aws-sdk/client-sqs';
@@ -163,14 +165,24 @@ async function ensureQueue(
  * Creates every resource and returns the environment the hub's functions read
  * (resource env var → local name or queue URL).
  */
-export async function bootstrapResources(clients: LocalClients): Promise<Record<string, string>> {
+export async function bootstrapResources(clients: LocalClients, options: { readonly publicOrigin?: string } = {}): Promise<Record<string, string>> {
   const env: Record<string, string> = {};
+  const uploadBuckets = new Set(Object.values(functions as Readonly<Record<string, FunctionDefinition>>).flatMap((f) => (f.browserUploads ?? []).map((b) => b.name)));
   for (const table of tables) {
     await ensureTable(clients.dynamodb, table);
     env[table.env] = table.name;
   }
   for (const bucket of buckets) {
     await ensureBucket(clients.s3, bucket.name);
+    // Pages post files straight to these buckets: the browser needs CORS from the hub's origin, as in AWS.
+    if (uploadBuckets.has(bucket.name) && options.publicOrigin) {
+      await clients.s3.send(
+        new PutBucketCorsCommand({
+          Bucket: bucket.name,
+          CORSConfiguration: { CORSRules: [{ AllowedOrigins: [options.publicOrigin], AllowedMethods: ['POST'], AllowedHeaders: ['*'], ExposeHeaders: ['ETag'], MaxAgeSeconds: 3000 }] },
+        }),
+      );
+    }
     env[bucket.env] = bucket.name;
   }
   for (const queue of queues as readonly QueueDefinition[]) {

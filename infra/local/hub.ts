@@ -11,7 +11,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
-import { randomBytes } from 'node:crypto';
+import { hkdfSync, randomBytes } from 'node:crypto';
 import {
   authorizer,
   functions as sharedFunctions,
@@ -163,8 +163,9 @@ export async function startLocalHub(options: LocalHubOptions = {}): Promise<Loca
       clients.s3.destroy();
       clients.sqs.destroy();
     });
-    const resourceEnv = await bootstrapResources(clients);
+    const resourceEnv = await bootstrapResources(clients, { publicOrigin: `http://127.0.0.1:${apiPort}` });
 
+    const tokenKey = options.tokenKey ?? randomBytes(32);
     const env: Record<string, string> = {
       ...resourceEnv,
       AWS_REGION: REGION,
@@ -183,7 +184,9 @@ export async function startLocalHub(options: LocalHubOptions = {}): Promise<Loca
       NYAPI_CLIENT_SECRET: LOCAL_NYAPI_CLIENT.clientSecret,
       // Short, so a lost answer is retried quickly against the emulator.
       NYAPI_TIMEOUT_MS: '2000',
-      TOKEN_ENCRYPTION_KEY: (options.tokenKey ?? randomBytes(32)).toString('base64'),
+      TOKEN_ENCRYPTION_KEY: tokenKey.toString('base64'),
+      // Derived from the token key, so printed receipt links survive a restart of `npm start`.
+      RECEIPT_LINK_SECRET: Buffer.from(hkdfSync('sha256', tokenKey, '', 'ny-transfer-hub/receipt-links', 32)).toString('base64'),
       OUTBOX_GRACE_SECONDS: String(options.outboxGraceSeconds ?? 30),
       ...(options.submissionBackoffCapSeconds ? { SUBMISSION_BACKOFF_CAP_SECONDS: String(options.submissionBackoffCapSeconds) } : {}),
     };

@@ -8,7 +8,8 @@ import type { TransferStatus } from '../domain/transfer/index.ts';
 import type { StoredTransfer, TransferDeps } from '../transfers/use-cases.ts';
 import { getTransfer } from '../transfers/use-cases.ts';
 import type { TransferHeader } from '../transfers/repository.ts';
-import { issuedVersion, manifestDocument, SHORT_HASH_LENGTH } from './document.ts';
+import { issuedVersion, SHORT_HASH_LENGTH } from './document.ts';
+import { documentOf } from './files.ts';
 import type { IssuedVersion, ManifestDocument } from './document.ts';
 import { storedPdfKey } from './files.ts';
 
@@ -18,7 +19,7 @@ export const DOWNLOAD_LINK_SECONDS = 300;
 async function issued(deps: TransferDeps, caller: Caller, id: string, version: number | undefined) {
   const transfer = await getTransfer(deps, caller, id);
   // The shipper's own system printed this one; the hub holds no copy of its paper.
-  if (transfer.origin) throw new NotFoundError(`manifest: manifest ${transfer.origin.manifestId} was issued by the shipper's own system`);
+  if (transfer.origin) throw new NotFoundError(`manifest: manifest ${transfer.manifest?.number ?? ''} was issued by the shipper's own system`);
   const found = issuedVersion(transfer, version);
   if (!found) throw new NotFoundError(version === undefined ? 'manifest: the transfer is not manifested' : `manifest version ${version}`);
   return { transfer, issued: found };
@@ -64,7 +65,7 @@ export async function manifestJson(
 ): Promise<ManifestDocument & { readonly current: boolean; readonly pdf?: { readonly sha256: string; readonly bytes: number } }> {
   const { transfer, issued: found } = await issued(deps, caller, id, version);
   return {
-    ...manifestDocument(transfer, found, deps.manifests.publicBaseUrl),
+    ...(await documentOf(deps.manifests, transfer, found)),
     current: isCurrent(transfer, found),
     ...(found.manifest.file ? { pdf: found.manifest.file } : {}),
   };

@@ -6,7 +6,8 @@ import { z } from 'zod';
 import * as domain from '../domain/transfer/index.ts';
 import { apiKeyListQuery, apiKeyPage, apiKeyView, createApiKeyBody, createdApiKeyView, meView } from '../tenants/schemas.ts';
 import { registryBodies, registryListQuery, registryRecords } from '../registries/schemas.ts';
-import { transferEventList, transferListQuery, transferPage, transferRepresentation } from '../transfers/representation.ts';
+import { issuedReceiptLink, transferEventList, transferListQuery, transferPage, transferRepresentation } from '../transfers/representation.ts';
+import { photoRequest } from '../receipt-links/form.ts';
 import type { RegistryKind } from '../registries/schemas.ts';
 import type { OperationDefinition, OperationResponse } from './document.ts';
 import { submissionList } from '../submissions/representation.ts';
@@ -16,6 +17,11 @@ import { callbackQuery, consentStartView, integrationView, linkedStateUserView, 
 import { manifestDocumentView, manifestDownloadView, manifestVersionQuery, verificationView, verifyQuery } from '../manifests/representation.ts';
 
 const problem = (description: string): OperationResponse => ({ description, problem: true });
+
+const receiptPdfView = z.object({ url: z.url(), filename: z.string() }).meta({ id: 'ReceiptPdfDownload' });
+const photoUploadView = z
+  .object({ key: z.string(), upload: z.object({ url: z.url(), fields: z.record(z.string(), z.string()) }) })
+  .meta({ id: 'ReceiptPhotoUpload' });
 const common = {
   401: problem('No valid API key'),
   403: problem('The API key is not allowed'),
@@ -94,6 +100,19 @@ const transferOperations: Record<string, OperationDefinition> = {
     body: domain.createTransferBody,
     responses: { 201: transfer('The draft, with its ETag'), 400: problem('Malformed JSON'), 415: problem('Not JSON'), 422: problem('Invalid fields'), ...common },
   },
+  'POST /v1/inbound-transfers': {
+    summary: 'Record a transfer that arrived with a paper manifest from a shipper without a connected system, and its receipt (the caller is the receiver)',
+    tag: 'Transfers',
+    body: domain.paperManifestBody,
+    responses: {
+      201: transfer('The incoming transfer, received; the hub reports the intake to the state system'),
+      400: problem('Malformed JSON'),
+      409: problem('This paper manifest is already recorded, or the caller does not report to a state system'),
+      415: problem('Not JSON'),
+      422: problem('Invalid fields, or the receipt breaks a rule (variance, reasons): one pointer per field'),
+      ...common,
+    },
+  },
   'GET /v1/transfers': {
     summary: 'Outgoing or incoming transfers, newest first',
     tag: 'Transfers',
@@ -152,6 +171,26 @@ const transferOperations: Record<string, OperationDefinition> = {
       ...common,
     },
   },
+  'POST /v1/transfers/{id}/receipt-link': {
+    summary: 'Issue a new receipt link for a receiver that is not integrated; the previous link stops working (shipper)',
+    tag: 'Receipt links',
+    ifMatch: 'optional',
+    responses: {
+      200: { description: 'The transfer, and the link to send the receiver', schema: transferRepresentation.extend({ receiptLink: issuedReceiptLink }) },
+      ...transferAnswers,
+    },
+  },
+  'DELETE /v1/transfers/{id}/receipt-link': transferAction('Revoke the receipt link (shipper)', undefined, transfer('The transfer; its link no longer works')),
+  'GET /v1/transfers/{id}/receipt.pdf': {
+    summary: 'The signed receipt as a PDF: a short-lived link (JSON), or a redirect to it for a browser',
+    tag: 'Receipt links',
+    responses: {
+      200: { description: 'The link to the PDF', schema: receiptPdfView },
+      302: { description: 'Accept prefers text/html or application/pdf: redirect to the PDF' },
+      404: problem('Not a party, or no receipt recorded yet'),
+      ...common,
+    },
+  },
   'GET /v1/transfers/{id}/events': {
     summary: 'The append-only history of a transfer',
     tag: 'Transfers',
@@ -179,6 +218,48 @@ export const operations: Readonly<Record<string, OperationDefinition>> = {
       400: problem('The hash is not one the hub prints'),
       404: { description: 'No such manifest (an HTML page, or problem+json with Accept: application/json)' },
     },
+  },
+  'GET /r/{token}': {
+    summary: "The receipt link's page (HTML): the receiver accepts, adjusts or rejects each package, signs and submits; no login",
+    tag: 'Receipt links',
+    responses: {
+      200: { description: 'The receipt form, or the receipt already recorded' },
+      404: { description: 'No such link (HTML)' },
+      409: { description: 'The shipment has not left yet (HTML)' },
+      410: { description: 'The link expired or was revoked, or the transfer was voided (HTML)' },
+      429: { description: 'Too many wrong links from this address (HTML, with Retry-After)' },
+    },
+  },
+  'POST /r/{token}': {
+    summary: 'Submit the receipt form (application/x-www-form-urlencoded); the same receipt rules as POST /v1/transfers/{id}/receipt',
+    tag: 'Receipt links',
+    responses: {
+      303: { description: 'Recorded (or already recorded): see the receipt at GET /r/{token}' },
+      404: { description: 'No such link (HTML)' },
+      410: { description: 'The link expired or was revoked (HTML)' },
+      413: problem('The form is too large'),
+      415: problem('Not a form post'),
+      422: { description: 'The form again, with each problem next to its field (HTML); nothing recorded' },
+      429: { description: 'Too many wrong links from this address' },
+    },
+  },
+  'POST /r/{token}/photos': {
+    summary: 'A presigned POST to upload one receipt photo straight to S3 (type, size and SHA-256 fixed by its policy)',
+    tag: 'Receipt links',
+    body: photoRequest,
+    responses: {
+      201: { description: 'The key to attach to the receipt, and the URL and fields to POST the file with', schema: photoUploadView },
+      404: problem('No such link'),
+      409: problem('The link no longer takes a receipt'),
+      415: problem('Not JSON'),
+      422: problem('Type or size not allowed'),
+      429: problem('Too many wrong links from this address'),
+    },
+  },
+  'GET /r/{token}/receipt.pdf': {
+    summary: 'The signed receipt PDF, for the holder of the link (a redirect to a short-lived link)',
+    tag: 'Receipt links',
+    responses: { 302: { description: 'Redirect to the PDF' }, 404: problem('No such link, or no receipt recorded yet'), 429: problem('Too many wrong links from this address') },
   },
   'GET /openapi.json': {
     summary: 'This document',

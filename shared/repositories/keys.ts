@@ -72,6 +72,18 @@ export const keys = {
   transferStateIds: (transferId: string) => ({ PK: `TRANSFER#${transferId}`, SK: 'STATE' }),
   /** Which hub transfer a state-system inventory transfer is, so the inbound pull skips or updates it. */
   stateTransfer: (system: string, inventoryTransferId: string) => ({ PK: `STATE_TRANSFER#${system}#${inventoryTransferId}`, SK: 'STATE_TRANSFER' }),
+  /**
+   * Which hub transfer a receiver recorded from a paper manifest, so the same paper is not taken in
+   * twice: per receiver, shipper licence and the number as printed (case and spacing aside).
+   */
+  paperManifest: (receiverId: string, shipperLicenceNumber: string, manifestNumber: string) => ({
+    PK: `PAPER_MANIFEST#${receiverId}#${shipperLicenceNumber}#${manifestNumber.replace(/\s+/g, ' ').toUpperCase()}`,
+    SK: 'PAPER_MANIFEST',
+  }),
+  /** A receipt link, found by the SHA-256 of its token (the token itself is never stored). */
+  receiptLink: (tokenHash: string) => ({ PK: `RECEIPT_LINK#${tokenHash}`, SK: 'LINK' }),
+  /** Wrong receipt-link tokens from one address in one window: the page slows, then refuses, guessing. */
+  linkGuesses: (address: string, window: number) => ({ PK: `LINK_GUESSES#${address}`, SK: `WINDOW#${window}` }),
   /** A licensee's link to a state system: consent tokens (encrypted) and its dates. */
   stateConnection: (licenseeId: string, system: string) => ({ PK: `LICENSEE#${licenseeId}`, SK: `STATE_CONNECTION#${system}` }),
   /** GSI1: the licensees connected to a state system (the inbound pull's list). */

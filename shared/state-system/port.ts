@@ -87,6 +87,27 @@ export interface ReceiptReport {
   }[];
 }
 
+/**
+ * A transfer that arrived with a paper manifest from a shipper without a connected system: the
+ * receiver reports the shipment the state system never heard of, and its receipt, in one call.
+ */
+export interface IntakeReport {
+  readonly externalId: string;
+  readonly shipper: ReportedParty;
+  /** As printed on the paper. */
+  readonly manifestNumber: string;
+  readonly drivers: readonly string[];
+  readonly lines: readonly {
+    readonly tag: string;
+    readonly productName: string;
+    readonly shippedQuantity: number;
+    readonly unit: Unit;
+    readonly accepted: boolean;
+    readonly receivedQuantity: number;
+    readonly rejectReason?: string;
+  }[];
+}
+
 /** A transfer another licensee's system reported to the state, addressed to one of ours. */
 export interface InboundTransfer {
   readonly inventoryTransferId: string;
@@ -101,7 +122,8 @@ export interface InboundTransfer {
   readonly lines: readonly { readonly tag: string; readonly productName: string; readonly quantity: number; readonly unit: string }[];
 }
 
-export type StateObjectKind = 'invoice' | 'manifest' | 'inventory-transfer';
+/** `inventory-transfer`: one the licence shipped; `inbound-transfer`: one addressed to it (a paper manifest taken in). */
+export type StateObjectKind = 'invoice' | 'manifest' | 'inventory-transfer' | 'inbound-transfer';
 
 export interface ConsentStatus {
   readonly connected: boolean;
@@ -117,6 +139,8 @@ export interface StateTrackingSystem {
   reportShipment(account: StateAccount, ids: StateIds, externalId: string): Promise<StateIds>;
   reportArrival(account: StateAccount, ids: StateIds, externalId: string): Promise<void>;
   reportReceipt(account: StateAccount, report: ReceiptReport): Promise<void>;
+  /** Returns the inventory transfer the state system recorded. */
+  reportIntake(account: StateAccount, report: IntakeReport): Promise<StateIds>;
   reportVoid(account: StateAccount, ids: StateIds, externalId: string): Promise<void>;
   listInbound(account: StateAccount): Promise<InboundTransfer[]>;
   findByExternalId(account: StateAccount, kind: StateObjectKind, externalId: string): Promise<string | undefined>;

@@ -10,7 +10,7 @@ import { backoffSeconds, isOpen, recordOutcome } from '../domain/submission/subm
 import type { Transfer } from '../domain/transfer/index.ts';
 import { recorded } from '../domain/transfer/index.ts';
 import { logger } from '../observability.ts';
-import type { ManifestReport, StateAccount, StateIds, StateTrackingSystem } from '../state-system/port.ts';
+import type { IntakeReport, ManifestReport, StateAccount, StateIds, StateTrackingSystem } from '../state-system/port.ts';
 import { StateSystemError } from '../state-system/port.ts';
 import type { StoredSubmission, SubmissionRepository } from './repository.ts';
 
@@ -170,7 +170,30 @@ async function report(deps: DeliveryDeps, drain: Drain, system: StateTrackingSys
         ),
       });
     }
+    case 'intake': {
+      const { shipper } = recorded(transfer.manifest, transfer, 'manifest').parties;
+      return keep(await system.reportIntake(account, intakeReport(transfer, externalId, await deps.accounts.stateLicenceOf(shipper))));
+    }
   }
+}
+
+/** A paper manifest taken in, as the receiver reports it: what was shipped and its answer to every package. */
+function intakeReport(transfer: Transfer, externalId: string, shipperStateLicence: string): IntakeReport {
+  const { number, parties } = recorded(transfer.manifest, transfer, 'manifest');
+  const answers = new Map(recorded(transfer.receipt, transfer, 'receipt').lines.map((line) => [line.tag, line]));
+  return {
+    externalId,
+    shipper: { stateLicenceNumber: shipperStateLicence, name: parties.shipper.legalName },
+    manifestNumber: number,
+    drivers: parties.drivers.map((driver) => driver.name),
+    lines: transfer.content.lines.map((line) => {
+      const answer = recorded(answers.get(line.tag), transfer, `receipt line for ${line.tag}`);
+      const shipped = { tag: line.tag, productName: line.productName, shippedQuantity: line.quantity, unit: line.unit };
+      return answer.outcome === 'accepted'
+        ? { ...shipped, accepted: true, receivedQuantity: answer.acceptedQuantity }
+        : { ...shipped, accepted: false, receivedQuantity: 0, rejectReason: answer.note ? `${answer.reason}: ${answer.note}` : answer.reason };
+    }),
+  };
 }
 
 /** The manifest as the state system records it, from the issued (current) version. */

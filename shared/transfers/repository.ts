@@ -39,6 +39,8 @@ export interface TransferShape {
 export interface ChangedParts {
   readonly lines?: boolean;
   readonly receipt?: boolean;
+  /** Items the change creates beside the transfer (a receipt link's lookup); each must be new. */
+  readonly newItems?: readonly Record<string, unknown>[];
 }
 
 /** A transfer's header item: everything but its package and receipt lines. */
@@ -62,9 +64,9 @@ export interface ListOptions {
 
 /**
  * A transaction holds at most 100 actions: the transfer, its event, the counter, the number's
- * lookup and the submission leave room for this many tags.
+ * lookup, the submission and a receipt link's lookup leave room for this many tags.
  */
-export const TAGS_PER_TRANSACTION = 95;
+export const TAGS_PER_TRANSACTION = 94;
 
 /** States in which a transfer holds its tags (the domain's rule); a reservation owned by a transfer in any other state is stale. */
 const holdingStates = transferStatuses.filter(reservesTags);
@@ -88,11 +90,19 @@ export interface ManifestCommit<T extends TransferShape, E extends EventShape> {
   readonly at: string;
   /** What the manifest owes the state system: written in the same transaction (the outbox). */
   readonly submissions?: readonly Submission[];
+  /** Items created with the manifest (its receipt link's lookup); each must be new. */
+  readonly newItems?: readonly Record<string, unknown>[];
 }
 
 export interface TransferRepository<T extends TransferShape, E extends EventShape> {
   /** Creates the transfer; `unique` items are written with it, each only if its key is new (else `DuplicateError`). */
   create(transfer: T, event: E, unique?: readonly Record<string, unknown>[]): Promise<void>;
+  /**
+   * Creates a transfer that arrives with a history of several changes (a paper manifest recorded,
+   * then received): the transfer, its events, its line and receipt chunks, the submissions it owes
+   * and the `unique` items, in one transaction. A `unique` key that exists already is a `DuplicateError`.
+   */
+  createWithHistory(transfer: T, events: readonly E[], unique: readonly Record<string, unknown>[], submissions: readonly Submission[]): Promise<void>;
   get(id: string): Promise<T | undefined>;
   listOutgoing(shipperId: string, options: ListOptions): Promise<Page<ListedTransfer>>;
   listIncoming(receiverId: string, options: ListOptions): Promise<Page<ListedTransfer>>;
@@ -235,9 +245,14 @@ export function createTransferRepository<T extends TransferShape, E extends Even
     submissions.map((submission) => ({ Put: { TableName: tableName, Item: submissionItem(submission), ConditionExpression: 'attribute_not_exists(PK)' } }));
 
   const chunkPuts = (transfer: T, changed: ChangedParts) => [
-    ...(changed.lines ? chunkItems(transfer, 'lines') : []),
-    ...(changed.receipt ? chunkItems(transfer, 'receipt') : []),
-  ].map((Item) => ({ Put: { TableName: tableName, Item } }));
+    ...[...(changed.lines ? chunkItems(transfer, 'lines') : []), ...(changed.receipt ? chunkItems(transfer, 'receipt') : [])].map((Item) => ({
+      Put: { TableName: tableName, Item },
+    })),
+    ...newPuts(changed.newItems ?? []),
+  ];
+
+  const newPuts = (items: readonly Record<string, unknown>[]) =>
+    items.map((Item) => ({ Put: { TableName: tableName, Item, ConditionExpression: 'attribute_not_exists(PK)' } }));
 
   const transferPut = (next: T, expectedVersion: number) => ({
     Put: {
@@ -381,9 +396,9 @@ export function createTransferRepository<T extends TransferShape, E extends Even
 
   /** The common case: transfer, event, counter and every reservation in one transaction. */
   async function manifestInOneTransaction(commit: ManifestCommit<T, E>): Promise<'committed' | 'tags-held'> {
-    const { next, expectedVersion, event, sequence, manifestNumber, tags, at, submissions = [] } = commit;
+    const { next, expectedVersion, event, sequence, manifestNumber, tags, at, submissions = [], newItems = [] } = commit;
     const reservations = tags.map((tag) => reservationPut(tag, next.id, `one-shot-${next.id}`, at));
-    const outbox = submissionPuts(submissions);
+    const outbox = [...submissionPuts(submissions), ...newPuts(newItems)];
     try {
       await client.send(
         new TransactWriteCommand({
@@ -414,7 +429,7 @@ export function createTransferRepository<T extends TransferShape, E extends Even
    * its attempt was not fenced by a takeover meanwhile. On any failure the reservations are freed.
    */
   async function manifestInSteps(commit: ManifestCommit<T, E>): Promise<void> {
-    const { next, expectedVersion, event, sequence, manifestNumber, tags, at, submissions = [] } = commit;
+    const { next, expectedVersion, event, sequence, manifestNumber, tags, at, submissions = [], newItems = [] } = commit;
     const attempt = randomUUID();
     try {
       await client.send(
@@ -451,6 +466,7 @@ export function createTransferRepository<T extends TransferShape, E extends Even
             counterUpdate(next.shipperId, sequence),
             manifestNumberPut(manifestNumber, next.id),
             ...submissionPuts(submissions),
+            ...newPuts(newItems),
           ],
         }),
       );
@@ -505,6 +521,23 @@ export function createTransferRepository<T extends TransferShape, E extends Even
         if (error instanceof TransactionCanceledException && unique.length > 0 && cancellationCodes(error).slice(-unique.length).includes('ConditionalCheckFailed')) {
           throw new DuplicateError();
         }
+        throw error;
+      }
+    },
+
+    async createWithHistory(transfer, events, unique, submissions) {
+      const items = [
+        { Put: { TableName: tableName, Item: transferItem(transfer), ConditionExpression: 'attribute_not_exists(PK)' } },
+        ...events.map((event) => eventPut(transfer.id, event)),
+        ...chunkPuts(transfer, { lines: true, receipt: true }),
+        ...submissionPuts(submissions),
+        ...unique.map((Item) => ({ Put: { TableName: tableName, Item, ConditionExpression: 'attribute_not_exists(PK)' } })),
+      ];
+      try {
+        await client.send(new TransactWriteCommand({ TransactItems: items }));
+      } catch (error) {
+        const codes = error instanceof TransactionCanceledException ? cancellationCodes(error) : [];
+        if (unique.length > 0 && codes.slice(-unique.length).includes('ConditionalCheckFailed')) throw new DuplicateError();
         throw error;
       }
     },

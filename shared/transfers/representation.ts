@@ -33,6 +33,15 @@ const manifestFile = z
   .object({ sha256: z.string(), bytes: z.int() })
   .meta({ id: 'ManifestFile', description: 'The SHA-256 and size of the rendered PDF of a manifest version' });
 
+const receiptLinkState = z
+  .object({ linkId: z.string(), issuedAt: at, validUntil: at, revokedAt: at.optional() })
+  .meta({ id: 'ReceiptLinkState', description: 'The current receipt link of a transfer to a receiver that is not integrated (its URL is given only when issued)' });
+
+/** What the shipper sends the receiver: the URL exists only in this answer and on the printed manifest. */
+export const issuedReceiptLink = z
+  .object({ url: z.url(), validUntil: at })
+  .meta({ id: 'IssuedReceiptLink', description: 'The receipt link to send the receiver by e-mail or text' });
+
 export const transferRepresentation = z
   .object({
     id: z.string(),
@@ -49,6 +58,7 @@ export const transferRepresentation = z
         contentHash: z.string(),
         parties: z.looseObject({ shipper: party, receiver: party, transporter: party.optional() }),
         file: manifestFile.optional(),
+        receiptLinkId: z.string().optional().meta({ description: 'The receipt link this version prints as its second QR code' }),
       })
       .optional(),
     manifestHistory: z
@@ -57,7 +67,23 @@ export const transferRepresentation = z
       .meta({ description: 'Earlier manifest versions an amendment replaced, oldest first, each with the terms it carried' }),
     departedAt: at.optional(),
     arrivedAt: at.optional(),
-    receipt: z.looseObject({ at, lines: z.array(z.looseObject({ tag: z.string(), outcome: z.enum(['accepted', 'rejected']) })) }).optional(),
+    receipt: z
+      .looseObject({
+        at,
+        lines: z.array(z.looseObject({ tag: z.string(), outcome: z.enum(['accepted', 'rejected']) })),
+        confirmation: z
+          .looseObject({
+            method: z.literal('receipt-link'),
+            linkId: z.string(),
+            photos: z.array(z.looseObject({ key: z.string(), contentType: z.string(), bytes: z.int() })),
+            reportedToStateSystemByReceiver: z.literal(false),
+            note: z.string(),
+          })
+          .optional()
+          .meta({ description: 'Present when the receiver confirmed through its receipt link rather than its own system' }),
+      })
+      .optional(),
+    receiptLink: receiptLinkState.optional(),
     voided: z.object({ at, reason: z.string() }).optional(),
     discardedAt: at.optional(),
     returnOf: z.object({ transferId: z.string(), manifestNumber: z.string(), shipperLicenceNumber: z.string() }).optional(),

@@ -38,6 +38,34 @@ import { logger } from '../observability.ts';
 import { plannedSubmissions } from '../domain/submission/submission.ts';
 import { handOver } from '../submissions/outbox.ts';
 import type { OutboxDeps } from '../submissions/outbox.ts';
+import { linkLookupItem } from '../receipt-links/repository.ts';
+import { linkUrlOf, tokenHash } from '../receipt-links/tokens.ts';
+import type { ReceiptLinkSettings } from '../receipt-links/tokens.ts';
+import type { ReceiptFiles } from '../receipt-links/uploads.ts';
+import { receiptPdfUrl } from '../receipts/files.ts';
+
+/** What the shipper sends the receiver: the only place the link's URL is given out, besides the printed manifest. */
+export interface IssuedLink {
+  readonly url: string;
+  readonly validUntil: string;
+}
+
+/** The lookup a link newly on `next` needs, written with the change; none when the link is not new. */
+async function newLinkItems(deps: TransferDeps, before: Transfer, next: Transfer): Promise<Record<string, unknown>[]> {
+  const link = domain.activeLink(next);
+  if (!link || domain.activeLink(before)?.linkId === link.linkId) return [];
+  const token = await deps.receiptLinks.tokens.tokenFor(link.linkId);
+  return [linkLookupItem(tokenHash(token), { transferId: next.id, linkId: link.linkId, validUntil: link.validUntil })];
+}
+
+/** The shipper's copy of the current link. */
+export async function issuedLink(deps: TransferDeps, transfer: Transfer): Promise<IssuedLink | undefined> {
+  const link = domain.activeLink(transfer);
+  if (!link) return undefined;
+  return { url: await linkUrlOf(deps.receiptLinks, link.linkId), validUntil: link.validUntil };
+}
+
+const linkContext = (deps: TransferDeps) => ({ now: deps.now(), validForMs: deps.receiptLinks.validForMs });
 
 /** A licensee as the transfers need it; provided by the tenants module. */
 export interface LicenseeProfile {
@@ -105,6 +133,10 @@ export interface TransferDeps {
   readonly manifests: ManifestFiles;
   /** Where committed state-system submissions go next. */
   readonly outbox: Omit<OutboxDeps, 'now'>;
+  /** Receipt links for receivers that are not integrated. */
+  readonly receiptLinks: ReceiptLinkSettings;
+  /** Signatures and photos of receipts, for the receipt PDF. */
+  readonly receiptFiles: ReceiptFiles;
   readonly now: () => Date;
 }
 
@@ -247,7 +279,12 @@ export function listTransfers(
 }
 
 /** Commits a change with the submissions it owes the state system, then hands those to the queue. */
-async function save(deps: TransferDeps, change: Change, expectedVersion: number, changed: ChangedParts = {}): Promise<StoredTransfer> {
+export async function save(
+  deps: Pick<TransferDeps, 'transfers' | 'outbox' | 'now'>,
+  change: Change,
+  expectedVersion: number,
+  changed: ChangedParts = {},
+): Promise<StoredTransfer> {
   const stored = toStored(change.transfer);
   const submissions = plannedSubmissions(change);
   await deps.transfers.commit(stored, expectedVersion, change.event, changed, submissions);
@@ -286,7 +323,7 @@ export async function arriveTransfer(deps: TransferDeps, caller: Caller, id: str
 }
 
 /** Tags go back to the pool once the transfer no longer carries them. */
-async function releaseTags(deps: TransferDeps, transfer: StoredTransfer): Promise<void> {
+export async function releaseTags(deps: Pick<TransferDeps, 'transfers'>, transfer: StoredTransfer): Promise<void> {
   await deps.transfers.releaseTags(transfer.id, transfer.content.lines.map((line) => line.tag), transfer.updatedAt);
 }
 
@@ -304,6 +341,26 @@ export async function receiveTransfer(deps: TransferDeps, caller: Caller, id: st
   const saved = await save(deps, change, transfer.version, { receipt: true });
   await releaseTags(deps, saved);
   return saved;
+}
+
+/** The signed receipt PDF, for any party once the transfer is received. */
+export async function receiptPdf(deps: TransferDeps, caller: Caller, id: string) {
+  const { transfer } = await load(deps, caller, id);
+  if (!transfer.receipt) throw new NotFoundError('receipt');
+  return receiptPdfUrl({ pdfs: deps.manifests.store, files: deps.receiptFiles }, transfer);
+}
+
+/** A new receipt link for a receiver that is not integrated; the previous one stops working. */
+export async function issueReceiptLink(deps: TransferDeps, caller: Caller, id: string, expected: ExpectedVersion) {
+  const transfer = await loadFor(deps, caller, id, 'manifest', expected);
+  const change = unwrap(domain.issueReceiptLink(transfer, ulid(), { ...contextFor(deps, caller), validForMs: deps.receiptLinks.validForMs }));
+  const saved = await save(deps, change, transfer.version, { newItems: await newLinkItems(deps, transfer, change.transfer) });
+  return { transfer: saved, link: await issuedLink(deps, saved) };
+}
+
+export async function revokeReceiptLink(deps: TransferDeps, caller: Caller, id: string, expected: ExpectedVersion) {
+  const transfer = await loadFor(deps, caller, id, 'manifest', expected);
+  return save(deps, unwrap(domain.revokeReceiptLink(transfer, contextFor(deps, caller))), transfer.version);
 }
 
 /** Turns the rejected lines into a return draft from the caller back to the original shipper. */
@@ -395,9 +452,11 @@ export async function manifestTransfer(
       { ...contextFor(deps, caller), manifestNumber: formatManifestNumber(shipperProfile.licenceNumber, sequence) },
     );
     const change = unwrap(result);
-    const rendered = await renderIssued(deps.manifests, change.transfer);
+    const linked = domain.withReceiptLink(change.transfer, ulid(), linkContext(deps));
+    const rendered = await renderIssued(deps.manifests, linked);
     const next = toStored(rendered.transfer);
     const submissions = plannedSubmissions({ transfer: next, event: change.event });
+    const newItems = await newLinkItems(deps, transfer, next);
     try {
       await deps.transfers.commitManifest({
         next,
@@ -408,6 +467,7 @@ export async function manifestTransfer(
         tags: next.content.lines.map((line) => line.tag),
         at: next.updatedAt,
         submissions,
+        newItems,
       });
       await handOver({ ...deps.outbox, now: deps.now }, submissions);
       await storeAfterCommit(deps, next, rendered.pdf);
@@ -453,8 +513,10 @@ export async function amendTransfer(
   const change = unwrap(
     domain.amend(transfer, body, { ...(transporter ? { transporter } : {}), drivers, ...(vehicle ? { vehicle } : {}) }, contextFor(deps, caller)),
   );
-  const rendered = await renderIssued(deps.manifests, change.transfer);
-  const saved = await save(deps, { transfer: rendered.transfer, event: change.event }, transfer.version);
+  const rendered = await renderIssued(deps.manifests, domain.withReceiptLink(change.transfer, ulid(), linkContext(deps)));
+  const saved = await save(deps, { transfer: rendered.transfer, event: change.event }, transfer.version, {
+    newItems: await newLinkItems(deps, transfer, rendered.transfer),
+  });
   await storeAfterCommit(deps, saved, rendered.pdf);
   return saved;
 }

@@ -8,21 +8,23 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { copyFiles } from '#infra/constructs/hub-function.ts';
 import { StatefulStack } from '#infra/stateful-stack.ts';
+import type { StatefulStackProps } from '#infra/stateful-stack.ts';
 import { manifestFonts } from '#shared/manifests/fonts.ts';
 import { StatelessStack } from '#infra/stateless-stack.ts';
 import type { StatelessStackProps } from '#infra/stateless-stack.ts';
-import { buckets, documentsBucket, exportsBucket, hubTable, queues, stateSubmissionsQueue, tables } from '#shared/resources.ts';
+import { buckets, documentsBucket, exportsBucket, hubTable, idempotencyTable, queues, stateSubmissionsQueue, tables } from '#shared/resources.ts';
 import type { KeyAttribute, QueueDefinition } from '#shared/resources.ts';
 import { AUTHORIZER_CACHE_SECONDS, functions, routes } from '#shared/routes.ts';
+import type { FunctionDefinition } from '#shared/routes.ts';
 
 const hubQueues: readonly QueueDefinition[] = queues;
 const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
 
 
-function hubApp(stateless: Omit<StatelessStackProps, 'resources'> = {}) {
+function hubApp(stateless: Omit<StatelessStackProps, 'resources'> = {}, statefulProps: StatefulStackProps = {}) {
   const app = testApp();
   const env = { account: '123456789012', region: 'us-east-1' };
-  const stateful = new StatefulStack(app, 'Stateful', { env });
+  const stateful = new StatefulStack(app, 'Stateful', { env, ...statefulProps });
   return { stateful, stateless: new StatelessStack(app, 'Stateless', { env, resources: stateful, ...stateless }) };
 }
 
@@ -41,7 +43,7 @@ interface ResourceJson {
 interface PolicyJson {
   readonly Properties: {
     readonly Roles: unknown;
-    readonly PolicyDocument: { readonly Statement: readonly { Effect: string; Action: string | string[] }[] };
+    readonly PolicyDocument: { readonly Statement: readonly { Effect: string; Action: string | string[]; Resource: unknown }[] };
   };
 }
 
@@ -396,7 +398,9 @@ describe('the state-system pipeline in AWS', () => {
         expect(env, name).toMatchObject({ NYAPI_BASE_URL: 'https://licensee-api.sandbox-ny.biotr.ac', NYAPI_TOKEN_PATH: '/oauth/token' });
         expect(Object.keys(env)).toEqual(expect.arrayContaining(['TOKEN_KMS_KEY_ID', 'NYAPI_CREDENTIALS_SECRET']));
       } else {
-        expect(actions.filter((a) => a.startsWith('kms:') || a.startsWith('secretsmanager:')), name).toEqual([]);
+        // kms:GenerateMac is the receipt-link key's, on that key alone (see 'receipt links in AWS').
+        const stateSystemActions = actions.filter((a) => (a.startsWith('kms:') && a !== 'kms:GenerateMac') || a.startsWith('secretsmanager:'));
+        expect(stateSystemActions, name).toEqual([]);
         expect(env, name).not.toHaveProperty('NYAPI_BASE_URL');
       }
     }
@@ -449,5 +453,142 @@ describe('the state-system pipeline in AWS', () => {
     const actions = roleActions('operations');
     expect(actions).toEqual(expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:SendMessage']));
     expect(actions.filter((a) => a.startsWith('dynamodb:') || a.startsWith('s3:'))).toEqual([]);
+  });
+});
+
+describe('receipt links in AWS', () => {
+  const { stateful, stateless } = hubApp();
+  const statefulTemplate = Template.fromStack(stateful);
+  const template = Template.fromStack(stateless);
+  const keyId = logicalId(stateful, stateful.receiptLinkKey);
+  const roleOf = (name: string) => {
+    const role = stateless.functions[name]?.function.role;
+    if (!role) throw new Error(`no role for ${name}`);
+    return stateless.getLogicalId(role.node.defaultChild as CfnResource);
+  };
+  /** The statements of a role's policies that allow an action, with their resources as rendered. */
+  const statementsAllowing = (name: string, action: string) =>
+    (Object.values(template.findResources('AWS::IAM::Policy')) as PolicyJson[])
+      .filter((policy) => JSON.stringify(policy.Properties.Roles).includes(`"${roleOf(name)}"`))
+      .flatMap((policy) => policy.Properties.PolicyDocument.Statement)
+      .filter((statement) => statement.Effect === 'Allow' && [statement.Action].flat().includes(action));
+  const environmentOf = (name: string) => {
+    const fn = stateless.functions[name]?.function;
+    if (!fn) throw new Error(`no function ${name}`);
+    return (resourceOf(stateless, fn).Properties['Environment'] as { Variables: Record<string, unknown> }).Variables;
+  };
+  const corsOf = (stack: StatefulStack, bucket: (typeof buckets)[number]) => resourceOf(stack, stack.buckets[bucket.name]).Properties.CorsConfiguration;
+
+  it('keeps a retained KMS HMAC key that derives the tokens', () => {
+    const key = resourceOf(stateful, stateful.receiptLinkKey);
+    expect(key.DeletionPolicy).toBe('Retain');
+    expect(key.Properties).toMatchObject({ KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' });
+    expect(key.Properties.Description).toMatch(/receipt-link tokens.*manifests/);
+    // KMS cannot rotate HMAC keys, and a new key would break every printed link.
+    expect(key.Properties.EnableKeyRotation).not.toBe(true);
+    statefulTemplate.resourceCountIs('AWS::KMS::Key', 2);
+  });
+
+  it('lets only the transfers function derive tokens: its key id, and kms:GenerateMac on that key alone', () => {
+    const deriving = Object.entries<FunctionDefinition>(functions).filter(([, d]) => d.receiptLinkKey).map(([name]) => name);
+    expect(deriving).toEqual(['transfers']);
+    for (const name of Object.keys(functions)) {
+      const macs = statementsAllowing(name, 'kms:GenerateMac');
+      if (deriving.includes(name)) {
+        expect(JSON.stringify(environmentOf(name).RECEIPT_LINK_KEY_ID), name).toContain(keyId);
+        expect(macs, name).toHaveLength(1);
+        expect(macs[0]?.Action, name).toBe('kms:GenerateMac');
+        const resources = [macs[0]?.Resource].flat();
+        expect(resources, name).toHaveLength(1);
+        expect(JSON.stringify(resources[0]), name).toContain(keyId);
+      } else {
+        expect(environmentOf(name), name).not.toHaveProperty('RECEIPT_LINK_KEY_ID');
+        expect(macs, name).toEqual([]);
+      }
+    }
+    const authorizerRole = stateless.getLogicalId(stateless.authorizer.function.role?.node.defaultChild as CfnResource);
+    expect(allowedActions(template, authorizerRole).filter((a) => a.startsWith('kms:'))).toEqual([]);
+  });
+
+  it('serves the receipt-link pages from the receiptLinks function without an authorizer', () => {
+    const pages = routes.filter((route) => route.function === 'receiptLinks');
+    expect(pages.map((route) => `${route.method} ${route.path}`).sort()).toEqual(
+      ['GET /r/{token}', 'GET /r/{token}/receipt.pdf', 'POST /r/{token}', 'POST /r/{token}/photos'],
+    );
+    const target = logicalId(stateless, stateless.functions['receiptLinks']?.function as IConstruct);
+    const resourcesById = (template.toJSON() as { Resources: Record<string, ResourceJson> }).Resources;
+    for (const route of pages) {
+      expect(route.auth).toBe('public');
+      const found = Object.values(
+        template.findResources('AWS::ApiGatewayV2::Route', { Properties: { RouteKey: `${route.method} ${route.path}` } }),
+      ) as ResourceJson[];
+      expect(found, `${route.method} ${route.path}`).toHaveLength(1);
+      expect(found[0]?.Properties).toMatchObject({ AuthorizationType: 'NONE' });
+      expect(found[0]?.Properties).not.toHaveProperty('AuthorizerId');
+      const integrationId = /"integrations\/",\{"Ref":"([^"]+)"\}/.exec(JSON.stringify(found[0]?.Properties.Target))?.[1] ?? '';
+      expect(resourcesById[integrationId]?.Properties.IntegrationUri, `${route.method} ${route.path}`).toEqual({ 'Fn::GetAtt': [target, 'Arn'] });
+    }
+    for (const path of ['/v1/transfers/{id}/receipt-link', '/v1/transfers/{id}/receipt.pdf']) {
+      for (const route of routes.filter((r) => r.path === path)) {
+        expect(route.function).toBe('transfers');
+        template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: `${route.method} ${path}`, AuthorizationType: 'CUSTOM' });
+      }
+    }
+  });
+
+  it('grants the receiptLinks function only what its definition declares', () => {
+    const actions = allowedActions(template, roleOf('receiptLinks'));
+    expect(actions).toEqual(
+      expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem', 's3:PutObject', 's3:GetObject*', 'sqs:SendMessage']),
+    );
+    for (const denied of ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'secretsmanager:GetSecretValue']) expect(actions).not.toContain(denied);
+    expect(actions.filter((a) => a.startsWith('kms:'))).toEqual([]);
+    const policies = JSON.stringify(
+      (Object.values(template.findResources('AWS::IAM::Policy')) as PolicyJson[]).filter((p) =>
+        JSON.stringify(p.Properties.Roles).includes(`"${roleOf('receiptLinks')}"`),
+      ),
+    );
+    // The hub table and the documents bucket, not the idempotency table or the exports bucket.
+    expect(policies).toContain(logicalId(stateful, stateful.tables[hubTable.name]));
+    expect(policies).toContain(logicalId(stateful, stateful.buckets[documentsBucket.name]));
+    expect(policies).not.toContain(logicalId(stateful, stateful.tables[idempotencyTable.name]));
+    expect(policies).not.toContain(logicalId(stateful, stateful.buckets[exportsBucket.name]));
+    expect(environmentOf('receiptLinks')).toHaveProperty('PUBLIC_BASE_URL');
+  });
+
+  it("lets pages post files to the documents bucket from the hub's public origin, and nowhere else", () => {
+    expect(functions.receiptLinks.browserUploads).toEqual([documentsBucket]);
+    const configured = hubApp({ publicBaseUrl: 'https://hub.example.org/' }, { publicBaseUrl: 'https://hub.example.org/' }).stateful;
+    expect(corsOf(configured, documentsBucket)).toEqual({
+      CorsRules: [
+        {
+          Id: 'browser-uploads',
+          AllowedOrigins: ['https://hub.example.org'],
+          AllowedMethods: ['POST'],
+          AllowedHeaders: ['*'],
+          ExposedHeaders: ['ETag'],
+          MaxAge: 3600,
+        },
+      ],
+    });
+    // Without a public address the pages come from the API's execute-api URL, made after this stack.
+    expect(JSON.stringify(corsOf(stateful, documentsBucket))).toMatch(/https:\/\/\*\.execute-api\./);
+    expect(corsOf(stateful, exportsBucket)).toBeUndefined();
+    expect(corsOf(configured, exportsBucket)).toBeUndefined();
+  });
+
+  it('refuses browser uploads to a bucket the function may not write to, or that has no CORS rule', () => {
+    const uploading = (definition: Partial<FunctionDefinition>) => () =>
+      hubApp({
+        functions: {
+          uploader: { entry: 'test/fixtures/batch-consumer.ts', description: 'Test uploader', timeoutSeconds: 5, memoryMb: 256, ...definition },
+        },
+        routes: [],
+        queueConsumers: [],
+        schedules: [],
+      }).stateless.node.findAll().flatMap((construct) => construct.node.validate());
+    expect(uploading({ browserUploads: [documentsBucket], buckets: [{ bucket: documentsBucket, access: 'read' }] })).toThrow(/may not write/);
+    expect(uploading({ browserUploads: [exportsBucket], buckets: [{ bucket: exportsBucket, access: 'readWrite' }] })().join()).toMatch(/no CORS rule/);
+    expect(uploading({ browserUploads: [documentsBucket], buckets: [{ bucket: documentsBucket, access: 'readWrite' }] })()).toEqual([]);
   });
 });

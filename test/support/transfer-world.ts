@@ -18,6 +18,8 @@ import { createS3ManifestStore } from '#shared/manifests/store.ts';
 import { documentsBucket, hubTable, stateSubmissionsQueue } from '#shared/resources.ts';
 import { resourceName } from '#shared/config.ts';
 import { createSqsSubmissionQueue } from '#shared/submissions/outbox.ts';
+import { linkUrlOf, receiptLinkSettings } from '#shared/receipt-links/tokens.ts';
+import { createS3ReceiptFiles } from '#shared/receipt-links/uploads.ts';
 import { createSubmissionRepository } from '#shared/submissions/repository.ts';
 import { createTransferRepository } from '#shared/transfers/repository.ts';
 import type { LicenseeDirectory, LicenseeProfile } from '#shared/transfers/use-cases.ts';
@@ -126,10 +128,13 @@ export function draftBody(refs: { partnerId: string; driverId: string; vehicleId
 }
 
 /** Manifest PDFs rendered for real and stored in the local hub's s3rver, as the deployed function does. */
+export const receiptLinks = receiptLinkSettings(config);
+
 export const manifestFiles: ManifestFiles = {
   publicBaseUrl: requireSetting(config.publicBaseUrl, 'PUBLIC_BASE_URL'),
   render: renderManifestPdf,
   store: createS3ManifestStore(aws.s3, documentsBucket.name),
+  receiptLinkUrl: (linkId) => linkUrlOf(receiptLinks, linkId),
 };
 
 /** Submissions go to the local hub's queue, as the deployed function sends them. */
@@ -147,6 +152,8 @@ export function transfersApi(directory: LicenseeDirectory, rules: TransferRules 
     defaultStateSystem: 'biotrack-ny',
     manifests,
     outbox,
+    receiptLinks,
+    receiptFiles: createS3ReceiptFiles(aws.s3, documentsBucket.name, { region: config.region, ...(config.endpoints.s3 ? { endpoint: config.endpoints.s3 } : {}) }),
     now: () => new Date(),
   });
   const send = (routeKey: string, path: string, caller: Caller, spec: { body?: unknown; headers?: Record<string, string>; query?: Record<string, string> } = {}): Promise<Reply> => {

@@ -7,6 +7,7 @@ import type { EmulatorClock } from './clock.ts';
 import type {
   EmployeeInput,
   EmployeeUpdate,
+  IntakeInput,
   InvoiceInput,
   ManifestInput,
   ManifestType,
@@ -233,6 +234,9 @@ export interface InventoryTransfer {
   IsRejected: boolean;
   Voided: boolean;
   TransactionID: number;
+  /** [inferred] Set on a transfer its receiver took in from a paper manifest; it then has no state manifest or invoice. */
+  readonly PaperManifestNumber?: string | undefined;
+  readonly DriverNames?: readonly string[] | undefined;
 }
 
 /** Objects and transitions actually created: what a benchmark compares with the hub's count. */
@@ -245,11 +249,17 @@ export interface CreatedCounts {
   receipt: number;
   arrival: number;
   void: number;
+  intake: number;
 }
 
 export interface ShipResult {
   readonly manifest: Manifest;
   readonly transfers: readonly InventoryTransfer[];
+  readonly inventory: readonly InventoryLot[];
+}
+
+export interface IntakeResult {
+  readonly transfer: InventoryTransfer;
   readonly inventory: readonly InventoryLot[];
 }
 
@@ -285,6 +295,7 @@ export class NyModel {
     receipt: 0,
     arrival: 0,
     void: 0,
+    intake: 0,
   };
   #transactionId = 0;
   readonly #sequence: Record<SequenceName, number> = { vendor: 0, user: 0, employee: 0, vehicle: 0, line: 0, stop: 0, item: 0, transfer: 0 };
@@ -952,6 +963,97 @@ export class NyModel {
     this.#settle(manifest, transactionId);
     this.created.receipt += 1;
     return ok({ transfer, manifest, inventory });
+  }
+
+  /**
+   * [inferred] A transfer its shipper never reported (it came with a paper manifest), recorded by
+   * the receiver with its receipt in one step. Accepted quantities enter the receiver's inventory
+   * under the paper's tags; rejected goods and short-received remainders go back to the shipper, as
+   * on a receipt, so the transfer shows in the shipper's rejected list.
+   */
+  intake(licence: string, input: IntakeInput): Outcome<IntakeResult> {
+    if (!this.licensees.has(input.OutboundLicense)) {
+      return fail('NOT_FOUND', `Vendor ${input.OutboundLicense} not found`, { OutboundLicense: input.OutboundLicense });
+    }
+    if (input.OutboundLicense === licence) {
+      return fail('VALIDATION', 'The shipper must be another licence than the receiver', [{ path: 'OutboundLicense', message: 'same as the receiver' }]);
+    }
+    if (input.Item.length === 0) return fail('NO_ITEMS', 'An intake needs at least one item');
+    if (input.Item.length > MAX_PACKAGES_PER_MANIFEST) {
+      return fail('TOO_MANY_PACKAGES', `A transfer holds at most ${MAX_PACKAGES_PER_MANIFEST} packages; this one has ${input.Item.length}`);
+    }
+    const recorded = [...this.transfers.values()].find(
+      (t) => t.InboundLicense === licence && t.OutboundLicense === input.OutboundLicense && t.PaperManifestNumber === input.PaperManifestNumber,
+    );
+    if (recorded) {
+      return fail('ALREADY_RECEIVED', `Paper manifest ${input.PaperManifestNumber} of ${input.OutboundLicense} is already recorded as transfer ${recorded.ID}`, { ID: recorded.ID });
+    }
+    const seen = new Set<string>();
+    for (const line of input.Item) {
+      if (seen.has(line.InventoryID)) return fail('DUPLICATE_ITEM', `Inventory ${line.InventoryID} is listed twice`, { InventoryID: line.InventoryID });
+      seen.add(line.InventoryID);
+      if (!line.Accept && !line.RejectReason?.trim()) {
+        return fail('REJECT_REASON_REQUIRED', `Inventory ${line.InventoryID} is rejected without a RejectReason`, { InventoryID: line.InventoryID });
+      }
+      const accepted = line.Accept ? (line.ReceivedAmount ?? line.Amount) : 0;
+      if (accepted > line.Amount) {
+        return fail('INVALID_QUANTITY', `Inventory ${line.InventoryID}: received ${accepted} but ${line.Amount} were shipped`, { InventoryID: line.InventoryID });
+      }
+    }
+
+    const transactionId = this.#commit();
+    const now = this.clock.iso();
+    const inventory: InventoryLot[] = [];
+    const items = input.Item.map((line): TransferItem => {
+      const accepted = line.Accept ? (line.ReceivedAmount ?? line.Amount) : 0;
+      const shipped: InventoryLot = {
+        ID: line.InventoryID,
+        LocationLicense: input.OutboundLicense,
+        ProductName: line.Description,
+        UOM: line.UOM,
+        RemainingAmount: line.Amount,
+        InventoryType: DEFAULT_INVENTORY_TYPE,
+        TransactionID: transactionId,
+      };
+      if (accepted > 0) inventory.push(this.#addToLot(licence, shipped, accepted, transactionId, input.RoomID));
+      if (accepted < line.Amount) inventory.push(this.#addToLot(input.OutboundLicense, shipped, line.Amount - accepted, transactionId));
+      return {
+        ID: this.#next('item'),
+        InventoryID: line.InventoryID,
+        Amount: line.Amount,
+        Description: line.Description,
+        Shipped: shipped,
+        Received: true,
+        ReceivedAmount: accepted,
+        ReceivedTime: now,
+        IsRejected: !line.Accept,
+        RejectReason: line.Accept ? undefined : line.RejectReason,
+        TransactionID: transactionId,
+      };
+    });
+    const transfer: InventoryTransfer = {
+      ID: this.#next('transfer'),
+      ExternalID: input.ExternalID,
+      // No state manifest or invoice: the paper was the manifest.
+      ManifestID: '',
+      ManifestStopNumber: 0,
+      OutboundLicense: input.OutboundLicense,
+      InboundLicense: licence,
+      InvoiceID: '',
+      TransferType: 'Transfer',
+      Items: items,
+      Received: true,
+      ReceivedTime: now,
+      ReceiveExternalID: input.ExternalID,
+      IsRejected: items.some((item) => item.ReceivedAmount < item.Amount),
+      Voided: false,
+      TransactionID: transactionId,
+      PaperManifestNumber: input.PaperManifestNumber,
+      DriverNames: (input.Driver ?? []).map((driver) => driver.Name),
+    };
+    this.transfers.set(transfer.ID, transfer);
+    this.created.intake += 1;
+    return ok({ transfer, inventory });
   }
 
   voidTransfer(licence: string, transferId: number): Outcome<{ transfer: InventoryTransfer; inventory: InventoryLot[] }> {

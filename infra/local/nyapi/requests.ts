@@ -1,5 +1,6 @@
 /** Request bodies of the `/v1` write routes, validated at the edge; the model trusts these types. */
 import { z } from 'zod';
+import { UNITS_OF_MEASURE } from './shapes.ts';
 
 /** IDs may arrive as numbers or numeric strings. */
 const numericId = z.union([z.number().int().positive(), z.string().regex(/^\d+$/).transform(Number)]);
@@ -102,6 +103,31 @@ export const receiveSchema = z.object({
   ),
 });
 
+/**
+ * [inferred] A transfer its shipper never reported (it travelled with a paper manifest), recorded
+ * by the receiver together with its receipt. Not in the contract: shaped after the receive call,
+ * plus what the paper says was shipped.
+ */
+export const intakeSchema = z.object({
+  ExternalID: z.string().optional(),
+  OutboundLicense: z.string().min(1),
+  PaperManifestNumber: z.string().min(1),
+  Driver: z.array(z.object({ Name: z.string().min(1) })).optional(),
+  RoomID: z.number().int().optional(),
+  Item: z.array(
+    z.object({
+      // The paper's tags become inventory of the receiver: state tags are 16 digits.
+      InventoryID: z.string().regex(/^\d{16}$/, { error: 'Inventory IDs are 16-digit strings' }),
+      Description: z.string().min(1),
+      Amount: z.number().positive(),
+      UOM: z.string().refine((uom) => UNITS_OF_MEASURE.includes(uom), { error: `One of ${UNITS_OF_MEASURE.join(', ')}` }),
+      Accept: z.boolean(),
+      ReceivedAmount: z.number().nonnegative().optional(),
+      RejectReason: z.string().optional(),
+    }),
+  ),
+});
+
 export type LoginInput = z.infer<typeof loginSchema>;
 export type EmployeeInput = z.infer<typeof employeeSchema>;
 export type EmployeeUpdate = z.infer<typeof employeeUpdateSchema>;
@@ -113,3 +139,4 @@ export type ManifestInput = z.infer<typeof manifestSchema>;
 export type ManifestUpdate = z.infer<typeof manifestUpdateSchema>;
 export type ShipInput = z.infer<typeof shipSchema>;
 export type ReceiveInput = z.infer<typeof receiveSchema>;
+export type IntakeInput = z.infer<typeof intakeSchema>;

@@ -10,6 +10,7 @@ import type { ApiError, InventoryLot, Manifest, NyModel, Outcome } from './model
 import {
   employeeSchema,
   employeeUpdateSchema,
+  intakeSchema,
   invoiceSchema,
   loginSchema,
   manifestSchema,
@@ -55,7 +56,7 @@ export type ApiAnswer =
   | { readonly error: ApiError };
 
 /** Object types whose creating write is replayed by ExternalID (ny-api.md §5). */
-export type ReplayKind = 'employee' | 'vehicle' | 'invoice' | 'manifest' | 'ship' | 'receive';
+export type ReplayKind = 'employee' | 'vehicle' | 'invoice' | 'manifest' | 'ship' | 'receive' | 'intake';
 
 export interface ApiRoute {
   readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -451,8 +452,24 @@ export const apiRoutes: readonly ApiRoute[] = [
         (t) => t.InboundLicense === request.licence && (received === null || String(t.Received) === received),
       );
       const sessionTime = world.clock.sessionTime();
-      return list(world, request, 'InventoryTransfer', inbound, (t) => transferShape(world.model, t, sessionTime), { SessionTime: sessionTime });
+      return list(world, request, 'InventoryTransfer', byExternalId(inbound, request), (t) => transferShape(world.model, t, sessionTime), {
+        SessionTime: sessionTime,
+      });
     },
+  },
+  {
+    // [inferred] Not in the contract: a receiver records a transfer that came with a paper manifest (see the README).
+    method: 'POST',
+    template: '/v1/inventory/transfer/inbound',
+    access: 'write',
+    replay: 'intake',
+    handle: (world, request) =>
+      answer(parse(intakeSchema, request.body), (input) =>
+        answer(world.model.intake(request.licence, input), ({ transfer, inventory }) => {
+          const sessionTime = world.clock.sessionTime();
+          return written(world, { InventoryTransfer: transferShape(world.model, transfer, sessionTime), Inventory: inventoryList(inventory, sessionTime) });
+        }),
+      ),
   },
   {
     method: 'GET',

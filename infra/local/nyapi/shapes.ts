@@ -246,6 +246,9 @@ export function transferShape(model: NyModel, transfer: InventoryTransfer, sessi
     ...(transfer.ReceivedTime ? { ReceivedTime: transfer.ReceivedTime } : {}),
     IsRejected: transfer.IsRejected,
     Deleted: transfer.Voided,
+    ...(transfer.PaperManifestNumber === undefined
+      ? {}
+      : { PaperManifestNumber: transfer.PaperManifestNumber, Driver: (transfer.DriverNames ?? []).map((Name) => ({ Name })) }),
     Item: transfer.Items.map((item) => ({
       ID: item.ID,
       InventoryTransferID: transfer.ID,

@@ -6,8 +6,11 @@
  */
 import type { EventAction, StateSystem, Transfer, TransferEvent } from '../transfer/index.ts';
 
-/** What is reported, in the order a transfer's life reports it. */
-export const submissionSteps = ['manifest', 'amend', 'ship', 'arrive', 'void', 'receive'] as const;
+/**
+ * What is reported, in the order a transfer's life reports it. `intake` is a paper manifest taken
+ * in: the receiver reports the shipment the state system never heard of and its receipt at once.
+ */
+export const submissionSteps = ['manifest', 'amend', 'ship', 'arrive', 'void', 'receive', 'intake'] as const;
 export type SubmissionStep = (typeof submissionSteps)[number];
 
 /**
@@ -70,18 +73,19 @@ const stepOf: Partial<Record<EventAction, SubmissionStep>> = {
 /**
  * The submissions a committed change owes. The shipper reports its manifest and the trip when it
  * is integrated; the receiver reports its receipt when it is an integrated tenant and the state
- * system knows the transfer (its shipper reported it, or it came from the state system).
+ * system knows the transfer (its shipper reported it, or it came from the state system). A paper
+ * manifest's receipt is reported by its integrated receiver as an intake.
  */
 export function plannedSubmissions(change: { readonly transfer: Transfer; readonly event: TransferEvent }): Submission[] {
   const { transfer, event } = change;
-  const step = stepOf[event.action];
+  const step = event.action === 'receive' && transfer.origin?.kind === 'paper-manifest' ? 'intake' : stepOf[event.action];
   const parties = transfer.manifest?.parties;
   if (!step || !parties) return [];
   const shipperSystem = parties.shipper.stateSystem;
   const known = shipperSystem !== 'none';
   const reporter =
-    step === 'receive'
-      ? parties.receiver.licenseeId && parties.receiver.stateSystem !== 'none' && known
+    step === 'receive' || step === 'intake'
+      ? parties.receiver.licenseeId && parties.receiver.stateSystem !== 'none' && (known || step === 'intake')
         ? { licenseeId: parties.receiver.licenseeId, system: parties.receiver.stateSystem }
         : undefined
       : known && parties.shipper.licenseeId === transfer.shipperId

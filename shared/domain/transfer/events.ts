@@ -6,13 +6,17 @@
 import { createHash } from 'node:crypto';
 import type { TransferAction, TransferStatus } from './lifecycle.ts';
 
-/** Who made the change: the licensee and the API key it used. */
+/**
+ * Who made the change: the licensee and the API key it used. A receiver that is not a tenant and
+ * confirms through a receipt link acts as `receipt-link:<licence number>` with `receipt-link:<link id>`.
+ */
 export interface Actor {
   readonly licenseeId: string;
   readonly apiKeyId: string;
 }
 
-export type EventAction = 'create' | TransferAction;
+/** Lifecycle actions, plus changes that leave the state as it is (the receipt link). */
+export type EventAction = 'create' | TransferAction | 'issue-receipt-link' | 'revoke-receipt-link';
 
 export interface TransferEvent {
   readonly transferId: string;

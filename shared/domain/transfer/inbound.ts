@@ -16,18 +16,32 @@ import type { Change, DriverSnapshot, PartySnapshot, Transfer } from './transfer
 export const NOT_REPORTED = 'Not reported by the state system';
 
 /** Where a transfer came from when the hub did not issue it. */
+export type TransferOrigin = StateOrigin | PaperManifestOrigin;
+
+/** Another licensee's system reported it to the state system, and the inbound pull took it from there. */
 export interface StateOrigin {
+  /** Absent on transfers imported before paper manifests were taken in. */
+  readonly kind?: 'state-system';
   readonly system: Exclude<StateSystem, 'none'>;
   readonly inventoryTransferId: string;
   readonly manifestId: string;
   readonly importedAt: string;
 }
 
+/** A shipper without a connected system sent it with a paper manifest; the receiver recorded it in the hub. */
+export interface PaperManifestOrigin {
+  readonly kind: 'paper-manifest';
+  /** As printed on the paper, in the shipper's own numbering. */
+  readonly manifestNumber: string;
+  readonly shipperLicenceNumber: string;
+  readonly recordedAt: string;
+}
+
 export interface InboundInput {
   readonly id: string;
   readonly receiver: PartySnapshot;
   readonly shipper: PartySnapshot;
-  readonly origin: Omit<StateOrigin, 'importedAt'>;
+  readonly origin: Omit<StateOrigin, 'importedAt' | 'kind'>;
   readonly drivers: readonly string[];
   readonly estimatedDeparture?: string;
   readonly estimatedArrival?: string;
@@ -47,31 +61,47 @@ export function unitOf(uom: string): Unit {
   return 'each';
 }
 
-export function importInbound(input: InboundInput, context: { readonly now: Date; readonly actor: Actor }): Change {
-  const at = context.now.toISOString();
-  const status: TransferStatus = input.arrived ? 'ARRIVED' : 'IN_TRANSIT';
-  const lines: TransferLine[] = input.lines.map((line) => ({
+/** Package lines known only by tag, product, quantity and unit; every other field says `unknown` instead of a guess. */
+export function linesKnownAs(
+  lines: readonly { readonly tag: string; readonly productName: string; readonly quantity: number; readonly unit: Unit }[],
+  unknown: string,
+): TransferLine[] {
+  return lines.map((line) => ({
     tag: line.tag,
     productName: line.productName.slice(0, 200),
-    category: NOT_REPORTED,
-    productionBatch: NOT_REPORTED,
+    category: unknown,
+    productionBatch: unknown,
     quantity: line.quantity,
-    unit: unitOf(line.unit),
+    unit: line.unit,
     labTestStatus: 'not-required',
     finishedGoods: false,
     sample: false,
   }));
-  const drivers: DriverSnapshot[] = input.drivers.map((name, i) => ({
-    driverId: `state-driver-${i + 1}`,
+}
+
+/** Drivers known only by name; `source` prefixes their ids (they are in no registry). */
+export function driversNamed(names: readonly string[], unknown: string, source: string): DriverSnapshot[] {
+  return names.map((name, i) => ({
+    driverId: `${source}-driver-${i + 1}`,
     name,
-    employeeId: NOT_REPORTED,
-    driversLicenceNumber: NOT_REPORTED,
-    driversLicenceState: NOT_REPORTED,
-    phone: NOT_REPORTED,
+    employeeId: unknown,
+    driversLicenceNumber: unknown,
+    driversLicenceState: unknown,
+    phone: unknown,
   }));
+}
+
+/** Content needs a receiver partner id; a transfer the hub did not draft has none, so the shipper's licence stands in. */
+export const partnerIdOf = (licenceNumber: string) => licenceNumber.replace(/[^0-9A-Za-z_-]/g, '-').slice(0, 64);
+
+export function importInbound(input: InboundInput, context: { readonly now: Date; readonly actor: Actor }): Change {
+  const at = context.now.toISOString();
+  const status: TransferStatus = input.arrived ? 'ARRIVED' : 'IN_TRANSIT';
+  const lines = linesKnownAs(input.lines.map((line) => ({ ...line, unit: unitOf(line.unit) })), NOT_REPORTED);
+  const drivers = driversNamed(input.drivers, NOT_REPORTED, 'state');
   const content = {
     type: 'transfer' as const,
-    receiverPartnerId: input.shipper.licenceNumber.replace(/[^0-9A-Za-z_-]/g, '-').slice(0, 64),
+    receiverPartnerId: partnerIdOf(input.shipper.licenceNumber),
     ...(input.estimatedDeparture ? { estimatedDeparture: input.estimatedDeparture } : {}),
     ...(input.estimatedArrival ? { estimatedArrival: input.estimatedArrival } : {}),
     lines,
@@ -92,7 +122,7 @@ export function importInbound(input: InboundInput, context: { readonly now: Date
     },
     departedAt: input.estimatedDeparture && Date.parse(input.estimatedDeparture) < context.now.getTime() ? input.estimatedDeparture : at,
     ...(input.arrived ? { arrivedAt: at } : {}),
-    origin: { ...input.origin, importedAt: at },
+    origin: { kind: 'state-system', ...input.origin, importedAt: at },
     returnIds: [],
     createdAt: at,
     updatedAt: at,

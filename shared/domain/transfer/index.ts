@@ -1,7 +1,9 @@
 /** The transfer domain: pure rules, schemas and state changes. No I/O; time comes in through the context. */
 export { draftProblems } from './content.ts';
 export { NOT_REPORTED, externalShipperId, importInbound, unitOf } from './inbound.ts';
-export type { InboundInput, StateOrigin } from './inbound.ts';
+export type { InboundInput, PaperManifestOrigin, StateOrigin, TransferOrigin } from './inbound.ts';
+export { NOT_ON_PAPER, paperManifestBody, paperShipperId, takeInPaperManifest } from './paper-intake.ts';
+export type { PaperIntake, PaperIntakeInput, PaperManifestBody } from './paper-intake.ts';
 export { canonicalJson, payloadHash } from './events.ts';
 export type { Actor, EventAction, TransferEvent } from './events.ts';
 export { allowedActions, checkTransition, nextStatuses, reservesTags, transferActions, transferStatuses } from './lifecycle.ts';
@@ -13,6 +15,8 @@ export type { FieldProblem } from './problems.ts';
 export { units, volumeUnits, weightUnits } from './quantities.ts';
 export type { Unit, Weight, WeightUnit } from './quantities.ts';
 export { receive, returnDraftFrom } from './receipt.ts';
+export { activeLink, issueReceiptLink, linkStanding, receiveByLink, revokeReceiptLink, takesReceiptLink, withReceiptLink } from './receipt-link.ts';
+export type { LinkStanding } from './receipt-link.ts';
 export type { ReceiveContext, ReturnContext } from './receipt.ts';
 export { defaultTransferRules, ruleBasis } from './rules.ts';
 export type { RuleBasis, TransferRules } from './rules.ts';
@@ -60,9 +64,12 @@ export type {
   ManifestFile,
   ManifestTerms,
   PartiesSnapshot,
+  LinkConfirmation,
   PartySnapshot,
   Receipt,
   ReceiptLine,
+  ReceiptLink,
+  StoredFile,
   Refusal,
   Result,
   ReturnLink,

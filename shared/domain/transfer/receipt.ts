@@ -10,11 +10,13 @@ import type { FieldProblem } from './problems.ts';
 import { formatPercent, formatQuantity, quantityProblem, variance } from './quantities.ts';
 import type { ReceiptBody, ReceiptLineInput, ReturnBody, TransferContent, TransferLine } from './schemas.ts';
 import { actualTime, advance, newDraft, plural, recorded, refuse } from './transfer.ts';
-import type { Change, ReceiptLine, Result, Transfer, TransitionContext } from './transfer.ts';
+import type { Change, LinkConfirmation, Receipt, ReceiptLine, Result, Transfer, TransitionContext } from './transfer.ts';
 
 export interface ReceiveContext extends TransitionContext {
   /** OCM guidance: a receiver that lost access to the state system may not receive until access returns. */
   readonly receiverStateAccessLost: boolean;
+  /** Set when the receiver confirmed through its receipt link rather than the API. */
+  readonly confirmation?: LinkConfirmation;
 }
 
 export function receive(transfer: Transfer, body: ReceiptBody, context: ReceiveContext): Result<Change> {
@@ -46,10 +48,11 @@ export function receive(transfer: Transfer, body: ReceiptBody, context: ReceiveC
   });
   const accepted = lines.filter((line) => line.outcome === 'accepted').length;
   const to: TransferStatus = accepted === lines.length ? 'ACCEPTED' : accepted === 0 ? 'REJECTED' : 'PARTIALLY_ACCEPTED';
-  const receipt = { at: time.at, receivedBy: body.receivedBy, lines };
+  const receipt: Receipt = { at: time.at, receivedBy: body.receivedBy, lines, ...(context.confirmation ? { confirmation: context.confirmation } : {}) };
+  const through = context.confirmation ? ` through the receipt link by ${body.receivedBy.name} (${body.receivedBy.title})` : '';
   return advance(
     transfer,
-    { action: 'receive', to, payload: receipt, summary: `Received: ${accepted} accepted, ${lines.length - accepted} rejected` },
+    { action: 'receive', to, payload: receipt, summary: `Received${through}: ${accepted} accepted, ${lines.length - accepted} rejected` },
     { receipt },
     context,
   );

@@ -23,11 +23,14 @@ const formats: Record<StateSystem, { readonly pattern: RegExp; readonly descript
 
 export const isTagFor = (tag: string, system: StateSystem): boolean => formats[system].pattern.test(tag);
 
-/** One problem per line whose tag is not in the format of the shipper's state system, pointing at `/lines/{i}/tag`. */
-export function tagFormatProblems(lines: readonly { readonly tag: string }[], system: StateSystem): FieldProblem[] {
+/**
+ * One problem per line whose tag is not in the format of the state system that decides it (the
+ * shipper's, or the receiver's for a paper manifest taken in), pointing at `/lines/{i}/tag`.
+ */
+export function tagFormatProblems(lines: readonly { readonly tag: string }[], system: StateSystem, whose: 'shipper' | 'receiver' = 'shipper'): FieldProblem[] {
   return lines.flatMap((line, index) =>
     isTagFor(line.tag, system)
       ? []
-      : [{ pointer: jsonPointer(['lines', index, 'tag']), code: 'tag-format', message: `The shipper's state system (${system}) expects ${formats[system].description}` }],
+      : [{ pointer: jsonPointer(['lines', index, 'tag']), code: 'tag-format', message: `The ${whose}'s state system (${system}) expects ${formats[system].description}` }],
   );
 }

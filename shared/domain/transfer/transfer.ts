@@ -6,7 +6,7 @@
  */
 import { draftProblems } from './content.ts';
 import { transferEvent } from './events.ts';
-import type { Actor, TransferEvent } from './events.ts';
+import type { Actor, EventAction, TransferEvent } from './events.ts';
 import { checkTransition } from './lifecycle.ts';
 import type { InvalidTransition, TransferAction, TransferStatus } from './lifecycle.ts';
 import type { FieldProblem } from './problems.ts';
@@ -24,7 +24,7 @@ import type {
   VoidBody,
 } from './schemas.ts';
 import type { StateSystem } from './tags.ts';
-import type { StateOrigin } from './inbound.ts';
+import type { TransferOrigin } from './inbound.ts';
 
 /** A licensee as printed on the manifest. */
 export interface PartySnapshot {
@@ -98,6 +98,8 @@ export interface Manifest {
   readonly parties: PartiesSnapshot;
   /** The rendered PDF of this version; set by the caller once rendered, before it is stored. */
   readonly file?: ManifestFile;
+  /** The receipt link this version prints as a QR code (a receiver that is not integrated confirms through it). */
+  readonly receiptLinkId?: string;
 }
 
 /** A rendered manifest: the SHA-256 and size of its bytes, kept with the transfer to prove the stored object. */
@@ -139,6 +141,36 @@ export interface Receipt {
   readonly receivedBy: { readonly name: string; readonly title: string };
   /** One per shipped line, in the order of the manifest. */
   readonly lines: readonly ReceiptLine[];
+  /** Absent: the receiver recorded it through the API. */
+  readonly confirmation?: LinkConfirmation;
+}
+
+/** A receipt a receiver without an integrated system confirmed through its receipt link. */
+export interface LinkConfirmation {
+  readonly method: 'receipt-link';
+  readonly linkId: string;
+  /** The drawn signature, stored beside the receipt as a PNG. */
+  readonly signature?: StoredFile;
+  readonly photos: readonly StoredFile[];
+}
+
+/** A file in the documents bucket, and what proves it. */
+export interface StoredFile {
+  readonly key: string;
+  readonly contentType: string;
+  readonly bytes: number;
+  readonly sha256: string;
+}
+
+/**
+ * The receipt link a shipper sends a receiver that is not integrated. Only the link's id is kept;
+ * its token is derived from the id with a secret key and only the token's hash is stored.
+ */
+export interface ReceiptLink {
+  readonly linkId: string;
+  readonly issuedAt: string;
+  readonly validUntil: string;
+  readonly revokedAt?: string;
 }
 
 /** A return points back at the transfer whose rejected packages it carries. */
@@ -167,10 +199,12 @@ export interface Transfer {
   readonly voided?: { readonly at: string; readonly reason: string };
   readonly discardedAt?: string;
   readonly returnOf?: ReturnLink;
-  /** Set on a transfer the hub took from the state system (another system shipped it); absent on the hub's own. */
-  readonly origin?: StateOrigin;
+  /** Set on a transfer the hub did not issue: taken from the state system, or recorded from a paper manifest. */
+  readonly origin?: TransferOrigin;
   /** Return drafts made from this transfer. */
   readonly returnIds: readonly string[];
+  /** The current receipt link, when the receiver is not integrated. */
+  readonly receiptLink?: ReceiptLink;
   readonly createdAt: string;
   readonly updatedAt: string;
 }
@@ -209,7 +243,7 @@ export const refuse = (problems: readonly FieldProblem[]): { readonly ok: false;
 /** Applies an allowed transition: the new state, one more version, and its event. */
 export function advance(
   transfer: Transfer,
-  step: { readonly action: TransferAction; readonly to: TransferStatus; readonly payload: unknown; readonly summary: string },
+  step: { readonly action: EventAction; readonly to: TransferStatus; readonly payload: unknown; readonly summary: string },
   changes: Partial<Omit<Transfer, 'id' | 'shipperId' | 'status' | 'version' | 'createdAt' | 'updatedAt'>>,
   context: TransitionContext,
 ): { readonly ok: true } & Change {

@@ -6,11 +6,13 @@
  * session is opened on demand and kept per process.
  */
 import type { z } from 'zod';
+import type { Unit } from '../../domain/transfer/index.ts';
 import { DEFAULT_STATE_USER } from '../connections.ts';
 import type { ConnectionStore, StateConnection } from '../connections.ts';
 import { StateSystemError } from '../port.ts';
 import type {
   InboundTransfer,
+  IntakeReport,
   ManifestReport,
   ReportedDriver,
   ReportedVehicle,
@@ -35,6 +37,17 @@ const REFRESH_MARGIN_MS = 60_000;
 const PAGE = 500;
 /** How long a process trusts the connection it read: a renewed consent is seen within this. */
 const CONNECTION_CACHE_MS = 30_000;
+
+/**
+ * [inferred] Where a receiver records a transfer that arrived with a paper manifest. ny-api.md names
+ * no such route: this is our reading, in the style of the documented inbound list and receive
+ * routes (a POST to the receiver's inbound collection, items as the receive call sends them). The
+ * emulator implements the same; confirm both against the sandbox before go-live.
+ */
+export const INTAKE_PATH = '/v1/inventory/transfer/inbound';
+
+/** The hub's units in the state system's words (`GET /v1/uom`). */
+const uomOf: Readonly<Record<Unit, string>> = { each: 'each', g: 'gram', kg: 'kilogram', oz: 'ounce', lb: 'pound', mL: 'milliliter', L: 'liter' };
 
 /** Access problems the adapter repairs itself once: a stale token or session. */
 const renewable = new Set(['AUTH_EXPIRED', 'USER_SESSION_REQUIRED']);
@@ -158,6 +171,9 @@ export function createBioTrackAdapter(deps: BioTrackDeps): StateTrackingSystem {
         return (await call(account, 'GET', query('/v1/manifest', q), schemas.manifestList)).Manifest[0]?.ManifestID;
       case 'inventory-transfer':
         return (await call(account, 'GET', query('/v1/inventory/transfer', q), schemas.inventoryTransferList)).InventoryTransfer[0]?.ID;
+      case 'inbound-transfer':
+        // [inferred] that the inbound list narrows by ExternalID as the other lists do.
+        return (await call(account, 'GET', query('/v1/inventory/transfer/inbound', q), schemas.inventoryTransferList)).InventoryTransfer[0]?.ID;
     }
   }
 
@@ -287,6 +303,31 @@ export function createBioTrackAdapter(deps: BioTrackDeps): StateTrackingSystem {
           }),
         ['ALREADY_RECEIVED'],
       );
+    },
+
+    async reportIntake(account, report) {
+      const externalId = `${report.externalId}.intake`;
+      const found = account.retry ? await findByExternalId(account, 'inbound-transfer', externalId) : undefined;
+      if (found) return { inventoryTransferIds: [found] };
+      // [inferred] request shape: see INTAKE_PATH.
+      const recorded = await call(account, 'POST', INTAKE_PATH, schemas.inventoryTransferOne, {
+        ExternalID: externalId,
+        OutboundLicense: report.shipper.stateLicenceNumber,
+        PaperManifestNumber: report.manifestNumber,
+        Driver: report.drivers.map((Name) => ({ Name })),
+        Item: report.lines.map((line) => ({
+          InventoryID: line.tag,
+          Description: line.productName,
+          Amount: line.shippedQuantity,
+          UOM: uomOf[line.unit],
+          Accept: line.accepted,
+          ReceivedAmount: line.receivedQuantity,
+          ...(line.rejectReason ? { RejectReason: line.rejectReason } : {}),
+        })),
+      });
+      const transfer = [recorded.InventoryTransfer].flat()[0];
+      if (!transfer) throw new StateSystemError('transient', 'UNEXPECTED_RESPONSE', 'The intake answer carried no InventoryTransfer');
+      return { inventoryTransferIds: [transfer.ID] };
     },
 
     async reportVoid(account, ids, externalId) {

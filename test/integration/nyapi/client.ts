@@ -92,7 +92,7 @@ export interface StateView {
   readonly inventoryTransfers: readonly TransferView[];
   readonly employees: readonly unknown[];
   readonly vehicles: readonly unknown[];
-  readonly created: Readonly<Record<'employee' | 'vehicle' | 'invoice' | 'manifest' | 'inventoryTransfer' | 'receipt' | 'arrival' | 'void', number>>;
+  readonly created: Readonly<Record<'employee' | 'vehicle' | 'invoice' | 'manifest' | 'inventoryTransfer' | 'receipt' | 'arrival' | 'void' | 'intake', number>>;
 }
 
 export interface TokenBody {

@@ -42,6 +42,7 @@ function world(plan: Partial<Record<SubmissionStep, (() => void)[]>>, submission
     reportShipment: async () => (outcome('ship'), { inventoryTransferIds: ['7'] }),
     reportArrival: async () => outcome('arrive'),
     reportReceipt: async () => outcome('receive'),
+    reportIntake: async () => (outcome('intake'), { inventoryTransferIds: ['8'] }),
     reportVoid: async () => outcome('void'),
     listInbound: async () => [],
     findByExternalId: async () => undefined,

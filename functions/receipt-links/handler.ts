@@ -1,0 +1,130 @@
+/**
+ * /r/{token}: the receipt link's page, served to a receiver that has no account. HTML for the
+ * person (the core path is plain forms), JSON for the page's photo script, a redirect to the PDF.
+ */
+import { randomBytes } from 'node:crypto';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createAwsClients } from '#shared/adapters/aws-clients.ts';
+import { readConfig, resourceName } from '#shared/config.ts';
+import { httpHandler } from '#shared/http/handler.ts';
+import { HttpProblem, jsonResponse, problemResponse } from '#shared/http/problem.ts';
+import { pathParameter, readJsonBody } from '#shared/http/request.ts';
+import { createS3ManifestStore } from '#shared/manifests/store.ts';
+import { photoRequest, readForm } from '#shared/receipt-links/form.ts';
+import { closedLinkPage, receiptFormPage, recordedReceiptPage, throttledPage, unknownLinkPage } from '#shared/receipt-links/page.ts';
+import type { Page } from '#shared/receipt-links/page.ts';
+import { createLinkRepository } from '#shared/receipt-links/repository.ts';
+import { createS3ReceiptFiles } from '#shared/receipt-links/uploads.ts';
+import { linkReceiptPdf, openLink, photoUpload, submitReceipt } from '#shared/receipt-links/use-cases.ts';
+import type { LinkPageDeps, OpenedLink } from '#shared/receipt-links/use-cases.ts';
+import { documentsBucket, hubTable, stateSubmissionsQueue } from '#shared/resources.ts';
+import { createSqsSubmissionQueue } from '#shared/submissions/outbox.ts';
+import { createSubmissionRepository } from '#shared/submissions/repository.ts';
+import { createLicenseeRepository } from '#shared/tenants/repository.ts';
+import { createLicenseeDirectory } from '#shared/transfers/licensee-directory.ts';
+import { createTransferRepository } from '#shared/transfers/repository.ts';
+
+/** The form with a drawn signature is well under this; anything larger is not our page's. */
+const MAX_FORM_BYTES = 1024 * 1024;
+
+function html(page: Page, uploadOrigin: string, extra: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode: page.status,
+    headers: {
+      'content-type': 'text/html; charset=utf-8',
+      // The URL is the key: no caching, no referrer, no framing, no third-party anything.
+      'cache-control': 'no-store',
+      'referrer-policy': 'no-referrer',
+      'x-robots-tag': 'noindex',
+      'x-content-type-options': 'nosniff',
+      'content-security-policy': `default-src 'none'; style-src 'nonce-${page.nonce}'; script-src 'nonce-${page.nonce}'; img-src 'self' data:; connect-src 'self' ${uploadOrigin}; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`,
+      ...extra,
+    },
+    body: page.html,
+  };
+}
+
+const seeOther = (location: string): APIGatewayProxyStructuredResultV2 => ({ statusCode: 303, headers: { location, 'cache-control': 'no-store' }, body: '' });
+
+function formBody(event: APIGatewayProxyEventV2): string {
+  const type = (event.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+  if (type !== 'application/x-www-form-urlencoded') {
+    throw new HttpProblem({ status: 415, code: 'unsupported-media-type', title: 'Send the form', detail: 'The receipt is posted as application/x-www-form-urlencoded.' });
+  }
+  const raw = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64') : Buffer.from(event.body ?? '', 'utf8');
+  if (raw.length > MAX_FORM_BYTES) throw new HttpProblem({ status: 413, code: 'payload-too-large', title: 'The form is too large', detail: 'The limit is 1 MB.' });
+  return raw.toString('utf8');
+}
+
+export function createHandler(deps: LinkPageDeps & { readonly variancePercent: number }) {
+  return httpHandler(async (event: APIGatewayProxyEventV2) => {
+    const token = pathParameter(event, 'token');
+    const nonce = randomBytes(16).toString('base64');
+    const self = `/r/${encodeURIComponent(token)}`;
+    const page = (p: Page, extra?: Record<string, string>) => html(p, deps.files.uploadOrigin, extra);
+    const opened: OpenedLink = await openLink(deps, token, event.requestContext.http.sourceIp);
+    if (opened.kind === 'throttled') {
+      const headers = { 'retry-after': String(opened.retryAfterSeconds) };
+      if (event.routeKey === 'POST /r/{token}/photos') {
+        return problemResponse({ status: 429, code: 'too-many-attempts', title: 'Too many wrong links from this network', detail: `Try again in ${opened.retryAfterSeconds} s.` }, headers);
+      }
+      return page(throttledPage(nonce, opened.retryAfterSeconds), headers);
+    }
+    if (opened.kind === 'unknown') {
+      if (event.routeKey === 'POST /r/{token}/photos' || event.routeKey === 'GET /r/{token}/receipt.pdf') {
+        throw new HttpProblem({ status: 404, code: 'not-found', title: 'No such receipt link' });
+      }
+      return page(unknownLinkPage(nonce));
+    }
+    const variancePercent = deps.variancePercent;
+    const show = (found: typeof opened) => {
+      if (found.standing === 'received') return page(recordedReceiptPage(found.transfer, nonce, `${self}/receipt.pdf`));
+      if (found.standing === 'open') return page(receiptFormPage(found.transfer, { nonce, variancePercent }));
+      return page(closedLinkPage(found.transfer, found.standing, nonce));
+    };
+    switch (event.routeKey) {
+      case 'GET /r/{token}':
+        return show(opened);
+      case 'POST /r/{token}': {
+        const form = readForm(formBody(event), opened.transfer.content.lines.length);
+        const outcome = await submitReceipt(deps, opened, form);
+        if (outcome.kind === 'refused') return page(receiptFormPage(opened.transfer, { nonce, variancePercent, form, problems: outcome.problems }));
+        // Post/redirect/get: a reload shows the receipt instead of posting again.
+        return seeOther(self);
+      }
+      case 'POST /r/{token}/photos': {
+        const result = await photoUpload(deps, opened, readJsonBody(event, photoRequest));
+        if ('closed' in result) throw new HttpProblem({ status: 409, code: 'receipt-link-closed', title: 'This link no longer takes a receipt', detail: `It is ${result.closed}.` });
+        return jsonResponse(201, result, { 'cache-control': 'no-store' });
+      }
+      case 'GET /r/{token}/receipt.pdf': {
+        const pdf = await linkReceiptPdf(deps, opened);
+        if (!pdf) throw new HttpProblem({ status: 404, code: 'not-found', title: 'No receipt recorded yet' });
+        return { statusCode: 302, headers: { location: pdf.url, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' }, body: '' };
+      }
+      default:
+        throw new Error(`Route ${event.routeKey} is not a receipt-link route`);
+    }
+  });
+}
+
+const config = readConfig();
+const aws = createAwsClients(config);
+const table = resourceName(config, hubTable);
+const bucket = resourceName(config, documentsBucket);
+export const handler = createHandler({
+  transfers: createTransferRepository(aws.dynamodb, table),
+  links: createLinkRepository(aws.dynamodb, table),
+  licensees: createLicenseeDirectory(createLicenseeRepository(aws.dynamodb, table)),
+  rules: config.transferRules,
+  pdfs: createS3ManifestStore(aws.s3, bucket),
+  files: createS3ReceiptFiles(aws.s3, bucket, { region: config.region, ...(config.endpoints.s3 ? { endpoint: config.endpoints.s3 } : {}) }),
+  outbox: {
+    queue: createSqsSubmissionQueue(aws.sqs, resourceName(config, stateSubmissionsQueue)),
+    submissions: createSubmissionRepository(aws.dynamodb, table),
+  },
+  now: () => new Date(),
+  sleep: (ms) => sleep(ms),
+  variancePercent: Number((config.transferRules.receivingVariance.threshold * 100).toFixed(3)),
+});

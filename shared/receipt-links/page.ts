@@ -1,0 +1,182 @@
+/**
+ * The receipt link's pages: mobile-first HTML with its CSS and a small script inline, one request
+ * per page. Everything that records the receipt is a plain form post and works without the
+ * script; the script only adds the signature pad, photo uploads and a live variance hint.
+ */
+import type { LinkStanding, RejectionReason, Transfer } from '../domain/transfer/index.ts';
+import { recorded, rejectionReasons } from '../domain/transfer/index.ts';
+import { formatNewYorkTime } from '../manifests/new-york-time.ts';
+import type { FormProblem, ReceiptForm } from './form.ts';
+import { MAX_PHOTO_BYTES, MAX_PHOTOS, photoTypes } from './form.ts';
+
+const esc = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+
+export const reasonLabels: Readonly<Record<RejectionReason, string>> = {
+  damaged: 'Damaged',
+  'wrong-product': 'Wrong product',
+  'quantity-mismatch': 'Quantity does not match',
+  expired: 'Expired',
+  'failed-lab-test': 'Failed lab test',
+  'missing-lab-test': 'Lab test missing',
+  'not-ordered': 'Not ordered',
+  other: 'Other (explain in the note)',
+};
+
+const css = `*{box-sizing:border-box}body{margin:0;font:16px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1a1a1a;background:#f4f5f2}
+main{max-width:46rem;margin:0 auto;padding:1rem}h1{font-size:1.35rem;margin:.2rem 0 .8rem}h2{font-size:1.1rem;margin:1.4rem 0 .5rem}
+.card{background:#fff;border:1px solid #d5d8d0;border-radius:.6rem;padding:.9rem;margin:.7rem 0}dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem .8rem;margin:0}dt{font-weight:600}dd{margin:0;overflow-wrap:anywhere}
+fieldset{border:1px solid #d5d8d0;border-radius:.6rem;background:#fff;margin:.7rem 0;padding:.7rem .9rem}legend{font-weight:700;padding:0 .3rem;max-width:100%;overflow-wrap:anywhere}
+.tag{font-family:ui-monospace,monospace;font-size:.9rem}.choice{display:flex;gap:.5rem;align-items:flex-start;padding:.45rem 0;min-height:2.75rem}.choice input{width:1.35rem;height:1.35rem;margin:.1rem 0 0}
+.more{margin:.2rem 0 .5rem 1.9rem}label.block{display:block;font-weight:600;margin:.5rem 0 .2rem}input[type=text],input[inputmode],select,textarea{width:100%;font:inherit;padding:.55rem;border:1px solid #767b70;border-radius:.4rem;background:#fff}
+textarea{min-height:4rem}fieldset:has(input[value=accept]:checked) .more,fieldset:has(input[value=reject]:checked) .adjust,fieldset:has(input[value=adjust]:checked) .reject{display:none}
+.error{color:#a4000f;font-weight:600;margin:.25rem 0}.errors{border:2px solid #a4000f;background:#fff5f5;border-radius:.6rem;padding:.6rem .9rem}.note{color:#4a4f45;font-size:.92rem}
+button,.button{display:inline-block;font:inherit;font-weight:700;padding:.8rem 1.2rem;border-radius:.5rem;border:0;background:#1d5f2f;color:#fff;text-decoration:none;min-height:2.75rem;cursor:pointer}
+button.plain{background:#e4e7df;color:#1a1a1a}.ok{border-left:.35rem solid #1d5f2f}.bad{border-left:.35rem solid #a4000f}canvas{width:100%;height:10rem;border:1px dashed #767b70;border-radius:.4rem;background:#fff;touch-action:none}
+table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.35rem .3rem;border-bottom:1px solid #e1e3dc;vertical-align:top}@media(min-width:40rem){main{padding:1.5rem}}`;
+
+const script = `(()=>{const f=document.getElementById('receipt');if(!f)return;
+const pad=document.getElementById('pad'),sig=document.getElementById('signature');if(pad){document.getElementById('signing').hidden=false;const c=pad.getContext('2d');let down=false,drawn=false;
+const fit=()=>{const r=pad.getBoundingClientRect();pad.width=r.width*devicePixelRatio;pad.height=r.height*devicePixelRatio;c.scale(devicePixelRatio,devicePixelRatio);c.lineWidth=2.2;c.lineCap='round';c.strokeStyle='#111'};fit();
+const at=e=>{const r=pad.getBoundingClientRect();return[e.clientX-r.left,e.clientY-r.top]};
+pad.addEventListener('pointerdown',e=>{down=true;pad.setPointerCapture(e.pointerId);c.beginPath();c.moveTo(...at(e))});
+pad.addEventListener('pointermove',e=>{if(!down)return;c.lineTo(...at(e));c.stroke();drawn=true});addEventListener('pointerup',()=>{down=false});
+document.getElementById('clear').addEventListener('click',()=>{c.clearRect(0,0,pad.width,pad.height);drawn=false;sig.value=''});
+f.addEventListener('submit',()=>{if(drawn)sig.value=pad.toDataURL('image/png')})}
+for(const q of f.querySelectorAll('[data-shipped]')){const h=document.getElementById(q.id+'-hint');q.addEventListener('input',()=>{const s=+q.dataset.shipped,v=+q.value;if(!q.value||!(v>0)){h.textContent='';return}const p=Math.abs(v-s)/s*100;h.textContent=p===0?'Same as shipped.':p.toFixed(1)+'% '+(v<s?'short':'over')+(p>+q.dataset.max?': more than '+q.dataset.max+'% cannot be accepted; reject the package instead.':': tick the confirmation below.')})}
+const photos=document.getElementById('photos');if(!photos||!crypto.subtle)return;photos.hidden=false;const pick=document.getElementById('photo-files'),list=document.getElementById('photo-list');
+pick.addEventListener('change',async()=>{for(const file of pick.files){const li=document.createElement('li');li.textContent=file.name+': uploading…';list.append(li);
+try{if(list.children.length>${MAX_PHOTOS})throw new Error('at most ${MAX_PHOTOS} photos');const hash=[...new Uint8Array(await crypto.subtle.digest('SHA-256',await file.arrayBuffer()))].map(b=>b.toString(16).padStart(2,'0')).join('');
+const r=await fetch(location.pathname+'/photos',{method:'POST',headers:{'content-type':'application/json'},body:JSON.stringify({contentType:file.type,bytes:file.size,sha256:hash})});const a=await r.json();if(!r.ok)throw new Error(a.title||'refused');
+const d=new FormData();for(const[k,v]of Object.entries(a.upload.fields))d.append(k,v);d.append('file',file);const u=await fetch(a.upload.url,{method:'POST',body:d});if(!u.ok)throw new Error('upload failed');
+const i=document.createElement('input');i.type='hidden';i.name='photo';i.value=a.key;f.append(i);li.textContent=file.name+': attached'}catch(e){li.textContent=file.name+': not attached ('+e.message+')'}}pick.value=''})})();`;
+
+export interface Page {
+  readonly status: number;
+  readonly html: string;
+  readonly nonce: string;
+}
+
+function layout(title: string, body: string, nonce: string, withScript = false): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<meta name="referrer" content="no-referrer"><title>${esc(title)}</title><style nonce="${nonce}">${css}</style></head>
+<body><main>${body}</main>${withScript ? `<script nonce="${nonce}">${script}</script>` : ''}</body></html>`;
+}
+
+function shipmentCard(transfer: Transfer): string {
+  const manifest = recorded(transfer.manifest, transfer, 'manifest');
+  const { shipper, receiver, drivers, vehicle } = manifest.parties;
+  const departure = transfer.departedAt ? formatNewYorkTime(transfer.departedAt) : `Not yet left (planned ${transfer.content.estimatedDeparture ? formatNewYorkTime(transfer.content.estimatedDeparture) : 'not given'})`;
+  const vehicleText = vehicle ? [vehicle.colour, vehicle.make, vehicle.model, vehicle.plate ? `plate ${vehicle.plate}${vehicle.plateState ? ` (${vehicle.plateState})` : ''}` : ''].filter(Boolean).join(' ') : 'Not given';
+  return `<section class="card" aria-label="Shipment"><dl>
+<dt>Manifest</dt><dd class="tag">${esc(manifest.number)}</dd>
+<dt>From</dt><dd>${esc(shipper.legalName)}<br><span class="tag">${esc(shipper.licenceNumber)}</span> · <a href="tel:${esc(shipper.phone)}">${esc(shipper.phone)}</a></dd>
+<dt>To</dt><dd>${esc(receiver.legalName)}<br><span class="tag">${esc(receiver.licenceNumber)}</span></dd>
+<dt>Departed</dt><dd>${esc(departure)}</dd>
+<dt>Driver</dt><dd>${esc(drivers.map((d) => d.name).join(', ') || 'Not given')}</dd>
+<dt>Vehicle</dt><dd>${esc(vehicleText)}</dd>
+<dt>Packages</dt><dd>${transfer.content.lines.length}</dd></dl></section>`;
+}
+
+const fieldError = (problems: readonly FormProblem[], field: string) =>
+  problems
+    .filter((p) => p.field === field)
+    .map((p) => `<p class="error" id="${field}-error">${esc(p.message)}</p>`)
+    .join('');
+
+const describedBy = (problems: readonly FormProblem[], field: string, hint?: string) => {
+  const ids = [...(problems.some((p) => p.field === field) ? [`${field}-error`] : []), ...(hint ? [hint] : [])];
+  return ids.length > 0 ? ` aria-describedby="${ids.join(' ')}"${problems.some((p) => p.field === field) ? ' aria-invalid="true"' : ''}` : '';
+};
+
+/** The form: one fieldset per package, then who signs. `form` and `problems` refill it after a refusal. */
+export function receiptFormPage(transfer: Transfer, options: { readonly nonce: string; readonly variancePercent: number; readonly form?: ReceiptForm; readonly problems?: readonly FormProblem[] }): Page {
+  const { nonce, form, problems = [] } = options;
+  const lines = transfer.content.lines
+    .map((line, i) => {
+      const answer = form?.lines[i];
+      const choice = answer?.choice ?? 'accept';
+      const id = `line-${i}`;
+      const radio = (value: string, label: string) =>
+        `<label class="choice"><input type="radio" name="${id}-outcome" value="${value}"${choice === value ? ' checked' : ''}> <span>${label}</span></label>`;
+      return `<fieldset id="${id}-outcome"${describedBy(problems, `${id}-outcome`)}><legend>${i + 1}. ${esc(line.productName)}</legend>
+<p class="note"><span class="tag">${esc(line.tag)}</span> · shipped <strong>${line.quantity} ${esc(line.unit)}</strong></p>${fieldError(problems, `${id}-outcome`)}
+${radio('accept', `Accept all ${line.quantity} ${esc(line.unit)}`)}${radio('adjust', 'Accept a different quantity')}
+<div class="more adjust"><label class="block" for="${id}-quantity">Quantity received (${esc(line.unit)})</label>
+<input id="${id}-quantity" name="${id}-quantity" inputmode="decimal" autocomplete="off" value="${esc(answer?.quantity ?? '')}" data-shipped="${line.quantity}" data-max="${options.variancePercent}"${describedBy(problems, `${id}-quantity`, `${id}-quantity-hint`)}>
+<p class="note" id="${id}-quantity-hint" aria-live="polite">Up to ${options.variancePercent}% off the shipped quantity can be accepted, with your confirmation.</p>${fieldError(problems, `${id}-quantity`)}
+<label class="choice"><input type="checkbox" id="${id}-confirm" name="${id}-confirm" value="yes"${answer?.confirm ? ' checked' : ''}${describedBy(problems, `${id}-confirm`)}> <span>I confirm the quantity received differs from the manifest</span></label>${fieldError(problems, `${id}-confirm`)}</div>
+${radio('reject', 'Reject this package')}
+<div class="more reject"><label class="block" for="${id}-reason">Why it is rejected</label><select id="${id}-reason" name="${id}-reason"${describedBy(problems, `${id}-reason`)}>
+<option value="">Choose a reason</option>${rejectionReasons.map((r) => `<option value="${r}"${answer?.reason === r ? ' selected' : ''}>${esc(reasonLabels[r])}</option>`).join('')}</select>${fieldError(problems, `${id}-reason`)}
+<label class="block" for="${id}-note">Note (optional)</label><textarea id="${id}-note" name="${id}-note" maxlength="1000"${describedBy(problems, `${id}-note`)}>${esc(answer?.note ?? '')}</textarea>${fieldError(problems, `${id}-note`)}</div>
+</fieldset>`;
+    })
+    .join('\n');
+  const summary =
+    problems.length > 0
+      ? `<div class="errors" role="alert" id="form-errors"><h2>Nothing was recorded yet</h2><ul>${problems.map((p) => `<li><a href="#${p.field}">${esc(p.message)}</a></li>`).join('')}</ul></div>`
+      : '';
+  const accept = Object.keys(photoTypes).join(',');
+  const body = `<h1>Confirm receipt</h1>${summary}${shipmentCard(transfer)}
+<form id="receipt" method="post" novalidate>
+<h2>Packages</h2><p class="note">For each package: accept it, accept the quantity you actually received, or reject it with a reason.</p>
+${lines}
+<h2>Received by</h2><div class="card">
+<label class="block" for="name">Your name</label><input type="text" id="name" name="name" autocomplete="name" required maxlength="200" value="${esc(form?.name ?? '')}"${describedBy(problems, 'name')}>${fieldError(problems, 'name')}
+<label class="block" for="title">Your title</label><input type="text" id="title" name="title" autocomplete="organization-title" required maxlength="200" value="${esc(form?.title ?? '')}"${describedBy(problems, 'title')}>${fieldError(problems, 'title')}
+<div id="signing" hidden><label class="block" for="pad">Signature (optional): draw with your finger</label><canvas id="pad" aria-label="Signature pad"></canvas>
+<button type="button" class="plain" id="clear">Clear signature</button></div><input type="hidden" id="signature" name="signature">${fieldError(problems, 'signature')}
+<div id="photos" hidden><label class="block" for="photo-files">Photos (optional, up to ${MAX_PHOTOS}, ${MAX_PHOTO_BYTES / 1024 / 1024} MB each)</label>
+<input type="file" id="photo-files" accept="${accept}" multiple><ul id="photo-list" aria-live="polite"></ul></div>${fieldError(problems, 'photos')}
+</div>
+<p class="note">Submitting records the receipt for the shipper and gives you a signed receipt (PDF). It cannot be changed afterwards.</p>
+<button type="submit">Submit receipt</button></form>`;
+  return { status: problems.length > 0 ? 422 : 200, html: layout(`Confirm receipt of ${recorded(transfer.manifest, transfer, 'manifest').number}`, body, nonce, true), nonce };
+}
+
+/** The recorded receipt, read-only: what a used link shows, to either party, as often as opened. */
+export function recordedReceiptPage(transfer: Transfer, nonce: string, pdfPath: string): Page {
+  const receipt = recorded(transfer.receipt, transfer, 'receipt');
+  const products = new Map(transfer.content.lines.map((line) => [line.tag, line.productName]));
+  const rows = receipt.lines
+    .map(
+      (line) =>
+        `<tr><td><span class="tag">${esc(line.tag)}</span><br>${esc(products.get(line.tag) ?? '')}</td><td>${line.shippedQuantity} ${esc(line.unit)}</td><td>${
+          line.outcome === 'accepted'
+            ? `Accepted ${line.acceptedQuantity} ${esc(line.unit)}${line.varianceConfirmed ? ' (difference confirmed)' : ''}`
+            : `Rejected: ${esc(reasonLabels[line.reason])}`
+        }${line.note ? `<br><span class="note">${esc(line.note)}</span>` : ''}</td></tr>`,
+    )
+    .join('');
+  const channel = receipt.confirmation ? 'through this receipt link' : "through the receiver's own system";
+  const body = `<h1>Receipt recorded</h1><div class="card ok" role="status"><p>Recorded ${esc(formatNewYorkTime(receipt.at))} by <strong>${esc(receipt.receivedBy.name)}</strong>, ${esc(receipt.receivedBy.title)}, ${channel}. It cannot be changed; submitting again changes nothing.</p>
+<p><a class="button" href="${esc(pdfPath)}" id="receipt-pdf">Download the signed receipt (PDF)</a></p></div>${shipmentCard(transfer)}
+<h2>Packages</h2><div class="card"><table><thead><tr><th scope="col">Package</th><th scope="col">Shipped</th><th scope="col">Outcome</th></tr></thead><tbody>${rows}</tbody></table></div>`;
+  return { status: 200, html: layout(`Receipt of ${recorded(transfer.manifest, transfer, 'manifest').number}`, body, nonce), nonce };
+}
+
+const closedText: Readonly<Record<Exclude<LinkStanding, 'open' | 'received'>, { title: string; text: string; status: number }>> = {
+  expired: { title: 'This link has expired', text: 'Receipt links work for a limited time. Ask the shipper to send you a new link.', status: 410 },
+  revoked: { title: 'This link no longer works', text: 'The shipper withdrew it or sent a newer one. Use the newest link you received, or ask the shipper.', status: 410 },
+  voided: { title: 'This transfer was cancelled', text: 'The shipper voided this manifest. Do not accept the goods on it; call the shipper.', status: 410 },
+  'not-departed': { title: 'The shipment has not left yet', text: 'The shipper has not recorded the departure. Open this link again when the goods arrive.', status: 409 },
+};
+
+/** Why a link opened but takes no receipt: plainly, with the shipper to call. */
+export function closedLinkPage(transfer: Transfer, standing: Exclude<LinkStanding, 'open' | 'received'>, nonce: string): Page {
+  const { title, text, status } = closedText[standing];
+  const shipper = recorded(transfer.manifest, transfer, 'manifest').parties.shipper;
+  const body = `<h1>${title}</h1><div class="card bad" role="alert"><p>${text}</p><p>Shipper: ${esc(shipper.legalName)}, <a href="tel:${esc(shipper.phone)}">${esc(shipper.phone)}</a></p></div>`;
+  return { status, html: layout(title, body, nonce), nonce };
+}
+
+export function unknownLinkPage(nonce: string): Page {
+  const body = `<h1>This link is not valid</h1><div class="card bad" role="alert"><p>Check that the whole link was copied, or scan the code on the manifest again. If it still fails, ask the shipper for a new link.</p></div>`;
+  return { status: 404, html: layout('Link not valid', body, nonce), nonce };
+}
+
+export function throttledPage(nonce: string, retryAfterSeconds: number): Page {
+  const minutes = Math.ceil(retryAfterSeconds / 60);
+  const body = `<h1>Too many attempts</h1><div class="card bad" role="alert"><p>Too many links that do not exist were tried from this network. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.</p></div>`;
+  return { status: 429, html: layout('Too many attempts', body, nonce), nonce };
+}

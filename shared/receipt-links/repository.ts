@@ -1,0 +1,59 @@
+/**
+ * Receipt-link lookups and the count of wrong guesses, in the hub table. A lookup is keyed by the
+ * token's SHA-256 and created in the same transaction as the transfer change that issued the link.
+ */
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { keys } from '../repositories/keys.ts';
+
+export interface LinkLookup {
+  readonly transferId: string;
+  readonly linkId: string;
+  readonly validUntil: string;
+}
+
+/** An expired link still says it expired for this long; then DynamoDB's TTL removes its lookup. */
+const KEEP_AFTER_EXPIRY_DAYS = 90;
+
+export function linkLookupItem(hash: string, lookup: LinkLookup): Record<string, unknown> {
+  return {
+    ...keys.receiptLink(hash),
+    ...lookup,
+    expiresAt: Math.ceil(Date.parse(lookup.validUntil) / 1000) + KEEP_AFTER_EXPIRY_DAYS * 24 * 3600,
+  };
+}
+
+export interface LinkRepository {
+  find(hash: string): Promise<LinkLookup | undefined>;
+  /** Counts one more wrong token from `address` in the window; returns the count so far. */
+  countGuess(address: string, window: number, windowEndsAt: Date): Promise<number>;
+  guesses(address: string, window: number): Promise<number>;
+}
+
+export function createLinkRepository(client: DynamoDBDocumentClient, tableName: string): LinkRepository {
+  return {
+    async find(hash) {
+      const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: keys.receiptLink(hash) }));
+      if (!Item) return undefined;
+      return { transferId: String(Item['transferId']), linkId: String(Item['linkId']), validUntil: String(Item['validUntil']) };
+    },
+
+    async countGuess(address, window, windowEndsAt) {
+      const { Attributes } = await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: keys.linkGuesses(address, window),
+          UpdateExpression: 'ADD guesses :one SET expiresAt = if_not_exists(expiresAt, :expires)',
+          ExpressionAttributeValues: { ':one': 1, ':expires': Math.ceil(windowEndsAt.getTime() / 1000) + 3600 },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      return Number(Attributes?.['guesses'] ?? 1);
+    },
+
+    async guesses(address, window) {
+      const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: keys.linkGuesses(address, window) }));
+      return Number(Item?.['guesses'] ?? 0);
+    },
+  };
+}

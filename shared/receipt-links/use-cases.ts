@@ -1,0 +1,143 @@
+/**
+ * The receipt link as its receiver uses it: open the link, record the receipt, attach photos,
+ * fetch the signed receipt. No account: the token is the key, so wrong tokens are counted per
+ * address (see guessing.ts) and a right one reaches exactly one transfer.
+ */
+import { ulid } from 'ulid';
+import * as domain from '../domain/transfer/index.ts';
+import type { LinkConfirmation, LinkStanding, StoredFile, TransferEvent, TransferRules } from '../domain/transfer/index.ts';
+import { sha256Hex } from '../manifests/files.ts';
+import { StaleVersionError } from '../errors.ts';
+import type { TransferRepository } from '../transfers/repository.ts';
+import { releaseTags, save } from '../transfers/use-cases.ts';
+import type { LicenseeDirectory, StoredTransfer, TransferDeps } from '../transfers/use-cases.ts';
+import { photoFolder, receiptPdfUrl, signatureKey, storeReceiptPdf } from '../receipts/files.ts';
+import type { ReceiptDocuments } from '../receipts/files.ts';
+import { formProblems, MAX_PHOTO_BYTES, MAX_PHOTOS, photoTypes, receiptFromForm, signaturePng } from './form.ts';
+import type { FormProblem, PhotoRequest, ReceiptForm } from './form.ts';
+import { guessingAddress, guessWindow, MAX_GUESSES, verdict } from './guessing.ts';
+import type { LinkLookup, LinkRepository } from './repository.ts';
+import { tokenHash, tokenShape } from './tokens.ts';
+import type { PresignedPost } from './uploads.ts';
+
+export interface LinkPageDeps extends ReceiptDocuments, Pick<TransferDeps, 'outbox'> {
+  readonly transfers: TransferRepository<StoredTransfer, TransferEvent>;
+  readonly links: LinkRepository;
+  readonly licensees: LicenseeDirectory;
+  readonly rules: TransferRules;
+  readonly now: () => Date;
+  readonly sleep: (ms: number) => Promise<void>;
+}
+
+export type OpenedLink =
+  | { readonly kind: 'unknown' }
+  | { readonly kind: 'throttled'; readonly retryAfterSeconds: number }
+  | { readonly kind: 'found'; readonly lookup: LinkLookup; readonly transfer: StoredTransfer; readonly standing: LinkStanding };
+
+/** Finds the transfer a token opens. A wrong token is counted against the address and answered later and later. */
+export async function openLink(deps: LinkPageDeps, token: string, sourceIp: string): Promise<OpenedLink> {
+  const now = deps.now();
+  const { window, endsAt } = guessWindow(now);
+  const address = guessingAddress(sourceIp);
+  // An address that has guessed too much is refused even a right token until its window ends: no oracle.
+  if ((await deps.links.guesses(address, window)) >= MAX_GUESSES) {
+    return { kind: 'throttled', retryAfterSeconds: Math.max(1, Math.ceil((endsAt.getTime() - now.getTime()) / 1000)) };
+  }
+  const lookup = tokenShape.test(token) ? await deps.links.find(tokenHash(token)) : undefined;
+  const transfer = lookup ? await deps.transfers.get(lookup.transferId) : undefined;
+  if (!lookup || !transfer) {
+    const answer = verdict(await deps.links.countGuess(address, window, endsAt), now);
+    if (answer.kind === 'refuse') return { kind: 'throttled', retryAfterSeconds: answer.retryAfterSeconds };
+    if (answer.delayMs > 0) await deps.sleep(answer.delayMs);
+    return { kind: 'unknown' };
+  }
+  return { kind: 'found', lookup, transfer, standing: domain.linkStanding(transfer, lookup, now) };
+}
+
+export type SubmitOutcome =
+  | { readonly kind: 'recorded'; readonly transfer: StoredTransfer }
+  /** The link no longer takes a receipt (already received, expired, revoked...): show why. */
+  | { readonly kind: 'closed'; readonly transfer: StoredTransfer; readonly standing: LinkStanding }
+  | { readonly kind: 'refused'; readonly problems: readonly FormProblem[] };
+
+/**
+ * Records the receipt: the same domain operation, rules and events as the API's receipt, acted by
+ * the receiver through its link. A second submit finds the receipt recorded and changes nothing.
+ */
+export async function submitReceipt(deps: LinkPageDeps, opened: Extract<OpenedLink, { kind: 'found' }>, form: ReceiptForm): Promise<SubmitOutcome> {
+  const { transfer, lookup } = opened;
+  if (opened.standing !== 'open') return { kind: 'closed', transfer, standing: opened.standing };
+  const parsed = receiptFromForm(form, transfer.content.lines);
+  const signature = signaturePng(form.signature);
+  const problems = [...('problems' in parsed ? parsed.problems : []), ...('problem' in signature ? [{ field: 'signature', message: signature.problem }] : [])];
+  const photos = await checkedPhotos(deps, transfer, form.photos, problems);
+  if (problems.length > 0 || !('body' in parsed)) return { kind: 'refused', problems };
+
+  const receiver = domain.recorded(transfer.manifest, transfer, 'manifest').parties.receiver;
+  const profile = receiver.licenseeId ? await deps.licensees.get(receiver.licenseeId) : undefined;
+  const png = 'png' in signature ? signature.png : undefined;
+  const storedSignature: StoredFile | undefined = png ? { key: signatureKey(transfer, sha256Hex(png)), contentType: 'image/png', bytes: png.byteLength, sha256: sha256Hex(png) } : undefined;
+  const confirmation: LinkConfirmation = { method: 'receipt-link', linkId: lookup.linkId, ...(storedSignature ? { signature: storedSignature } : {}), photos };
+  const result = domain.receiveByLink(transfer, parsed.body, {
+    now: deps.now(),
+    actor: { licenseeId: receiver.licenseeId ?? `receipt-link:${receiver.licenceNumber}`, apiKeyId: `receipt-link:${lookup.linkId}` },
+    rules: deps.rules,
+    receiverStateAccessLost: profile?.stateAccessLost ?? receiver.stateAccessLost,
+    confirmation,
+  });
+  if (!result.ok) {
+    return result.error.kind === 'rule-violation'
+      ? { kind: 'refused', problems: formProblems(result.error.problems) }
+      : { kind: 'closed', transfer, standing: domain.linkStanding(transfer, lookup, deps.now()) };
+  }
+  // The signature is stored before the receipt that points at it is committed.
+  if (png && storedSignature) await deps.files.put(storedSignature.key, png, 'image/png', storedSignature.sha256);
+  let saved = transfer;
+  try {
+    for (const change of result.changes) {
+      saved = await save(deps, change, saved.version, { receipt: change.event.action === 'receive' });
+    }
+  } catch (error) {
+    // Someone (a second tap, a second tab) got there first: show what is recorded now.
+    if (!(error instanceof StaleVersionError)) throw error;
+    const current = await deps.transfers.get(transfer.id);
+    if (!current) throw error;
+    return { kind: 'closed', transfer: current, standing: domain.linkStanding(current, lookup, deps.now()) };
+  }
+  await releaseTags(deps, saved);
+  await storeReceiptPdf(deps, saved);
+  return { kind: 'recorded', transfer: saved };
+}
+
+/** Photos the page uploaded: under this transfer's folder, there, of an allowed type and size. */
+async function checkedPhotos(deps: LinkPageDeps, transfer: StoredTransfer, keys: readonly string[], problems: FormProblem[]): Promise<StoredFile[]> {
+  if (keys.length > MAX_PHOTOS) {
+    problems.push({ field: 'photos', message: `Attach at most ${MAX_PHOTOS} photos` });
+    return [];
+  }
+  const folder = photoFolder(transfer);
+  const found = await Promise.all(keys.map(async (key) => (key.startsWith(folder) && !key.includes('..') ? { key, object: await deps.files.head(key) } : { key, object: undefined })));
+  return found.flatMap(({ key, object }) => {
+    if (!object?.sha256 || !(object.contentType in photoTypes) || object.bytes > MAX_PHOTO_BYTES) {
+      problems.push({ field: 'photos', message: 'A photo did not upload; remove it and try again' });
+      return [];
+    }
+    return [{ key, contentType: object.contentType, bytes: object.bytes, sha256: object.sha256 }];
+  });
+}
+
+/** A presigned POST for one photo, straight to S3. Only while the link takes a receipt. */
+export async function photoUpload(
+  deps: LinkPageDeps,
+  opened: Extract<OpenedLink, { kind: 'found' }>,
+  photo: PhotoRequest,
+): Promise<{ readonly key: string; readonly upload: PresignedPost } | { readonly closed: LinkStanding }> {
+  if (opened.standing !== 'open') return { closed: opened.standing };
+  const key = `${photoFolder(opened.transfer)}${ulid()}.${photoTypes[photo.contentType]}`;
+  return { key, upload: await deps.files.presignPost(key, photo, 600) };
+}
+
+/** The signed receipt PDF, for whoever holds the link (it is the receiver's copy). */
+export async function linkReceiptPdf(deps: LinkPageDeps, opened: Extract<OpenedLink, { kind: 'found' }>) {
+  return opened.transfer.receipt ? receiptPdfUrl(deps, opened.transfer) : undefined;
+}

@@ -1,0 +1,52 @@
+/**
+ * Where a receipt's files live in the documents bucket: the signed receipt PDF, the drawn
+ * signature and the photos, under the transfer. The PDF is made when the receipt is recorded; one
+ * lost to a crash is rendered again (from the stored signature) on first download.
+ */
+import type { Transfer } from '../domain/transfer/index.ts';
+import { recorded } from '../domain/transfer/index.ts';
+import { sha256Hex } from '../manifests/files.ts';
+import type { ManifestStore } from '../manifests/store.ts';
+import { logger } from '../observability.ts';
+import type { ReceiptFiles } from '../receipt-links/uploads.ts';
+import { receiptFilename, renderReceiptPdf } from './receipt-pdf.ts';
+
+export interface ReceiptDocuments {
+  /** PDFs, stored as the manifests are. */
+  readonly pdfs: ManifestStore;
+  /** Signatures and photos. */
+  readonly files: ReceiptFiles;
+}
+
+const folder = (transfer: Pick<Transfer, 'id' | 'shipperId'>) => `receipts/${transfer.shipperId}/${transfer.id}`;
+export const receiptPdfKey = (transfer: Pick<Transfer, 'id' | 'shipperId'>) => `${folder(transfer)}/receipt.pdf`;
+export const signatureKey = (transfer: Pick<Transfer, 'id' | 'shipperId'>, sha256: string) => `${folder(transfer)}/signature-${sha256.slice(0, 16)}.png`;
+export const photoFolder = (transfer: Pick<Transfer, 'id' | 'shipperId'>) => `${folder(transfer)}/photos/`;
+
+async function render(documents: ReceiptDocuments, transfer: Transfer): Promise<Uint8Array> {
+  const signature = recorded(transfer.receipt, transfer, 'receipt').confirmation?.signature;
+  const png = signature ? await documents.files.get(signature.key) : undefined;
+  if (signature && !png) throw new Error(`The signature of transfer ${transfer.id} is missing from ${signature.key}`);
+  return renderReceiptPdf(transfer, png);
+}
+
+/** Renders and stores the PDF of a receipt just recorded; a failure is logged, the first download makes it. */
+export async function storeReceiptPdf(documents: ReceiptDocuments, transfer: Transfer): Promise<void> {
+  try {
+    const pdf = await render(documents, transfer);
+    await documents.pdfs.put(receiptPdfKey(transfer), pdf, sha256Hex(pdf));
+  } catch (error) {
+    logger.warn('Receipt PDF not stored; it will be rendered on first download', { transferId: transfer.id, error: error as Error });
+  }
+}
+
+/** A five-minute link to the receipt PDF, rendering it first if it is not stored. */
+export async function receiptPdfUrl(documents: ReceiptDocuments, transfer: Transfer): Promise<{ readonly url: string; readonly filename: string }> {
+  const key = receiptPdfKey(transfer);
+  if (!(await documents.pdfs.exists(key))) {
+    const pdf = await render(documents, transfer);
+    await documents.pdfs.put(key, pdf, sha256Hex(pdf));
+  }
+  const filename = receiptFilename(transfer);
+  return { url: await documents.pdfs.downloadUrl(key, filename, 300), filename };
+}

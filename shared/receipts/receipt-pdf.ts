@@ -1,0 +1,168 @@
+/**
+ * The signed receipt as a PDF: who received what, when, through which channel, line by line, with
+ * the receiver's drawn signature. Both parties download it; the receiver through its link. Same
+ * typeface and drawing as the manifest; the same receipt always gives the same bytes.
+ */
+import { PDFDocument } from 'pdf-lib';
+import type { Transfer } from '../domain/transfer/index.ts';
+import { recorded, NOT_REPORTED } from '../domain/transfer/index.ts';
+import { payloadHash } from '../domain/transfer/index.ts';
+import { formatNewYorkTime } from '../manifests/new-york-time.ts';
+import { GlyphCodes, PageCanvas } from '../manifests/pdf/canvas.ts';
+import { PRODUCER } from '../manifests/pdf/manifest-pdf.ts';
+import { fontBytes, sharedFontkit, wrapped } from '../manifests/pdf/typeface.ts';
+
+const PAGE = { width: 612, height: 792 } as const;
+const MARGIN = 36;
+const WIDTH = PAGE.width - 2 * MARGIN;
+const TOP = 728;
+const BOTTOM = 60;
+const ROW = 11;
+
+const reasonText: Readonly<Record<string, string>> = {
+  damaged: 'Damaged',
+  'wrong-product': 'Wrong product',
+  'quantity-mismatch': 'Quantity mismatch',
+  expired: 'Expired',
+  'failed-lab-test': 'Failed lab test',
+  'missing-lab-test': 'Missing lab test',
+  'not-ordered': 'Not ordered',
+  other: 'Other',
+};
+
+/** The receipt's fingerprint, printed in the footer: the same receipt, the same hash. */
+export const receiptHash = (transfer: Transfer) => payloadHash(recorded(transfer.receipt, transfer, 'receipt')).slice(0, 16);
+
+export const receiptFilename = (transfer: Transfer) => `receipt-${transfer.manifest?.number ?? transfer.id}.pdf`;
+
+export async function renderReceiptPdf(transfer: Transfer, signaturePng?: Uint8Array): Promise<Uint8Array> {
+  const receipt = recorded(transfer.receipt, transfer, 'receipt');
+  const manifest = recorded(transfer.manifest, transfer, 'manifest');
+  const { shipper, receiver } = manifest.parties;
+  const pdf = await PDFDocument.create({ updateMetadata: false });
+  pdf.registerFontkit(sharedFontkit);
+  const glyphs = new GlyphCodes({
+    regular: await pdf.embedFont(fontBytes.regular, { subset: true }),
+    bold: await pdf.embedFont(fontBytes.bold, { subset: true }),
+  });
+  const at = new Date(receipt.at);
+  pdf.setTitle(`Receipt of manifest ${manifest.number}`);
+  pdf.setSubject(`Receipt by ${receiver.licenceNumber} of a transfer from ${shipper.licenceNumber}`);
+  pdf.setAuthor(receiver.legalName);
+  pdf.setCreator('NY transfer hub');
+  pdf.setProducer(PRODUCER);
+  pdf.setCreationDate(at);
+  pdf.setModificationDate(at);
+  pdf.setLanguage('en-US');
+
+  const pages: PageCanvas[] = [];
+  const newPage = () => {
+    const canvas = new PageCanvas(pdf.addPage([PAGE.width, PAGE.height]), glyphs);
+    pages.push(canvas);
+    return { canvas, y: TOP };
+  };
+  let cursor = newPage();
+  const ensure = (height: number) => {
+    if (cursor.y - height < BOTTOM) cursor = newPage();
+  };
+  const field = (label: string, value: string) => {
+    const lines = wrapped(value, 'regular', 9, WIDTH - 120);
+    ensure(lines.length * ROW);
+    cursor.canvas.text(label, MARGIN, cursor.y, { weight: 'bold', size: 8, width: 116 });
+    for (const line of lines.length > 0 ? lines : ['']) {
+      cursor.canvas.text(line, MARGIN + 120, cursor.y, { size: 9, width: WIDTH - 120 });
+      cursor.y -= ROW;
+    }
+  };
+  const title = (text: string) => {
+    ensure(30);
+    cursor.y -= 6;
+    cursor.canvas.line(MARGIN, cursor.y + 2, MARGIN + WIDTH, cursor.y + 2, 0.8);
+    cursor.canvas.text(text.toUpperCase(), MARGIN, cursor.y - 8, { weight: 'bold', size: 8, width: WIDTH });
+    cursor.y -= 20;
+  };
+
+  const accepted = receipt.lines.filter((line) => line.outcome === 'accepted').length;
+  const confirmation = receipt.confirmation;
+  title('Receipt');
+  field('Manifest number', manifest.number);
+  field('Outcome', `${transfer.status.replace('_', ' ')}: ${accepted} accepted, ${receipt.lines.length - accepted} rejected`);
+  field('Received at', formatNewYorkTime(receipt.at));
+  if (transfer.arrivedAt) field('Arrived at', formatNewYorkTime(transfer.arrivedAt));
+  field('Received by', `${receipt.receivedBy.name}, ${receipt.receivedBy.title}`);
+  field(
+    'Confirmed',
+    confirmation
+      ? 'Through the receipt link the shipper sent. The receiver is not integrated: it did not report this receipt to the state system.'
+      : "Through the receiver's own system (hub API).",
+  );
+  if (confirmation) field('Photos', confirmation.photos.length === 0 ? 'None attached' : `${confirmation.photos.length} attached, kept with the receipt`);
+  title('Parties');
+  field('Shipper', `${shipper.legalName} (${shipper.licenceNumber})`);
+  field('Receiver', `${receiver.legalName} (${receiver.licenceNumber})`);
+
+  title('Packages');
+  const columns = { line: 0, tag: 22, product: 150, shipped: 330, outcome: 400, detail: 460 } as const;
+  const header = () => {
+    for (const [name, label] of [['line', '#'], ['tag', 'Package tag'], ['product', 'Product'], ['shipped', 'Shipped'], ['outcome', 'Outcome'], ['detail', 'Accepted / reason']] as const) {
+      cursor.canvas.text(label, MARGIN + columns[name], cursor.y, { weight: 'bold', size: 7.5, width: 120 });
+    }
+    cursor.y -= ROW;
+  };
+  header();
+  const products = new Map(transfer.content.lines.map((line) => [line.tag, line.productName]));
+  receipt.lines.forEach((line, index) => {
+    const note = line.note === undefined ? [] : wrapped(`Note: ${line.note}`, 'regular', 7.5, WIDTH - columns.tag);
+    if (cursor.y - (1 + note.length) * ROW < BOTTOM) {
+      cursor = newPage();
+      header();
+    }
+    const text = (value: string, x: number, width: number) => cursor.canvas.text(value, MARGIN + x, cursor.y, { size: 8, width });
+    text(String(index + 1), columns.line, 18);
+    text(line.tag, columns.tag, 124);
+    text(products.get(line.tag) ?? NOT_REPORTED, columns.product, 176);
+    text(`${line.shippedQuantity} ${line.unit}`, columns.shipped, 66);
+    text(line.outcome === 'accepted' ? 'Accepted' : 'Rejected', columns.outcome, 56);
+    text(
+      line.outcome === 'accepted'
+        ? `${line.acceptedQuantity} ${line.unit}${line.varianceConfirmed ? ' (variance confirmed)' : ''}`
+        : (reasonText[line.reason] ?? line.reason),
+      columns.detail,
+      WIDTH - columns.detail,
+    );
+    cursor.y -= ROW;
+    for (const noteLine of note) {
+      cursor.canvas.text(noteLine, MARGIN + columns.tag, cursor.y, { size: 7.5, width: WIDTH - columns.tag });
+      cursor.y -= ROW;
+    }
+  });
+
+  title('Signature of the receiver');
+  ensure(90);
+  if (signaturePng) {
+    const image = await pdf.embedPng(signaturePng);
+    const scale = Math.min(240 / image.width, 72 / image.height, 1);
+    cursor.canvas.page.drawImage(image, { x: MARGIN, y: cursor.y - image.height * scale, width: image.width * scale, height: image.height * scale });
+    cursor.y -= image.height * scale + 6;
+  } else {
+    cursor.canvas.text(confirmation ? 'No signature drawn' : 'Recorded through the API: no drawn signature', MARGIN, cursor.y, { size: 8, width: WIDTH });
+    cursor.y -= ROW;
+  }
+  cursor.canvas.line(MARGIN, cursor.y, MARGIN + 240, cursor.y, 0.5);
+  cursor.y -= 10;
+  cursor.canvas.text(`${receipt.receivedBy.name}, ${receipt.receivedBy.title}`, MARGIN, cursor.y, { size: 8, width: 240 });
+
+  const hash = receiptHash(transfer);
+  pages.forEach((canvas, index) => {
+    const top = PAGE.height - MARGIN - 8;
+    canvas.text('RECEIPT OF TRANSFER', MARGIN, top, { weight: 'bold', size: 11, width: 240 });
+    canvas.text(`Manifest ${manifest.number}`, MARGIN + 240, top, { weight: 'bold', size: 9, width: WIDTH - 240, align: 'right' });
+    canvas.line(MARGIN, top - 6, MARGIN + WIDTH, top - 6, 1);
+    const bottom = MARGIN + 2;
+    canvas.line(MARGIN, bottom + 18, MARGIN + WIDTH, bottom + 18, 0.5);
+    canvas.text(`Transfer ${transfer.id} · Receipt hash ${hash}`, MARGIN, bottom + 8, { size: 7, width: WIDTH - 70 });
+    canvas.text(`Page ${index + 1} of ${pages.length}`, MARGIN + WIDTH - 70, bottom + 8, { weight: 'bold', size: 8, width: 70, align: 'right' });
+    canvas.finish();
+  });
+  return pdf.save({ useObjectStreams: true });
+}
