@@ -106,12 +106,12 @@ export function createHandler(deps: TransferDeps & { readonly idempotency?: Idem
           if (!optionalBody(event)) readJsonBody(event, z.strictObject({}));
           const { transfer, warnings } = await transfers.manifestTransfer(deps, caller, id, expected());
           const link = await transfers.issuedLink(deps, transfer);
-          return jsonResponse(200, { ...present(transfer), ...(link ? { receiptLink: link } : {}), warnings }, { etag: etagOf(transfer.version) });
+          return jsonResponse(200, { ...present(transfer), ...(link ? { issuedReceiptLink: link } : {}), warnings }, { etag: etagOf(transfer.version) });
         }
         case 'POST /v1/transfers/{id}/receipt-link': {
           if (!optionalBody(event)) readJsonBody(event, z.strictObject({}));
           const { transfer, link } = await transfers.issueReceiptLink(deps, caller, id, expected());
-          return jsonResponse(200, { ...present(transfer), ...(link ? { receiptLink: link } : {}) }, { etag: etagOf(transfer.version) });
+          return jsonResponse(200, { ...present(transfer), ...(link ? { issuedReceiptLink: link } : {}) }, { etag: etagOf(transfer.version) });
         }
         case 'DELETE /v1/transfers/{id}/receipt-link':
           return one(200, await transfers.revokeReceiptLink(deps, caller, id, expected()));

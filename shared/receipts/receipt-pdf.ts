@@ -102,7 +102,7 @@ export async function renderReceiptPdf(transfer: Transfer, signaturePng?: Uint8A
   field('Receiver', `${receiver.legalName} (${receiver.licenceNumber})`);
 
   title('Packages');
-  const columns = { line: 0, tag: 22, product: 150, shipped: 330, outcome: 400, detail: 460 } as const;
+  const columns = { line: 0, tag: 22, product: 146, shipped: 298, outcome: 354, detail: 404 } as const;
   const header = () => {
     for (const [name, label] of [['line', '#'], ['tag', 'Package tag'], ['product', 'Product'], ['shipped', 'Shipped'], ['outcome', 'Outcome'], ['detail', 'Accepted / reason']] as const) {
       cursor.canvas.text(label, MARGIN + columns[name], cursor.y, { weight: 'bold', size: 7.5, width: 120 });
@@ -119,10 +119,10 @@ export async function renderReceiptPdf(transfer: Transfer, signaturePng?: Uint8A
     }
     const text = (value: string, x: number, width: number) => cursor.canvas.text(value, MARGIN + x, cursor.y, { size: 8, width });
     text(String(index + 1), columns.line, 18);
-    text(line.tag, columns.tag, 124);
-    text(products.get(line.tag) ?? NOT_REPORTED, columns.product, 176);
-    text(`${line.shippedQuantity} ${line.unit}`, columns.shipped, 66);
-    text(line.outcome === 'accepted' ? 'Accepted' : 'Rejected', columns.outcome, 56);
+    text(line.tag, columns.tag, 120);
+    text(products.get(line.tag) ?? NOT_REPORTED, columns.product, 148);
+    text(`${line.shippedQuantity} ${line.unit}`, columns.shipped, 52);
+    text(line.outcome === 'accepted' ? 'Accepted' : 'Rejected', columns.outcome, 48);
     text(
       line.outcome === 'accepted'
         ? `${line.acceptedQuantity} ${line.unit}${line.varianceConfirmed ? ' (variance confirmed)' : ''}`

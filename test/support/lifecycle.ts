@@ -11,7 +11,7 @@ export const call = (role: DemoRole, method: string, path: string, body?: unknow
 const items = (reply: { body: Record<string, unknown> }) => reply.body['items'] as Record<string, unknown>[];
 
 /** A manifest-ready draft from the distributor to `receiver`, with these packages. */
-export async function draftTo(receiver: DemoRole, tags: readonly string[], shipper: DemoRole = 'distributor'): Promise<string> {
+export async function draftTo(receiver: DemoRole, tags: readonly string[], shipper: DemoRole = 'distributor', quantity = 10): Promise<string> {
   const partners = items(await call(shipper, 'GET', '/v1/partners?limit=100'));
   const partner = partners.find((p) => p['licenceNumber'] === demoTenant(receiver).licenceNumber);
   const driver = items(await call(shipper, 'GET', '/v1/drivers'))[0];
@@ -33,7 +33,7 @@ export async function draftTo(receiver: DemoRole, tags: readonly string[], shipp
       productName: `Pre-roll pack ${i + 1}`,
       category: 'pre-roll',
       productionBatch: 'B-77',
-      quantity: 10,
+      quantity,
       unit: 'each',
       unitPrice: 4.5,
       labTestStatus: 'passed',

@@ -158,7 +158,7 @@ function firstPage(layout: ManifestLayout, document: ManifestDocument): Cursor {
   if (document.receiptLinkUrl !== undefined) {
     const linkX = qrX - besideQr;
     canvas.fillRects(qrCode(document.receiptLinkUrl, linkX, BODY_TOP - qrSize + 4, qrSize));
-    canvas.text('Receiver: scan to confirm receipt', linkX - 6, BODY_TOP - qrSize - 4, { weight: 'bold', size: 6.5, width: qrSize + 12, align: 'center' });
+    canvas.text('Receiver: confirm receipt', linkX - 6, BODY_TOP - qrSize - 4, { weight: 'bold', size: 6.5, width: qrSize + 12, align: 'center' });
   }
 
   const barcode = code128(document.manifestNumber, MARGIN, BODY_TOP - 30, 0.8, 28);

@@ -12,7 +12,6 @@ import type { ConnectionStore, StateConnection } from '../connections.ts';
 import { StateSystemError } from '../port.ts';
 import type {
   InboundTransfer,
-  IntakeReport,
   ManifestReport,
   ReportedDriver,
   ReportedVehicle,

@@ -221,7 +221,7 @@ describe('NY-API emulator: a transfer end to end', () => {
     expect(remaining).toMatchObject({ [tag(1)]: 91, [tag(2)]: 40 });
 
     const state = await client.state();
-    expect(state.created).toEqual({ employee: 1, vehicle: 1, invoice: 1, manifest: 1, inventoryTransfer: 1, receipt: 1, arrival: 1, void: 0 });
+    expect(state.created).toEqual({ employee: 1, vehicle: 1, invoice: 1, manifest: 1, inventoryTransfer: 1, receipt: 1, arrival: 1, void: 0, intake: 0 });
     const sync = await shipper.get<{ Sync: Record<string, number> }>('/v1/sync');
     expect(sync.body.Sync['Manifest']).toBe(receive.body.TransactionID);
   });

@@ -1,0 +1,182 @@
+/**
+ * The receipt link against the local hub over HTTP, as a phone without JavaScript uses it: the
+ * shipper manifests to the non-integrated dispensary, the link arrives with the manifest and on
+ * it, the receiver posts the form, and both parties see the same receipt.
+ */
+import { inject, describe, expect, it } from 'vitest';
+import { call, draftTo, step, submissions } from '../../support/lifecycle.ts';
+import { eventually, freshInventory } from '../../support/nyapi.ts';
+import { pageTexts, qpdfCheck } from '../../support/pdf-inspect.ts';
+
+const api = inject('hub').urls.api;
+
+/** What a browser without JavaScript sends and gets back: no redirects followed. */
+async function browse(url: string, form?: Record<string, string>) {
+  const response = await fetch(url, {
+    method: form ? 'POST' : 'GET',
+    redirect: 'manual',
+    ...(form ? { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString() } : {}),
+  });
+  return { status: response.status, headers: response.headers, text: await response.text() };
+}
+
+async function manifestedToDispensary(quantity = 20) {
+  const tags = await freshInventory('distributor', 3);
+  const id = await draftTo('retail dispensary', tags, 'distributor', quantity);
+  const manifested = await step('distributor', id, 'manifest');
+  const link = manifested['issuedReceiptLink'] as { url: string; validUntil: string };
+  return { id, tags, link, manifested };
+}
+
+const events = async (id: string) => ((await call('distributor', 'GET', `/v1/transfers/${id}/events`)).body['items'] as Record<string, unknown>[]);
+
+describe('a receipt link', { timeout: 120_000 }, () => {
+  it('comes with the manifest, prints on it, and records the receipt through the same rules', async () => {
+    const { id, tags, link, manifested } = await manifestedToDispensary();
+    expect(link.url).toMatch(new RegExp(`^${api}/r/[A-Za-z0-9_-]{43}$`));
+    expect(Date.parse(link.validUntil) - Date.now()).toBeGreaterThan(6.9 * 24 * 3600 * 1000);
+    const transfer = manifested as { receiptLink: { linkId: string }; manifest: { receiptLinkId: string } };
+    expect(transfer.manifest.receiptLinkId).toBe(transfer.receiptLink.linkId);
+    // The JSON twin and the PDF carry the same link; the PDF says who scans which code.
+    const document = await call('distributor', 'GET', `/v1/transfers/${id}/manifest.json`);
+    expect(document.body['receiptLinkUrl']).toBe(link.url);
+    const download = await call('distributor', 'GET', `/v1/transfers/${id}/manifest`);
+    const pdf = new Uint8Array(await (await fetch(download.body['url'] as string)).arrayBuffer());
+    expect((await pageTexts(pdf))[0]).toContain('Receiver: confirm receipt');
+
+    // Before departure the link says so and takes nothing.
+    const early = await browse(link.url);
+    expect(early.status).toBe(409);
+    expect(early.text).toContain('The shipment has not left yet');
+    await step('distributor', id, 'depart');
+
+    const form = await browse(link.url);
+    expect(form.status).toBe(200);
+    expect(form.headers.get('cache-control')).toBe('no-store');
+    expect(form.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(form.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    for (const tag of tags) expect(form.text).toContain(tag);
+
+    const answers = {
+      'line-0-outcome': 'accept',
+      'line-1-outcome': 'adjust',
+      'line-1-quantity': '18',
+      'line-1-confirm': 'yes',
+      'line-2-outcome': 'reject',
+      'line-2-reason': 'damaged',
+      'line-2-note': 'Crushed box',
+      name: 'Dana Reyes',
+      title: 'Inventory manager',
+    };
+    // 18 of 20 is 10% off: refused, with the rule's own words, and nothing recorded.
+    const refused = await browse(link.url, answers);
+    expect(refused.status).toBe(422);
+    expect(refused.text).toContain('Nothing was recorded yet');
+    expect(refused.text).toContain('more than 5% cannot be accepted');
+    expect(refused.text).toContain('value="Dana Reyes"');
+    expect((await call('distributor', 'GET', `/v1/transfers/${id}`)).body['status']).toBe('IN_TRANSIT');
+    // A different quantity without its confirmation is refused as well.
+    const unconfirmed = await browse(link.url, { ...answers, 'line-1-quantity': '19', 'line-1-confirm': '' });
+    expect(unconfirmed.status).toBe(422);
+    expect(unconfirmed.text).toContain('confirmVariance');
+
+    const recorded = await browse(link.url, { ...answers, 'line-1-quantity': '19' });
+    expect(recorded.status).toBe(303);
+    expect(recorded.headers.get('location')).toBe(new URL(link.url).pathname);
+
+    const shipperView = await call('distributor', 'GET', `/v1/transfers/${id}`);
+    expect(shipperView.body['status']).toBe('PARTIALLY_ACCEPTED');
+    const receipt = shipperView.body['receipt'] as Record<string, unknown>;
+    expect(receipt['receivedBy']).toEqual({ name: 'Dana Reyes', title: 'Inventory manager' });
+    expect(receipt['lines']).toEqual([
+      { tag: tags[0], outcome: 'accepted', unit: 'each', shippedQuantity: 20, acceptedQuantity: 20, varianceConfirmed: false },
+      { tag: tags[1], outcome: 'accepted', unit: 'each', shippedQuantity: 20, acceptedQuantity: 19, varianceConfirmed: true },
+      { tag: tags[2], outcome: 'rejected', unit: 'each', shippedQuantity: 20, reason: 'damaged', note: 'Crushed box' },
+    ]);
+    expect(receipt['confirmation']).toMatchObject({ method: 'receipt-link', linkId: transfer.receiptLink.linkId, photos: [], reportedToStateSystemByReceiver: false });
+    // The receiver sees the same.
+    expect((await call('retail dispensary', 'GET', `/v1/transfers/${id}`)).body['receipt']).toEqual(receipt);
+
+    const history = await events(id);
+    expect(history.map((e) => e['action'])).toEqual(['create', 'manifest', 'depart', 'arrive', 'receive']);
+    const byLink = history.slice(3);
+    for (const event of byLink) expect((event['actor'] as { apiKeyId: string }).apiKeyId).toBe(`receipt-link:${transfer.receiptLink.linkId}`);
+    expect(byLink[1]?.['summary']).toBe('Received through the receipt link by Dana Reyes (Inventory manager): 2 accepted, 1 rejected');
+
+    // The integrated shipper reports the stop arrival; the receiver, not integrated, reports nothing.
+    const reported = await eventually(async () => {
+      const all = await submissions('distributor', id);
+      return all.every((s) => s.status === 'succeeded') && all.some((s) => s.step === 'arrive') ? all : undefined;
+    }, 60_000, 'the arrival reported');
+    expect(reported.map((s) => s.step)).toEqual(['manifest', 'ship', 'arrive']);
+
+    // A second submit changes nothing and shows the receipt.
+    const again = await browse(link.url, answers);
+    expect(again.status).toBe(303);
+    expect((await events(id)).length).toBe(history.length);
+    const shown = await browse(link.url);
+    expect(shown.status).toBe(200);
+    expect(shown.text).toContain('Receipt recorded');
+    expect(shown.text).toContain('Dana Reyes');
+
+    // The signed receipt, from the link and from the API, is one PDF.
+    const fromLink = await browse(`${link.url}/receipt.pdf`);
+    expect(fromLink.status).toBe(302);
+    const receiptPdf = new Uint8Array(await (await fetch(fromLink.headers.get('location') ?? '')).arrayBuffer());
+    expect((await qpdfCheck(receiptPdf)).code).toBe(0);
+    const text = (await pageTexts(receiptPdf)).join('\n');
+    for (const expected of ['RECEIPT OF TRANSFER', 'Dana Reyes, Inventory manager', 'Through the receipt link', tags[2] ?? '', 'Damaged', '19 each (variance confirmed)', 'Note: Crushed box', 'No signature drawn']) {
+      expect(text).toContain(expected);
+    }
+    const fromApi = await call('distributor', 'GET', `/v1/transfers/${id}/receipt.pdf`);
+    expect(fromApi.status).toBe(200);
+    const sameFile = new Uint8Array(await (await fetch(fromApi.body['url'] as string)).arrayBuffer());
+    expect(Buffer.from(sameFile).equals(Buffer.from(receiptPdf))).toBe(true);
+  });
+
+  it('stops working when the shipper issues a new one or revokes it', async () => {
+    const { id, link } = await manifestedToDispensary();
+    const reissued = await call('distributor', 'POST', `/v1/transfers/${id}/receipt-link`);
+    expect(reissued.status, JSON.stringify(reissued.body)).toBe(200);
+    const fresh = reissued.body['issuedReceiptLink'] as { url: string };
+    expect(fresh.url).not.toBe(link.url);
+    const old = await browse(link.url);
+    expect(old.status).toBe(410);
+    expect(old.text).toContain('This link no longer works');
+    expect((await browse(fresh.url)).status).toBe(409);
+
+    // Only the shipper may, and a receiver with its own system gets no link.
+    expect((await call('retail dispensary', 'POST', `/v1/transfers/${id}/receipt-link`)).status).toBe(403);
+    const revoked = await call('distributor', 'DELETE', `/v1/transfers/${id}/receipt-link`);
+    expect(revoked.status).toBe(200);
+    expect((revoked.body['receiptLink'] as { revokedAt?: string }).revokedAt).toBeDefined();
+    expect((await browse(fresh.url)).status).toBe(410);
+    const again = await call('distributor', 'DELETE', `/v1/transfers/${id}/receipt-link`);
+    expect(again.status).toBe(422);
+    expect(again.contentType).toBe('application/problem+json');
+
+    const tags = await freshInventory('distributor', 1);
+    const toProcessor = await draftTo('processor', tags);
+    const manifested = await step('distributor', toProcessor, 'manifest');
+    expect(manifested['issuedReceiptLink']).toBeUndefined();
+    expect(manifested['receiptLink']).toBeUndefined();
+    const refused = await call('distributor', 'POST', `/v1/transfers/${toProcessor}/receipt-link`);
+    expect(refused.status).toBe(422);
+    expect(JSON.stringify(refused.body)).toContain('receiver-integrated');
+  });
+
+  it('answers a malformed post with a problem and no receipt', async () => {
+    const { id, link } = await manifestedToDispensary();
+    await step('distributor', id, 'depart');
+    const json = await fetch(link.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(json.status).toBe(415);
+    expect(json.headers.get('content-type')).toBe('application/problem+json');
+    const empty = await browse(link.url, {});
+    expect(empty.status).toBe(422);
+    expect(empty.text).toContain('Type your name');
+    expect((await call('distributor', 'GET', `/v1/transfers/${id}`)).body['status']).toBe('IN_TRANSIT');
+    const photo = await fetch(`${link.url}/photos`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ contentType: 'application/pdf', bytes: 10, sha256: '0'.repeat(64) }) });
+    expect(photo.status).toBe(422);
+    expect(photo.headers.get('content-type')).toBe('application/problem+json');
+  });
+});
