@@ -90,6 +90,7 @@ export function createHandler(deps: LinkPageDeps & { readonly variancePercent: n
         const form = readForm(formBody(event), opened.transfer.content.lines.length);
         const outcome = await submitReceipt(deps, opened, form);
         if (outcome.kind === 'refused') return page(receiptFormPage(opened.transfer, { nonce, variancePercent, form, problems: outcome.problems }));
+        if (outcome.kind === 'closed' && outcome.standing !== 'received') return show({ ...opened, transfer: outcome.transfer, standing: outcome.standing });
         // Post/redirect/get: a reload shows the receipt instead of posting again.
         return seeOther(self);
       }

@@ -116,13 +116,19 @@ async function checkedPhotos(deps: LinkPageDeps, transfer: StoredTransfer, keys:
     return [];
   }
   const folder = photoFolder(transfer);
-  const found = await Promise.all(keys.map(async (key) => (key.startsWith(folder) && !key.includes('..') ? { key, object: await deps.files.head(key) } : { key, object: undefined })));
-  return found.flatMap(({ key, object }) => {
-    if (!object?.sha256 || !(object.contentType in photoTypes) || object.bytes > MAX_PHOTO_BYTES) {
+  const found = await Promise.all(
+    keys.map(async (key) => {
+      // The key names the SHA-256 the upload policy made S3 check.
+      const sha256 = key.startsWith(folder) ? /^([0-9a-f]{64})-[0-9A-Z]{26}\.[a-z]+$/.exec(key.slice(folder.length))?.[1] : undefined;
+      return { key, sha256, object: sha256 ? await deps.files.head(key) : undefined };
+    }),
+  );
+  return found.flatMap(({ key, sha256, object }) => {
+    if (!sha256 || !object || !(object.contentType in photoTypes) || object.bytes > MAX_PHOTO_BYTES) {
       problems.push({ field: 'photos', message: 'A photo did not upload; remove it and try again' });
       return [];
     }
-    return [{ key, contentType: object.contentType, bytes: object.bytes, sha256: object.sha256 }];
+    return [{ key, contentType: object.contentType, bytes: object.bytes, sha256 }];
   });
 }
 
@@ -133,7 +139,7 @@ export async function photoUpload(
   photo: PhotoRequest,
 ): Promise<{ readonly key: string; readonly upload: PresignedPost } | { readonly closed: LinkStanding }> {
   if (opened.standing !== 'open') return { closed: opened.standing };
-  const key = `${photoFolder(opened.transfer)}${ulid()}.${photoTypes[photo.contentType]}`;
+  const key = `${photoFolder(opened.transfer)}${photo.sha256}-${ulid()}.${photoTypes[photo.contentType]}`;
   return { key, upload: await deps.files.presignPost(key, photo, 600) };
 }
 

@@ -87,6 +87,10 @@ export const transferRepresentation = z
     voided: z.object({ at, reason: z.string() }).optional(),
     discardedAt: at.optional(),
     returnOf: z.object({ transferId: z.string(), manifestNumber: z.string(), shipperLicenceNumber: z.string() }).optional(),
+    origin: z
+      .looseObject({ kind: z.enum(['state-system', 'paper-manifest']).optional() })
+      .optional()
+      .meta({ description: 'Set when the hub did not issue the transfer: taken from the state system, or recorded from a paper manifest (`POST /v1/inbound-transfers`)' }),
     returnIds: z.array(z.string()),
     createdAt: at,
     updatedAt: at,

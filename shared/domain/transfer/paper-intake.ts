@@ -112,6 +112,7 @@ export function takeInPaperManifest(input: PaperIntakeInput, context: ReceiveCon
     problems.push({ pointer: '/shipperLicenceNumber', code: 'shipper-is-receiver', message: 'The shipper must be another licensee than the receiver' });
   }
   problems.push(...tagFormatProblems(body.lines, receiver.stateSystem, 'receiver'));
+  // A departure is refused only in the future: nothing on record comes before it.
   const departure = body.departedAt === undefined ? undefined : actualTime(body.departedAt, context, { time: Number.NEGATIVE_INFINITY, message: '' });
   if (departure && !departure.ok) problems.push(...departure.error.problems.map((p) => ({ ...p, pointer: '/departedAt' })));
   const departedAt = departure?.ok ? departure.at : undefined;

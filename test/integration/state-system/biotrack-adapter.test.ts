@@ -11,7 +11,7 @@ import type { NyApiSettings } from '#shared/state-system/biotrack/client.ts';
 import { StateSystemError } from '#shared/state-system/port.ts';
 import { connectInMemory, memoryConnectionStore } from '../../support/state-connections.ts';
 import type { MemoryConnectionStore } from '../../support/state-connections.ts';
-import type { ManifestReport, StateAccount } from '#shared/state-system/port.ts';
+import type { IntakeReport, ManifestReport, StateAccount } from '#shared/state-system/port.ts';
 
 const SHIPPER = 'LIC-SHIP-1';
 const RECEIVER = 'LIC-RECV-2';
@@ -191,5 +191,44 @@ describe('the BioTrack NY-API adapter', () => {
     // Receiving again after a lost answer is recognised as done.
     await adapter.reportReceipt(receiver, receipt);
     expect(await adapter.listInbound(receiver)).toEqual([]);
+  });
+
+  it('reports a paper manifest taken in as one intake, and finds it again by ExternalID after a lost answer', async () => {
+    const world = await connected();
+    const adapter = adapterFor(world);
+    await control('POST', '/_emulator/seed', { licensees: [{ LocationLicense: RECEIVER, UBI: 'UBI-2', Name: 'Receiver', users: [{ Username: 'recv', Password: 'pw' }] }] });
+    await connectInMemory(settings, world.store, { licenseeId: 'tenant-2', licence: RECEIVER, user: { username: 'recv', password: 'pw' } });
+    const receiver: StateAccount = { licenseeId: 'tenant-2', system: 'biotrack-ny', stateLicenceNumber: RECEIVER, ubi: 'UBI-2' };
+    const paperTags = ['5000000000000001', '5000000000000002'];
+    const intake: IntakeReport = {
+      externalId: 'p1-000002-intake',
+      shipper: { stateLicenceNumber: SHIPPER, name: 'Shipper' },
+      manifestNumber: 'PAPER-17',
+      drivers: ['Rosa Diaz'],
+      lines: [
+        { tag: paperTags[0] ?? '', productName: 'Bulk flower', shippedQuantity: 100, unit: 'g', accepted: true, receivedQuantity: 97 },
+        { tag: paperTags[1] ?? '', productName: 'Gummies', shippedQuantity: 12, unit: 'each', accepted: false, receivedQuantity: 0, rejectReason: 'damaged' },
+      ],
+    };
+
+    // The state system records it but the answer is lost; the retry finds it instead of recording it twice.
+    await control('PUT', '/_emulator/faults', { rules: [{ route: 'POST /v1/inventory/transfer/inbound', rateCommitThenDrop: 1 }] });
+    expect((await failure(adapter.reportIntake(receiver, intake))).kind).toBe('transient');
+    await control('DELETE', '/_emulator/faults');
+    const ids = await adapter.reportIntake({ ...receiver, retry: true }, intake);
+    expect(ids.inventoryTransferIds).toHaveLength(1);
+    expect(await adapter.reportIntake(receiver, intake)).toEqual(ids);
+    expect(await adapter.findByExternalId(receiver, 'inbound-transfer', 'p1-000002-intake.intake')).toBe(ids.inventoryTransferIds?.[0]);
+
+    const state = await control('GET', '/_emulator/state');
+    expect((state['created'] as Record<string, number>)['intake']).toBe(1);
+    const lots = (state['licensees'] as { LocationLicense: string; inventory: { ID: string; RemainingAmount: number; UOM: string }[] }[]).find(
+      (l) => l.LocationLicense === RECEIVER,
+    )?.inventory;
+    expect(lots).toEqual([expect.objectContaining({ ID: paperTags[0], RemainingAmount: 97, UOM: 'gram' })]);
+
+    // The state system's refusal is final, with its code.
+    const unknownShipper = { ...intake, externalId: 'p2-000002-intake', shipper: { stateLicenceNumber: 'LIC-NOBODY', name: 'Nobody' } };
+    expect(await failure(adapter.reportIntake(receiver, unknownShipper))).toMatchObject({ kind: 'permanent', code: 'NOT_FOUND' });
   });
 });
