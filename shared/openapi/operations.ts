@@ -176,7 +176,7 @@ const transferOperations: Record<string, OperationDefinition> = {
     tag: 'Receipt links',
     ifMatch: 'optional',
     responses: {
-      200: { description: 'The transfer, and the link to send the receiver', schema: transferRepresentation.extend({ issuedReceiptLink }) },
+      200: { description: 'The transfer, and the link to send the receiver', schema: transferRepresentation.extend({ issuedReceiptLink }).meta({ id: 'TransferWithReceiptLink' }) },
       ...transferAnswers,
     },
   },

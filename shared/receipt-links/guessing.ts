@@ -29,7 +29,9 @@ export function verdict(guesses: number, now: Date): GuessVerdict {
  * prefix counts, not the address. Hashed: the table keeps no client addresses.
  */
 export function guessingAddress(sourceIp: string): string {
-  const address = isIPv6(sourceIp) ? expandIPv6(sourceIp).slice(0, 4).join(':') : sourceIp;
+  // A dual-stack socket reports an IPv4 client as ::ffff:a.b.c.d: that client is its IPv4 address.
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(sourceIp)?.[1];
+  const address = mapped ?? (isIPv6(sourceIp) ? expandIPv6(sourceIp).slice(0, 4).join(':') : sourceIp);
   return createHash('sha256').update(address, 'utf8').digest('hex').slice(0, 32);
 }
 

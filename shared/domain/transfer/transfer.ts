@@ -8,7 +8,7 @@ import { draftProblems } from './content.ts';
 import { transferEvent } from './events.ts';
 import type { Actor, EventAction, TransferEvent } from './events.ts';
 import { checkTransition } from './lifecycle.ts';
-import type { InvalidTransition, TransferAction, TransferStatus } from './lifecycle.ts';
+import type { InvalidTransition, TransferStatus } from './lifecycle.ts';
 import type { FieldProblem } from './problems.ts';
 import type { Unit } from './quantities.ts';
 import type { TransferRules } from './rules.ts';

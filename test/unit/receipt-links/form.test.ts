@@ -41,7 +41,7 @@ const form = (lines: readonly FormLine[], overrides: Partial<Omit<ReceiptForm, '
   photos: [],
   ...overrides,
 });
-const encode = (fields: readonly (readonly [string, string])[]) => new URLSearchParams(fields.map(([k, v]) => [k, v])).toString();
+const encode = (fields: readonly (readonly [string, string])[]) => new URLSearchParams(fields.map(([k, v]): [string, string] => [k, v])).toString();
 
 const problemsOf = (result: ReturnType<typeof receiptFromForm>) => {
   if (!('problems' in result)) return expect.fail(`Expected problems, got ${JSON.stringify(result)}`);

@@ -145,3 +145,10 @@ describe('guessingAddress', () => {
     );
   });
 });
+
+describe('an IPv4 client on a dual-stack socket', () => {
+  it('is counted as its IPv4 address, not as the all-zero /64 every such client shares', () => {
+    expect(guessingAddress('::ffff:203.0.113.5')).toBe(guessingAddress('203.0.113.5'));
+    expect(guessingAddress('::ffff:203.0.113.5')).not.toBe(guessingAddress('::ffff:198.51.100.7'));
+  });
+});
