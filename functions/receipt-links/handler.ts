@@ -7,6 +7,8 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createAwsClients } from '#shared/adapters/aws-clients.ts';
 import { readConfig, resourceName } from '#shared/config.ts';
+import type { HubConfig } from '#shared/config.ts';
+import type { AwsClients } from '#shared/adapters/aws-clients.ts';
 import { httpHandler } from '#shared/http/handler.ts';
 import { HttpProblem, jsonResponse, problemResponse } from '#shared/http/problem.ts';
 import { pathParameter, readJsonBody } from '#shared/http/request.ts';
@@ -15,7 +17,7 @@ import { photoRequest, readForm } from '#shared/receipt-links/form.ts';
 import { closedLinkPage, receiptFormPage, recordedReceiptPage, throttledPage, unknownLinkPage } from '#shared/receipt-links/page.ts';
 import type { Page } from '#shared/receipt-links/page.ts';
 import { createLinkRepository } from '#shared/receipt-links/repository.ts';
-import { createS3ReceiptFiles } from '#shared/receipt-links/uploads.ts';
+import { receiptFilesFrom } from '#shared/receipt-links/uploads.ts';
 import { linkReceiptPdf, openLink, photoUpload, submitReceipt } from '#shared/receipt-links/use-cases.ts';
 import type { LinkPageDeps, OpenedLink } from '#shared/receipt-links/use-cases.ts';
 import { documentsBucket, hubTable, stateSubmissionsQueue } from '#shared/resources.ts';
@@ -110,22 +112,25 @@ export function createHandler(deps: LinkPageDeps & { readonly variancePercent: n
   });
 }
 
+/** The function's dependencies on the hub's real table, bucket and queue. */
+export function linkPageDeps(config: HubConfig, aws: AwsClients): LinkPageDeps & { readonly variancePercent: number } {
+  const table = resourceName(config, hubTable);
+  return {
+    transfers: createTransferRepository(aws.dynamodb, table),
+    links: createLinkRepository(aws.dynamodb, table),
+    licensees: createLicenseeDirectory(createLicenseeRepository(aws.dynamodb, table)),
+    rules: config.transferRules,
+    pdfs: createS3ManifestStore(aws.s3, resourceName(config, documentsBucket)),
+    files: receiptFilesFrom(config, aws.s3),
+    outbox: {
+      queue: createSqsSubmissionQueue(aws.sqs, resourceName(config, stateSubmissionsQueue)),
+      submissions: createSubmissionRepository(aws.dynamodb, table),
+    },
+    now: () => new Date(),
+    sleep: (ms) => sleep(ms),
+    variancePercent: Number((config.transferRules.receivingVariance.threshold * 100).toFixed(3)),
+  };
+}
+
 const config = readConfig();
-const aws = createAwsClients(config);
-const table = resourceName(config, hubTable);
-const bucket = resourceName(config, documentsBucket);
-export const handler = createHandler({
-  transfers: createTransferRepository(aws.dynamodb, table),
-  links: createLinkRepository(aws.dynamodb, table),
-  licensees: createLicenseeDirectory(createLicenseeRepository(aws.dynamodb, table)),
-  rules: config.transferRules,
-  pdfs: createS3ManifestStore(aws.s3, bucket),
-  files: createS3ReceiptFiles(aws.s3, bucket, { region: config.region, ...(config.endpoints.s3 ? { endpoint: config.endpoints.s3 } : {}) }),
-  outbox: {
-    queue: createSqsSubmissionQueue(aws.sqs, resourceName(config, stateSubmissionsQueue)),
-    submissions: createSubmissionRepository(aws.dynamodb, table),
-  },
-  now: () => new Date(),
-  sleep: (ms) => sleep(ms),
-  variancePercent: Number((config.transferRules.receivingVariance.threshold * 100).toFixed(3)),
-});
+export const handler = createHandler(linkPageDeps(config, createAwsClients(config)));

@@ -22,7 +22,7 @@ import { createRegistryRepository } from '#shared/registries/repository.ts';
 import { documentsBucket, hubTable, stateSubmissionsQueue } from '#shared/resources.ts';
 import { createSqsSubmissionQueue } from '#shared/submissions/outbox.ts';
 import { linkUrlOf, receiptLinkSettings } from '#shared/receipt-links/tokens.ts';
-import { createS3ReceiptFiles } from '#shared/receipt-links/uploads.ts';
+import { receiptFilesFrom } from '#shared/receipt-links/uploads.ts';
 import { presentSubmission } from '#shared/submissions/representation.ts';
 import { createSubmissionRepository } from '#shared/submissions/repository.ts';
 import { createLicenseeRepository } from '#shared/tenants/repository.ts';
@@ -179,7 +179,7 @@ export function transferDeps(config: HubConfig, aws: AwsClients): TransferDeps {
       receiptLinkUrl: (linkId) => linkUrlOf(receiptLinks, linkId),
     },
     receiptLinks,
-    receiptFiles: createS3ReceiptFiles(aws.s3, resourceName(config, documentsBucket), { region: config.region, ...(config.endpoints.s3 ? { endpoint: config.endpoints.s3 } : {}) }),
+    receiptFiles: receiptFilesFrom(config, aws.s3),
     outbox: {
       queue: createSqsSubmissionQueue(aws.sqs, resourceName(config, stateSubmissionsQueue)),
       submissions: createSubmissionRepository(aws.dynamodb, table),

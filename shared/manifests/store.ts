@@ -17,25 +17,28 @@ export interface ManifestStore {
 export const manifestObjectKey = (shipperId: string, transferId: string, version: number) =>
   `manifests/${shipperId}/${transferId}/v${version}.pdf`;
 
-const isNotFound = (error: unknown) =>
-  error instanceof Error && (error.name === 'NotFound' || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404);
+export const isNotFound = (error: unknown) =>
+  error instanceof Error &&
+  (error.name === 'NotFound' || error.name === 'NoSuchKey' || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404);
+
+/** Writes a document (manifest, receipt, signature): S3 checks the bytes against the hash the hub keeps, as Object Lock wants a checksum anyway. */
+export async function putDocument(s3: S3Client, bucket: string, document: { key: string; body: Uint8Array; contentType: string; sha256: string }): Promise<void> {
+  await s3.send(
+    new PutObjectCommand({
+      Bucket: bucket,
+      Key: document.key,
+      Body: document.body,
+      ContentType: document.contentType,
+      ServerSideEncryption: 'AES256',
+      ChecksumSHA256: Buffer.from(document.sha256, 'hex').toString('base64'),
+      Metadata: { sha256: document.sha256 },
+    }),
+  );
+}
 
 export function createS3ManifestStore(s3: S3Client, bucket: string): ManifestStore {
   return {
-    async put(key, pdf, sha256) {
-      await s3.send(
-        new PutObjectCommand({
-          Bucket: bucket,
-          Key: key,
-          Body: pdf,
-          ContentType: 'application/pdf',
-          ServerSideEncryption: 'AES256',
-          // S3 checks the bytes against the hash kept with the transfer (and Object Lock wants a checksum).
-          ChecksumSHA256: Buffer.from(sha256, 'hex').toString('base64'),
-          Metadata: { sha256 },
-        }),
-      );
-    },
+    put: (key, pdf, sha256) => putDocument(s3, bucket, { key, body: pdf, contentType: 'application/pdf', sha256 }),
 
     async exists(key) {
       try {

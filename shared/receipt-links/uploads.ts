@@ -4,9 +4,13 @@
  * anything else and the function never carries the bytes. Signed here with the SDK's SigV4 signer
  * (`@aws-sdk/s3-presigned-post` pins an older S3 client than the hub's).
  */
-import { HeadObjectCommand, PutObjectCommand, GetObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { SignatureV4 } from '@smithy/signature-v4';
+import type { HubConfig } from '../config.ts';
+import { resourceName } from '../config.ts';
+import { isNotFound, putDocument } from '../manifests/store.ts';
+import { documentsBucket } from '../resources.ts';
 
 export interface PresignedPost {
   readonly url: string;
@@ -29,9 +33,6 @@ export interface ReceiptFiles {
   get(key: string): Promise<Uint8Array | undefined>;
 }
 
-const isNotFound = (error: unknown) =>
-  error instanceof Error &&
-  (error.name === 'NotFound' || error.name === 'NoSuchKey' || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404);
 
 const amzDate = (date: Date) => date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
 
@@ -87,19 +88,7 @@ export function createS3ReceiptFiles(
       }
     },
 
-    async put(key, body, contentType, sha256) {
-      await s3.send(
-        new PutObjectCommand({
-          Bucket: bucket,
-          Key: key,
-          Body: body,
-          ContentType: contentType,
-          ServerSideEncryption: 'AES256',
-          ChecksumSHA256: Buffer.from(sha256, 'hex').toString('base64'),
-          Metadata: { sha256 },
-        }),
-      );
-    },
+    put: (key, body, contentType, sha256) => putDocument(s3, bucket, { key, body, contentType, sha256 }),
 
     async get(key) {
       try {
@@ -112,3 +101,7 @@ export function createS3ReceiptFiles(
     },
   };
 }
+
+/** Receipt files in the hub's documents bucket, with the endpoint local mode sets. */
+export const receiptFilesFrom = (config: HubConfig, s3: S3Client): ReceiptFiles =>
+  createS3ReceiptFiles(s3, resourceName(config, documentsBucket), { region: config.region, ...(config.endpoints.s3 ? { endpoint: config.endpoints.s3 } : {}) });

@@ -5,8 +5,7 @@
  */
 import { PDFDocument } from 'pdf-lib';
 import type { Transfer } from '../domain/transfer/index.ts';
-import { recorded, NOT_REPORTED } from '../domain/transfer/index.ts';
-import { payloadHash } from '../domain/transfer/index.ts';
+import { NOT_REPORTED, payloadHash, recorded } from '../domain/transfer/index.ts';
 import { formatNewYorkTime } from '../manifests/new-york-time.ts';
 import { GlyphCodes, PageCanvas } from '../manifests/pdf/canvas.ts';
 import { PRODUCER } from '../manifests/pdf/manifest-pdf.ts';

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { conveyanceTypes } from '../domain/transfer/index.ts';
 import { addressFields, phone, text, usStateCode } from '../schemas/common.ts';
-import { licenceNumberSchema } from '../tenants/schemas.ts';
+import { licenceNumberSchema } from '../schemas/common.ts';
 
 const addressSchema = z.strictObject({ ...addressFields, state: usStateCode.default('NY') });
 

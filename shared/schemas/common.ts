@@ -3,6 +3,7 @@
  * JSON pointers that name a field in a 422 answer. Pure zod, so the domain uses them too.
  */
 import { z } from 'zod';
+import { MAX_LICENCE_NUMBER_LENGTH, parseLicenceNumber } from '../tenants/licence.ts';
 
 /** Trimmed, non-empty, and bounded: no string in a request is unbounded. */
 export const text = (max: number) => z.string().trim().min(1).max(max);
@@ -27,3 +28,15 @@ export const addressFields = {
 /** RFC 6901: `['lines', 3, 'tag']` → `/lines/3/tag`. */
 export const jsonPointer = (path: readonly PropertyKey[]): string =>
   path.map((segment) => `/${String(segment).replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');
+
+/** Normalised to the canonical form; refuses what cannot be a licence number (warnings come from the use-case). */
+export const licenceNumberSchema = z
+  .string()
+  .max(MAX_LICENCE_NUMBER_LENGTH)
+  .transform((raw, ctx) => {
+    const reading = parseLicenceNumber(raw);
+    if (reading.ok) return reading.licence.value;
+    ctx.issues.push({ code: 'custom', input: raw, message: reading.message });
+    return z.NEVER;
+  })
+  .meta({ description: 'OCM licence number, e.g. OCM-DIST-24-000114-DX1' });

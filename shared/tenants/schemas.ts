@@ -5,9 +5,8 @@
  */
 import { z } from 'zod';
 import { stateSystems } from '../domain/transfer/tags.ts';
-import { addressFields, phone, text } from '../schemas/common.ts';
+import { addressFields, licenceNumberSchema, phone, text } from '../schemas/common.ts';
 import type { StateSystem } from '../domain/transfer/tags.ts';
-import { MAX_LICENCE_NUMBER_LENGTH, parseLicenceNumber } from './licence.ts';
 import { consentStatusView } from '../state-system/representation.ts';
 
 const timestamp = z.iso.datetime({ offset: true });
@@ -16,17 +15,6 @@ const timestamp = z.iso.datetime({ offset: true });
 export const stateSystemAdapters = stateSystems;
 export type StateSystemAdapter = StateSystem;
 
-/** Normalised to the canonical form; refuses what cannot be a licence number (warnings come from the use-case). */
-export const licenceNumberSchema = z
-  .string()
-  .max(MAX_LICENCE_NUMBER_LENGTH)
-  .transform((raw, ctx) => {
-    const reading = parseLicenceNumber(raw);
-    if (reading.ok) return reading.licence.value;
-    ctx.issues.push({ code: 'custom', input: raw, message: reading.message });
-    return z.NEVER;
-  })
-  .meta({ description: 'OCM licence number, e.g. OCM-DIST-24-000114-DX1' });
 
 /** Licensed premises are in New York. */
 export const premisesAddressSchema = z.strictObject({ ...addressFields, state: z.literal('NY').default('NY') });

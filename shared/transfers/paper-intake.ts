@@ -7,27 +7,16 @@
 import { ulid } from 'ulid';
 import { plannedSubmissions } from '../domain/submission/submission.ts';
 import * as domain from '../domain/transfer/index.ts';
-import type { PaperManifestBody, PartySnapshot } from '../domain/transfer/index.ts';
+import type { PaperManifestBody } from '../domain/transfer/index.ts';
 import { ConflictError, RuleViolationError } from '../errors.ts';
 import type { Caller } from '../http/caller.ts';
 import { keys } from '../repositories/keys.ts';
 import { handOver } from '../submissions/outbox.ts';
 import { DuplicateError } from './repository.ts';
-import type { LicenseeProfile, StoredTransfer, TransferDeps } from './use-cases.ts';
-import { toStored } from './use-cases.ts';
+import type { StoredTransfer, TransferDeps } from './use-cases.ts';
+import { partyFromProfile, toStored } from './use-cases.ts';
 
 export type PaperIntakeDeps = Pick<TransferDeps, 'transfers' | 'licensees' | 'rules' | 'outbox' | 'now'>;
-
-const partyOf = (profile: LicenseeProfile): PartySnapshot => ({
-  licenseeId: profile.id,
-  legalName: profile.legalName,
-  ...(profile.dba ? { dba: profile.dba } : {}),
-  licenceNumber: profile.licenceNumber,
-  premisesAddress: profile.premisesAddress,
-  phone: profile.phone,
-  stateSystem: profile.stateSystem,
-  stateAccessLost: profile.stateAccessLost,
-});
 
 export async function recordPaperManifest(deps: PaperIntakeDeps, caller: Caller, body: PaperManifestBody): Promise<StoredTransfer> {
   const receiver = await deps.licensees.get(caller.licenseeId);
@@ -41,7 +30,7 @@ export async function recordPaperManifest(deps: PaperIntakeDeps, caller: Caller,
     );
   }
   const intake = domain.takeInPaperManifest(
-    { id: ulid(), receiver: partyOf(receiver), body },
+    { id: ulid(), receiver: partyFromProfile(receiver), body },
     { now: deps.now(), actor: caller, rules: deps.rules, receiverStateAccessLost: receiver.stateAccessLost },
   );
   if (!intake.ok) {

@@ -373,7 +373,7 @@ export async function returnTransfer(deps: TransferDeps, caller: Caller, id: str
   return created;
 }
 
-function partyFromProfile(profile: LicenseeProfile): PartySnapshot {
+export function partyFromProfile(profile: LicenseeProfile): PartySnapshot {
   return {
     licenseeId: profile.id,
     legalName: profile.legalName,

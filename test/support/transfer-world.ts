@@ -19,7 +19,7 @@ import { documentsBucket, hubTable, stateSubmissionsQueue } from '#shared/resour
 import { resourceName } from '#shared/config.ts';
 import { createSqsSubmissionQueue } from '#shared/submissions/outbox.ts';
 import { linkUrlOf, receiptLinkSettings } from '#shared/receipt-links/tokens.ts';
-import { createS3ReceiptFiles } from '#shared/receipt-links/uploads.ts';
+import { receiptFilesFrom } from '#shared/receipt-links/uploads.ts';
 import { createSubmissionRepository } from '#shared/submissions/repository.ts';
 import { createTransferRepository } from '#shared/transfers/repository.ts';
 import type { LicenseeDirectory, LicenseeProfile } from '#shared/transfers/use-cases.ts';
@@ -153,7 +153,7 @@ export function transfersApi(directory: LicenseeDirectory, rules: TransferRules 
     manifests,
     outbox,
     receiptLinks,
-    receiptFiles: createS3ReceiptFiles(aws.s3, documentsBucket.name, { region: config.region, ...(config.endpoints.s3 ? { endpoint: config.endpoints.s3 } : {}) }),
+    receiptFiles: receiptFilesFrom(config, aws.s3),
     now: () => new Date(),
   });
   const send = (routeKey: string, path: string, caller: Caller, spec: { body?: unknown; headers?: Record<string, string>; query?: Record<string, string> } = {}): Promise<Reply> => {

@@ -6,17 +6,16 @@
  * and outcomes are the same. What the paper does not carry is marked, never guessed.
  */
 import { z } from 'zod';
-import { text } from '../../schemas/common.ts';
-import { MAX_LICENCE_NUMBER_LENGTH, parseLicenceNumber } from '../../tenants/licence.ts';
+import { licenceNumberSchema, text } from '../../schemas/common.ts';
 import { duplicateTagProblems, lineProblems } from './content.ts';
 import { payloadHash, transferEvent } from './events.ts';
 import { driversNamed, linesKnownAs, partnerIdOf } from './inbound.ts';
 import { isSameLicensee } from './manifest.ts';
-import type { FieldProblem, Problem } from './problems.ts';
+import type { FieldProblem } from './problems.ts';
 import { receive } from './receipt.ts';
 import type { ReceiveContext } from './receipt.ts';
 import { defaultTransferRules } from './rules.ts';
-import { addressSchema, receiptBody, transferLine } from './schemas.ts';
+import { addressSchema, receiptBody, report, transferLine } from './schemas.ts';
 import type { ReceiptBody } from './schemas.ts';
 import { tagFormatProblems } from './tags.ts';
 import { actualTime, plural, refuse } from './transfer.ts';
@@ -25,20 +24,7 @@ import type { Change, PartySnapshot, Result, Transfer } from './transfer.ts';
 /** What the hub does not know of a transfer it took from paper. */
 export const NOT_ON_PAPER = 'Not recorded from the paper manifest';
 
-function report<T>(ctx: z.core.ParsePayload<T>, problems: readonly Problem[]): void {
-  for (const { path, message } of problems) ctx.issues.push({ code: 'custom', input: ctx.value, path: [...path], message, continue: true });
-}
-
-const shipperLicenceNumber = z
-  .string()
-  .max(MAX_LICENCE_NUMBER_LENGTH)
-  .transform((raw, ctx) => {
-    const reading = parseLicenceNumber(raw);
-    if (reading.ok) return reading.licence.value;
-    ctx.issues.push({ code: 'custom', input: raw, message: reading.message });
-    return z.NEVER;
-  })
-  .meta({ description: "The shipper's OCM licence number as printed, e.g. OCM-MICR-25-000207" });
+const shipperLicenceNumber = licenceNumberSchema.meta({ description: "The shipper's OCM licence number as printed, e.g. OCM-MICR-25-000207" });
 
 // A line is the API receipt's answer plus what the paper says was shipped, in a transfer line's terms.
 const [acceptedAnswer, rejectedAnswer] = receiptBody.shape.lines.element.options;

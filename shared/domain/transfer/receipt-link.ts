@@ -4,9 +4,8 @@
  * Confirming through the link is the same receipt as the API's (same rules, same events); a
  * shipment still on the road is marked arrived first, as the receiver has it in hand.
  */
-import { arrive, refuse } from './transfer.ts';
+import { advance, arrive, refuse } from './transfer.ts';
 import type { Change, ReceiptLink, Result, Transfer, TransitionContext } from './transfer.ts';
-import { advance } from './transfer.ts';
 import { receive } from './receipt.ts';
 import type { ReceiveContext } from './receipt.ts';
 import type { ReceiptBody } from './schemas.ts';
@@ -20,6 +19,12 @@ const linkable = (transfer: Transfer) => transfer.status === 'MANIFESTED' || tra
 export const activeLink = (transfer: Transfer): ReceiptLink | undefined =>
   transfer.receiptLink && transfer.receiptLink.revokedAt === undefined ? transfer.receiptLink : undefined;
 
+const newLink = (linkId: string, context: { readonly now: Date; readonly validForMs: number }): ReceiptLink => ({
+  linkId,
+  issuedAt: context.now.toISOString(),
+  validUntil: new Date(context.now.getTime() + context.validForMs).toISOString(),
+});
+
 /** A new link valid for `validForMs`, replacing the current one. Refused once received, voided, or for an integrated receiver. */
 export function issueReceiptLink(transfer: Transfer, linkId: string, context: TransitionContext & { readonly validForMs: number }): Result<Change> {
   if (!linkable(transfer)) {
@@ -28,8 +33,7 @@ export function issueReceiptLink(transfer: Transfer, linkId: string, context: Tr
   if (!takesReceiptLink(transfer)) {
     return refuse([{ pointer: '', code: 'receiver-integrated', message: 'The receiver reports to the state system itself and receives through its own system, not a link' }]);
   }
-  const at = context.now.toISOString();
-  const link: ReceiptLink = { linkId, issuedAt: at, validUntil: new Date(context.now.getTime() + context.validForMs).toISOString() };
+  const link = newLink(linkId, context);
   return advance(
     transfer,
     {
@@ -86,10 +90,6 @@ export function receiveByLink(transfer: Transfer, body: ReceiptBody, context: Re
  */
 export function withReceiptLink(transfer: Transfer, newLinkId: string, context: { readonly now: Date; readonly validForMs: number }): Transfer {
   if (!takesReceiptLink(transfer) || !transfer.manifest) return transfer;
-  const link = activeLink(transfer) ?? {
-    linkId: newLinkId,
-    issuedAt: context.now.toISOString(),
-    validUntil: new Date(context.now.getTime() + context.validForMs).toISOString(),
-  };
+  const link = activeLink(transfer) ?? newLink(newLinkId, context);
   return { ...transfer, receiptLink: link, manifest: { ...transfer.manifest, receiptLinkId: link.linkId } };
 }

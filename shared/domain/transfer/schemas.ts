@@ -30,7 +30,7 @@ const packageTag = z.string().regex(anyPackageTag, {
 });
 
 /** Adds problems as issues that let the enclosing checks run too, so one answer names every problem. */
-function report<T>(ctx: z.core.ParsePayload<T>, problems: readonly Problem[]): void {
+export function report<T>(ctx: z.core.ParsePayload<T>, problems: readonly Problem[]): void {
   for (const { path, message } of problems) ctx.issues.push({ code: 'custom', input: ctx.value, path: [...path], message, continue: true });
 }
 

@@ -5,39 +5,23 @@
  */
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createHandler } from '#functions/receipt-links/handler.ts';
+import { createHandler, linkPageDeps } from '#functions/receipt-links/handler.ts';
 import { createAwsClients } from '#shared/adapters/aws-clients.ts';
 import { readConfig } from '#shared/config.ts';
-import { createS3ManifestStore } from '#shared/manifests/store.ts';
 import { FREE_GUESSES, MAX_GUESSES } from '#shared/receipt-links/guessing.ts';
-import { createLinkRepository } from '#shared/receipt-links/repository.ts';
-import { createS3ReceiptFiles } from '#shared/receipt-links/uploads.ts';
-import { documentsBucket, hubTable } from '#shared/resources.ts';
-import { createLicenseeRepository } from '#shared/tenants/repository.ts';
-import { createLicenseeDirectory } from '#shared/transfers/licensee-directory.ts';
-import { createTransferRepository } from '#shared/transfers/repository.ts';
 import { call, httpEvent } from '../../support/http-events.ts';
 import { draftTo, step } from '../../support/lifecycle.ts';
 import { freshInventory } from '../../support/nyapi.ts';
-import { outbox } from '../../support/transfer-world.ts';
 
 const config = readConfig();
 const aws = createAwsClients(config);
 const waits: number[] = [];
 const handler = createHandler({
-  transfers: createTransferRepository(aws.dynamodb, hubTable.name),
-  links: createLinkRepository(aws.dynamodb, hubTable.name),
-  licensees: createLicenseeDirectory(createLicenseeRepository(aws.dynamodb, hubTable.name)),
-  rules: config.transferRules,
-  pdfs: createS3ManifestStore(aws.s3, documentsBucket.name),
-  files: createS3ReceiptFiles(aws.s3, documentsBucket.name, { region: config.region, ...(config.endpoints.s3 ? { endpoint: config.endpoints.s3 } : {}) }),
-  outbox,
-  now: () => new Date(),
+  ...linkPageDeps(config, aws),
   // The waits are recorded, not slept: the policy is what is under test.
   sleep: async (ms) => {
     waits.push(ms);
   },
-  variancePercent: 5,
 });
 
 const open = (token: string, sourceIp: string) => {

@@ -3,28 +3,7 @@ import type { TransferLine } from '#shared/domain/transfer/index.ts';
 import { MAX_PHOTOS, MAX_SIGNATURE_BYTES, fieldOf, readForm, receiptFromForm, signaturePng } from '#shared/receipt-links/form.ts';
 import type { ReceiptForm } from '#shared/receipt-links/form.ts';
 
-const biotrackTag = (n: number) => String(n).padStart(16, '0');
-const metrcTag = (n: number) => `1A4${String(n).padStart(21, '0')}`;
-
-const line = (overrides: Partial<TransferLine> = {}): TransferLine => ({
-  tag: biotrackTag(1),
-  productName: 'Blue Dream 3.5 g jar',
-  category: 'flower',
-  brand: 'Hudson Valley Farms',
-  strain: 'Blue Dream',
-  productionBatch: 'B-2026-014',
-  quantity: 24,
-  unit: 'each',
-  netWeight: { value: 84, unit: 'g' },
-  grossWeight: { value: 1.2, unit: 'kg' },
-  unitPrice: 18.5,
-  totalThc: { value: 22.4, unit: '%' },
-  labTestStatus: 'passed',
-  coaReference: 'COA-2026-0311',
-  finishedGoods: true,
-  sample: false,
-  ...overrides,
-});
+import { biotrackTag, line, metrcTag } from '../domain/fixtures.ts';
 
 const shipped: readonly TransferLine[] = [
   line(),
