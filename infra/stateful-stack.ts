@@ -35,6 +35,8 @@ export interface StatefulResources {
   readonly stateSystem: StateSystemSecrets;
   /** The KMS HMAC key receipt-link tokens are derived with (`kms:GenerateMac`); the key never leaves KMS. */
   readonly receiptLinkKey: Key;
+  /** The KMS HMAC key list cursors' sealing key is derived from (`kms:GenerateMac` of a fixed label). */
+  readonly cursorKey: Key;
 }
 
 /** What the state-system adapters need at rest: a key that seals licensees' tokens, and the integrator credentials. */
@@ -92,6 +94,7 @@ export class StatefulStack extends Stack implements StatefulResources {
   readonly buckets: Readonly<Record<BucketName, Bucket>>;
   readonly stateSystem: StateSystemSecrets;
   readonly receiptLinkKey: Key;
+  readonly cursorKey: Key;
 
   readonly documentRetention: DocumentRetention;
   /** Who may post files from a browser to the buckets in `browserUploadBuckets`. */
@@ -115,6 +118,21 @@ export class StatefulStack extends Stack implements StatefulResources {
     this.buckets = Object.fromEntries(bucketEntries) as Record<BucketName, Bucket>;
     this.stateSystem = this.stateSystemSecrets();
     this.receiptLinkKey = this.receiptLinkTokenKey();
+    this.cursorKey = this.listCursorKey();
+  }
+
+  /**
+   * Its own key rather than the receipt-link key: a function that may seal cursors must not be able
+   * to mint receipt-link tokens. A cursor lives for one paging session, so losing the key only ends
+   * the lists being paged at that moment: it goes with the stack.
+   */
+  private listCursorKey(): Key {
+    return new Key(this, 'CursorKey', {
+      description: 'Derives the key list cursors are sealed with (HMAC-SHA-256 of a fixed label, once per Lambda instance)',
+      keySpec: KeySpec.HMAC_256,
+      keyUsage: KeyUsage.GENERATE_VERIFY_MAC,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
   }
 
   /**

@@ -53,6 +53,10 @@ const envSchema = z.object({
   RECEIPT_LINK_KEY_ID: z.string().min(1).optional(),
   /** ... or with this HMAC-SHA-256 key (base64, at least 32 bytes) in local mode. */
   RECEIPT_LINK_SECRET: z.base64().optional(),
+  /** List cursors are sealed with a key derived from this KMS HMAC key in AWS ... */
+  CURSOR_KEY_ID: z.string().min(1).optional(),
+  /** ... or from this secret (base64, at least 32 bytes) in local mode. */
+  CURSOR_SECRET: z.base64().optional(),
   /** How long a receipt link works after it is issued. */
   RECEIPT_LINK_VALID_DAYS: z.coerce.number().min(1).max(90).default(7),
   /** The longest wait between two tries of a failing submission (exponential backoff with jitter up to it). */
@@ -84,6 +88,7 @@ export interface HubConfig {
   readonly nyApi: NyApiConfig;
   readonly tokenCipher: { readonly kmsKeyId?: string; readonly localKey?: string };
   readonly receiptLinks: { readonly kmsKeyId?: string; readonly localKey?: string; readonly validDays: number };
+  readonly cursors: { readonly kmsKeyId?: string; readonly localKey?: string };
   readonly outboxGraceSeconds: number;
   readonly submissionBackoffCapSeconds: number;
   /** Physical resource names keyed by the `env` of their definition in `shared/resources.ts`. */
@@ -140,6 +145,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
       ...(e.RECEIPT_LINK_KEY_ID ? { kmsKeyId: e.RECEIPT_LINK_KEY_ID } : {}),
       ...(e.RECEIPT_LINK_SECRET ? { localKey: e.RECEIPT_LINK_SECRET } : {}),
       validDays: e.RECEIPT_LINK_VALID_DAYS,
+    },
+    cursors: {
+      ...(e.CURSOR_KEY_ID ? { kmsKeyId: e.CURSOR_KEY_ID } : {}),
+      ...(e.CURSOR_SECRET ? { localKey: e.CURSOR_SECRET } : {}),
     },
     outboxGraceSeconds: e.OUTBOX_GRACE_SECONDS,
     submissionBackoffCapSeconds: e.SUBMISSION_BACKOFF_CAP_SECONDS,

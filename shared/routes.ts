@@ -28,6 +28,8 @@ export interface FunctionDefinition {
   readonly stateSystem?: boolean;
   /** Derives receipt-link tokens: may use the receipt-link HMAC key (kms:GenerateMac) and gets its id. */
   readonly receiptLinkKey?: boolean;
+  /** Answers lists to clients: seals and opens their cursors with the cursor key (kms:GenerateMac) and gets its id. */
+  readonly cursorKey?: boolean;
   /** Its pages' scripts post files straight to these buckets (CORS from the hub's public origin). */
   readonly browserUploads?: readonly BucketDefinition[];
 }
@@ -89,6 +91,7 @@ export const functions = {
       { table: hubTable, access: 'readWrite' },
       { table: idempotencyTable, access: 'readWrite' },
     ],
+    cursorKey: true,
   },
   registries: {
     entry: 'functions/registries/handler.ts',
@@ -99,6 +102,7 @@ export const functions = {
       { table: hubTable, access: 'readWrite' },
       { table: idempotencyTable, access: 'readWrite' },
     ],
+    cursorKey: true,
   },
   transfers: {
     entry: 'functions/transfers/handler.ts',
@@ -114,6 +118,7 @@ export const functions = {
     queues: [{ queue: stateSubmissionsQueue, access: 'send' }],
     files: manifestFontFiles,
     receiptLinkKey: true,
+    cursorKey: true,
   },
   receiptLinks: {
     entry: 'functions/receipt-links/handler.ts',

@@ -5,6 +5,7 @@
  */
 import { monotonicFactory } from 'ulid';
 import { createAwsClients } from '#shared/adapters/aws-clients.ts';
+import { pageCursorsFrom } from '#shared/adapters/page-cursors.ts';
 import { readConfig, resourceName } from '#shared/config.ts';
 import { callerOf } from '#shared/http/caller.ts';
 import { httpHandler } from '#shared/http/handler.ts';
@@ -41,7 +42,7 @@ export function createHandler(deps: Pick<TenantDeps, 'apiKeys' | 'now' | 'newId'
 const config = readConfig();
 const aws = createAwsClients(config);
 export const handler = createHandler({
-  apiKeys: createApiKeyRepository(aws.dynamodb, resourceName(config, hubTable)),
+  apiKeys: createApiKeyRepository(aws.dynamodb, resourceName(config, hubTable), pageCursorsFrom(config)),
   now: () => new Date(),
   newId: monotonicFactory(),
   idempotency: hubIdempotency(config, aws.dynamodbClient),

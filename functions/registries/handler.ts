@@ -3,6 +3,7 @@
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { createAwsClients } from '#shared/adapters/aws-clients.ts';
+import { pageCursorsFrom } from '#shared/adapters/page-cursors.ts';
 import { readConfig, resourceName } from '#shared/config.ts';
 import { callerOf } from '#shared/http/caller.ts';
 import { httpHandler } from '#shared/http/handler.ts';
@@ -64,7 +65,7 @@ export function createHandler(deps: RegistryDeps & { readonly idempotency?: Idem
 const config = readConfig();
 const aws = createAwsClients(config);
 export const handler = createHandler({
-  registries: createRegistryRepository(aws.dynamodb, resourceName(config, hubTable)),
+  registries: createRegistryRepository(aws.dynamodb, resourceName(config, hubTable), pageCursorsFrom(config)),
   now: () => new Date(),
   idempotency: hubIdempotency(config, aws.dynamodbClient),
 });

@@ -4,6 +4,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
 import { createAwsClients } from '#shared/adapters/aws-clients.ts';
+import { pageCursorsFrom } from '#shared/adapters/page-cursors.ts';
 import type { AwsClients } from '#shared/adapters/aws-clients.ts';
 import { readConfig, requireSetting, resourceName } from '#shared/config.ts';
 import type { HubConfig } from '#shared/config.ts';
@@ -167,7 +168,7 @@ export function transferDeps(config: HubConfig, aws: AwsClients): TransferDeps {
   const table = resourceName(config, hubTable);
   const receiptLinks = receiptLinkSettings(config);
   return {
-    transfers: createTransferRepository(aws.dynamodb, table),
+    transfers: createTransferRepository(aws.dynamodb, table, pageCursorsFrom(config)),
     registries: createRegistryRepository(aws.dynamodb, table),
     licensees: createLicenseeDirectory(createLicenseeRepository(aws.dynamodb, table)),
     rules: config.transferRules,

@@ -140,6 +140,11 @@ export class HubFunction extends Construct {
       resources.receiptLinkKey.grant(role, 'kms:GenerateMac');
       this.function.addEnvironment('RECEIPT_LINK_KEY_ID', resources.receiptLinkKey.keyArn);
     }
+    if (definition.cursorKey) {
+      // Derives the cursor sealing key once per instance; nothing else on any other key.
+      resources.cursorKey.grant(role, 'kms:GenerateMac');
+      this.function.addEnvironment('CURSOR_KEY_ID', resources.cursorKey.keyArn);
+    }
     for (const bucket of definition.browserUploads ?? []) {
       // A presigned POST is signed with the function's own credentials: it must be allowed to write there.
       const writes = definition.buckets?.some((b) => b.bucket.name === bucket.name && b.access === 'readWrite');

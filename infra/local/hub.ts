@@ -187,6 +187,8 @@ export async function startLocalHub(options: LocalHubOptions = {}): Promise<Loca
       TOKEN_ENCRYPTION_KEY: tokenKey.toString('base64'),
       // Derived from the token key, so printed receipt links survive a restart of `npm start`.
       RECEIPT_LINK_SECRET: Buffer.from(hkdfSync('sha256', tokenKey, '', 'ny-transfer-hub/receipt-links', 32)).toString('base64'),
+      // Likewise, so a cursor a client holds keeps working across a restart.
+      CURSOR_SECRET: Buffer.from(hkdfSync('sha256', tokenKey, '', 'ny-transfer-hub/cursors', 32)).toString('base64'),
       OUTBOX_GRACE_SECONDS: String(options.outboxGraceSeconds ?? 30),
       ...(options.submissionBackoffCapSeconds ? { SUBMISSION_BACKOFF_CAP_SECONDS: String(options.submissionBackoffCapSeconds) } : {}),
     };

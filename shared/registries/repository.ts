@@ -6,8 +6,8 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { NotFoundError, StaleVersionError } from '../errors.ts';
-import { queryPage } from '../repositories/paging.ts';
-import type { Page } from '../repositories/paging.ts';
+import { processCursors, queryPage } from '../repositories/paging.ts';
+import type { Page, PageCursors } from '../repositories/paging.ts';
 import { keys, withoutKeys } from '../repositories/keys.ts';
 import type { RegistryData, RegistryKind } from './schemas.ts';
 
@@ -41,7 +41,8 @@ function toRecord<K extends RegistryKind>(item: Record<string, unknown>): Regist
   return withoutKeys(item) as unknown as RegistryRecord<K>;
 }
 
-export function createRegistryRepository(client: DynamoDBDocumentClient, tableName: string): RegistryRepository {
+/** `cursors`: the hub's configured cursor key where cursors reach clients (see `shared/repositories/paging.ts`). */
+export function createRegistryRepository(client: DynamoDBDocumentClient, tableName: string, cursors: PageCursors = processCursors): RegistryRepository {
   return {
     async create(record) {
       await client.send(
@@ -65,13 +66,14 @@ export function createRegistryRepository(client: DynamoDBDocumentClient, tableNa
       // Ids are ULIDs, so the sort key orders by creation.
       const page = await queryPage(
         client,
+        cursors,
         {
           TableName: tableName,
           KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
           ...filter,
           ExpressionAttributeValues: { ':pk': partition, ':prefix': keys.registryPrefix[kind], ...filter.ExpressionAttributeValues },
         },
-        { ...options, partitionAttribute: 'PK', partition },
+        { ...options, list: `registries/${kind}`, partitionAttribute: 'PK', partition, keyShape: ['PK', 'SK'] },
       );
       return { ...page, items: page.items.map((item) => toRecord(item)) };
     },

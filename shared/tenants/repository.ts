@@ -7,8 +7,8 @@ import { ConditionalCheckFailedException, TransactionCanceledException } from '@
 import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '../errors.ts';
-import { queryPage } from '../repositories/paging.ts';
-import type { Page } from '../repositories/paging.ts';
+import { processCursors, queryPage } from '../repositories/paging.ts';
+import type { Page, PageCursors } from '../repositories/paging.ts';
 import { keys, withoutKeys } from '../repositories/keys.ts';
 import type { ApiKeyRecord, ApiKeySummary, Licensee } from './licensee.ts';
 
@@ -94,7 +94,8 @@ export function createLicenseeRepository(client: DynamoDBDocumentClient, tableNa
   };
 }
 
-export function createApiKeyRepository(client: DynamoDBDocumentClient, tableName: string): ApiKeyRepository {
+/** `cursors`: the hub's configured cursor key where cursors reach clients (see `shared/repositories/paging.ts`). */
+export function createApiKeyRepository(client: DynamoDBDocumentClient, tableName: string, cursors: PageCursors = processCursors): ApiKeyRepository {
   return {
     async create(key) {
       await client.send(
@@ -117,6 +118,7 @@ export function createApiKeyRepository(client: DynamoDBDocumentClient, tableName
       const names = Object.fromEntries(SUMMARY_ATTRIBUTES.map((name, i) => [`#a${i}`, name]));
       const page = await queryPage(
         client,
+        cursors,
         {
           TableName: tableName,
           IndexName: 'GSI1',
@@ -125,7 +127,7 @@ export function createApiKeyRepository(client: DynamoDBDocumentClient, tableName
           ProjectionExpression: Object.keys(names).join(', '),
           ExpressionAttributeNames: names,
         },
-        { ...options, partitionAttribute: 'GSI1PK', partition },
+        { ...options, list: 'api-keys', partitionAttribute: 'GSI1PK', partition, keyShape: ['PK', 'SK', 'GSI1PK', 'GSI1SK'] },
       );
       return { ...page, items: page.items.map((item) => item as ApiKeySummary) };
     },

@@ -10,8 +10,8 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { reservesTags, transferStatuses } from '../domain/transfer/index.ts';
 import { NotFoundError, StaleVersionError } from '../errors.ts';
-import { queryAll, queryPage } from '../repositories/paging.ts';
-import type { Page } from '../repositories/paging.ts';
+import { processCursors, queryAll, queryPage } from '../repositories/paging.ts';
+import type { Page, PageCursors } from '../repositories/paging.ts';
 import { keys, withoutKeys } from '../repositories/keys.ts';
 import type { Submission } from '../domain/submission/submission.ts';
 import { stateIdsOf, submissionItem } from '../submissions/repository.ts';
@@ -228,6 +228,8 @@ const cancellationCodes = (error: TransactionCanceledException) => (error.Cancel
 export function createTransferRepository<T extends TransferShape, E extends EventShape>(
   client: DynamoDBDocumentClient,
   tableName: string,
+  /** The hub's configured cursor key where cursors reach clients (see `shared/repositories/paging.ts`). */
+  cursors: PageCursors = processCursors,
 ): TransferRepository<T, E> {
   const eventPut = (transferId: string, event: E) => ({
     Put: {
@@ -491,6 +493,7 @@ export function createTransferRepository<T extends TransferShape, E extends Even
             : undefined;
     const page = await queryPage(
       client,
+      cursors,
       {
         TableName: tableName,
         IndexName: index,
@@ -499,7 +502,14 @@ export function createTransferRepository<T extends TransferShape, E extends Even
         ExpressionAttributeNames: { '#pk': pk, ...(range ? { '#sk': sk } : {}), ...(options.status ? { '#status': 'status' } : {}) },
         ExpressionAttributeValues: { ':pk': partition, ...range?.values, ...(options.status ? { ':status': options.status } : {}) },
       },
-      { limit: options.limit, ...(options.cursor ? { cursor: options.cursor } : {}), partitionAttribute: pk, partition },
+      {
+        limit: options.limit,
+        ...(options.cursor ? { cursor: options.cursor } : {}),
+        list: `transfers/${index}`,
+        partitionAttribute: pk,
+        partition,
+        keyShape: ['PK', 'SK', pk, sk],
+      },
     );
     return { ...page, items: page.items.map((item) => withoutKeys(item) as ListedTransfer) };
   }

@@ -486,28 +486,49 @@ describe('receipt links in AWS', () => {
     expect(key.Properties.Description).toMatch(/receipt-link tokens.*manifests/);
     // KMS cannot rotate HMAC keys, and a new key would break every printed link.
     expect(key.Properties.EnableKeyRotation).not.toBe(true);
-    statefulTemplate.resourceCountIs('AWS::KMS::Key', 2);
+    statefulTemplate.resourceCountIs('AWS::KMS::Key', 3);
   });
+
+  /** The resources a function may call kms:GenerateMac on, as rendered. */
+  const macResources = (name: string) =>
+    statementsAllowing(name, 'kms:GenerateMac').flatMap((statement) => [statement.Resource].flat().map((resource) => JSON.stringify(resource)));
 
   it('lets only the transfers function derive tokens: its key id, and kms:GenerateMac on that key alone', () => {
     const deriving = Object.entries<FunctionDefinition>(functions).filter(([, d]) => d.receiptLinkKey).map(([name]) => name);
     expect(deriving).toEqual(['transfers']);
     for (const name of Object.keys(functions)) {
-      const macs = statementsAllowing(name, 'kms:GenerateMac');
+      const onKey = macResources(name).filter((resource) => resource.includes(keyId));
+      for (const statement of statementsAllowing(name, 'kms:GenerateMac')) expect(statement.Action, name).toBe('kms:GenerateMac');
       if (deriving.includes(name)) {
         expect(JSON.stringify(environmentOf(name).RECEIPT_LINK_KEY_ID), name).toContain(keyId);
-        expect(macs, name).toHaveLength(1);
-        expect(macs[0]?.Action, name).toBe('kms:GenerateMac');
-        const resources = [macs[0]?.Resource].flat();
-        expect(resources, name).toHaveLength(1);
-        expect(JSON.stringify(resources[0]), name).toContain(keyId);
+        expect(onKey, name).toHaveLength(1);
       } else {
         expect(environmentOf(name), name).not.toHaveProperty('RECEIPT_LINK_KEY_ID');
-        expect(macs, name).toEqual([]);
+        expect(onKey, name).toEqual([]);
       }
     }
     const authorizerRole = stateless.getLogicalId(stateless.authorizer.function.role?.node.defaultChild as CfnResource);
     expect(allowedActions(template, authorizerRole).filter((a) => a.startsWith('kms:'))).toEqual([]);
+  });
+
+  it('seals list cursors with a KMS HMAC key of their own that only the list-answering functions may use', () => {
+    const cursorKeyId = logicalId(stateful, stateful.cursorKey);
+    const key = resourceOf(stateful, stateful.cursorKey);
+    expect(key.Properties).toMatchObject({ KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' });
+    const sealing = Object.entries<FunctionDefinition>(functions).filter(([, d]) => d.cursorKey).map(([name]) => name);
+    expect(sealing.sort()).toEqual(['apiKeys', 'registries', 'transfers']);
+    for (const name of Object.keys(functions)) {
+      const onCursorKey = macResources(name).filter((resource) => resource.includes(cursorKeyId));
+      if (sealing.includes(name)) {
+        expect(JSON.stringify(environmentOf(name).CURSOR_KEY_ID), name).toContain(cursorKeyId);
+        expect(onCursorKey, name).toHaveLength(1);
+      } else {
+        expect(environmentOf(name), name).not.toHaveProperty('CURSOR_KEY_ID');
+        expect(onCursorKey, name).toEqual([]);
+      }
+      // Nothing but the cursor key and (transfers only) the receipt-link key.
+      expect(macResources(name).filter((resource) => !resource.includes(cursorKeyId) && !resource.includes(keyId)), name).toEqual([]);
+    }
   });
 
   it('serves the receipt-link pages from the receiptLinks function without an authorizer', () => {
