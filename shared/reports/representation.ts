@@ -3,6 +3,7 @@
  */
 import { z } from 'zod';
 import { movementColumns } from './inventory-movements.ts';
+import { rangeInOrder } from '../schemas/common.ts';
 
 const DAY_MS = 86_400_000;
 /** A year (a leap year included) and a day of slack for time zones. */
@@ -21,8 +22,8 @@ export const movementsQuery = movementsQueryFields.transform((query, ctx) => {
     // A bare `to` date includes that whole day.
     const from = new Date(query.from.length === 10 ? `${query.from}T00:00:00.000Z` : query.from).toISOString();
     const to = new Date(query.to.length === 10 ? `${query.to}T23:59:59.999Z` : query.to).toISOString();
-    if (from > to) ctx.issues.push({ code: 'custom', input: query, path: ['to'], message: 'to must not be before from' });
-    else if (Date.parse(to) - Date.parse(from) > MAX_REPORT_DAYS * DAY_MS) {
+    rangeInOrder({ from, to }, ctx);
+    if (from <= to && Date.parse(to) - Date.parse(from) > MAX_REPORT_DAYS * DAY_MS) {
       ctx.issues.push({ code: 'custom', input: query, path: ['to'], message: `At most ${MAX_REPORT_DAYS} days per report` });
     }
     return { from, to, ...(query.format ? { format: query.format } : {}) };

@@ -25,6 +25,16 @@ export const addressFields = {
   zip: zipCode,
 };
 
+/**
+ * The one cross-field rule of a query with a range: `to` is not before `from`. Both are instants
+ * as ISO-8601 UTC strings by then, so they compare as strings. The issue points at `to`.
+ */
+export function rangeInOrder(query: { readonly from?: string | undefined; readonly to?: string | undefined }, ctx: z.RefinementCtx): void {
+  if (query.from !== undefined && query.to !== undefined && query.from > query.to) {
+    ctx.addIssue({ code: 'custom', path: ['to'], message: 'to must not be before from' });
+  }
+}
+
 /** RFC 6901: `['lines', 3, 'tag']` → `/lines/3/tag`. */
 export const jsonPointer = (path: readonly PropertyKey[]): string =>
   path.map((segment) => `/${String(segment).replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');

@@ -4,17 +4,23 @@
  */
 import { z } from 'zod';
 import * as domain from '../domain/transfer/index.ts';
+import { rangeInOrder } from '../schemas/common.ts';
 
 const at = z.iso.datetime({ offset: true });
 
-export const transferListQuery = z.strictObject({
-  direction: z.enum(['outgoing', 'incoming']).default('outgoing'),
-  status: z.enum(domain.transferStatuses).optional(),
-  from: at.optional().meta({ description: 'Created (outgoing) or manifested (incoming) at or after' }),
-  to: at.optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(25),
-  cursor: z.string().max(2048).optional(),
-});
+/** A bound of a list's range, read as the instant it names: the index keys hold UTC times. */
+const instant = at.transform((value) => new Date(value).toISOString());
+
+export const transferListQuery = z
+  .strictObject({
+    direction: z.enum(['outgoing', 'incoming']).default('outgoing'),
+    status: z.enum(domain.transferStatuses).optional(),
+    from: instant.optional().meta({ description: 'Created (outgoing) or manifested (incoming) at or after' }),
+    to: instant.optional().meta({ description: 'At or before; not before `from`' }),
+    limit: z.coerce.number().int().min(1).max(100).default(25),
+    cursor: z.string().max(2048).optional(),
+  })
+  .superRefine(rangeInOrder);
 const party = z
   .object({
     licenseeId: z.string().optional(),
