@@ -15,6 +15,10 @@ import type { TemplateMatch } from './path-templates.ts';
 
 /** API Gateway's own payload limit. */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
+/** API Gateway HTTP API quota: the request line and the header values together, in bytes. */
+const MAX_REQUEST_LINE_AND_HEADERS = 10_240;
+/** Node's parser limit, above the quota, so that this server (not the parser) answers most oversized requests. */
+const PARSER_MAX_HEADER_BYTES = 64 * 1024;
 
 export type RouteMatch = TemplateMatch<RouteDefinition>;
 
@@ -117,20 +121,44 @@ export function toAuthorizerEvent(event: APIGatewayProxyEventV2, identity: strin
   };
 }
 
-function sendProblem(response: ServerResponse, status: number, code: string, title: string, requestId: string): void {
-  response.writeHead(status, { 'content-type': PROBLEM_CONTENT_TYPE, 'apigw-requestid': requestId });
-  response.end(JSON.stringify({ type: `/problems/${code}`, title, status, code }));
+const problemBody = (status: number, code: string, title: string) => JSON.stringify({ type: `/problems/${code}`, title, status, code });
+
+function sendProblem(
+  response: ServerResponse,
+  status: number,
+  code: string,
+  title: string,
+  requestId: string,
+  headers: Record<string, string> = {},
+): void {
+  response.writeHead(status, { 'content-type': PROBLEM_CONTENT_TYPE, 'apigw-requestid': requestId, ...headers });
+  response.end(problemBody(status, code, title));
 }
 
+/**
+ * The body, or `undefined` once it passes the limit. Past the limit the rest is read and dropped
+ * (up to a bound), so that the answer is not lost to a reset: a socket closed with unread data
+ * answers the client's next bytes with RST.
+ */
 async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
+    if (size > 4 * MAX_BODY_BYTES) break;
+    if (size <= MAX_BODY_BYTES) chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks);
+  return size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks);
+}
+
+/** Bytes of the request line and header values, as API Gateway counts them against its quota. */
+function requestLineBytes(request: IncomingMessage): number {
+  return Buffer.byteLength(`${request.method ?? ''} ${request.url ?? ''} HTTP/${request.httpVersion}`);
+}
+function headerBytes(request: IncomingMessage): number {
+  let bytes = 0;
+  for (let i = 0; i < request.rawHeaders.length; i += 1) bytes += Buffer.byteLength(request.rawHeaders[i] ?? '');
+  return bytes;
 }
 
 export interface LocalApi {
@@ -159,14 +187,29 @@ export async function startLocalApi(options: {
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const requestId = randomUUID();
     try {
+      // API Gateway's quota on the request line and headers: a URL alone over it is 414, otherwise 431.
+      const lineBytes = requestLineBytes(request);
+      if (lineBytes > MAX_REQUEST_LINE_AND_HEADERS) {
+        request.resume();
+        sendProblem(response, 414, 'uri-too-long', 'The request URL is too long', requestId, { connection: 'close' });
+        return;
+      }
+      if (lineBytes + headerBytes(request) > MAX_REQUEST_LINE_AND_HEADERS) {
+        request.resume();
+        sendProblem(response, 431, 'header-fields-too-large', 'The request headers are too large', requestId, { connection: 'close' });
+        return;
+      }
       const found = match(request.method ?? 'GET', new URL(request.url ?? '/', 'http://localhost').pathname);
       if (!found) {
         sendProblem(response, 404, 'route-not-found', 'No such route', requestId);
         return;
       }
-      const body = await readBody(request);
+      const declared = Number(request.headers['content-length'] ?? 0);
+      const body = declared > 4 * MAX_BODY_BYTES ? undefined : await readBody(request);
       if (!body) {
-        sendProblem(response, 413, 'payload-too-large', 'The request body exceeds 10 MB', requestId);
+        // The connection closes after the answer, cleanly: the client opens a new one for its next request.
+        if (declared > 4 * MAX_BODY_BYTES) request.resume();
+        sendProblem(response, 413, 'payload-too-large', 'The request body exceeds 10 MB', requestId, { connection: 'close' });
         return;
       }
 
@@ -218,7 +261,18 @@ export async function startLocalApi(options: {
       else response.end();
     }
   };
-  const server: Server = createServer((request, response) => void handle(request, response));
+  const server: Server = createServer({ maxHeaderSize: PARSER_MAX_HEADER_BYTES }, (request, response) => void handle(request, response));
+  // Beyond even the parser's limit Node would answer 431 with an empty body: answer with a problem instead.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return;
+    const [status, code, title] =
+      error.code === 'HPE_HEADER_OVERFLOW' ? [431, 'header-fields-too-large', 'The request headers are too large'] : [400, 'bad-request', 'The request is not valid HTTP'];
+    const body = problemBody(status, code, title);
+    socket.end(
+      `HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\ncontent-type: ${PROBLEM_CONTENT_TYPE}\r\n` +
+        `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
+  });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -1,3 +1,5 @@
+import { Agent, request as httpRequest } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startLocalApi } from '#infra/local/http-server.ts';
@@ -85,7 +87,60 @@ describe('local API Gateway (HTTP API, payload v2)', () => {
 
     expect(response.status).toBe(413);
   });
+
+  it('closes the connection cleanly after a 413: the next keep-alive request is answered, not reset', async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const tooLarge = await send(agent, 'POST', '/v1/things/1', Buffer.alloc(10 * 1024 * 1024 + 1));
+      expect(tooLarge.status).toBe(413);
+      expect(tooLarge.headers['content-type']).toBe('application/problem+json');
+      expect(JSON.parse(tooLarge.body)).toMatchObject({ status: 413, code: 'payload-too-large' });
+
+      const next = await send(agent, 'POST', '/v1/things/2', Buffer.from('{}'));
+      expect(next.status).toBe(200);
+      expect(tooLarge.headers['connection']).toBe('close');
+    } finally {
+      agent.destroy();
+    }
+  });
+
+  it('answers a URL over API Gateway’s quota with a 414 problem, and oversized headers with a 431 problem', async () => {
+    const agent = new Agent({ keepAlive: false });
+    try {
+      const longUrl = await send(agent, 'POST', `/v1/things/${'x'.repeat(11_000)}`, Buffer.from('{}'));
+      expect(longUrl.status).toBe(414);
+      expect(longUrl.headers['content-type']).toBe('application/problem+json');
+      expect(JSON.parse(longUrl.body)).toMatchObject({ status: 414, code: 'uri-too-long' });
+
+      const bigHeader = await send(agent, 'POST', '/v1/things/1', Buffer.from('{}'), { 'x-padding': 'y'.repeat(11_000) });
+      expect(bigHeader.status).toBe(431);
+      expect(JSON.parse(bigHeader.body)).toMatchObject({ status: 431, code: 'header-fields-too-large' });
+
+      // Beyond what Node's parser takes at all.
+      const hugeHeader = await send(agent, 'POST', '/v1/things/1', Buffer.from('{}'), { 'x-padding': 'y'.repeat(100_000) });
+      expect(hugeHeader.status).toBe(431);
+      expect(hugeHeader.headers['content-type']).toBe('application/problem+json');
+      expect(JSON.parse(hugeHeader.body)).toMatchObject({ status: 431, code: 'header-fields-too-large' });
+    } finally {
+      agent.destroy();
+    }
+  });
 });
+
+/** One request through a node:http agent (fetch hides how connections are reused). */
+function send(agent: Agent, method: string, path: string, body: Buffer, headers: Record<string, string> = {}) {
+  return new Promise<{ status: number; headers: IncomingHttpHeaders; body: string }>((resolve, reject) => {
+    const request = httpRequest(`${api.url}${path}`, { method, agent, headers: { 'content-type': 'application/json', ...headers } }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      response.on('error', reject);
+    });
+    // The server may answer before the whole body is written; what matters is the answer.
+    request.on('error', reject);
+    request.end(body);
+  });
+}
 
 describe('the hub API started by the test setup', () => {
   it('serves the shared route table', async () => {
