@@ -4,6 +4,7 @@
  */
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
+import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
@@ -49,7 +50,8 @@ export function toHttpApiEvent(
 
   const contentType = headers['content-type'] ?? '';
   const hasBody = request.body.length > 0;
-  const isText = !contentType || TEXT_CONTENT.test(contentType);
+  // A text body that is not valid UTF-8 is passed on base64-encoded, as it came: decoding it here would replace bytes.
+  const isText = (!contentType || TEXT_CONTENT.test(contentType)) && isUtf8(request.body);
   const routeKey = `${match.route.method} ${match.route.path}`;
 
   return {

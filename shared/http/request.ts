@@ -10,6 +10,8 @@ import { HttpProblem } from './problem.ts';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
 export interface FieldError {
   /** RFC 6901 JSON pointer into the request body (or the query parameter's name for queries). */
   readonly pointer: string;
@@ -43,9 +45,16 @@ export function readJsonBody<T extends z.ZodType>(event: APIGatewayProxyEventV2,
   if (raw.length > MAX_BODY_BYTES) {
     throw new HttpProblem({ status: 413, code: 'payload-too-large', title: 'The request body is too large', detail: 'The limit is 1 MB.' });
   }
+  let text: string;
+  try {
+    // Strict: bytes that are not UTF-8 are refused, never silently replaced with U+FFFD.
+    text = utf8.decode(raw);
+  } catch {
+    throw new HttpProblem({ status: 400, code: 'invalid-utf8', title: 'The request body is not valid UTF-8' });
+  }
   let json: unknown;
   try {
-    json = JSON.parse(raw.toString('utf8'));
+    json = JSON.parse(text);
   } catch {
     throw new HttpProblem({ status: 400, code: 'malformed-json', title: 'The request body is not valid JSON' });
   }

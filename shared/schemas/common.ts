@@ -5,8 +5,36 @@
 import { z } from 'zod';
 import { MAX_LICENCE_NUMBER_LENGTH, parseLicenceNumber } from '../tenants/licence.ts';
 
-/** Trimmed, non-empty, and bounded: no string in a request is unbounded. */
-export const text = (max: number) => z.string().trim().min(1).max(max);
+/**
+ * Characters no name, number, tag or plate may hold: control characters (they break what prints and
+ * what logs), and the bidirectional embeddings, overrides, isolates and marks, which make a name
+ * display as something else ("Acme\u202Eeman" shows as "Acmename" reversed). Notes allow tab, line
+ * feed and carriage return, nothing else of these.
+ */
+const controlOrBidi = /[\p{Cc}\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
+
+const refuseSpoofing = (keep: RegExp | undefined, what: string) => (value: string, ctx: z.RefinementCtx) => {
+  // A lone surrogate is not a character: it cannot be stored, printed or compared faithfully.
+  if (!value.isWellFormed()) ctx.addIssue({ code: 'custom', message: 'Not valid Unicode text (a lone surrogate)' });
+  else if (controlOrBidi.test(keep ? value.replace(keep, '') : value)) ctx.addIssue({ code: 'custom', message: `No ${what} here` });
+};
+
+/**
+ * Trimmed, non-empty, bounded, one line: every identity field (names, numbers, labels) is one of
+ * these, so none can carry control characters or bidirectional overrides. No string in a request
+ * is unbounded.
+ */
+export const text = (max: number) =>
+  z.string().trim().min(1).max(max).superRefine(refuseSpoofing(undefined, 'control characters or bidirectional formatting characters'));
+
+/** Free text (notes, routes, reasons): like `text`, but tabs and line breaks are kept. */
+export const note = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .superRefine(refuseSpoofing(/[\t\n\r]/g, 'control characters (other than tab and line breaks) or bidirectional formatting characters'));
 
 export const phone = z
   .string()

@@ -8,7 +8,7 @@
  * operations check those and report them with the same pointers.
  */
 import { z } from 'zod';
-import { addressFields, text, usStateCode } from '../../schemas/common.ts';
+import { addressFields, note, text, usStateCode } from '../../schemas/common.ts';
 import { draftInvariantProblems, duplicateTagProblems, lineProblems } from './content.ts';
 import type { DraftInvariantFields } from './content.ts';
 import type { Problem } from './problems.ts';
@@ -79,7 +79,7 @@ export const transferLine = z
     coaReference: text(200).describe('The certificate of analysis the lab test status rests on').optional(),
     finishedGoods: z.boolean(),
     sample: z.boolean(),
-    notes: text(1000).optional(),
+    notes: note(1000).optional(),
   })
   .check((ctx) => report(ctx, lineProblems(ctx.value)))
   .meta({ id: 'TransferLine', description: 'One package on the manifest' });
@@ -106,7 +106,7 @@ const draftShape = z.strictObject({
   vehicleId: id.optional(),
   estimatedDeparture: dateTime.optional(),
   estimatedArrival: dateTime.optional(),
-  plannedRoute: text(2000).optional(),
+  plannedRoute: note(2000).optional(),
   layover: layover.optional(),
   lines: z.array(transferLine).min(1).max(defaultTransferRules.maxLines.max),
 });
@@ -146,7 +146,7 @@ export const updateTransferBody = draftShape
     vehicleId: clearable(id),
     estimatedDeparture: clearable(dateTime),
     estimatedArrival: clearable(dateTime),
-    plannedRoute: clearable(text(2000)),
+    plannedRoute: clearable(note(2000)),
     layover: clearable(layover),
   })
   .check(checkPatch)
@@ -178,7 +178,7 @@ export const amendBody = z
     vehicleId: id.optional(),
     estimatedDeparture: dateTime.optional(),
     estimatedArrival: dateTime.optional(),
-    plannedRoute: text(2000).optional(),
+    plannedRoute: note(2000).optional(),
     layover: clearable(layover),
   })
   .check(checkPatch)
@@ -202,11 +202,11 @@ const acceptedReceiptLine = z.strictObject({
   outcome: z.literal('accepted'),
   acceptedQuantity: quantity.describe('In the unit of the shipped line'),
   confirmVariance: z.boolean().describe('Required when the accepted quantity differs from the shipped one').optional(),
-  note: text(1000).optional(),
+  note: note(1000).optional(),
 });
 
 const rejectedReceiptLine = z
-  .strictObject({ tag: packageTag, outcome: z.literal('rejected'), reason: z.enum(rejectionReasons), note: text(1000).optional() })
+  .strictObject({ tag: packageTag, outcome: z.literal('rejected'), reason: z.enum(rejectionReasons), note: note(1000).optional() })
   .check((ctx) => {
     if (ctx.value.reason === 'other' && ctx.value.note === undefined) {
       ctx.issues.push({ code: 'custom', input: ctx.value, path: ['note'], message: 'Explain the rejection in a note when the reason is other', continue: true });
@@ -228,7 +228,7 @@ export type ReceiptBody = z.output<typeof receiptBody>;
 export type ReceiptLineInput = ReceiptBody['lines'][number];
 
 export const voidBody = z
-  .strictObject({ reason: text(500) })
+  .strictObject({ reason: note(500) })
   .meta({ id: 'VoidInput', description: 'Void a manifested transfer before it departs.' });
 export type VoidBody = z.output<typeof voidBody>;
 
