@@ -154,6 +154,13 @@ export class AuthStore {
     return { Session: session, SessionTime: this.#clock.sessionTime() };
   }
 
+  /** Ends every user session (as a restart would); answers how many there were. */
+  endSessions(): number {
+    const open = this.#sessions.size;
+    this.#sessions.clear();
+    return open;
+  }
+
   /** The user acting through `X-Session-Token`, if the session is live and of this licence. */
   sessionUser(sessionToken: string | undefined, licence: string): string | undefined {
     const session = sessionToken === undefined ? undefined : this.#sessions.get(sessionToken);

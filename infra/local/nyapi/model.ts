@@ -14,9 +14,11 @@ import type {
   ManifestUpdate,
   ReceiveInput,
   ShipInput,
+  ValidationDetail,
   VehicleInput,
   VehicleUpdate,
 } from './requests.ts';
+import { validationFailure } from './requests.ts';
 import type { EmulatorSeed } from './seed.ts';
 
 export type ErrorCode =
@@ -507,7 +509,7 @@ export class NyModel {
       if (!lot) return fail('NOT_FOUND', `Inventory ${line.InventoryID} is not inventory of ${licence}`, { InventoryID: line.InventoryID });
       if (seen.has(line.InventoryID)) return fail('DUPLICATE_ITEM', `Inventory ${line.InventoryID} is listed twice`, { InventoryID: line.InventoryID });
       seen.add(line.InventoryID);
-      if (line.Price === undefined || line.Price === null || line.Price < 0) {
+      if (line.Price === undefined || line.Price < 0) {
         return fail('MISSING_PRICE', `Inventory ${line.InventoryID} has no unit price`, { InventoryID: line.InventoryID });
       }
       if (line.Amount > lot.RemainingAmount) {
@@ -591,8 +593,10 @@ export class NyModel {
     }
     const stopNumbers = new Set<number>();
     const destinations = new Set<string>();
-    for (const stop of input.Stop) {
-      if (stopNumbers.has(stop.StopNumber)) return fail('VALIDATION', `Stop number ${stop.StopNumber} is used twice`, [{ path: 'Stop', message: 'duplicate StopNumber' }]);
+    for (const [i, stop] of input.Stop.entries()) {
+      if (stopNumbers.has(stop.StopNumber)) {
+        return { ok: false, error: validationFailure([{ path: `Stop[${i}].StopNumber`, message: `Stop[${i}].StopNumber ${stop.StopNumber} is used by another stop` }]) };
+      }
       stopNumbers.add(stop.StopNumber);
       if (destinations.has(stop.LocationLicense)) {
         return fail('DUPLICATE_STOP_LOCATION', `Two stops go to ${stop.LocationLicense}`, { LocationLicense: stop.LocationLicense });
@@ -712,6 +716,13 @@ export class NyModel {
     const manifest = found.value;
     const conflict = this.#closedConflict(manifest);
     if (conflict) return conflict;
+    if (input.ExternalID !== undefined && input.ExternalID !== manifest.ExternalID) {
+      return fail('IDEMPOTENCY_CONFLICT', `ExternalID identifies manifest ${manifestId} (${manifest.ExternalID ?? 'none'}) and cannot change on an update`, {
+        ExternalID: input.ExternalID,
+      });
+    }
+    const fixed = this.#fixedFieldChanges(manifest, input);
+    if (fixed.length) return { ok: false, error: validationFailure(fixed) };
     const crew = this.#driversAndVehicle(licence, input.Driver ?? manifest.DriverIDs.map((ID) => ({ ID })), input.Vehicle ?? { ID: manifest.VehicleID });
     if (!crew.ok) return crew;
     const changes: { stop: ManifestStop; departure: string; arrival: string; route: string }[] = [];
@@ -735,6 +746,24 @@ export class NyModel {
     if (input.ThirdPartyTransporter) manifest.ThirdPartyTransporter = input.ThirdPartyTransporter;
     this.#touch(manifest, this.#commit());
     return ok(manifest);
+  }
+
+  /** Fields that say what is shipped where may be repeated on an update, not changed. */
+  #fixedFieldChanges(manifest: Manifest, input: ManifestUpdate): ValidationDetail[] {
+    const changed = (path: string) => ({ path, message: `${path} cannot change on an update: void the manifest and create a new one instead` });
+    // The same items in another order are the same contents.
+    const contents = (items: readonly { InventoryID: string; Quantity: number }[]) => items.map((item) => `${item.InventoryID}=${item.Quantity}`).sort().join(',');
+    const problems: ValidationDetail[] = [];
+    if (input.LocationLicense !== undefined && input.LocationLicense !== manifest.LocationLicense) problems.push(changed('LocationLicense'));
+    if (input.Type !== undefined && input.Type !== manifest.Type) problems.push(changed('Type'));
+    (input.Stop ?? []).forEach((update, i) => {
+      const stop = manifest.Stops.find((s) => s.StopNumber === update.StopNumber);
+      if (!stop) return;
+      if (update.LocationLicense !== undefined && update.LocationLicense !== stop.LocationLicense) problems.push(changed(`Stop[${i}].LocationLicense`));
+      if (update.InvoiceID !== undefined && update.InvoiceID !== stop.InvoiceID) problems.push(changed(`Stop[${i}].InvoiceID`));
+      if (update.Item !== undefined && contents(update.Item) !== contents(stop.Items)) problems.push(changed(`Stop[${i}].Item`));
+    });
+    return problems;
   }
 
   #touch(manifest: Manifest, transactionId: number): void {
@@ -976,7 +1005,7 @@ export class NyModel {
       return fail('NOT_FOUND', `Vendor ${input.OutboundLicense} not found`, { OutboundLicense: input.OutboundLicense });
     }
     if (input.OutboundLicense === licence) {
-      return fail('VALIDATION', 'The shipper must be another licence than the receiver', [{ path: 'OutboundLicense', message: 'same as the receiver' }]);
+      return { ok: false, error: validationFailure([{ path: 'OutboundLicense', message: "OutboundLicense must be another license than the receiver's" }]) };
     }
     if (input.Item.length === 0) return fail('NO_ITEMS', 'An intake needs at least one item');
     if (input.Item.length > MAX_PACKAGES_PER_MANIFEST) {

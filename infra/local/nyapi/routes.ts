@@ -5,21 +5,27 @@
 import type { z } from 'zod';
 import type { AuthStore } from './auth.ts';
 import type { EmulatorClock } from './clock.ts';
-import { fail, ok } from './model.ts';
+import { ok } from './model.ts';
 import type { ApiError, InventoryLot, Manifest, NyModel, Outcome } from './model.ts';
 import {
+  emptySchema,
   employeeSchema,
   employeeUpdateSchema,
+  externalIdOnlySchema,
   intakeSchema,
   invoiceSchema,
   loginSchema,
   manifestSchema,
   manifestUpdateSchema,
+  missingIsRequired,
   receiveSchema,
   shipSchema,
   vehicleSchema,
+  validationDetails,
+  validationFailure,
   vehicleUpdateSchema,
 } from './requests.ts';
+import type { ValidationDetail } from './requests.ts';
 import {
   employeeShape,
   inventoryList,
@@ -58,11 +64,18 @@ export type ApiAnswer =
 /** Object types whose creating write is replayed by ExternalID (ny-api.md §5). */
 export type ReplayKind = 'employee' | 'vehicle' | 'invoice' | 'manifest' | 'ship' | 'receive' | 'intake';
 
+/** List routes page with `cursor` and `limit`; some narrow by `ExternalID` too (how a lost answer is found again). */
+export type QueryParameter = 'cursor' | 'limit' | 'ExternalID';
+const PAGING: readonly QueryParameter[] = ['cursor', 'limit'];
+const PAGING_BY_EXTERNAL_ID: readonly QueryParameter[] = [...PAGING, 'ExternalID'];
+
 export interface ApiRoute {
   readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   readonly template: string;
-  /** `write` needs a user session; `login` opens one. */
-  readonly access: 'read' | 'write' | 'login';
+  /** The query parameters the route reads; the server refuses any other. */
+  readonly query?: readonly QueryParameter[];
+  /** Login opens a user session; every other route needs one. */
+  readonly opensSession?: true;
   readonly replay?: ReplayKind;
   readonly handle: (world: World, request: ApiRequest) => ApiAnswer;
 }
@@ -71,13 +84,8 @@ const DEFAULT_PAGE = 100;
 const MAX_PAGE = 1000;
 
 function parse<S extends z.ZodType>(schema: S, body: unknown): Outcome<z.output<S>> {
-  const result = schema.safeParse(body ?? {});
-  if (result.success) return ok(result.data);
-  return fail(
-    'VALIDATION',
-    'The request body is not valid',
-    result.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })),
-  );
+  const result = schema.safeParse(body ?? {}, missingIsRequired);
+  return result.success ? ok(result.data) : { ok: false, error: validationFailure(validationDetails(result.error)) };
 }
 
 function numericParam(request: ApiRequest, name: string): number | undefined {
@@ -95,16 +103,22 @@ function written(world: World, body: Record<string, unknown>): ApiAnswer {
   return { status: 200, body: { ...body, SessionTime: world.clock.sessionTime(), TransactionID: transactionId }, transactionId };
 }
 
-/** Lists page with an offset `cursor` and `limit`; NextCursor is 0 when exhausted. */
+/** Lists page with an offset `cursor` and `limit` (at most 1000); NextCursor is 0 when exhausted. */
 function paged<T>(request: ApiRequest, items: readonly T[]): Outcome<{ page: T[]; NextCursor: number }> {
   const cursorRaw = request.query.get('cursor') ?? '0';
   const limitRaw = request.query.get('limit') ?? String(DEFAULT_PAGE);
-  if (!/^\d+$/.test(cursorRaw) || !/^\d+$/.test(limitRaw) || Number(limitRaw) === 0) {
-    return fail('VALIDATION', 'cursor and limit must be non-negative integers, limit at least 1', [{ path: 'cursor', message: 'invalid paging' }]);
-  }
+  const details: ValidationDetail[] = [];
+  if (!/^\d+$/.test(cursorRaw)) details.push({ path: 'cursor', message: 'cursor must be a non-negative integer' });
+  if (!/^\d+$/.test(limitRaw) || Number(limitRaw) === 0) details.push({ path: 'limit', message: 'limit must be a positive integer' });
+  if (details.length) return { ok: false, error: validationFailure(details) };
   const cursor = Number(cursorRaw);
   const limit = Math.min(Number(limitRaw), MAX_PAGE);
   return ok({ page: items.slice(cursor, cursor + limit), NextCursor: cursor + limit < items.length ? cursor + limit : 0 });
+}
+
+/** A route whose body carries nothing the handler reads (arrive, undo, void, delete), checked all the same. */
+function bodyOf(schema: z.ZodType, handle: ApiRoute['handle']): ApiRoute['handle'] {
+  return (world, request) => answer(parse(schema, request.body), () => handle(world, request));
 }
 
 function list<T>(world: World, request: ApiRequest, name: string, items: readonly T[], shape: (item: T) => unknown, extra: Record<string, unknown> = {}): ApiAnswer {
@@ -138,7 +152,7 @@ export const apiRoutes: readonly ApiRoute[] = [
   {
     method: 'POST',
     template: '/v1/user/login',
-    access: 'login',
+    opensSession: true,
     handle: (world, request) => {
       const licensee = world.model.licensees.get(request.licence);
       if (!licensee || header(request, 'x-license') !== licensee.LocationLicense || header(request, 'x-ubi') !== licensee.UBI) {
@@ -154,7 +168,7 @@ export const apiRoutes: readonly ApiRoute[] = [
   {
     method: 'GET',
     template: '/v1/user',
-    access: 'read',
+    query: PAGING,
     handle: (world, request) => {
       const licensee = world.model.licensees.get(request.licence);
       return list(world, request, 'User', licensee ? userShape(licensee) : [], (user) => user);
@@ -165,13 +179,12 @@ export const apiRoutes: readonly ApiRoute[] = [
   {
     method: 'GET',
     template: '/v1/vendor',
-    access: 'read',
+    query: PAGING,
     handle: (world, request) => list(world, request, 'Vendor', [...world.model.licensees.values()], vendorShape),
   },
   {
     method: 'GET',
     template: '/v1/vendor/{id}',
-    access: 'read',
     handle: (world, request) => {
       const id = numericParam(request, 'id');
       const vendor = id === undefined ? undefined : world.model.vendorById(id);
@@ -181,14 +194,13 @@ export const apiRoutes: readonly ApiRoute[] = [
   {
     method: 'GET',
     template: '/v1/inventory',
-    access: 'read',
+    query: PAGING,
     handle: (world, request) =>
       list(world, request, 'Inventory', world.model.inventoryOf(request.licence), (lot) => inventoryShape(lot, world.clock.sessionTime())),
   },
   {
     method: 'GET',
     template: '/v1/inventory/{id}',
-    access: 'read',
     handle: (world, request) => {
       const lot = world.model.lot(request.licence, request.params['id'] ?? '');
       return lot ? { status: 200, body: { Inventory: inventoryShape(lot, world.clock.sessionTime()) } } : notFound('Inventory', request.params['id']);
@@ -199,7 +211,7 @@ export const apiRoutes: readonly ApiRoute[] = [
   {
     method: 'GET',
     template: '/v1/employee',
-    access: 'read',
+    query: PAGING_BY_EXTERNAL_ID,
     handle: (world, request) => {
       const own = [...world.model.employees.values()].filter((e) => e.LocationLicense === request.licence);
       return list(world, request, 'Employee', byExternalId(own, request), employeeShape);
@@ -208,7 +220,6 @@ export const apiRoutes: readonly ApiRoute[] = [
   {
     method: 'POST',
     template: '/v1/employee',
-    access: 'write',
     replay: 'employee',
     handle: (world, request) =>
       answer(parse(employeeSchema, request.body), (input) => written(world, { Employee: employeeShape(world.model.createEmployee(request.licence, input)) })),
@@ -216,7 +227,6 @@ export const apiRoutes: readonly ApiRoute[] = [
   {
     method: 'GET',
     template: '/v1/employee/{id}',
-    access: 'read',
     handle: (world, request) => {
       const id = numericParam(request, 'id') ?? 0;
       // Recorded shape: the employee itself, not wrapped.
@@ -226,7 +236,6 @@ export const apiRoutes: readonly ApiRoute[] = [
   {
     method: 'PUT',
     template: '/v1/employee/{id}',
-    access: 'write',
     handle: (world, request) =>
       answer(parse(employeeUpdateSchema, request.body), (input) =>
         answer(world.model.updateEmployee(request.licence, numericParam(request, 'id') ?? 0, input), (employee) =>
@@ -237,16 +246,16 @@ export const apiRoutes: readonly ApiRoute[] = [
   {
     method: 'DELETE',
     template: '/v1/employee/{id}',
-    access: 'write',
-    handle: (world, request) =>
+    handle: bodyOf(emptySchema, (world, request) =>
       answer(world.model.deleteEmployee(request.licence, numericParam(request, 'id') ?? 0), (employee) => written(world, { Employee: employeeShape(employee) })),
+    ),
   },
 
   // ---- Vehicles ----
   {
     method: 'GET',
     template: '/v1/vehicle',
-    access: 'read',
+    query: PAGING_BY_EXTERNAL_ID,
     handle: (world, request) => {
       const own = [...world.model.vehicles.values()].filter((v) => v.LocationLicense === request.licence);
       // The recorded vehicle list spells its cursor `nextCursor`: answer both spellings.
@@ -259,7 +268,6 @@ export const apiRoutes: readonly ApiRoute[] = [
   {
     method: 'POST',
     template: '/v1/vehicle',
-    access: 'write',
     replay: 'vehicle',
     handle: (world, request) =>
       answer(parse(vehicleSchema, request.body), (input) => written(world, { Vehicle: vehicleShape(world.model.createVehicle(request.licence, input)) })),
@@ -267,7 +275,6 @@ export const apiRoutes: readonly ApiRoute[] = [
   {
     method: 'GET',
     template: '/v1/vehicle/{id}',
-    access: 'read',
     handle: (world, request) => {
       const id = numericParam(request, 'id') ?? 0;
       return answer(world.model.owned(world.model.vehicles.get(id), request.licence, 'Vehicle', id), (vehicle) => ({ status: 200, body: vehicleShape(vehicle) }));
@@ -276,7 +283,6 @@ export const apiRoutes: readonly ApiRoute[] = [
   {
     method: 'PUT',
     template: '/v1/vehicle/{id}',
-    access: 'write',
     handle: (world, request) =>
       answer(parse(vehicleUpdateSchema, request.body), (input) =>
         answer(world.model.updateVehicle(request.licence, numericParam(request, 'id') ?? 0, input), (vehicle) => written(world, { Vehicle: vehicleShape(vehicle) })),
@@ -285,16 +291,16 @@ export const apiRoutes: readonly ApiRoute[] = [
   {
     method: 'DELETE',
     template: '/v1/vehicle/{id}',
-    access: 'write',
-    handle: (world, request) =>
+    handle: bodyOf(emptySchema, (world, request) =>
       answer(world.model.deleteVehicle(request.licence, numericParam(request, 'id') ?? 0), (vehicle) => written(world, { Vehicle: vehicleShape(vehicle) })),
+    ),
   },
 
   // ---- Invoices ----
   {
     method: 'GET',
     template: '/v1/invoice',
-    access: 'read',
+    query: PAGING_BY_EXTERNAL_ID,
     handle: (world, request) => {
       const own = [...world.model.invoices.values()].filter((i) => i.LocationLicense === request.licence);
       return list(world, request, 'Invoice', byExternalId(own, request), (invoice) => invoiceShape(invoice, world.clock.sessionTime()));
@@ -303,7 +309,6 @@ export const apiRoutes: readonly ApiRoute[] = [
   {
     method: 'POST',
     template: '/v1/invoice',
-    access: 'write',
     replay: 'invoice',
     handle: (world, request) =>
       answer(parse(invoiceSchema, request.body), (input) =>
@@ -316,7 +321,6 @@ export const apiRoutes: readonly ApiRoute[] = [
   {
     method: 'GET',
     template: '/v1/invoice/{id}',
-    access: 'read',
     handle: (world, request) => {
       const id = request.params['id'] ?? '';
       const invoice = world.model.invoices.get(id);
@@ -330,20 +334,20 @@ export const apiRoutes: readonly ApiRoute[] = [
   {
     method: 'PUT',
     template: '/v1/invoice/{id}/void',
-    access: 'write',
-    handle: (world, request) =>
+    handle: bodyOf(externalIdOnlySchema, (world, request) =>
       answer(world.model.voidInvoice(request.licence, request.params['id'] ?? ''), (invoice) => {
         const sessionTime = world.clock.sessionTime();
         const lots = invoice.Lines.map((line) => world.model.lot(invoice.LocationLicense, line.InventoryID)).filter((lot) => lot !== undefined);
         return written(world, { Invoice: invoiceShape(invoice, sessionTime), Inventory: inventoryList(lots, sessionTime) });
       }),
+    ),
   },
 
   // ---- Manifests ----
   {
     method: 'GET',
     template: '/v1/manifest',
-    access: 'read',
+    query: PAGING_BY_EXTERNAL_ID,
     handle: (world, request) => {
       const own = [...world.model.manifests.values()].filter((m) => m.LocationLicense === request.licence);
       return list(world, request, 'Manifest', byExternalId(own, request), (manifest) => manifestShape(world.model, manifest, world.clock.sessionTime()));
@@ -352,14 +356,12 @@ export const apiRoutes: readonly ApiRoute[] = [
   {
     method: 'POST',
     template: '/v1/manifest',
-    access: 'write',
     replay: 'manifest',
     handle: (world, request) => answer(parse(manifestSchema, request.body), (input) => manifestAnswer(world, world.model.createManifest(request.licence, input))),
   },
   {
     method: 'GET',
     template: '/v1/manifest/{id}',
-    access: 'read',
     handle: (world, request) =>
       answer(world.model.visibleManifest(request.licence, request.params['id'] ?? ''), (manifest) => {
         const sessionTime = world.clock.sessionTime();
@@ -377,7 +379,6 @@ export const apiRoutes: readonly ApiRoute[] = [
   {
     method: 'PUT',
     template: '/v1/manifest/{id}',
-    access: 'write',
     handle: (world, request) =>
       answer(parse(manifestUpdateSchema, request.body), (input) =>
         manifestAnswer(world, world.model.updateManifest(request.licence, request.params['id'] ?? '', input)),
@@ -386,8 +387,7 @@ export const apiRoutes: readonly ApiRoute[] = [
   {
     method: 'PUT',
     template: '/v1/manifest/{id}/void',
-    access: 'write',
-    handle: (world, request) =>
+    handle: bodyOf(externalIdOnlySchema, (world, request) =>
       answer(world.model.voidManifest(request.licence, request.params['id'] ?? ''), ({ manifest, inventory }) => {
         const sessionTime = world.clock.sessionTime();
         return written(world, {
@@ -395,31 +395,31 @@ export const apiRoutes: readonly ApiRoute[] = [
           Inventory: inventoryList([...manifestInventory(world.model, manifest), ...inventory], sessionTime),
         });
       }),
+    ),
   },
   {
     method: 'PUT',
     template: '/v1/manifest/{id}/stop/{stopnumber}/arrive',
-    access: 'write',
-    handle: (world, request) =>
+    handle: bodyOf(externalIdOnlySchema, (world, request) =>
       answer(world.model.arrive(request.licence, request.params['id'] ?? '', numericParam(request, 'stopnumber') ?? 0), (manifest) =>
         written(world, { Manifest: manifestShape(world.model, manifest, world.clock.sessionTime()) }),
       ),
+    ),
   },
   {
     method: 'PUT',
     template: '/v1/manifest/{id}/stop/{stopnumber}/arrive/undo',
-    access: 'write',
-    handle: (world, request) =>
+    handle: bodyOf(externalIdOnlySchema, (world, request) =>
       answer(world.model.undoArrival(request.licence, request.params['id'] ?? '', numericParam(request, 'stopnumber') ?? 0), (manifest) =>
         written(world, { Manifest: manifestShape(world.model, manifest, world.clock.sessionTime()) }),
       ),
+    ),
   },
 
   // ---- Inventory transfers ----
   {
     method: 'POST',
     template: '/v1/inventory/transfer',
-    access: 'write',
     replay: 'ship',
     handle: (world, request) =>
       answer(parse(shipSchema, request.body), (input) =>
@@ -436,7 +436,7 @@ export const apiRoutes: readonly ApiRoute[] = [
   {
     method: 'GET',
     template: '/v1/inventory/transfer',
-    access: 'read',
+    query: PAGING_BY_EXTERNAL_ID,
     handle: (world, request) => {
       const outbound = [...world.model.transfers.values()].filter((t) => t.OutboundLicense === request.licence);
       return list(world, request, 'InventoryTransfer', byExternalId(outbound, request), (t) => transferShape(world.model, t, world.clock.sessionTime()));
@@ -445,12 +445,9 @@ export const apiRoutes: readonly ApiRoute[] = [
   {
     method: 'GET',
     template: '/v1/inventory/transfer/inbound',
-    access: 'read',
+    query: PAGING_BY_EXTERNAL_ID,
     handle: (world, request) => {
-      const received = request.query.get('received');
-      const inbound = [...world.model.transfers.values()].filter(
-        (t) => t.InboundLicense === request.licence && (received === null || String(t.Received) === received),
-      );
+      const inbound = [...world.model.transfers.values()].filter((t) => t.InboundLicense === request.licence);
       const sessionTime = world.clock.sessionTime();
       return list(world, request, 'InventoryTransfer', byExternalId(inbound, request), (t) => transferShape(world.model, t, sessionTime), {
         SessionTime: sessionTime,
@@ -461,7 +458,6 @@ export const apiRoutes: readonly ApiRoute[] = [
     // [inferred] Not in the contract: a receiver records a transfer that came with a paper manifest (see the README).
     method: 'POST',
     template: '/v1/inventory/transfer/inbound',
-    access: 'write',
     replay: 'intake',
     handle: (world, request) =>
       answer(parse(intakeSchema, request.body), (input) =>
@@ -474,7 +470,6 @@ export const apiRoutes: readonly ApiRoute[] = [
   {
     method: 'GET',
     template: '/v1/inventory/transfer/inbound/{id}',
-    access: 'read',
     handle: (world, request) => {
       const id = numericParam(request, 'id') ?? 0;
       const transfer = world.model.transfers.get(id);
@@ -486,7 +481,7 @@ export const apiRoutes: readonly ApiRoute[] = [
   {
     method: 'GET',
     template: '/v1/inventory/transfer/rejected',
-    access: 'read',
+    query: PAGING,
     handle: (world, request) => {
       const rejected = [...world.model.transfers.values()].filter((t) => t.OutboundLicense === request.licence && t.IsRejected);
       const sessionTime = world.clock.sessionTime();
@@ -496,13 +491,13 @@ export const apiRoutes: readonly ApiRoute[] = [
   {
     method: 'GET',
     template: '/v1/inventory/transfer/rules',
-    access: 'read',
-    handle: () => ({ status: 200, body: { TransferRule: TRANSFER_RULES, NextCursor: 0 } }),
+    query: PAGING,
+    // Recorded shape: TransferRule and NextCursor only.
+    handle: (_world, request) => answer(paged(request, TRANSFER_RULES), ({ page, NextCursor }) => ({ status: 200, body: { TransferRule: page, NextCursor } })),
   },
   {
     method: 'GET',
     template: '/v1/inventory/transfer/{id}',
-    access: 'read',
     handle: (world, request) =>
       answer(world.model.visibleTransfer(request.licence, numericParam(request, 'id') ?? 0), (transfer) => ({
         status: 200,
@@ -512,7 +507,6 @@ export const apiRoutes: readonly ApiRoute[] = [
   {
     method: 'PUT',
     template: '/v1/inventory/transfer/{id}/receive',
-    access: 'write',
     replay: 'receive',
     handle: (world, request) =>
       answer(parse(receiveSchema, request.body), (input) =>
@@ -529,25 +523,23 @@ export const apiRoutes: readonly ApiRoute[] = [
   {
     method: 'PUT',
     template: '/v1/inventory/transfer/{id}/void',
-    access: 'write',
-    handle: (world, request) =>
+    handle: bodyOf(externalIdOnlySchema, (world, request) =>
       answer(world.model.voidTransfer(request.licence, numericParam(request, 'id') ?? 0), ({ transfer, inventory }) => {
         const sessionTime = world.clock.sessionTime();
         return written(world, { InventoryTransfer: transferShape(world.model, transfer, sessionTime), Inventory: inventoryList(inventory, sessionTime) });
       }),
+    ),
   },
 
   // ---- Reference data ----
   {
     method: 'GET',
     template: '/v1/sync',
-    access: 'read',
     handle: (world, request) => ({ status: 200, body: { Sync: syncShape(world.model.sync(request.licence)), SessionTime: world.clock.sessionTime() } }),
   },
   {
     method: 'GET',
     template: '/v1/uom',
-    access: 'read',
     handle: () => ({ status: 200, body: { uom: UNITS_OF_MEASURE } }),
   },
 ];

@@ -18,6 +18,8 @@ import type { ApiError, ErrorCode } from './model.ts';
 import { compileTemplates } from '../path-templates.ts';
 import { apiRoutes } from './routes.ts';
 import type { ApiAnswer, World } from './routes.ts';
+import { missingIsRequired, validationDetails, validationFailure } from './requests.ts';
+import type { ValidationDetail } from './requests.ts';
 import { emulatorSeedSchema } from './seed.ts';
 import { employeeShape, inventoryShape, invoiceShape, manifestShape, transferShape, vehicleShape } from './shapes.ts';
 
@@ -141,12 +143,16 @@ function errorBody(error: ApiError): Record<string, unknown> {
   return { Error: error.message, ErrorCode: error.code, ...(error.details === undefined ? {} : { Details: error.details }) };
 }
 
-function validationError(error: z.ZodError): ApiError {
-  return {
-    code: 'VALIDATION',
-    message: 'The request body is not valid',
-    details: error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })),
-  };
+/** Only the parameters a route reads, each at most once: a filter the contract does not define must not pass unnoticed. */
+function queryProblems(query: URLSearchParams, accepted: readonly string[], route: string): ValidationDetail[] {
+  const names = [...query.keys()];
+  return [...new Set(names)].flatMap((name) => {
+    if (!accepted.includes(name)) {
+      const takes = accepted.length ? `it takes ${accepted.join(', ')}` : 'it takes none';
+      return [{ path: name, message: `${name} is not a query parameter of ${route} (${takes})` }];
+    }
+    return names.filter((n) => n === name).length > 1 ? [{ path: name, message: `${name} is given more than once` }] : [];
+  });
 }
 
 const clockSchema = z
@@ -252,12 +258,16 @@ export async function startNyApiEmulator(options: NyApiEmulatorOptions = {}): Pr
     const licence = auth.licence;
     call.licence = licence;
 
+    // ny-api.md §2: every call after the login sends the user's session, reads included.
     const sessionHeader = request.headers['x-session-token'];
     const user = world.auth.sessionUser(Array.isArray(sessionHeader) ? sessionHeader[0] : sessionHeader, licence);
     if (user) call.user = user;
-    if (route.access === 'write' && !user) {
-      return fail({ code: 'USER_SESSION_REQUIRED', message: 'Writes need X-Session-Token of a live user session of this licence (POST /v1/user/login)' });
+    if (!route.opensSession && !user) {
+      return fail({ code: 'USER_SESSION_REQUIRED', message: 'Every call needs X-Session-Token of a live user session of this licence (POST /v1/user/login)' });
     }
+
+    const unknownQuery = queryProblems(url.searchParams, route.query ?? [], `${route.method} ${route.template}`);
+    if (unknownQuery.length) return fail(validationFailure(unknownQuery));
 
     let json: unknown;
     if (body.length > 0) {
@@ -295,6 +305,17 @@ export async function startNyApiEmulator(options: NyApiEmulatorOptions = {}): Pr
       replays.set(replayKey, { fingerprint, status: answer.status, body: answer.body, ...(answer.transactionId === undefined ? {} : { transactionId: answer.transactionId }) });
     }
     return { status: answer.status, body: answer.body };
+  };
+
+  /** What a request does once no fault has stopped it. */
+  const applied = (request: IncomingMessage, url: URL, body: Buffer | undefined, call: CallRecord, legacy: boolean): Reply => {
+    if (!body) {
+      call.errorCode = 'PAYLOAD_TOO_LARGE';
+      return errorReply({ code: 'PAYLOAD_TOO_LARGE', message: `The request body exceeds ${MAX_BODY_BYTES} bytes` }, legacy);
+    }
+    if (url.pathname === '/oauth' && request.method === 'GET') return authorize(url, call);
+    if (url.pathname === '/oauth/token' && request.method === 'POST') return token(request, body, call, legacy);
+    return apiReply(request, url, body, call, legacy);
   };
 
   /** The route template a request matches, which is what fault rules name. */
@@ -337,21 +358,20 @@ export async function startNyApiEmulator(options: NyApiEmulatorOptions = {}): Pr
         await sleep(decision.rule?.timeoutMs ?? DEFAULT_TIMEOUT_MS, undefined, { signal: held });
         drop();
         return;
-      } else if (!body) {
-        call.errorCode = 'PAYLOAD_TOO_LARGE';
-        reply = errorReply({ code: 'PAYLOAD_TOO_LARGE', message: `The request body exceeds ${MAX_BODY_BYTES} bytes` }, legacy);
-      } else if (url.pathname === '/oauth' && method === 'GET') {
-        reply = authorize(url, call);
-      } else if (url.pathname === '/oauth/token' && method === 'POST') {
-        reply = token(request, body, call, legacy);
       } else {
-        reply = apiReply(request, url, body, call, legacy);
+        if (decision.rule?.lateCommitMs) {
+          // Only the emulator stopping ends this hold: a caller that gave up does not stop the commit.
+          await sleep(decision.rule.lateCommitMs, undefined, { signal: stopping.signal });
+          call.fault ??= 'late-commit';
+        }
+        reply = applied(request, url, body, call, legacy);
       }
       if (decision.kind === 'commit-then-drop') {
         // The change is committed; the caller never hears about it.
         drop();
         return;
       }
+      if (gone.signal.aborted) return;
       call.status = reply.status;
       send(response, reply);
     } catch (error) {
@@ -397,7 +417,7 @@ export async function startNyApiEmulator(options: NyApiEmulatorOptions = {}): Pr
         return { status: 400, body: errorBody({ code: 'VALIDATION', message: 'The request body is not valid JSON' }) };
       }
     }
-    const invalid = (error: z.ZodError): Reply => ({ status: 400, body: errorBody(validationError(error)) });
+    const invalid = (error: z.ZodError): Reply => ({ status: 400, body: errorBody(validationFailure(validationDetails(error))) });
     switch (`${method} ${url.pathname}`) {
       case 'POST /_emulator/reset':
         world = createWorld(client);
@@ -407,11 +427,11 @@ export async function startNyApiEmulator(options: NyApiEmulatorOptions = {}): Pr
         replays = new Map();
         return { status: 200, body: { reset: true } };
       case 'POST /_emulator/seed': {
-        const seed = emulatorSeedSchema.safeParse(json);
+        const seed = emulatorSeedSchema.safeParse(json, missingIsRequired);
         return seed.success ? { status: 200, body: world.model.seed(seed.data) } : invalid(seed.error);
       }
       case 'PUT /_emulator/faults': {
-        const config = faultConfigSchema.safeParse(json);
+        const config = faultConfigSchema.safeParse(json, missingIsRequired);
         if (!config.success) return invalid(config.error);
         faultConfig = config.data;
         faults = new FaultPlan(config.data);
@@ -424,7 +444,7 @@ export async function startNyApiEmulator(options: NyApiEmulatorOptions = {}): Pr
         faults = new FaultPlan();
         return { status: 200, body: faultConfig };
       case 'PUT /_emulator/clock': {
-        const advance = clockSchema.safeParse(json);
+        const advance = clockSchema.safeParse(json, missingIsRequired);
         if (!advance.success) return invalid(advance.error);
         world.clock.advance((advance.data.advanceSeconds ?? 0) + (advance.data.advanceDays ?? 0) * 86_400);
         return { status: 200, body: { now: world.clock.iso() } };
@@ -437,6 +457,9 @@ export async function startNyApiEmulator(options: NyApiEmulatorOptions = {}): Pr
       }
       case 'GET /_emulator/state':
         return { status: 200, body: stateBody() };
+      case 'DELETE /_emulator/sessions':
+        // As a server restart would: clients must log in again; access tokens and consent stay.
+        return { status: 200, body: { ended: world.auth.endSessions() } };
       default:
         return { status: 404, body: errorBody({ code: 'NOT_FOUND', message: `No control route ${method} ${url.pathname}` }) };
     }

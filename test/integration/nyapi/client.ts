@@ -204,12 +204,17 @@ export class EmulatorClient {
     });
   }
 
+  /** A user session opened with this access token: the headers every `/v1` call sends. */
+  async sessionHeaders(of: EmulatorLicensee, accessToken: string): Promise<Record<string, string>> {
+    const login = await this.login(of, accessToken);
+    if (login.status !== 200) throw new Error(`login failed: ${JSON.stringify(login.body)}`);
+    return { authorization: `Bearer ${accessToken}`, 'x-session-token': login.body.Session };
+  }
+
   /** Consent, token and a user session: the headers of every call of this licence. */
   async actor(of: EmulatorLicensee): Promise<Actor> {
     const tokens = await this.consent(of.LocationLicense);
-    const login = await this.login(of, tokens.access_token);
-    if (login.status !== 200) throw new Error(`login failed: ${JSON.stringify(login.body)}`);
-    return new Actor(this, of, tokens, { authorization: `Bearer ${tokens.access_token}`, 'x-session-token': login.body.Session });
+    return new Actor(this, of, tokens, await this.sessionHeaders(of, tokens.access_token));
   }
 }
 
@@ -277,7 +282,8 @@ export function manifestBody(
     Type: 'Transfer',
     ...(externalId ? { ExternalID: externalId } : {}),
     Driver: [{ ID: crew.driverId }],
-    Vehicle: { ID: crew.vehicleId },
+    // As recorded: Driver[].ID is the employee's integer ID, Vehicle.ID a string holding the vehicle's.
+    Vehicle: { ID: String(crew.vehicleId) },
     Stop: stops.map((stop, i) => ({
       StopNumber: i + 1,
       LocationLicense: stop.licence,

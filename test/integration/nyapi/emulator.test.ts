@@ -69,7 +69,7 @@ describe('NY-API emulator: OAuth consent and tokens', () => {
     expect(reused.status).toBe(400);
     expect(reused.body.error).toBe('invalid_grant');
     const vendors = await client.request<{ Vendor: { LocationLicense: string }[] }>('GET', '/v1/vendor', {
-      headers: { authorization: `Bearer ${refreshed.body.access_token}` },
+      headers: await client.sessionHeaders(SHIPPER, refreshed.body.access_token),
     });
     expect(vendors.status).toBe(200);
     expect(vendors.body.Vendor.map((v) => v.LocationLicense)).toEqual([SHIPPER.LocationLicense, RETAILER.LocationLicense, OTHER_RETAILER.LocationLicense]);
@@ -90,7 +90,7 @@ describe('NY-API emulator: OAuth consent and tokens', () => {
     expect(call.body.ErrorCode).toBe('CONSENT_EXPIRED');
 
     const renewed = await client.consent(SHIPPER.LocationLicense);
-    const again = await client.request('GET', '/v1/inventory', { headers: { authorization: `Bearer ${renewed.access_token}` } });
+    const again = await client.request('GET', '/v1/inventory', { headers: await client.sessionHeaders(SHIPPER, renewed.access_token) });
     expect(again.status).toBe(200);
   });
 
@@ -101,7 +101,7 @@ describe('NY-API emulator: OAuth consent and tokens', () => {
     expect(expired.status).toBe(401);
     expect(expired.body.ErrorCode).toBe('AUTH_EXPIRED');
     const refreshed = await client.token({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token });
-    const fresh = await client.request('GET', '/v1/vendor', { headers: { authorization: `Bearer ${refreshed.body.access_token}` } });
+    const fresh = await client.request('GET', '/v1/vendor', { headers: await client.sessionHeaders(SHIPPER, refreshed.body.access_token) });
     expect(fresh.status).toBe(200);
     const none = await client.request<ErrorBody>('GET', '/v1/vendor');
     expect([none.status, none.body.ErrorCode]).toEqual([401, 'UNAUTHORIZED']);
@@ -109,7 +109,7 @@ describe('NY-API emulator: OAuth consent and tokens', () => {
 });
 
 describe('NY-API emulator: user login and sessions', () => {
-  it('logs a user in, requires a session on writes only, and refuses wrong passwords, wrong licences and expired sessions', async () => {
+  it('logs a user in, requires a session on every call but the login, and refuses wrong passwords, wrong licences and expired sessions', async () => {
     const tokens = await client.consent(SHIPPER.LocationLicense);
     const bearer = { authorization: `Bearer ${tokens.access_token}` };
 
@@ -128,10 +128,14 @@ describe('NY-API emulator: user login and sessions', () => {
     expect(login.status).toBe(200);
     expect(login.body.SessionTime).toBeGreaterThan(0);
 
-    expect((await client.request('GET', '/v1/employee', { headers: bearer })).status).toBe(200);
-    const noSession = await client.request<ErrorBody>('POST', '/v1/employee', { headers: bearer, body: { Name: 'Dana' } });
-    expect([noSession.status, noSession.body.ErrorCode]).toEqual([401, 'USER_SESSION_REQUIRED']);
-    const withSession = await client.request('POST', '/v1/employee', { headers: { ...bearer, 'x-session-token': login.body.Session }, body: { Name: 'Dana' } });
+    // ny-api.md §2: every later call sends the session, reads included.
+    for (const [method, path, body] of [['GET', '/v1/employee', undefined], ['GET', '/v1/vendor', undefined], ['GET', '/v1/uom', undefined], ['POST', '/v1/employee', { Name: 'Dana' }]] as const) {
+      const noSession = await client.request<ErrorBody>(method, path, { headers: bearer, body });
+      expect([noSession.status, noSession.body.ErrorCode], `${method} ${path}`).toEqual([401, 'USER_SESSION_REQUIRED']);
+    }
+    const session = { ...bearer, 'x-session-token': login.body.Session };
+    expect((await client.request('GET', '/v1/employee', { headers: session })).status).toBe(200);
+    const withSession = await client.request('POST', '/v1/employee', { headers: session, body: { Name: 'Dana' } });
     expect(withSession.status).toBe(200);
 
     // A session of another licence does not attribute this licence's writes.
@@ -141,6 +145,8 @@ describe('NY-API emulator: user login and sessions', () => {
       body: { Name: 'Dana' },
     });
     expect(foreign.body.ErrorCode).toBe('USER_SESSION_REQUIRED');
+    const foreignRead = await client.request<ErrorBody>('GET', '/v1/employee', { headers: { ...bearer, 'x-session-token': retailer.headers['x-session-token'] ?? '' } });
+    expect(foreignRead.body.ErrorCode).toBe('USER_SESSION_REQUIRED');
 
     await client.advance(12 * 3600 + 1);
     const refreshed = await client.token({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token });
@@ -149,6 +155,21 @@ describe('NY-API emulator: user login and sessions', () => {
       body: { Name: 'Dana' },
     });
     expect([stale.status, stale.body.ErrorCode]).toEqual([401, 'USER_SESSION_REQUIRED']);
+  });
+
+  it('ends every open session on DELETE /_emulator/sessions, as a restart would: the same access token logs in again', async () => {
+    const shipper = await client.actor(SHIPPER);
+    const retailer = await client.actor(RETAILER);
+    const ended = await client.request<{ ended: number }>('DELETE', '/_emulator/sessions');
+    expect([ended.status, ended.body.ended]).toEqual([200, 2]);
+    for (const actor of [shipper, retailer]) {
+      const refused = await actor.get<ErrorBody>('/v1/employee');
+      expect([refused.status, refused.body.ErrorCode]).toEqual([401, 'USER_SESSION_REQUIRED']);
+    }
+    const again = await client.sessionHeaders(SHIPPER, shipper.tokens.access_token);
+    expect((await client.request('GET', '/v1/employee', { headers: again })).status).toBe(200);
+    // Consent and tokens are untouched; nothing else was reset.
+    expect((await client.state()).licensees).toHaveLength(3);
   });
 });
 
@@ -189,18 +210,20 @@ describe('NY-API emulator: a transfer end to end', () => {
     expect(arrive.body.Manifest.Stop[0]?.DriverArrived).toBe(true);
     expect(arrive.body.Manifest.Stop[0]?.DriverArrivedTime).toMatch(/^\d{4}-\d\d-\d\dT/);
 
-    const inbound = await retailer.get<TransferList>('/v1/inventory/transfer/inbound?received=false');
-    expect(inbound.body.InventoryTransfer.map((t) => t.ID)).toEqual([transfer?.ID]);
-    const receive = await retailer.send<ReceiveReply>('PUT', `/v1/inventory/transfer/${transfer?.ID ?? 0}/receive`, {
+    const inbound = await retailer.get<TransferList>('/v1/inventory/transfer/inbound');
+    expect(inbound.body.InventoryTransfer.map((t) => [t.ID, t.Received])).toEqual([[transfer?.ID, false]]);
+    const receipt = {
       ExternalID: 'receipt-1',
-      ReceivedTime: '2020-01-01T00:00:00Z',
       Item: [
         { InventoryID: tag(1), Accept: true, ReceivedAmount: 9 },
         { InventoryID: tag(2), Accept: false, RejectReason: 'Packaging damaged' },
       ],
-    });
+    };
+    // The server stamps the receipt time: a body that brings its own is refused, not back-dated.
+    const backDated = await retailer.send<ErrorBody>('PUT', `/v1/inventory/transfer/${transfer?.ID ?? 0}/receive`, { ...receipt, ReceivedTime: '2020-01-01T00:00:00Z' });
+    expect([backDated.status, backDated.body.Error]).toEqual([400, 'ReceivedTime is not a field of this request']);
+    const receive = await retailer.send<ReceiveReply>('PUT', `/v1/inventory/transfer/${transfer?.ID ?? 0}/receive`, receipt);
     expect(receive.status, JSON.stringify(receive.body)).toBe(200);
-    // The server stamps the receipt time: a back-dated body time is ignored.
     expect(Date.parse(receive.body.InventoryTransfer.ReceivedTime ?? '')).toBeGreaterThan(Date.parse('2026-01-01T00:00:00Z'));
     expect(receive.body.InventoryTransfer.Item.map((i) => [i.InventoryID, i.ReceivedAmount, i.IsRejected])).toEqual([
       [tag(1), 9, false],
@@ -208,7 +231,7 @@ describe('NY-API emulator: a transfer end to end', () => {
     ]);
     expect(receive.body.Manifest).toMatchObject({ Completed: true, InTransit: false });
     expect(receive.body.Manifest.CompletionDate).toBeDefined();
-    expect((await retailer.get<TransferList>('/v1/inventory/transfer/inbound?received=false')).body.InventoryTransfer).toEqual([]);
+    expect((await retailer.get<TransferList>('/v1/inventory/transfer/inbound')).body.InventoryTransfer.map((t) => t.Received)).toEqual([true]);
 
     const rejected = await shipper.get<TransferList>('/v1/inventory/transfer/rejected');
     expect(rejected.body.InventoryTransfer.map((t) => t.ID)).toEqual([transfer?.ID]);
@@ -359,7 +382,7 @@ describe('NY-API emulator: the rules of §4', () => {
     const ship = await shipper.send('POST', '/v1/inventory/transfer', { ManifestID: manifest.ManifestID, ExternalID: 'ship-a' });
     expect(ship.status).toBe(200);
     expectRefusal(await shipper.send('POST', '/v1/inventory/transfer', { ManifestID: manifest.ManifestID, ExternalID: 'ship-b' }), 409, 'ALREADY_SHIPPED');
-    expectRefusal(await shipper.send('PUT', `/v1/manifest/${manifest.ManifestID}`, { Vehicle: { ID: crew.vehicleId } }), 409, 'ALREADY_SHIPPED');
+    expectRefusal(await shipper.send('PUT', `/v1/manifest/${manifest.ManifestID}`, { Vehicle: { ID: String(crew.vehicleId) } }), 409, 'ALREADY_SHIPPED');
   });
 
   it('refuses arriving before shipping, receiving by another licence, missing items, and receiving twice', async () => {
@@ -524,6 +547,52 @@ describe('NY-API emulator: injected faults', () => {
       [0, 'commit-then-drop', undefined],
       [200, undefined, true],
     ]);
+  });
+
+  it('commits late after the caller gave up (lateCommitMs), where latencyMs abandons the work', async () => {
+    const shipper = await client.actor(SHIPPER);
+    await client.faults([
+      { route: 'POST /v1/employee', lateCommitMs: 250 },
+      { route: 'POST /v1/vehicle', latencyMs: 250 },
+    ]);
+    const since = (await client.calls()).at(-1)?.seq ?? 0;
+    await expect(shipper.send('POST', '/v1/employee', { Name: 'Dana', ExternalID: 'late-1' }, AbortSignal.timeout(50))).rejects.toThrow();
+    await expect(shipper.send('POST', '/v1/vehicle', { Name: 'Van', ExternalID: 'slow-1' }, AbortSignal.timeout(50))).rejects.toThrow();
+    expect((await client.state()).created).toMatchObject({ employee: 0, vehicle: 0 });
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    const state = await client.state();
+    expect(state.created).toMatchObject({ employee: 1, vehicle: 0 });
+    expect((await client.calls(since)).map((c) => [c.route, c.status, c.fault])).toEqual([
+      ['/v1/employee', 0, 'late-commit'],
+      ['/v1/vehicle', 0, undefined],
+    ]);
+
+    // The caller's retry finds the committed object; a patient caller hears the late answer.
+    await client.request('DELETE', '/_emulator/faults');
+    const retry = await shipper.send<{ Employee: { ID: number; ExternalID: string } }>('POST', '/v1/employee', { Name: 'Dana', ExternalID: 'late-1' });
+    expect([retry.status, retry.body.Employee.ExternalID]).toEqual([200, 'late-1']);
+    expect((await client.state()).created.employee).toBe(1);
+    await client.faults([{ route: 'POST /v1/employee', lateCommitMs: 150 }]);
+    const started = Date.now();
+    const patient = await shipper.send('POST', '/v1/employee', { Name: 'Eve' });
+    expect(patient.status).toBe(200);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+    expect((await client.calls()).at(-1)).toMatchObject({ route: '/v1/employee', status: 200, fault: 'late-commit' });
+  });
+
+  it('spends a rule after its first `times` requests; the next matching rule applies then', async () => {
+    const shipper = await client.actor(SHIPPER);
+    const { manifest } = await manifestToRetailer(shipper);
+    await client.faults([
+      { route: 'GET /v1/manifest/{id}', rate5xx: 1, times: 1 },
+      { route: 'GET /v1/uom', rate429: 1, retryAfterSeconds: 0, times: 2 },
+      { route: 'GET /v1/uom', rate5xx: 1, status5xx: 502, times: 1 },
+    ]);
+    const manifestPath = `/v1/manifest/${manifest.ManifestID}`;
+    expect([(await shipper.get(manifestPath)).status, (await shipper.get(manifestPath)).status, (await shipper.get(manifestPath)).status]).toEqual([503, 200, 200]);
+    const uom: number[] = [];
+    for (let i = 0; i < 4; i += 1) uom.push((await shipper.get('/v1/uom')).status);
+    expect(uom).toEqual([429, 429, 502, 200]);
   });
 
   it('answers errors as HTTP 200 {success: 0} in legacy mode, injected ones included', async () => {
