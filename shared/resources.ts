@@ -148,4 +148,16 @@ export const exportsBucket = {
   expireAfterDays: 1,
 } as const satisfies BucketDefinition;
 
-export const buckets = [documentsBucket, exportsBucket] as const satisfies readonly BucketDefinition[];
+/**
+ * Photos a receipt-link page uploads, before any receipt references them: a stranger with an open
+ * link must not be able to fill the Object Lock records bucket. No lock, gone after a day; the
+ * receipt copies the photos it names into the documents bucket when it commits.
+ */
+export const uploadsBucket = {
+  name: 'hub-uploads',
+  env: 'UPLOADS_BUCKET_NAME',
+  kind: 'temporary',
+  expireAfterDays: 1,
+} as const satisfies BucketDefinition;
+
+export const buckets = [documentsBucket, exportsBucket, uploadsBucket] as const satisfies readonly BucketDefinition[];

@@ -3,7 +3,7 @@
  * bundles and wires exactly these; the local server (`infra/local/http-server.ts`) and queue
  * pollers invoke the same handler modules through the same table.
  */
-import { documentsBucket, exportsBucket, hubTable, idempotencyTable, stateSubmissionsQueue } from './resources.ts';
+import { documentsBucket, exportsBucket, hubTable, idempotencyTable, stateSubmissionsQueue, uploadsBucket } from './resources.ts';
 import type { BucketDefinition, QueueDefinition, TableDefinition } from './resources.ts';
 import { manifestFontFiles } from './manifests/fonts.ts';
 
@@ -127,10 +127,14 @@ export const functions = {
     // Renders the signed receipt PDF.
     memoryMb: 1024,
     tables: [{ table: hubTable, access: 'readWrite' }],
-    buckets: [{ bucket: documentsBucket, access: 'readWrite' }],
+    buckets: [
+      { bucket: documentsBucket, access: 'readWrite' },
+      { bucket: uploadsBucket, access: 'readWrite' },
+    ],
     queues: [{ queue: stateSubmissionsQueue, access: 'send' }],
     files: manifestFontFiles,
-    browserUploads: [documentsBucket],
+    // Photos land in the uploads bucket (no lock, a day); a committed receipt copies the ones it names.
+    browserUploads: [uploadsBucket],
   },
   verify: {
     entry: 'functions/verify/handler.ts',

@@ -13,12 +13,12 @@ import { httpHandler } from '#shared/http/handler.ts';
 import { HttpProblem, jsonResponse, problemResponse } from '#shared/http/problem.ts';
 import { pathParameter, readJsonBody } from '#shared/http/request.ts';
 import { createS3ManifestStore } from '#shared/manifests/store.ts';
-import { photoRequest, readForm } from '#shared/receipt-links/form.ts';
+import { MAX_PHOTOS, photoRequest, readForm } from '#shared/receipt-links/form.ts';
 import { closedLinkPage, receiptFormPage, recordedReceiptPage, throttledPage, unknownLinkPage } from '#shared/receipt-links/page.ts';
 import type { Page } from '#shared/receipt-links/page.ts';
 import { createLinkRepository } from '#shared/receipt-links/repository.ts';
 import { receiptFilesFrom } from '#shared/receipt-links/uploads.ts';
-import { linkReceiptPdf, openLink, photoUpload, submitReceipt } from '#shared/receipt-links/use-cases.ts';
+import { linkReceiptPdf, MAX_PHOTO_GRANTS, openLink, photoUpload, submitReceipt } from '#shared/receipt-links/use-cases.ts';
 import type { LinkPageDeps, OpenedLink } from '#shared/receipt-links/use-cases.ts';
 import { documentsBucket, hubTable, stateSubmissionsQueue } from '#shared/resources.ts';
 import { createSqsSubmissionQueue } from '#shared/submissions/outbox.ts';
@@ -97,9 +97,24 @@ export function createHandler(deps: LinkPageDeps & { readonly variancePercent: n
         return seeOther(self);
       }
       case 'POST /r/{token}/photos': {
-        const result = await photoUpload(deps, opened, readJsonBody(event, photoRequest));
-        if ('closed' in result) throw new HttpProblem({ status: 409, code: 'receipt-link-closed', title: 'This link no longer takes a receipt', detail: `It is ${result.closed}.` });
-        return jsonResponse(201, result, { 'cache-control': 'no-store' });
+        const result = await photoUpload(deps, opened, readJsonBody(event, photoRequest), event.requestContext.http.sourceIp);
+        switch (result.kind) {
+          case 'closed':
+            throw new HttpProblem({ status: 409, code: 'receipt-link-closed', title: 'This link no longer takes a receipt', detail: `It is ${result.standing}.` });
+          case 'exhausted':
+            throw new HttpProblem({
+              status: 409,
+              code: 'photo-limit-reached',
+              title: 'This link has had all its photo uploads',
+              detail: `A receipt carries at most ${MAX_PHOTOS} photos; this link has been granted ${MAX_PHOTO_GRANTS} uploads.`,
+            });
+          case 'throttled':
+            return problemResponse(
+              { status: 429, code: 'too-many-uploads', title: 'Too many photo uploads from this network', detail: `Try again in ${result.retryAfterSeconds} s.` },
+              { 'retry-after': String(result.retryAfterSeconds) },
+            );
+        }
+        return jsonResponse(201, { key: result.key, upload: result.upload }, { 'cache-control': 'no-store' });
       }
       case 'GET /r/{token}/receipt.pdf': {
         const pdf = await linkReceiptPdf(deps, opened);

@@ -2,6 +2,7 @@
  * Receipt-link lookups and the count of wrong guesses, in the hub table. A lookup is keyed by the
  * token's SHA-256 and created in the same transaction as the transfer change that issued the link.
  */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { keys } from '../repositories/keys.ts';
@@ -28,6 +29,10 @@ export interface LinkRepository {
   /** Counts one more wrong token from `address` in the window; returns the count so far. */
   countGuess(address: string, window: number, windowEndsAt: Date): Promise<number>;
   guesses(address: string, window: number): Promise<number>;
+  /** Takes one of a link's `max` photo grants; false once they are all taken (a conditional counter). */
+  grantPhoto(linkId: string, max: number, keepUntil: Date): Promise<boolean>;
+  /** Counts one more photo grant to `address` in the window; returns the count so far. */
+  countPhotoGrant(address: string, window: number, windowEndsAt: Date): Promise<number>;
 }
 
 export function createLinkRepository(client: DynamoDBDocumentClient, tableName: string): LinkRepository {
@@ -51,6 +56,35 @@ export function createLinkRepository(client: DynamoDBDocumentClient, tableName: 
       return Number(Attributes?.['guesses'] ?? 1);
     },
 
+    async grantPhoto(linkId, max, keepUntil) {
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keys.photoGrants(linkId),
+            UpdateExpression: 'ADD grants :one SET expiresAt = if_not_exists(expiresAt, :expires)',
+            ConditionExpression: 'attribute_not_exists(grants) OR grants < :max',
+            ExpressionAttributeValues: { ':one': 1, ':max': max, ':expires': Math.ceil(keepUntil.getTime() / 1000) },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
+    },
+    async countPhotoGrant(address, window, windowEndsAt) {
+      const { Attributes } = await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: keys.photoGrantsFrom(address, window),
+          UpdateExpression: 'ADD grants :one SET expiresAt = if_not_exists(expiresAt, :expires)',
+          ExpressionAttributeValues: { ':one': 1, ':expires': Math.ceil(windowEndsAt.getTime() / 1000) + 3600 },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      return Number(Attributes?.['grants'] ?? 1);
+    },
     async guesses(address, window) {
       const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: keys.linkGuesses(address, window) }));
       return Number(Item?.['guesses'] ?? 0);

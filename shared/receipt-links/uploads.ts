@@ -1,8 +1,9 @@
 /**
  * Receipt photos go from the receiver's phone straight to S3 with a presigned POST: the policy
  * fixes the key, the type, the exact size and the SHA-256 the page computed, so S3 itself refuses
- * anything else and the function never carries the bytes. Signed here with the SDK's SigV4 signer
- * (`@aws-sdk/s3-presigned-post` pins an older S3 client than the hub's).
+ * anything else. Signed here with the SDK's SigV4 signer (`@aws-sdk/s3-presigned-post` pins an
+ * older S3 client than the hub's). Uploads land in the uploads bucket (no lock, gone after a day);
+ * only the photos a committed receipt names are copied into the documents (records) bucket.
  */
 import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
@@ -10,7 +11,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import type { HubConfig } from '../config.ts';
 import { resourceName } from '../config.ts';
 import { isNotFound, putDocument } from '../manifests/store.ts';
-import { documentsBucket } from '../resources.ts';
+import { documentsBucket, uploadsBucket } from '../resources.ts';
 
 export interface PresignedPost {
   readonly url: string;
@@ -27,8 +28,13 @@ export interface StoredObject {
 export interface ReceiptFiles {
   /** Where the page's script posts photos (its Content-Security-Policy allows this origin). */
   readonly uploadOrigin: string;
+  /** A presigned POST of one upload into the uploads bucket. */
   presignPost(key: string, upload: { readonly contentType: string; readonly bytes: number; readonly sha256: string }, expiresInSeconds: number): Promise<PresignedPost>;
+  /** An upload waiting in the uploads bucket. */
   head(key: string): Promise<StoredObject | undefined>;
+  /** Copies an upload into the documents bucket under the same key (its checksum checked again on the way). */
+  keep(key: string, upload: { readonly contentType: string; readonly sha256: string }): Promise<void>;
+  /** Documents-bucket files (signatures). */
   put(key: string, body: Uint8Array, contentType: string, sha256: string): Promise<void>;
   get(key: string): Promise<Uint8Array | undefined>;
 }
@@ -38,10 +44,11 @@ const amzDate = (date: Date) => date.toISOString().replace(/[-:]/g, '').replace(
 
 export function createS3ReceiptFiles(
   s3: S3Client,
-  bucket: string,
+  buckets: { readonly documents: string; readonly uploads: string },
   options: { readonly region: string; readonly endpoint?: string; readonly now?: () => Date },
 ): ReceiptFiles {
   const now = options.now ?? (() => new Date());
+  const bucket = buckets.uploads;
   // Path style on a local endpoint (s3rver); the bucket's regional virtual host in AWS.
   const uploadUrl = options.endpoint ? `${options.endpoint.replace(/\/$/, '')}/${bucket}` : `https://${bucket}.s3.${options.region}.amazonaws.com`;
   return {
@@ -88,11 +95,17 @@ export function createS3ReceiptFiles(
       }
     },
 
-    put: (key, body, contentType, sha256) => putDocument(s3, bucket, { key, body, contentType, sha256 }),
+    async keep(key, upload) {
+      const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      if (!object.Body) throw new Error(`The upload ${key} has no body`);
+      await putDocument(s3, buckets.documents, { key, body: await object.Body.transformToByteArray(), contentType: upload.contentType, sha256: upload.sha256 });
+    },
+
+    put: (key, body, contentType, sha256) => putDocument(s3, buckets.documents, { key, body, contentType, sha256 }),
 
     async get(key) {
       try {
-        const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+        const object = await s3.send(new GetObjectCommand({ Bucket: buckets.documents, Key: key }));
         return object.Body ? await object.Body.transformToByteArray() : undefined;
       } catch (error) {
         if (isNotFound(error)) return undefined;
@@ -102,6 +115,10 @@ export function createS3ReceiptFiles(
   };
 }
 
-/** Receipt files in the hub's documents bucket, with the endpoint local mode sets. */
+/** Receipt files in the hub's uploads and documents buckets, with the endpoint local mode sets. */
 export const receiptFilesFrom = (config: HubConfig, s3: S3Client): ReceiptFiles =>
-  createS3ReceiptFiles(s3, resourceName(config, documentsBucket), { region: config.region, ...(config.endpoints.s3 ? { endpoint: config.endpoints.s3 } : {}) });
+  createS3ReceiptFiles(
+    s3,
+    { documents: resourceName(config, documentsBucket), uploads: resourceName(config, uploadsBucket) },
+    { region: config.region, ...(config.endpoints.s3 ? { endpoint: config.endpoints.s3 } : {}) },
+  );

@@ -90,8 +90,9 @@ export async function submitReceipt(deps: LinkPageDeps, opened: Extract<OpenedLi
       ? { kind: 'refused', problems: formProblems(result.error.problems) }
       : { kind: 'closed', transfer, standing: domain.linkStanding(transfer, lookup, deps.now()) };
   }
-  // The signature is stored before the receipt that points at it is committed.
+  // The signature and the photos are stored in the records bucket before the receipt that points at them commits.
   if (png && storedSignature) await deps.files.put(storedSignature.key, png, 'image/png', storedSignature.sha256);
+  await Promise.all(photos.map((photo) => deps.files.keep(photo.key, { contentType: photo.contentType, sha256: photo.sha256 })));
   let saved = transfer;
   try {
     for (const change of result.changes) {
@@ -132,15 +133,34 @@ async function checkedPhotos(deps: LinkPageDeps, transfer: StoredTransfer, keys:
   });
 }
 
-/** A presigned POST for one photo, straight to S3. Only while the link takes a receipt. */
-export async function photoUpload(
-  deps: LinkPageDeps,
-  opened: Extract<OpenedLink, { kind: 'found' }>,
-  photo: PhotoRequest,
-): Promise<{ readonly key: string; readonly upload: PresignedPost } | { readonly closed: LinkStanding }> {
-  if (opened.standing !== 'open') return { closed: opened.standing };
+/** Grants per link: the photos a receipt may carry, and a few retries of failed uploads. */
+export const MAX_PHOTO_GRANTS = MAX_PHOTOS + 4;
+/** Grants per address and guessing window, across links: a phone on a receiving dock needs a handful. */
+export const MAX_PHOTO_GRANTS_PER_ADDRESS = 3 * MAX_PHOTO_GRANTS;
+
+export type PhotoGrant =
+  | { readonly kind: 'granted'; readonly key: string; readonly upload: PresignedPost }
+  | { readonly kind: 'closed'; readonly standing: LinkStanding }
+  /** The link has had all its grants. */
+  | { readonly kind: 'exhausted' }
+  | { readonly kind: 'throttled'; readonly retryAfterSeconds: number };
+
+/**
+ * A presigned POST for one photo into the uploads bucket. Only while the link takes a receipt, at
+ * most `MAX_PHOTO_GRANTS` per link, and `MAX_PHOTO_GRANTS_PER_ADDRESS` per address and window.
+ */
+export async function photoUpload(deps: LinkPageDeps, opened: Extract<OpenedLink, { kind: 'found' }>, photo: PhotoRequest, sourceIp: string): Promise<PhotoGrant> {
+  if (opened.standing !== 'open') return { kind: 'closed', standing: opened.standing };
+  const now = deps.now();
+  const { window, endsAt } = guessWindow(now);
+  if ((await deps.links.countPhotoGrant(guessingAddress(sourceIp), window, endsAt)) > MAX_PHOTO_GRANTS_PER_ADDRESS) {
+    return { kind: 'throttled', retryAfterSeconds: Math.max(1, Math.ceil((endsAt.getTime() - now.getTime()) / 1000)) };
+  }
+  // Kept a while after the link expires, so an expired link's count cannot start again.
+  const keepUntil = new Date(Date.parse(opened.lookup.validUntil) + 90 * 24 * 3600 * 1000);
+  if (!(await deps.links.grantPhoto(opened.lookup.linkId, MAX_PHOTO_GRANTS, keepUntil))) return { kind: 'exhausted' };
   const key = `${photoFolder(opened.transfer)}${photo.sha256}-${ulid()}.${photoTypes[photo.contentType]}`;
-  return { key, upload: await deps.files.presignPost(key, photo, 600) };
+  return { kind: 'granted', key, upload: await deps.files.presignPost(key, photo, 600) };
 }
 
 /** The signed receipt PDF, for whoever holds the link (it is the receiver's copy). */

@@ -82,6 +82,10 @@ export const keys = {
   }),
   /** A receipt link, found by the SHA-256 of its token (the token itself is never stored). */
   receiptLink: (tokenHash: string) => ({ PK: `RECEIPT_LINK#${tokenHash}`, SK: 'LINK' }),
+  /** How many photo uploads a receipt link has been granted (a conditional counter, capped). */
+  photoGrants: (linkId: string) => ({ PK: `RECEIPT_LINK_PHOTOS#${linkId}`, SK: 'GRANTS' }),
+  /** Photo uploads granted to one address in one window, across links. */
+  photoGrantsFrom: (address: string, window: number) => ({ PK: `PHOTO_GRANTS#${address}`, SK: `WINDOW#${window}` }),
   /** Wrong receipt-link tokens from one address in one window: the page slows, then refuses, guessing. */
   linkGuesses: (address: string, window: number) => ({ PK: `LINK_GUESSES#${address}`, SK: `WINDOW#${window}` }),
   /** A licensee's link to a state system: consent tokens (encrypted) and its dates. */

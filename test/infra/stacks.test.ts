@@ -12,7 +12,7 @@ import type { StatefulStackProps } from '#infra/stateful-stack.ts';
 import { manifestFonts } from '#shared/manifests/fonts.ts';
 import { StatelessStack } from '#infra/stateless-stack.ts';
 import type { StatelessStackProps } from '#infra/stateless-stack.ts';
-import { buckets, documentsBucket, exportsBucket, hubTable, idempotencyTable, queues, stateSubmissionsQueue, tables } from '#shared/resources.ts';
+import { buckets, documentsBucket, exportsBucket, hubTable, idempotencyTable, queues, stateSubmissionsQueue, tables, uploadsBucket } from '#shared/resources.ts';
 import type { KeyAttribute, QueueDefinition } from '#shared/resources.ts';
 import { AUTHORIZER_CACHE_SECONDS, functions, routes } from '#shared/routes.ts';
 import type { FunctionDefinition } from '#shared/routes.ts';
@@ -577,10 +577,10 @@ describe('receipt links in AWS', () => {
     expect(environmentOf('receiptLinks')).toHaveProperty('PUBLIC_BASE_URL');
   });
 
-  it("lets pages post files to the documents bucket from the hub's public origin, and nowhere else", () => {
-    expect(functions.receiptLinks.browserUploads).toEqual([documentsBucket]);
+  it("lets pages post files to the uploads bucket from the hub's public origin, and nowhere else", () => {
+    expect(functions.receiptLinks.browserUploads).toEqual([uploadsBucket]);
     const configured = hubApp({ publicBaseUrl: 'https://hub.example.org/' }, { publicBaseUrl: 'https://hub.example.org/' }).stateful;
-    expect(corsOf(configured, documentsBucket)).toEqual({
+    expect(corsOf(configured, uploadsBucket)).toEqual({
       CorsRules: [
         {
           Id: 'browser-uploads',
@@ -593,9 +593,19 @@ describe('receipt links in AWS', () => {
       ],
     });
     // Without a public address the pages come from the API's execute-api URL, made after this stack.
-    expect(JSON.stringify(corsOf(stateful, documentsBucket))).toMatch(/https:\/\/\*\.execute-api\./);
-    expect(corsOf(stateful, exportsBucket)).toBeUndefined();
-    expect(corsOf(configured, exportsBucket)).toBeUndefined();
+    expect(JSON.stringify(corsOf(stateful, uploadsBucket))).toMatch(/https:\/\/\*\.execute-api\./);
+    for (const bucket of [documentsBucket, exportsBucket]) {
+      expect(corsOf(stateful, bucket)).toBeUndefined();
+      expect(corsOf(configured, bucket)).toBeUndefined();
+    }
+  });
+
+  it('keeps uploads out of the records: the uploads bucket has no Object Lock and expires everything after a day', () => {
+    const bucket = resourceOf(stateful, stateful.buckets[uploadsBucket.name]);
+    expect(bucket.Properties.ObjectLockEnabled).toBeUndefined();
+    const rules = (bucket.Properties.LifecycleConfiguration as { Rules: Record<string, unknown>[] }).Rules;
+    expect(rules).toContainEqual(expect.objectContaining({ Status: 'Enabled', ExpirationInDays: 1, NoncurrentVersionExpiration: { NoncurrentDays: 1 } }));
+    expect(resourceOf(stateful, stateful.buckets[documentsBucket.name]).Properties.ObjectLockEnabled).toBe(true);
   });
 
   it('refuses browser uploads to a bucket the function may not write to, or that has no CORS rule', () => {
@@ -608,8 +618,8 @@ describe('receipt links in AWS', () => {
         queueConsumers: [],
         schedules: [],
       }).stateless.node.findAll().flatMap((construct) => construct.node.validate());
-    expect(uploading({ browserUploads: [documentsBucket], buckets: [{ bucket: documentsBucket, access: 'read' }] })).toThrow(/may not write/);
+    expect(uploading({ browserUploads: [uploadsBucket], buckets: [{ bucket: uploadsBucket, access: 'read' }] })).toThrow(/may not write/);
     expect(uploading({ browserUploads: [exportsBucket], buckets: [{ bucket: exportsBucket, access: 'readWrite' }] })().join()).toMatch(/no CORS rule/);
-    expect(uploading({ browserUploads: [documentsBucket], buckets: [{ bucket: documentsBucket, access: 'readWrite' }] })()).toEqual([]);
+    expect(uploading({ browserUploads: [uploadsBucket], buckets: [{ bucket: uploadsBucket, access: 'readWrite' }] })()).toEqual([]);
   });
 });

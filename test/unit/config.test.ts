@@ -7,6 +7,7 @@ const complete = {
   IDEMPOTENCY_TABLE_NAME: 'idem-abc',
   DOCUMENTS_BUCKET_NAME: 'docs-abc',
   EXPORTS_BUCKET_NAME: 'exports-abc',
+  UPLOADS_BUCKET_NAME: 'uploads-abc',
   STATE_SUBMISSIONS_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/1/subs.fifo',
   STATE_SUBMISSIONS_DLQ_URL: 'https://sqs.us-east-1.amazonaws.com/1/subs-dlq.fifo',
 };

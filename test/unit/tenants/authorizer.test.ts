@@ -10,6 +10,7 @@ vi.hoisted(() => {
     IDEMPOTENCY_TABLE_NAME: 'idempotency',
     DOCUMENTS_BUCKET_NAME: 'documents',
     EXPORTS_BUCKET_NAME: 'exports',
+    UPLOADS_BUCKET_NAME: 'uploads',
     STATE_SUBMISSIONS_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/1/subs.fifo',
     STATE_SUBMISSIONS_DLQ_URL: 'https://sqs.us-east-1.amazonaws.com/1/subs-dlq.fifo',
   });
