@@ -38,6 +38,8 @@ const envSchema = z.object({
   NYAPI_TOKEN_PATH: z.string().startsWith('/').default('/oauth/token'),
   NYAPI_AUTHORIZE_PATH: z.string().startsWith('/').default('/oauth'),
   NYAPI_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  /** How long an unanswered create may still be committing at the state system (default: twice the timeout). */
+  NYAPI_SETTLE_MS: z.coerce.number().int().min(0).max(600_000).optional(),
   /** Integrator credentials: a Secrets Manager secret (JSON `{clientId, clientSecret}`) in AWS ... */
   NYAPI_CREDENTIALS_SECRET: z.string().min(1).optional(),
   /** ... or the values themselves in local mode. */
@@ -72,6 +74,7 @@ export interface NyApiConfig {
   readonly tokenPath: string;
   readonly authorizePath: string;
   readonly timeoutMs: number;
+  readonly settleMs?: number;
   readonly credentialsSecret?: string;
   readonly clientId?: string;
   readonly clientSecret?: string;
@@ -133,6 +136,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
       tokenPath: e.NYAPI_TOKEN_PATH,
       authorizePath: e.NYAPI_AUTHORIZE_PATH,
       timeoutMs: e.NYAPI_TIMEOUT_MS,
+      ...(e.NYAPI_SETTLE_MS === undefined ? {} : { settleMs: e.NYAPI_SETTLE_MS }),
       ...(e.NYAPI_CREDENTIALS_SECRET ? { credentialsSecret: e.NYAPI_CREDENTIALS_SECRET } : {}),
       ...(e.NYAPI_CLIENT_ID ? { clientId: e.NYAPI_CLIENT_ID } : {}),
       ...(e.NYAPI_CLIENT_SECRET ? { clientSecret: e.NYAPI_CLIENT_SECRET } : {}),

@@ -9,6 +9,7 @@ import type { TransferEvent } from '#shared/domain/transfer/index.ts';
 import { logger } from '#shared/observability.ts';
 import { hubTable } from '#shared/resources.ts';
 import type { ConnectionStore } from '#shared/state-system/connections.ts';
+import { createInboundCheckpoints } from '#shared/state-system/inbound-checkpoints.ts';
 import { stateSystemsFrom } from '#shared/state-system/wiring.ts';
 import { createStateAccounts } from '#shared/submissions/accounts.ts';
 import { createSubmissionRepository } from '#shared/submissions/repository.ts';
@@ -23,18 +24,20 @@ export function createHandler(deps: InboundDeps & { readonly connections: Pick<C
   return async () => {
     let imported = 0;
     let arrived = 0;
+    let skipped = 0;
     let failed = 0;
     for (const licenseeId of await deps.connections.connectedLicensees('biotrack-ny')) {
       try {
         const result = await pullInbound(deps, licenseeId);
         imported += result.imported;
         arrived += result.arrived;
+        skipped += result.skipped;
       } catch (error) {
         failed += 1;
         logger.warn('Inbound pull failed for a licensee', { licenseeId, error: error as Error });
       }
     }
-    return { imported, arrived, failed };
+    return { imported, arrived, skipped, failed };
   };
 }
 
@@ -49,6 +52,7 @@ export const handler = createHandler({
   licensees: createLicenseeDirectory(licensees),
   accounts: createStateAccounts(licensees),
   systems: systems.adapters,
+  checkpoints: createInboundCheckpoints(aws.dynamodb, table),
   connections: systems.connections,
   now: () => new Date(),
 });

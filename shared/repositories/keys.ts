@@ -39,6 +39,8 @@ export const keys = {
   outgoingTransfers: (shipperId: string) => `LICENSEE#${shipperId}#OUT`,
   /** GSI3: a receiver's transfers by manifest time (sparse: drafts are the shipper's own). */
   incomingTransfers: (receiverId: string) => `LICENSEE#${receiverId}#IN`,
+  /** GSI4: a transporter's transfers by manifest time (sparse: manifests that name a tenant as carrier). */
+  carriedTransfers: (transporterId: string) => `LICENSEE#${transporterId}#CARRYING`,
   /** Append-only history in the transfer's partition, in order. */
   transferEvent: (transferId: string, sequence: number) => ({
     PK: `TRANSFER#${transferId}`,
@@ -71,7 +73,7 @@ export const keys = {
   /** The ids the state system gave a transfer's objects; read with the transfer (it sorts inside its range). */
   transferStateIds: (transferId: string) => ({ PK: `TRANSFER#${transferId}`, SK: 'STATE' }),
   /** Which hub transfer a state-system inventory transfer is, so the inbound pull skips or updates it. */
-  stateTransfer: (system: string, inventoryTransferId: string) => ({ PK: `STATE_TRANSFER#${system}#${inventoryTransferId}`, SK: 'STATE_TRANSFER' }),
+  stateTransfer: (system: string, inventoryTransferId: string | number) => ({ PK: `STATE_TRANSFER#${system}#${inventoryTransferId}`, SK: 'STATE_TRANSFER' }),
   /**
    * Which hub transfer a receiver recorded from a paper manifest, so the same paper is not taken in
    * twice: per receiver, shipper licence and the number as printed (case and spacing aside).
@@ -88,8 +90,12 @@ export const keys = {
   photoGrantsFrom: (address: string, window: number) => ({ PK: `PHOTO_GRANTS#${address}`, SK: `WINDOW#${window}` }),
   /** Wrong receipt-link tokens from one address in one window: the page slows, then refuses, guessing. */
   linkGuesses: (address: string, window: number) => ({ PK: `LINK_GUESSES#${address}`, SK: `WINDOW#${window}` }),
+  /** Failed lookups of one kind (`VERIFY`: manifest verification) from one address in one window (`LINK` would be the key above). */
+  guesses: (scope: string, address: string, window: number) => ({ PK: `${scope}_GUESSES#${address}`, SK: `WINDOW#${window}` }),
   /** A licensee's link to a state system: consent tokens (encrypted) and its dates. */
   stateConnection: (licenseeId: string, system: string) => ({ PK: `LICENSEE#${licenseeId}`, SK: `STATE_CONNECTION#${system}` }),
+  /** Where a licensee's inbound pull from a state system stopped (the adapter's own checkpoint). */
+  inboundCheckpoint: (licenseeId: string, system: string) => ({ PK: `LICENSEE#${licenseeId}`, SK: `INBOUND_CHECKPOINT#${system}` }),
   /** GSI1: the licensees connected to a state system (the inbound pull's list). */
   connectedLicensees: (system: string) => `STATE_CONNECTIONS#${system}`,
   /** The state-system user an API key acts as (`default`: the licence's integration user). */

@@ -4,7 +4,7 @@
  * can warn before it runs out and park submissions when it has.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { TokenCipher } from '../adapters/token-cipher.ts';
 import { keys } from '../repositories/keys.ts';
@@ -19,6 +19,12 @@ export interface StateConnection {
   readonly consentGrantedAt: string;
   readonly consentExpiresAt: string;
   readonly updatedAt: string;
+  /**
+   * Set when the state system refused the refresh token before the consent ran out (its answer to
+   * an earlier refresh was lost, or the grant was revoked): only a new approval helps.
+   */
+  readonly refreshFailedAt?: string;
+  readonly refreshFailure?: string;
 }
 
 export interface StateUserCredentials {
@@ -30,12 +36,20 @@ export interface StateUserCredentials {
 export const DEFAULT_STATE_USER = 'default';
 
 /** The consent's dates, readable without the key that seals the tokens. */
-export type ConsentDates = Pick<StateConnection, 'consentGrantedAt' | 'consentExpiresAt'>;
+export type ConsentDates = Pick<StateConnection, 'consentGrantedAt' | 'consentExpiresAt' | 'refreshFailedAt' | 'refreshFailure'>;
 
 export interface ConnectionStore {
   get(licenseeId: string, system: string): Promise<StateConnection | undefined>;
   consentDates(licenseeId: string, system: string): Promise<ConsentDates | undefined>;
+  /** Replaces the connection (new tokens): clears a refresh failure and any refresh lease. */
   put(connection: StateConnection): Promise<void>;
+  /**
+   * Takes the licence's refresh lease until `until` unless another holder has a live one: one
+   * refresher at a time across every function instance, so a rotating refresh token is never raced.
+   */
+  leaseRefresh(licenseeId: string, system: string, holder: string, now: Date, until: Date): Promise<boolean>;
+  releaseRefresh(licenseeId: string, system: string, holder: string): Promise<void>;
+  markRefreshFailed(licenseeId: string, system: string, at: string, reason: string): Promise<void>;
   /** Licensees that have connected to `system` (consent may since have expired). */
   connectedLicensees(system: string): Promise<string[]>;
   stateUser(licenseeId: string, system: string, apiKeyId: string): Promise<StateUserCredentials | undefined>;
@@ -88,10 +102,23 @@ export function createConsentReader(client: DynamoDBDocumentClient, tableName: s
   return {
     async consentDates(licenseeId, system) {
       const { Item } = await client.send(
-        new GetCommand({ TableName: tableName, Key: keys.stateConnection(licenseeId, system), ProjectionExpression: 'consentGrantedAt, consentExpiresAt' }),
+        new GetCommand({
+          TableName: tableName,
+          Key: keys.stateConnection(licenseeId, system),
+          ProjectionExpression: 'consentGrantedAt, consentExpiresAt, refreshFailedAt, refreshFailure',
+        }),
       );
-      return Item ? { consentGrantedAt: String(Item['consentGrantedAt']), consentExpiresAt: String(Item['consentExpiresAt']) } : undefined;
+      return Item ? datesOf(Item) : undefined;
     },
+  };
+}
+
+function datesOf(item: Record<string, unknown>): ConsentDates {
+  return {
+    consentGrantedAt: String(item['consentGrantedAt']),
+    consentExpiresAt: String(item['consentExpiresAt']),
+    ...(typeof item['refreshFailedAt'] === 'string' ? { refreshFailedAt: item['refreshFailedAt'] } : {}),
+    ...(typeof item['refreshFailure'] === 'string' ? { refreshFailure: item['refreshFailure'] } : {}),
   };
 }
 
@@ -108,8 +135,7 @@ export function createConnectionStore(client: DynamoDBDocumentClient, tableName:
         system,
         ...tokens,
         accessExpiresAt: String(Item['accessExpiresAt']),
-        consentGrantedAt: String(Item['consentGrantedAt']),
-        consentExpiresAt: String(Item['consentExpiresAt']),
+        ...datesOf(Item),
         updatedAt: String(Item['updatedAt']),
       };
     },
@@ -117,7 +143,8 @@ export function createConnectionStore(client: DynamoDBDocumentClient, tableName:
     consentDates: createConsentReader(client, tableName).consentDates,
 
     async put(connection) {
-      const { accessToken, refreshToken, ...dates } = connection;
+      // New tokens end any refresh failure: the failure fields are not carried over.
+      const { accessToken, refreshToken, refreshFailedAt: _failedAt, refreshFailure: _failure, ...dates } = connection;
       const tokens = await cipher.encrypt(JSON.stringify({ accessToken, refreshToken }), context(connection.licenseeId, connection.system));
       await client.send(
         new PutCommand({
@@ -131,6 +158,57 @@ export function createConnectionStore(client: DynamoDBDocumentClient, tableName:
           },
         }),
       );
+    },
+
+    async leaseRefresh(licenseeId, system, holder, now, until) {
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keys.stateConnection(licenseeId, system),
+            UpdateExpression: 'SET refreshLeaseHolder = :holder, refreshLeaseUntil = :until',
+            ConditionExpression: 'attribute_exists(PK) AND (attribute_not_exists(refreshLeaseUntil) OR refreshLeaseUntil < :now OR refreshLeaseHolder = :holder)',
+            ExpressionAttributeValues: { ':holder': holder, ':until': until.getTime(), ':now': now.getTime() },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
+    },
+
+    async releaseRefresh(licenseeId, system, holder) {
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keys.stateConnection(licenseeId, system),
+            UpdateExpression: 'REMOVE refreshLeaseHolder, refreshLeaseUntil',
+            ConditionExpression: 'refreshLeaseHolder = :holder',
+            ExpressionAttributeValues: { ':holder': holder },
+          }),
+        );
+      } catch (error) {
+        // The new tokens were put (which ends the lease), or the lease ran out and another took it.
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    },
+
+    async markRefreshFailed(licenseeId, system, at, reason) {
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keys.stateConnection(licenseeId, system),
+            UpdateExpression: 'SET refreshFailedAt = :at, refreshFailure = :reason',
+            ConditionExpression: 'attribute_exists(PK)',
+            ExpressionAttributeValues: { ':at': at, ':reason': reason },
+          }),
+        );
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
     },
 
     async connectedLicensees(system) {

@@ -22,21 +22,33 @@ const REQUEST_TTL_SECONDS = 10 * 60;
 const SYSTEM = 'biotrack-ny';
 
 export interface ConsentView {
-  readonly status: 'not-connected' | 'connected' | 'expiring' | 'expired';
+  readonly status: 'not-connected' | 'connected' | 'expiring' | 'expired' | 'reconnect-required';
   readonly grantedAt?: string;
   readonly expiresAt?: string;
   readonly daysLeft?: number;
+  readonly refreshFailedAt?: string;
   readonly warning?: string;
 }
 
-/** Connected, in its last 14 days (warned), or run out. */
+/**
+ * Connected, in its last 14 days (warned), run out, or cut short: the state system refused the
+ * hub's refresh token inside the 100 days, which only a new approval repairs.
+ */
 export function consentView(dates: ConsentDates | undefined, now: Date): ConsentView {
   if (!dates) return { status: 'not-connected' };
   const left = Date.parse(dates.consentExpiresAt) - now.getTime();
   const daysLeft = Math.max(0, Math.ceil(left / DAY_MS));
   const base = { grantedAt: dates.consentGrantedAt, expiresAt: dates.consentExpiresAt, daysLeft };
   if (left <= 0) {
-    return { ...base, status: 'expired', warning: 'The state-system consent has expired: reports wait until the licence admin approves the hub again.' };
+    return { ...base, status: 'expired', warning: 'The state-system consent has expired: reports wait until the license admin approves the hub again.' };
+  }
+  if (dates.refreshFailedAt) {
+    return {
+      ...base,
+      status: 'reconnect-required',
+      refreshFailedAt: dates.refreshFailedAt,
+      warning: `The state system stopped accepting the hub's access on ${dates.refreshFailedAt.slice(0, 10)}, before the consent's end: reports wait until the license admin approves the hub again.`,
+    };
   }
   if (left <= CONSENT_WARNING_DAYS * DAY_MS) {
     return { ...base, status: 'expiring', warning: `The state-system consent expires in ${daysLeft} day(s): ask the licence admin to approve the hub again.` };

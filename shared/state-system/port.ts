@@ -19,16 +19,31 @@ export interface StateAccount {
    * create looks its object up by ExternalID first instead of creating a second one.
    */
   readonly retry?: boolean;
+  /**
+   * When an earlier try went unanswered (a timeout or a dropped connection): the state system may
+   * still be committing it, so nothing is created again until its settle window has passed.
+   */
+  readonly unsettledSince?: string;
 }
 
-/** Ids the state system gave the objects of one transfer; kept on the transfer. */
+/**
+ * Ids the state system gave the objects of one transfer, kept on the transfer, each with the JSON
+ * type the state system gives it (numbers stay numbers).
+ */
 export interface StateIds {
   readonly invoiceId?: string;
+  /** Invoices voided because the manifest that was to carry them was refused for good. */
+  readonly voidedInvoiceIds?: readonly string[];
   readonly manifestId?: string;
-  readonly inventoryTransferIds?: readonly string[];
-  readonly driverIds?: readonly string[];
-  readonly vehicleId?: string;
+  /** The key the manifest was created under: an amendment updates it under the same key. */
+  readonly manifestExternalId?: string;
+  readonly inventoryTransferIds?: readonly number[];
+  readonly driverIds?: readonly number[];
+  readonly vehicleId?: number;
 }
+
+/** Persists ids as soon as the state system has issued them, before the rest of a report is done. */
+export type KeepStateIds = (ids: StateIds) => Promise<void>;
 
 export interface ReportedParty {
   readonly stateLicenceNumber: string;
@@ -78,7 +93,7 @@ export interface ManifestReport {
 
 export interface ReceiptReport {
   readonly externalId: string;
-  readonly inventoryTransferId: string;
+  readonly inventoryTransferId: number;
   readonly lines: readonly {
     readonly tag: string;
     readonly accepted: boolean;
@@ -110,7 +125,7 @@ export interface IntakeReport {
 
 /** A transfer another licensee's system reported to the state, addressed to one of ours. */
 export interface InboundTransfer {
-  readonly inventoryTransferId: string;
+  readonly inventoryTransferId: number;
   readonly manifestId: string;
   readonly shipper: ReportedParty & { readonly address?: string; readonly city?: string; readonly zip?: string; readonly phone?: string };
   readonly arrived: boolean;
@@ -125,6 +140,17 @@ export interface InboundTransfer {
 /** `inventory-transfer`: one the licence shipped; `inbound-transfer`: one addressed to it (a paper manifest taken in). */
 export type StateObjectKind = 'invoice' | 'manifest' | 'inventory-transfer' | 'inbound-transfer';
 
+/**
+ * One pull of the transfers addressed to a licence: what is new or changed since `checkpoint`
+ * (opaque, the adapter's own), the checkpoint to pass next time, and how many items could not be
+ * read this time (they are tried again on the next pull).
+ */
+export interface InboundPull {
+  readonly transfers: readonly InboundTransfer[];
+  readonly checkpoint: string;
+  readonly skipped: number;
+}
+
 export interface ConsentStatus {
   readonly connected: boolean;
   readonly grantedAt?: string;
@@ -133,7 +159,12 @@ export interface ConsentStatus {
 
 /** The state system, as one licence sees it. Calls are idempotent on the `externalId` they carry. */
 export interface StateTrackingSystem {
-  reportManifest(account: StateAccount, report: ManifestReport): Promise<StateIds>;
+  /**
+   * `known`: the ids an earlier try already kept (an invoice made for this manifest is reused);
+   * `keep` persists each id the moment it exists, so a refusal later in the report leaves the hub
+   * knowing what the state system holds.
+   */
+  reportManifest(account: StateAccount, report: ManifestReport, known: StateIds, keep: KeepStateIds): Promise<StateIds>;
   /** A new version of a manifest before departure (other crew, vehicle, times or route). */
   amendManifest(account: StateAccount, ids: StateIds, report: ManifestReport): Promise<StateIds>;
   reportShipment(account: StateAccount, ids: StateIds, externalId: string): Promise<StateIds>;
@@ -142,17 +173,26 @@ export interface StateTrackingSystem {
   /** Returns the inventory transfer the state system recorded. */
   reportIntake(account: StateAccount, report: IntakeReport): Promise<StateIds>;
   reportVoid(account: StateAccount, ids: StateIds, externalId: string): Promise<void>;
-  listInbound(account: StateAccount): Promise<InboundTransfer[]>;
-  findByExternalId(account: StateAccount, kind: StateObjectKind, externalId: string): Promise<string | undefined>;
+  /** Transfers addressed to the licence that are new or changed since the checkpoint (none: since ever). */
+  listInbound(account: StateAccount, checkpoint?: string): Promise<InboundPull>;
+  findByExternalId(account: StateAccount, kind: StateObjectKind, externalId: string): Promise<string | number | undefined>;
   checkConsent(account: StateAccount): Promise<ConsentStatus>;
 }
 
 /**
  * Why a call failed, as the submission pipeline must treat it: `transient` is retried with
  * backoff, `permanent` is recorded with the state system's code, `consent-expired` waits for the
- * licence admin to approve the integrator again.
+ * licence admin to approve the integrator again (the 100 days ran out, `CONSENT_EXPIRED`, or the
+ * state system refused the hub's refresh token before then, `REFRESH_REJECTED`).
  */
 export type StateFailureKind = 'transient' | 'permanent' | 'consent-expired';
+
+export interface StateFailureExtra {
+  readonly retryAfterMs?: number;
+  readonly status?: number;
+  /** Set when the call may still take effect at the state system (no answer came): when it was sent. */
+  readonly unsettledSince?: string;
+}
 
 export class StateSystemError extends Error {
   override readonly name = 'StateSystemError';
@@ -161,11 +201,13 @@ export class StateSystemError extends Error {
   readonly code: string;
   readonly retryAfterMs?: number;
   readonly status?: number;
-  constructor(kind: StateFailureKind, code: string, message: string, extra: { readonly retryAfterMs?: number; readonly status?: number } = {}) {
+  readonly unsettledSince?: string;
+  constructor(kind: StateFailureKind, code: string, message: string, extra: StateFailureExtra = {}) {
     super(message);
     this.kind = kind;
     this.code = code;
     if (extra.retryAfterMs !== undefined) this.retryAfterMs = extra.retryAfterMs;
     if (extra.status !== undefined) this.status = extra.status;
+    if (extra.unsettledSince !== undefined) this.unsettledSince = extra.unsettledSince;
   }
 }

@@ -14,10 +14,14 @@ export const stateUserBody = z
 
 export const consentStatusView = z
   .object({
-    status: z.enum(['not-connected', 'connected', 'expiring', 'expired']),
+    status: z.enum(['not-connected', 'connected', 'expiring', 'expired', 'reconnect-required']).meta({
+      description:
+        '`expired`: the 100 days ran out; `reconnect-required`: the state system refused the refresh token before then (for example its answer to a refresh was lost): either way the license admin approves the hub again',
+    }),
     grantedAt: timestamp.optional(),
     expiresAt: timestamp.optional(),
     daysLeft: z.number().int().optional(),
+    refreshFailedAt: timestamp.optional(),
     warning: z.string().optional().meta({ description: 'Set from 14 days before the 100-day consent runs out' }),
   })
   .meta({ id: 'StateSystemConsent' });

@@ -45,6 +45,7 @@ export async function nyApiSettingsFrom(config: HubConfig): Promise<NyApiSetting
     clientId: requireSetting(clientId, 'NYAPI_CLIENT_ID or NYAPI_CREDENTIALS_SECRET'),
     clientSecret: requireSetting(clientSecret, 'NYAPI_CLIENT_SECRET or NYAPI_CREDENTIALS_SECRET'),
     timeoutMs: nyApi.timeoutMs,
+    ...(nyApi.settleMs === undefined ? {} : { settleMs: nyApi.settleMs }),
   };
 }
 

@@ -96,11 +96,13 @@ async function attempt(deps: DeliveryDeps, drain: Drain, submission: Submission,
     deps.metrics.failed('ADAPTER_NOT_AVAILABLE');
     return { kind: 'permanent', error: { code: 'ADAPTER_NOT_AVAILABLE', message: `The hub has no adapter for ${submission.system} yet` } };
   }
+  // An unanswered earlier try may still be committing at the state system: creates wait it out.
+  let unsettledSince = submission.lastError?.unsettledSince;
   for (let quick = 0; ; quick += 1) {
     try {
       deps.metrics.sent(submission.step);
       // After a try that may have reached the state system, creates look their object up first.
-      await report(deps, drain, system, submission, submission.attempts > 0 || quick > 0);
+      await report(deps, drain, system, submission, { retry: submission.attempts > 0 || quick > 0, ...(unsettledSince ? { unsettledSince } : {}) });
       deps.metrics.succeeded(submission.step);
       return { kind: 'succeeded' };
     } catch (error) {
@@ -110,6 +112,7 @@ async function attempt(deps: DeliveryDeps, drain: Drain, submission: Submission,
         const detail = { code: failure.code, message: failure.message, ...(failure.status ? { status: failure.status } : {}) };
         return failure.kind === 'permanent' ? { kind: 'permanent', error: detail } : { kind: 'consent-expired', error: detail };
       }
+      unsettledSince = failure.unsettledSince ?? unsettledSince;
       deps.metrics.retried(submission.step);
       const wait = failure.retryAfterMs ?? Math.round(deps.random() * 100 * 2 ** quick);
       if (quick < deps.quickRetries && wait <= QUICK_RETRY_MAX_MS) {
@@ -118,7 +121,13 @@ async function attempt(deps: DeliveryDeps, drain: Drain, submission: Submission,
       }
       return {
         kind: 'transient',
-        error: { code: failure.code, message: failure.message, ...(failure.status ? { status: failure.status } : {}) },
+        error: {
+          code: failure.code,
+          message: failure.message,
+          ...(failure.status ? { status: failure.status } : {}),
+          // Still unsettled if any try of this receive went unanswered, whatever the last one said.
+          ...(unsettledSince ? { unsettledSince } : {}),
+        },
         ...(failure.retryAfterMs === undefined ? {} : { retryAfterMs: failure.retryAfterMs }),
         lastAttempt: receiveCount >= deps.maxReceiveCount,
       };
@@ -133,21 +142,27 @@ function classify(error: unknown): StateSystemError {
   return new StateSystemError('transient', 'HUB_ERROR', error instanceof Error ? error.message : String(error));
 }
 
-async function report(deps: DeliveryDeps, drain: Drain, system: StateTrackingSystem, submission: Submission, retry: boolean): Promise<void> {
+async function report(
+  deps: DeliveryDeps,
+  drain: Drain,
+  system: StateTrackingSystem,
+  submission: Submission,
+  retrying: Pick<StateAccount, 'retry' | 'unsettledSince'>,
+): Promise<void> {
   const transfer = (drain.transfer ??= await deps.transfers.get(submission.transferId));
   if (!transfer) throw new StateSystemError('permanent', 'TRANSFER_MISSING', 'The transfer of this submission no longer exists');
   const found = await deps.accounts.account(submission.licenseeId, submission.actingApiKeyId);
-  const account = found && retry ? { ...found, retry } : found;
+  const account = found && (retrying.retry || retrying.unsettledSince) ? { ...found, ...retrying } : found;
   if (!account) throw new StateSystemError('permanent', 'NOT_INTEGRATED', 'The reporting licensee has no state-system link');
   const ids = (drain.ids ??= await deps.submissions.stateIds(transfer.id));
   const externalId = submission.id;
   const keep = async (reported: StateIds) => {
     await deps.submissions.saveStateIds(transfer.id, submission.system, reported);
-    drain.ids = { ...ids, ...reported };
+    drain.ids = { ...drain.ids, ...reported };
   };
   switch (submission.step) {
     case 'manifest':
-      return keep(await system.reportManifest(account, await manifestReport(deps, transfer, externalId)));
+      return keep(await system.reportManifest(account, await manifestReport(deps, transfer, externalId), ids, keep));
     case 'amend':
       return keep(await system.amendManifest(account, ids, await manifestReport(deps, transfer, externalId)));
     case 'ship':

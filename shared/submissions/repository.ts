@@ -48,7 +48,7 @@ export interface SubmissionRepository {
   stateIds(transferId: string): Promise<StateIds>;
   /** Merges ids into the transfer's state ids, and records which transfer a state inventory transfer is. */
   saveStateIds(transferId: string, system: string, ids: StateIds): Promise<void>;
-  transferOfStateTransfer(system: string, inventoryTransferId: string): Promise<string | undefined>;
+  transferOfStateTransfer(system: string, inventoryTransferId: string | number): Promise<string | undefined>;
 }
 
 /** The state ids an item of the transfer's partition holds (its attributes besides the keys and the system). */
@@ -58,7 +58,7 @@ export function stateIdsOf(item: Record<string, unknown>): StateIds {
 }
 
 /** The items that tie a hub transfer to a state-system inventory transfer, for the transfer's creation. */
-export function stateTransferItems(transferId: string, system: string, ids: StateIds & { inventoryTransferIds: readonly [string] }): Record<string, unknown>[] {
+export function stateTransferItems(transferId: string, system: string, ids: StateIds & { inventoryTransferIds: readonly [number] }): Record<string, unknown>[] {
   const [inventoryTransferId] = ids.inventoryTransferIds;
   return [
     { ...keys.stateTransfer(system, inventoryTransferId), transferId, system, inventoryTransferId },

@@ -1,9 +1,11 @@
 /**
  * The inbound pull: asks the state system for the transfers addressed to an integrated tenant
- * and records those the hub does not know yet (another licensee's system shipped them), so they
+ * that are new or changed since the last pull (the adapter's checkpoint, kept per licensee), and
+ * records those the hub does not know yet (another licensee's system shipped them), so they
  * appear in the receiver's incoming list and can be received through the hub. A transfer already
  * recorded only follows its arrival. Running twice records nothing twice: the state transfer's
- * lookup item is written with the transfer, on the condition that it is new.
+ * lookup item is written with the transfer, on the condition that it is new. The checkpoint moves
+ * on only once everything the pull returned is recorded.
  */
 import { ulid } from 'ulid';
 import * as domain from '../domain/transfer/index.ts';
@@ -12,6 +14,7 @@ import { logger } from '../observability.ts';
 import type { StateAccounts } from '../submissions/deliver.ts';
 import type { SubmissionRepository } from '../submissions/repository.ts';
 import { stateTransferItems } from '../submissions/repository.ts';
+import type { InboundCheckpoints } from '../state-system/inbound-checkpoints.ts';
 import type { InboundTransfer, StateTrackingSystem } from '../state-system/port.ts';
 import { DuplicateError } from './repository.ts';
 import type { TransferRepository } from './repository.ts';
@@ -24,12 +27,15 @@ export interface InboundDeps {
   readonly licensees: LicenseeDirectory;
   readonly accounts: StateAccounts;
   readonly systems: Partial<Record<'biotrack-ny' | 'metrc', StateTrackingSystem>>;
+  readonly checkpoints: InboundCheckpoints;
   readonly now: () => Date;
 }
 
 export interface PullResult {
   readonly imported: number;
   readonly arrived: number;
+  /** Items the state system could not answer for this time; the next pull tries them again. */
+  readonly skipped: number;
 }
 
 const actor = (licenseeId: string) => ({ licenseeId, apiKeyId: 'inbound-pull' });
@@ -38,10 +44,11 @@ export async function pullInbound(deps: InboundDeps, licenseeId: string): Promis
   const account = await deps.accounts.account(licenseeId);
   const system = account ? deps.systems[account.system] : undefined;
   const receiver = await deps.licensees.get(licenseeId);
-  if (!account || !system || !receiver) return { imported: 0, arrived: 0 };
+  if (!account || !system || !receiver) return { imported: 0, arrived: 0, skipped: 0 };
   let imported = 0;
   let arrived = 0;
-  for (const inbound of await system.listInbound(account)) {
+  const pull = await system.listInbound(account, await deps.checkpoints.get(licenseeId, account.system));
+  for (const inbound of pull.transfers) {
     const known = await deps.submissions.transferOfStateTransfer(account.system, inbound.inventoryTransferId);
     if (known) {
       if (await followArrival(deps, known, inbound, licenseeId)) arrived += 1;
@@ -73,7 +80,7 @@ export async function pullInbound(deps: InboundDeps, licenseeId: string): Promis
           stateSystem: account.system,
           stateAccessLost: false,
         },
-        origin: { system: account.system, inventoryTransferId: inbound.inventoryTransferId, manifestId: inbound.manifestId },
+        origin: { system: account.system, inventoryTransferId: String(inbound.inventoryTransferId), manifestId: inbound.manifestId },
         drivers: inbound.drivers,
         ...(inbound.estimatedDeparture ? { estimatedDeparture: inbound.estimatedDeparture } : {}),
         ...(inbound.estimatedArrival ? { estimatedArrival: inbound.estimatedArrival } : {}),
@@ -95,8 +102,9 @@ export async function pullInbound(deps: InboundDeps, licenseeId: string): Promis
       if (!(error instanceof DuplicateError)) throw error;
     }
   }
-  if (imported > 0 || arrived > 0) logger.info('Inbound transfers pulled from the state system', { licenseeId, imported, arrived });
-  return { imported, arrived };
+  await deps.checkpoints.put(licenseeId, account.system, pull.checkpoint, deps.now().toISOString());
+  if (imported > 0 || arrived > 0 || pull.skipped > 0) logger.info('Inbound transfers pulled from the state system', { licenseeId, imported, arrived, skipped: pull.skipped });
+  return { imported, arrived, skipped: pull.skipped };
 }
 
 /** A recorded transfer that was on the road when first seen and has arrived since. */

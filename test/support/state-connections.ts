@@ -12,11 +12,29 @@ export type MemoryConnectionStore = ConnectionStore & { readonly connections: Ma
 export function memoryConnectionStore(): MemoryConnectionStore {
   const connections = new Map<string, StateConnection>();
   const users = new Map<string, StateUserCredentials>();
+  const leases = new Map<string, { holder: string; until: number }>();
   return {
     connections,
     get: async (licenseeId) => connections.get(licenseeId),
     consentDates: async (licenseeId) => connections.get(licenseeId),
-    put: async (connection) => void connections.set(connection.licenseeId, connection),
+    put: async (connection) => {
+      const { refreshFailedAt: _at, refreshFailure: _why, ...rest } = connection;
+      connections.set(connection.licenseeId, rest);
+      leases.delete(connection.licenseeId);
+    },
+    leaseRefresh: async (licenseeId, _system, holder, now, until) => {
+      const lease = leases.get(licenseeId);
+      if (!connections.has(licenseeId) || (lease && lease.until >= now.getTime() && lease.holder !== holder)) return false;
+      leases.set(licenseeId, { holder, until: until.getTime() });
+      return true;
+    },
+    releaseRefresh: async (licenseeId, _system, holder) => {
+      if (leases.get(licenseeId)?.holder === holder) leases.delete(licenseeId);
+    },
+    markRefreshFailed: async (licenseeId, _system, at, reason) => {
+      const connection = connections.get(licenseeId);
+      if (connection) connections.set(licenseeId, { ...connection, refreshFailedAt: at, refreshFailure: reason });
+    },
     connectedLicensees: async () => [...connections.keys()],
     stateUser: async (licenseeId, _system, apiKeyId) => users.get(`${licenseeId}/${apiKeyId}`),
     putStateUser: async (licenseeId, _system, apiKeyId, credentials) => void users.set(`${licenseeId}/${apiKeyId}`, credentials),

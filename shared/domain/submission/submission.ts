@@ -30,6 +30,8 @@ export interface SubmissionError {
   readonly message: string;
   readonly at: string;
   readonly status?: number;
+  /** The try went unanswered and may still take effect at the state system: sent at this time. */
+  readonly unsettledSince?: string;
 }
 
 export interface Submission {

@@ -1,10 +1,12 @@
 /**
- * The BioTrack NY-API adapter: the hub's reports in the state system's words. A create retried
- * (`account.retry`) first looks its object up by ExternalID, so a retry after a lost answer finds what the first try made
- * instead of making a second one; the emulator (and, by our reading, the real API) also replays a
- * repeated ExternalID. Tokens are refreshed a minute before they expire; the acting user's
- * session is opened on demand and kept per process.
+ * The BioTrack NY-API adapter: the hub's reports in the state system's words, with every id in the
+ * JSON type the recorded shapes give it. A create retried (`account.retry`) first looks its object
+ * up by ExternalID, and after a try that went unanswered it waits out a settle window before
+ * creating anything again, so no duplicate depends on the server replaying an ExternalID. Every call
+ * carries the acting user's session; an expired session is opened again, an expired token is
+ * refreshed, one refresher per licence at a time.
  */
+import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { Unit } from '../../domain/transfer/index.ts';
 import { DEFAULT_STATE_USER } from '../connections.ts';
@@ -12,6 +14,7 @@ import type { ConnectionStore, StateConnection } from '../connections.ts';
 import { StateSystemError } from '../port.ts';
 import type {
   InboundTransfer,
+  KeepStateIds,
   ManifestReport,
   ReportedDriver,
   ReportedVehicle,
@@ -22,6 +25,7 @@ import type {
 } from '../port.ts';
 import { exchange, interpret, requestTokens } from './client.ts';
 import type { NyApiSettings } from './client.ts';
+import { decodeCheckpoint, encodeCheckpoint } from './inbound-checkpoint.ts';
 import * as schemas from './schemas.ts';
 
 export interface BioTrackDeps {
@@ -29,6 +33,8 @@ export interface BioTrackDeps {
   readonly connections: ConnectionStore;
   readonly fetch: typeof fetch;
   readonly now: () => Date;
+  /** Waits while another instance refreshes the licence's token. */
+  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 const SYSTEM = 'biotrack-ny';
@@ -36,6 +42,8 @@ const REFRESH_MARGIN_MS = 60_000;
 const PAGE = 500;
 /** How long a process trusts the connection it read: a renewed consent is seen within this. */
 const CONNECTION_CACHE_MS = 30_000;
+/** How often a caller waiting on another instance's refresh looks at the table again. */
+const REFRESH_POLL_MS = 100;
 
 /**
  * [inferred] Where a receiver records a transfer that arrived with a paper manifest. ny-api.md names
@@ -48,76 +56,133 @@ export const INTAKE_PATH = '/v1/inventory/transfer/inbound';
 /** The hub's units in the state system's words (`GET /v1/uom`). */
 const uomOf: Readonly<Record<Unit, string>> = { each: 'each', g: 'gram', kg: 'kilogram', oz: 'ounce', lb: 'pound', mL: 'milliliter', L: 'liter' };
 
-/** Access problems the adapter repairs itself once: a stale token or session. */
-const renewable = new Set(['AUTH_EXPIRED', 'USER_SESSION_REQUIRED']);
+/** Ids kept before the recorded types were followed were strings: read them either way. */
+const integer = (id: number | string): number => (typeof id === 'number' ? id : Number(id));
 
 export function createBioTrackAdapter(deps: BioTrackDeps): StateTrackingSystem {
   const { settings } = deps;
+  const settleMs = settings.settleMs ?? 2 * settings.timeoutMs;
+  const leaseMs = settings.timeoutMs + 5_000;
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  /** Names this process as the holder of a refresh lease. */
+  const instance = randomUUID();
   /** Per process, as a Lambda instance keeps them: sessions by licence and acting key, live connections briefly. */
   const sessions = new Map<string, string>();
   const connections = new Map<string, { readonly connection: StateConnection; readonly until: number }>();
-  const stateIdsOf = new Map<string, string>();
+  const refreshing = new Map<string, Promise<StateConnection>>();
+  const stateIdsOf = new Map<string, number>();
 
   async function stored(account: StateAccount): Promise<StateConnection | undefined> {
     const cached = connections.get(account.licenseeId);
     if (cached && cached.until > Date.now()) return cached.connection;
     const loaded = await deps.connections.get(account.licenseeId, SYSTEM);
-    if (loaded && Date.parse(loaded.consentExpiresAt) > deps.now().getTime()) {
+    if (loaded && Date.parse(loaded.consentExpiresAt) > deps.now().getTime() && !loaded.refreshFailedAt) {
       connections.set(account.licenseeId, { connection: loaded, until: Date.now() + CONNECTION_CACHE_MS });
     }
     return loaded;
   }
 
-  async function connection(account: StateAccount, forceRefresh = false): Promise<StateConnection> {
+  const consentExpired = (expiresAt: string) =>
+    new StateSystemError('consent-expired', 'CONSENT_EXPIRED', `Consent expired on ${expiresAt}: the license admin must approve the hub again`);
+  const refreshRejected = (at: string) =>
+    new StateSystemError(
+      'consent-expired',
+      'REFRESH_REJECTED',
+      `The state system refused the hub's refresh token on ${at}, before the consent's end: the license admin must approve the hub again`,
+    );
+
+  /** A usable connection; `stale` is an access token the state system refused, to be replaced. */
+  async function connection(account: StateAccount, stale?: string): Promise<StateConnection> {
     const found = await stored(account);
-    if (!found) throw new StateSystemError('consent-expired', 'NOT_CONNECTED', 'The licence admin has not approved the hub in the state system yet');
+    if (!found) throw new StateSystemError('consent-expired', 'NOT_CONNECTED', 'The license admin has not approved the hub in the state system yet');
     const now = deps.now();
     if (Date.parse(found.consentExpiresAt) <= now.getTime()) {
       connections.delete(account.licenseeId);
-      throw new StateSystemError('consent-expired', 'CONSENT_EXPIRED', `Consent expired on ${found.consentExpiresAt}: the licence admin must approve the hub again`);
+      throw consentExpired(found.consentExpiresAt);
     }
-    if (!forceRefresh && Date.parse(found.accessExpiresAt) - REFRESH_MARGIN_MS > now.getTime()) return found;
-    return refresh(account, found, now);
+    if (found.refreshFailedAt) throw refreshRejected(found.refreshFailedAt);
+    if (stale === undefined && fresh(found, now)) return found;
+    return refresh(account, stale ?? found.accessToken);
   }
 
-  async function refresh(account: StateAccount, current: StateConnection, now: Date): Promise<StateConnection> {
-    // Another instance may have refreshed (and rotated the refresh token) meanwhile: start from the table.
-    const stored = (await deps.connections.get(account.licenseeId, SYSTEM)) ?? current;
-    if (!stored.refreshToken) throw new StateSystemError('consent-expired', 'CONSENT_EXPIRED', 'No refresh token: the licence admin must approve the hub again');
+  const fresh = (connection: StateConnection, now: Date) => Date.parse(connection.accessExpiresAt) - REFRESH_MARGIN_MS > now.getTime();
+
+  /** One refresh per licence in this process; across processes, the table's lease. */
+  function refresh(account: StateAccount, stale: string): Promise<StateConnection> {
+    const running = refreshing.get(account.licenseeId);
+    if (running) return running;
+    const started = refreshUnderLease(account, stale).finally(() => refreshing.delete(account.licenseeId));
+    refreshing.set(account.licenseeId, started);
+    return started;
+  }
+
+  async function refreshUnderLease(account: StateAccount, stale: string): Promise<StateConnection> {
+    const { licenseeId } = account;
+    const giveUpAt = Date.now() + 2 * leaseMs;
+    for (;;) {
+      const now = deps.now();
+      const current = await deps.connections.get(licenseeId, SYSTEM);
+      if (!current) throw new StateSystemError('consent-expired', 'NOT_CONNECTED', 'The license admin has not approved the hub in the state system yet');
+      if (current.refreshFailedAt) throw refreshRejected(current.refreshFailedAt);
+      // Another instance refreshed meanwhile: its token is the one to use.
+      if (current.accessToken !== stale && fresh(current, now)) return remember(current);
+      if (await deps.connections.leaseRefresh(licenseeId, SYSTEM, instance, now, new Date(now.getTime() + leaseMs))) {
+        try {
+          return await refreshNow(account, current, now);
+        } finally {
+          await deps.connections.releaseRefresh(licenseeId, SYSTEM, instance);
+        }
+      }
+      // Another instance holds the lease: wait for its tokens rather than race its rotation.
+      if (Date.now() > giveUpAt) throw new StateSystemError('transient', 'REFRESH_BUSY', 'Another hub instance is refreshing the state-system token');
+      await sleep(REFRESH_POLL_MS);
+    }
+  }
+
+  async function refreshNow(account: StateAccount, current: StateConnection, now: Date): Promise<StateConnection> {
+    if (!current.refreshToken) throw new StateSystemError('consent-expired', 'CONSENT_EXPIRED', 'No refresh token: the license admin must approve the hub again');
     let tokens: Awaited<ReturnType<typeof requestTokens>>;
     try {
-      tokens = await requestTokens(settings, deps.fetch, { grant_type: 'refresh_token', refresh_token: stored.refreshToken });
+      tokens = await requestTokens(settings, deps.fetch, { grant_type: 'refresh_token', refresh_token: current.refreshToken });
     } catch (error) {
-      // Refresh tokens rotate: if another instance just used this one, its new tokens are in the table.
-      const latest = await deps.connections.get(account.licenseeId, SYSTEM);
-      if (latest && latest.refreshToken !== stored.refreshToken && Date.parse(latest.accessExpiresAt) > now.getTime()) return latest;
-      throw error;
+      if (!(error instanceof StateSystemError) || error.code !== 'REFRESH_REJECTED') throw error;
+      connections.delete(account.licenseeId);
+      // Refused after the 100 days is the consent running out; before them, the grant was cut short.
+      if (Date.parse(current.consentExpiresAt) <= now.getTime()) throw consentExpired(current.consentExpiresAt);
+      const at = now.toISOString();
+      await deps.connections.markRefreshFailed(account.licenseeId, SYSTEM, at, error.message);
+      throw refreshRejected(at);
     }
     const refreshed: StateConnection = {
-      ...stored,
+      ...current,
       accessToken: tokens.accessToken,
-      refreshToken: tokens.refreshToken ?? stored.refreshToken,
+      refreshToken: tokens.refreshToken ?? current.refreshToken,
       accessExpiresAt: new Date(now.getTime() + tokens.expiresInSeconds * 1000).toISOString(),
       ...(tokens.consentExpiresAt ? { consentExpiresAt: tokens.consentExpiresAt } : {}),
       updatedAt: now.toISOString(),
     };
     await deps.connections.put(refreshed);
-    connections.set(account.licenseeId, { connection: refreshed, until: Date.now() + CONNECTION_CACHE_MS });
-    return refreshed;
+    return remember(refreshed);
+  }
+
+  function remember(connection: StateConnection): StateConnection {
+    connections.set(connection.licenseeId, { connection, until: Date.now() + CONNECTION_CACHE_MS });
+    return connection;
   }
 
   /** The state user that acts: the API key's linked user, else the licence's default integration user. */
   async function actingUser(account: StateAccount) {
     const linked = account.actingApiKeyId ? await deps.connections.stateUser(account.licenseeId, SYSTEM, account.actingApiKeyId) : undefined;
     const user = linked ?? (await deps.connections.stateUser(account.licenseeId, SYSTEM, DEFAULT_STATE_USER));
-    if (!user) throw new StateSystemError('permanent', 'USER_SESSION_REQUIRED', 'No state-system user is linked to this licence: link a default integration user');
+    if (!user) throw new StateSystemError('permanent', 'NO_STATE_USER', 'No state-system user is linked to this license: link a default integration user');
     return user;
   }
 
-  async function session(account: StateAccount, token: string, renew: boolean): Promise<string> {
-    const key = `${account.licenseeId}/${account.actingApiKeyId ?? DEFAULT_STATE_USER}`;
-    const cached = sessions.get(key);
-    if (cached && !renew) return cached;
+  const sessionKey = (account: StateAccount) => `${account.licenseeId}/${account.actingApiKeyId ?? DEFAULT_STATE_USER}`;
+
+  async function session(account: StateAccount, token: string): Promise<string> {
+    const cached = sessions.get(sessionKey(account));
+    if (cached) return cached;
     const user = await actingUser(account);
     const answer = await exchange(settings, deps.fetch, '/v1/user/login', {
       method: 'POST',
@@ -130,25 +195,41 @@ export function createBioTrackAdapter(deps: BioTrackDeps): StateTrackingSystem {
       body: JSON.stringify({ Username: user.username, Password: user.password }),
     });
     const { Session } = interpret(answer, schemas.loginResponse);
-    sessions.set(key, Session);
+    sessions.set(sessionKey(account), Session);
     return Session;
   }
 
+  /**
+   * One call as the acting user (ny-api.md §2: bearer token and user session on every call). A
+   * refused token is refreshed once; a refused session is opened again once, with the same token.
+   */
   async function call<T extends z.ZodType>(account: StateAccount, method: string, path: string, schema: T, body?: unknown): Promise<z.output<T>> {
-    for (let renew = false; ; renew = true) {
-      const { accessToken } = await connection(account, renew);
-      const write = method !== 'GET';
-      const headers: Record<string, string> = { authorization: `Bearer ${accessToken}`, accept: 'application/json' };
-      if (write) {
-        headers['content-type'] = 'application/json';
-        headers['x-session-token'] = await session(account, accessToken, renew);
-      }
-      const answer = await exchange(settings, deps.fetch, path, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    let stale: string | undefined;
+    let relogged = false;
+    for (;;) {
+      const { accessToken } = await connection(account, stale);
+      const headers: Record<string, string> = {
+        authorization: `Bearer ${accessToken}`,
+        accept: 'application/json',
+        'x-session-token': await session(account, accessToken),
+      };
+      if (body !== undefined) headers['content-type'] = 'application/json';
+      const answer = await exchange(settings, deps.fetch, path, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) }, deps.now());
       try {
         return interpret(answer, schema);
       } catch (error) {
-        if (!renew && error instanceof StateSystemError && renewable.has(error.code)) continue;
-        if (error instanceof StateSystemError && error.kind === 'consent-expired') connections.delete(account.licenseeId);
+        if (error instanceof StateSystemError) {
+          if (error.code === 'AUTH_EXPIRED' && stale === undefined) {
+            stale = accessToken;
+            continue;
+          }
+          if (error.code === 'USER_SESSION_REQUIRED' && !relogged) {
+            sessions.delete(sessionKey(account));
+            relogged = true;
+            continue;
+          }
+          if (error.kind === 'consent-expired') connections.delete(account.licenseeId);
+        }
         throw error;
       }
     }
@@ -157,7 +238,10 @@ export function createBioTrackAdapter(deps: BioTrackDeps): StateTrackingSystem {
   const query = (path: string, params: Record<string, string | number>) =>
     `${path}?${new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, String(v)])).toString()}`;
 
-  async function findByExternalId(account: StateAccount, kind: StateObjectKind | 'employee' | 'vehicle', externalId: string): Promise<string | undefined> {
+  async function findByExternalId(account: StateAccount, kind: 'employee' | 'vehicle' | 'inventory-transfer' | 'inbound-transfer', externalId: string): Promise<number | undefined>;
+  async function findByExternalId(account: StateAccount, kind: 'invoice' | 'manifest', externalId: string): Promise<string | undefined>;
+  async function findByExternalId(account: StateAccount, kind: StateObjectKind | 'employee' | 'vehicle', externalId: string): Promise<string | number | undefined>;
+  async function findByExternalId(account: StateAccount, kind: StateObjectKind | 'employee' | 'vehicle', externalId: string): Promise<string | number | undefined> {
     const q = { ExternalID: externalId };
     switch (kind) {
       case 'employee':
@@ -165,7 +249,8 @@ export function createBioTrackAdapter(deps: BioTrackDeps): StateTrackingSystem {
       case 'vehicle':
         return (await call(account, 'GET', query('/v1/vehicle', q), schemas.vehicleList)).Vehicle[0]?.ID;
       case 'invoice':
-        return (await call(account, 'GET', query('/v1/invoice', q), schemas.invoiceList)).Invoice[0]?.InvoiceID;
+        // A voided invoice is no longer one a manifest can carry.
+        return (await call(account, 'GET', query('/v1/invoice', q), schemas.invoiceList)).Invoice.find((invoice) => !invoice.Deleted)?.InvoiceID;
       case 'manifest':
         return (await call(account, 'GET', query('/v1/manifest', q), schemas.manifestList)).Manifest[0]?.ManifestID;
       case 'inventory-transfer':
@@ -176,12 +261,30 @@ export function createBioTrackAdapter(deps: BioTrackDeps): StateTrackingSystem {
     }
   }
 
+  /**
+   * Before creating again what an unanswered try may still be committing: look it up, and while
+   * the settle window of that try lasts, come back later instead of creating it a second time.
+   */
+  async function lookBeforeCreating<T>(account: StateAccount, lookup: () => Promise<T | undefined>): Promise<T | undefined> {
+    if (!account.retry && !account.unsettledSince) return undefined;
+    const found = await lookup();
+    if (found !== undefined || !account.unsettledSince) return found;
+    const left = Date.parse(account.unsettledSince) + settleMs - deps.now().getTime();
+    if (left > 0) {
+      throw new StateSystemError('transient', 'UNSETTLED', `An unanswered earlier try may still be recorded by the state system: looking again in ${Math.ceil(left / 1000)} s`, {
+        retryAfterMs: left,
+        unsettledSince: account.unsettledSince,
+      });
+    }
+    return undefined;
+  }
+
   /** The state's copy of a hub driver or vehicle: found by the hub id, created when missing. */
-  async function ensure(account: StateAccount, kind: 'employee' | 'vehicle', record: ReportedDriver | ReportedVehicle): Promise<string> {
+  async function ensure(account: StateAccount, kind: 'employee' | 'vehicle', record: ReportedDriver | ReportedVehicle): Promise<number> {
     const externalId = `${kind}-${record.hubId}`;
     const memo = `${account.stateLicenceNumber}/${externalId}`;
     const known = stateIdsOf.get(memo) ?? (await findByExternalId(account, kind, externalId));
-    if (known) {
+    if (known !== undefined) {
       stateIdsOf.set(memo, known);
       return known;
     }
@@ -193,46 +296,26 @@ export function createBioTrackAdapter(deps: BioTrackDeps): StateTrackingSystem {
     return created;
   }
 
-  async function manifestBody(account: StateAccount, report: ManifestReport, invoiceId: string) {
-    const drivers = [];
-    for (const driver of report.drivers) drivers.push({ ID: await ensure(account, 'employee', driver) });
-    const vehicle = await ensure(account, 'vehicle', report.vehicle);
+  /** Drivers and vehicle as the manifest names them: employee ids are integers, the vehicle's id a string (as recorded). */
+  async function crewOf(account: StateAccount, report: ManifestReport) {
+    const driverIds: number[] = [];
+    for (const driver of report.drivers) driverIds.push(await ensure(account, 'employee', driver));
+    const vehicleId = await ensure(account, 'vehicle', report.vehicle);
     return {
-      body: {
-        LocationLicense: account.stateLicenceNumber,
-        Type: report.kind === 'return' ? 'Return' : report.transporter ? 'ThirdParty' : 'Transfer',
-        ExternalID: `${report.externalId}.manifest`,
-        Driver: drivers,
-        Vehicle: { ID: vehicle },
+      fields: {
+        Driver: driverIds.map((ID) => ({ ID })),
+        Vehicle: { ID: String(vehicleId) },
         ...(report.transporter ? { ThirdPartyTransporter: { LicenseNumber: report.transporter.stateLicenceNumber, Name: report.transporter.name } } : {}),
-        Stop: [
-          {
-            StopNumber: 1,
-            LocationLicense: report.receiver.stateLicenceNumber,
-            InvoiceID: invoiceId,
-            ApproximateDeparture: new Date(report.estimatedDeparture).toISOString(),
-            ApproximateArrival: new Date(report.estimatedArrival).toISOString(),
-            ApproximateRoute: report.route,
-            Item: report.lines.map((line) => ({ InventoryID: line.tag, Quantity: line.quantity })),
-          },
-        ],
       },
-      ids: { driverIds: drivers.map((d) => d.ID), vehicleId: vehicle },
+      ids: { driverIds, vehicleId },
     };
   }
 
-  async function create<T extends z.ZodType>(
-    account: StateAccount,
-    kind: StateObjectKind,
-    externalId: string,
-    path: string,
-    schema: T,
-    body: unknown,
-  ): Promise<{ found: string } | { created: z.output<T> }> {
-    const found = account.retry ? await findByExternalId(account, kind, externalId) : undefined;
-    if (found) return { found };
-    return { created: await call(account, 'POST', path, schema, body) };
-  }
+  const stopTimes = (report: ManifestReport) => ({
+    ApproximateDeparture: new Date(report.estimatedDeparture).toISOString(),
+    ApproximateArrival: new Date(report.estimatedArrival).toISOString(),
+    ApproximateRoute: report.route,
+  });
 
   const manifestIdOf = (ids: StateIds) => {
     if (!ids.manifestId) throw new StateSystemError('permanent', 'NO_MANIFEST', 'The state system has no manifest of this transfer');
@@ -249,36 +332,96 @@ export function createBioTrackAdapter(deps: BioTrackDeps): StateTrackingSystem {
     }
   }
 
+  /** The invoice a manifest carries: one kept from an earlier try, found again, or made now (and kept at once). */
+  async function invoiceFor(account: StateAccount, report: ManifestReport, known: StateIds, keep: KeepStateIds): Promise<string> {
+    const voided = known.voidedInvoiceIds ?? [];
+    if (known.invoiceId && !voided.includes(known.invoiceId)) return known.invoiceId;
+    // After a voided invoice, the next one needs a key of its own: the state replays the old key.
+    const externalId = `${report.externalId}.invoice${voided.length > 0 ? `-${voided.length + 1}` : ''}`;
+    const invoiceId =
+      (await lookBeforeCreating(account, () => findByExternalId(account, 'invoice', externalId))) ??
+      [
+        (
+          await call(account, 'POST', '/v1/invoice', schemas.invoiceCreated, {
+            LocationLicense: account.stateLicenceNumber,
+            BuyerLocationLicense: report.receiver.stateLicenceNumber,
+            ExternalID: externalId,
+            Inventory: report.lines.map((line) => ({ InventoryID: line.tag, Amount: line.quantity, Price: line.unitPrice })),
+          })
+        ).Invoice,
+      ].flat()[0]?.InvoiceID;
+    if (!invoiceId) throw new StateSystemError('transient', 'UNEXPECTED_RESPONSE', 'The invoice answer carried no InvoiceID');
+    await keep({ invoiceId });
+    return invoiceId;
+  }
+
+  /** A manifest refused for good leaves no invoice at the state for a shipment that never happens. */
+  async function voidOrphan(account: StateAccount, report: ManifestReport, invoiceId: string, known: StateIds, keep: KeepStateIds): Promise<void> {
+    await idempotent(() => call(account, 'PUT', `/v1/invoice/${invoiceId}/void`, schemas.writeAcknowledged, { ExternalID: `${report.externalId}.void-invoice` }), [
+      'ALREADY_VOIDED',
+    ]);
+    await keep({ voidedInvoiceIds: [...(known.voidedInvoiceIds ?? []), invoiceId] });
+  }
+
   return {
-    async reportManifest(account, report) {
-      const invoiceExternalId = `${report.externalId}.invoice`;
-      const invoice = await create(account, 'invoice', invoiceExternalId, '/v1/invoice', schemas.invoiceCreated, {
+    async reportManifest(account, report, known, keep) {
+      const invoiceId = await invoiceFor(account, report, known, keep);
+      const crew = await crewOf(account, report);
+      const externalId = `${report.externalId}.manifest`;
+      const body = {
         LocationLicense: account.stateLicenceNumber,
-        BuyerLocationLicense: report.receiver.stateLicenceNumber,
-        ExternalID: invoiceExternalId,
-        Inventory: report.lines.map((line) => ({ InventoryID: line.tag, Amount: line.quantity, Price: line.unitPrice })),
-      });
-      const invoiceId = 'found' in invoice ? invoice.found : [invoice.created.Invoice].flat()[0]?.InvoiceID;
-      if (!invoiceId) throw new StateSystemError('transient', 'UNEXPECTED_RESPONSE', 'The invoice answer carried no InvoiceID');
-      const { body, ids } = await manifestBody(account, report, invoiceId);
-      const manifest = await create(account, 'manifest', body.ExternalID, '/v1/manifest', schemas.manifestOne, body);
-      const manifestId = 'found' in manifest ? manifest.found : manifest.created.Manifest.ManifestID;
-      return { invoiceId, manifestId, ...ids };
+        Type: report.kind === 'return' ? 'Return' : report.transporter ? 'ThirdParty' : 'Transfer',
+        ExternalID: externalId,
+        ...crew.fields,
+        Stop: [
+          {
+            StopNumber: 1,
+            LocationLicense: report.receiver.stateLicenceNumber,
+            InvoiceID: invoiceId,
+            ...stopTimes(report),
+            Item: report.lines.map((line) => ({ InventoryID: line.tag, Quantity: line.quantity })),
+          },
+        ],
+      };
+      let manifestId: string | undefined;
+      try {
+        manifestId =
+          (await lookBeforeCreating(account, () => findByExternalId(account, 'manifest', externalId))) ??
+          (await call(account, 'POST', '/v1/manifest', schemas.manifestOne, body)).Manifest.ManifestID;
+      } catch (error) {
+        if (error instanceof StateSystemError && error.kind === 'permanent') await voidOrphan(account, report, invoiceId, known, keep);
+        throw error;
+      }
+      return { invoiceId, manifestId, manifestExternalId: externalId, ...crew.ids };
     },
 
     async amendManifest(account, ids, report) {
       const manifestId = manifestIdOf(ids);
-      const { body, ids: crew } = await manifestBody(account, report, ids.invoiceId ?? '');
-      await call(account, 'PUT', `/v1/manifest/${manifestId}`, schemas.manifestOne, { ...body, ExternalID: `${report.externalId}.manifest` });
-      return crew;
+      const crew = await crewOf(account, report);
+      // The manifest keeps the key it was created under; contents and stop cannot change.
+      await call(account, 'PUT', `/v1/manifest/${manifestId}`, schemas.manifestOne, {
+        ...(ids.manifestExternalId ? { ExternalID: ids.manifestExternalId } : {}),
+        ...crew.fields,
+        Stop: [{ StopNumber: 1, ...stopTimes(report) }],
+      });
+      return crew.ids;
     },
 
     async reportShipment(account, ids, externalId) {
+      const manifestId = manifestIdOf(ids);
       const shipmentExternalId = `${externalId}.ship`;
-      const found = account.retry ? await findByExternalId(account, 'inventory-transfer', shipmentExternalId) : undefined;
-      if (found) return { inventoryTransferIds: [found] };
-      const shipped = await call(account, 'POST', '/v1/inventory/transfer', schemas.shipmentCreated, { ManifestID: manifestIdOf(ids), ExternalID: shipmentExternalId });
-      return { inventoryTransferIds: shipped.InventoryTransfer.map((t) => t.ID) };
+      const found = await lookBeforeCreating(account, () => findByExternalId(account, 'inventory-transfer', shipmentExternalId));
+      if (found !== undefined) return { inventoryTransferIds: [found] };
+      try {
+        const shipped = await call(account, 'POST', '/v1/inventory/transfer', schemas.shipmentCreated, { ManifestID: manifestId, ExternalID: shipmentExternalId });
+        return { inventoryTransferIds: shipped.InventoryTransfer.map((t) => t.ID) };
+      } catch (error) {
+        if (!(error instanceof StateSystemError) || error.code !== 'ALREADY_SHIPPED') throw error;
+        // Shipped already: by an earlier try of ours whose answer was lost. Confirm, then done.
+        const transfers = await shipmentsOf(account, manifestId);
+        if (transfers.length === 0) throw error;
+        return { inventoryTransferIds: transfers };
+      }
     },
 
     async reportArrival(account, ids, externalId) {
@@ -291,7 +434,7 @@ export function createBioTrackAdapter(deps: BioTrackDeps): StateTrackingSystem {
     async reportReceipt(account, report) {
       await idempotent(
         () =>
-          call(account, 'PUT', `/v1/inventory/transfer/${report.inventoryTransferId}/receive`, schemas.writeAcknowledged, {
+          call(account, 'PUT', `/v1/inventory/transfer/${integer(report.inventoryTransferId)}/receive`, schemas.writeAcknowledged, {
             ExternalID: `${report.externalId}.receive`,
             Item: report.lines.map((line) => ({
               InventoryID: line.tag,
@@ -306,8 +449,8 @@ export function createBioTrackAdapter(deps: BioTrackDeps): StateTrackingSystem {
 
     async reportIntake(account, report) {
       const externalId = `${report.externalId}.intake`;
-      const found = account.retry ? await findByExternalId(account, 'inbound-transfer', externalId) : undefined;
-      if (found) return { inventoryTransferIds: [found] };
+      const found = await lookBeforeCreating(account, () => findByExternalId(account, 'inbound-transfer', externalId));
+      if (found !== undefined) return { inventoryTransferIds: [found] };
       // [inferred] request shape: see INTAKE_PATH.
       const recorded = await call(account, 'POST', INTAKE_PATH, schemas.inventoryTransferOne, {
         ExternalID: externalId,
@@ -334,7 +477,7 @@ export function createBioTrackAdapter(deps: BioTrackDeps): StateTrackingSystem {
         () => call(account, 'PUT', `/v1/manifest/${manifestIdOf(ids)}/void`, schemas.writeAcknowledged, { ExternalID: `${externalId}.void` }),
         ['ALREADY_VOIDED'],
       );
-      if (ids.invoiceId) {
+      if (ids.invoiceId && !(ids.voidedInvoiceIds ?? []).includes(ids.invoiceId)) {
         const invoiceId = ids.invoiceId;
         await idempotent(() => call(account, 'PUT', `/v1/invoice/${invoiceId}/void`, schemas.writeAcknowledged, { ExternalID: `${externalId}.void-invoice` }), [
           'ALREADY_VOIDED',
@@ -342,56 +485,7 @@ export function createBioTrackAdapter(deps: BioTrackDeps): StateTrackingSystem {
       }
     },
 
-    async listInbound(account) {
-      const transfers: schemas.InventoryTransferBody[] = [];
-      for (let cursor = 0; ; ) {
-        const page = await call(account, 'GET', query('/v1/inventory/transfer/inbound', { received: 'false', cursor, limit: PAGE }), schemas.inventoryTransferList);
-        transfers.push(...page.InventoryTransfer);
-        if (!page.NextCursor) break;
-        cursor = page.NextCursor;
-      }
-      const vendors = new Map<string, schemas.VendorBody>();
-      if (transfers.length > 0) {
-        for (let cursor = 0; ; ) {
-          const page = await call(account, 'GET', query('/v1/vendor', { cursor, limit: PAGE }), schemas.vendorList);
-          for (const vendor of page.Vendor) vendors.set(vendor.LocationLicense, vendor);
-          if (!page.NextCursor) break;
-          cursor = page.NextCursor;
-        }
-      }
-      const inbound: InboundTransfer[] = [];
-      for (const transfer of transfers) {
-        if (!transfer.ManifestID || !transfer.OutboundLicense) continue;
-        const { Manifest } = await call(account, 'GET', `/v1/manifest/${transfer.ManifestID}`, schemas.manifestOne);
-        const stop = Manifest.Stop?.find((s) => s.StopNumber === (transfer.ManifestStopNumber ?? 1));
-        const vendor = vendors.get(transfer.OutboundLicense);
-        inbound.push({
-          inventoryTransferId: transfer.ID,
-          manifestId: transfer.ManifestID,
-          shipper: {
-            stateLicenceNumber: transfer.OutboundLicense,
-            name: vendor?.Name ?? transfer.OutboundLicense,
-            ...(vendor?.Address ? { address: vendor.Address } : {}),
-            ...(vendor?.City ? { city: vendor.City } : {}),
-            ...(vendor?.Zip ? { zip: vendor.Zip } : {}),
-            ...(vendor?.Phone ? { phone: vendor.Phone } : {}),
-          },
-          arrived: stop?.DriverArrived ?? false,
-          received: transfer.Received ?? false,
-          ...(stop?.ApproximateDeparture ? { estimatedDeparture: stop.ApproximateDeparture } : {}),
-          ...(stop?.ApproximateArrival ? { estimatedArrival: stop.ApproximateArrival } : {}),
-          drivers: (Manifest.Driver ?? []).flatMap((d) => (d.Name ? [d.Name] : [])),
-          ...(Manifest.Vehicle?.Description ? { vehicle: Manifest.Vehicle.Description } : {}),
-          lines: transfer.Item.map((item) => ({
-            tag: item.InventoryID,
-            productName: item.Inventory?.ProductName ?? item.Description ?? item.InventoryID,
-            quantity: item.Amount,
-            unit: item.Inventory?.UOM ?? 'each',
-          })),
-        });
-      }
-      return inbound;
-    },
+    listInbound: (account, checkpoint) => pullInbound(account, checkpoint),
 
     findByExternalId: (account, kind, externalId) => findByExternalId(account, kind, externalId),
 
@@ -399,11 +493,141 @@ export function createBioTrackAdapter(deps: BioTrackDeps): StateTrackingSystem {
       const stored = await deps.connections.get(account.licenseeId, SYSTEM);
       if (!stored) return { connected: false };
       return {
-        connected: Date.parse(stored.consentExpiresAt) > deps.now().getTime(),
+        connected: Date.parse(stored.consentExpiresAt) > deps.now().getTime() && !stored.refreshFailedAt,
         grantedAt: stored.consentGrantedAt,
         expiresAt: stored.consentExpiresAt,
       };
     },
+  };
+
+  /** Every page of a list, following NextCursor to its end. */
+  async function everyPage<S extends z.ZodType<{ NextCursor?: number | undefined }>, T>(
+    account: StateAccount,
+    path: string,
+    schema: S,
+    items: (page: z.output<S>) => readonly T[],
+  ): Promise<T[]> {
+    const all: T[] = [];
+    for (let cursor = 0; ; ) {
+      const page = await call(account, 'GET', query(path, { cursor, limit: PAGE }), schema);
+      all.push(...items(page));
+      if (!page.NextCursor) return all;
+      cursor = page.NextCursor;
+    }
+  }
+
+  /** The licence's inventory transfers of one manifest (one per stop), from its outbound list. */
+  async function shipmentsOf(account: StateAccount, manifestId: string): Promise<number[]> {
+    const outbound = await everyPage(account, '/v1/inventory/transfer', schemas.inventoryTransferList, (page) => page.InventoryTransfer);
+    return outbound.filter((transfer) => transfer.ManifestID === manifestId && !transfer.Deleted).map((transfer) => transfer.ID);
+  }
+
+  /**
+   * The inbound pull, incremental: `GET /v1/sync` says whether any inventory transfer the licence
+   * sees changed since the checkpoint; only then is the inbound list read, and only its new or
+   * changed transfers (by TransactionID) are looked at. Transfers still on the road are followed by
+   * their manifest alone. An item that cannot be read is skipped and tried again next time.
+   */
+  async function pullInbound(account: StateAccount, checkpoint: string | undefined) {
+    const since = decodeCheckpoint(checkpoint);
+    const { Sync } = await call(account, 'GET', '/v1/sync', schemas.syncAnswer);
+    const listNow = since.transactionId === undefined || Sync.InventoryTransfer > since.transactionId || since.retry.length > 0;
+    const listed = listNow
+      ? await everyPage(account, '/v1/inventory/transfer/inbound', schemas.inventoryTransferList, (page) => page.InventoryTransfer)
+      : [];
+    const changed = listed.filter(
+      (transfer) => since.transactionId === undefined || (transfer.TransactionID ?? Number.POSITIVE_INFINITY) > since.transactionId || since.retry.includes(transfer.ID),
+    );
+    const vendors = changed.length > 0 ? await vendorsByLicence(account) : new Map<string, schemas.VendorBody>();
+    const transfers: InboundTransfer[] = [];
+    const onTheRoad = new Map<number, string>();
+    const retry: number[] = [];
+    let skipped = 0;
+
+    const observe = async (transfer: schemas.InventoryTransferBody) => {
+      if (!transfer.ManifestID || !transfer.OutboundLicense) return;
+      const { Manifest } = await call(account, 'GET', `/v1/manifest/${transfer.ManifestID}`, schemas.manifestOne);
+      if (Manifest.Deleted || transfer.Deleted || transfer.Received) return;
+      const inbound = inboundOf(transfer, Manifest, vendors.get(transfer.OutboundLicense));
+      transfers.push(inbound);
+      if (!inbound.arrived) onTheRoad.set(inbound.inventoryTransferId, transfer.ManifestID);
+    };
+    const skip = (error: unknown) => {
+      // Access problems concern every item: the pull stops and says why.
+      if (!(error instanceof StateSystemError) || error.kind === 'consent-expired') throw error;
+      skipped += 1;
+    };
+
+    for (const transfer of changed) {
+      if (transfer.Received || transfer.Deleted) continue;
+      try {
+        await observe(transfer);
+      } catch (error) {
+        skip(error);
+        retry.push(transfer.ID);
+      }
+    }
+    const seen = new Set(changed.map((transfer) => transfer.ID));
+    for (const [id, manifestId] of since.onTheRoad) {
+      if (seen.has(id)) continue;
+      try {
+        const { Manifest } = await call(account, 'GET', `/v1/manifest/${manifestId}`, schemas.manifestOne);
+        if (Manifest.Deleted || Manifest.Received) continue;
+        if (!arrivedAt(Manifest, 1)) {
+          onTheRoad.set(id, manifestId);
+          continue;
+        }
+        const { InventoryTransfer } = await call(account, 'GET', `/v1/inventory/transfer/inbound/${id}`, schemas.inventoryTransferOne);
+        const transfer = [InventoryTransfer].flat()[0];
+        if (transfer) transfers.push(inboundOf(transfer, Manifest, undefined));
+      } catch (error) {
+        skip(error);
+        onTheRoad.set(id, manifestId);
+      }
+    }
+    return {
+      transfers,
+      checkpoint: encodeCheckpoint({ transactionId: listNow ? Sync.InventoryTransfer : since.transactionId, onTheRoad: [...onTheRoad], retry }),
+      skipped,
+    };
+  }
+
+  async function vendorsByLicence(account: StateAccount): Promise<Map<string, schemas.VendorBody>> {
+    const vendors = await everyPage(account, '/v1/vendor', schemas.vendorList, (page) => page.Vendor);
+    return new Map(vendors.map((vendor) => [vendor.LocationLicense, vendor]));
+  }
+}
+
+type ManifestBody = z.output<typeof schemas.manifestOne>['Manifest'];
+
+const arrivedAt = (manifest: ManifestBody, stopNumber: number) => manifest.Stop?.find((s) => s.StopNumber === stopNumber)?.DriverArrived ?? false;
+
+function inboundOf(transfer: schemas.InventoryTransferBody, manifest: ManifestBody, vendor: schemas.VendorBody | undefined): InboundTransfer {
+  const stop = manifest.Stop?.find((s) => s.StopNumber === (transfer.ManifestStopNumber ?? 1));
+  const shipper = transfer.OutboundLicense ?? '';
+  return {
+    inventoryTransferId: transfer.ID,
+    manifestId: manifest.ManifestID,
+    shipper: {
+      stateLicenceNumber: shipper,
+      name: vendor?.Name ?? shipper,
+      ...(vendor?.Address ? { address: vendor.Address } : {}),
+      ...(vendor?.City ? { city: vendor.City } : {}),
+      ...(vendor?.Zip ? { zip: vendor.Zip } : {}),
+      ...(vendor?.Phone ? { phone: vendor.Phone } : {}),
+    },
+    arrived: stop?.DriverArrived ?? false,
+    received: transfer.Received ?? false,
+    ...(stop?.ApproximateDeparture ? { estimatedDeparture: stop.ApproximateDeparture } : {}),
+    ...(stop?.ApproximateArrival ? { estimatedArrival: stop.ApproximateArrival } : {}),
+    drivers: (manifest.Driver ?? []).flatMap((d) => (d.Name ? [d.Name] : [])),
+    ...(manifest.Vehicle?.Description ? { vehicle: manifest.Vehicle.Description } : {}),
+    lines: transfer.Item.map((item) => ({
+      tag: item.InventoryID,
+      productName: item.Inventory?.ProductName ?? item.Description ?? item.InventoryID,
+      quantity: item.Amount,
+      unit: item.Inventory?.UOM ?? 'each',
+    })),
   };
 }
 
@@ -416,6 +640,7 @@ function vehicleBody(vehicle: ReportedVehicle, externalId: string) {
     Name: vehicle.description,
     Make: vehicle.make,
     Model: vehicle.model,
+    // Year is a string in the recorded shapes.
     Year: String(vehicle.year),
     Color: vehicle.colour,
     Plate: vehicle.plate ?? '',

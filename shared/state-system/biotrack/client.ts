@@ -17,6 +17,11 @@ export interface NyApiSettings {
   readonly clientId: string;
   readonly clientSecret: string;
   readonly timeoutMs: number;
+  /**
+   * How long an unanswered create may still be committing at the state system: until then a
+   * retry that does not find it waits instead of creating it again. Default: twice the timeout.
+   */
+  readonly settleMs?: number;
 }
 
 /** Codes that are worth another try later; every other refusal is the state system's final word. */
@@ -42,14 +47,19 @@ export interface RawAnswer {
   readonly retryAfter: string | null;
 }
 
-/** One HTTP exchange; a timeout or a dropped connection is transient (the call may have happened). */
-export async function exchange(settings: NyApiSettings, fetcher: typeof fetch, path: string, init: RequestInit): Promise<RawAnswer> {
+/**
+ * One HTTP exchange; a timeout or a dropped connection is transient and unsettled: the call may
+ * have happened, or may still happen, at the state system (`sentAt` says since when).
+ */
+export async function exchange(settings: NyApiSettings, fetcher: typeof fetch, path: string, init: RequestInit, sentAt = new Date()): Promise<RawAnswer> {
   let response: Response;
   try {
     response = await fetcher(new URL(path, settings.baseUrl), { ...init, signal: AbortSignal.timeout(settings.timeoutMs) });
   } catch (error) {
     const timedOut = error instanceof DOMException && (error.name === 'TimeoutError' || error.name === 'AbortError');
-    throw new StateSystemError('transient', timedOut ? 'TIMEOUT' : 'NETWORK', timedOut ? `No answer within ${settings.timeoutMs} ms` : 'The connection failed or was dropped');
+    throw new StateSystemError('transient', timedOut ? 'TIMEOUT' : 'NETWORK', timedOut ? `No answer within ${settings.timeoutMs} ms` : 'The connection failed or was dropped', {
+      unsettledSince: sentAt.toISOString(),
+    });
   }
   let body: unknown;
   try {
@@ -105,9 +115,12 @@ export async function requestTokens(settings: NyApiSettings, fetcher: typeof fet
     const parsed = tokenError.safeParse(answer.body);
     const code = parsed.success ? (parsed.data.ErrorCode ?? parsed.data.error) : `HTTP_${answer.status}`;
     const message = parsed.success ? (parsed.data.error_description ?? parsed.data.error) : `HTTP ${answer.status}`;
-    // A refused refresh grant is how the state system says the 100-day consent has run out.
-    const kind = code === 'CONSENT_EXPIRED' || (form['grant_type'] === 'refresh_token' && code === 'invalid_grant') ? 'consent-expired' : failureKind(answer.status, code);
-    throw new StateSystemError(kind, kind === 'consent-expired' ? 'CONSENT_EXPIRED' : code, message, { status: answer.status });
+    // A refused refresh grant needs a new approval either way; whether the 100 days ran out
+    // (CONSENT_EXPIRED) or the grant was cut short (a lost refresh answer rotated it) the caller
+    // tells by the consent's date.
+    const refused = form['grant_type'] === 'refresh_token' && code === 'invalid_grant';
+    const kind = code === 'CONSENT_EXPIRED' || refused ? 'consent-expired' : failureKind(answer.status, code);
+    throw new StateSystemError(kind, refused ? 'REFRESH_REJECTED' : code, message, { status: answer.status });
   }
   const tokens = interpret(answer, tokenResponse);
   return {

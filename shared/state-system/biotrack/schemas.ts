@@ -1,11 +1,14 @@
 /**
  * The NY-API's answers as the adapter reads them, after the recorded response shapes
  * (`ny-api-responses.json`). Loose: fields the hub does not read may come and go. A body that
- * does not match is an unexpected answer, never silently accepted.
+ * does not match is an unexpected answer, never silently accepted. Ids keep the JSON type the
+ * recordings give them: Employee, Vehicle and InventoryTransfer ids are integers; ManifestID,
+ * InvoiceID and InventoryID are strings.
  */
 import { z } from 'zod';
 
-const id = z.union([z.string(), z.number()]).transform(String);
+const integerId = z.number().int();
+const stringId = z.string().min(1);
 const nextCursor = z.number().optional();
 
 export const apiError = z.looseObject({ Error: z.string(), ErrorCode: z.string().optional(), Details: z.unknown().optional() });
@@ -23,15 +26,15 @@ export const tokenError = z.looseObject({ error: z.string(), error_description: 
 
 export const loginResponse = z.looseObject({ Session: z.string().min(1), SessionTime: z.number().optional() });
 
-const employee = z.looseObject({ ID: id, ExternalID: z.string().nullish() });
+const employee = z.looseObject({ ID: integerId, ExternalID: z.string().nullish() });
 export const employeeCreated = z.looseObject({ Employee: employee });
 export const employeeList = z.looseObject({ Employee: z.array(employee).default([]), NextCursor: nextCursor });
 
-const vehicle = z.looseObject({ ID: id, ExternalID: z.string().nullish() });
+const vehicle = z.looseObject({ ID: integerId, ExternalID: z.string().nullish() });
 export const vehicleCreated = z.looseObject({ Vehicle: vehicle });
 export const vehicleList = z.looseObject({ Vehicle: z.array(vehicle).default([]), NextCursor: nextCursor });
 
-const invoice = z.looseObject({ InvoiceID: z.string().min(1), ExternalID: z.string().nullish() });
+const invoice = z.looseObject({ InvoiceID: stringId, ExternalID: z.string().nullish(), Deleted: z.boolean().optional() });
 /** `POST /v1/invoice` answers a list in the recorded shapes, a single object in some builds. */
 export const invoiceCreated = z.looseObject({ Invoice: z.union([z.array(invoice).min(1), invoice]) });
 export const invoiceList = z.looseObject({ Invoice: z.array(invoice).default([]), NextCursor: nextCursor });
@@ -44,9 +47,11 @@ const manifestStop = z.looseObject({
   ApproximateArrival: z.string().nullish(),
 });
 const manifest = z.looseObject({
-  ManifestID: z.string().min(1),
+  ManifestID: stringId,
   ExternalID: z.string().nullish(),
   InTransit: z.boolean().optional(),
+  Received: z.boolean().optional(),
+  Deleted: z.boolean().optional(),
   Driver: z.array(z.looseObject({ Name: z.string().nullish() })).optional(),
   Vehicle: z.looseObject({ Description: z.string().nullish() }).nullish(),
   Stop: z.array(manifestStop).optional(),
@@ -55,7 +60,9 @@ export const manifestOne = z.looseObject({ Manifest: manifest });
 export const manifestList = z.looseObject({ Manifest: z.array(manifest).default([]), NextCursor: nextCursor });
 
 const inventoryTransfer = z.looseObject({
-  ID: id,
+  ID: integerId,
+  TransactionID: z.number().optional(),
+  Deleted: z.boolean().optional(),
   ManifestID: z.string().nullish(),
   ManifestStopNumber: z.number().optional(),
   OutboundLicense: z.string().nullish(),
@@ -77,6 +84,9 @@ export type InventoryTransferBody = z.output<typeof inventoryTransfer>;
 export const shipmentCreated = z.looseObject({ InventoryTransfer: z.array(inventoryTransfer).min(1) });
 export const inventoryTransferList = z.looseObject({ InventoryTransfer: z.array(inventoryTransfer).default([]), NextCursor: nextCursor });
 export const inventoryTransferOne = z.looseObject({ InventoryTransfer: z.union([inventoryTransfer, z.array(inventoryTransfer).min(1)]) });
+
+/** `GET /v1/sync`: the latest TransactionID per object type the licence can see. */
+export const syncAnswer = z.looseObject({ Sync: z.looseObject({ InventoryTransfer: z.number(), Manifest: z.number().optional() }) });
 
 const vendor = z.looseObject({
   LocationLicense: z.string(),

@@ -3,107 +3,18 @@
  * shared hub): token refresh before expiry and after an AUTH_EXPIRED, the 100-day consent,
  * user attribution, both error styles, and lookups by ExternalID.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startNyApiEmulator } from '#infra/local/nyapi/server.ts';
-import type { NyApiEmulator } from '#infra/local/nyapi/server.ts';
-import { createBioTrackAdapter } from '#shared/state-system/biotrack/adapter.ts';
-import type { NyApiSettings } from '#shared/state-system/biotrack/client.ts';
-import { StateSystemError } from '#shared/state-system/port.ts';
-import { connectInMemory, memoryConnectionStore } from '../../support/state-connections.ts';
-import type { MemoryConnectionStore } from '../../support/state-connections.ts';
-import type { IntakeReport, ManifestReport, StateAccount } from '#shared/state-system/port.ts';
+import { describe, expect, it } from 'vitest';
+import type { IntakeReport, StateAccount } from '#shared/state-system/port.ts';
+import { failure, keepNothing, RECEIVER, report, SHIPPER, TAGS, useBioTrackEmulator } from '../../support/biotrack-world.ts';
+import { connectInMemory } from '../../support/state-connections.ts';
 
-const SHIPPER = 'LIC-SHIP-1';
-const RECEIVER = 'LIC-RECV-2';
-const TAGS = ['1000000000000001', '1000000000000002'];
-const client = { clientId: 'adapter-test', clientSecret: 'adapter-secret' };
-
-let emulator: NyApiEmulator;
-let settings: NyApiSettings;
-
-const control = async (method: string, path: string, body?: unknown) => {
-  const response = await fetch(`${emulator.url}${path}`, {
-    method,
-    ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-  });
-  if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as Record<string, unknown>;
-};
-
-interface World {
-  store: MemoryConnectionStore;
-  now: Date;
-  account: StateAccount;
-}
-
-/** Consent as the licence admin gives it, tokens kept in the store, users linked. */
-async function connected(): Promise<World> {
-  const store = memoryConnectionStore();
-  const world: World = { store, now: new Date(), account: { licenseeId: 'tenant-1', system: 'biotrack-ny', stateLicenceNumber: SHIPPER, ubi: 'UBI-1' } };
-  await connectInMemory(settings, store, { licenseeId: 'tenant-1', licence: SHIPPER, user: { username: 'integration', password: 'pw-integration' }, now: world.now });
-  await store.putStateUser('tenant-1', 'biotrack-ny', 'key-alice', { username: 'alice', password: 'pw-alice' }, '');
-  return world;
-}
-
-const adapterFor = (world: World) => createBioTrackAdapter({ settings, connections: world.store, fetch, now: () => world.now });
-
-const report = (externalId: string): ManifestReport => ({
-  externalId,
-  kind: 'transfer',
-  receiver: { stateLicenceNumber: RECEIVER, name: 'Receiver' },
-  drivers: [{ hubId: 'driver-1', name: 'Zoë Peña', driversLicenceNumber: '512 884 301', driversLicenceState: 'NY' }],
-  vehicle: { hubId: 'van-1', description: 'White 2024 Ford Transit', make: 'Ford', model: 'Transit', year: 2024, colour: 'White', plate: 'KXT 4410' },
-  estimatedDeparture: new Date(Date.now() + 3_600_000).toISOString(),
-  estimatedArrival: new Date(Date.now() + 7_200_000).toISOString(),
-  route: 'I-87',
-  lines: [{ tag: TAGS[0] ?? '', quantity: 1, unit: 'each', unitPrice: 5 }],
-});
-
-const calls = async () => (await control('GET', '/_emulator/calls'))['calls'] as { route: string; method: string; user?: string; path: string }[];
-
-async function failure(promise: Promise<unknown>): Promise<StateSystemError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof StateSystemError) return error;
-    throw error;
-  }
-  throw new Error('expected a StateSystemError');
-}
-
-beforeAll(async () => {
-  emulator = await startNyApiEmulator({ port: 0, ...client });
-  settings = { baseUrl: emulator.url, tokenPath: '/oauth/token', authorizePath: '/oauth', timeoutMs: 2000, ...client };
-});
-
-afterAll(async () => {
-  await emulator.stop();
-});
-
-beforeEach(async () => {
-  await control('POST', '/_emulator/reset');
-  await control('POST', '/_emulator/seed', {
-    licensees: [
-      {
-        LocationLicense: SHIPPER,
-        UBI: 'UBI-1',
-        Name: 'Shipper',
-        users: [
-          { Username: 'integration', Password: 'pw-integration' },
-          { Username: 'alice', Password: 'pw-alice' },
-        ],
-        inventory: TAGS.map((ID) => ({ ID, ProductName: 'Flower', UOM: 'each', RemainingAmount: 10 })),
-      },
-      { LocationLicense: RECEIVER, UBI: 'UBI-2', Name: 'Receiver' },
-    ],
-  });
-});
+const { control, connectedInMemory: connected, adapterFor, calls, settings } = useBioTrackEmulator();
 
 describe('the BioTrack NY-API adapter', () => {
   it('reports a manifest as the linked user of the acting API key, else as the default integration user', async () => {
     const world = await connected();
     const adapter = adapterFor(world);
-    const byAlice = await adapter.reportManifest({ ...world.account, actingApiKeyId: 'key-alice' }, report('t1-manifest'));
+    const byAlice = await adapter.reportManifest({ ...world.account, actingApiKeyId: 'key-alice' }, report('t1-manifest'), {}, keepNothing);
     expect(byAlice.manifestId).toMatch(/^\d{16}$/);
     expect(byAlice.invoiceId).toMatch(/^\d{16}$/);
     await adapter.reportVoid(world.account, byAlice, 't1-void');
@@ -134,14 +45,14 @@ describe('the BioTrack NY-API adapter', () => {
   it('turns an expired 100-day consent into a consent-expired failure, not a retry', async () => {
     const world = await connected();
     await control('PUT', '/_emulator/clock', { advanceDays: 101 });
-    const refused = await failure(adapterFor(world).reportManifest(world.account, report('t2')));
+    const refused = await failure(adapterFor(world).reportManifest(world.account, report('t2'), {}, keepNothing));
     expect(refused.kind).toBe('consent-expired');
     expect(refused.code).toBe('CONSENT_EXPIRED');
 
     // The hub's own record of the consent ran out too: it does not even call.
     world.now = new Date(world.now.getTime() + 101 * 86_400_000);
     const before = (await calls()).length;
-    expect((await failure(adapterFor(world).reportManifest(world.account, report('t3')))).kind).toBe('consent-expired');
+    expect((await failure(adapterFor(world).reportManifest(world.account, report('t3'), {}, keepNothing))).kind).toBe('consent-expired');
     expect((await calls()).length).toBe(before);
   });
 
@@ -149,21 +60,21 @@ describe('the BioTrack NY-API adapter', () => {
     const world = await connected();
     const adapter = adapterFor(world);
     const unknownTag = { ...report('t4'), lines: [{ tag: '9999999999999999', quantity: 1, unit: 'each' as const, unitPrice: 1 }] };
-    const modern = await failure(adapter.reportManifest(world.account, unknownTag));
+    const modern = await failure(adapter.reportManifest(world.account, unknownTag, {}, keepNothing));
     expect(modern).toMatchObject({ kind: 'permanent', code: 'NOT_FOUND', status: 404 });
 
     await control('PUT', '/_emulator/faults', { rules: [{ route: '*', legacyErrors: true }] });
-    const legacy = await failure(adapter.reportManifest(world.account, { ...unknownTag, externalId: 't5' }));
+    const legacy = await failure(adapter.reportManifest(world.account, { ...unknownTag, externalId: 't5' }, {}, keepNothing));
     expect(legacy).toMatchObject({ kind: 'permanent', code: 'NOT_FOUND', status: 200 });
 
     await control('PUT', '/_emulator/faults', { rules: [{ route: '*', legacyErrors: true, rate5xx: 1 }] });
-    expect((await failure(adapter.reportManifest(world.account, report('t6')))).kind).toBe('transient');
+    expect((await failure(adapter.reportManifest(world.account, report('t6'), {}, keepNothing))).kind).toBe('transient');
   });
 
   it('reports shipment, arrival and a receipt by the receiver with partial amounts and a rejection', async () => {
     const world = await connected();
     const adapter = adapterFor(world);
-    const manifest = await adapter.reportManifest(world.account, { ...report('t7'), lines: TAGS.map((tag) => ({ tag, quantity: 4, unit: 'each' as const, unitPrice: 5 })) });
+    const manifest = await adapter.reportManifest(world.account, { ...report('t7'), lines: TAGS.map((tag) => ({ tag, quantity: 4, unit: 'each' as const, unitPrice: 5 })) }, {}, keepNothing);
     const shipped = await adapter.reportShipment(world.account, manifest, 't7-ship');
     // A retried shipment finds the first instead of shipping again.
     expect(await adapter.reportShipment(world.account, manifest, 't7-ship')).toEqual(shipped);
@@ -172,16 +83,16 @@ describe('the BioTrack NY-API adapter', () => {
 
     // The receiver connects too and receives through the same adapter.
     await control('POST', '/_emulator/seed', { licensees: [{ LocationLicense: RECEIVER, UBI: 'UBI-2', Name: 'Receiver', users: [{ Username: 'recv', Password: 'pw' }] }] });
-    await connectInMemory(settings, world.store, { licenseeId: 'tenant-2', licence: RECEIVER, user: { username: 'recv', password: 'pw' } });
+    await connectInMemory(settings(), world.store, { licenseeId: 'tenant-2', licence: RECEIVER, user: { username: 'recv', password: 'pw' } });
     const receiver: StateAccount = { licenseeId: 'tenant-2', system: 'biotrack-ny', stateLicenceNumber: RECEIVER, ubi: 'UBI-2' };
-    const inbound = await adapter.listInbound(receiver);
+    const { transfers: inbound } = await adapter.listInbound(receiver);
     expect(inbound).toHaveLength(1);
     expect(inbound[0]).toMatchObject({ inventoryTransferId: shipped.inventoryTransferIds?.[0], arrived: true, received: false, shipper: { stateLicenceNumber: SHIPPER, name: 'Shipper' } });
     expect(inbound[0]?.lines.map((l) => l.tag).sort()).toEqual([...TAGS].sort());
 
     const receipt = {
       externalId: 't7-receive',
-      inventoryTransferId: shipped.inventoryTransferIds?.[0] ?? '',
+      inventoryTransferId: shipped.inventoryTransferIds?.[0] ?? 0,
       lines: [
         { tag: TAGS[0] ?? '', accepted: true, receivedQuantity: 3.5 },
         { tag: TAGS[1] ?? '', accepted: false, receivedQuantity: 0, rejectReason: 'damaged' },
@@ -190,14 +101,14 @@ describe('the BioTrack NY-API adapter', () => {
     await adapter.reportReceipt(receiver, receipt);
     // Receiving again after a lost answer is recognised as done.
     await adapter.reportReceipt(receiver, receipt);
-    expect(await adapter.listInbound(receiver)).toEqual([]);
+    expect((await adapter.listInbound(receiver)).transfers).toEqual([]);
   });
 
   it('reports a paper manifest taken in as one intake, and finds it again by ExternalID after a lost answer', async () => {
     const world = await connected();
     const adapter = adapterFor(world);
     await control('POST', '/_emulator/seed', { licensees: [{ LocationLicense: RECEIVER, UBI: 'UBI-2', Name: 'Receiver', users: [{ Username: 'recv', Password: 'pw' }] }] });
-    await connectInMemory(settings, world.store, { licenseeId: 'tenant-2', licence: RECEIVER, user: { username: 'recv', password: 'pw' } });
+    await connectInMemory(settings(), world.store, { licenseeId: 'tenant-2', licence: RECEIVER, user: { username: 'recv', password: 'pw' } });
     const receiver: StateAccount = { licenseeId: 'tenant-2', system: 'biotrack-ny', stateLicenceNumber: RECEIVER, ubi: 'UBI-2' };
     const paperTags = ['5000000000000001', '5000000000000002'];
     const intake: IntakeReport = {

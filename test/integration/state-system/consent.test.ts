@@ -69,6 +69,18 @@ describe('state-system consent', { timeout: 120_000 }, () => {
     expect(expired['stateSystemConsent']?.status).toBe('expired');
   });
 
+  it('says reconnect-required, not expired, when the state system refused the refresh token inside the 100 days, until the admin approves again', async () => {
+    const { licensee, apiKey, user } = await newConnectedLicensee();
+    await connections.markRefreshFailed(licensee.id, 'biotrack-ny', new Date().toISOString(), 'invalid_grant');
+    const me = (await api(apiKey, 'GET', '/v1/me')).body['stateSystemConsent'] as { status: string; daysLeft: number; warning: string };
+    expect(me).toMatchObject({ status: 'reconnect-required', daysLeft: 100 });
+    expect(me.warning).toContain('before the consent');
+    expect(((await api(apiKey, 'GET', '/v1/integrations/biotrack')).body['consent'] as { status: string }).status).toBe('reconnect-required');
+
+    await connectTenant({ apiUrl: urls.api, nyapiUrl: urls.nyapi }, apiKey, user);
+    expect((await api(apiKey, 'GET', '/v1/me')).body['stateSystemConsent']).toMatchObject({ status: 'connected' });
+  });
+
   it('refuses a callback with an unknown or reused state, and consent for a licensee without the NY-API', async () => {
     const bad = await fetch(`${urls.api}/v1/integrations/biotrack/callback?code=x&state=not-issued`);
     expect(bad.status).toBe(400);

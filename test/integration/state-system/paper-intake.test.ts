@@ -120,7 +120,7 @@ describe('paper manifests taken in', { timeout: 120_000 }, () => {
     expect(processorInventory?.some((lot) => lot.ID === tags[2])).toBe(false);
     // The transfer keeps the state system's id of what it recorded.
     const withIds = (await call('processor', 'GET', `/v1/transfers/${id}`)).body;
-    expect(withIds['stateIds']).toMatchObject({ inventoryTransferIds: [String(atState?.ID)] });
+    expect(withIds['stateIds']).toMatchObject({ inventoryTransferIds: [atState?.ID] });
   });
 
   it('refuses a second intake of the same paper, a variance above 5%, a bad body and a receiver without a state system', async () => {

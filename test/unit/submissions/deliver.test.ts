@@ -8,7 +8,7 @@ import { deliverTransfer } from '#shared/submissions/deliver.ts';
 import type { DeliveryDeps } from '#shared/submissions/deliver.ts';
 import type { StoredSubmission, SubmissionRepository } from '#shared/submissions/repository.ts';
 import { StateSystemError } from '#shared/state-system/port.ts';
-import type { StateIds, StateTrackingSystem } from '#shared/state-system/port.ts';
+import type { StateAccount, StateIds, StateTrackingSystem } from '#shared/state-system/port.ts';
 import { arrived } from '../domain/fixtures.ts';
 
 const transfer = arrived();
@@ -36,15 +36,22 @@ function world(plan: Partial<Record<SubmissionStep, (() => void)[]>>, submission
     const next = plan[step]?.shift();
     next?.();
   };
+  const accounts: StateAccount[] = [];
   const system: StateTrackingSystem = {
-    reportManifest: async () => (outcome('manifest'), { manifestId: 'M1', invoiceId: 'I1' }),
+    reportManifest: async (account, _report, _known, keep) => {
+      accounts.push(account);
+      // The invoice exists (and is kept) before the manifest call that may be refused.
+      await keep({ invoiceId: 'I1' });
+      outcome('manifest');
+      return { manifestId: 'M1', invoiceId: 'I1' };
+    },
     amendManifest: async () => (outcome('amend'), {}),
-    reportShipment: async () => (outcome('ship'), { inventoryTransferIds: ['7'] }),
+    reportShipment: async (account) => (accounts.push(account), outcome('ship'), { inventoryTransferIds: [7] }),
     reportArrival: async () => outcome('arrive'),
     reportReceipt: async () => outcome('receive'),
-    reportIntake: async () => (outcome('intake'), { inventoryTransferIds: ['8'] }),
+    reportIntake: async () => (outcome('intake'), { inventoryTransferIds: [8] }),
     reportVoid: async () => outcome('void'),
-    listInbound: async () => [],
+    listInbound: async () => ({ transfers: [], checkpoint: '', skipped: 0 }),
     findByExternalId: async () => undefined,
     checkConsent: async () => ({ connected: true }),
   };
@@ -84,7 +91,7 @@ function world(plan: Partial<Record<SubmissionStep, (() => void)[]>>, submission
     quickRetries: 2,
     backoffCapSeconds: 900,
   };
-  return { deps, stored, reported, counts, slept, ids };
+  return { deps, stored, reported, counts, slept, ids, accounts };
 }
 
 const fail = (kind: 'transient' | 'permanent' | 'consent-expired', code: string, retryAfterMs?: number) => () => {
@@ -97,7 +104,7 @@ describe('delivering a transfer’s submissions', () => {
     expect(await deliverTransfer(w.deps, transfer.id, 1)).toEqual({ done: true });
     expect(w.reported).toEqual(['ship', 'arrive']);
     expect([...w.stored.values()].every((s) => s.status === 'succeeded')).toBe(true);
-    expect(w.ids).toEqual([{ inventoryTransferIds: ['7'] }]);
+    expect(w.ids).toEqual([{ inventoryTransferIds: [7] }]);
     expect(w.counts).toMatchObject({ sent: 2, succeeded: 2 });
   });
 
@@ -147,6 +154,32 @@ describe('delivering a transfer’s submissions', () => {
     expect(w.stored.get(`${transfer.id}-3-ship`)?.status).toBe('consent-expired');
     expect(await deliverTransfer(w.deps, transfer.id, 1)).toEqual({ done: true });
     expect([...w.stored.values()].map((s) => s.status)).toEqual(['succeeded', 'succeeded']);
+  });
+
+  it('carries the time of an unanswered try to the next attempts, so creates wait out its settle window', async () => {
+    const unanswered = () => {
+      throw new StateSystemError('transient', 'TIMEOUT', 'No answer', { unsettledSince: '2026-03-02T14:59:58.000Z' });
+    };
+    const w = world({ ship: [unanswered, fail('transient', 'SERVER_ERROR'), fail('transient', 'SERVER_ERROR')] }, [submission(3, 'ship')]);
+    expect(await deliverTransfer(w.deps, transfer.id, 1)).toMatchObject({ done: false });
+    // The quick retries of the same receive already know; so does the stored submission.
+    expect(w.accounts.map((a) => a.unsettledSince)).toEqual([undefined, '2026-03-02T14:59:58.000Z', '2026-03-02T14:59:58.000Z']);
+    expect(w.stored.get(`${transfer.id}-3-ship`)?.lastError).toMatchObject({ code: 'SERVER_ERROR', unsettledSince: '2026-03-02T14:59:58.000Z' });
+
+    const again = world({ ship: [unanswered, unanswered, unanswered] }, [submission(3, 'ship')]);
+    await deliverTransfer(again.deps, transfer.id, 1);
+    const stored = again.stored.get(`${transfer.id}-3-ship`);
+    expect(stored?.lastError).toMatchObject({ code: 'TIMEOUT', unsettledSince: '2026-03-02T14:59:58.000Z' });
+    const next = world({}, [stored ?? submission(3, 'ship')]);
+    expect(await deliverTransfer(next.deps, transfer.id, 2)).toEqual({ done: true });
+    expect(next.accounts[0]).toMatchObject({ retry: true, unsettledSince: '2026-03-02T14:59:58.000Z' });
+  });
+
+  it('keeps the ids a manifest report made before it was refused', async () => {
+    const w = world({ manifest: [fail('permanent', 'INVALID_TIMES')] }, [submission(2, 'manifest')]);
+    expect(await deliverTransfer(w.deps, transfer.id, 1)).toEqual({ done: true });
+    expect(w.stored.get(`${transfer.id}-2-manifest`)).toMatchObject({ status: 'failed', lastError: { code: 'INVALID_TIMES' } });
+    expect(w.ids).toEqual([{ invoiceId: 'I1' }]);
   });
 
   it('fails a submission for a state system without an adapter yet', async () => {

@@ -1,0 +1,44 @@
+/**
+ * Where the inbound pull of one licence stopped, as the adapter keeps it (opaque to the rest of the
+ * hub): the latest inventory-transfer TransactionID it has read the list up to, the transfers still
+ * on the road (followed by their manifest until they arrive), and those it could not read last time.
+ */
+import { z } from 'zod';
+
+const checkpointSchema = z.object({
+  v: z.literal(1),
+  transactionId: z.number().int().optional(),
+  onTheRoad: z.array(z.tuple([z.number().int(), z.string()])),
+  retry: z.array(z.number().int()),
+});
+
+export interface InboundCheckpoint {
+  /** Absent: nothing read yet, the whole list is read. */
+  readonly transactionId: number | undefined;
+  /** Inventory transfer id → its manifest id. */
+  readonly onTheRoad: readonly (readonly [number, string])[];
+  readonly retry: readonly number[];
+}
+
+/** A missing or unreadable checkpoint starts from the beginning: the pull is idempotent, so that is safe. */
+export function decodeCheckpoint(text: string | undefined): InboundCheckpoint {
+  const empty = { transactionId: undefined, onTheRoad: [], retry: [] };
+  if (!text) return empty;
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return empty;
+  }
+  const parsed = checkpointSchema.safeParse(json);
+  return parsed.success ? { transactionId: parsed.data.transactionId, onTheRoad: parsed.data.onTheRoad, retry: parsed.data.retry } : empty;
+}
+
+export function encodeCheckpoint(checkpoint: InboundCheckpoint): string {
+  return JSON.stringify({
+    v: 1,
+    ...(checkpoint.transactionId === undefined ? {} : { transactionId: checkpoint.transactionId }),
+    onTheRoad: checkpoint.onTheRoad,
+    retry: checkpoint.retry,
+  });
+}
