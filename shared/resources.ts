@@ -97,6 +97,13 @@ export const hubTable = {
       sortKey: { name: 'GSI3SK', type: 'S' },
       projection: { type: 'INCLUDE', attributes: transferSummaryAttributes },
     },
+    {
+      // A transporter's transfers by manifest time (sparse: only manifests that name a tenant as carrier).
+      indexName: 'GSI4',
+      partitionKey: { name: 'GSI4PK', type: 'S' },
+      sortKey: { name: 'GSI4SK', type: 'S' },
+      projection: { type: 'INCLUDE', attributes: transferSummaryAttributes },
+    },
   ],
   timeToLiveAttribute: 'expiresAt',
   stream: 'NEW_AND_OLD_IMAGES',

@@ -67,8 +67,6 @@ function presentListed(row: ListedTransfer) {
   return { ...meta, ...summary, allowedActions: domain.allowedActions(row.status as domain.TransferStatus) };
 }
 
-const one = (status: number, transfer: StoredTransfer, extra: Record<string, string> = {}) =>
-  jsonResponse(status, present(transfer), { etag: etagOf(transfer.version), ...extra });
 
 /** Actions whose body may be left out altogether. */
 const optionalBody = (event: APIGatewayProxyEventV2) => event.body === undefined || event.body === '';
@@ -77,6 +75,9 @@ export function createHandler(deps: TransferDeps & { readonly idempotency?: Idem
   return httpHandler(
     async (event: APIGatewayProxyEventV2) => {
       const caller = callerOf(event);
+      // As the caller may see it: a carrier gets no prices.
+      const one = (status: number, transfer: StoredTransfer, extra: Record<string, string> = {}) =>
+        jsonResponse(status, present(transfers.asSeenBy(transfer, caller)), { etag: etagOf(transfer.version), ...extra });
       const expected = () => ifMatchVersion(event);
       switch (event.routeKey) {
         case 'POST /v1/transfers': {

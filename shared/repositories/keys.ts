@@ -41,6 +41,8 @@ export const keys = {
   incomingTransfers: (receiverId: string) => `LICENSEE#${receiverId}#IN`,
   /** GSI4: a transporter's transfers by manifest time (sparse: manifests that name a tenant as carrier). */
   carriedTransfers: (transporterId: string) => `LICENSEE#${transporterId}#CARRYING`,
+  /** GSI4: a transporter's transfers by manifest time (sparse: manifests that name a tenant as carrier). */
+  carriedTransfers: (transporterId: string) => `LICENSEE#${transporterId}#CARRYING`,
   /** Append-only history in the transfer's partition, in order. */
   transferEvent: (transferId: string, sequence: number) => ({
     PK: `TRANSFER#${transferId}`,

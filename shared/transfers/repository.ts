@@ -24,6 +24,8 @@ export interface TransferShape {
   readonly shipperId: string;
   /** The receiving licensee when it is a tenant of the hub; it then sees the transfer as incoming. */
   readonly receiverLicenseeId?: string;
+  /** The transporter when it is a tenant: it then sees the transfer as carrying. */
+  readonly transporterLicenseeId?: string;
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly manifestedAt?: string;
@@ -106,6 +108,8 @@ export interface TransferRepository<T extends TransferShape, E extends EventShap
   get(id: string): Promise<T | undefined>;
   listOutgoing(shipperId: string, options: ListOptions): Promise<Page<ListedTransfer>>;
   listIncoming(receiverId: string, options: ListOptions): Promise<Page<ListedTransfer>>;
+  /** Transfers whose manifest names the licensee as transporter. */
+  listCarrying(transporterId: string, options: ListOptions): Promise<Page<ListedTransfer>>;
   events(id: string): Promise<E[]>;
   /**
    * Writes `next` and `event` if the stored transfer is still at `expectedVersion`, with the
@@ -122,8 +126,8 @@ export interface TransferRepository<T extends TransferShape, E extends EventShap
    * `ManifestRaceError` when a concurrent manifest of the same shipper took the number.
    */
   commitManifest(commit: ManifestCommit<T, E>): Promise<void>;
-  /** The transfer that issued a manifest number, without its lines: what the public verification page reads. */
-  findByManifestNumber(manifestNumber: string): Promise<TransferHeader<T> | undefined>;
+  /** The transfer that issued a manifest number, without its lines, with its state ids: what the public verification page reads. */
+  findByManifestNumber(manifestNumber: string): Promise<(TransferHeader<T> & Pick<TransferShape, 'stateIds'>) | undefined>;
   /** Frees the tags of a transfer that no longer holds them (voided, received). */
   releaseTags(transferId: string, tags: readonly string[], at: string): Promise<void>;
 }
@@ -169,6 +173,9 @@ function transferItem(transfer: TransferShape): Record<string, unknown> {
     GSI2SK: `${transfer.createdAt}#${transfer.id}`,
     ...(transfer.receiverLicenseeId && transfer.manifestedAt
       ? { GSI3PK: keys.incomingTransfers(transfer.receiverLicenseeId), GSI3SK: `${transfer.manifestedAt}#${transfer.id}` }
+      : {}),
+    ...(transfer.transporterLicenseeId && transfer.manifestedAt
+      ? { GSI4PK: keys.carriedTransfers(transfer.transporterLicenseeId), GSI4SK: `${transfer.manifestedAt}#${transfer.id}` }
       : {}),
     ...header,
     content: contentHeader,
@@ -479,7 +486,7 @@ export function createTransferRepository<T extends TransferShape, E extends Even
     }
   }
 
-  async function list(index: 'GSI2' | 'GSI3', partition: string, options: ListOptions): Promise<Page<ListedTransfer>> {
+  async function list(index: 'GSI2' | 'GSI3' | 'GSI4', partition: string, options: ListOptions): Promise<Page<ListedTransfer>> {
     const pk = `${index}PK`;
     const sk = `${index}SK`;
     // The sort key starts with an ISO timestamp; '\uffff' closes the range after any id.
@@ -560,6 +567,7 @@ export function createTransferRepository<T extends TransferShape, E extends Even
 
     listOutgoing: (shipperId, options) => list('GSI2', keys.outgoingTransfers(shipperId), options),
     listIncoming: (receiverId, options) => list('GSI3', keys.incomingTransfers(receiverId), options),
+    listCarrying: (transporterId, options) => list('GSI4', keys.carriedTransfers(transporterId), options),
 
     async events(id) {
       const items = await queryPartition('PK = :pk AND begins_with(SK, :prefix)', { ':pk': keys.transfer(id).PK, ':prefix': keys.transferEventPrefix });
@@ -618,8 +626,15 @@ export function createTransferRepository<T extends TransferShape, E extends Even
       const lookup = await client.send(new GetCommand({ TableName: tableName, Key: keys.manifestNumber(manifestNumber) }));
       const transferId: unknown = lookup.Item?.['transferId'];
       if (typeof transferId !== 'string') return undefined;
-      const header = await client.send(new GetCommand({ TableName: tableName, Key: keys.transfer(transferId) }));
-      return header.Item ? (withoutKeys(header.Item) as TransferHeader<T>) : undefined;
+      // The header and the state ids (`STATE` sorts just before `TRANSFER`), without the lines.
+      const items = await queryPartition('PK = :pk AND SK BETWEEN :state AND :header', {
+        ':pk': keys.transfer(transferId).PK,
+        ':state': keys.transferStateIds(transferId).SK,
+        ':header': keys.transfer(transferId).SK,
+      });
+      const header = items.find((item) => item['SK'] === keys.transfer(transferId).SK);
+      const stateItem = items.find((item) => item['SK'] === keys.transferStateIds(transferId).SK);
+      return header ? ({ ...withoutKeys(header), ...(stateItem ? { stateIds: stateIdsOf(stateItem) } : {}) } as TransferHeader<T>) : undefined;
     },
 
     releaseTags: release,

@@ -13,7 +13,10 @@ const instant = at.transform((value) => new Date(value).toISOString());
 
 export const transferListQuery = z
   .strictObject({
-    direction: z.enum(['outgoing', 'incoming']).default('outgoing'),
+    direction: z
+      .enum(['outgoing', 'incoming', 'carrying'])
+      .default('outgoing')
+      .meta({ description: 'outgoing: you ship; incoming: you receive; carrying: your manifests name you as transporter (no prices shown)' }),
     status: z.enum(domain.transferStatuses).optional(),
     from: instant.optional().meta({ description: 'Created (outgoing) or manifested (incoming) at or after' }),
     to: instant.optional().meta({ description: 'At or before; not before `from`' }),

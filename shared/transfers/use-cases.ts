@@ -270,12 +270,25 @@ export async function transferEvents(deps: TransferDeps, caller: Caller, id: str
 export function listTransfers(
   deps: TransferDeps,
   caller: Caller,
-  direction: 'outgoing' | 'incoming',
+  direction: 'outgoing' | 'incoming' | 'carrying',
   options: ListOptions,
 ): Promise<Page<ListedTransfer>> {
+  if (direction === 'carrying') return deps.transfers.listCarrying(caller.licenseeId, options);
   return direction === 'outgoing'
     ? deps.transfers.listOutgoing(caller.licenseeId, options)
     : deps.transfers.listIncoming(caller.licenseeId, options);
+}
+
+/**
+ * A carrier sees what it carries, not what it is worth: to a caller that is only the transfer's
+ * transporter (neither shipper nor receiver) the lines come without their unit prices. Lists never
+ * carry prices; the manifest prints none.
+ */
+export function asSeenBy<T extends StoredTransfer>(transfer: T, caller: Caller): T {
+  const roles = rolesOf(transfer, caller);
+  if (!(roles.length === 1 && roles[0] === 'transporter')) return transfer;
+  const lines = transfer.content.lines.map(({ unitPrice: _price, ...line }) => line);
+  return { ...transfer, content: { ...transfer.content, lines } };
 }
 
 /** Commits a change with the submissions it owes the state system, then hands those to the queue. */
