@@ -141,7 +141,8 @@ export const functions = {
     description: 'The public verification page of a printed manifest',
     timeoutSeconds: 5,
     memoryMb: 256,
-    tables: [{ table: hubTable, access: 'read' }],
+    // Writes only the count of lookups that proved no copy, per address (guessing is slowed, then refused).
+    tables: [{ table: hubTable, access: 'readWrite' }],
   },
   integrations: {
     entry: 'functions/integrations/handler.ts',

@@ -1,46 +1,81 @@
 /**
  * GET /verify/{manifestNumber}?h=<hash>: the public page a manifest's QR code opens. HTML for a
- * person, JSON for software (Accept: application/json). No login; it reveals only what the
- * printed manifest itself shows, minus prices and quantities.
+ * person, JSON for software (Accept: application/json). No login: the hash the QR code carries
+ * opens the shipment's details; without it the page says only whether the number exists, and
+ * lookups that prove no copy are slowed, then refused, per address.
  */
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createAwsClients } from '#shared/adapters/aws-clients.ts';
+import type { AwsClients } from '#shared/adapters/aws-clients.ts';
 import { readConfig, resourceName } from '#shared/config.ts';
+import type { HubConfig } from '#shared/config.ts';
 import { NotFoundError } from '#shared/errors.ts';
+import { createGuessCounter } from '#shared/guessing/counter.ts';
 import { httpHandler } from '#shared/http/handler.ts';
-import { jsonResponse } from '#shared/http/problem.ts';
+import { jsonResponse, problemResponse } from '#shared/http/problem.ts';
 import { pathParameter, preferredMediaType, readQuery } from '#shared/http/request.ts';
 import { formatNewYorkTime } from '#shared/manifests/new-york-time.ts';
 import { manifestNumberPattern, verifyQuery } from '#shared/manifests/representation.ts';
 import { verifyManifest } from '#shared/manifests/use-cases.ts';
-import { unknownManifestPage, verificationPage } from '#shared/manifests/verification-page.ts';
+import type { VerifyDeps } from '#shared/manifests/use-cases.ts';
+import { existencePage, malformedCodePage, throttledPage, unknownManifestPage, verificationPage } from '#shared/manifests/verification-page.ts';
 import { hubTable } from '#shared/resources.ts';
 import { createTransferRepository } from '#shared/transfers/repository.ts';
-import type { StoredTransfer, TransferDeps } from '#shared/transfers/use-cases.ts';
+import type { StoredTransfer } from '#shared/transfers/use-cases.ts';
 import type { TransferEvent } from '#shared/domain/transfer/index.ts';
 
 // The answer changes as the shipment moves; a page a proxy kept would show a stale status.
 const headers = { 'cache-control': 'no-store', 'x-robots-tag': 'noindex', 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'" };
-const html = (statusCode: number, body: string) => ({ statusCode, headers: { 'content-type': 'text/html; charset=utf-8', ...headers }, body });
+const html = (statusCode: number, body: string, extra: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 => ({
+  statusCode,
+  headers: { 'content-type': 'text/html; charset=utf-8', ...headers, ...extra },
+  body,
+});
 
-export function createHandler(deps: Pick<TransferDeps, 'transfers'>) {
+/** The check code a browser's link carries; a malformed one gets a page that says what to do, not problem+json. */
+function checkCode(event: APIGatewayProxyEventV2, wantsJson: boolean): { readonly h?: string } | 'malformed' {
+  if (wantsJson) return readQuery(event, verifyQuery);
+  const parsed = verifyQuery.safeParse(event.queryStringParameters ?? {});
+  return parsed.success ? parsed.data : 'malformed';
+}
+
+export function createHandler(deps: VerifyDeps) {
   return httpHandler(async (event: APIGatewayProxyEventV2) => {
     const manifestNumber = pathParameter(event, 'manifestNumber').toUpperCase();
-    const { h } = readQuery(event, verifyQuery);
     const wantsJson = preferredMediaType(event, ['text/html', 'application/json']) === 'application/json';
-    try {
-      if (!manifestNumberPattern.test(manifestNumber)) throw new NotFoundError('manifest');
-      const verification = await verifyManifest(deps, manifestNumber, h);
-      return wantsJson ? jsonResponse(200, verification, headers) : html(200, verificationPage(verification, formatNewYorkTime));
-    } catch (error) {
-      if (error instanceof NotFoundError && !wantsJson) return html(404, unknownManifestPage(manifestNumber));
-      throw error;
+    const query = checkCode(event, wantsJson);
+    if (query === 'malformed') return html(400, malformedCodePage(manifestNumber));
+    // A number no manifest could carry is looked up as nothing, and counted like any other miss.
+    const outcome = await verifyManifest(deps, manifestNumberPattern.test(manifestNumber) ? manifestNumber : undefined, query.h, event.requestContext.http.sourceIp);
+    switch (outcome.kind) {
+      case 'throttled': {
+        const retryAfter = { 'retry-after': String(outcome.retryAfterSeconds) };
+        if (!wantsJson) return html(429, throttledPage(outcome.retryAfterSeconds), retryAfter);
+        return problemResponse(
+          { status: 429, code: 'too-many-attempts', title: 'Too many manifests looked up without a matching hash from this address', detail: `Try again in ${outcome.retryAfterSeconds} s.` },
+          { ...headers, ...retryAfter },
+        );
+      }
+      case 'unknown':
+        if (!wantsJson) return html(404, unknownManifestPage(manifestNumber));
+        throw new NotFoundError('manifest');
+      case 'exists':
+        return wantsJson ? jsonResponse(200, outcome.existence, headers) : html(200, existencePage(outcome.existence));
+      case 'verified':
+        return wantsJson ? jsonResponse(200, outcome.verification, headers) : html(200, verificationPage(outcome.verification, formatNewYorkTime));
     }
   });
 }
 
+/** The page's dependencies, built once per process (the guessing test builds them too). */
+export function verifyPageDeps(config: HubConfig, aws: AwsClients): VerifyDeps {
+  const table = resourceName(config, hubTable);
+  return {
+    transfers: createTransferRepository<StoredTransfer, TransferEvent>(aws.dynamodb, table),
+    guessing: { counter: createGuessCounter(aws.dynamodb, table, 'VERIFY'), now: () => new Date(), sleep: (ms) => sleep(ms) },
+  };
+}
+
 const config = readConfig();
-const aws = createAwsClients(config);
-export const handler = createHandler({
-  transfers: createTransferRepository<StoredTransfer, TransferEvent>(aws.dynamodb, resourceName(config, hubTable)),
-});
+export const handler = createHandler(verifyPageDeps(config, createAwsClients(config)));

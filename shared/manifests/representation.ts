@@ -71,7 +71,17 @@ export const manifestDocumentView = z
 
 const counterparty = z.object({ name: z.string(), licenceNumber: z.string() });
 
-export const verificationView = z
+const existenceView = z
+  .object({
+    manifestNumber: z.string(),
+    hash: z.object({ result: z.enum(['not-given', 'mismatch']) }),
+  })
+  .meta({
+    id: 'ManifestExistence',
+    description: 'Without a hash that fits a version of the manifest (the one its QR code carries) only that the number was issued',
+  });
+
+const detailsView = z
   .object({
     manifestNumber: z.string(),
     status: z.enum(domain.transferStatuses),
@@ -83,9 +93,22 @@ export const verificationView = z
     departedAt: at.optional(),
     arrivedAt: at.optional(),
     packageCount: z.int(),
+    vehicle: z
+      .object({ conveyance: z.enum(domain.conveyanceTypes), plate: z.string().optional(), plateState: z.string().optional() })
+      .optional()
+      .meta({ description: 'The vehicle of the current version: its plate, to match the truck' }),
+    drivers: z.array(z.object({ name: z.string() })).meta({ description: 'The drivers of the current version' }),
+    stateManifestId: z.string().optional().meta({ description: "The state tracking system's id of the manifest, once it has one" }),
     hash: z.object({
-      result: z.enum(['not-given', 'current', 'superseded', 'mismatch']),
-      version: z.int().optional().meta({ description: 'The version the given hash belongs to' }),
+      result: z.enum(['current', 'superseded']),
+      version: z.int().meta({ description: 'The version the given hash belongs to' }),
     }),
   })
-  .meta({ id: 'ManifestVerification', description: 'What anyone may learn of a manifest: no prices, no quantities beyond the package count' });
+  .meta({
+    id: 'ManifestDetails',
+    description: 'With the hash of a printed copy: the shipment, its vehicle and drivers; no prices, no quantities beyond the package count',
+  });
+
+export const verificationView = z
+  .union([detailsView, existenceView])
+  .meta({ id: 'ManifestVerification', description: 'What the verification page tells: the details only to the holder of a copy (its hash)' });

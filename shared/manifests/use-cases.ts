@@ -4,7 +4,10 @@
  */
 import { NotFoundError } from '../errors.ts';
 import type { Caller } from '../http/caller.ts';
-import type { TransferStatus } from '../domain/transfer/index.ts';
+import type { ConveyanceType, TransferStatus } from '../domain/transfer/index.ts';
+import { guarded } from '../guessing/guard.ts';
+import type { GuessingDeps } from '../guessing/guard.ts';
+import type { StateIds } from '../state-system/port.ts';
 import type { StoredTransfer, TransferDeps } from '../transfers/use-cases.ts';
 import { getTransfer } from '../transfers/use-cases.ts';
 import type { TransferHeader } from '../transfers/repository.ts';
@@ -78,7 +81,20 @@ export type HashCheck =
   | { readonly result: 'superseded'; readonly version: number }
   | { readonly result: 'mismatch' };
 
-/** What anyone may learn of a manifest: no prices, no quantities beyond the count of packages. */
+/** What a copy's hash proves: only a copy in hand (its QR code) opens the details of a shipment. */
+const provesCopy = (hash: HashCheck): hash is Extract<HashCheck, { version: number }> => hash.result === 'current' || hash.result === 'superseded';
+
+/** Anyone may learn that a manifest number was issued, and whether the hash they typed fits it. */
+export interface ManifestExistence {
+  readonly manifestNumber: string;
+  readonly hash: Extract<HashCheck, { result: 'not-given' | 'mismatch' }>;
+}
+
+/**
+ * What the holder of a printed copy (its QR code carries the hash) may learn: enough to match the
+ * truck and the crew and to look the manifest up at the state, but no prices and no quantities
+ * beyond the count of packages.
+ */
 export interface ManifestVerification {
   readonly manifestNumber: string;
   readonly status: TransferStatus;
@@ -90,7 +106,12 @@ export interface ManifestVerification {
   readonly departedAt?: string;
   readonly arrivedAt?: string;
   readonly packageCount: number;
-  readonly hash: HashCheck;
+  /** Of the current version. */
+  readonly vehicle?: { readonly conveyance: ConveyanceType; readonly plate?: string; readonly plateState?: string };
+  readonly drivers: readonly { readonly name: string }[];
+  /** The state tracking system's id of the manifest, once it has one. */
+  readonly stateManifestId?: string;
+  readonly hash: Extract<HashCheck, { version: number }>;
 }
 
 /** A printed hash: the short one of the footer and QR code, or a full SHA-256 of the content or of the PDF. */
@@ -106,26 +127,64 @@ function checkHash(transfer: TransferHeader<StoredTransfer>, given: string | und
   return matching.version === transfer.manifest?.version ? { result: 'current', version: matching.version } : { result: 'superseded', version: matching.version };
 }
 
-export async function verifyManifest(
-  deps: Pick<TransferDeps, 'transfers'>,
-  manifestNumber: string,
-  hash: string | undefined,
-): Promise<ManifestVerification> {
-  const transfer = await deps.transfers.findByManifestNumber(manifestNumber);
+export type VerifyOutcome =
+  | { readonly kind: 'unknown' }
+  | { readonly kind: 'exists'; readonly existence: ManifestExistence }
+  | { readonly kind: 'verified'; readonly verification: ManifestVerification }
+  /** This address tried too many numbers or hashes that proved nothing: refused until its window ends. */
+  | { readonly kind: 'throttled'; readonly retryAfterSeconds: number };
+
+export interface VerifyDeps {
+  readonly transfers: Pick<TransferDeps['transfers'], 'findByManifestNumber'>;
+  /** Lookups that prove no copy (an unknown number, no hash, a wrong one) are guesses, slowed and then refused. */
+  readonly guessing: GuessingDeps;
+}
+
+/**
+ * The public verification of a manifest number and the hash on a copy. Only a hash that fits a
+ * version opens the shipment's details; everything else is counted against the caller's address.
+ */
+export async function verifyManifest(deps: VerifyDeps, manifestNumber: string | undefined, hash: string | undefined, sourceIp: string): Promise<VerifyOutcome> {
+  const answer = await guarded(deps.guessing, sourceIp, async () => {
+    const outcome = await lookUp(deps, manifestNumber, hash);
+    return { value: outcome, failed: outcome.kind !== 'verified' };
+  });
+  return answer.kind === 'throttled' ? answer : answer.value;
+}
+
+async function lookUp(deps: VerifyDeps, manifestNumber: string | undefined, hash: string | undefined): Promise<Exclude<VerifyOutcome, { kind: 'throttled' }>> {
+  const transfer = manifestNumber === undefined ? undefined : await deps.transfers.findByManifestNumber(manifestNumber);
   const manifest = transfer?.manifest;
-  if (!transfer || !manifest) throw new NotFoundError('manifest');
-  const { shipper, receiver } = manifest.parties;
+  if (!transfer || !manifest) return { kind: 'unknown' };
+  const check = checkHash(transfer, hash);
+  if (!provesCopy(check)) return { kind: 'exists', existence: { manifestNumber: manifest.number, hash: check } };
+  const { shipper, receiver, vehicle, drivers } = manifest.parties;
+  const stateManifestId = (transfer.stateIds as Pick<StateIds, 'manifestId'> | undefined)?.manifestId;
   return {
-    manifestNumber: manifest.number,
-    status: transfer.status,
-    version: manifest.version,
-    issuedAt: manifest.manifestedAt,
-    shipper: { name: shipper.legalName, licenceNumber: shipper.licenceNumber },
-    receiver: { name: receiver.legalName, licenceNumber: receiver.licenceNumber },
-    ...(transfer.content.estimatedDeparture ? { estimatedDeparture: transfer.content.estimatedDeparture } : {}),
-    ...(transfer.departedAt ? { departedAt: transfer.departedAt } : {}),
-    ...(transfer.arrivedAt ? { arrivedAt: transfer.arrivedAt } : {}),
-    packageCount: transfer.summary.lineCount,
-    hash: checkHash(transfer, hash),
+    kind: 'verified',
+    verification: {
+      manifestNumber: manifest.number,
+      status: transfer.status,
+      version: manifest.version,
+      issuedAt: manifest.manifestedAt,
+      shipper: { name: shipper.legalName, licenceNumber: shipper.licenceNumber },
+      receiver: { name: receiver.legalName, licenceNumber: receiver.licenceNumber },
+      ...(transfer.content.estimatedDeparture ? { estimatedDeparture: transfer.content.estimatedDeparture } : {}),
+      ...(transfer.departedAt ? { departedAt: transfer.departedAt } : {}),
+      ...(transfer.arrivedAt ? { arrivedAt: transfer.arrivedAt } : {}),
+      packageCount: transfer.summary.lineCount,
+      ...(vehicle
+        ? {
+            vehicle: {
+              conveyance: vehicle.conveyance,
+              ...(vehicle.plate ? { plate: vehicle.plate } : {}),
+              ...(vehicle.plateState ? { plateState: vehicle.plateState } : {}),
+            },
+          }
+        : {}),
+      drivers: drivers.map((driver) => ({ name: driver.name })),
+      ...(stateManifestId ? { stateManifestId } : {}),
+      hash: check,
+    },
   };
 }

@@ -12,7 +12,18 @@ import { call, draftTo, step } from '../support/lifecycle.ts';
 import { freshInventory } from '../support/nyapi.ts';
 
 let browser: Browser | undefined;
-let manifest: { number: string; verificationUrl: string };
+let manifest: { number: string; verificationUrl: string; stateManifestId: string; driver: string; plate: string };
+
+/** The state system's id of the manifest, once the submission worker has recorded it. */
+async function stateManifestId(id: string): Promise<string> {
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    const transfer = await call('distributor', 'GET', `/v1/transfers/${id}`);
+    const found = (transfer.body['stateIds'] as { manifestId?: string } | undefined)?.manifestId;
+    if (found) return found;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error('The state system never got the manifest');
+}
 
 beforeAll(async () => {
   browser = await launchChromium();
@@ -21,8 +32,16 @@ beforeAll(async () => {
   const manifested = await step('distributor', id, 'manifest');
   const document = await call('distributor', 'GET', `/v1/transfers/${id}/manifest.json`);
   expect(document.status, JSON.stringify(document.body)).toBe(200);
-  manifest = { number: (manifested['manifest'] as { number: string }).number, verificationUrl: document.body['verificationUrl'] as string };
-});
+  const [driver] = document.body['drivers'] as { name: string }[];
+  const vehicle = document.body['vehicle'] as { plate: string; plateState: string };
+  manifest = {
+    number: (manifested['manifest'] as { number: string }).number,
+    verificationUrl: document.body['verificationUrl'] as string,
+    stateManifestId: await stateManifestId(id),
+    driver: driver?.name ?? '',
+    plate: `${vehicle.plate} (${vehicle.plateState})`,
+  };
+}, 60_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -63,6 +82,10 @@ describe('the manifest verification page in a browser', () => {
         Shipper: `${shipper.name} (${shipper.licenceNumber})`,
         Receiver: `${receiver.name} (${receiver.licenceNumber})`,
         Packages: '2',
+        // What an inspector matches against the truck and the crew, and looks up at the state.
+        'Vehicle plate': manifest.plate,
+        Driver: manifest.driver,
+        'State system manifest ID': manifest.stateManifestId,
       });
       // The lines carry a unit price of 4.5; the page shows no prices.
       expect(await page.locator('body').innerText()).not.toMatch(/4\.5|\$/);
@@ -78,6 +101,26 @@ describe('the manifest verification page in a browser', () => {
 
       const screenshot = await saveScreenshot(page, `verification-page-${viewport}`);
       expect((await stat(screenshot)).size).toBeGreaterThan(1000);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('tells a visitor without the copy only that the manifest exists, and what to do', async () => {
+    if (!browser) throw new Error('Chromium did not start');
+    const context = await browser.newContext(phone);
+    try {
+      const page = await context.newPage();
+      const url = new URL(manifest.verificationUrl);
+      url.search = '';
+      const response = await page.goto(url.href);
+      expect(response?.status()).toBe(200);
+      expect(await page.getByRole('status').innerText()).toBe(`Manifest ${manifest.number} exists. Scan the QR code on the copy you hold to check that copy and see its shipment.`);
+      const text = await page.locator('body').innerText();
+      for (const secret of [demoTenant('processor').name, manifest.driver, manifest.plate, manifest.stateManifestId]) expect(text).not.toContain(secret);
+      expect(await page.locator('dl').count()).toBe(0);
+      expect(await accessibilityViolations(page)).toEqual([]);
+      await saveScreenshot(page, 'verification-page-without-code');
     } finally {
       await context.close();
     }

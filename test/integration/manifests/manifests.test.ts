@@ -185,6 +185,10 @@ describe('the public verification page', () => {
     expect(html).toContain('Peña &amp; Zoë Dispensary of Łódź Street');
     expect(html).not.toContain('18.5');
 
+    // The copy's code opens what an inspector needs to match the truck and its crew.
+    expect(html).toContain('<dt>Vehicle plate</dt><dd>HXT4410 (NY)</dd>');
+    expect(html).toContain('<dt>Driver</dt><dd>Zoë Peña</dd>');
+
     const json = (await (await verify(manifest.number, `?h=${short.toUpperCase()}`)).json()) as Record<string, unknown>;
     expect(json).toMatchObject({
       manifestNumber: manifest.number,
@@ -193,14 +197,24 @@ describe('the public verification page', () => {
       packageCount: 4,
       shipper: { name: 'Hudson Distribution LLC', licenceNumber: distributor.profile.licenceNumber },
       receiver: { name: dispensary.profile.legalName },
+      vehicle: { conveyance: 'van', plate: 'HXT4410', plateState: 'NY' },
+      drivers: [{ name: 'Zoë Peña' }],
       hash: { result: 'current', version: 1 },
     });
     expect(JSON.stringify(json)).not.toMatch(/unitPrice|quantity|18\.5/);
 
     // The SHA-256 of the PDF file itself is accepted too.
     expect(((await (await verify(manifest.number, `?h=${manifest.file.sha256}`)).json()) as { hash: unknown }).hash).toEqual({ result: 'current', version: 1 });
-    expect(((await (await verify(manifest.number, '?h=0000000000000000')).json()) as { hash: unknown }).hash).toEqual({ result: 'mismatch' });
-    expect(((await (await verify(manifest.number)).json()) as { hash: unknown }).hash).toEqual({ result: 'not-given' });
+
+    // Without the copy's code, or with a wrong one, only that the number exists: no tracker for strangers.
+    const stranger = { manifestNumber: manifest.number };
+    expect(await (await verify(manifest.number, '?h=0000000000000000')).json()).toEqual({ ...stranger, hash: { result: 'mismatch' } });
+    expect(await (await verify(manifest.number)).json()).toEqual({ ...stranger, hash: { result: 'not-given' } });
+    const bare = await verify(manifest.number, '', 'text/html');
+    expect(bare.status).toBe(200);
+    const bareHtml = await bare.text();
+    expect(bareHtml).toContain('Scan the QR code on the copy you hold');
+    expect(bareHtml).not.toMatch(/Hudson|Peña|HXT4410|Manifested|<dl>/);
 
     await api.action(distributor.caller, id, 'amend', { plannedRoute: 'Route 9W' }, etag(manifested));
     const superseded = (await (await verify(manifest.number, `?h=${short}`)).json()) as Record<string, unknown>;
@@ -208,7 +222,7 @@ describe('the public verification page', () => {
     expect(await (await verify(manifest.number, `?h=${short}`, 'text/html')).text()).toContain('Outdated copy');
   });
 
-  it('says plainly when no such manifest exists, and refuses a malformed hash', async () => {
+  it('says plainly when no such manifest exists, and refuses a malformed hash (as a page in a browser)', async () => {
     const unknown = await verify('OCM-DIST-24-999999-M999999', '', 'text/html');
     expect(unknown.status).toBe(404);
     expect(await unknown.text()).toContain('No such manifest');
@@ -221,5 +235,10 @@ describe('the public verification page', () => {
     const bad = await verify(manifest.number, '?h=<script>');
     expect(bad.status).toBe(400);
     expect(bad.headers.get('content-type')).toBe('application/problem+json');
+    // A browser with a cut-off link gets a page that says what to do.
+    const badPage = await verify(manifest.number, '?h=12ab', 'text/html,application/xhtml+xml');
+    expect(badPage.status).toBe(400);
+    expect(badPage.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(await badPage.text()).toContain('Scan the QR code on the copy you hold again');
   });
 });
