@@ -16,6 +16,8 @@ import type { TemplateMatch } from './path-templates.ts';
 
 /** API Gateway's own payload limit. */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
+/** RFC 6750's challenge of a request without credentials. */
+const BEARER_CHALLENGE = 'Bearer realm="ny-transfer-hub"';
 /** API Gateway HTTP API quota: the request line and the header values together, in bytes. */
 const MAX_REQUEST_LINE_AND_HEADERS = 10_240;
 /** Node's parser limit, above the quota, so that this server (not the parser) answers most oversized requests. */
@@ -228,6 +230,11 @@ export async function startLocalApi(options: {
       );
       if (found.route.auth === 'operator') {
         const token = /^Bearer (.+)$/.exec(event.headers['authorization']?.trim() ?? '')?.[1];
+        // Locally the operator's credential is a bearer token: none at all is a 401 with its challenge.
+        if (!event.headers['authorization']?.trim()) {
+          sendProblem(response, 401, 'unauthorized', 'Operator routes need the operator token of .local/run.json', requestId, { 'www-authenticate': BEARER_CHALLENGE });
+          return;
+        }
         if (!options.operatorToken || !token || !safeEqual(token, options.operatorToken)) {
           sendProblem(response, 403, 'forbidden', 'Operator routes need the operator token of .local/run.json', requestId);
           return;
@@ -238,7 +245,9 @@ export async function startLocalApi(options: {
         // As API Gateway: 401 without the identity source, 403 when the authorizer refuses.
         const identity = event.headers['authorization']?.trim();
         if (!identity) {
-          sendProblem(response, 401, 'unauthorized', 'A valid API key is required: send Authorization: Bearer <api key>', requestId);
+          sendProblem(response, 401, 'unauthorized', 'A valid API key is required: send Authorization: Bearer <api key>', requestId, {
+            'www-authenticate': BEARER_CHALLENGE,
+          });
           return;
         }
         const decision = (await options.runtime.invoke(options.authorizer, toAuthorizerEvent(event, identity), requestId)) as {

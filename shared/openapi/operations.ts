@@ -23,8 +23,8 @@ const photoUploadView = z
   .object({ key: z.string(), upload: z.object({ url: z.url(), fields: z.record(z.string(), z.string()) }) })
   .meta({ id: 'ReceiptPhotoUpload' });
 const common = {
-  401: problem('No valid API key'),
-  403: problem('The API key is not allowed'),
+  401: problem('No credentials: the Authorization header is missing (locally with WWW-Authenticate: Bearer)'),
+  403: problem('An API key that is unknown, malformed or revoked: API Gateway answers a key its authorizer refuses with 403, not 401'),
 } as const;
 
 const healthReport = z

@@ -17,6 +17,7 @@ describe.each(licenseeRoutes)('%s', (_routeKey, method, path) => {
 
     expect(answer.status).toBe(401);
     expect(answer.contentType).toBe('application/problem+json');
+    expect(answer.headers.get('www-authenticate')).toMatch(/^Bearer\b/);
     expect(answer.body).toMatchObject({ status: 401, code: 'unauthorized' });
   });
 
@@ -65,5 +66,16 @@ describe('the Authorization header', () => {
 describe('public routes', () => {
   it('serve GET /health without a key', async () => {
     expect((await request('GET', '/health')).status).toBe(200);
+  });
+});
+
+describe('the operator route', () => {
+  it('answers 401 with a Bearer challenge without credentials, 403 with a wrong token', async () => {
+    const bare = await request('POST', '/ops/state-submissions/redrive');
+    expect(bare.status).toBe(401);
+    expect(bare.headers.get('www-authenticate')).toMatch(/^Bearer\b/);
+    expect(bare.contentType).toBe('application/problem+json');
+    const wrong = await request('POST', '/ops/state-submissions/redrive', { authorization: 'Bearer nope' });
+    expect(wrong.status).toBe(403);
   });
 });
