@@ -30,8 +30,14 @@ export const problemSchema = z
     code: z.string().meta({ description: 'Stable, machine-readable error code' }),
     detail: z.string().optional(),
     errors: z
-      .array(z.object({ pointer: z.string().meta({ description: 'JSON pointer into the request body' }), message: z.string() }))
-      .optional(),
+      .array(
+        z.union([
+          z.object({ pointer: z.string().meta({ description: 'JSON pointer into the request body' }), message: z.string() }),
+          z.object({ parameter: z.string().meta({ description: 'The query parameter (invalid-query)' }), message: z.string() }),
+        ]),
+      )
+      .optional()
+      .meta({ description: 'Body errors carry a pointer, query errors the parameter' }),
   })
   .meta({ id: 'Problem', description: 'RFC 9457 problem details' });
 
@@ -91,7 +97,7 @@ export function buildOpenApiDocument(options: {
       ? Object.entries(operation.query.shape).map(([name, schema]) => ({
           name,
           in: 'query',
-          required: false,
+          required: !(schema as z.ZodType).safeParse(undefined).success,
           schema: refFor(schema as z.ZodType),
         }))
       : [];

@@ -38,4 +38,16 @@ describe('the generated OpenAPI document', () => {
     const undocumented = { method: 'GET', path: '/v1/nowhere', function: 'health' } as unknown as RouteDefinition;
     expect(() => build([...documented, undocumented])).toThrow('No OpenAPI operation describes GET /v1/nowhere');
   });
+
+  it('states required query parameters as required, and problems with a pointer or a parameter', () => {
+    const document = build(documented) as unknown as {
+      paths: Record<string, Record<string, { parameters: { name: string; in: string; required: boolean }[] }>>;
+      components: { schemas: { Problem: { properties: { errors: { items: { anyOf?: { required?: string[] }[] } } } } } };
+    };
+    const queryOf = (path: string) => Object.fromEntries((document.paths[path]?.['get']?.parameters ?? []).filter((p) => p.in === 'query').map((p) => [p.name, p.required]));
+    expect(queryOf('/v1/reports/inventory-movements')).toMatchObject({ from: true, to: true, format: false });
+    expect(queryOf('/v1/transfers')).toMatchObject({ from: false, to: false, cursor: false, direction: false });
+    const shapes = document.components.schemas.Problem.properties.errors.items.anyOf?.map((shape) => shape.required);
+    expect(shapes).toEqual([['pointer', 'message'], ['parameter', 'message']]);
+  });
 });
