@@ -7,12 +7,12 @@ describe('createTableInput', () => {
     const input = createTableInput(hubTable);
 
     expect(input.TableName).toBe(hubTable.name);
-    expect(input.AttributeDefinitions?.map((a) => a.AttributeName)).toEqual(['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'GSI3PK', 'GSI3SK']);
+    expect(input.AttributeDefinitions?.map((a) => a.AttributeName)).toEqual(['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'GSI3PK', 'GSI3SK', 'GSI4PK', 'GSI4SK']);
     expect(input.KeySchema).toEqual([
       { AttributeName: 'PK', KeyType: 'HASH' },
       { AttributeName: 'SK', KeyType: 'RANGE' },
     ]);
-    expect(input.GlobalSecondaryIndexes?.map((i) => i.IndexName)).toEqual(['GSI1', 'GSI2', 'GSI3']);
+    expect(input.GlobalSecondaryIndexes?.map((i) => i.IndexName)).toEqual(['GSI1', 'GSI2', 'GSI3', 'GSI4']);
     expect(input.GlobalSecondaryIndexes?.[2]?.Projection?.ProjectionType).toBe('INCLUDE');
     expect(input.GlobalSecondaryIndexes?.[2]?.Projection?.NonKeyAttributes).toContain('summary');
     expect(input.StreamSpecification).toEqual({ StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' });
