@@ -41,8 +41,6 @@ export const keys = {
   incomingTransfers: (receiverId: string) => `LICENSEE#${receiverId}#IN`,
   /** GSI4: a transporter's transfers by manifest time (sparse: manifests that name a tenant as carrier). */
   carriedTransfers: (transporterId: string) => `LICENSEE#${transporterId}#CARRYING`,
-  /** GSI4: a transporter's transfers by manifest time (sparse: manifests that name a tenant as carrier). */
-  carriedTransfers: (transporterId: string) => `LICENSEE#${transporterId}#CARRYING`,
   /** Append-only history in the transfer's partition, in order. */
   transferEvent: (transferId: string, sequence: number) => ({
     PK: `TRANSFER#${transferId}`,
@@ -92,8 +90,6 @@ export const keys = {
   photoGrantsFrom: (address: string, window: number) => ({ PK: `PHOTO_GRANTS#${address}`, SK: `WINDOW#${window}` }),
   /** Wrong receipt-link tokens from one address in one window: the page slows, then refuses, guessing. */
   linkGuesses: (address: string, window: number) => ({ PK: `LINK_GUESSES#${address}`, SK: `WINDOW#${window}` }),
-  /** Failed lookups of one kind (`VERIFY`: manifest verification) from one address in one window (`LINK` would be the key above). */
-  guesses: (scope: string, address: string, window: number) => ({ PK: `${scope}_GUESSES#${address}`, SK: `WINDOW#${window}` }),
   /** Failed lookups of one kind (`VERIFY`: manifest verification) from one address in one window (`LINK` would be the key above). */
   guesses: (scope: string, address: string, window: number) => ({ PK: `${scope}_GUESSES#${address}`, SK: `WINDOW#${window}` }),
   /** A licensee's link to a state system: consent tokens (encrypted) and its dates. */
