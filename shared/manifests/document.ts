@@ -56,6 +56,13 @@ export interface ManifestDocument {
   readonly invoiceNumbers: readonly string[];
   /** When this version was issued (UTC); the PDF prints it in New York time as its generated-at. */
   readonly issuedAt: string;
+  /** When the manifest was created: the issue time of its first version (UTC). */
+  readonly createdAt: string;
+  /**
+   * The state tracking system's id of the manifest, when this version was issued after the state
+   * gave it one. Nothing sets it yet: issuing a version that carries it is the state-system pipeline's part.
+   */
+  readonly stateManifestId?: string;
   /** SHA-256 of the issued content (see the domain's `Manifest.contentHash`). */
   readonly contentHash: string;
   /** The first `SHORT_HASH_LENGTH` characters of the content hash: printed in the footer. */
@@ -138,6 +145,7 @@ export function manifestDocument(transfer: Transfer, issued: IssuedVersion, publ
     transferType: terms.type,
     invoiceNumbers: terms.invoiceNumbers ?? [],
     issuedAt: manifest.manifestedAt,
+    createdAt: issuedVersions(transfer)[0]?.manifest.manifestedAt ?? manifest.manifestedAt,
     contentHash: manifest.contentHash,
     shortHash: manifest.contentHash.slice(0, SHORT_HASH_LENGTH),
     verificationUrl: verificationUrl(publicBaseUrl, manifest.number, manifest.contentHash),
@@ -156,5 +164,32 @@ export function manifestDocument(transfer: Transfer, issued: IssuedVersion, publ
       ...(terms.layover ? { layover: terms.layover } : {}),
     },
     lines: transfer.content.lines.map((line, index) => ({ lineNumber: index + 1, ...line })),
+  };
+}
+
+/** What the package table adds up to: packages, quantity per unit (in the order units first appear), and value. */
+export interface ManifestTotals {
+  readonly packages: number;
+  readonly quantities: readonly { readonly unit: string; readonly quantity: number }[];
+  /** US dollars, of the lines that carry a unit price. */
+  readonly value: number;
+  readonly unpricedPackages: number;
+}
+
+export function manifestTotals(lines: readonly Pick<ManifestLine, 'quantity' | 'unit' | 'unitPrice'>[]): ManifestTotals {
+  const thousandths = new Map<string, number>();
+  let cents = 0;
+  let unpricedPackages = 0;
+  for (const line of lines) {
+    // Integer arithmetic: quantities have at most 3 decimals, prices 2, so sums are exact.
+    thousandths.set(line.unit, (thousandths.get(line.unit) ?? 0) + Math.round(line.quantity * 1000));
+    if (line.unitPrice === undefined) unpricedPackages += 1;
+    else cents += Math.round(line.quantity * line.unitPrice * 100);
+  }
+  return {
+    packages: lines.length,
+    quantities: [...thousandths].map(([unit, total]) => ({ unit, quantity: total / 1000 })),
+    value: cents / 100,
+    unpricedPackages,
   };
 }

@@ -53,6 +53,7 @@ export function sampleManifestDocument(
     transferType: 'wholesale',
     invoiceNumbers: ['INV-1042', 'INV-1043'],
     issuedAt: SAMPLE_ISSUED_AT,
+    createdAt: SAMPLE_ISSUED_AT,
     contentHash: CONTENT_HASH,
     shortHash: CONTENT_HASH.slice(0, SHORT_HASH_LENGTH),
     verificationUrl: verificationUrl(baseUrl, manifestNumber, CONTENT_HASH),

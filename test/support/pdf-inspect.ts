@@ -36,6 +36,21 @@ export function pageTexts(bytes: Uint8Array): Promise<string[]> {
   });
 }
 
+/** The size text is set in: the length of the first column of its text matrix. */
+const fontSize = ([a = 0, b = 0]: readonly number[]) => Math.hypot(a, b);
+
+/** Every piece of text of every page with the size it is set in (points), as pdf.js reads it. */
+export function pageTextItems(bytes: Uint8Array): Promise<{ readonly text: string; readonly size: number }[][]> {
+  return withPdf(bytes, async (pdf) => {
+    const pages: { text: string; size: number }[][] = [];
+    for (let n = 1; n <= pdf.numPages; n += 1) {
+      const content = await (await pdf.getPage(n)).getTextContent();
+      pages.push(content.items.flatMap((item) => ('str' in item && item.str.trim() !== '' ? [{ text: item.str, size: fontSize(item.transform as number[]) }] : [])));
+    }
+    return pages;
+  });
+}
+
 /** The page as grey levels at `scale` × 72 dpi. */
 function rasterise(bytes: Uint8Array, pageNumber: number, scale: number) {
   return withPdf(bytes, async (pdf) => {

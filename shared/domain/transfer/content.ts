@@ -18,8 +18,12 @@ export interface LineFields {
   readonly unit: Unit;
   readonly netWeight?: Weight | undefined;
   readonly grossWeight?: Weight | undefined;
-  readonly totalThc?: { readonly value: number; readonly unit: string } | undefined;
+  readonly totalThc?: { readonly value: number; readonly unit: string; readonly per?: ThcBasis | undefined } | undefined;
 }
+
+/** An amount of THC in mg is for each unit or for the whole package; a concentration is the same for both. */
+export const thcBases = ['unit', 'package'] as const;
+export type ThcBasis = (typeof thcBases)[number];
 
 export interface DraftInvariantFields {
   readonly lines?: readonly { readonly tag: string }[] | undefined;
@@ -38,6 +42,9 @@ export function lineProblems(line: LineFields): Problem[] {
   }
   if (line.totalThc?.unit === '%' && line.totalThc.value > 100) {
     problems.push(problem(['totalThc', 'value'], 'thc-over-100-percent', 'A percentage cannot exceed 100'));
+  }
+  if (line.totalThc?.unit === 'mg' && line.totalThc.per === undefined) {
+    problems.push(problem(['totalThc', 'per'], 'thc-basis-required', "Say whether the mg are per unit or for the whole package: per 'unit' or 'package'"));
   }
   return problems;
 }

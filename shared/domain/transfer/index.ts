@@ -1,5 +1,6 @@
 /** The transfer domain: pure rules, schemas and state changes. No I/O; time comes in through the context. */
-export { draftProblems } from './content.ts';
+export { draftProblems, thcBases } from './content.ts';
+export type { ThcBasis } from './content.ts';
 export { NOT_REPORTED, externalShipperId, importInbound, unitOf } from './inbound.ts';
 export type { InboundInput, PaperManifestOrigin, StateOrigin, TransferOrigin } from './inbound.ts';
 export { NOT_ON_PAPER, paperManifestBody, paperShipperId, takeInPaperManifest } from './paper-intake.ts';

@@ -9,7 +9,7 @@
  */
 import { z } from 'zod';
 import { addressFields, note, text, usStateCode } from '../../schemas/common.ts';
-import { draftInvariantProblems, duplicateTagProblems, lineProblems } from './content.ts';
+import { draftInvariantProblems, duplicateTagProblems, lineProblems, thcBases } from './content.ts';
 import type { DraftInvariantFields } from './content.ts';
 import type { Problem } from './problems.ts';
 import { MAX_QUANTITY, hasAtMostDecimals, units, weightUnits } from './quantities.ts';
@@ -73,7 +73,11 @@ export const transferLine = z
       .describe('US dollars per unit; required on wholesale lines')
       .optional(),
     totalThc: z
-      .strictObject({ value: decimal(z.number().min(0, { abort: true }).max(MAX_QUANTITY, { abort: true }), 3), unit: z.enum(['%', 'mg', 'mg/g']) })
+      .strictObject({
+        value: decimal(z.number().min(0, { abort: true }).max(MAX_QUANTITY, { abort: true }), 3),
+        unit: z.enum(['%', 'mg', 'mg/g']),
+        per: z.enum(thcBases).describe('With mg: whether the figure is for each unit or for the whole package (required with mg)').optional(),
+      })
       .optional(),
     labTestStatus: z.enum(labTestStatuses),
     coaReference: text(200).describe('The certificate of analysis the lab test status rests on').optional(),

@@ -6,6 +6,7 @@
  */
 import { PDFDocument } from 'pdf-lib';
 import type { PDFFont } from 'pdf-lib';
+import { manifestTotals } from '../document.ts';
 import type { ManifestDocument, ManifestLine, ManifestParty } from '../document.ts';
 import { formatNewYorkTime } from '../new-york-time.ts';
 import { GlyphCodes, PageCanvas } from './canvas.ts';
@@ -44,8 +45,9 @@ const columns: Readonly<Record<ColumnName, Column>> = {
   received: { x: 456, width: 40, title: ['Received', 'quantity'] },
   decision: { x: 500, width: 40, title: ['Accept /', 'Reject'] },
 };
-const DETAIL_SIZE = 6.5;
-const DETAIL_ROW = 8;
+/** A package's detail rows: no smaller than 7.5 pt, so they stay legible on a copy of a copy. */
+const DETAIL_SIZE = 7.5;
+const DETAIL_ROW = 9;
 const DETAIL_WIDTH = CONTENT_WIDTH - 24;
 const PACKAGE_GAP = 3.5;
 
@@ -153,6 +155,8 @@ function firstPage(layout: ManifestLayout, document: ManifestDocument): Cursor {
   const qrX = PAGE.width - MARGIN - qrSize;
   canvas.fillRects(qrCode(document.verificationUrl, qrX, BODY_TOP - qrSize + 4, qrSize));
   canvas.text('Scan to verify this manifest', qrX, BODY_TOP - qrSize - 4, { size: 6.5, width: qrSize, align: 'center' });
+  // The code the verification page asks for when the QR code cannot be scanned.
+  canvas.text(document.shortHash, qrX, BODY_TOP - qrSize - 12, { weight: 'bold', size: 7, width: qrSize, align: 'center' });
   // The receiver's own code sits beside the inspector's, so neither is scanned by mistake.
   const besideQr = document.receiptLinkUrl === undefined ? 0 : qrSize + 12;
   if (document.receiptLinkUrl !== undefined) {
@@ -172,6 +176,8 @@ function firstPage(layout: ManifestLayout, document: ManifestDocument): Cursor {
     [
       ['Manifest number', document.manifestNumber],
       ['Version', document.supersedes ? `${document.version} (replaces version ${document.supersedes.version})` : String(document.version)],
+      ['Date created', formatNewYorkTime(document.createdAt)],
+      ...(document.stateManifestId ? [['State manifest ID', document.stateManifestId] as const] : []),
       ['Transfer type', document.transferType],
       ['Invoice number(s)', document.invoiceNumbers.length > 0 ? document.invoiceNumbers.join(', ') : 'None', 'wrap'],
       ['Transfer ID', document.transferId],
@@ -181,7 +187,7 @@ function firstPage(layout: ManifestLayout, document: ManifestDocument): Cursor {
     identity.y,
     CONTENT_WIDTH - qrSize - 14 - besideQr,
   );
-  const identityEnd: Cursor = { canvas, y: Math.min(identity.y - used, BODY_TOP - qrSize - 14) - 4 };
+  const identityEnd: Cursor = { canvas, y: Math.min(identity.y - used, BODY_TOP - qrSize - 20) - 4 };
 
   let cursor = twoBlocks(layout, identityEnd, { title: 'Shipper', rows: partyRows(document.shipper) }, {
     title: 'Receiver (deliver to licensed premises only)',
@@ -199,7 +205,7 @@ function firstPage(layout: ManifestLayout, document: ManifestDocument): Cursor {
     },
     {
       title: 'Cannabis tax',
-      rows: tax.taxPaid ? [['Tax status', 'Tax paid']] : [['Paid by', tax.name, 'wrap'], ...addressLines(tax.address).map((line, i): Field => [i === 0 ? 'Address' : '', line, 'wrap'])],
+      rows: tax.taxPaid ? [['Tax status', 'Tax paid']] : [['Payable by', tax.name, 'wrap'], ...addressLines(tax.address).map((line, i): Field => [i === 0 ? 'Address' : '', line, 'wrap'])],
     },
   );
   cursor = drivers(layout, cursor, document);
@@ -280,7 +286,7 @@ function details(line: ManifestLine): string[] {
   const measures = [
     ...(line.netWeight ? [`Net weight: ${amount(line.netWeight.value)} ${line.netWeight.unit}`] : []),
     ...(line.grossWeight ? [`Gross weight: ${amount(line.grossWeight.value)} ${line.grossWeight.unit}`] : []),
-    ...(line.totalThc ? [`Total THC: ${amount(line.totalThc.value)} ${line.totalThc.unit}`] : []),
+    ...(line.totalThc ? [`Total THC: ${thc(line.totalThc)}`] : []),
     `Finished goods: ${yesNo(line.finishedGoods)}`,
     `Sample: ${yesNo(line.sample)}`,
   ];
@@ -288,6 +294,12 @@ function details(line: ManifestLine): string[] {
     ...[origin.join(' · '), measures.join(' · ')].map((row) => fitted(drawable(row, 'regular'), 'regular', DETAIL_SIZE, DETAIL_WIDTH)),
     ...(line.notes ? wrapped(`Notes: ${drawable(line.notes, 'regular')}`, 'regular', DETAIL_SIZE, DETAIL_WIDTH) : []),
   ];
+}
+
+/** An amount in mg is for one unit or the whole package; a concentration is the same for both. */
+function thc({ value, unit, per }: NonNullable<ManifestLine['totalThc']>): string {
+  if (unit === 'mg') return `${amount(value)} mg ${per === 'unit' ? 'per unit' : per === 'package' ? 'per package' : '(per unit or package not given)'}`;
+  return `${amount(value)}${unit === '%' ? '%' : ` ${unit}`} of weight, per unit and per package alike`;
 }
 
 const productLines = (line: ManifestLine) => wrapped(line.productName, 'regular', VALUE_SIZE, columns.product.width);
@@ -315,12 +327,13 @@ function packageRow(cursor: Cursor, line: ManifestLine): void {
     if (i > 0) cursor.y -= ROW - 1;
     canvas.text(text, at('product'), cursor.y, { size: VALUE_SIZE, width: columns.product.width });
   });
-  cursor.y -= 0.5;
+  // Clear of the received-quantity box above; the package's height stays what packageHeight says.
+  cursor.y -= 1.5;
   for (const row of details(line)) {
     cursor.y -= DETAIL_ROW;
     canvas.text(row, at('tag'), cursor.y, { size: DETAIL_SIZE, width: DETAIL_WIDTH });
   }
-  cursor.y -= ROW - 2 + PACKAGE_GAP - 0.5;
+  cursor.y -= ROW - 2 + PACKAGE_GAP - 1.5;
   canvas.line(MARGIN, cursor.y + ROW - 3, MARGIN + CONTENT_WIDTH, cursor.y + ROW - 3, 0.2);
 }
 
@@ -334,6 +347,21 @@ function packageTable(layout: ManifestLayout, start: Cursor, document: ManifestD
     }
     packageRow(cursor, line);
   }
+  return totals(layout, cursor, document);
+}
+
+/** Under the table: what it adds up to, for the receiver's count at the dock. */
+function totals(layout: ManifestLayout, start: Cursor, document: ManifestDocument): Cursor {
+  const sum = manifestTotals(document.lines);
+  const cursor = layout.ensure(start, 3 * ROW + 4);
+  cursor.y -= 2;
+  const rows: Field[] = [
+    ['Packages', String(sum.packages)],
+    ['Quantity', sum.quantities.map((q) => `${amount(q.quantity)} ${q.unit}`).join(' · '), 'wrap'],
+    ['Value', `${sum.value.toLocaleString('en-US', { style: 'currency', currency: 'USD' })}${sum.unpricedPackages > 0 ? ` (${sum.unpricedPackages} package${sum.unpricedPackages === 1 ? '' : 's'} without a unit price)` : ''}`],
+  ];
+  cursor.canvas.text('TOTALS', MARGIN, cursor.y, { weight: 'bold', size: 8, width: 60 });
+  cursor.y -= fields(cursor.canvas, rows, MARGIN + 60, cursor.y, CONTENT_WIDTH - 60) + 4;
   return cursor;
 }
 

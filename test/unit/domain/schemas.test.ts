@@ -136,9 +136,11 @@ describe('createTransferBody', () => {
     ]);
   });
 
-  it('refuses a THC percentage above 100', () => {
+  it('refuses a THC percentage above 100, and an amount in mg that does not say per unit or per package', () => {
     expect(pointersOf(createTransferBody, draftBody({ lines: [line({ totalThc: { value: 100.5, unit: '%' } })] }))).toEqual(['/lines/0/totalThc/value']);
-    expect(issuesOf(createTransferBody, draftBody({ lines: [line({ totalThc: { value: 250, unit: 'mg' } })] }))).toEqual([]);
+    expect(issuesOf(createTransferBody, draftBody({ lines: [line({ totalThc: { value: 250, unit: 'mg', per: 'package' } })] }))).toEqual([]);
+    // An amount in mg says what it is for: one unit or the whole package.
+    expect(pointersOf(createTransferBody, draftBody({ lines: [line({ totalThc: { value: 250, unit: 'mg' } })] }))).toEqual(['/lines/0/totalThc/per']);
   });
 
   it('takes unit prices in cents', () => {

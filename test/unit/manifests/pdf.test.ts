@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { formatNewYorkTime } from '#shared/manifests/new-york-time.ts';
 import { renderManifestPdf } from '#shared/manifests/pdf/manifest-pdf.ts';
 import type { ManifestDocument } from '#shared/manifests/document.ts';
-import { pageTexts, qpdfCheck, scanPage } from '../../support/pdf-inspect.ts';
+import { pageTextItems, pageTexts, qpdfCheck, scanPage } from '../../support/pdf-inspect.ts';
 import { sampleLine, sampleManifestDocument } from '../../support/manifest-samples.ts';
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
@@ -16,7 +16,7 @@ const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest(
  * The SHA-256 of the 40-line sample. Rendering is deterministic, so this only changes when the
  * layout does: an intended layout change updates it (and says so in its commit).
  */
-const GOLDEN_40_LINES = 'b2f5a4a1249436b2698c146c010adc39f1200be9771298f8d62b46b22990a607';
+const GOLDEN_40_LINES = 'b5a813696c8b79ae517c11d3e83a9987073fa18aa4da213a80471cfb75cb4cb5';
 
 /** What page 1 must show of a document: every field of the identity, party, crew, vehicle and timing blocks. */
 function firstPageValues(d: ManifestDocument): string[] {
@@ -189,5 +189,55 @@ describe('free text at the lengths the schemas allow', () => {
     expect(text).toContain('near the river near the river');
     expect(text).not.toContain('…');
     expect((await qpdfCheck(bytes)).code).toBe(0);
+  });
+});
+
+describe('what a user reads off the manifest', () => {
+  const document = sampleManifestDocument({ lines: 40 });
+  let pages: string[];
+  beforeAll(async () => {
+    pages = await pageTexts(await renderManifestPdf(document));
+  });
+
+  it('says who the tax is payable by while it is not paid yet', () => {
+    expect(pages[0]).toContain('Payable by Hudson Distribution LLC');
+    expect(pages[0]).not.toContain('Paid by');
+  });
+
+  it('sets every detail row of a package in 7.5 pt or more', async () => {
+    const items = (await pageTextItems(await renderManifestPdf(document))).flat();
+    const detailRows = items.filter((item) => /^(Category|Net weight|Notes): /.test(item.text));
+    expect(detailRows.length).toBeGreaterThanOrEqual(80);
+    for (const row of detailRows) expect(row.size, row.text).toBeGreaterThanOrEqual(7.5);
+  });
+
+  it('adds up packages, quantity per unit and value under the table', () => {
+    const sum = (unit: string) => document.lines.filter((l) => l.unit === unit).reduce((total, l) => total + l.quantity, 0);
+    const cents = document.lines.reduce((total, l) => total + Math.round(l.quantity * (l.unitPrice ?? 0) * 100), 0);
+    const value = `$${Math.floor(cents / 100).toLocaleString('en-US')}.${String(cents % 100).padStart(2, '0')}`;
+    const expected = `TOTALS Packages 40 Quantity ${sum('each')} each · ${Number(sum('kg').toFixed(3))} kg Value ${value}`;
+    expect(pages.filter((text) => text.includes(expected)), expected).toHaveLength(1);
+  });
+
+  it('prints the short hash under the verification QR code, and the date the manifest was created', () => {
+    expect(pages[0]).toContain(`Scan to verify this manifest ${document.shortHash}`);
+    expect(pages[0]).toContain('Date created 2026-03-02 09:30:00 EST (UTC-05:00)');
+  });
+
+  it("prints the state system's manifest id only once the document has it", async () => {
+    expect(pages[0]).not.toContain('State manifest ID');
+    const [first] = await pageTexts(await renderManifestPdf(sampleManifestDocument({ stateManifestId: '4409871236540021' })));
+    expect(first).toContain('State manifest ID 4409871236540021');
+  });
+
+  it('says whether a THC figure is per unit or per package', async () => {
+    expect(pages[0]).toContain('Total THC: 22.4% of weight, per unit and per package alike');
+    const lines = [
+      { ...sampleLine(1), totalThc: { value: 100, unit: 'mg', per: 'unit' } },
+      { ...sampleLine(2), totalThc: { value: 1000, unit: 'mg', per: 'package' } },
+    ] as const;
+    const [first] = await pageTexts(await renderManifestPdf(sampleManifestDocument({ lines })));
+    expect(first).toContain('Total THC: 100 mg per unit');
+    expect(first).toContain('Total THC: 1000 mg per package');
   });
 });
