@@ -16,6 +16,8 @@ export interface ReceiptDocuments {
   readonly pdfs: ManifestStore;
   /** Signatures and photos. */
   readonly files: ReceiptFiles;
+  /** Where the verification page lives; the receipt prints the manifest's verification URL when given. */
+  readonly publicBaseUrl?: string;
 }
 
 const folder = (transfer: Pick<Transfer, 'id' | 'shipperId'>) => `receipts/${transfer.shipperId}/${transfer.id}`;
@@ -27,7 +29,7 @@ async function render(documents: ReceiptDocuments, transfer: Transfer): Promise<
   const signature = recorded(transfer.receipt, transfer, 'receipt').confirmation?.signature;
   const png = signature ? await documents.files.get(signature.key) : undefined;
   if (signature && !png) throw new Error(`The signature of transfer ${transfer.id} is missing from ${signature.key}`);
-  return renderReceiptPdf(transfer, png);
+  return renderReceiptPdf(transfer, png, documents.publicBaseUrl);
 }
 
 /** Renders and stores the PDF of a receipt just recorded; a failure is logged, the first download makes it. */

@@ -4,8 +4,9 @@
  * typeface and drawing as the manifest; the same receipt always gives the same bytes.
  */
 import { PDFDocument } from 'pdf-lib';
-import type { Transfer } from '../domain/transfer/index.ts';
+import type { ReceiptLine, Transfer } from '../domain/transfer/index.ts';
 import { NOT_REPORTED, payloadHash, recorded } from '../domain/transfer/index.ts';
+import { verificationUrl } from '../manifests/document.ts';
 import { formatNewYorkTime } from '../manifests/new-york-time.ts';
 import { GlyphCodes, PageCanvas } from '../manifests/pdf/canvas.ts';
 import { PRODUCER } from '../manifests/pdf/manifest-pdf.ts';
@@ -34,7 +35,20 @@ export const receiptHash = (transfer: Transfer) => payloadHash(recorded(transfer
 
 export const receiptFilename = (transfer: Transfer) => `receipt-${transfer.manifest?.number ?? transfer.id}.pdf`;
 
-export async function renderReceiptPdf(transfer: Transfer, signaturePng?: Uint8Array): Promise<Uint8Array> {
+/** What a receipt line says in its outcome column; rejected and adjusted lines are marked to stand out. */
+function outcomeOf(line: ReceiptLine): { readonly label: string; readonly detail: string; readonly flagged: boolean } {
+  if (line.outcome === 'rejected') return { label: 'REJECTED', detail: reasonText[line.reason] ?? line.reason, flagged: true };
+  if (line.acceptedQuantity !== line.shippedQuantity) {
+    return { label: 'ADJUSTED', detail: `${line.acceptedQuantity} ${line.unit}${line.varianceConfirmed ? ' (variance confirmed)' : ''}`, flagged: true };
+  }
+  return { label: 'Accepted', detail: `${line.acceptedQuantity} ${line.unit}`, flagged: false };
+}
+
+/**
+ * `publicBaseUrl`: where the hub's verification page lives; the receipt then prints the manifest's
+ * verification URL, whose page shows how the shipment was received.
+ */
+export async function renderReceiptPdf(transfer: Transfer, signaturePng?: Uint8Array, publicBaseUrl?: string): Promise<Uint8Array> {
   const receipt = recorded(transfer.receipt, transfer, 'receipt');
   const manifest = recorded(transfer.manifest, transfer, 'manifest');
   const { shipper, receiver } = manifest.parties;
@@ -112,24 +126,26 @@ export async function renderReceiptPdf(transfer: Transfer, signaturePng?: Uint8A
   const products = new Map(transfer.content.lines.map((line) => [line.tag, line.productName]));
   receipt.lines.forEach((line, index) => {
     const note = line.note === undefined ? [] : wrapped(`Note: ${line.note}`, 'regular', 7.5, WIDTH - columns.tag);
-    if (cursor.y - (1 + note.length) * ROW < BOTTOM) {
+    // A long product name runs onto more lines instead of being cut.
+    const product = wrapped(products.get(line.tag) ?? NOT_REPORTED, 'regular', 8, columns.shipped - columns.product - 6);
+    const detailLines = wrapped(outcomeOf(line).detail, 'bold', 8, WIDTH - columns.detail);
+    const rows = Math.max(1, product.length, detailLines.length);
+    if (cursor.y - (rows + note.length) * ROW < BOTTOM) {
       cursor = newPage();
       header();
     }
-    const text = (value: string, x: number, width: number) => cursor.canvas.text(value, MARGIN + x, cursor.y, { size: 8, width });
+    const { label, flagged } = outcomeOf(line);
+    // A rejected or adjusted package is set in bold with a bar in the margin: the eye finds it at once.
+    if (flagged) cursor.canvas.fillRects([{ x: MARGIN - 8, y: cursor.y - (rows + note.length - 1) * ROW - 3, width: 3, height: (rows + note.length) * ROW }]);
+    const weight = flagged ? 'bold' : 'regular';
+    const text = (value: string, x: number, width: number, y = cursor.y) => cursor.canvas.text(value, MARGIN + x, y, { size: 8, width, weight });
     text(String(index + 1), columns.line, 18);
     text(line.tag, columns.tag, 120);
-    text(products.get(line.tag) ?? NOT_REPORTED, columns.product, 148);
+    product.forEach((part, i) => text(part, columns.product, columns.shipped - columns.product - 6, cursor.y - i * ROW));
     text(`${line.shippedQuantity} ${line.unit}`, columns.shipped, 52);
-    text(line.outcome === 'accepted' ? 'Accepted' : 'Rejected', columns.outcome, 48);
-    text(
-      line.outcome === 'accepted'
-        ? `${line.acceptedQuantity} ${line.unit}${line.varianceConfirmed ? ' (variance confirmed)' : ''}`
-        : (reasonText[line.reason] ?? line.reason),
-      columns.detail,
-      WIDTH - columns.detail,
-    );
-    cursor.y -= ROW;
+    text(label, columns.outcome, 48);
+    detailLines.forEach((part, i) => text(part, columns.detail, WIDTH - columns.detail, cursor.y - i * ROW));
+    cursor.y -= rows * ROW;
     for (const noteLine of note) {
       cursor.canvas.text(noteLine, MARGIN + columns.tag, cursor.y, { size: 7.5, width: WIDTH - columns.tag });
       cursor.y -= ROW;
@@ -152,6 +168,9 @@ export async function renderReceiptPdf(transfer: Transfer, signaturePng?: Uint8A
   cursor.canvas.text(`${receipt.receivedBy.name}, ${receipt.receivedBy.title}`, MARGIN, cursor.y, { size: 8, width: 240 });
 
   const hash = receiptHash(transfer);
+  // The receipt's own time: the same receipt always gives the same bytes, whenever it is rendered.
+  const generated = `Generated ${formatNewYorkTime(receipt.at)}`;
+  const verify = publicBaseUrl === undefined ? undefined : verificationUrl(publicBaseUrl, manifest.number, manifest.contentHash);
   pages.forEach((canvas, index) => {
     const top = PAGE.height - MARGIN - 8;
     canvas.text('RECEIPT OF TRANSFER', MARGIN, top, { weight: 'bold', size: 11, width: 240 });
@@ -159,7 +178,8 @@ export async function renderReceiptPdf(transfer: Transfer, signaturePng?: Uint8A
     canvas.line(MARGIN, top - 6, MARGIN + WIDTH, top - 6, 1);
     const bottom = MARGIN + 2;
     canvas.line(MARGIN, bottom + 18, MARGIN + WIDTH, bottom + 18, 0.5);
-    canvas.text(`Transfer ${transfer.id} · Receipt hash ${hash}`, MARGIN, bottom + 8, { size: 7, width: WIDTH - 70 });
+    canvas.text(`${generated} · Transfer ${transfer.id} · Receipt hash ${hash}`, MARGIN, bottom + 8, { size: 7, width: WIDTH - 70 });
+    if (verify) canvas.text(`Verify: ${verify}`, MARGIN, bottom, { size: 6.5, width: WIDTH - 70 });
     canvas.text(`Page ${index + 1} of ${pages.length}`, MARGIN + WIDTH - 70, bottom + 8, { weight: 'bold', size: 8, width: 70, align: 'right' });
     canvas.finish();
   });

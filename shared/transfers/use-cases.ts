@@ -360,7 +360,7 @@ export async function receiveTransfer(deps: TransferDeps, caller: Caller, id: st
 export async function receiptPdf(deps: TransferDeps, caller: Caller, id: string) {
   const { transfer } = await load(deps, caller, id);
   if (!transfer.receipt) throw new NotFoundError('receipt');
-  return receiptPdfUrl({ pdfs: deps.manifests.store, files: deps.receiptFiles }, transfer);
+  return receiptPdfUrl({ pdfs: deps.manifests.store, files: deps.receiptFiles, publicBaseUrl: deps.manifests.publicBaseUrl }, transfer);
 }
 
 /** A new receipt link for a receiver that is not integrated; the previous one stops working. */
