@@ -11,6 +11,7 @@ import type { TransferEvent } from '#shared/domain/transfer/index.ts';
 import { callerOf } from '#shared/http/caller.ts';
 import { httpHandler } from '#shared/http/handler.ts';
 import { preferredMediaType, readQuery } from '#shared/http/request.ts';
+import { newYorkDate } from '#shared/manifests/new-york-time.ts';
 import { createS3ReportExports } from '#shared/reports/exports.ts';
 import type { ReportExports } from '#shared/reports/exports.ts';
 import { inventoryMovements, movementsCsv } from '#shared/reports/inventory-movements.ts';
@@ -33,7 +34,7 @@ export function createHandler(deps: ReportDeps & { readonly exports: ReportExpor
     const body =
       format === 'csv' ? [...movementsCsv(rows)].join('') : JSON.stringify({ from: query.from, to: query.to, generatedAt, count: rows.length, items: rows });
     const contentType = format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8';
-    const filename = `inventory-movements-${query.from.slice(0, 10)}-${query.to.slice(0, 10)}.${format}`;
+    const filename = `inventory-movements-${newYorkDate(query.from)}-${newYorkDate(query.to)}.${format}`;
     const bytes = Buffer.from(body, 'utf8');
     if (bytes.length > deps.inlineLimitBytes) {
       const url = await deps.exports.put(`reports/${caller.licenseeId}/${ulid()}.${format}`, bytes, contentType, filename);

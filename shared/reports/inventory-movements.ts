@@ -4,7 +4,8 @@
  * read page by page and each transfer whole, so a year of data never sits in one query; rows are
  * pure functions of a transfer.
  */
-import type { Transfer } from '../domain/transfer/index.ts';
+import type { RejectionReason, Transfer } from '../domain/transfer/index.ts';
+import { newYorkDate, newYorkDateTime } from '../manifests/new-york-time.ts';
 import type { Caller } from '../http/caller.ts';
 import type { ListedTransfer, ListOptions } from '../transfers/repository.ts';
 import type { Page } from '../repositories/paging.ts';
@@ -12,32 +13,46 @@ import type { Page } from '../repositories/paging.ts';
 export interface MovementRow {
   /** When the package left (departure) or arrived (arrival), UTC. */
   readonly date: string;
+  /** The same instant on a New York calendar and clock: `2026-03-02`, `2026-03-02 09:30:00`. */
+  readonly localDate: string;
+  readonly localDateTime: string;
   readonly direction: 'out' | 'in';
   readonly counterpartyLicence: string;
   readonly counterpartyName: string;
   readonly manifestNumber: string;
   readonly tag: string;
   readonly product: string;
+  readonly category: string;
+  readonly batch: string;
   readonly quantity: number;
   readonly unit: string;
   /** `pending` until the receiver answered. */
   readonly outcome: 'accepted' | 'rejected' | 'pending';
   readonly acceptedQuantity?: number;
+  readonly rejectReason?: RejectionReason;
+  /** The New York day the receiver recorded its receipt. */
+  readonly receivedDate?: string;
   readonly transferId: string;
 }
 
 export const movementColumns = [
   'date',
+  'localDate',
+  'localDateTime',
   'direction',
   'counterpartyLicence',
   'counterpartyName',
   'manifestNumber',
   'tag',
   'product',
+  'category',
+  'batch',
   'quantity',
   'unit',
   'outcome',
   'acceptedQuantity',
+  'rejectReason',
+  'receivedDate',
   'transferId',
 ] as const satisfies readonly (keyof MovementRow)[];
 
@@ -54,16 +69,22 @@ export function movementRows(transfer: Transfer, licenseeId: string, from: strin
       const answer = answers.get(line.tag);
       return {
         date,
+        localDate: newYorkDate(date),
+        localDateTime: newYorkDateTime(date),
         direction,
         counterpartyLicence: counterparty.licenceNumber,
         counterpartyName: counterparty.legalName,
         manifestNumber: manifest.number,
         tag: line.tag,
         product: line.productName,
+        category: line.category,
+        batch: line.productionBatch,
         quantity: line.quantity,
         unit: line.unit,
         outcome: answer?.outcome ?? 'pending',
         ...(answer?.outcome === 'accepted' ? { acceptedQuantity: answer.acceptedQuantity } : {}),
+        ...(answer?.outcome === 'rejected' ? { rejectReason: answer.reason } : {}),
+        ...(answer && transfer.receipt ? { receivedDate: newYorkDate(transfer.receipt.at) } : {}),
         transferId: transfer.id,
       };
     });
@@ -126,7 +147,8 @@ export function csvCell(value: string | number | undefined): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
+/** A UTF-8 byte order mark opens the file: without it Excel reads the bytes as its local code page and "–" or "ñ" garble. */
 export function* movementsCsv(rows: Iterable<MovementRow>): Generator<string> {
-  yield `${movementColumns.join(',')}\r\n`;
+  yield `\uFEFF${movementColumns.join(',')}\r\n`;
   for (const row of rows) yield `${movementColumns.map((column) => csvCell(row[column])).join(',')}\r\n`;
 }

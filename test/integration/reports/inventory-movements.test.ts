@@ -58,7 +58,8 @@ async function shippedAndReceived(): Promise<{ id: string; tags: string[] }> {
   return { id, tags };
 }
 
-const today = () => new Date().toISOString().slice(0, 10);
+/** Today in New York, where the report's days are counted. */
+const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'America/New_York' }).format(new Date());
 
 describe('GET /v1/reports/inventory-movements', () => {
   it('lists what left for the shipper and what arrived for the receiver, with outcomes, and nothing for anyone else', async () => {
@@ -92,8 +93,13 @@ describe('GET /v1/reports/inventory-movements', () => {
     expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(csv.headers['content-disposition']).toMatch(/^attachment; filename="inventory-movements-/);
     const { text } = csv;
-    const [header, first] = text.split('\r\n');
-    expect(header).toBe('date,direction,counterpartyLicence,counterpartyName,manifestNumber,tag,product,quantity,unit,outcome,acceptedQuantity,transferId');
+    // A byte order mark first, so Excel reads the file as UTF-8.
+    expect(text.startsWith('\uFEFF')).toBe(true);
+    const [header, first] = text.slice(1).split('\r\n');
+    expect(header).toBe(
+      'date,localDate,localDateTime,direction,counterpartyLicence,counterpartyName,manifestNumber,tag,product,category,batch,quantity,unit,outcome,acceptedQuantity,rejectReason,receivedDate,transferId',
+    );
+    expect(first).toContain(`,${today()},`);
     expect(first).toContain(',in,');
     const byAccept = await ask(receiver.caller, { from: today(), to: today() }, undefined, { accept: 'text/csv' });
     expect(byAccept.headers['content-type']).toBe('text/csv; charset=utf-8');
@@ -107,7 +113,9 @@ describe('GET /v1/reports/inventory-movements', () => {
     expect(link).toContain(exportsBucket.name);
     const fetched = await fetch(link);
     expect(fetched.status).toBe(200);
-    expect((await fetched.text()).startsWith('date,direction,')).toBe(true);
+    const bytes = new Uint8Array(await fetched.arrayBuffer());
+    expect(Buffer.from(bytes.subarray(0, 3)).toString('hex')).toBe('efbbbf');
+    expect(new TextDecoder().decode(bytes).startsWith('date,localDate,localDateTime,direction,')).toBe(true);
   });
 
   it('refuses a reversed period, more than a year, or a bad format, as problem+json', async () => {
