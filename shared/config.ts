@@ -65,6 +65,8 @@ const envSchema = z.object({
   SUBMISSION_BACKOFF_CAP_SECONDS: z.coerce.number().int().min(1).max(900).default(900),
   /** How long a committed submission may stay unenqueued before the sweeper hands it over. */
   OUTBOX_GRACE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  /** Local mode: `/health` says `starting` until this file exists (`npm start`'s run.json); never set in AWS. */
+  HUB_READY_FILE: z.string().min(1).optional(),
   /** The benchmark's capacity meter (`npm run bench`); never set in AWS. */
   DYNAMODB_CAPACITY_METER: z.stringbool().default(false),
 });
@@ -94,6 +96,8 @@ export interface HubConfig {
   readonly cursors: { readonly kmsKeyId?: string; readonly localKey?: string };
   readonly outboxGraceSeconds: number;
   readonly submissionBackoffCapSeconds: number;
+  /** Local mode only: the hub is ready once this file exists. */
+  readonly readyFile?: string;
   /** Physical resource names keyed by the `env` of their definition in `shared/resources.ts`. */
   readonly resources: Readonly<Record<string, string>>;
 }
@@ -156,6 +160,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     },
     outboxGraceSeconds: e.OUTBOX_GRACE_SECONDS,
     submissionBackoffCapSeconds: e.SUBMISSION_BACKOFF_CAP_SECONDS,
+    ...(e.HUB_READY_FILE ? { readyFile: e.HUB_READY_FILE } : {}),
     resources,
   };
 }

@@ -1,12 +1,13 @@
 /**
- * GET /health: 200 with each dependency's status, or 503 naming the ones that are down.
+ * GET /health: 200 with each dependency's status, or 503 naming the ones that are down, or 503
+ * `starting` while a local hub is still seeding and connecting (a script waits for 200).
  */
 import { randomUUID } from 'node:crypto';
 import { createAwsClients } from '#shared/adapters/aws-clients.ts';
 import { readConfig } from '#shared/config.ts';
 import type { HealthDeps } from '#shared/health/check-health.ts';
 import { checkHealth } from '#shared/health/check-health.ts';
-import { createProbes } from '#shared/health/probes.ts';
+import { createProbes, startedWhenFileExists } from '#shared/health/probes.ts';
 import { httpHandler } from '#shared/http/handler.ts';
 import { jsonResponse, problemResponse } from '#shared/http/problem.ts';
 
@@ -15,6 +16,12 @@ const PROBE_TIMEOUT_MS = 2_000;
 export function createHandler(deps: HealthDeps) {
   return httpHandler(async () => {
     const report = await checkHealth(deps);
+    if (report.status === 'starting') {
+      return problemResponse(
+        { status: 503, code: 'starting', title: 'The hub is still starting', detail: 'Demo data and the state-system connection are being set up; try again in a second.' },
+        { 'retry-after': '1', 'cache-control': 'no-store' },
+      );
+    }
     if (report.status === 'pass') {
       return jsonResponse(200, { status: report.status, checks: report.checks }, { 'cache-control': 'no-store' });
     }
@@ -33,4 +40,5 @@ const config = readConfig();
 export const handler = createHandler({
   probes: createProbes(config, createAwsClients(config), randomUUID()),
   timeoutMs: PROBE_TIMEOUT_MS,
+  ...(config.readyFile ? { started: startedWhenFileExists(config.readyFile) } : {}),
 });

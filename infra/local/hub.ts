@@ -52,6 +52,8 @@ export interface LocalHubOptions {
   readonly schedules?: readonly ScheduleDefinition[];
   /** Start with the queue consumers stopped (`resumeConsumers` starts them): lets a benchmark build a backlog. */
   readonly consumersPaused?: boolean;
+  /** `/health` answers 503 `starting` until this file exists (`npm start` writes run.json there once it is ready). */
+  readonly readyFile?: string;
   readonly log?: (entry: Record<string, unknown>) => void;
   /** Overrides for tests; default: the shared route table. */
   readonly functions?: Readonly<Record<string, FunctionDefinition>>;
@@ -191,6 +193,7 @@ export async function startLocalHub(options: LocalHubOptions = {}): Promise<Loca
       CURSOR_SECRET: Buffer.from(hkdfSync('sha256', tokenKey, '', 'ny-transfer-hub/cursors', 32)).toString('base64'),
       OUTBOX_GRACE_SECONDS: String(options.outboxGraceSeconds ?? 30),
       ...(options.submissionBackoffCapSeconds ? { SUBMISSION_BACKOFF_CAP_SECONDS: String(options.submissionBackoffCapSeconds) } : {}),
+      ...(options.readyFile ? { HUB_READY_FILE: options.readyFile } : {}),
     };
     // Handlers read their configuration from the environment at import, as in Lambda.
     Object.assign(process.env, env);

@@ -3,7 +3,7 @@
  * `npm run start:reset` (or `--reset`) starts from empty data. Ctrl-C stops everything.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
@@ -41,6 +41,8 @@ if (flags.reset) {
   console.log('Local data reset.');
 }
 await mkdir(dataDir, { recursive: true });
+// A run.json left by a hub that was killed describes nothing running: /health says `starting` until the new one is written.
+await rm(runFile, { force: true });
 
 /** The key that seals state-system tokens lives with the data it sealed. */
 async function tokenKey(): Promise<Buffer> {
@@ -63,6 +65,7 @@ try {
     dataDir,
     ports: { api: env.PORT, dynamodb: env.DYNAMODB_PORT, s3: env.S3_PORT, sqs: env.SQS_PORT, nyapi: env.NYAPI_PORT },
     tokenKey: await tokenKey(),
+    readyFile: runFile,
     log: (entry) => console.log(JSON.stringify(entry)),
   });
 } catch (error) {
@@ -101,7 +104,9 @@ const run = {
   startedAt: new Date(started).toISOString(),
   tenants,
 };
-await writeFile(runFile, `${JSON.stringify(run, null, 2)}\n`);
+// Written whole, then renamed into place: a script that sees /health answer 200 reads a complete file.
+await writeFile(`${runFile}.tmp`, `${JSON.stringify(run, null, 2)}\n`);
+await rename(`${runFile}.tmp`, runFile);
 
 console.log(`
 NY transfer hub is running (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)

@@ -1,6 +1,7 @@
 /**
  * Health of the hub's dependencies: every probe runs in parallel under one deadline, and the
- * report names each dependency that did not answer in time or answered with an error.
+ * report names each dependency that did not answer in time or answered with an error. A hub still
+ * starting (local mode: seeding demo data, connecting the state system) is `starting`, not healthy.
  */
 export type DependencyName = 'dynamodb' | 's3' | 'sqs';
 
@@ -16,7 +17,7 @@ export interface DependencyStatus {
 }
 
 export interface HealthReport {
-  readonly status: 'pass' | 'fail';
+  readonly status: 'pass' | 'fail' | 'starting';
   readonly checks: Record<string, DependencyStatus>;
   readonly unavailable: readonly DependencyName[];
 }
@@ -25,9 +26,12 @@ export interface HealthDeps {
   readonly probes: readonly Probe[];
   readonly timeoutMs: number;
   readonly clock?: () => number;
+  /** False while the hub is still starting; absent: it is ready once its dependencies answer (AWS). */
+  readonly started?: () => Promise<boolean>;
 }
 
-export async function checkHealth({ probes, timeoutMs, clock = performance.now.bind(performance) }: HealthDeps): Promise<HealthReport> {
+export async function checkHealth({ probes, timeoutMs, clock = performance.now.bind(performance), started }: HealthDeps): Promise<HealthReport> {
+  if (started && !(await started())) return { status: 'starting', checks: {}, unavailable: [] };
   const results = await Promise.all(
     probes.map(async (probe): Promise<[DependencyName, DependencyStatus]> => {
       const started = clock();

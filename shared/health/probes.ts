@@ -2,6 +2,7 @@
  * The real probes: one cheap, read-mostly call per dependency through the same clients and
  * resource names the rest of the hub uses.
  */
+import { access } from 'node:fs/promises';
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { AwsClients } from '../adapters/aws-clients.ts';
@@ -33,4 +34,12 @@ export function createProbes(config: HubConfig, clients: AwsClients, instanceId:
       },
     },
   ];
+}
+
+/** Local mode: the hub has started once its ready file (run.json) exists. */
+export function startedWhenFileExists(file: string): () => Promise<boolean> {
+  return () => access(file).then(
+    () => true,
+    () => false,
+  );
 }

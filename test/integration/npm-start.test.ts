@@ -160,6 +160,40 @@ describe('npm start', () => {
     expect(await allClosed(15_000)).toBe(true);
   });
 
+  it('answers /health 503 starting until seeding and consent are done and run.json is written, so a script that waits for 200 never races it', async () => {
+    // The hub killed above left its run.json behind.
+    const runFile = join(localDir, 'run.json');
+    expect(existsSync(runFile)).toBe(true);
+    const child = start();
+    const seen: number[] = [];
+    const deadline = Date.now() + 90_000;
+    let ready: Response | undefined;
+    // What a README script does: poll /health, then read run.json.
+    while (!ready && Date.now() < deadline) {
+      if (child.exitCode !== null) throw new Error('npm start exited early');
+      const answer = await fetch(`http://127.0.0.1:${ports.PORT}/health`).catch(() => undefined);
+      if (answer?.status === 200) ready = answer;
+      else if (answer) {
+        seen.push(answer.status);
+        expect(answer.headers.get('content-type')).toBe('application/problem+json');
+        expect(((await answer.json()) as { code: string }).code).toBe('starting');
+      }
+      if (!ready) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(ready?.status).toBe(200);
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.every((status) => status === 503)).toBe(true);
+    const run = JSON.parse(await readFile(runFile, 'utf8')) as RunFile;
+    expect(run.pid).toBe(child.pid);
+    // Seeded and connected by the time /health says so.
+    const [integrated] = run.tenants.filter((t) => t.integrated);
+    const me = (await (await fetch(`${run.api}/v1/me`, { headers: { authorization: `Bearer ${integrated?.apiKey ?? ''}` } })).json()) as { stateSystemConsent?: { status: string } };
+    expect(me.stateSystemConsent?.status).toBe('connected');
+
+    child.kill('SIGTERM');
+    expect(await exited(child)).toBe(0);
+  });
+
   it('starts from empty data with --reset', async () => {
     const child = start('--reset');
     const run = await healthy(child);

@@ -36,4 +36,17 @@ describe('checkHealth', () => {
     expect(report.unavailable).toEqual(['sqs']);
     expect(report.checks['sqs']?.error).toBe('no answer within 50 ms');
   });
+
+  it('is starting, without probing, until the hub says it has started', async () => {
+    let probed = 0;
+    const counted: Probe = { name: 'dynamodb', check: async () => void (probed += 1) };
+    let started = false;
+    const deps = { probes: [counted], timeoutMs: 500, started: async () => started };
+
+    expect(await checkHealth(deps)).toEqual({ status: 'starting', checks: {}, unavailable: [] });
+    expect(probed).toBe(0);
+    started = true;
+    expect((await checkHealth(deps)).status).toBe('pass');
+    expect(probed).toBe(1);
+  });
 });
