@@ -1,6 +1,8 @@
 /**
  * What each route does, in the words and schemas the OpenAPI document shows. Every route in
- * `shared/routes.ts` must have an entry here (the document refuses to build otherwise).
+ * `shared/routes.ts` must have an entry here (the document refuses to build otherwise). The answers
+ * listed are the handler's own; those of the shared edge code (body, query, idempotency, If-Match,
+ * authorizer, gateway) are added from one table (`answers.ts`).
  */
 import { z } from 'zod';
 import * as domain from '../domain/transfer/index.ts';
@@ -13,19 +15,27 @@ import type { OperationDefinition, OperationResponse } from './document.ts';
 import { submissionList } from '../submissions/representation.ts';
 import { movementsQueryFields, movementsReportView } from '../reports/representation.ts';
 import { redriveQuery, redriveResult } from '../submissions/redrive.ts';
-import { callbackQuery, consentStartView, integrationView, linkedStateUserView, stateUserBody } from '../state-system/representation.ts';
+import { callbackQuery, consentStartView, consentStatusView, integrationView, linkedStateUserView, stateUserBody } from '../state-system/representation.ts';
 import { manifestDocumentView, manifestDownloadView, manifestVersionQuery, verificationView, verifyQuery } from '../manifests/representation.ts';
 
 const problem = (description: string): OperationResponse => ({ description, problem: true });
+const pdfRedirect = (description: string): OperationResponse => ({ description, location: 'A short-lived link to the PDF (application/pdf), valid 5 minutes' });
+
+/** What a body-less action may carry instead: nothing, or an empty JSON object. */
+const emptyBody = z.strictObject({});
 
 const receiptPdfView = z.object({ url: z.url(), filename: z.string() }).meta({ id: 'ReceiptPdfDownload' });
 const photoUploadView = z
   .object({ key: z.string(), upload: z.object({ url: z.url(), fields: z.record(z.string(), z.string()) }) })
   .meta({ id: 'ReceiptPhotoUpload' });
-const common = {
-  401: problem('No credentials: the Authorization header is missing (locally with WWW-Authenticate: Bearer)'),
-  403: problem('An API key that is unknown, malformed or revoked: API Gateway answers a key its authorizer refuses with 403, not 401'),
-} as const;
+/** The first answer carries the secret; a replay under the same Idempotency-Key is the key's record without it. */
+const createdOrReplayedApiKey = z
+  .union([createdApiKeyView, apiKeyView])
+  .meta({ id: 'CreatedApiKeyAnswer', description: 'CreatedApiKey on the first answer; ApiKey (no `apiKey` secret) on a replay, marked idempotent-replayed: true' });
+const consentCompletedView = z
+  .object({ licenseeId: z.string(), consent: consentStatusView, resumed: z.int().meta({ description: 'Submissions that waited for the consent and were sent again' }) })
+  .meta({ id: 'ConsentCompleted' });
+const openApiDocumentView = z.looseObject({ openapi: z.string(), info: z.looseObject({ title: z.string(), version: z.string() }), paths: z.record(z.string(), z.unknown()) }).meta({ id: 'OpenApiDocument' });
 
 const healthReport = z
   .object({
@@ -42,18 +52,18 @@ function registryOperations(collection: string, kind: RegistryKind, label: strin
       summary: `Add a ${label}`,
       tag: 'Registries',
       body: registryBodies[kind],
-      responses: { 201: { description: `The ${label}, with its ETag`, schema: record }, 400: problem('Malformed JSON'), 415: problem('Not JSON'), 422: problem('Invalid fields'), ...common },
+      responses: { 201: { description: `The ${label}, with its ETag`, schema: record } },
     },
     [`GET /v1/${collection}`]: {
       summary: `List ${label}s, newest first`,
       tag: 'Registries',
       query: registryListQuery,
-      responses: { 200: { description: 'One page', schema: page }, 400: problem('Invalid query or cursor'), ...common },
+      responses: { 200: { description: 'One page', schema: page } },
     },
     [`GET /v1/${collection}/{id}`]: {
       summary: `Read a ${label}`,
       tag: 'Registries',
-      responses: { 200: { description: `The ${label}, with its ETag`, schema: record }, 404: problem('Unknown, or not yours'), ...common },
+      responses: { 200: { description: `The ${label}, with its ETag`, schema: record }, 404: problem('Unknown, or not yours (`not-found`)') },
     },
     [`PUT /v1/${collection}/{id}`]: {
       summary: `Replace a ${label}`,
@@ -62,33 +72,29 @@ function registryOperations(collection: string, kind: RegistryKind, label: strin
       ifMatch: 'optional',
       responses: {
         200: { description: `The ${label}, with its new ETag`, schema: record },
-        404: problem('Unknown, or not yours'),
-        409: problem('Deactivated'),
-        412: problem('Stale If-Match'),
-        422: problem('Invalid fields'),
-        ...common,
+        404: problem('Unknown, or not yours (`not-found`)'),
+        409: problem('Deactivated (`deactivated`)'),
       },
     },
     [`DELETE /v1/${collection}/{id}`]: {
       summary: `Deactivate a ${label} (records are never deleted)`,
       tag: 'Registries',
       ifMatch: 'optional',
-      responses: { 200: { description: `The deactivated ${label}`, schema: record }, 404: problem('Unknown, or not yours'), 412: problem('Stale If-Match'), ...common },
+      responses: { 200: { description: `The deactivated ${label}`, schema: record }, 404: problem('Unknown, or not yours (`not-found`)') },
     },
   };
 }
 
 const transferAnswers = {
-  404: problem('Unknown, or you are not a party to it'),
-  403: problem('Your role in this transfer does not allow it'),
-  409: problem('Not allowed in the current state: names the state and the allowed actions'),
-  412: problem('Stale If-Match'),
-  422: problem('Breaks a rule: one pointer per field'),
-  401: problem('No valid API key'),
+  403: problem('Your role in this transfer does not allow it (`not-permitted`)'),
+  404: problem('Unknown, or you are not a party to it (`not-found`)'),
+  409: problem('Not allowed in the current state (`invalid-transition`: names the state and the allowed actions), or another conflict named by its code'),
+  422: problem('Breaks a rule (`rule-violation`): one pointer per field'),
 } as const;
 
-function transferAction(summary: string, body: z.ZodType | undefined, ok: OperationResponse): OperationDefinition {
-  return { summary, tag: 'Transfers', ...(body ? { body } : {}), ifMatch: 'optional', responses: { 200: ok, ...transferAnswers } };
+/** A lifecycle action; `optional`: its body may be left out. */
+function transferAction(summary: string, body: z.ZodType | undefined, ok: OperationResponse, optional = false): OperationDefinition {
+  return { summary, tag: 'Transfers', ...(body ? { body } : {}), ...(optional ? { bodyOptional: true } : {}), ifMatch: 'optional', responses: { 200: ok, ...transferAnswers } };
 }
 
 const transfer = (description: string): OperationResponse => ({ description, schema: transferRepresentation });
@@ -98,7 +104,7 @@ const transferOperations: Record<string, OperationDefinition> = {
     summary: 'Create a draft (the caller is the shipper)',
     tag: 'Transfers',
     body: domain.createTransferBody,
-    responses: { 201: transfer('The draft, with its ETag'), 400: problem('Malformed JSON'), 415: problem('Not JSON'), 422: problem('Invalid fields'), ...common },
+    responses: { 201: transfer('The draft, with its ETag'), 422: problem('An id names no active record of your registry (`rule-violation`, at its pointer)') },
   },
   'POST /v1/inbound-transfers': {
     summary: 'Record a transfer that arrived with a paper manifest from a shipper without a connected system, and its receipt (the caller is the receiver)',
@@ -106,35 +112,32 @@ const transferOperations: Record<string, OperationDefinition> = {
     body: domain.paperManifestBody,
     responses: {
       201: transfer('The incoming transfer, received; the hub reports the intake to the state system'),
-      400: problem('Malformed JSON'),
-      409: problem('This paper manifest is already recorded, or the caller does not report to a state system'),
-      415: problem('Not JSON'),
-      422: problem('Invalid fields, or the receipt breaks a rule (variance, reasons): one pointer per field'),
-      ...common,
+      409: problem('This paper manifest is already recorded (`paper-manifest-recorded`), or the caller does not report to a state system (`not-integrated`)'),
+      422: problem('The receipt breaks a rule (variance, reasons: `rule-violation`): one pointer per field'),
     },
   },
   'GET /v1/transfers': {
     summary: 'Outgoing or incoming transfers, newest first',
     tag: 'Transfers',
     query: transferListQuery,
-    responses: { 200: { description: 'One page', schema: transferPage }, 400: problem('Invalid query or cursor'), ...common },
+    responses: { 200: { description: 'One page', schema: transferPage } },
   },
   'GET /v1/transfers/{id}': {
     summary: 'Read a transfer you are a party to',
     tag: 'Transfers',
-    responses: { 200: transfer('The transfer, with its ETag'), 404: transferAnswers[404], ...common },
+    responses: { 200: transfer('The transfer, with its ETag'), 404: transferAnswers[404] },
   },
   'PATCH /v1/transfers/{id}': {
     summary: 'Change a draft (absent fields stay, null clears, arrays are replaced whole)',
     tag: 'Transfers',
     body: domain.updateTransferBody,
     ifMatch: 'required',
-    responses: { 200: transfer('The draft, with its new ETag'), 428: problem('If-Match is required'), ...transferAnswers },
+    responses: { 200: transfer('The draft, with its new ETag'), ...transferAnswers },
   },
   'DELETE /v1/transfers/{id}': transferAction('Discard a draft (kept, marked DISCARDED)', undefined, transfer('The discarded draft')),
-  'POST /v1/transfers/{id}/manifest': transferAction('Manifest: number, snapshot of parties, tag reservations', undefined, transfer('The manifested transfer')),
-  'POST /v1/transfers/{id}/depart': transferAction('Record the departure', domain.departBody, transfer('In transit')),
-  'POST /v1/transfers/{id}/arrive': transferAction('Record the arrival at the receiver', domain.arriveBody, transfer('Arrived')),
+  'POST /v1/transfers/{id}/manifest': transferAction('Manifest: number, snapshot of parties, tag reservations', emptyBody, transfer('The manifested transfer'), true),
+  'POST /v1/transfers/{id}/depart': transferAction('Record the departure', domain.departBody, transfer('In transit'), true),
+  'POST /v1/transfers/{id}/arrive': transferAction('Record the arrival at the receiver', domain.arriveBody, transfer('Arrived'), true),
   'POST /v1/transfers/{id}/receipt': transferAction('Accept, adjust or reject every package (receiver)', domain.receiptBody, transfer('Accepted, partially accepted or rejected')),
   'POST /v1/transfers/{id}/void': transferAction('Void before departure (shipper)', domain.voidBody, transfer('Voided')),
   'POST /v1/transfers/{id}/return': {
@@ -146,7 +149,7 @@ const transferOperations: Record<string, OperationDefinition> = {
     tag: 'Manifests',
     body: domain.amendBody,
     ifMatch: 'required',
-    responses: { 200: transfer('The transfer with its new manifest version'), 428: problem('If-Match is required'), ...transferAnswers },
+    responses: { 200: transfer('The transfer with its new manifest version'), ...transferAnswers },
   },
   'GET /v1/transfers/{id}/manifest': {
     summary: 'The PDF of the manifest: a short-lived link (JSON), or a redirect to it for a browser',
@@ -154,10 +157,8 @@ const transferOperations: Record<string, OperationDefinition> = {
     query: manifestVersionQuery,
     responses: {
       200: { description: 'The link, and the SHA-256 and size to check the file by', schema: manifestDownloadView },
-      302: { description: 'Accept prefers text/html or application/pdf: redirect to the PDF' },
-      400: problem('Invalid query'),
-      404: problem('Not a party, not manifested, or no such version'),
-      ...common,
+      302: pdfRedirect('Accept prefers text/html or application/pdf: a redirect to the PDF'),
+      404: problem('Not a party, not manifested, or no such version (`not-found`)'),
     },
   },
   'GET /v1/transfers/{id}/manifest.json': {
@@ -166,14 +167,14 @@ const transferOperations: Record<string, OperationDefinition> = {
     query: manifestVersionQuery,
     responses: {
       200: { description: 'The manifest version', schema: manifestDocumentView },
-      400: problem('Invalid query'),
-      404: problem('Not a party, not manifested, or no such version'),
-      ...common,
+      404: problem('Not a party, not manifested, or no such version (`not-found`)'),
     },
   },
   'POST /v1/transfers/{id}/receipt-link': {
     summary: 'Issue a new receipt link for a receiver that is not integrated; the previous link stops working (shipper)',
     tag: 'Receipt links',
+    body: emptyBody,
+    bodyOptional: true,
     ifMatch: 'optional',
     responses: {
       200: { description: 'The transfer, and the link to send the receiver', schema: transferRepresentation.extend({ issuedReceiptLink }).meta({ id: 'TransferWithReceiptLink' }) },
@@ -186,20 +187,19 @@ const transferOperations: Record<string, OperationDefinition> = {
     tag: 'Receipt links',
     responses: {
       200: { description: 'The link to the PDF', schema: receiptPdfView },
-      302: { description: 'Accept prefers text/html or application/pdf: redirect to the PDF' },
-      404: problem('Not a party, or no receipt recorded yet'),
-      ...common,
+      302: pdfRedirect('Accept prefers text/html or application/pdf: a redirect to the PDF'),
+      404: problem('Not a party, or no receipt recorded yet (`not-found`)'),
     },
   },
   'GET /v1/transfers/{id}/events': {
     summary: 'The append-only history of a transfer',
     tag: 'Transfers',
-    responses: { 200: { description: 'Every change, in order', schema: transferEventList }, 404: transferAnswers[404], ...common },
+    responses: { 200: { description: 'Every change, in order', schema: transferEventList }, 404: transferAnswers[404] },
   },
   'GET /v1/transfers/{id}/submissions': {
     summary: 'What the hub reported to the state tracking system for this transfer, and how it went',
     tag: 'State system',
-    responses: { 200: { description: 'Every submission, in lifecycle order', schema: submissionList }, 404: transferAnswers[404], ...common },
+    responses: { 200: { description: 'Every submission, in lifecycle order', schema: submissionList }, 404: transferAnswers[404] },
   },
 };
 
@@ -207,40 +207,45 @@ export const operations: Readonly<Record<string, OperationDefinition>> = {
   'GET /health': {
     summary: 'Reachability of DynamoDB, S3 and SQS',
     tag: 'Operations',
-    responses: { 200: { description: 'Everything is up', schema: healthReport }, 503: problem('A dependency is down; the problem names it') },
+    responses: { 200: { description: 'Everything is up', schema: healthReport }, 503: problem('A dependency is down; the problem names it (`dependency-unavailable`)') },
   },
   'GET /verify/{manifestNumber}': {
     summary: 'Public verification of a printed manifest (the page its QR code opens); no login',
     tag: 'Manifests',
     query: verifyQuery,
     responses: {
-      200: { description: 'An HTML page; this JSON with Accept: application/json', schema: verificationView },
-      400: problem('The hash is not one the hub prints'),
-      404: { description: 'No such manifest (an HTML page, or problem+json with Accept: application/json)' },
+      200: { description: 'An HTML page; this JSON with Accept: application/json', schema: verificationView, html: true },
+      400: { description: 'The hash is not one the hub prints: an HTML page saying what to do (a browser)', html: true },
+      404: { description: 'No such manifest: an HTML page, or problem+json (`not-found`) with Accept: application/json', html: true, problem: true },
+      429: {
+        description: 'Too many lookups without a matching hash from this address (more than 20 in 15 minutes): an HTML page, or problem+json (`too-many-attempts`) with Accept: application/json',
+        html: true,
+        problem: true,
+      },
     },
   },
   'GET /r/{token}': {
     summary: "The receipt link's page (HTML): the receiver accepts, adjusts or rejects each package, signs and submits; no login",
     tag: 'Receipt links',
     responses: {
-      200: { description: 'The receipt form, or the receipt already recorded' },
-      404: { description: 'No such link (HTML)' },
-      409: { description: 'The shipment has not left yet (HTML)' },
-      410: { description: 'The link expired or was revoked, or the transfer was voided (HTML)' },
-      429: { description: 'Too many wrong links from this address (HTML, with Retry-After)' },
+      200: { description: 'The receipt form, or the receipt already recorded', html: true },
+      404: { description: 'No such link', html: true },
+      409: { description: 'The shipment has not left yet', html: true },
+      410: { description: 'The link expired or was revoked, or the transfer was voided', html: true },
+      429: { description: 'Too many wrong links from this address (more than 20 in 15 minutes)', html: true },
     },
   },
   'POST /r/{token}': {
-    summary: 'Submit the receipt form (application/x-www-form-urlencoded); the same receipt rules as POST /v1/transfers/{id}/receipt',
+    summary: 'Submit the receipt form; the same receipt rules as POST /v1/transfers/{id}/receipt',
     tag: 'Receipt links',
+    form: 'The form of the page: per package `line-<i>-outcome` (accept, adjust or reject), `line-<i>-quantity`, `line-<i>-confirm`, `line-<i>-reason`, `line-<i>-note`; `name`, `title`, `signature` (a data: URL of a PNG) and up to 6 `photo` keys',
     responses: {
-      303: { description: 'Recorded (or already recorded): see the receipt at GET /r/{token}' },
-      404: { description: 'No such link (HTML)' },
-      410: { description: 'The link expired or was revoked (HTML)' },
-      413: problem('The form is too large'),
-      415: problem('Not a form post'),
-      422: { description: 'The form again, with each problem next to its field (HTML); nothing recorded' },
-      429: { description: 'Too many wrong links from this address' },
+      303: { description: 'Recorded (or already recorded)', location: 'The receipt link itself: GET it to see the recorded receipt' },
+      404: { description: 'No such link', html: true },
+      409: { description: 'The shipment has not left yet', html: true },
+      410: { description: 'The link expired or was revoked, or the transfer was voided', html: true },
+      422: { description: 'The form again, with each problem next to its field; nothing recorded', html: true },
+      429: { description: 'Too many wrong links from this address', html: true },
     },
   },
   'POST /r/{token}/photos': {
@@ -249,48 +254,51 @@ export const operations: Readonly<Record<string, OperationDefinition>> = {
     body: photoRequest,
     responses: {
       201: { description: 'The key to attach to the receipt, and the URL and fields to POST the file with', schema: photoUploadView },
-      404: problem('No such link'),
-      409: problem('The link no longer takes a receipt'),
-      415: problem('Not JSON'),
-      422: problem('Type or size not allowed'),
-      429: problem('Too many wrong links from this address'),
+      404: problem('No such link (`not-found`)'),
+      409: problem('The link no longer takes a receipt (`receipt-link-closed`), or it has had all its 10 uploads (`photo-limit-reached`)'),
+      429: problem('Too many wrong links from this address (`too-many-attempts`), or more than 30 uploads granted to it in 15 minutes, across links (`too-many-uploads`)'),
     },
   },
   'GET /r/{token}/receipt.pdf': {
     summary: 'The signed receipt PDF, for the holder of the link (a redirect to a short-lived link)',
     tag: 'Receipt links',
-    responses: { 302: { description: 'Redirect to the PDF' }, 404: problem('No such link, or no receipt recorded yet'), 429: problem('Too many wrong links from this address') },
+    responses: {
+      302: pdfRedirect('A redirect to the PDF'),
+      404: problem('No such link, or no receipt recorded yet (`not-found`)'),
+      429: { description: 'Too many wrong links from this address', html: true },
+    },
   },
   'GET /openapi.json': {
     summary: 'This document',
     tag: 'Operations',
-    responses: { 200: { description: 'OpenAPI 3.1 document' } },
+    responses: { 200: { description: 'OpenAPI 3.1 document', schema: openApiDocumentView } },
   },
   'GET /v1/me': {
     summary: "The caller's licensee profile and state-system link",
     tag: 'Tenants',
-    responses: { 200: { description: 'The profile', schema: meView }, ...common },
+    responses: { 200: { description: 'The profile', schema: meView } },
   },
   'POST /v1/api-keys': {
     summary: 'Create an API key (its secret is shown once)',
     tag: 'Tenants',
     body: createApiKeyBody,
     responses: {
-      201: { description: 'The key, with its secret; a replay under the same Idempotency-Key answers without the secret', schema: createdApiKeyView },
-      422: problem('Invalid fields'),
-      ...common,
+      201: {
+        description: 'The key, with its secret (CreatedApiKey); a replay under the same Idempotency-Key answers the key without its secret (ApiKey), which is never stored',
+        schema: createdOrReplayedApiKey,
+      },
     },
   },
   'GET /v1/api-keys': {
     summary: "The caller's API keys, newest first (never their secrets)",
     tag: 'Tenants',
     query: apiKeyListQuery,
-    responses: { 200: { description: 'One page', schema: apiKeyPage }, 400: problem('Invalid query or cursor'), ...common },
+    responses: { 200: { description: 'One page', schema: apiKeyPage } },
   },
   'DELETE /v1/api-keys/{id}': {
     summary: 'Revoke an API key (kept, marked revoked)',
     tag: 'Tenants',
-    responses: { 200: { description: 'The revoked key', schema: apiKeyView }, 404: problem('Unknown, or not yours'), ...common },
+    responses: { 200: { description: 'The revoked key', schema: apiKeyView }, 404: problem('Unknown, or not yours (`not-found`)') },
   },
   ...registryOperations('drivers', 'driver', 'driver'),
   ...registryOperations('vehicles', 'vehicle', 'vehicle'),
@@ -299,16 +307,15 @@ export const operations: Readonly<Record<string, OperationDefinition>> = {
   'GET /v1/integrations/biotrack': {
     summary: "The licence's link to the NY-API: the consent's 100 days and the state users API keys act as",
     tag: 'State system',
-    responses: { 200: { description: 'The integration', schema: integrationView }, 409: problem('The licensee does not report to the NY-API'), ...common },
+    responses: { 200: { description: 'The integration', schema: integrationView }, 409: problem('The licensee does not report to the NY-API (`not-integrated`)') },
   },
   'GET /v1/integrations/biotrack/connect': {
     summary: "Start the licence admin's consent (OAuth 2.0 authorization code); a browser is redirected to the state system",
     tag: 'State system',
     responses: {
       200: { description: 'Where to send the licence admin (Accept: application/json)', schema: consentStartView },
-      302: { description: 'To the state system’s consent page (Accept: text/html)' },
-      409: problem('The licensee does not report to the NY-API'),
-      ...common,
+      302: { description: 'Accept prefers text/html: a redirect', location: 'The state system’s consent page (text/html)' },
+      409: problem('The licensee does not report to the NY-API (`not-integrated`)'),
     },
   },
   'GET /v1/integrations/biotrack/callback': {
@@ -316,32 +323,32 @@ export const operations: Readonly<Record<string, OperationDefinition>> = {
     tag: 'State system',
     query: callbackQuery,
     responses: {
-      200: { description: 'An HTML page for the admin; JSON with Accept: application/json' },
-      400: problem('Unknown, used or expired consent request, or a missing code'),
-      502: problem('The state system did not grant tokens'),
+      200: { description: 'An HTML page for the admin; JSON with Accept: application/json', html: true, schema: consentCompletedView },
+      400: problem('Unknown, used or expired consent request (`consent-request-invalid`)'),
+      409: problem('The licensee of the consent request no longer reports to the NY-API (`not-integrated`)'),
+      502: problem('The state system did not grant tokens (`state-system-refused`)'),
     },
   },
   'PUT /v1/integrations/biotrack/users/{apiKeyId}': {
     summary: 'Link a NY-API user to one of your API keys (`default`: the licence integration user); the password is kept encrypted',
     tag: 'State system',
     body: stateUserBody,
-    responses: { 200: { description: 'The link, without the password', schema: linkedStateUserView }, 404: problem('No such API key of yours'), 409: problem('Not a NY-API licensee'), 422: problem('Invalid fields'), ...common },
+    responses: { 200: { description: 'The link, without the password', schema: linkedStateUserView }, 404: problem('No such API key of yours (`not-found`)'), 409: problem('Not a NY-API licensee (`not-integrated`)') },
   },
   'GET /v1/reports/inventory-movements': {
     summary: 'The routine inventory report: every package that left or arrived in the period, for the caller only (at most a year)',
     tag: 'Reports',
     query: movementsQueryFields,
     responses: {
-      200: { description: 'JSON, or CSV with format=csv or Accept: text/csv', schema: movementsReportView },
-      303: { description: 'A report too large to answer inline: a link to it, valid 5 minutes' },
-      400: problem('Invalid period or format'),
-      ...common,
+      200: { description: 'JSON, or CSV (RFC 4180) with format=csv or Accept: text/csv', schema: movementsReportView, csv: true },
+      303: { description: 'A report too large to answer inline (over 5 MB)', location: 'A short-lived link to the report (JSON or CSV), valid 5 minutes' },
+      400: problem('The period: `to` before `from`, or longer than 367 days (`invalid-query`)'),
     },
   },
   'POST /ops/state-submissions/redrive': {
     summary: 'Operators: move dead-lettered state submissions back to the queue after a fix',
     tag: 'Operations',
     query: redriveQuery,
-    responses: { 200: { description: 'How many messages moved', schema: redriveResult }, 403: problem('Not an operator') },
+    responses: { 200: { description: 'How many messages moved', schema: redriveResult } },
   },
 };
