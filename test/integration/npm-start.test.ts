@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, symlink } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -73,6 +73,16 @@ async function healthy(child: ChildProcess): Promise<RunFile> {
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   throw new Error(`npm start did not become healthy:\n${output}`);
+}
+
+function runBash(script: string, cwd: string, env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('bash', ['-e', '-c', script], { cwd, env: { PATH: process.env['PATH'], HOME: process.env['HOME'], ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('exit', (code) => resolve({ code, output }));
+  });
 }
 
 const exited = (child: ChildProcess) =>
@@ -160,7 +170,7 @@ describe('npm start', () => {
     expect(await allClosed(15_000)).toBe(true);
   });
 
-  it('answers /health 503 starting until seeding and consent are done and run.json is written, so a script that waits for 200 never races it', async () => {
+  it('answers /health 503 starting until seeding and consent are done and run.json is written, so the README script that waits for 200 never races it and works against the demo data', async () => {
     // The hub killed above left its run.json behind.
     const runFile = join(localDir, 'run.json');
     expect(existsSync(runFile)).toBe(true);
@@ -190,9 +200,21 @@ describe('npm start', () => {
     const me = (await (await fetch(`${run.api}/v1/me`, { headers: { authorization: `Bearer ${integrated?.apiKey ?? ''}` } })).json()) as { stateSystemConsent?: { status: string } };
     expect(me.stateSystemConsent?.status).toBe('connected');
 
+    // The README's getting-started script, pasted as is into bash in a directory whose .local is this hub's.
+    const readme = await readFile(join(repositoryRoot, 'README.md'), 'utf8');
+    const script = /### Getting started[^]*?```sh\n([^]*?)\n```/.exec(readme)?.[1];
+    expect(script).toBeDefined();
+    const cwd = await mkdtemp(join(tmpdir(), 'hub-readme-'));
+    await symlink(localDir, join(cwd, '.local'));
+    const pasted = await runBash(script ?? '', cwd, { PORT: String(ports.PORT), N: '7' });
+    expect(pasted.code, pasted.output).toBe(0);
+    const submissions = JSON.parse(pasted.output.trim().split('\n').at(-1) ?? '{}') as { items: { step: string; status: string }[] };
+    expect(submissions.items.map((s) => [s.step, s.status])).toEqual([['manifest', 'succeeded']]);
+    await rm(cwd, { recursive: true, force: true });
+
     child.kill('SIGTERM');
     expect(await exited(child)).toBe(0);
-  });
+  }, 120_000);
 
   it('starts from empty data with --reset', async () => {
     const child = start('--reset');
