@@ -28,6 +28,8 @@ const envSchema = z.object({
   S3_FORCE_PATH_STYLE: z.stringbool().default(false),
   /** JSON overriding transfer rules, e.g. `{"receivingVariance":{"threshold":0.03}}`; defaults otherwise. */
   TRANSFER_RULES: z.string().optional(),
+  /** How long `POST …/manifest` waits for the state system's verdict before answering `pending` (0: never waits). */
+  STATE_VERDICT_WAIT_MS: z.coerce.number().int().min(0).max(10_000).default(3_000),
   /** The state system an integrated partner that is not a tenant reports to. */
   DEFAULT_STATE_SYSTEM: z.enum(stateSystems).exclude(['none']).default('biotrack-ny'),
   /** The hub's public address: manifests' QR codes point at its verification page. Set by the stack and by local mode. */
@@ -88,6 +90,7 @@ export interface HubConfig {
   readonly s3ForcePathStyle: boolean;
   readonly meterDynamoDbCapacity: boolean;
   readonly transferRules: TransferRules;
+  readonly stateVerdictWaitMs: number;
   readonly defaultStateSystem: StateSystem;
   readonly publicBaseUrl?: string;
   readonly nyApi: NyApiConfig;
@@ -133,6 +136,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     s3ForcePathStyle: e.S3_FORCE_PATH_STYLE,
     meterDynamoDbCapacity: e.DYNAMODB_CAPACITY_METER,
     transferRules: transferRules(e.TRANSFER_RULES),
+    stateVerdictWaitMs: e.STATE_VERDICT_WAIT_MS,
     defaultStateSystem: e.DEFAULT_STATE_SYSTEM,
     ...(e.PUBLIC_BASE_URL ? { publicBaseUrl: e.PUBLIC_BASE_URL } : {}),
     nyApi: {

@@ -14,15 +14,25 @@ import { getLicensee } from '#shared/tenants/use-cases.ts';
 import { consentView } from '#shared/state-system/consent.ts';
 import { createConsentReader } from '#shared/state-system/connections.ts';
 import type { ConnectionStore } from '#shared/state-system/connections.ts';
+import { createSubmissionRepository } from '#shared/submissions/repository.ts';
+import type { SubmissionRepository } from '#shared/submissions/repository.ts';
 
-export function createHandler(deps: Pick<TenantDeps, 'licensees'> & { readonly consent: Pick<ConnectionStore, 'consentDates'>; readonly now: () => Date }) {
+export function createHandler(
+  deps: Pick<TenantDeps, 'licensees'> & {
+    readonly consent: Pick<ConnectionStore, 'consentDates'>;
+    readonly submissions: Pick<SubmissionRepository, 'countRefused'>;
+    readonly now: () => Date;
+  },
+) {
   return httpHandler(async (event) => {
     const caller = callerOf(event);
     const licensee = await getLicensee(deps, caller);
     const adapter = licensee.stateSystem.adapter;
     // Only the BioTrack NY-API has a consent to track so far.
     const consent = adapter === 'biotrack-ny' ? consentView(await deps.consent.consentDates(licensee.id, adapter), deps.now()) : undefined;
-    return jsonResponse(200, { ...presentLicensee(licensee, caller.apiKeyId), ...(consent ? { stateSystemConsent: consent } : {}) });
+    // No system the hub speaks to yet has steps that wait for a person: nothing can be overdue.
+    const stateSystemAttention = { refused: await deps.submissions.countRefused(licensee.id), overdue: 0 };
+    return jsonResponse(200, { ...presentLicensee(licensee, caller.apiKeyId), ...(consent ? { stateSystemConsent: consent } : {}), stateSystemAttention });
   });
 }
 
@@ -32,5 +42,6 @@ const table = resourceName(config, hubTable);
 export const handler = createHandler({
   licensees: createLicenseeRepository(aws.dynamodb, table),
   consent: createConsentReader(aws.dynamodb, table),
+  submissions: createSubmissionRepository(aws.dynamodb, table),
   now: () => new Date(),
 });

@@ -34,6 +34,8 @@ import { createTransferRepository } from '#shared/transfers/repository.ts';
 import type { ListedTransfer } from '#shared/transfers/repository.ts';
 import type { StoredTransfer, TransferDeps } from '#shared/transfers/use-cases.ts';
 import * as transfers from '#shared/transfers/use-cases.ts';
+import { awaitVerdict, stateSystemOf } from '#shared/transfers/state-system.ts';
+import type { StateSystemStatus } from '#shared/domain/submission/state-status.ts';
 
 /** What a party sees: the transfer and the actions its state allows next; index fields stay inside. */
 export function present(transfer: StoredTransfer) {
@@ -61,8 +63,8 @@ export function present(transfer: StoredTransfer) {
   };
 }
 
-/** A list row: the summary the index holds, and what can be done next. */
-function presentListed(row: ListedTransfer) {
+/** A list row: the summary the index holds, where it stands with the state system, and what can be done next. */
+function presentListed(row: ListedTransfer & { readonly stateSystem: StateSystemStatus }) {
   const { summary, ...meta } = row;
   return { ...meta, ...summary, allowedActions: domain.allowedActions(row.status as domain.TransferStatus) };
 }
@@ -71,13 +73,17 @@ function presentListed(row: ListedTransfer) {
 /** Actions whose body may be left out altogether. */
 const optionalBody = (event: APIGatewayProxyEventV2) => event.body === undefined || event.body === '';
 
-export function createHandler(deps: TransferDeps & { readonly idempotency?: IdempotencyDeps }) {
+export function createHandler(deps: TransferDeps & { readonly idempotency?: IdempotencyDeps; readonly stateVerdictWaitMs: number }) {
   return httpHandler(
     async (event: APIGatewayProxyEventV2) => {
       const caller = callerOf(event);
-      // As the caller may see it: a carrier gets no prices.
-      const one = (status: number, transfer: StoredTransfer, extra: Record<string, string> = {}) =>
-        jsonResponse(status, present(transfers.asSeenBy(transfer, caller)), { etag: etagOf(transfer.version), ...extra });
+      // As the caller may see it: a carrier gets no prices; and where it stands with the state system.
+      const one = async (status: number, transfer: StoredTransfer, extra: Record<string, string> = {}, more: Record<string, unknown> = {}) =>
+        jsonResponse(
+          status,
+          { ...present(transfers.asSeenBy(transfer, caller)), stateSystem: await stateSystemOf(deps, transfer), ...more },
+          { etag: etagOf(transfer.version), ...extra },
+        );
       const expected = () => ifMatchVersion(event);
       switch (event.routeKey) {
         case 'POST /v1/transfers': {
@@ -108,12 +114,14 @@ export function createHandler(deps: TransferDeps & { readonly idempotency?: Idem
           if (!optionalBody(event)) readJsonBody(event, z.strictObject({}));
           const { transfer, warnings } = await transfers.manifestTransfer(deps, caller, id, expected());
           const link = await transfers.issuedLink(deps, transfer);
-          return jsonResponse(200, { ...present(transfer), ...(link ? { issuedReceiptLink: link } : {}), warnings }, { etag: etagOf(transfer.version) });
+          // Where the state system answers quickly, the shipper hears its verdict here and now.
+          const stateSystem = await awaitVerdict(deps, transfer, deps.stateVerdictWaitMs);
+          return jsonResponse(200, { ...present(transfer), stateSystem, ...(link ? { issuedReceiptLink: link } : {}), warnings }, { etag: etagOf(transfer.version) });
         }
         case 'POST /v1/transfers/{id}/receipt-link': {
           if (!optionalBody(event)) readJsonBody(event, z.strictObject({}));
           const { transfer, link } = await transfers.issueReceiptLink(deps, caller, id, expected());
-          return jsonResponse(200, { ...present(transfer), ...(link ? { issuedReceiptLink: link } : {}) }, { etag: etagOf(transfer.version) });
+          return one(200, transfer, {}, link ? { issuedReceiptLink: link } : {});
         }
         case 'DELETE /v1/transfers/{id}/receipt-link':
           return one(200, await transfers.revokeReceiptLink(deps, caller, id, expected()));
@@ -138,7 +146,8 @@ export function createHandler(deps: TransferDeps & { readonly idempotency?: Idem
           return jsonResponse(200, await manifests.manifestJson(deps, caller, id, readQuery(event, manifestVersionQuery).version));
         case 'POST /v1/transfers/{id}/depart': {
           const body = optionalBody(event) ? {} : readJsonBody(event, domain.departBody);
-          return one(200, await transfers.departTransfer(deps, caller, id, body, expected()));
+          const { transfer, warnings } = await transfers.departTransfer(deps, caller, id, body, expected());
+          return one(200, transfer, {}, warnings.length > 0 ? { warnings } : {});
         }
         case 'POST /v1/transfers/{id}/arrive': {
           const body = optionalBody(event) ? {} : readJsonBody(event, domain.arriveBody);
@@ -165,7 +174,7 @@ export function createHandler(deps: TransferDeps & { readonly idempotency?: Idem
 }
 
 /** The function's dependencies on the hub's real tables, bucket and queue. */
-export function transferDeps(config: HubConfig, aws: AwsClients): TransferDeps {
+export function transferDeps(config: HubConfig, aws: AwsClients): TransferDeps & { readonly stateVerdictWaitMs: number } {
   const table = resourceName(config, hubTable);
   const receiptLinks = receiptLinkSettings(config);
   return {
@@ -182,6 +191,7 @@ export function transferDeps(config: HubConfig, aws: AwsClients): TransferDeps {
     },
     receiptLinks,
     receiptFiles: receiptFilesFrom(config, aws.s3),
+    stateVerdictWaitMs: config.stateVerdictWaitMs,
     outbox: {
       queue: createSqsSubmissionQueue(aws.sqs, resourceName(config, stateSubmissionsQueue)),
       submissions: createSubmissionRepository(aws.dynamodb, table),

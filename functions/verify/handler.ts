@@ -21,6 +21,7 @@ import { verifyManifest } from '#shared/manifests/use-cases.ts';
 import type { VerifyDeps } from '#shared/manifests/use-cases.ts';
 import { existencePage, malformedCodePage, throttledPage, unknownManifestPage, verificationPage } from '#shared/manifests/verification-page.ts';
 import { hubTable } from '#shared/resources.ts';
+import { createSubmissionRepository } from '#shared/submissions/repository.ts';
 import { createTransferRepository } from '#shared/transfers/repository.ts';
 import type { StoredTransfer } from '#shared/transfers/use-cases.ts';
 import type { TransferEvent } from '#shared/domain/transfer/index.ts';
@@ -73,6 +74,7 @@ export function verifyPageDeps(config: HubConfig, aws: AwsClients): VerifyDeps {
   const table = resourceName(config, hubTable);
   return {
     transfers: createTransferRepository<StoredTransfer, TransferEvent>(aws.dynamodb, table),
+    submissions: createSubmissionRepository(aws.dynamodb, table),
     guessing: { counter: createGuessCounter(aws.dynamodb, table, 'VERIFY'), now: () => new Date(), sleep: (ms) => sleep(ms) },
   };
 }

@@ -3,6 +3,7 @@
  * document.
  */
 import { z } from 'zod';
+import { stateSystemView } from '../submissions/representation.ts';
 import * as domain from '../domain/transfer/index.ts';
 import { MANIFEST_FORMAT } from './document.ts';
 import { printedHash } from './use-cases.ts';
@@ -99,6 +100,9 @@ const detailsView = z
       .meta({ description: 'The vehicle of the current version: its plate, to match the truck' }),
     drivers: z.array(z.object({ name: z.string() })).meta({ description: 'The drivers of the current version' }),
     stateManifestId: z.string().optional().meta({ description: "The state tracking system's id of the manifest, once it has one" }),
+    stateSystem: stateSystemView.pick({ status: true, step: true, code: true, message: true }).meta({
+      description: 'Whether the state system has the manifest on record; `refused` means the shipment is not on record there',
+    }),
     hash: z.object({
       result: z.enum(['current', 'superseded']),
       version: z.int().meta({ description: 'The version the given hash belongs to' }),

@@ -7,7 +7,10 @@ import type { Caller } from '../http/caller.ts';
 import type { ConveyanceType, TransferStatus } from '../domain/transfer/index.ts';
 import { guarded } from '../guessing/guard.ts';
 import type { GuessingDeps } from '../guessing/guard.ts';
+import { stateSystemStatusOf } from '../domain/submission/state-status.ts';
+import type { StateSystemStatus } from '../domain/submission/state-status.ts';
 import type { StateIds } from '../state-system/port.ts';
+import type { SubmissionRepository } from '../submissions/repository.ts';
 import type { StoredTransfer, TransferDeps } from '../transfers/use-cases.ts';
 import { getTransfer } from '../transfers/use-cases.ts';
 import type { TransferHeader } from '../transfers/repository.ts';
@@ -111,6 +114,8 @@ export interface ManifestVerification {
   readonly drivers: readonly { readonly name: string }[];
   /** The state tracking system's id of the manifest, once it has one. */
   readonly stateManifestId?: string;
+  /** Whether the state system has the manifest on record: an inspector must not take a refused one for genuine. */
+  readonly stateSystem: Pick<StateSystemStatus, 'status' | 'step' | 'code' | 'message'>;
   readonly hash: Extract<HashCheck, { version: number }>;
 }
 
@@ -136,6 +141,7 @@ export type VerifyOutcome =
 
 export interface VerifyDeps {
   readonly transfers: Pick<TransferDeps['transfers'], 'findByManifestNumber'>;
+  readonly submissions: Pick<SubmissionRepository, 'list'>;
   /** Lookups that prove no copy (an unknown number, no hash, a wrong one) are guesses, slowed and then refused. */
   readonly guessing: GuessingDeps;
 }
@@ -160,6 +166,7 @@ async function lookUp(deps: VerifyDeps, manifestNumber: string | undefined, hash
   if (!provesCopy(check)) return { kind: 'exists', existence: { manifestNumber: manifest.number, hash: check } };
   const { shipper, receiver, vehicle, drivers } = manifest.parties;
   const stateManifestId = (transfer.stateIds as Pick<StateIds, 'manifestId'> | undefined)?.manifestId;
+  const { status, step, code, message } = stateSystemStatusOf(await deps.submissions.list(transfer.id), stateManifestId);
   return {
     kind: 'verified',
     verification: {
@@ -184,6 +191,7 @@ async function lookUp(deps: VerifyDeps, manifestNumber: string | undefined, hash
         : {}),
       drivers: drivers.map((driver) => ({ name: driver.name })),
       ...(stateManifestId ? { stateManifestId } : {}),
+      stateSystem: { status, ...(step ? { step } : {}), ...(code ? { code } : {}), ...(message ? { message } : {}) },
       hash: check,
     },
   };

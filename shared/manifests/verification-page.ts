@@ -30,9 +30,31 @@ function verdict(v: ManifestVerification): { tone: 'good' | 'warn' | 'bad'; text
       text: `Outdated copy: this is version ${v.hash.version}; version ${v.version} replaced it. Ask for the current manifest.`,
     };
   }
-  return v.status === 'VOIDED'
-    ? { tone: 'bad', text: `This copy matches manifest ${number}, but the manifest was voided.` }
-    : { tone: 'good', text: `Genuine: this copy is the current version (${v.hash.version}) of manifest ${number}.` };
+  if (v.status === 'VOIDED') return { tone: 'bad', text: `This copy matches manifest ${number}, but the manifest was voided.` };
+  if (v.stateSystem.status === 'refused' && (v.stateSystem.step === 'manifest' || v.stateSystem.step === 'amend')) {
+    return {
+      tone: 'bad',
+      text: `Not recorded by the state system: it refused manifest ${number}${v.stateSystem.message ? ` (${escapeHtml(v.stateSystem.message)})` : ''}. This copy matches the hub's record, but the shipment is not on record with the state.`,
+    };
+  }
+  return { tone: 'good', text: `Genuine: this copy is the current version (${v.hash.version}) of manifest ${number}.` };
+}
+
+/** Where the shipment stands with the state tracking system, in plain words. */
+function stateSystemLine(state: ManifestVerification['stateSystem']): string | undefined {
+  switch (state.status) {
+    case 'recorded':
+      return 'Recorded';
+    case 'pending':
+    case 'awaiting-person':
+      return 'Not yet recorded: the report is on its way';
+    case 'refused':
+      return `Refused${state.message ? `: ${state.message}` : ''}`;
+    case 'discrepancy':
+      return 'Recorded differently from this manifest';
+    case 'not-required':
+      return undefined;
+  }
 }
 
 const style = `body{font:16px/1.45 system-ui,sans-serif;margin:0;color:#111;background:#fff}
@@ -71,6 +93,7 @@ export function verificationPage(v: ManifestVerification, formatTime: (iso: stri
       row('Arrived', v.arrivedAt && formatTime(v.arrivedAt)),
       row('Packages', String(v.packageCount)),
       row('Current version', `${v.version}, issued ${formatTime(v.issuedAt)}`),
+      row('State system', stateSystemLine(v.stateSystem)),
       row('State system manifest ID', v.stateManifestId),
     ].join('')}</dl>`,
   );

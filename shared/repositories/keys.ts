@@ -72,6 +72,10 @@ export const keys = {
   awaitingConsent: (licenseeId: string) => `LICENSEE#${licenseeId}#AWAITING_CONSENT`,
   /** The ids the state system gave a transfer's objects; read with the transfer (it sorts inside its range). */
   transferStateIds: (transferId: string) => ({ PK: `TRANSFER#${transferId}`, SK: 'STATE' }),
+  /** Where the transfer stands with the state system, as the worker last saw it (lists read it; it sorts inside the transfer's range). */
+  transferStateStatus: (transferId: string) => ({ PK: `TRANSFER#${transferId}`, SK: 'STATE_STATUS' }),
+  /** GSI1: transfers whose step the state system refused, by the licensee that must act. */
+  stateRefused: (licenseeId: string) => `LICENSEE#${licenseeId}#STATE_REFUSED`,
   /** Which hub transfer a state-system inventory transfer is, so the inbound pull skips or updates it. */
   stateTransfer: (system: string, inventoryTransferId: string | number) => ({ PK: `STATE_TRANSFER#${system}#${inventoryTransferId}`, SK: 'STATE_TRANSFER' }),
   /**

@@ -13,6 +13,7 @@ import { logger } from '../observability.ts';
 import type { IntakeReport, ManifestReport, StateAccount, StateIds, StateTrackingSystem } from '../state-system/port.ts';
 import { StateSystemError } from '../state-system/port.ts';
 import type { StoredSubmission, SubmissionRepository } from './repository.ts';
+import { refreshStateStatus } from './state-status.ts';
 
 /** The licensee facts a report needs, from the tenant record. */
 export interface StateAccounts {
@@ -60,6 +61,21 @@ interface Drain {
 export async function deliverTransfer(deps: DeliveryDeps, transferId: string, receiveCount: number): Promise<DeliveryResult> {
   const all = (await deps.submissions.list(transferId)).sort((a, b) => a.sequence - b.sequence);
   const drain: Drain = {};
+  const latest = new Map<string, Submission>(all.map((submission) => [submission.id, submission]));
+  const result = await drainSubmissions(deps, drain, all, receiveCount, (next) => void latest.set(next.id, next));
+  // Lists show where the transfer stands with the state system: as this drain leaves it.
+  const stateManifestId = (drain.ids ?? (await deps.submissions.stateIds(transferId))).manifestId;
+  await refreshStateStatus(deps.submissions, transferId, { submissions: [...latest.values()], stateManifestId });
+  return result;
+}
+
+async function drainSubmissions(
+  deps: DeliveryDeps,
+  drain: Drain,
+  all: readonly StoredSubmission[],
+  receiveCount: number,
+  saved: (next: Submission) => void,
+): Promise<DeliveryResult> {
   let blocker: StoredSubmission | undefined;
   for (const submission of all) {
     if (!isOpen(submission.status)) {
@@ -68,13 +84,16 @@ export async function deliverTransfer(deps: DeliveryDeps, transferId: string, re
     }
     if (blocker) {
       if (submission.status !== 'blocked' || submission.blockedBy !== blocker.id) {
-        await save(deps, recordOutcome(submission, { kind: 'blocked', by: blocker.id }, deps.now().toISOString()));
+        const next = recordOutcome(submission, { kind: 'blocked', by: blocker.id }, deps.now().toISOString());
+        await save(deps, next);
+        saved(next);
       }
       continue;
     }
     const outcome = await attempt(deps, drain, submission, receiveCount);
     const next = recordOutcome(submission, outcome, deps.now().toISOString());
     await save(deps, next);
+    saved(next);
     if (outcome.kind === 'succeeded') continue;
     if (outcome.kind === 'transient') {
       return { done: false, retryInSeconds: outcome.lastAttempt ? 0 : backoffSeconds(receiveCount, deps.random(), outcome.retryAfterMs, deps.backoffCapSeconds) };

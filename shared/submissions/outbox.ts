@@ -10,6 +10,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Submission } from '../domain/submission/submission.ts';
 import { logger } from '../observability.ts';
 import type { SubmissionRepository } from './repository.ts';
+import { refreshStateStatus } from './state-status.ts';
 
 /** What a queue message carries: which submission, and its transfer (the message group). */
 export interface SubmissionMessage {
@@ -52,7 +53,11 @@ export interface OutboxDeps {
   readonly now: () => Date;
 }
 
-/** Hands committed submissions to the queue. Never throws: what it cannot hand over, the sweeper will. */
+/**
+ * Hands committed submissions to the queue, and shows their transfer as waiting on the state
+ * system in lists. Never throws: what it cannot hand over, the sweeper will; a status it cannot
+ * store, the worker stores after its drain.
+ */
 export async function handOver(deps: OutboxDeps, submissions: readonly QueuedSubmission[]): Promise<void> {
   if (submissions.length === 0) return;
   try {
@@ -64,6 +69,13 @@ export async function handOver(deps: OutboxDeps, submissions: readonly QueuedSub
       submissionIds: submissions.map((s) => s.id),
       error: error as Error,
     });
+  }
+  for (const transferId of new Set(submissions.map((submission) => submission.transferId))) {
+    try {
+      await refreshStateStatus(deps.submissions, transferId);
+    } catch (error) {
+      logger.warn('The state-system status of a transfer was not refreshed; the worker will', { transferId, error: error as Error });
+    }
   }
 }
 

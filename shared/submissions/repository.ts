@@ -5,8 +5,9 @@
  * the sweeper finds what was never enqueued there, and the oldest one is the pipeline's lag.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { BatchGetCommandOutput, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { StateSystemStatus } from '../domain/submission/state-status.ts';
 import type { Submission } from '../domain/submission/submission.ts';
 import { keys, withoutKeys } from '../repositories/keys.ts';
 import { queryAll } from '../repositories/paging.ts';
@@ -49,7 +50,16 @@ export interface SubmissionRepository {
   /** Merges ids into the transfer's state ids, and records which transfer a state inventory transfer is. */
   saveStateIds(transferId: string, system: string, ids: StateIds): Promise<void>;
   transferOfStateTransfer(system: string, inventoryTransferId: string | number): Promise<string | undefined>;
+  /** Stores where the transfer stands with the state system, unless a view that saw more (a larger `basis`) stored it already. */
+  saveStatus(transferId: string, status: StateSystemStatus, basis: number): Promise<void>;
+  /** The stored statuses of these transfers (for list rows); a transfer never drained has none. */
+  statuses(transferIds: readonly string[]): Promise<Map<string, StateSystemStatus>>;
+  /** How many transfers wait on this licensee because the state system refused a step. */
+  countRefused(licenseeId: string): Promise<number>;
 }
+
+/** BatchGetItem reads at most this many keys at once. */
+const BATCH_GET = 100;
 
 /** The state ids an item of the transfer's partition holds (its attributes besides the keys and the system). */
 export function stateIdsOf(item: Record<string, unknown>): StateIds {
@@ -161,6 +171,65 @@ export function createSubmissionRepository(client: DynamoDBDocumentClient, table
           new PutCommand({ TableName: tableName, Item: { ...keys.stateTransfer(system, inventoryTransferId), transferId, system, inventoryTransferId } }),
         );
       }
+    },
+
+    async saveStatus(transferId, status, basis) {
+      const refused = status.status === 'refused' && status.licenseeId;
+      try {
+        await client.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: {
+              ...keys.transferStateStatus(transferId),
+              ...(refused ? { GSI1PK: keys.stateRefused(status.licenseeId ?? ''), GSI1SK: `${status.since ?? ''}#${transferId}` } : {}),
+              transferId,
+              stateSystem: status,
+              basis,
+            },
+            ConditionExpression: 'attribute_not_exists(basis) OR basis <= :basis',
+            ExpressionAttributeValues: { ':basis': basis },
+          }),
+        );
+      } catch (error) {
+        // A writer that saw more of the transfer's submissions stored its status first.
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    },
+
+    async statuses(transferIds) {
+      const found = new Map<string, StateSystemStatus>();
+      for (let i = 0; i < transferIds.length; i += BATCH_GET) {
+        let pending: Record<string, unknown>[] | undefined = transferIds.slice(i, i + BATCH_GET).map((id) => keys.transferStateStatus(id));
+        // Unprocessed keys (throttling) are asked for again until none is left.
+        while (pending && pending.length > 0) {
+          const answer: BatchGetCommandOutput = await client.send(
+            new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ProjectionExpression: 'transferId, stateSystem' } } }),
+          );
+          for (const item of answer.Responses?.[tableName] ?? []) found.set(String(item['transferId']), item['stateSystem'] as StateSystemStatus);
+          pending = answer.UnprocessedKeys?.[tableName]?.Keys;
+        }
+      }
+      return found;
+    },
+
+    async countRefused(licenseeId) {
+      let count = 0;
+      let start: Record<string, unknown> | undefined;
+      do {
+        const answer = await client.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: 'GSI1',
+            KeyConditionExpression: 'GSI1PK = :pk',
+            ExpressionAttributeValues: { ':pk': keys.stateRefused(licenseeId) },
+            Select: 'COUNT',
+            ...(start ? { ExclusiveStartKey: start } : {}),
+          }),
+        );
+        count += answer.Count ?? 0;
+        start = answer.LastEvaluatedKey;
+      } while (start);
+      return count;
     },
 
     async transferOfStateTransfer(system, inventoryTransferId) {

@@ -3,6 +3,7 @@
  * and message when it refused. Internal index keys and versions stay inside.
  */
 import { z } from 'zod';
+import { stateSystemStatuses } from '../domain/submission/state-status.ts';
 import { submissionStatuses, submissionSteps } from '../domain/submission/submission.ts';
 import type { StoredSubmission } from './repository.ts';
 
@@ -23,13 +24,29 @@ export const submissionView = z
     succeededAt: timestamp.optional(),
     blockedBy: z.string().optional().meta({ description: 'The earlier submission this one waits behind' }),
     lastError: z
-      .object({ code: z.string(), message: z.string(), at: timestamp, status: z.number().int().optional() })
+      .object({ code: z.string(), message: z.string(), at: timestamp, status: z.number().int().optional(), unsettledSince: timestamp.optional() })
       .optional()
       .meta({ description: "The state system's error code and message (or the hub's, e.g. TIMEOUT) from the last failed attempt" }),
   })
   .meta({ id: 'StateSubmission', description: 'One report owed to the state tracking system' });
 
 export const submissionList = z.object({ items: z.array(submissionView) }).meta({ id: 'StateSubmissionList' });
+
+export const stateSystemView = z
+  .object({
+    status: z.enum(stateSystemStatuses).meta({
+      description:
+        '`not-required`: nothing to report; `pending`: on its way (see `detail`); `awaiting-person`: a person must act in the state system; `recorded`; `refused`: the state system refused a step (its `code` and `message`); `discrepancy`: the state system shows something else',
+    }),
+    step: z.enum(submissionSteps).optional(),
+    code: z.string().optional().meta({ description: "The state system's error code for a refusal, or the last transient problem" }),
+    message: z.string().optional().meta({ description: "The state system's own words" }),
+    detail: z.string().optional(),
+    licenseeId: z.string().optional().meta({ description: 'Who must act on a refusal: the licensee that reports the step' }),
+    stateManifestId: z.string().optional(),
+    since: timestamp.optional(),
+  })
+  .meta({ id: 'StateSystemStatus', description: 'Where the transfer stands with the state tracking system. On list rows it may trail the transfer by the moment a delivery takes.' });
 
 export function presentSubmission(submission: StoredSubmission): z.infer<typeof submissionView> {
   return {

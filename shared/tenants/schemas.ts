@@ -94,5 +94,11 @@ export const meView = z
     integrated: z.boolean().meta({ description: 'Reports to the state system through its API' }),
     apiKeyId: z.string().meta({ description: 'The key this request was made with' }),
     stateSystemConsent: consentStatusView.optional().meta({ description: "The licence admin's 100-day consent to the hub in the NY-API; warns from 14 days before" }),
+    stateSystemAttention: z
+      .object({
+        refused: z.int().meta({ description: 'Transfers whose step the state system refused and that this licensee must correct' }),
+        overdue: z.int().meta({ description: 'Steps a person owes the state system past their deadline (systems whose steps need a person)' }),
+      })
+      .meta({ description: 'What waits on this licensee at the state system; list them with GET /v1/transfers' }),
   })
   .meta({ id: 'Me', description: "The caller's licensee profile and state-system link" });

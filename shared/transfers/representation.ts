@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import * as domain from '../domain/transfer/index.ts';
 import { rangeInOrder } from '../schemas/common.ts';
+import { stateSystemView } from '../submissions/representation.ts';
 
 const at = z.iso.datetime({ offset: true });
 
@@ -101,6 +102,7 @@ export const transferRepresentation = z
       .optional()
       .meta({ description: 'Set when the hub did not issue the transfer: taken from the state system, or recorded from a paper manifest (`POST /v1/inbound-transfers`)' }),
     returnIds: z.array(z.string()),
+    stateSystem: stateSystemView,
     createdAt: at,
     updatedAt: at,
   })
@@ -123,6 +125,7 @@ export const transferSummaryRepresentation = z
     departedAt: at.optional(),
     arrivedAt: at.optional(),
     returnOf: z.string().optional().meta({ description: 'The transfer this one returns packages of' }),
+    stateSystem: stateSystemView,
     createdAt: at,
     updatedAt: at,
   })

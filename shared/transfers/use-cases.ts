@@ -29,8 +29,7 @@ import { requireVersion } from '../versions.ts';
 import type { ExpectedVersion } from '../versions.ts';
 import type { Caller } from '../http/caller.ts';
 import type { RegistryRepository } from '../registries/repository.ts';
-import type { ChangedParts, ListedTransfer, ListOptions, TransferRepository } from './repository.ts';
-import type { Page } from '../repositories/paging.ts';
+import type { ChangedParts, ListOptions, TransferRepository } from './repository.ts';
 import { ManifestRaceError, TagsTakenError } from './repository.ts';
 import { renderIssued, storeIssued } from '../manifests/files.ts';
 import type { ManifestFiles } from '../manifests/files.ts';
@@ -43,6 +42,7 @@ import { linkUrlOf, tokenHash } from '../receipt-links/tokens.ts';
 import type { ReceiptLinkSettings } from '../receipt-links/tokens.ts';
 import type { ReceiptFiles } from '../receipt-links/uploads.ts';
 import { receiptPdfUrl } from '../receipts/files.ts';
+import { departureCheck, stateSystemOf, withStateSystem } from './state-system.ts';
 
 /** What the shipper sends the receiver: the only place the link's URL is given out, besides the printed manifest. */
 export interface IssuedLink {
@@ -267,16 +267,15 @@ export async function transferEvents(deps: TransferDeps, caller: Caller, id: str
   return deps.transfers.events(id);
 }
 
-export function listTransfers(
-  deps: TransferDeps,
-  caller: Caller,
-  direction: 'outgoing' | 'incoming' | 'carrying',
-  options: ListOptions,
-): Promise<Page<ListedTransfer>> {
-  if (direction === 'carrying') return deps.transfers.listCarrying(caller.licenseeId, options);
-  return direction === 'outgoing'
-    ? deps.transfers.listOutgoing(caller.licenseeId, options)
-    : deps.transfers.listIncoming(caller.licenseeId, options);
+/** A page of the caller's transfers, each row with where it stands with the state system. */
+export async function listTransfers(deps: TransferDeps, caller: Caller, direction: 'outgoing' | 'incoming' | 'carrying', options: ListOptions) {
+  const page =
+    direction === 'carrying'
+      ? await deps.transfers.listCarrying(caller.licenseeId, options)
+      : direction === 'outgoing'
+        ? await deps.transfers.listOutgoing(caller.licenseeId, options)
+        : await deps.transfers.listIncoming(caller.licenseeId, options);
+  return withStateSystem(deps, page);
 }
 
 /**
@@ -325,9 +324,12 @@ export async function discardTransfer(deps: TransferDeps, caller: Caller, id: st
   return save(deps, unwrap(domain.discard(transfer, contextFor(deps, caller))), transfer.version);
 }
 
+/** Departs, unless the state system refuses the manifest (a rule: off, the departure only warns). */
 export async function departTransfer(deps: TransferDeps, caller: Caller, id: string, body: domain.DepartBody, expected: ExpectedVersion) {
   const transfer = await loadFor(deps, caller, id, 'depart', expected);
-  return save(deps, unwrap(domain.depart(transfer, body, contextFor(deps, caller))), transfer.version);
+  const warnings = departureCheck(await stateSystemOf(deps, transfer), deps.rules);
+  const change = unwrap(domain.depart(transfer, body, contextFor(deps, caller)));
+  return { transfer: await save(deps, change, transfer.version), warnings };
 }
 
 export async function arriveTransfer(deps: TransferDeps, caller: Caller, id: string, body: domain.ArriveBody, expected: ExpectedVersion) {

@@ -143,7 +143,14 @@ export const outbox = {
   submissions: createSubmissionRepository(aws.dynamodb, hubTable.name),
 };
 
-export function transfersApi(directory: LicenseeDirectory, rules: TransferRules = defaultTransferRules, manifests: ManifestFiles = manifestFiles) {
+/**
+ * The world's licensees are not tenants of the local hub, so the state system never hears of their
+ * transfers (the worker refuses to report for a licensee it has no link for): here a refused
+ * manifest only warns at departure instead of stopping it. The state-system tests use real tenants.
+ */
+export const worldRules: TransferRules = { ...defaultTransferRules, noDepartureWhileStateRefuses: { enabled: false } };
+
+export function transfersApi(directory: LicenseeDirectory, rules: TransferRules = worldRules, manifests: ManifestFiles = manifestFiles) {
   const handler = createHandler({
     transfers: createTransferRepository(aws.dynamodb, hubTable.name),
     registries,
@@ -154,6 +161,7 @@ export function transfersApi(directory: LicenseeDirectory, rules: TransferRules 
     outbox,
     receiptLinks,
     receiptFiles: receiptFilesFrom(config, aws.s3),
+    stateVerdictWaitMs: config.stateVerdictWaitMs,
     now: () => new Date(),
   });
   const send = (routeKey: string, path: string, caller: Caller, spec: { body?: unknown; headers?: Record<string, string>; query?: Record<string, string> } = {}): Promise<Reply> => {

@@ -31,6 +31,11 @@ export interface TransferRules {
   readonly packageWeightWarning: { readonly enabled: boolean; readonly maxPounds: number };
   readonly wholesaleUnitPrice: { readonly enabled: boolean };
   readonly plateUnlessBicycle: { readonly enabled: boolean };
+  /**
+   * While the state system refuses the manifest, the shipment may not depart (409 `state-refused`);
+   * disabled, departure goes ahead with a warning.
+   */
+  readonly noDepartureWhileStateRefuses: { readonly enabled: boolean };
 }
 
 export const defaultTransferRules: TransferRules = {
@@ -48,6 +53,7 @@ export const defaultTransferRules: TransferRules = {
   packageWeightWarning: { enabled: true, maxPounds: 100 },
   wholesaleUnitPrice: { enabled: true },
   plateUnlessBicycle: { enabled: true },
+  noDepartureWhileStateRefuses: { enabled: true },
 };
 
 export const ruleBasis: Readonly<Record<keyof TransferRules, RuleBasis>> = {
@@ -65,4 +71,6 @@ export const ruleBasis: Readonly<Record<keyof TransferRules, RuleBasis>> = {
   wholesaleUnitPrice: 'inferred',
   // 9 NYCRR 125.10(e).
   plateUnlessBicycle: 'regulation',
+  // A load the state has no manifest for would travel unreported.
+  noDepartureWhileStateRefuses: 'practice',
 };

@@ -10,7 +10,8 @@ import type { ManifestStore } from '#shared/manifests/store.ts';
 import { directoryOf, draftBody, licensee, manifestFiles, registryFor, transfersApi } from '../../support/transfer-world.ts';
 import type { Licensee } from '../../support/transfer-world.ts';
 
-const distributor = licensee('DIST', 'Hudson Distribution LLC');
+// Not integrated: the verification page vouches for what the hub issued, with nothing owed to a state system.
+const distributor = licensee('DIST', 'Hudson Distribution LLC', { stateSystem: 'none' });
 const dispensary = licensee('CAURD', 'Peña & Zoë Dispensary of Łódź Street');
 const outsider = licensee('PROC', 'Elsewhere Processing');
 const directory = directoryOf(distributor, dispensary, outsider);

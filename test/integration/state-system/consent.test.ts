@@ -13,6 +13,7 @@ import { createLocalTokenCipher } from '#shared/adapters/token-cipher.ts';
 import { readConfig } from '#shared/config.ts';
 import { hubTable } from '#shared/resources.ts';
 import { createConnectionStore, createConsentReader } from '#shared/state-system/connections.ts';
+import { createSubmissionRepository } from '#shared/submissions/repository.ts';
 import { createApiKeyRepository, createLicenseeRepository } from '#shared/tenants/repository.ts';
 import { createApiKey, registerLicensee } from '#shared/tenants/use-cases.ts';
 import { call as callAs } from '../../support/lifecycle.ts';
@@ -60,7 +61,12 @@ describe('state-system consent', { timeout: 120_000 }, () => {
 
     // The same consent seen 90 and 101 days on: warned, then expired.
     const handler = (days: number) =>
-      meHandler({ licensees, consent: createConsentReader(aws.dynamodb, hubTable.name), now: () => new Date(Date.now() + days * 86_400_000) });
+      meHandler({
+        licensees,
+        consent: createConsentReader(aws.dynamodb, hubTable.name),
+        submissions: createSubmissionRepository(aws.dynamodb, hubTable.name),
+        now: () => new Date(Date.now() + days * 86_400_000),
+      });
     const caller = { licenseeId: licensee.id, apiKeyId: 'k' };
     const later = (await call(handler(90), httpEvent('GET /v1/me', '/v1/me', { caller }))).body as Record<string, { status: string; warning?: string; daysLeft: number }>;
     expect(later['stateSystemConsent']).toMatchObject({ status: 'expiring', daysLeft: 10 });

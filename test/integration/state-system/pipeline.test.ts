@@ -94,12 +94,16 @@ describe('reporting transfers to the NY-API', { timeout: 120_000 }, () => {
     // Tags the state system has never seen: it refuses the invoice.
     const id = await draftTo('processor', ['9999000011112222']);
     await step('distributor', id, 'manifest');
-    await step('distributor', id, 'depart');
-    const [manifest, ship] = await settled(id, (s) => s.length === 2 && s[0]?.status === 'failed' && s[1]?.status === 'blocked', 'a failed manifest');
+    // The refused manifest cannot depart; an amendment still owes its report, which waits behind it.
+    expect((await call('distributor', 'POST', `/v1/transfers/${id}/depart`)).status).toBe(409);
+    const { version } = (await call('distributor', 'GET', `/v1/transfers/${id}`)).body;
+    const amended = await call('distributor', 'POST', `/v1/transfers/${id}/amend`, { plannedRoute: 'I-90 W to exit 43' }, { 'if-match': `"${String(version)}"` });
+    expect(amended.status, JSON.stringify(amended.body)).toBe(200);
+    const [manifest, amend] = await settled(id, (s) => s.length === 2 && s[0]?.status === 'failed' && s[1]?.status === 'blocked', 'a failed manifest');
     expect(manifest?.lastError?.code).toBe('NOT_FOUND');
     expect(manifest?.lastError?.message).toContain('9999000011112222');
     expect(manifest?.attempts).toBe(1);
-    expect(ship?.blockedBy).toBe(manifest?.id);
+    expect(amend?.blockedBy).toBe(manifest?.id);
 
     const before = (await calls()).filter((c) => c.externalId?.startsWith(id)).length;
     await new Promise((resolve) => setTimeout(resolve, 3_000));

@@ -5,7 +5,7 @@
 import { describe, expect, inject, it } from 'vitest';
 import type { DemoRole } from '#infra/local/seed.ts';
 import { demoTenant, request } from '../../support/hub-api.ts';
-import { newTag } from '../../support/transfer-world.ts';
+import { freshInventory } from '../../support/nyapi.ts';
 
 const { urls } = inject('hub');
 const tenants = inject('tenants');
@@ -25,7 +25,8 @@ describe('transfers over HTTP with the demo tenants', () => {
     expect(partner && driver && vehicle).toBeTruthy();
 
     const departure = new Date(Date.now() + 3_600_000);
-    const tag = newTag();
+    // A package the state system holds for the distributor (1.25 kg of it), so the manifest is recorded there.
+    const [tag] = await freshInventory('distributor', 1, 5);
     const draft = {
         type: 'transfer',
         receiverPartnerId: partner?.['id'],

@@ -3,6 +3,7 @@
  * cannot go, no retry storms, quick retries for short waits, the last attempt before the DLQ.
  */
 import { describe, expect, it } from 'vitest';
+import type { StateSystemStatus } from '#shared/domain/submission/state-status.ts';
 import type { Submission, SubmissionStep } from '#shared/domain/submission/submission.ts';
 import { deliverTransfer } from '#shared/submissions/deliver.ts';
 import type { DeliveryDeps } from '#shared/submissions/deliver.ts';
@@ -56,6 +57,7 @@ function world(plan: Partial<Record<SubmissionStep, (() => void)[]>>, submission
     checkConsent: async () => ({ connected: true }),
   };
   const ids: StateIds[] = [];
+  const statuses: StateSystemStatus[] = [];
   const repository: SubmissionRepository = {
     list: async () => [...stored.values()],
     save: async (next) => (stored.set(next.id, next), true),
@@ -66,6 +68,9 @@ function world(plan: Partial<Record<SubmissionStep, (() => void)[]>>, submission
     stateIds: async () => Object.assign({}, ...ids) as StateIds,
     saveStateIds: async (_t, _s, found) => void ids.push(found),
     transferOfStateTransfer: async () => undefined,
+    saveStatus: async (_t, status) => void statuses.push(status),
+    statuses: async () => new Map(),
+    countRefused: async () => 0,
   };
   const deps: DeliveryDeps = {
     submissions: repository,
@@ -91,7 +96,7 @@ function world(plan: Partial<Record<SubmissionStep, (() => void)[]>>, submission
     quickRetries: 2,
     backoffCapSeconds: 900,
   };
-  return { deps, stored, reported, counts, slept, ids, accounts };
+  return { deps, stored, reported, counts, slept, ids, accounts, statuses };
 }
 
 const fail = (kind: 'transient' | 'permanent' | 'consent-expired', code: string, retryAfterMs?: number) => () => {
@@ -143,6 +148,8 @@ describe('delivering a transfer’s submissions', () => {
     expect(w.stored.get(`${transfer.id}-3-ship`)).toMatchObject({ status: 'failed', lastError: { code: 'ALREADY_SHIPPED' } });
     expect(w.stored.get(`${transfer.id}-4-arrive`)).toMatchObject({ status: 'blocked', blockedBy: `${transfer.id}-3-ship` });
     expect(w.counts.failed).toEqual(['ALREADY_SHIPPED']);
+    // Lists show the refusal, with the state's words, at once.
+    expect(w.statuses.at(-1)).toMatchObject({ status: 'refused', step: 'ship', code: 'ALREADY_SHIPPED', message: 'ALREADY_SHIPPED happened' });
     // A later message for the same transfer changes nothing.
     expect(await deliverTransfer(w.deps, transfer.id, 1)).toEqual({ done: true });
     expect(w.reported).toEqual(['ship']);

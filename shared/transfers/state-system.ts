@@ -1,0 +1,77 @@
+/**
+ * Where a transfer stands with the state tracking system, as its parties see it: derived live from
+ * its submissions on the transfer itself, from the stored status on list rows (refreshed by the
+ * outbox and the worker, so it may trail by the moment a delivery takes). A refused manifest stops
+ * the departure (a rule), and the manifest answer waits briefly for the state's verdict.
+ */
+import { manifestRefused, stateSystemStatusOf } from '../domain/submission/state-status.ts';
+import type { StateSystemStatus } from '../domain/submission/state-status.ts';
+import type { TransferRules } from '../domain/transfer/index.ts';
+import { ConflictError } from '../errors.ts';
+import type { Page } from '../repositories/paging.ts';
+import type { SubmissionRepository } from '../submissions/repository.ts';
+import type { ListedTransfer } from './repository.ts';
+
+export interface StateSystemViewDeps {
+  readonly outbox: { readonly submissions: Pick<SubmissionRepository, 'list' | 'statuses' | 'stateIds'> };
+}
+
+interface WithStateIds {
+  readonly id: string;
+  readonly stateIds?: { readonly manifestId?: unknown };
+}
+
+const manifestIdOf = (transfer: WithStateIds) => (typeof transfer.stateIds?.manifestId === 'string' ? transfer.stateIds.manifestId : undefined);
+
+export async function stateSystemOf(deps: StateSystemViewDeps, transfer: WithStateIds): Promise<StateSystemStatus> {
+  return stateSystemStatusOf(await deps.outbox.submissions.list(transfer.id), manifestIdOf(transfer));
+}
+
+/** List rows with their stored status; a transfer that never owed the state anything has none stored. */
+export async function withStateSystem(deps: StateSystemViewDeps, page: Page<ListedTransfer>): Promise<Page<ListedTransfer & { readonly stateSystem: StateSystemStatus }>> {
+  const statuses = await deps.outbox.submissions.statuses(page.items.map((row) => row.id));
+  return { ...page, items: page.items.map((row) => ({ ...row, stateSystem: statuses.get(row.id) ?? { status: 'not-required' } })) };
+}
+
+/**
+ * The manifest's verdict, when the state system gives it within `waitMs`: the answer to
+ * `POST …/manifest` then says recorded or refused instead of pending.
+ */
+export async function awaitVerdict(
+  deps: StateSystemViewDeps & { readonly sleep?: (ms: number) => Promise<void> },
+  transfer: WithStateIds & { readonly stateIds?: object },
+  waitMs: number,
+): Promise<StateSystemStatus> {
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const deadline = Date.now() + waitMs;
+  for (let pause = 50; ; pause = Math.min(pause * 2, 400)) {
+    const submissions = await deps.outbox.submissions.list(transfer.id);
+    const status = stateSystemStatusOf(submissions, manifestIdOf(transfer));
+    const manifest = submissions.filter((s) => s.step === 'manifest' || s.step === 'amend').at(-1);
+    // Parked (consent, dead letters) is as decided as it gets for now: no verdict is coming soon.
+    const decided = !manifest || ['succeeded', 'failed', 'consent-expired', 'dead-lettered'].includes(manifest.status);
+    if (decided || Date.now() + pause > deadline) return decided && manifest?.status === 'succeeded' ? { ...status, ...(await recordedId(deps, transfer)) } : status;
+    await sleep(pause);
+  }
+}
+
+/** The state's manifest id, kept by the worker once the manifest went through. */
+async function recordedId(deps: StateSystemViewDeps, transfer: WithStateIds): Promise<{ stateManifestId?: string }> {
+  const { manifestId } = await deps.outbox.submissions.stateIds(transfer.id);
+  return manifestId ? { stateManifestId: manifestId } : {};
+}
+
+/**
+ * While the state system refuses the manifest the shipment is not on record there: departing is
+ * refused (409 `state-refused`, with the state's words) unless the rule is off, when it only warns.
+ */
+export function departureCheck(status: StateSystemStatus, rules: Pick<TransferRules, 'noDepartureWhileStateRefuses'>): { readonly code: string; readonly message: string }[] {
+  if (!manifestRefused(status)) return [];
+  const words = `The state system refused this transfer's manifest${status.code ? ` (${status.code}` : ''}${status.message ? `: ${status.message}` : ''}${status.code ? ')' : ''}.`;
+  if (rules.noDepartureWhileStateRefuses.enabled) {
+    throw new ConflictError('state-refused', `${words} Correct the transfer (amend or void it) before it departs.`, {
+      stateSystem: status,
+    });
+  }
+  return [{ code: 'state-refused', message: `${words} It departs without a manifest on record at the state.` }];
+}
