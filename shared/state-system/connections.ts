@@ -5,7 +5,7 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { TokenCipher } from '../adapters/token-cipher.ts';
 import { keys } from '../repositories/keys.ts';
 import { queryAll } from '../repositories/paging.ts';
@@ -124,6 +124,16 @@ function datesOf(item: Record<string, unknown>): ConsentDates {
 
 export function createConnectionStore(client: DynamoDBDocumentClient, tableName: string, cipher: TokenCipher): ConnectionStore {
   const context = (licenseeId: string, system: string) => ({ licenseeId, system });
+  /** A conditional update of the connection item; false when its condition does not hold. */
+  const updateIfAllowed = async (input: Omit<UpdateCommandInput, 'TableName'>): Promise<boolean> => {
+    try {
+      await client.send(new UpdateCommand({ TableName: tableName, ...input }));
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  };
   return {
     async get(licenseeId, system) {
       const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: keys.stateConnection(licenseeId, system), ConsistentRead: true }));
@@ -160,55 +170,31 @@ export function createConnectionStore(client: DynamoDBDocumentClient, tableName:
       );
     },
 
-    async leaseRefresh(licenseeId, system, holder, now, until) {
-      try {
-        await client.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: keys.stateConnection(licenseeId, system),
-            UpdateExpression: 'SET refreshLeaseHolder = :holder, refreshLeaseUntil = :until',
-            ConditionExpression: 'attribute_exists(PK) AND (attribute_not_exists(refreshLeaseUntil) OR refreshLeaseUntil < :now OR refreshLeaseHolder = :holder)',
-            ExpressionAttributeValues: { ':holder': holder, ':until': until.getTime(), ':now': now.getTime() },
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
-        throw error;
-      }
-    },
+    leaseRefresh: (licenseeId, system, holder, now, until) =>
+      updateIfAllowed({
+        Key: keys.stateConnection(licenseeId, system),
+        UpdateExpression: 'SET refreshLeaseHolder = :holder, refreshLeaseUntil = :until',
+        ConditionExpression: 'attribute_exists(PK) AND (attribute_not_exists(refreshLeaseUntil) OR refreshLeaseUntil < :now OR refreshLeaseHolder = :holder)',
+        ExpressionAttributeValues: { ':holder': holder, ':until': until.getTime(), ':now': now.getTime() },
+      }),
 
     async releaseRefresh(licenseeId, system, holder) {
-      try {
-        await client.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: keys.stateConnection(licenseeId, system),
-            UpdateExpression: 'REMOVE refreshLeaseHolder, refreshLeaseUntil',
-            ConditionExpression: 'refreshLeaseHolder = :holder',
-            ExpressionAttributeValues: { ':holder': holder },
-          }),
-        );
-      } catch (error) {
-        // The new tokens were put (which ends the lease), or the lease ran out and another took it.
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      }
+      // Refused when the new tokens were put (which ends the lease) or the lease ran out and another took it.
+      await updateIfAllowed({
+        Key: keys.stateConnection(licenseeId, system),
+        UpdateExpression: 'REMOVE refreshLeaseHolder, refreshLeaseUntil',
+        ConditionExpression: 'refreshLeaseHolder = :holder',
+        ExpressionAttributeValues: { ':holder': holder },
+      });
     },
 
     async markRefreshFailed(licenseeId, system, at, reason) {
-      try {
-        await client.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: keys.stateConnection(licenseeId, system),
-            UpdateExpression: 'SET refreshFailedAt = :at, refreshFailure = :reason',
-            ConditionExpression: 'attribute_exists(PK)',
-            ExpressionAttributeValues: { ':at': at, ':reason': reason },
-          }),
-        );
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      }
+      await updateIfAllowed({
+        Key: keys.stateConnection(licenseeId, system),
+        UpdateExpression: 'SET refreshFailedAt = :at, refreshFailure = :reason',
+        ConditionExpression: 'attribute_exists(PK)',
+        ExpressionAttributeValues: { ':at': at, ':reason': reason },
+      });
     },
 
     async connectedLicensees(system) {
