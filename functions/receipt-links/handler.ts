@@ -90,7 +90,8 @@ export function createHandler(deps: LinkPageDeps & { readonly variancePercent: n
         return show(opened);
       case 'POST /r/{token}': {
         const form = readForm(formBody(event), opened.transfer.content.lines.length);
-        const outcome = await submitReceipt(deps, opened, form);
+        const { userAgent, sourceIp } = event.requestContext.http;
+        const outcome = await submitReceipt(deps, opened, form, { userAgent, sourceIp });
         if (outcome.kind === 'refused') return page(receiptFormPage(opened.transfer, { nonce, variancePercent, form, problems: outcome.problems }));
         if (outcome.kind === 'closed' && outcome.standing !== 'received') return show({ ...opened, transfer: outcome.transfer, standing: outcome.standing });
         // Post/redirect/get: a reload shows the receipt instead of posting again.

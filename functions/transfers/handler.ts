@@ -22,7 +22,8 @@ import * as manifests from '#shared/manifests/use-cases.ts';
 import { createRegistryRepository } from '#shared/registries/repository.ts';
 import { documentsBucket, hubTable, stateSubmissionsQueue } from '#shared/resources.ts';
 import { createSqsSubmissionQueue } from '#shared/submissions/outbox.ts';
-import { linkUrlOf, receiptLinkSettings } from '#shared/receipt-links/tokens.ts';
+import { presentedArrivalReport } from '#shared/receipt-links/arrival-report.ts';
+import { receiptLinkSettings } from '#shared/receipt-links/tokens.ts';
 import { receiptFilesFrom } from '#shared/receipt-links/uploads.ts';
 import { presentSubmission } from '#shared/submissions/representation.ts';
 import { createSubmissionRepository } from '#shared/submissions/repository.ts';
@@ -40,10 +41,11 @@ import type { StateSystemStatus } from '#shared/domain/submission/state-status.t
 /** What a party sees: the transfer and the actions its state allows next; index fields stay inside. */
 export function present(transfer: StoredTransfer) {
   const internal = transfer as StoredTransfer & { manifestAttempt?: string };
-  const { receiverLicenseeId: _r, transporterLicenseeId: _t, manifestedAt: _m, manifestAttempt: _a, summary: _s, receipt, ...visible } = internal;
+  const { receiverLicenseeId: _r, transporterLicenseeId: _t, manifestedAt: _m, manifestAttempt: _a, summary: _s, receipt, arrivalReport, ...visible } = internal;
   const confirmation = receipt?.confirmation;
   return {
     ...visible,
+    ...(arrivalReport ? { arrivalReport: presentedArrivalReport(arrivalReport) } : {}),
     ...(receipt
       ? {
           receipt: confirmation
@@ -187,7 +189,6 @@ export function transferDeps(config: HubConfig, aws: AwsClients): TransferDeps &
       publicBaseUrl: requireSetting(config.publicBaseUrl, 'PUBLIC_BASE_URL'),
       render: renderManifestPdf,
       store: createS3ManifestStore(aws.s3, resourceName(config, documentsBucket)),
-      receiptLinkUrl: (linkId) => linkUrlOf(receiptLinks, linkId),
     },
     receiptLinks,
     receiptFiles: receiptFilesFrom(config, aws.s3),

@@ -69,8 +69,6 @@ export interface ManifestDocument {
   readonly shortHash: string;
   /** The public verification page; the PDF's QR code encodes it. */
   readonly verificationUrl: string;
-  /** Where a receiver that is not integrated confirms receipt; printed as a second QR code. */
-  readonly receiptLinkUrl?: string;
   /** A return names the manifest whose rejected packages it carries. */
   readonly returnOf?: { readonly manifestNumber: string };
   readonly shipper: ManifestParty;
@@ -129,7 +127,7 @@ function present<T>(value: T | undefined, what: string, manifestNumber: string):
   return value;
 }
 
-export function manifestDocument(transfer: Transfer, issued: IssuedVersion, publicBaseUrl: string, receiptLinkUrl?: string): ManifestDocument {
+export function manifestDocument(transfer: Transfer, issued: IssuedVersion, publicBaseUrl: string): ManifestDocument {
   const { manifest, terms } = issued;
   const { parties } = manifest;
   const previous = issuedVersions(transfer).find((v) => v.manifest.version === manifest.version - 1);
@@ -149,7 +147,6 @@ export function manifestDocument(transfer: Transfer, issued: IssuedVersion, publ
     contentHash: manifest.contentHash,
     shortHash: manifest.contentHash.slice(0, SHORT_HASH_LENGTH),
     verificationUrl: verificationUrl(publicBaseUrl, manifest.number, manifest.contentHash),
-    ...(receiptLinkUrl ? { receiptLinkUrl } : {}),
     ...(transfer.returnOf ? { returnOf: { manifestNumber: transfer.returnOf.manifestNumber } } : {}),
     shipper: party(parties.shipper),
     receiver: party(parties.receiver),

@@ -16,15 +16,14 @@ export interface ManifestFiles {
   readonly publicBaseUrl: string;
   readonly render: (document: ManifestDocument) => Promise<Uint8Array>;
   readonly store: ManifestStore;
-  /** The URL of a receipt link, for the versions that print one. */
-  readonly receiptLinkUrl?: (linkId: string) => Promise<string>;
 }
 
-/** The document of an issued version, with its receipt link when it prints one. */
-export async function documentOf(files: Omit<ManifestFiles, 'render' | 'store'>, transfer: Transfer, issued: IssuedVersion): Promise<ManifestDocument> {
-  const linkId = issued.manifest.receiptLinkId;
-  const receiptLinkUrl = linkId !== undefined && files.receiptLinkUrl ? await files.receiptLinkUrl(linkId) : undefined;
-  return manifestDocument(transfer, issued, files.publicBaseUrl, receiptLinkUrl);
+/**
+ * The document of an issued version. It never carries the receipt link: the paper rides with the
+ * driver, and whoever holds a link can record the receipt (the shipper sends it to the receiver).
+ */
+export function documentOf(files: Omit<ManifestFiles, 'render' | 'store'>, transfer: Transfer, issued: IssuedVersion): ManifestDocument {
+  return manifestDocument(transfer, issued, files.publicBaseUrl);
 }
 
 export const sha256Hex = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
@@ -40,7 +39,7 @@ function currentVersion(transfer: Transfer): IssuedVersion {
 /** Renders the version just issued and records its file on it, ready to commit. */
 export async function renderIssued<T extends Transfer>(files: ManifestFiles, transfer: T): Promise<{ transfer: T; pdf: Uint8Array }> {
   const issued = currentVersion(transfer);
-  const pdf = await files.render(await documentOf(files, transfer, issued));
+  const pdf = await files.render(documentOf(files, transfer, issued));
   const manifest: Manifest = { ...issued.manifest, file: { sha256: sha256Hex(pdf), bytes: pdf.byteLength } };
   return { transfer: { ...transfer, manifest }, pdf };
 }
@@ -60,7 +59,7 @@ export async function storedPdfKey(files: ManifestFiles, transfer: Transfer, iss
   const { manifest } = issued;
   const key = objectKey(transfer, manifest);
   if (await files.store.exists(key)) return key;
-  const pdf = await files.render(await documentOf(files, transfer, issued));
+  const pdf = await files.render(documentOf(files, transfer, issued));
   const sha256 = sha256Hex(pdf);
   if (sha256 !== manifest.file?.sha256) {
     throw new Error(`Manifest ${manifest.number} v${manifest.version} is missing and renders to ${sha256}, not the recorded ${manifest.file?.sha256 ?? 'nothing'}`);

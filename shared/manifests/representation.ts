@@ -56,7 +56,6 @@ export const manifestDocumentView = z
     contentHash: z.string(),
     shortHash: z.string(),
     verificationUrl: z.url(),
-    receiptLinkUrl: z.url().optional().meta({ description: 'Where a receiver that is not integrated confirms receipt (the second QR code)' }),
     shipper: party,
     receiver: party,
     transporter: party.nullable(),

@@ -71,7 +71,7 @@ export async function manifestJson(
 ): Promise<ManifestDocument & { readonly current: boolean; readonly pdf?: { readonly sha256: string; readonly bytes: number } }> {
   const { transfer, issued: found } = await issued(deps, caller, id, version);
   return {
-    ...(await documentOf(deps.manifests, transfer, found)),
+    ...documentOf(deps.manifests, transfer, found),
     current: isCurrent(transfer, found),
     ...(found.manifest.file ? { pdf: found.manifest.file } : {}),
   };

@@ -4,8 +4,9 @@
  * address (see guessing.ts) and a right one reaches exactly one transfer.
  */
 import { ulid } from 'ulid';
+import { plannedSubmissions } from '../domain/submission/submission.ts';
 import * as domain from '../domain/transfer/index.ts';
-import type { LinkConfirmation, LinkStanding, StoredFile, TransferEvent, TransferRules } from '../domain/transfer/index.ts';
+import type { Change, LinkConfirmation, LinkStanding, StoredFile, TransferEvent, TransferRules } from '../domain/transfer/index.ts';
 import { sha256Hex } from '../manifests/files.ts';
 import { StaleVersionError } from '../errors.ts';
 import type { TransferRepository } from '../transfers/repository.ts';
@@ -60,11 +61,33 @@ export type SubmitOutcome =
   | { readonly kind: 'closed'; readonly transfer: StoredTransfer; readonly standing: LinkStanding }
   | { readonly kind: 'refused'; readonly problems: readonly FormProblem[] };
 
+/** Where a submit came from: the browser's user agent and the client's address, kept on the receipt. */
+export interface Submitter {
+  readonly userAgent: string;
+  readonly sourceIp: string;
+}
+
+/**
+ * An arrival the receiver reported says who told the state system of it: whoever the arrival's own
+ * submissions go to (today the integrated shipper reports the trip), or nobody.
+ */
+function withArrivalReporter(changes: readonly Change[]): Change[] {
+  const arrival = changes.find((change) => change.event.action === 'arrive');
+  const report = arrival?.transfer.arrivalReport;
+  if (!arrival || !report) return [...changes];
+  const shipperReports = plannedSubmissions(arrival).some((submission) => submission.licenseeId === arrival.transfer.shipperId);
+  const arrivalReport = { ...report, stateSystemReportedBy: shipperReports ? ('shipper' as const) : ('nobody' as const) };
+  return changes.map((change) => (change.transfer.arrivalReport ? { ...change, transfer: { ...change.transfer, arrivalReport } } : change));
+}
+
+/** At most this much of a user agent is kept: enough to tell the phone and browser apart. */
+const MAX_USER_AGENT = 500;
+
 /**
  * Records the receipt: the same domain operation, rules and events as the API's receipt, acted by
  * the receiver through its link. A second submit finds the receipt recorded and changes nothing.
  */
-export async function submitReceipt(deps: LinkPageDeps, opened: Extract<OpenedLink, { kind: 'found' }>, form: ReceiptForm): Promise<SubmitOutcome> {
+export async function submitReceipt(deps: LinkPageDeps, opened: Extract<OpenedLink, { kind: 'found' }>, form: ReceiptForm, submitter: Submitter): Promise<SubmitOutcome> {
   const { transfer, lookup } = opened;
   if (opened.standing !== 'open') return { kind: 'closed', transfer, standing: opened.standing };
   const parsed = receiptFromForm(form, transfer.content.lines);
@@ -77,7 +100,13 @@ export async function submitReceipt(deps: LinkPageDeps, opened: Extract<OpenedLi
   const profile = receiver.licenseeId ? await deps.licensees.get(receiver.licenseeId) : undefined;
   const png = 'png' in signature ? signature.png : undefined;
   const storedSignature: StoredFile | undefined = png ? { key: signatureKey(transfer, sha256Hex(png)), contentType: 'image/png', bytes: png.byteLength, sha256: sha256Hex(png) } : undefined;
-  const confirmation: LinkConfirmation = { method: 'receipt-link', linkId: lookup.linkId, ...(storedSignature ? { signature: storedSignature } : {}), photos };
+  const confirmation: LinkConfirmation = {
+    method: 'receipt-link',
+    linkId: lookup.linkId,
+    ...(storedSignature ? { signature: storedSignature } : {}),
+    photos,
+    submittedFrom: { userAgent: submitter.userAgent.slice(0, MAX_USER_AGENT), address: submitter.sourceIp },
+  };
   const result = domain.receiveByLink(transfer, parsed.body, {
     now: deps.now(),
     actor: { licenseeId: receiver.licenseeId ?? `receipt-link:${receiver.licenceNumber}`, apiKeyId: `receipt-link:${lookup.linkId}` },
@@ -95,7 +124,7 @@ export async function submitReceipt(deps: LinkPageDeps, opened: Extract<OpenedLi
   await Promise.all(photos.map((photo) => deps.files.keep(photo.key, { contentType: photo.contentType, sha256: photo.sha256 })));
   let saved = transfer;
   try {
-    for (const change of result.changes) {
+    for (const change of withArrivalReporter(result.changes)) {
       saved = await save(deps, change, saved.version, { receipt: change.event.action === 'receive' });
     }
   } catch (error) {

@@ -101,7 +101,7 @@ export async function renderReceiptPdf(transfer: Transfer, signaturePng?: Uint8A
   field('Manifest number', manifest.number);
   field('Outcome', `${transfer.status.replace('_', ' ')}: ${accepted} accepted, ${receipt.lines.length - accepted} rejected`);
   field('Received at', formatNewYorkTime(receipt.at));
-  if (transfer.arrivedAt) field('Arrived at', formatNewYorkTime(transfer.arrivedAt));
+  if (transfer.arrivedAt) field('Arrived at', `${formatNewYorkTime(transfer.arrivedAt)}${transfer.arrivalReport ? ', as reported by the receiver through the receipt link (no driver recorded it)' : ''}`);
   field('Received by', `${receipt.receivedBy.name}, ${receipt.receivedBy.title}`);
   field(
     'Confirmed',
@@ -110,6 +110,7 @@ export async function renderReceiptPdf(transfer: Transfer, signaturePng?: Uint8A
       : "Through the receiver's own system (hub API).",
   );
   if (confirmation) field('Photos', confirmation.photos.length === 0 ? 'None attached' : `${confirmation.photos.length} attached, kept with the receipt`);
+  if (confirmation?.submittedFrom) field('Submitted from', `${confirmation.submittedFrom.address}, ${confirmation.submittedFrom.userAgent || 'browser not named'}`);
   title('Parties');
   field('Shipper', `${shipper.legalName} (${shipper.licenceNumber})`);
   field('Receiver', `${receiver.legalName} (${receiver.licenceNumber})`);

@@ -47,7 +47,7 @@ const receiptLinkState = z
   .object({ linkId: z.string(), issuedAt: at, validUntil: at, revokedAt: at.optional() })
   .meta({ id: 'ReceiptLinkState', description: 'The current receipt link of a transfer to a receiver that is not integrated (its URL is given only when issued)' });
 
-/** What the shipper sends the receiver: the URL exists only in this answer and on the printed manifest. */
+/** What the shipper sends the receiver: the URL exists only in this answer, never on the printed manifest. */
 export const issuedReceiptLink = z
   .object({ url: z.url(), validUntil: at })
   .meta({ id: 'IssuedReceiptLink', description: 'The receipt link to send the receiver by e-mail or text' });
@@ -68,7 +68,7 @@ export const transferRepresentation = z
         contentHash: z.string(),
         parties: z.looseObject({ shipper: party, receiver: party, transporter: party.optional() }),
         file: manifestFile.optional(),
-        receiptLinkId: z.string().optional().meta({ description: 'The receipt link this version prints as its second QR code' }),
+        receiptLinkId: z.string().optional().meta({ description: 'The receipt link current when this version was issued (sent to the receiver, never printed on the manifest)' }),
       })
       .optional(),
     manifestHistory: z
@@ -77,6 +77,16 @@ export const transferRepresentation = z
       .meta({ description: 'Earlier manifest versions an amendment replaced, oldest first, each with the terms it carried' }),
     departedAt: at.optional(),
     arrivedAt: at.optional(),
+    arrivalReport: z
+      .object({
+        by: z.literal('receiver-through-receipt-link'),
+        linkId: z.string(),
+        at,
+        stateSystemReportedBy: z.enum(['shipper', 'nobody']).optional(),
+        note: z.string(),
+      })
+      .optional()
+      .meta({ description: 'Present when no driver or carrier recorded the arrival: the receiver reported it by confirming its receipt link while the shipment was in transit' }),
     receipt: z
       .looseObject({
         at,
@@ -86,6 +96,10 @@ export const transferRepresentation = z
             method: z.literal('receipt-link'),
             linkId: z.string(),
             photos: z.array(z.looseObject({ key: z.string(), contentType: z.string(), bytes: z.int() })),
+            submittedFrom: z
+              .object({ userAgent: z.string(), address: z.string() })
+              .optional()
+              .meta({ description: "The browser (its user agent) and the network address the receipt was submitted from" }),
             reportedToStateSystemByReceiver: z.literal(false),
             note: z.string(),
           })

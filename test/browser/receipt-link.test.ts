@@ -102,6 +102,9 @@ describe('the receipt link in a browser', { timeout: 120_000 }, () => {
       const confirmation = receipt['confirmation'] as { signature?: { contentType: string; bytes: number }; photos: { contentType: string; bytes: number }[] };
       expect(confirmation.signature?.contentType).toBe('image/png');
       expect(confirmation.photos).toMatchObject([{ contentType: 'image/png', bytes: photo.length }]);
+      // The phone the receipt was submitted from, as its browser names itself, and its address.
+      const userAgent = await page.evaluate(() => navigator.userAgent);
+      expect((receipt['confirmation'] as { submittedFrom?: unknown }).submittedFrom).toEqual({ userAgent, address: '127.0.0.1' });
       const history = (await call('distributor', 'GET', `/v1/transfers/${id}/events`)).body['items'] as { action: string }[];
       expect(history.map((e) => e.action)).toEqual(['create', 'manifest', 'depart', 'arrive', 'receive']);
 

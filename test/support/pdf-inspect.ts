@@ -91,6 +91,32 @@ export async function scanPage(bytes: Uint8Array, pageNumber = 1): Promise<{ qr?
   return { ...(qr === undefined ? {} : { qr }), ...(code128 === undefined ? {} : { code128 }) };
 }
 
+/**
+ * Every QR code in the top band of a page (where the manifest prints its codes), as a scanner held
+ * over each part of it reads them: ZXing reads one code per image, so the band is scanned in
+ * overlapping windows, each narrower than two codes side by side.
+ */
+export async function qrCodesOnPage(bytes: Uint8Array, pageNumber = 1): Promise<string[]> {
+  const { luminance, width, height } = await rasterise(bytes, pageNumber, 3);
+  const band = Math.round(height * 0.2);
+  const windowWidth = Math.round(width * 0.24);
+  const hints = new Map<DecodeHintType, unknown>([
+    [DecodeHintType.TRY_HARDER, true],
+    [DecodeHintType.POSSIBLE_FORMATS, [BarcodeFormat.QR_CODE]],
+  ]);
+  const found = new Set<string>();
+  for (let left = 0; left + windowWidth <= width; left += Math.round(windowWidth / 4)) {
+    const crop = new Uint8ClampedArray(windowWidth * band);
+    for (let row = 0; row < band; row += 1) crop.set(luminance.subarray(row * width + left, row * width + left + windowWidth), row * windowWidth);
+    try {
+      found.add(new QRCodeReader().decode(new BinaryBitmap(new HybridBinarizer(new RGBLuminanceSource(crop, windowWidth, band))), hints).getText());
+    } catch {
+      // No code in this window.
+    }
+  }
+  return [...found];
+}
+
 const run = promisify(execFile);
 
 /** `qpdf --check` on the bytes: its exit code and everything it printed. */

@@ -18,7 +18,7 @@ import { createS3ManifestStore } from '#shared/manifests/store.ts';
 import { documentsBucket, hubTable, stateSubmissionsQueue } from '#shared/resources.ts';
 import { resourceName } from '#shared/config.ts';
 import { createSqsSubmissionQueue } from '#shared/submissions/outbox.ts';
-import { linkUrlOf, receiptLinkSettings } from '#shared/receipt-links/tokens.ts';
+import { receiptLinkSettings } from '#shared/receipt-links/tokens.ts';
 import { receiptFilesFrom } from '#shared/receipt-links/uploads.ts';
 import { createSubmissionRepository } from '#shared/submissions/repository.ts';
 import { createTransferRepository } from '#shared/transfers/repository.ts';
@@ -134,7 +134,6 @@ export const manifestFiles: ManifestFiles = {
   publicBaseUrl: requireSetting(config.publicBaseUrl, 'PUBLIC_BASE_URL'),
   render: renderManifestPdf,
   store: createS3ManifestStore(aws.s3, documentsBucket.name),
-  receiptLinkUrl: (linkId) => linkUrlOf(receiptLinks, linkId),
 };
 
 /** Submissions go to the local hub's queue, as the deployed function sends them. */

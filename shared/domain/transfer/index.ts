@@ -69,6 +69,7 @@ export type {
   PartySnapshot,
   Receipt,
   ReceiptLine,
+  ArrivalReport,
   ReceiptLink,
   StoredFile,
   Refusal,

@@ -2,10 +2,11 @@
  * The receipt link: how a receiver without an integrated system confirms a receipt. The shipper's
  * transfer carries at most one current link; issuing another replaces it and revoking ends it.
  * Confirming through the link is the same receipt as the API's (same rules, same events); a
- * shipment still on the road is marked arrived first, as the receiver has it in hand.
+ * shipment still on the road is marked arrived first, as the receiver's report (never as if its
+ * driver had recorded it), since the receiver has it in hand.
  */
-import { advance, arrive, refuse } from './transfer.ts';
-import type { Change, ReceiptLink, Result, Transfer, TransitionContext } from './transfer.ts';
+import { advance, arrive, recorded, refuse } from './transfer.ts';
+import type { ArrivalReport, Change, ReceiptLink, Result, Transfer, TransitionContext } from './transfer.ts';
 import { receive } from './receipt.ts';
 import type { ReceiveContext } from './receipt.ts';
 import type { ReceiptBody } from './schemas.ts';
@@ -72,12 +73,29 @@ export function linkStanding(transfer: Transfer, link: { readonly linkId: string
 }
 
 /**
+ * The arrival a receipt through the link records for a shipment still in transit: the receiver's
+ * report, at the time of the receipt, with its own words in the history for the shipper.
+ */
+function arrivalByLink(transfer: Transfer, context: ReceiveContext): Result<Change> {
+  const arrival = arrive(transfer, {}, context);
+  if (!arrival.ok) return arrival;
+  const at = recorded(arrival.transfer.arrivedAt, arrival.transfer, 'arrival time');
+  const linkId = context.confirmation?.linkId ?? activeLink(transfer)?.linkId ?? '';
+  const arrivalReport: ArrivalReport = { by: 'receiver-through-receipt-link', linkId, at };
+  return {
+    ...arrival,
+    transfer: { ...arrival.transfer, arrivalReport },
+    event: { ...arrival.event, summary: `Arrival reported by the receiver through the receipt link, at ${at}; no driver or carrier recorded it` },
+  };
+}
+
+/**
  * The receipt confirmed through the link, as one or two changes: the arrival (when the shipment
  * was still in transit) and the receipt itself. Both are checked before either is returned, so a
  * refused receipt leaves the transfer as it was.
  */
 export function receiveByLink(transfer: Transfer, body: ReceiptBody, context: ReceiveContext): Result<{ readonly changes: readonly Change[] }> {
-  const arrival = transfer.status === 'IN_TRANSIT' ? arrive(transfer, {}, context) : undefined;
+  const arrival = transfer.status === 'IN_TRANSIT' ? arrivalByLink(transfer, context) : undefined;
   if (arrival && !arrival.ok) return arrival;
   const received = receive(arrival ? arrival.transfer : transfer, body, context);
   if (!received.ok) return received;

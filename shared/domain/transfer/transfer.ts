@@ -98,7 +98,7 @@ export interface Manifest {
   readonly parties: PartiesSnapshot;
   /** The rendered PDF of this version; set by the caller once rendered, before it is stored. */
   readonly file?: ManifestFile;
-  /** The receipt link this version prints as a QR code (a receiver that is not integrated confirms through it). */
+  /** The receipt link current when this version was issued (sent to the receiver, never printed). */
   readonly receiptLinkId?: string;
 }
 
@@ -152,6 +152,20 @@ export interface LinkConfirmation {
   /** The drawn signature, stored beside the receipt as a PNG. */
   readonly signature?: StoredFile;
   readonly photos: readonly StoredFile[];
+  /** The device (its browser's user agent) and the network address the receipt was submitted from. */
+  readonly submittedFrom?: { readonly userAgent: string; readonly address: string };
+}
+
+/**
+ * An arrival no driver or carrier recorded: the receiver said the goods were in hand by confirming
+ * its receipt link while the shipment was still on the road. `stateSystemReportedBy` says who told
+ * the state system of it (`shipper`: the hub, for the integrated shipper; `nobody`).
+ */
+export interface ArrivalReport {
+  readonly by: 'receiver-through-receipt-link';
+  readonly linkId: string;
+  readonly at: string;
+  readonly stateSystemReportedBy?: 'shipper' | 'nobody';
 }
 
 /** A file in the documents bucket, and what proves it. */
@@ -195,6 +209,8 @@ export interface Transfer {
   /** Actual times, in UTC. */
   readonly departedAt?: string;
   readonly arrivedAt?: string;
+  /** Set when the arrival was the receiver's report through its receipt link. */
+  readonly arrivalReport?: ArrivalReport;
   readonly receipt?: Receipt;
   readonly voided?: { readonly at: string; readonly reason: string };
   readonly discardedAt?: string;

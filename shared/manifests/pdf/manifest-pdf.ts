@@ -157,20 +157,14 @@ function firstPage(layout: ManifestLayout, document: ManifestDocument): Cursor {
   canvas.text('Scan to verify this manifest', qrX, BODY_TOP - qrSize - 4, { size: 6.5, width: qrSize, align: 'center' });
   // The code the verification page asks for when the QR code cannot be scanned.
   canvas.text(document.shortHash, qrX, BODY_TOP - qrSize - 12, { weight: 'bold', size: 7, width: qrSize, align: 'center' });
-  // The receiver's own code sits beside the inspector's, so neither is scanned by mistake.
-  const besideQr = document.receiptLinkUrl === undefined ? 0 : qrSize + 12;
-  if (document.receiptLinkUrl !== undefined) {
-    const linkX = qrX - besideQr;
-    canvas.fillRects(qrCode(document.receiptLinkUrl, linkX, BODY_TOP - qrSize + 4, qrSize));
-    canvas.text('Receiver: confirm receipt', linkX - 6, BODY_TOP - qrSize - 4, { weight: 'bold', size: 6.5, width: qrSize + 12, align: 'center' });
-  }
+  // No receipt link is printed: the paper rides with the driver, and a link records the receipt for whoever holds it.
 
   const barcode = code128(document.manifestNumber, MARGIN, BODY_TOP - 30, 0.8, 28);
   canvas.fillRects(barcode.bars);
   canvas.text(document.manifestNumber, MARGIN, BODY_TOP - 40, { size: 8, width: Math.max(barcode.width, 160), align: barcode.width > 160 ? 'center' : 'left' });
 
   const identity: Cursor = { canvas, y: BODY_TOP - 56 };
-  sectionTitle(identity, 'Identity', MARGIN, CONTENT_WIDTH - qrSize - 14 - besideQr);
+  sectionTitle(identity, 'Identity', MARGIN, CONTENT_WIDTH - qrSize - 14);
   const used = fields(
     canvas,
     [
@@ -185,7 +179,7 @@ function firstPage(layout: ManifestLayout, document: ManifestDocument): Cursor {
     ],
     MARGIN,
     identity.y,
-    CONTENT_WIDTH - qrSize - 14 - besideQr,
+    CONTENT_WIDTH - qrSize - 14,
   );
   const identityEnd: Cursor = { canvas, y: Math.min(identity.y - used, BODY_TOP - qrSize - 20) - 4 };
 

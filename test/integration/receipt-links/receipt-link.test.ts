@@ -6,16 +6,20 @@
 import { inject, describe, expect, it } from 'vitest';
 import { call, draftTo, step, submissions } from '../../support/lifecycle.ts';
 import { eventually, freshInventory } from '../../support/nyapi.ts';
-import { pageTexts, qpdfCheck } from '../../support/pdf-inspect.ts';
+import { pageTexts, qpdfCheck, qrCodesOnPage } from '../../support/pdf-inspect.ts';
 
 const api = inject('hub').urls.api;
+
+/** A phone's browser without JavaScript, as it names itself. */
+const userAgent = 'Mozilla/5.0 (Linux; Android 14; Pixel 8) ReceiptLinkTest/1.0';
 
 /** What a browser without JavaScript sends and gets back: no redirects followed. */
 async function browse(url: string, form?: Record<string, string>) {
   const response = await fetch(url, {
     method: form ? 'POST' : 'GET',
     redirect: 'manual',
-    ...(form ? { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString() } : {}),
+    headers: { 'user-agent': userAgent, ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+    ...(form ? { body: new URLSearchParams(form).toString() } : {}),
   });
   return { status: response.status, headers: response.headers, text: await response.text() };
 }
@@ -31,18 +35,20 @@ async function manifestedToDispensary(quantity = 20) {
 const events = async (id: string) => ((await call('distributor', 'GET', `/v1/transfers/${id}/events`)).body['items'] as Record<string, unknown>[]);
 
 describe('a receipt link', { timeout: 120_000 }, () => {
-  it('comes with the manifest, prints on it, and records the receipt through the same rules', async () => {
+  it('comes with the manifest for the shipper to send, is not printed on it, and records the receipt through the same rules', async () => {
     const { id, tags, link, manifested } = await manifestedToDispensary();
     expect(link.url).toMatch(new RegExp(`^${api}/r/[A-Za-z0-9_-]{43}$`));
     expect(Date.parse(link.validUntil) - Date.now()).toBeGreaterThan(6.9 * 24 * 3600 * 1000);
     const transfer = manifested as { receiptLink: { linkId: string }; manifest: { receiptLinkId: string } };
     expect(transfer.manifest.receiptLinkId).toBe(transfer.receiptLink.linkId);
-    // The JSON twin and the PDF carry the same link; the PDF says who scans which code.
+    // The paper travels with the driver: neither it nor its JSON twin (which the carrier may read) carries the link.
     const document = await call('distributor', 'GET', `/v1/transfers/${id}/manifest.json`);
-    expect(document.body['receiptLinkUrl']).toBe(link.url);
+    expect(document.body['receiptLinkUrl']).toBeUndefined();
+    expect(JSON.stringify(document.body)).not.toContain('/r/');
     const download = await call('distributor', 'GET', `/v1/transfers/${id}/manifest`);
     const pdf = new Uint8Array(await (await fetch(download.body['url'] as string)).arrayBuffer());
-    expect((await pageTexts(pdf))[0]).toContain('Receiver: confirm receipt');
+    expect(await qrCodesOnPage(pdf)).toEqual([document.body['verificationUrl']]);
+    expect((await pageTexts(pdf)).join(' ')).not.toContain('confirm receipt');
 
     // Before departure the link says so and takes nothing.
     const early = await browse(link.url);
@@ -94,6 +100,13 @@ describe('a receipt link', { timeout: 120_000 }, () => {
       { tag: tags[2], outcome: 'rejected', unit: 'each', shippedQuantity: 20, reason: 'damaged', note: 'Crushed box' },
     ]);
     expect(receipt['confirmation']).toMatchObject({ method: 'receipt-link', linkId: transfer.receiptLink.linkId, photos: [], reportedToStateSystemByReceiver: false });
+    // The device and address the receipt was submitted from are on it.
+    expect((receipt['confirmation'] as Record<string, unknown>)['submittedFrom']).toEqual({ userAgent, address: '127.0.0.1' });
+    // The arrival was the receiver's word through the link, not the driver's, and the transfer says so.
+    const arrivalReport = shipperView.body['arrivalReport'] as Record<string, string>;
+    expect(arrivalReport).toMatchObject({ by: 'receiver-through-receipt-link', linkId: transfer.receiptLink.linkId, at: shipperView.body['arrivedAt'], stateSystemReportedBy: 'shipper' });
+    expect(arrivalReport['note']).toMatch(/^Reported by the receiver through the receipt link, at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d E[SD]T \(UTC-0[45]:00\)\. No driver or carrier recorded this arrival\. /);
+    expect(arrivalReport['note']).toContain("reported it to the state system as the shipper's arrival");
     // The receiver sees the same.
     expect((await call('retail dispensary', 'GET', `/v1/transfers/${id}`)).body['receipt']).toEqual(receipt);
 
@@ -101,6 +114,7 @@ describe('a receipt link', { timeout: 120_000 }, () => {
     expect(history.map((e) => e['action'])).toEqual(['create', 'manifest', 'depart', 'arrive', 'receive']);
     const byLink = history.slice(3);
     for (const event of byLink) expect((event['actor'] as { apiKeyId: string }).apiKeyId).toBe(`receipt-link:${transfer.receiptLink.linkId}`);
+    expect(byLink[0]?.['summary']).toBe(`Arrival reported by the receiver through the receipt link, at ${String(shipperView.body['arrivedAt'])}; no driver or carrier recorded it`);
     expect(byLink[1]?.['summary']).toBe('Received through the receipt link by Dana Reyes (Inventory manager): 2 accepted, 1 rejected');
 
     // The integrated shipper reports the stop arrival; the receiver, not integrated, reports nothing.

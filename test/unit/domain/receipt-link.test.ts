@@ -225,6 +225,19 @@ describe('receiveByLink', () => {
     });
   });
 
+  it('records the arrival as the receiver\'s report through the link, not as a driver\'s', () => {
+    const transfer = withLink(inTransit());
+    const [arrival, receipt] = expectOk(receiveByLink(transfer, receiptFor(transfer), byLink())).changes;
+
+    const report = { by: 'receiver-through-receipt-link', linkId: 'link-1', at: RECEIVED_AT.toISOString() };
+    expect(arrival?.transfer.arrivalReport).toEqual(report);
+    expect(arrival?.event.summary).toBe(`Arrival reported by the receiver through the receipt link, at ${RECEIVED_AT.toISOString()}; no driver or carrier recorded it`);
+    expect(receipt?.transfer.arrivalReport).toEqual(report);
+    // An arrival the driver recorded stays the driver's.
+    const [only] = expectOk(receiveByLink(withLink(arrived()), receiptFor(transfer), byLink())).changes;
+    expect(only?.transfer.arrivalReport).toBeUndefined();
+  });
+
   it('receives an arrived shipment in one change', () => {
     const transfer = withLink(arrived());
     const { changes } = expectOk(receiveByLink(transfer, receiptFor(transfer), byLink()));
