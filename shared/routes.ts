@@ -119,6 +119,8 @@ export const functions = {
     files: manifestFontFiles,
     receiptLinkKey: true,
     cursorKey: true,
+    // Pre-flight: a manifest's packages are checked against the shipper's inventory at the state first.
+    stateSystem: true,
   },
   receiptLinks: {
     entry: 'functions/receipt-links/handler.ts',

@@ -35,6 +35,10 @@ import { createTransferRepository } from '#shared/transfers/repository.ts';
 import type { ListedTransfer } from '#shared/transfers/repository.ts';
 import type { StoredTransfer, TransferDeps } from '#shared/transfers/use-cases.ts';
 import * as transfers from '#shared/transfers/use-cases.ts';
+import { createStateChecks } from '#shared/transfers/preflight.ts';
+import { createStateAccounts } from '#shared/submissions/accounts.ts';
+import { stateSystemsFrom } from '#shared/state-system/wiring.ts';
+import type { StateSystems } from '#shared/state-system/wiring.ts';
 import { awaitVerdict, stateSystemOf } from '#shared/transfers/state-system.ts';
 import type { StateSystemStatus } from '#shared/domain/submission/state-status.ts';
 
@@ -176,13 +180,15 @@ export function createHandler(deps: TransferDeps & { readonly idempotency?: Idem
 }
 
 /** The function's dependencies on the hub's real tables, bucket and queue. */
-export function transferDeps(config: HubConfig, aws: AwsClients): TransferDeps & { readonly stateVerdictWaitMs: number } {
+export function transferDeps(config: HubConfig, aws: AwsClients, systems?: StateSystems): TransferDeps & { readonly stateVerdictWaitMs: number } {
   const table = resourceName(config, hubTable);
   const receiptLinks = receiptLinkSettings(config);
+  const licensees = createLicenseeRepository(aws.dynamodb, table);
   return {
     transfers: createTransferRepository(aws.dynamodb, table, pageCursorsFrom(config)),
     registries: createRegistryRepository(aws.dynamodb, table),
-    licensees: createLicenseeDirectory(createLicenseeRepository(aws.dynamodb, table)),
+    licensees: createLicenseeDirectory(licensees),
+    ...(systems ? { stateChecks: createStateChecks({ accounts: createStateAccounts(licensees), systems: systems.adapters }) } : {}),
     rules: config.transferRules,
     defaultStateSystem: config.defaultStateSystem,
     manifests: {
@@ -203,4 +209,7 @@ export function transferDeps(config: HubConfig, aws: AwsClients): TransferDeps &
 
 const config = readConfig();
 const aws = createAwsClients(config);
-export const handler = createHandler({ ...transferDeps(config, aws), idempotency: hubIdempotency(config, aws.dynamodbClient) });
+export const handler = createHandler({
+  ...transferDeps(config, aws, await stateSystemsFrom(config, aws, resourceName(config, hubTable))),
+  idempotency: hubIdempotency(config, aws.dynamodbClient),
+});

@@ -76,6 +76,15 @@ export interface ReportedLine {
   readonly unitPrice: number;
 }
 
+/** Something the state system's records say about a line before it is manifested. */
+export interface LineCheck {
+  /** The line's index in the transfer. */
+  readonly line: number;
+  readonly field: 'tag' | 'unit' | 'quantity';
+  readonly code: 'not-at-state' | 'unit-differs' | 'more-than-state-holds';
+  readonly message: string;
+}
+
 /** A manifest as the state system records it: one stop, at the receiver's premises. */
 export interface ManifestReport {
   /** Derived from the submission: the same report always carries the same key. */
@@ -159,6 +168,12 @@ export interface ConsentStatus {
 
 /** The state system, as one licence sees it. Calls are idempotent on the `externalId` they carry. */
 export interface StateTrackingSystem {
+  /**
+   * Checks lines against the licensee's inventory at the state before a manifest is numbered, so the
+   * common refusals never get one. Problems it cannot learn (the state system is down) are none:
+   * the submission meets them later.
+   */
+  checkLines(account: StateAccount, lines: readonly ReportedLine[]): Promise<LineCheck[]>;
   /**
    * `known`: the ids an earlier try already kept (an invoice made for this manifest is reused);
    * `keep` persists each id the moment it exists, so a refusal later in the report leaves the hub

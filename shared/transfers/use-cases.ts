@@ -43,6 +43,7 @@ import type { ReceiptLinkSettings } from '../receipt-links/tokens.ts';
 import type { ReceiptFiles } from '../receipt-links/uploads.ts';
 import { receiptPdfUrl } from '../receipts/files.ts';
 import { departureCheck, stateSystemOf, withStateSystem } from './state-system.ts';
+import type { StateChecks } from './preflight.ts';
 
 /** What the shipper sends the receiver: the only place the link's URL is given out, besides the printed manifest. */
 export interface IssuedLink {
@@ -137,6 +138,8 @@ export interface TransferDeps {
   readonly receiptLinks: ReceiptLinkSettings;
   /** Signatures and photos of receipts, for the receipt PDF. */
   readonly receiptFiles: ReceiptFiles;
+  /** The state system's word on the lines before a manifest is numbered; absent: no pre-flight. */
+  readonly stateChecks?: StateChecks;
   readonly now: () => Date;
 }
 
@@ -467,6 +470,11 @@ export async function manifestTransfer(
       { ...contextFor(deps, caller), manifestNumber: formatManifestNumber(shipperProfile.licenceNumber, sequence) },
     );
     const change = unwrap(result);
+    // The state system's refusals that its records already show are the shipper's to fix now, unnumbered.
+    if (attempt === 1 && deps.stateChecks && shipperProfile.stateSystem !== 'none') {
+      const problems = await deps.stateChecks.linesOf(caller.licenseeId, transfer);
+      if (problems.length > 0) throw new RuleViolationError(problems);
+    }
     const linked = domain.withReceiptLink(change.transfer, ulid(), linkContext(deps));
     const rendered = await renderIssued(deps.manifests, linked);
     const next = toStored(rendered.transfer);

@@ -4,8 +4,13 @@
  */
 import { randomInt } from 'node:crypto';
 import { inject } from 'vitest';
+import { LOCAL_NYAPI_CLIENT } from '#infra/local/hub.ts';
 import { demoLicensees } from '#infra/local/seed.ts';
 import type { DemoRole } from '#infra/local/seed.ts';
+import { demoStateUser } from '#infra/local/seed-state-system.ts';
+import { createBioTrackAdapter } from '#shared/state-system/biotrack/adapter.ts';
+import type { StateAccount } from '#shared/state-system/port.ts';
+import { connectInMemory, memoryConnectionStore } from './state-connections.ts';
 
 export interface EmulatorCall {
   readonly seq: number;
@@ -41,10 +46,10 @@ export function stateLicenceOf(role: DemoRole): string {
 }
 
 /** New 16-digit tags in a demo licensee's state inventory, so a test's packages exist at the state system. */
-export async function freshInventory(role: DemoRole, count: number, amount = 1000): Promise<string[]> {
+export async function freshInventory(role: DemoRole, count: number, amount = 1000, uom = 'each'): Promise<string[]> {
   const { registration } = demoLicensees.find((l) => l.role === role) ?? {};
   if (!registration?.stateSystem.stateLicenceNumber || !registration.stateSystem.ubi) throw new Error(`The ${role} is not integrated`);
-  return freshInventoryOf({ licence: registration.stateSystem.stateLicenceNumber, ubi: registration.stateSystem.ubi, name: registration.legalName }, count, amount);
+  return freshInventoryOf({ licence: registration.stateSystem.stateLicenceNumber, ubi: registration.stateSystem.ubi, name: registration.legalName }, count, amount, uom);
 }
 
 /** New tags in any state licence's inventory (the licence is created in the emulator when new). */
@@ -52,6 +57,8 @@ export async function freshInventoryOf(
   licensee: { readonly licence: string; readonly ubi: string; readonly name: string; readonly users?: readonly { Username: string; Password: string }[] },
   count: number,
   amount = 1000,
+  /** In the state system's words (`GET /v1/uom`): each, gram, kilogram, … */
+  uom = 'each',
 ): Promise<string[]> {
   const tags = Array.from({ length: count }, () => `8${String(randomInt(0, 1e9)).padStart(9, '0')}${String(randomInt(0, 1e6)).padStart(6, '0')}`);
   await emulator('POST', '/_emulator/seed', {
@@ -61,7 +68,7 @@ export async function freshInventoryOf(
         UBI: licensee.ubi,
         Name: licensee.name,
         ...(licensee.users ? { users: licensee.users } : {}),
-        inventory: tags.map((ID) => ({ ID, ProductName: 'Test package', UOM: 'each', RemainingAmount: amount })),
+        inventory: tags.map((ID) => ({ ID, ProductName: 'Test package', UOM: uom, RemainingAmount: amount })),
       },
     ],
   });
@@ -91,4 +98,36 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, timeout
     if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+}
+
+/**
+ * The licensee's other software puts these packages on a manifest of its own at the state (to the
+ * processor): the state then refuses any other manifest that carries them (ALREADY_ON_OPEN_MANIFEST),
+ * a refusal the hub's pre-flight cannot see, since the packages exist in full.
+ */
+export async function onAnotherOpenManifest(role: DemoRole, tags: readonly string[]): Promise<void> {
+  const licence = stateLicenceOf(role);
+  const ubi = demoLicensees.find((l) => l.role === role)?.registration.stateSystem.ubi ?? '';
+  const settings = { baseUrl: base(), tokenPath: '/oauth/token', authorizePath: '/oauth', timeoutMs: 5000, ...LOCAL_NYAPI_CLIENT };
+  const store = memoryConnectionStore();
+  const user = demoStateUser(licence);
+  await connectInMemory(settings, store, { licenseeId: 'other-software', licence, user: { username: user.Username, password: user.Password } });
+  const other = createBioTrackAdapter({ settings, connections: store, fetch, now: () => new Date() });
+  const account: StateAccount = { licenseeId: 'other-software', system: 'biotrack-ny', stateLicenceNumber: licence, ubi };
+  await other.reportManifest(
+    account,
+    {
+      externalId: `other-software-${randomInt(0, 1e9)}`,
+      kind: 'transfer',
+      receiver: { stateLicenceNumber: stateLicenceOf('processor'), name: 'Processor' },
+      drivers: [{ hubId: 'other-driver', name: 'Other Driver', driversLicenceNumber: '111 222 333', driversLicenceState: 'NY' }],
+      vehicle: { hubId: 'other-van', description: 'Blue 2023 Ford Transit', make: 'Ford', model: 'Transit', year: 2023, colour: 'Blue' },
+      estimatedDeparture: new Date(Date.now() + 3_600_000).toISOString(),
+      estimatedArrival: new Date(Date.now() + 7_200_000).toISOString(),
+      route: 'NY-5',
+      lines: tags.map((tag) => ({ tag, quantity: 1, unit: 'each', unitPrice: 1 })),
+    },
+    {},
+    async () => undefined,
+  );
 }

@@ -15,6 +15,7 @@ import { StateSystemError } from '../port.ts';
 import type {
   InboundTransfer,
   KeepStateIds,
+  LineCheck,
   ManifestReport,
   ReportedDriver,
   ReportedVehicle,
@@ -44,6 +45,9 @@ const PAGE = 500;
 const CONNECTION_CACHE_MS = 30_000;
 /** How often a caller waiting on another instance's refresh looks at the table again. */
 const REFRESH_POLL_MS = 100;
+/** Package lookups in flight at once when checking a manifest's lines; beyond a few dozen, one list read is cheaper. */
+const CHECK_CONCURRENCY = 10;
+const LOOKUPS_BEFORE_LISTING = 40;
 
 /**
  * [inferred] Where a receiver records a transfer that arrived with a paper manifest. ny-api.md names
@@ -363,7 +367,57 @@ export function createBioTrackAdapter(deps: BioTrackDeps): StateTrackingSystem {
     await keep({ voidedInvoiceIds: [...(known.voidedInvoiceIds ?? []), invoiceId] });
   }
 
+  /** One package as the state holds it for this licence; undefined when it holds none by that id. */
+  async function heldPackage(account: StateAccount, tag: string) {
+    try {
+      return (await call(account, 'GET', `/v1/inventory/${encodeURIComponent(tag)}`, schemas.inventoryOne)).Inventory;
+    } catch (error) {
+      if (error instanceof StateSystemError && error.code === 'NOT_FOUND') return undefined;
+      throw error;
+    }
+  }
+
+  /** The packages the state holds by these ids: looked up one by one for a few, from the whole inventory list for many. */
+  async function heldPackages(account: StateAccount, tags: readonly string[]) {
+    if (tags.length > LOOKUPS_BEFORE_LISTING) {
+      const all = await everyPage(account, '/v1/inventory', schemas.inventoryList, (page) => page.Inventory);
+      return new Map(all.map((lot) => [lot.ID, lot]));
+    }
+    const held = new Map<string, z.output<typeof schemas.inventoryOne>['Inventory']>();
+    for (let start = 0; start < tags.length; start += CHECK_CONCURRENCY) {
+      const batch = tags.slice(start, start + CHECK_CONCURRENCY);
+      const lots = await Promise.all(batch.map((tag) => heldPackage(account, tag)));
+      lots.forEach((lot) => lot && held.set(lot.ID, lot));
+    }
+    return held;
+  }
+
   return {
+    async checkLines(account, lines) {
+      let held: ReadonlyMap<string, z.output<typeof schemas.inventoryOne>['Inventory']>;
+      try {
+        held = await heldPackages(account, lines.map((line) => line.tag));
+      } catch (error) {
+        // Not reachable or not connected now: the manifest goes ahead; its submission meets what is wrong.
+        if (error instanceof StateSystemError) return [];
+        throw error;
+      }
+      return lines.flatMap((line, index): LineCheck[] => {
+        const lot = held.get(line.tag);
+        const unit = uomOf[line.unit];
+        if (!lot || lot.Deleted || lot.Destroyed) {
+          return [{ line: index, field: 'tag', code: 'not-at-state', message: `The state system holds no package ${line.tag} for this license` }];
+        }
+        if (lot.UOM && lot.UOM !== unit) {
+          return [{ line: index, field: 'unit', code: 'unit-differs', message: `The state system holds package ${line.tag} in ${lot.UOM}, not in ${unit}` }];
+        }
+        if (line.quantity > lot.RemainingAmount) {
+          return [{ line: index, field: 'quantity', code: 'more-than-state-holds', message: `The state system holds only ${lot.RemainingAmount} ${lot.UOM ?? unit} of package ${line.tag}` }];
+        }
+        return [];
+      });
+    },
+
     async reportManifest(account, report, known, keep) {
       const invoiceId = await invoiceFor(account, report, known, keep);
       const crew = await crewOf(account, report);

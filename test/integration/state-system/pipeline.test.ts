@@ -9,7 +9,7 @@ import { stateSubmissionsQueue } from '#shared/resources.ts';
 import { demoTenant } from '../../support/hub-api.ts';
 import { call, draftTo, step, submissions } from '../../support/lifecycle.ts';
 import type { SubmissionView } from '../../support/lifecycle.ts';
-import { calls, clearFaults, emulatorState, eventually, freshInventory, setFaults, stateLicenceOf } from '../../support/nyapi.ts';
+import { calls, clearFaults, emulatorState, eventually, freshInventory, onAnotherOpenManifest, setFaults, stateLicenceOf } from '../../support/nyapi.ts';
 
 const allSucceeded = async (id: string, count: number) => {
   const found = await submissions('distributor', id);
@@ -91,8 +91,10 @@ describe('reporting transfers to the NY-API', { timeout: 120_000 }, () => {
   });
 
   it('records a refusal with the state system code, blocks the later steps and does not retry', async () => {
-    // Tags the state system has never seen: it refuses the invoice.
-    const id = await draftTo('processor', ['9999000011112222']);
+    // The shipper's other software holds the package on an open manifest at the state: it refuses ours.
+    const [tag = ''] = await freshInventory('distributor', 1);
+    await onAnotherOpenManifest('distributor', [tag]);
+    const id = await draftTo('processor', [tag]);
     await step('distributor', id, 'manifest');
     // The refused manifest cannot depart; an amendment still owes its report, which waits behind it.
     expect((await call('distributor', 'POST', `/v1/transfers/${id}/depart`)).status).toBe(409);
@@ -100,8 +102,8 @@ describe('reporting transfers to the NY-API', { timeout: 120_000 }, () => {
     const amended = await call('distributor', 'POST', `/v1/transfers/${id}/amend`, { plannedRoute: 'I-90 W to exit 43' }, { 'if-match': `"${String(version)}"` });
     expect(amended.status, JSON.stringify(amended.body)).toBe(200);
     const [manifest, amend] = await settled(id, (s) => s.length === 2 && s[0]?.status === 'failed' && s[1]?.status === 'blocked', 'a failed manifest');
-    expect(manifest?.lastError?.code).toBe('NOT_FOUND');
-    expect(manifest?.lastError?.message).toContain('9999000011112222');
+    expect(manifest?.lastError?.code).toBe('ALREADY_ON_OPEN_MANIFEST');
+    expect(manifest?.lastError?.message).toContain(tag);
     expect(manifest?.attempts).toBe(1);
     expect(amend?.blockedBy).toBe(manifest?.id);
 

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { call, draftTo, step } from '../../support/lifecycle.ts';
-import { eventually, freshInventory } from '../../support/nyapi.ts';
+import { eventually, freshInventory, onAnotherOpenManifest } from '../../support/nyapi.ts';
 import { directoryOf, draftBody, licensee, registryFor, transfersApi, worldRules } from '../../support/transfer-world.ts';
 
 interface StateSystemView {
@@ -18,27 +18,64 @@ interface StateSystemView {
 }
 
 describe('a manifest the state system refused', { timeout: 120_000 }, () => {
+  it('is refused before it is numbered when the state’s inventory already shows why (pre-flight)', async () => {
+    const [held = '', other = ''] = await freshInventory('distributor', 2, 1);
+    const unknown = `7${String(Date.now()).padStart(15, '0').slice(-15)}`;
+    const id = await draftTo('processor', [held, unknown, other], 'distributor', 1);
+    const { version } = (await call('distributor', 'GET', `/v1/transfers/${id}`)).body;
+    // More than the state holds of one package, one it does not hold, one in another unit.
+    const patched = await call(
+      'distributor',
+      'PATCH',
+      `/v1/transfers/${id}`,
+      {
+        lines: [
+          { tag: held, productName: 'Pre-roll pack 1', category: 'pre-roll', productionBatch: 'B-77', quantity: 5, unit: 'each', unitPrice: 4.5, labTestStatus: 'passed', finishedGoods: true, sample: false },
+          { tag: unknown, productName: 'Pre-roll pack 2', category: 'pre-roll', productionBatch: 'B-77', quantity: 1, unit: 'each', unitPrice: 4.5, labTestStatus: 'passed', finishedGoods: true, sample: false },
+          { tag: other, productName: 'Flower', category: 'flower', productionBatch: 'B-78', quantity: 1, unit: 'g', unitPrice: 4.5, labTestStatus: 'passed', finishedGoods: true, sample: false },
+        ],
+      },
+      { 'if-match': `"${String(version)}"` },
+    );
+    expect(patched.status, JSON.stringify(patched.body)).toBe(200);
+    const refused = await call('distributor', 'POST', `/v1/transfers/${id}/manifest`);
+    expect(refused.status).toBe(422);
+    const errors = refused.body['errors'] as { pointer: string; code: string; message: string }[];
+    expect(errors.map((e) => [e.pointer, e.code])).toEqual([
+      ['/lines/0/quantity', 'more-than-state-holds'],
+      ['/lines/1/tag', 'not-at-state'],
+      ['/lines/2/unit', 'unit-differs'],
+    ]);
+    expect(errors[0]?.message).toContain('holds only 1 each');
+    // No number was taken, nothing was reported.
+    const after = (await call('distributor', 'GET', `/v1/transfers/${id}`)).body;
+    expect(after['status']).toBe('DRAFT');
+    expect(after['manifest']).toBeUndefined();
+    expect(after['stateSystem']).toEqual({ status: 'not-required' });
+  });
+
   it('is refused on the transfer, its list row, /v1/me and the verification page, and cannot depart', async () => {
-    // The state holds 1 unit of the package; the transfer ships 5.
-    const [tag] = await freshInventory('distributor', 1, 1);
-    const id = await draftTo('processor', [tag ?? ''], 'distributor', 5);
+    // The distributor's other software put the package on a manifest of its own at the state.
+    const [tag = ''] = await freshInventory('distributor', 1);
+    await onAnotherOpenManifest('distributor', [tag]);
+    const id = await draftTo('processor', [tag], 'distributor', 5);
     const attentionBefore = ((await call('distributor', 'GET', '/v1/me')).body['stateSystemAttention'] as { refused: number }).refused;
 
     // The manifest answer waits for the state's verdict, and says it.
     const manifested = await step('distributor', id, 'manifest');
     const verdict = manifested['stateSystem'] as StateSystemView;
-    expect(verdict).toMatchObject({ status: 'refused', step: 'manifest', code: 'INVALID_QUANTITY' });
+    expect(verdict).toMatchObject({ status: 'refused', step: 'manifest', code: 'ALREADY_ON_OPEN_MANIFEST' });
     expect(verdict.message).toContain(tag);
 
     // Both parties see it on the transfer.
     for (const role of ['distributor', 'processor'] as const) {
       const seen = (await call(role, 'GET', `/v1/transfers/${id}`)).body['stateSystem'] as StateSystemView;
-      expect(seen).toMatchObject({ status: 'refused', code: 'INVALID_QUANTITY' });
+      expect(seen).toMatchObject({ status: 'refused', code: 'ALREADY_ON_OPEN_MANIFEST' });
     }
     // And in the lists.
     const row = async (role: 'distributor' | 'processor', direction: string) =>
       ((await call(role, 'GET', `/v1/transfers?direction=${direction}&limit=100`)).body['items'] as { id: string; stateSystem: StateSystemView }[]).find((t) => t.id === id);
-    expect((await row('distributor', 'outgoing'))?.stateSystem).toMatchObject({ status: 'refused', code: 'INVALID_QUANTITY' });
+    expect((await row('distributor', 'outgoing'))?.stateSystem).toMatchObject({ status: 'refused', code: 'ALREADY_ON_OPEN_MANIFEST' });
     expect((await row('processor', 'incoming'))?.stateSystem.status).toBe('refused');
     // The shipper must act: /v1/me counts it.
     const attention = (await call('distributor', 'GET', '/v1/me')).body['stateSystemAttention'] as { refused: number; overdue: number };
@@ -49,8 +86,8 @@ describe('a manifest the state system refused', { timeout: 120_000 }, () => {
     expect(depart.status).toBe(409);
     expect(depart.headers.get('content-type')).toBe('application/problem+json');
     expect(depart.body).toMatchObject({ code: 'state-refused' });
-    expect(String(depart.body['title'])).toContain('INVALID_QUANTITY');
-    expect(depart.body['stateSystem']).toMatchObject({ status: 'refused', code: 'INVALID_QUANTITY' });
+    expect(String(depart.body['title'])).toContain('ALREADY_ON_OPEN_MANIFEST');
+    expect(depart.body['stateSystem']).toMatchObject({ status: 'refused', code: 'ALREADY_ON_OPEN_MANIFEST' });
     expect((await call('distributor', 'GET', `/v1/transfers/${id}`)).body['status']).toBe('MANIFESTED');
 
     // The verification page does not call it genuine.

@@ -26,7 +26,7 @@ describe('transfers over HTTP with the demo tenants', () => {
 
     const departure = new Date(Date.now() + 3_600_000);
     // A package the state system holds for the distributor (1.25 kg of it), so the manifest is recorded there.
-    const [tag] = await freshInventory('distributor', 1, 5);
+    const [tag] = await freshInventory('distributor', 1, 5, 'kilogram');
     const draft = {
         type: 'transfer',
         receiverPartnerId: partner?.['id'],

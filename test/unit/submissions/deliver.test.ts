@@ -53,6 +53,7 @@ function world(plan: Partial<Record<SubmissionStep, (() => void)[]>>, submission
     reportIntake: async () => (outcome('intake'), { inventoryTransferIds: [8] }),
     reportVoid: async () => outcome('void'),
     listInbound: async () => ({ transfers: [], checkpoint: '', skipped: 0 }),
+    checkLines: async () => [],
     findByExternalId: async () => undefined,
     checkConsent: async () => ({ connected: true }),
   };
