@@ -13,12 +13,12 @@ import { httpHandler } from '#shared/http/handler.ts';
 import { HttpProblem, jsonResponse, problemResponse } from '#shared/http/problem.ts';
 import { pathParameter, readJsonBody } from '#shared/http/request.ts';
 import { createS3ManifestStore } from '#shared/manifests/store.ts';
-import { MAX_PHOTOS, photoRequest, readForm } from '#shared/receipt-links/form.ts';
-import { closedLinkPage, receiptFormPage, recordedReceiptPage, throttledPage, unknownLinkPage } from '#shared/receipt-links/page.ts';
+import { acceptingTheRest, MAX_PHOTOS, photoRequest, readForm, readIntent } from '#shared/receipt-links/form.ts';
+import { closedLinkPage, receiptFormPage, recordedReceiptPage, reviewPage, throttledPage, unknownLinkPage } from '#shared/receipt-links/page.ts';
 import type { Page } from '#shared/receipt-links/page.ts';
 import { createLinkRepository } from '#shared/receipt-links/repository.ts';
 import { receiptFilesFrom } from '#shared/receipt-links/uploads.ts';
-import { linkReceiptPdf, MAX_PHOTO_GRANTS, openLink, photoUpload, submitReceipt } from '#shared/receipt-links/use-cases.ts';
+import { linkReceiptPdf, MAX_PHOTO_GRANTS, openLink, photoUpload, reviewReceipt, submitReceipt } from '#shared/receipt-links/use-cases.ts';
 import type { LinkPageDeps, OpenedLink } from '#shared/receipt-links/use-cases.ts';
 import { documentsBucket, hubTable, stateSubmissionsQueue } from '#shared/resources.ts';
 import { createSqsSubmissionQueue } from '#shared/submissions/outbox.ts';
@@ -89,7 +89,20 @@ export function createHandler(deps: LinkPageDeps & { readonly variancePercent: n
       case 'GET /r/{token}':
         return show(opened);
       case 'POST /r/{token}': {
-        const form = readForm(formBody(event), opened.transfer.content.lines.length);
+        const posted = formBody(event);
+        const form = readForm(posted, opened.transfer.content.lines.length);
+        const intent = readIntent(posted);
+        // A used link shows its receipt (post/redirect/get), a closed one why: nothing is recorded twice.
+        if (opened.standing === 'received') return seeOther(self);
+        if (opened.standing !== 'open') return show(opened);
+        if (intent === 'accept-rest') return page(receiptFormPage(opened.transfer, { nonce, variancePercent, form: acceptingTheRest(form) }));
+        if (intent === 'edit') return page(receiptFormPage(opened.transfer, { nonce, variancePercent, form }));
+        if (intent === 'review') {
+          const review = await reviewReceipt(deps, opened, form);
+          if (review.kind === 'refused') return page(receiptFormPage(opened.transfer, { nonce, variancePercent, form, problems: review.problems }));
+          if (review.kind === 'closed') return show({ ...opened, transfer: review.transfer, standing: review.standing });
+          return page(reviewPage(opened.transfer, form, nonce));
+        }
         const { userAgent, sourceIp } = event.requestContext.http;
         const outcome = await submitReceipt(deps, opened, form, { userAgent, sourceIp });
         if (outcome.kind === 'refused') return page(receiptFormPage(opened.transfer, { nonce, variancePercent, form, problems: outcome.problems }));

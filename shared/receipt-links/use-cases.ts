@@ -6,7 +6,7 @@
 import { ulid } from 'ulid';
 import { plannedSubmissions } from '../domain/submission/submission.ts';
 import * as domain from '../domain/transfer/index.ts';
-import type { Change, LinkConfirmation, LinkStanding, StoredFile, TransferEvent, TransferRules } from '../domain/transfer/index.ts';
+import type { Change, LinkConfirmation, LinkStanding, ReceiptBody, StoredFile, TransferEvent, TransferRules } from '../domain/transfer/index.ts';
 import { sha256Hex } from '../manifests/files.ts';
 import { StaleVersionError } from '../errors.ts';
 import type { TransferRepository } from '../transfers/repository.ts';
@@ -61,6 +61,29 @@ export type SubmitOutcome =
   | { readonly kind: 'closed'; readonly transfer: StoredTransfer; readonly standing: LinkStanding }
   | { readonly kind: 'refused'; readonly problems: readonly FormProblem[] };
 
+/** Every problem of the form in one round: answers, name and title, signature, photos. */
+async function checkedForm(
+  deps: LinkPageDeps,
+  transfer: StoredTransfer,
+  form: ReceiptForm,
+): Promise<{ readonly problems: FormProblem[] } | { readonly parsed: { readonly body: ReceiptBody }; readonly signature: ReturnType<typeof signaturePng>; readonly photos: StoredFile[] }> {
+  const parsed = receiptFromForm(form, transfer.content.lines, deps.rules.receivingVariance);
+  const signature = signaturePng(form.signature);
+  const problems = [...('problems' in parsed ? parsed.problems : []), ...('problem' in signature ? [{ field: 'signature', message: signature.problem }] : [])];
+  const photos = await checkedPhotos(deps, transfer, form.photos, problems);
+  if (problems.length > 0 || !('body' in parsed)) return { problems };
+  return { parsed, signature, photos };
+}
+
+export type ReviewOutcome = Exclude<SubmitOutcome, { kind: 'recorded' }> | { readonly kind: 'ready' };
+
+/** The answers checked as the submit will check them, recording nothing: what the review step shows. */
+export async function reviewReceipt(deps: LinkPageDeps, opened: Extract<OpenedLink, { kind: 'found' }>, form: ReceiptForm): Promise<ReviewOutcome> {
+  if (opened.standing !== 'open') return { kind: 'closed', transfer: opened.transfer, standing: opened.standing };
+  const checked = await checkedForm(deps, opened.transfer, form);
+  return 'problems' in checked ? { kind: 'refused', problems: checked.problems } : { kind: 'ready' };
+}
+
 /** Where a submit came from: the browser's user agent and the client's address, kept on the receipt. */
 export interface Submitter {
   readonly userAgent: string;
@@ -90,11 +113,9 @@ const MAX_USER_AGENT = 500;
 export async function submitReceipt(deps: LinkPageDeps, opened: Extract<OpenedLink, { kind: 'found' }>, form: ReceiptForm, submitter: Submitter): Promise<SubmitOutcome> {
   const { transfer, lookup } = opened;
   if (opened.standing !== 'open') return { kind: 'closed', transfer, standing: opened.standing };
-  const parsed = receiptFromForm(form, transfer.content.lines);
-  const signature = signaturePng(form.signature);
-  const problems = [...('problems' in parsed ? parsed.problems : []), ...('problem' in signature ? [{ field: 'signature', message: signature.problem }] : [])];
-  const photos = await checkedPhotos(deps, transfer, form.photos, problems);
-  if (problems.length > 0 || !('body' in parsed)) return { kind: 'refused', problems };
+  const checked = await checkedForm(deps, transfer, form);
+  if ('problems' in checked) return { kind: 'refused', problems: checked.problems };
+  const { parsed, signature, photos } = checked;
 
   const receiver = domain.recorded(transfer.manifest, transfer, 'manifest').parties.receiver;
   const profile = receiver.licenseeId ? await deps.licensees.get(receiver.licenseeId) : undefined;

@@ -78,15 +78,30 @@ describe('a receipt link', { timeout: 120_000 }, () => {
     const refused = await browse(link.url, answers);
     expect(refused.status).toBe(422);
     expect(refused.text).toContain('Nothing was recorded yet');
-    expect(refused.text).toContain('more than 5% cannot be accepted');
+    expect(refused.text).toContain('more than 5% off cannot be accepted');
+    expect(refused.text).toContain(`Package 2 (tag ${tags[1] ?? ''})`);
     expect(refused.text).toContain('value="Dana Reyes"');
     expect((await call('distributor', 'GET', `/v1/transfers/${id}`)).body['status']).toBe('IN_TRANSIT');
     // A different quantity without its confirmation is refused as well.
     const unconfirmed = await browse(link.url, { ...answers, 'line-1-quantity': '19', 'line-1-confirm': '' });
     expect(unconfirmed.status).toBe(422);
-    expect(unconfirmed.text).toContain('confirmVariance');
+    expect(unconfirmed.text).toContain('tick &quot;I confirm I received a different quantity&quot;');
+    expect(unconfirmed.text).not.toContain('confirmVariance');
 
-    const recorded = await browse(link.url, { ...answers, 'line-1-quantity': '19' });
+    // Without JavaScript: nothing starts decided, "accept all not yet decided" is a post, and a review comes before the record.
+    const blank = await browse(link.url);
+    expect(blank.text).not.toMatch(/<input type="radio"[^>]* checked/);
+    expect(blank.text).toContain('0 accepted · 0 other quantity · 0 rejected · 3 not yet decided');
+    const rest = await browse(link.url, { intent: 'accept-rest', 'line-2-outcome': 'reject' });
+    expect(rest.status).toBe(200);
+    expect(rest.text).toContain('2 accepted · 0 other quantity · 1 rejected · 0 not yet decided');
+    const review = await browse(link.url, { ...answers, 'line-1-quantity': '19', intent: 'review' });
+    expect(review.status).toBe(200);
+    expect(review.text).toContain('Check before you submit');
+    expect(review.text).toContain('Nothing is recorded yet.');
+    expect((await call('distributor', 'GET', `/v1/transfers/${id}`)).body['status']).toBe('IN_TRANSIT');
+
+    const recorded = await browse(link.url, { ...answers, 'line-1-quantity': '19', intent: 'submit' });
     expect(recorded.status).toBe(303);
     expect(recorded.headers.get('location')).toBe(new URL(link.url).pathname);
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TransferLine } from '#shared/domain/transfer/index.ts';
-import { MAX_PHOTOS, MAX_SIGNATURE_BYTES, fieldOf, readForm, receiptFromForm, signaturePng } from '#shared/receipt-links/form.ts';
+import { MAX_PHOTOS, MAX_SIGNATURE_BYTES, acceptingTheRest, fieldOf, lineOfField, readForm, readIntent, receiptFromForm, signaturePng } from '#shared/receipt-links/form.ts';
 import type { ReceiptForm } from '#shared/receipt-links/form.ts';
 
 import { biotrackTag, line, metrcTag } from '../domain/fixtures.ts';
@@ -30,6 +30,26 @@ const bodyOf = (result: ReturnType<typeof receiptFromForm>) => {
   if (!('body' in result)) return expect.fail(`Expected a body, got ${JSON.stringify(result)}`);
   return result.body;
 };
+
+describe('readIntent and acceptingTheRest', () => {
+  it('reads the button pressed; a post naming none records the receipt', () => {
+    expect(readIntent('intent=review')).toBe('review');
+    expect(readIntent('intent=accept-rest')).toBe('accept-rest');
+    expect(readIntent('intent=edit')).toBe('edit');
+    expect(readIntent('name=x')).toBe('submit');
+    expect(readIntent('intent=delete')).toBe('submit');
+  });
+
+  it('accepts only the packages not yet decided, when asked', () => {
+    const read = acceptingTheRest(form([answer({ choice: 'reject', reason: 'damaged' }), answer(), answer({ choice: 'adjust', quantity: '9' })]));
+    expect(read.lines.map((l) => l.choice)).toEqual(['reject', 'accept', 'adjust']);
+  });
+
+  it('names the line and tag of a line field', () => {
+    expect(lineOfField('line-1-reason', shipped)).toEqual({ number: 2, tag: metrcTag(2) });
+    expect(lineOfField('name', shipped)).toBeUndefined();
+  });
+});
 
 describe('readForm', () => {
   it('reads each line’s choice, quantity, confirmation, reason and note, trimmed', () => {
@@ -113,15 +133,46 @@ describe('receiptFromForm', () => {
   it('adjusts to the typed quantity, with the confirmation as given, and keeps a note', () => {
     const body = bodyOf(
       receiptFromForm(
-        form([answer({ choice: 'adjust', quantity: '23', confirm: true, note: 'one jar short' }), answer({ choice: 'adjust', quantity: '99.5' })]),
+        form([answer({ choice: 'adjust', quantity: '23', confirm: true, note: 'one jar short' }), answer({ choice: 'adjust', quantity: '100' })]),
         shipped,
       ),
     );
 
     expect(body.lines).toEqual([
       { tag: biotrackTag(1), outcome: 'accepted', acceptedQuantity: 23, confirmVariance: true, note: 'one jar short' },
-      { tag: metrcTag(2), outcome: 'accepted', acceptedQuantity: 99.5, confirmVariance: false },
+      { tag: metrcTag(2), outcome: 'accepted', acceptedQuantity: 100, confirmVariance: false },
     ]);
+  });
+
+  it('checks the variance rule in the same round as everything else, in plain words', () => {
+    const lines = Array.from({ length: 5 }, (_, n) => line({ tag: biotrackTag(n + 1), quantity: 20 }));
+    const result = receiptFromForm(
+      form(
+        [
+          answer({ choice: 'adjust', quantity: '19' }),
+          answer({ choice: 'adjust', quantity: '18', confirm: true }),
+          answer(),
+          answer({ choice: 'reject' }),
+          answer({ choice: 'adjust', quantity: '19.5', confirm: true }),
+        ],
+        { name: '' },
+      ),
+      lines,
+      { enabled: true, threshold: 0.05 },
+    );
+
+    expect(problemsOf(result)).toEqual([
+      { field: 'line-0-confirm', message: 'You received 19 of 20 each shipped (5% off): tick "I confirm I received a different quantity" to accept it' },
+      {
+        field: 'line-1-quantity',
+        message: 'You received 18 of 20 each shipped (10% off): more than 5% off cannot be accepted. Reject this package, or accept the 20 shipped and tell the shipper about the difference',
+      },
+      { field: 'line-2-outcome', message: 'Accept or reject this package' },
+      { field: 'line-3-reason', message: 'Choose why you reject this package' },
+      { field: 'line-4-quantity', message: 'Counted in each: type a whole number' },
+      { field: 'name', message: 'Type your name' },
+    ]);
+    expect(JSON.stringify(result)).not.toContain('confirmVariance');
   });
 
   it('rejects with the reason and note', () => {
