@@ -151,6 +151,8 @@ export function linkPageDeps(config: HubConfig, aws: AwsClients): LinkPageDeps &
     rules: config.transferRules,
     pdfs: createS3ManifestStore(aws.s3, resourceName(config, documentsBucket)),
     files: receiptFilesFrom(config, aws.s3),
+    // The receipt PDF prints the manifest's verification URL, as the one the API renders does.
+    ...(config.publicBaseUrl ? { publicBaseUrl: config.publicBaseUrl } : {}),
     outbox: {
       queue: createSqsSubmissionQueue(aws.sqs, resourceName(config, stateSubmissionsQueue)),
       submissions: createSubmissionRepository(aws.dynamodb, table),

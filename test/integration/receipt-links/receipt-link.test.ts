@@ -157,6 +157,8 @@ describe('a receipt link', { timeout: 120_000 }, () => {
     for (const expected of ['RECEIPT OF TRANSFER', 'Dana Reyes, Inventory manager', 'Through the receipt link', tags[2] ?? '', 'Damaged', '19 each (variance confirmed)', 'Note: Crushed box', 'No signature drawn']) {
       expect(text).toContain(expected);
     }
+    // Rendered when the receiver submitted, it prints the manifest's verification URL too.
+    expect(text).toContain('/verify/');
     const fromApi = await call('distributor', 'GET', `/v1/transfers/${id}/receipt.pdf`);
     expect(fromApi.status).toBe(200);
     const sameFile = new Uint8Array(await (await fetch(fromApi.body['url'] as string)).arrayBuffer());
