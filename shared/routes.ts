@@ -148,7 +148,7 @@ export const functions = {
   },
   integrations: {
     entry: 'functions/integrations/handler.ts',
-    description: "The licence admin's consent to the hub in the NY-API, and the state users API keys act as",
+    description: "The license admin's consent to the hub in the NY-API, and the state users API keys act as",
     timeoutSeconds: 15,
     memoryMb: 256,
     tables: [{ table: hubTable, access: 'readWrite' }],
@@ -283,7 +283,7 @@ export const routes = [
     path: '/v1/integrations/biotrack/callback',
     function: 'integrations',
     auth: 'public',
-    publicBecause: "The state system sends the licence admin's browser back here; only the single-use state the hub issued is accepted.",
+    publicBecause: "The state system sends the license admin's browser back here; only the single-use state the hub issued is accepted.",
   },
   { method: 'PUT', path: '/v1/integrations/biotrack/users/{apiKeyId}', function: 'integrations', auth: 'licensee' },
   { method: 'POST', path: '/ops/state-submissions/redrive', function: 'operations', auth: 'operator' },

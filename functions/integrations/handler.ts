@@ -1,5 +1,5 @@
 /**
- * /v1/integrations/biotrack: the licence admin's consent (OAuth authorization code), its status,
+ * /v1/integrations/biotrack: the license admin's consent (OAuth authorization code), its status,
  * and which state-system user each hub API key acts as.
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
@@ -25,7 +25,7 @@ const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCode
 const connectedPage = (expiresAt: string) =>
   `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Connected</title></head>` +
   `<body style="font-family:system-ui,sans-serif;max-width:34rem;margin:2rem auto;padding:0 1rem"><h1>Connected to the NY-API</h1>` +
-  `<p>The hub now reports this licence's transfers to the state tracking system. The consent lasts until <strong>${escape(expiresAt)}</strong>; the hub warns 14 days before.</p></body></html>`;
+  `<p>The hub now reports this license's transfers to the state tracking system. The consent lasts until <strong>${escape(expiresAt)}</strong>; the hub warns 14 days before.</p></body></html>`;
 
 export function createHandler(deps: ConsentDeps) {
   return httpHandler(async (event: APIGatewayProxyEventV2) => {
@@ -34,7 +34,7 @@ export function createHandler(deps: ConsentDeps) {
         return jsonResponse(200, await integrationStatus(deps, callerOf(event)));
       case 'GET /v1/integrations/biotrack/connect': {
         const started = await startConsent(deps, callerOf(event));
-        // A browser follows the redirect; software gets the URL to hand to the licence admin.
+        // A browser follows the redirect; software gets the URL to hand to the license admin.
         if (preferredMediaType(event, ['application/json', 'text/html']) === 'text/html') {
           return { statusCode: 302, headers: { location: started.authorizeUrl, 'cache-control': 'no-store' }, body: '' };
         }

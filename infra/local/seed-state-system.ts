@@ -1,7 +1,7 @@
 /**
  * The state system's side of the demo: the integrated demo tenants as NY-API licensees in the
  * emulator (vendor directory, an integration user, a pool of inventory tags), their default state
- * users linked in the hub, and the OAuth consent given, as a licence admin would click through
+ * users linked in the hub, and the OAuth consent given, as a license admin would click through
  * it. The emulator keeps its state in memory, so this runs at every start.
  */
 import { demoLicensees, outsidePartner } from './seed.ts';
@@ -12,13 +12,13 @@ export interface StateSystemTarget {
   readonly nyapiUrl: string;
 }
 
-/** Sixteen-digit BioTrack tags of a demo licence's inventory: stable, and distinct per licence. */
-export function demoInventoryTags(stateLicenceNumber: string, count = 50): string[] {
-  const digits = stateLicenceNumber.replace(/\D/g, '').padStart(6, '0').slice(-6);
+/** Sixteen-digit BioTrack tags of a demo license's inventory: stable, and distinct per license. */
+export function demoInventoryTags(stateLicenseNumber: string, count = 50): string[] {
+  const digits = stateLicenseNumber.replace(/\D/g, '').padStart(6, '0').slice(-6);
   return Array.from({ length: count }, (_, i) => `71${digits}${String(i + 1).padStart(8, '0')}`);
 }
 
-export const demoStateUser = (stateLicenceNumber: string) => ({ Username: `integration@${stateLicenceNumber.toLowerCase()}`, Password: `demo-${stateLicenceNumber}` });
+export const demoStateUser = (stateLicenseNumber: string) => ({ Username: `integration@${stateLicenseNumber.toLowerCase()}`, Password: `demo-${stateLicenseNumber}` });
 
 async function ok(response: Promise<Response>, what: string): Promise<Response> {
   const answer = await response;
@@ -29,8 +29,8 @@ async function ok(response: Promise<Response>, what: string): Promise<Response> 
 export async function seedStateSystem(target: StateSystemTarget, tenants: readonly DemoTenant[]): Promise<void> {
   const integrated = demoLicensees.flatMap(({ registration }) => {
     const link = registration.stateSystem;
-    if (link.adapter !== 'biotrack-ny' || !link.stateLicenceNumber || !link.ubi) return [];
-    return [{ registration, stateLicenceNumber: link.stateLicenceNumber, ubi: link.ubi }];
+    if (link.adapter !== 'biotrack-ny' || !link.stateLicenseNumber || !link.ubi) return [];
+    return [{ registration, stateLicenseNumber: link.stateLicenseNumber, ubi: link.ubi }];
   });
   await ok(
     fetch(`${target.nyapiUrl}/_emulator/seed`, {
@@ -38,8 +38,8 @@ export async function seedStateSystem(target: StateSystemTarget, tenants: readon
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
         licensees: [
-          ...integrated.map(({ registration, stateLicenceNumber, ubi }) => ({
-          LocationLicense: stateLicenceNumber,
+          ...integrated.map(({ registration, stateLicenseNumber, ubi }) => ({
+          LocationLicense: stateLicenseNumber,
           UBI: ubi,
           Name: registration.legalName,
           Address: registration.premisesAddress.street,
@@ -47,8 +47,8 @@ export async function seedStateSystem(target: StateSystemTarget, tenants: readon
           State: 'NY',
           Zip: registration.premisesAddress.zip,
           Phone: registration.phone,
-          users: [demoStateUser(stateLicenceNumber)],
-          inventory: demoInventoryTags(stateLicenceNumber).map((ID, i) => ({ ID, ProductName: `Demo package ${i + 1}`, UOM: 'each', RemainingAmount: 1000 })),
+          users: [demoStateUser(stateLicenseNumber)],
+          inventory: demoInventoryTags(stateLicenseNumber).map((ID, i) => ({ ID, ProductName: `Demo package ${i + 1}`, UOM: 'each', RemainingAmount: 1000 })),
           })),
           ...directoryOnly(),
         ],
@@ -56,16 +56,16 @@ export async function seedStateSystem(target: StateSystemTarget, tenants: readon
     }),
     'Seeding the NY-API emulator',
   );
-  for (const { registration, stateLicenceNumber } of integrated) {
-    const tenant = tenants.find((t) => t.licenceNumber === registration.licenceNumber);
+  for (const { registration, stateLicenseNumber } of integrated) {
+    const tenant = tenants.find((t) => t.licenseNumber === registration.licenseNumber);
     if (!tenant) continue;
-    await connectTenant(target, tenant.apiKey, demoStateUser(stateLicenceNumber));
+    await connectTenant(target, tenant.apiKey, demoStateUser(stateLicenseNumber));
   }
 }
 
 /**
  * Licensees without an integrator are still in the state's directory (they use the state's own
- * screens); a manifest to one of them names it by the licence the hub knows, its OCM number.
+ * screens); a manifest to one of them names it by the license the hub knows, its OCM number.
  */
 function directoryOnly() {
   const parties = [
@@ -73,7 +73,7 @@ function directoryOnly() {
     outsidePartner,
   ];
   return parties.map((party, i) => ({
-    LocationLicense: party.licenceNumber,
+    LocationLicense: party.licenseNumber,
     UBI: `DEMO-UBI-${i + 1}`,
     Name: party.legalName,
     Address: party.premisesAddress.street,

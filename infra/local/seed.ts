@@ -2,7 +2,7 @@
  * Demo data for local mode and tests: a distributor, a processor and a retail dispensary (the
  * dispensary is not integrated with the state system), each with one API key.
  *
- * Seeding is idempotent. A licensee is created only when its licence number is not taken yet (the
+ * Seeding is idempotent. A licensee is created only when its license number is not taken yet (the
  * conditional write that reserves the number is the marker). Only hashes of API keys are stored, so
  * the plaintext demo keys are kept in a local file (`.local/demo-keys.json`, git-ignored) and
  * reused on later starts while they still open their tenant; a key that is missing, revoked or
@@ -29,13 +29,13 @@ export type DemoRole = 'distributor' | 'processor' | 'retail dispensary';
 /** One entry of `tenants` in `.local/run.json`. */
 export interface DemoTenant {
   readonly name: string;
-  readonly licenceNumber: string;
+  readonly licenseNumber: string;
   readonly role: DemoRole;
   readonly integrated: boolean;
   readonly apiKey: string;
 }
 
-/** Plaintext demo keys by licence number, kept between starts. */
+/** Plaintext demo keys by license number, kept between starts. */
 export interface DemoKeyStore {
   load(): Promise<Readonly<Record<string, string>>>;
   save(keys: Readonly<Record<string, string>>): Promise<void>;
@@ -60,29 +60,29 @@ export const demoLicensees: readonly { readonly role: DemoRole; readonly registr
   {
     role: 'distributor',
     registration: {
-      licenceNumber: 'OCM-DIST-24-000114-DX1',
+      licenseNumber: 'OCM-DIST-24-000114-DX1',
       legalName: 'Capital District Distribution LLC',
       dba: 'Capital Cannabis Logistics',
       premisesAddress: { street: '1450 Central Ave', unit: 'Bay 3', city: 'Albany', state: 'NY', zip: '12205' },
       phone: '(518) 555-0142',
-      stateSystem: { adapter: 'biotrack-ny', stateLicenceNumber: 'LocLic114', ubi: '604114228' },
+      stateSystem: { adapter: 'biotrack-ny', stateLicenseNumber: 'LocLic114', ubi: '604114228' },
     },
   },
   {
     role: 'processor',
     registration: {
-      licenceNumber: 'OCM-PROC-26-000331-P1',
+      licenseNumber: 'OCM-PROC-26-000331-P1',
       legalName: 'Seneca Ridge Processing Inc.',
       dba: 'Seneca Ridge',
       premisesAddress: { street: '2285 Hamilton St', city: 'Geneva', state: 'NY', zip: '14456' },
       phone: '(315) 555-0178',
-      stateSystem: { adapter: 'biotrack-ny', stateLicenceNumber: 'LocLic331', ubi: '604331907' },
+      stateSystem: { adapter: 'biotrack-ny', stateLicenseNumber: 'LocLic331', ubi: '604331907' },
     },
   },
   {
     role: 'retail dispensary',
     registration: {
-      licenceNumber: 'OCM-CAURD-24-000321',
+      licenseNumber: 'OCM-CAURD-24-000321',
       legalName: 'Hudson Valley Remedies LLC',
       dba: 'Remedies Kingston',
       premisesAddress: { street: '12 Main St', city: 'Kingston', state: 'NY', zip: '12401' },
@@ -94,7 +94,7 @@ export const demoLicensees: readonly { readonly role: DemoRole; readonly registr
 ];
 
 async function ensureLicensee(deps: SeedDeps, registration: LicenseeRegistration): Promise<{ licensee: Licensee; created: boolean }> {
-  const existingId = await deps.licensees.findIdByLicenceNumber(registration.licenceNumber);
+  const existingId = await deps.licensees.findIdByLicenseNumber(registration.licenseNumber);
   const existing = existingId === undefined ? undefined : await deps.licensees.get(existingId);
   if (existing) return { licensee: existing, created: false };
   const { licensee } = await registerLicensee(deps, registration);
@@ -116,11 +116,11 @@ export async function seedDemoTenants(deps: SeedDeps): Promise<SeededTenant[]> {
   for (const { role, registration } of demoLicensees) {
     const { licensee, created } = await ensureLicensee(deps, registration);
     const apiKey =
-      (await keptKey(deps, stored[licensee.licenceNumber], licensee)) ?? (await createApiKey(deps, licensee.id, DEMO_KEY_LABEL)).apiKey;
-    keys[licensee.licenceNumber] = apiKey;
+      (await keptKey(deps, stored[licensee.licenseNumber], licensee)) ?? (await createApiKey(deps, licensee.id, DEMO_KEY_LABEL)).apiKey;
+    keys[licensee.licenseNumber] = apiKey;
     tenants.push({ role, licensee, created, apiKey });
   }
-  if (tenants.some(({ licensee, apiKey }) => stored[licensee.licenceNumber] !== apiKey)) await deps.keyStore?.save(keys);
+  if (tenants.some(({ licensee, apiKey }) => stored[licensee.licenseNumber] !== apiKey)) await deps.keyStore?.save(keys);
   return tenants;
 }
 
@@ -143,8 +143,8 @@ export function demoKeyFile(path: string): DemoKeyStore {
 }
 
 const demoDrivers = [
-  { name: 'Zoë Peña', employeeId: 'E-104', driversLicenceNumber: '512 884 301', phone: '(518) 555-0142' },
-  { name: 'Łukasz Nowak', employeeId: 'E-117', driversLicenceNumber: '633 120 774', phone: '(518) 555-0178' },
+  { name: 'Zoë Peña', employeeId: 'E-104', driversLicenseNumber: '512 884 301', phone: '(518) 555-0142' },
+  { name: 'Łukasz Nowak', employeeId: 'E-117', driversLicenseNumber: '633 120 774', phone: '(518) 555-0178' },
 ];
 
 const demoVehicles = [
@@ -153,18 +153,18 @@ const demoVehicles = [
     make: 'Ford',
     model: 'Transit 250',
     year: 2024,
-    colour: 'White',
+    color: 'White',
     plate: 'KXT 4410',
     vin: '1FTBR1C84PKA12345',
     attestations: { gpsFitted: true, lockedBox: true, temperatureControl: true },
   },
-  { conveyance: 'bicycle', make: 'Tern', model: 'GSD', year: 2025, colour: 'Black', attestations: { gpsFitted: true, lockedBox: true, temperatureControl: false } },
+  { conveyance: 'bicycle', make: 'Tern', model: 'GSD', year: 2025, color: 'Black', attestations: { gpsFitted: true, lockedBox: true, temperatureControl: false } },
 ];
 
 /** A counterparty that is not a tenant of the hub and has no connected system. */
 export const outsidePartner = {
   legalName: 'Catskill Craft Microbusiness LLC',
-  licenceNumber: 'OCM-MICR-25-000207',
+  licenseNumber: 'OCM-MICR-25-000207',
   premisesAddress: { street: '88 Spring Street', city: 'Phoenicia', zip: '12464' },
   phone: '(845) 555-0133',
   contactName: 'Renée Dubois',
@@ -182,7 +182,7 @@ async function seedRegistries(registries: RegistryRepository, tenant: SeededTena
     ...others.map(({ licensee }) => ({
       legalName: licensee.legalName,
       ...(licensee.dba ? { dba: licensee.dba } : {}),
-      licenceNumber: licensee.licenceNumber,
+      licenseNumber: licensee.licenseNumber,
       premisesAddress: licensee.premisesAddress,
       phone: licensee.phone,
       integrated: isIntegrated(licensee),
@@ -221,7 +221,7 @@ export async function seedDemoData(target: SeedTarget, options: { readonly keySt
     }
     return tenants.map(({ role, licensee, apiKey }) => ({
       name: licensee.legalName,
-      licenceNumber: licensee.licenceNumber,
+      licenseNumber: licensee.licenseNumber,
       role,
       integrated: isIntegrated(licensee),
       apiKey,

@@ -118,7 +118,7 @@ NY transfer hub is running (ready in ${((Date.now() - started) / 1000).toFixed(1
 
   Demo tenants (API keys also in ${runFile}):
 ${tenants
-  .map((t) => `    ${t.role.padEnd(17)} ${t.name}, ${t.licenceNumber}${t.integrated ? '' : ' (not integrated)'}\n      ${t.apiKey}`)
+  .map((t) => `    ${t.role.padEnd(17)} ${t.name}, ${t.licenseNumber}${t.integrated ? '' : ' (not integrated)'}\n      ${t.apiKey}`)
   .join('\n')}
   Try: curl -H "Authorization: Bearer ${tenants[0]?.apiKey ?? '<api key>'}" ${hub.urls.api}/v1/me
 

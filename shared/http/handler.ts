@@ -1,5 +1,5 @@
 /**
- * The middy chain every HTTP function shares: normalised headers, Lambda context in the logs,
+ * The middy chain every HTTP function shares: normalized headers, Lambda context in the logs,
  * tracing, and one error → problem+json mapping. A handler is this chain plus one use-case call.
  */
 import middy from '@middy/core';

@@ -98,7 +98,7 @@ export function ifMatchVersion(event: APIGatewayProxyEventV2): ExpectedVersion {
 }
 
 /**
- * The media type the client prefers among `offered` (RFC 9110 Accept, q-values honoured; on a tie
+ * The media type the client prefers among `offered` (RFC 9110 Accept, q-values honored; on a tie
  * the earlier offer wins). No Accept, or only wildcards, gives the first offer.
  */
 export function preferredMediaType<T extends string>(event: APIGatewayProxyEventV2, offered: readonly [T, ...T[]]): T {

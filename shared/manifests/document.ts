@@ -25,7 +25,7 @@ export const SHORT_HASH_LENGTH = 16;
 export interface ManifestParty {
   readonly legalName: string;
   readonly dba?: string;
-  readonly licenceNumber: string;
+  readonly licenseNumber: string;
   readonly premisesAddress: Address;
   readonly phone: string;
   /** Whether it reports to the state tracking system itself. */
@@ -115,7 +115,7 @@ export function issuedVersion(transfer: Transfer, version?: number): IssuedVersi
 const party = (snapshot: PartySnapshot): ManifestParty => ({
   legalName: snapshot.legalName,
   ...(snapshot.dba ? { dba: snapshot.dba } : {}),
-  licenceNumber: snapshot.licenceNumber,
+  licenseNumber: snapshot.licenseNumber,
   premisesAddress: snapshot.premisesAddress,
   phone: snapshot.phone,
   integrated: snapshot.stateSystem !== 'none',

@@ -24,7 +24,7 @@ export const verifyQuery = z.strictObject({
     .meta({ description: "The hash printed on the copy at hand: the footer's 16 characters, or the SHA-256 of its content or of the PDF" }),
 });
 
-/** Manifest numbers are licence numbers with a sequence: upper-case letters, digits and dashes. */
+/** Manifest numbers are license numbers with a sequence: upper-case letters, digits and dashes. */
 export const manifestNumberPattern = /^[A-Z0-9-]{1,64}$/;
 
 const file = { sha256: z.string(), bytes: z.int() };
@@ -41,7 +41,7 @@ export const manifestDownloadView = z
   })
   .meta({ id: 'ManifestDownload', description: 'A short-lived link to the PDF of a manifest version, with the hash to check it by' });
 
-const party = z.object({ legalName: z.string(), dba: z.string().optional(), licenceNumber: z.string(), premisesAddress: domain.addressSchema, phone: z.string(), integrated: z.boolean() });
+const party = z.object({ legalName: z.string(), dba: z.string().optional(), licenseNumber: z.string(), premisesAddress: domain.addressSchema, phone: z.string(), integrated: z.boolean() });
 
 export const manifestDocumentView = z
   .looseObject({
@@ -60,7 +60,7 @@ export const manifestDocumentView = z
     receiver: party,
     transporter: party.nullable(),
     taxPayer: z.looseObject({ taxPaid: z.boolean() }),
-    drivers: z.array(z.looseObject({ name: z.string(), employeeId: z.string(), driversLicenceNumber: z.string() })),
+    drivers: z.array(z.looseObject({ name: z.string(), employeeId: z.string(), driversLicenseNumber: z.string() })),
     vehicle: z.looseObject({ conveyance: z.enum(domain.conveyanceTypes), make: z.string(), model: z.string() }),
     timing: z.looseObject({ estimatedDeparture: at, estimatedArrival: at, plannedRoute: z.string() }),
     lines: z.array(z.looseObject({ lineNumber: z.int(), tag: z.string(), productName: z.string(), quantity: z.number(), unit: z.enum(domain.units) })),
@@ -69,7 +69,7 @@ export const manifestDocumentView = z
   })
   .meta({ id: 'ManifestDocument', description: 'The manifest as data: exactly what its PDF prints, for partner software to ingest' });
 
-const counterparty = z.object({ name: z.string(), licenceNumber: z.string() });
+const counterparty = z.object({ name: z.string(), licenseNumber: z.string() });
 
 const existenceView = z
   .object({

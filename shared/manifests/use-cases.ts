@@ -103,8 +103,8 @@ export interface ManifestVerification {
   readonly status: TransferStatus;
   readonly version: number;
   readonly issuedAt: string;
-  readonly shipper: { readonly name: string; readonly licenceNumber: string };
-  readonly receiver: { readonly name: string; readonly licenceNumber: string };
+  readonly shipper: { readonly name: string; readonly licenseNumber: string };
+  readonly receiver: { readonly name: string; readonly licenseNumber: string };
   readonly estimatedDeparture?: string;
   readonly departedAt?: string;
   readonly arrivedAt?: string;
@@ -174,8 +174,8 @@ async function lookUp(deps: VerifyDeps, manifestNumber: string | undefined, hash
       status: transfer.status,
       version: manifest.version,
       issuedAt: manifest.manifestedAt,
-      shipper: { name: shipper.legalName, licenceNumber: shipper.licenceNumber },
-      receiver: { name: receiver.legalName, licenceNumber: receiver.licenceNumber },
+      shipper: { name: shipper.legalName, licenseNumber: shipper.licenseNumber },
+      receiver: { name: receiver.legalName, licenseNumber: receiver.licenseNumber },
       ...(transfer.content.estimatedDeparture ? { estimatedDeparture: transfer.content.estimatedDeparture } : {}),
       ...(transfer.departedAt ? { departedAt: transfer.departedAt } : {}),
       ...(transfer.arrivedAt ? { arrivedAt: transfer.arrivedAt } : {}),

@@ -78,7 +78,7 @@ const conveyanceLabels: Record<ConveyanceType, string> = { car: 'Car', van: 'Van
 export function verificationPage(v: ManifestVerification, formatTime: (iso: string) => string): string {
   const { tone, text } = verdict(v);
   const row = (label: string, value: string | undefined) => (value === undefined ? '' : `<dt>${escapeHtml(label)}</dt><dd>${escapeHtml(value)}</dd>`);
-  const party = (p: ManifestVerification['shipper']) => `${p.name} (${p.licenceNumber})`;
+  const party = (p: ManifestVerification['shipper']) => `${p.name} (${p.licenseNumber})`;
   return page(
     `Manifest ${v.manifestNumber}`,
     `<h1>Manifest ${escapeHtml(v.manifestNumber)}</h1><p class="verdict ${tone}" role="status">${text}</p><dl>${[

@@ -305,21 +305,21 @@ export const operations: Readonly<Record<string, OperationDefinition>> = {
   ...registryOperations('partners', 'partner', 'partner'),
   ...transferOperations,
   'GET /v1/integrations/biotrack': {
-    summary: "The licence's link to the NY-API: the consent's 100 days and the state users API keys act as",
+    summary: "The license's link to the NY-API: the consent's 100 days and the state users API keys act as",
     tag: 'State system',
     responses: { 200: { description: 'The integration', schema: integrationView }, 409: problem('The licensee does not report to the NY-API (`not-integrated`)') },
   },
   'GET /v1/integrations/biotrack/connect': {
-    summary: "Start the licence admin's consent (OAuth 2.0 authorization code); a browser is redirected to the state system",
+    summary: "Start the license admin's consent (OAuth 2.0 authorization code); a browser is redirected to the state system",
     tag: 'State system',
     responses: {
-      200: { description: 'Where to send the licence admin (Accept: application/json)', schema: consentStartView },
+      200: { description: 'Where to send the license admin (Accept: application/json)', schema: consentStartView },
       302: { description: 'Accept prefers text/html: a redirect', location: 'The state system’s consent page (text/html)' },
       409: problem('The licensee does not report to the NY-API (`not-integrated`)'),
     },
   },
   'GET /v1/integrations/biotrack/callback': {
-    summary: 'Where the state system sends the licence admin back; stores the tokens encrypted and resumes waiting submissions',
+    summary: 'Where the state system sends the license admin back; stores the tokens encrypted and resumes waiting submissions',
     tag: 'State system',
     query: callbackQuery,
     responses: {
@@ -330,7 +330,7 @@ export const operations: Readonly<Record<string, OperationDefinition>> = {
     },
   },
   'PUT /v1/integrations/biotrack/users/{apiKeyId}': {
-    summary: 'Link a NY-API user to one of your API keys (`default`: the licence integration user); the password is kept encrypted',
+    summary: 'Link a NY-API user to one of your API keys (`default`: the license integration user); the password is kept encrypted',
     tag: 'State system',
     body: stateUserBody,
     responses: { 200: { description: 'The link, without the password', schema: linkedStateUserView }, 404: problem('No such API key of yours (`not-found`)'), 409: problem('Not a NY-API licensee (`not-integrated`)') },

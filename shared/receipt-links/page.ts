@@ -83,11 +83,11 @@ function shipmentCard(transfer: Transfer): string {
   const manifest = recorded(transfer.manifest, transfer, 'manifest');
   const { shipper, receiver, drivers, vehicle } = manifest.parties;
   const departure = transfer.departedAt ? formatNewYorkTime(transfer.departedAt) : `Not yet left (planned ${transfer.content.estimatedDeparture ? formatNewYorkTime(transfer.content.estimatedDeparture) : 'not given'})`;
-  const vehicleText = vehicle ? [vehicle.colour, vehicle.make, vehicle.model, vehicle.plate ? `plate ${vehicle.plate}${vehicle.plateState ? ` (${vehicle.plateState})` : ''}` : ''].filter(Boolean).join(' ') : 'Not given';
+  const vehicleText = vehicle ? [vehicle.color, vehicle.make, vehicle.model, vehicle.plate ? `plate ${vehicle.plate}${vehicle.plateState ? ` (${vehicle.plateState})` : ''}` : ''].filter(Boolean).join(' ') : 'Not given';
   return `<section class="card" aria-label="Shipment"><dl>
 <dt>Manifest</dt><dd class="tag">${esc(manifest.number)}</dd>
-<dt>From</dt><dd>${esc(shipper.legalName)}<br><span class="tag">${esc(shipper.licenceNumber)}</span> · <a href="tel:${esc(shipper.phone)}">${esc(shipper.phone)}</a></dd>
-<dt>To</dt><dd>${esc(receiver.legalName)}<br><span class="tag">${esc(receiver.licenceNumber)}</span></dd>
+<dt>From</dt><dd>${esc(shipper.legalName)}<br><span class="tag">${esc(shipper.licenseNumber)}</span> · <a href="tel:${esc(shipper.phone)}">${esc(shipper.phone)}</a></dd>
+<dt>To</dt><dd>${esc(receiver.legalName)}<br><span class="tag">${esc(receiver.licenseNumber)}</span></dd>
 <dt>Departed</dt><dd>${esc(departure)}</dd>
 <dt>Driver</dt><dd>${esc(drivers.map((d) => d.name).join(', ') || 'Not given')}</dd>
 <dt>Vehicle</dt><dd>${esc(vehicleText)}</dd>

@@ -130,7 +130,7 @@ export async function submitReceipt(deps: LinkPageDeps, opened: Extract<OpenedLi
   };
   const result = domain.receiveByLink(transfer, parsed.body, {
     now: deps.now(),
-    actor: { licenseeId: receiver.licenseeId ?? `receipt-link:${receiver.licenceNumber}`, apiKeyId: `receipt-link:${lookup.linkId}` },
+    actor: { licenseeId: receiver.licenseeId ?? `receipt-link:${receiver.licenseNumber}`, apiKeyId: `receipt-link:${lookup.linkId}` },
     rules: deps.rules,
     receiverStateAccessLost: profile?.stateAccessLost ?? receiver.stateAccessLost,
     confirmation,

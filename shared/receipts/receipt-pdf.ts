@@ -60,7 +60,7 @@ export async function renderReceiptPdf(transfer: Transfer, signaturePng?: Uint8A
   });
   const at = new Date(receipt.at);
   pdf.setTitle(`Receipt of manifest ${manifest.number}`);
-  pdf.setSubject(`Receipt by ${receiver.licenceNumber} of a transfer from ${shipper.licenceNumber}`);
+  pdf.setSubject(`Receipt by ${receiver.licenseNumber} of a transfer from ${shipper.licenseNumber}`);
   pdf.setAuthor(receiver.legalName);
   pdf.setCreator('NY transfer hub');
   pdf.setProducer(PRODUCER);
@@ -112,8 +112,8 @@ export async function renderReceiptPdf(transfer: Transfer, signaturePng?: Uint8A
   if (confirmation) field('Photos', confirmation.photos.length === 0 ? 'None attached' : `${confirmation.photos.length} attached, kept with the receipt`);
   if (confirmation?.submittedFrom) field('Submitted from', `${confirmation.submittedFrom.address}, ${confirmation.submittedFrom.userAgent || 'browser not named'}`);
   title('Parties');
-  field('Shipper', `${shipper.legalName} (${shipper.licenceNumber})`);
-  field('Receiver', `${receiver.legalName} (${receiver.licenceNumber})`);
+  field('Shipper', `${shipper.legalName} (${shipper.licenseNumber})`);
+  field('Receiver', `${receiver.legalName} (${receiver.licenseNumber})`);
 
   title('Packages');
   const columns = { line: 0, tag: 22, product: 146, shipped: 298, outcome: 354, detail: 404 } as const;

@@ -5,17 +5,17 @@
 import { z } from 'zod';
 import { conveyanceTypes } from '../domain/transfer/index.ts';
 import { addressFields, phone, text, usStateCode } from '../schemas/common.ts';
-import { licenceNumberSchema } from '../schemas/common.ts';
+import { licenseNumberSchema } from '../schemas/common.ts';
 
 const addressSchema = z.strictObject({ ...addressFields, state: usStateCode.default('NY') });
 
 export const driverBody = z
   .strictObject({
     name: text(200),
-    /** The ID an employee carries, showing the licence they drive for (9 NYCRR 125.10(c)). */
+    /** The ID an employee carries, showing the license they drive for (9 NYCRR 125.10(c)). */
     employeeId: text(64),
-    driversLicenceNumber: text(32),
-    driversLicenceState: usStateCode.default('NY'),
+    driversLicenseNumber: text(32),
+    driversLicenseState: usStateCode.default('NY'),
     phone,
     email: z.email().max(254).optional(),
   })
@@ -30,7 +30,7 @@ export const vehicleBody = z
     make: text(64),
     model: text(64),
     year: z.int().min(1950).max(2100),
-    colour: text(32),
+    color: text(32),
     plate: z.string().trim().toUpperCase().regex(/^[A-Z0-9 -]{1,10}$/, { error: 'Up to 10 letters, digits, spaces or dashes' }).optional(),
     plateState: usStateCode.default('NY'),
     vin: vin.optional(),
@@ -52,8 +52,8 @@ export const partnerBody = z
   .strictObject({
     legalName: text(200),
     dba: text(200).optional(),
-    licenceNumber: licenceNumberSchema,
-    licenceType: text(64).optional(),
+    licenseNumber: licenseNumberSchema,
+    licenseType: text(64).optional(),
     premisesAddress: addressSchema,
     phone,
     contactName: text(200).optional(),

@@ -17,7 +17,7 @@ export interface MovementRow {
   readonly localDate: string;
   readonly localDateTime: string;
   readonly direction: 'out' | 'in';
-  readonly counterpartyLicence: string;
+  readonly counterpartyLicense: string;
   readonly counterpartyName: string;
   readonly manifestNumber: string;
   readonly tag: string;
@@ -40,7 +40,7 @@ export const movementColumns = [
   'localDate',
   'localDateTime',
   'direction',
-  'counterpartyLicence',
+  'counterpartyLicense',
   'counterpartyName',
   'manifestNumber',
   'tag',
@@ -72,7 +72,7 @@ export function movementRows(transfer: Transfer, licenseeId: string, from: strin
         localDate: newYorkDate(date),
         localDateTime: newYorkDateTime(date),
         direction,
-        counterpartyLicence: counterparty.licenceNumber,
+        counterpartyLicense: counterparty.licenseNumber,
         counterpartyName: counterparty.legalName,
         manifestNumber: manifest.number,
         tag: line.tag,

@@ -42,7 +42,7 @@ export const movementRowView = z
     localDate: z.iso.date().meta({ description: 'The New York day of the movement' }),
     localDateTime: z.string().meta({ description: 'New York wall-clock time of the movement, YYYY-MM-DD HH:MM:SS' }),
     direction: z.enum(['out', 'in']),
-    counterpartyLicence: z.string(),
+    counterpartyLicense: z.string(),
     counterpartyName: z.string(),
     manifestNumber: z.string(),
     tag: z.string(),

@@ -20,8 +20,8 @@ export const keys = {
 
   /** A licensee (tenant) profile. */
   licensee: (licenseeId: string) => ({ PK: `LICENSEE#${licenseeId}`, SK: 'PROFILE' }),
-  /** Uniqueness of an OCM licence number across tenants (written with the profile in one transaction). */
-  licenceNumber: (licenceNumber: string) => ({ PK: `LICENCE#${licenceNumber}`, SK: 'LICENCE' }),
+  /** Uniqueness of an OCM license number across tenants (written with the profile in one transaction). */
+  licenseNumber: (licenseNumber: string) => ({ PK: `LICENSE#${licenseNumber}`, SK: 'LICENSE' }),
 
   /** An API key, looked up by its public id on every request. */
   apiKey: (apiKeyId: string) => ({ PK: `APIKEY#${apiKeyId}`, SK: 'APIKEY' }),
@@ -80,10 +80,10 @@ export const keys = {
   stateTransfer: (system: string, inventoryTransferId: string | number) => ({ PK: `STATE_TRANSFER#${system}#${inventoryTransferId}`, SK: 'STATE_TRANSFER' }),
   /**
    * Which hub transfer a receiver recorded from a paper manifest, so the same paper is not taken in
-   * twice: per receiver, shipper licence and the number as printed (case and spacing aside).
+   * twice: per receiver, shipper license and the number as printed (case and spacing aside).
    */
-  paperManifest: (receiverId: string, shipperLicenceNumber: string, manifestNumber: string) => ({
-    PK: `PAPER_MANIFEST#${receiverId}#${shipperLicenceNumber}#${manifestNumber.replace(/\s+/g, ' ').toUpperCase()}`,
+  paperManifest: (receiverId: string, shipperLicenseNumber: string, manifestNumber: string) => ({
+    PK: `PAPER_MANIFEST#${receiverId}#${shipperLicenseNumber}#${manifestNumber.replace(/\s+/g, ' ').toUpperCase()}`,
     SK: 'PAPER_MANIFEST',
   }),
   /** A receipt link, found by the SHA-256 of its token (the token itself is never stored). */
@@ -102,7 +102,7 @@ export const keys = {
   inboundCheckpoint: (licenseeId: string, system: string) => ({ PK: `LICENSEE#${licenseeId}`, SK: `INBOUND_CHECKPOINT#${system}` }),
   /** GSI1: the licensees connected to a state system (the inbound pull's list). */
   connectedLicensees: (system: string) => `STATE_CONNECTIONS#${system}`,
-  /** The state-system user an API key acts as (`default`: the licence's integration user). */
+  /** The state-system user an API key acts as (`default`: the license's integration user). */
   stateUser: (licenseeId: string, system: string, apiKeyId: string) => ({ PK: `LICENSEE#${licenseeId}`, SK: `STATE_USER#${system}#${apiKeyId}` }),
   /** A pending OAuth consent request, found by the hash of its `state` parameter. */
   consentRequest: (stateHash: string) => ({ PK: `CONSENT_REQUEST#${stateHash}`, SK: 'CONSENT_REQUEST' }),

@@ -3,7 +3,7 @@
  * JSON pointers that name a field in a 422 answer. Pure zod, so the domain uses them too.
  */
 import { z } from 'zod';
-import { MAX_LICENCE_NUMBER_LENGTH, parseLicenceNumber } from '../tenants/licence.ts';
+import { MAX_LICENSE_NUMBER_LENGTH, parseLicenseNumber } from '../tenants/license.ts';
 
 /**
  * Characters no name, number, tag or plate may hold: control characters (they break what prints and
@@ -67,14 +67,14 @@ export function rangeInOrder(query: { readonly from?: string | undefined; readon
 export const jsonPointer = (path: readonly PropertyKey[]): string =>
   path.map((segment) => `/${String(segment).replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');
 
-/** Normalised to the canonical form; refuses what cannot be a licence number (warnings come from the use-case). */
-export const licenceNumberSchema = z
+/** Normalized to the canonical form; refuses what cannot be a license number (warnings come from the use-case). */
+export const licenseNumberSchema = z
   .string()
-  .max(MAX_LICENCE_NUMBER_LENGTH)
+  .max(MAX_LICENSE_NUMBER_LENGTH)
   .transform((raw, ctx) => {
-    const reading = parseLicenceNumber(raw);
-    if (reading.ok) return reading.licence.value;
+    const reading = parseLicenseNumber(raw);
+    if (reading.ok) return reading.license.value;
     ctx.issues.push({ code: 'custom', input: raw, message: reading.message });
     return z.NEVER;
   })
-  .meta({ description: 'OCM licence number, e.g. OCM-DIST-24-000114-DX1' });
+  .meta({ description: 'OCM license number, e.g. OCM-DIST-24-000114-DX1' });

@@ -32,7 +32,7 @@ export interface StateUserCredentials {
   readonly password: string;
 }
 
-/** Which state user an API key acts as; `default` is the licence's integration user. */
+/** Which state user an API key acts as; `default` is the license's integration user. */
 export const DEFAULT_STATE_USER = 'default';
 
 /** The consent's dates, readable without the key that seals the tokens. */
@@ -44,7 +44,7 @@ export interface ConnectionStore {
   /** Replaces the connection (new tokens): clears a refresh failure and any refresh lease. */
   put(connection: StateConnection): Promise<void>;
   /**
-   * Takes the licence's refresh lease until `until` unless another holder has a live one: one
+   * Takes the license's refresh lease until `until` unless another holder has a live one: one
    * refresher at a time across every function instance, so a rotating refresh token is never raced.
    */
   leaseRefresh(licenseeId: string, system: string, holder: string, now: Date, until: Date): Promise<boolean>;

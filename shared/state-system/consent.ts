@@ -1,5 +1,5 @@
 /**
- * The licence admin's consent to the hub in the state system (OAuth 2.0 authorization code), the
+ * The license admin's consent to the hub in the state system (OAuth 2.0 authorization code), the
  * state users hub API keys act as, and what `GET /v1/me` says about the consent's 100 days.
  */
 import { createHash, randomBytes } from 'node:crypto';
@@ -51,7 +51,7 @@ export function consentView(dates: ConsentDates | undefined, now: Date): Consent
     };
   }
   if (left <= CONSENT_WARNING_DAYS * DAY_MS) {
-    return { ...base, status: 'expiring', warning: `The state-system consent expires in ${daysLeft} day(s): ask the licence admin to approve the hub again.` };
+    return { ...base, status: 'expiring', warning: `The state-system consent expires in ${daysLeft} day(s): ask the license admin to approve the hub again.` };
   }
   return { ...base, status: 'connected' };
 }
@@ -72,13 +72,13 @@ export interface ConsentDeps {
 const hashOf = (value: string) => createHash('sha256').update(value, 'utf8').digest('base64url');
 export const callbackPath = '/v1/integrations/biotrack/callback';
 
-async function biotrackLicensee(deps: ConsentDeps, licenseeId: string): Promise<Licensee & { stateSystem: { stateLicenceNumber: string } }> {
+async function biotrackLicensee(deps: ConsentDeps, licenseeId: string): Promise<Licensee & { stateSystem: { stateLicenseNumber: string } }> {
   const licensee = await deps.licensees.get(licenseeId);
   const link = licensee?.stateSystem;
-  if (!licensee || link?.adapter !== SYSTEM || !link.stateLicenceNumber) {
+  if (!licensee || link?.adapter !== SYSTEM || !link.stateLicenseNumber) {
     throw new ConflictError('not-integrated', 'This licensee does not report to the BioTrack NY-API', { stateSystem: link?.adapter ?? 'none' });
   }
-  return licensee as Licensee & { stateSystem: { stateLicenceNumber: string } };
+  return licensee as Licensee & { stateSystem: { stateLicenseNumber: string } };
 }
 
 /** Starts consent: a single-use `state` (128 random bits, stored hashed, 10 minutes) and where to send the admin. */
@@ -89,7 +89,7 @@ export async function startConsent(deps: ConsentDeps, caller: Caller): Promise<{
   const expiresAt = new Date(now.getTime() + REQUEST_TTL_SECONDS * 1000);
   await deps.requests.open(hashOf(state), caller.licenseeId, now, expiresAt);
   return {
-    authorizeUrl: authorizeUrl(deps.settings, { state, redirectUri: `${deps.publicBaseUrl}${callbackPath}`, licence: licensee.stateSystem.stateLicenceNumber }),
+    authorizeUrl: authorizeUrl(deps.settings, { state, redirectUri: `${deps.publicBaseUrl}${callbackPath}`, license: licensee.stateSystem.stateLicenseNumber }),
     expiresAt: expiresAt.toISOString(),
   };
 }
@@ -129,7 +129,7 @@ export async function completeConsent(deps: ConsentDeps, input: { readonly code:
   return { licenseeId, consent: consentView({ consentGrantedAt: now.toISOString(), consentExpiresAt }, now), resumed: waiting.length };
 }
 
-/** Links a state user to one of the caller's API keys, or (`default`) makes it the licence's integration user. */
+/** Links a state user to one of the caller's API keys, or (`default`) makes it the license's integration user. */
 export async function linkStateUser(deps: ConsentDeps, caller: Caller, apiKeyId: string, credentials: StateUserCredentials): Promise<{ apiKeyId: string; username: string }> {
   await biotrackLicensee(deps, caller.licenseeId);
   if (apiKeyId !== DEFAULT_STATE_USER) {

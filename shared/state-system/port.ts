@@ -5,14 +5,14 @@
  */
 import type { StateSystem, Unit } from '../domain/transfer/index.ts';
 
-/** Which licence acts, and as which state-system user. */
+/** Which license acts, and as which state-system user. */
 export interface StateAccount {
   readonly licenseeId: string;
   readonly system: Exclude<StateSystem, 'none'>;
-  /** The licence number the state system knows the licensee by. */
-  readonly stateLicenceNumber: string;
+  /** The license number the state system knows the licensee by. */
+  readonly stateLicenseNumber: string;
   readonly ubi?: string;
-  /** The hub API key whose linked state user acts; the licence's default integration user otherwise. */
+  /** The hub API key whose linked state user acts; the license's default integration user otherwise. */
   readonly actingApiKeyId?: string;
   /**
    * An earlier try of this report may have reached the state system (its answer was lost): a
@@ -46,7 +46,7 @@ export interface StateIds {
 export type KeepStateIds = (ids: StateIds) => Promise<void>;
 
 export interface ReportedParty {
-  readonly stateLicenceNumber: string;
+  readonly stateLicenseNumber: string;
   readonly name: string;
 }
 
@@ -54,8 +54,8 @@ export interface ReportedDriver {
   /** The hub's id, so the state system's copy can be found again. */
   readonly hubId: string;
   readonly name: string;
-  readonly driversLicenceNumber: string;
-  readonly driversLicenceState: string;
+  readonly driversLicenseNumber: string;
+  readonly driversLicenseState: string;
 }
 
 export interface ReportedVehicle {
@@ -64,7 +64,7 @@ export interface ReportedVehicle {
   readonly make: string;
   readonly model: string;
   readonly year: number;
-  readonly colour: string;
+  readonly color: string;
   readonly plate?: string;
   readonly vin?: string;
 }
@@ -146,11 +146,11 @@ export interface InboundTransfer {
   readonly lines: readonly { readonly tag: string; readonly productName: string; readonly quantity: number; readonly unit: string }[];
 }
 
-/** `inventory-transfer`: one the licence shipped; `inbound-transfer`: one addressed to it (a paper manifest taken in). */
+/** `inventory-transfer`: one the license shipped; `inbound-transfer`: one addressed to it (a paper manifest taken in). */
 export type StateObjectKind = 'invoice' | 'manifest' | 'inventory-transfer' | 'inbound-transfer';
 
 /**
- * One pull of the transfers addressed to a licence: what is new or changed since `checkpoint`
+ * One pull of the transfers addressed to a license: what is new or changed since `checkpoint`
  * (opaque, the adapter's own), the checkpoint to pass next time, and how many items could not be
  * read this time (they are tried again on the next pull).
  */
@@ -166,7 +166,7 @@ export interface ConsentStatus {
   readonly expiresAt?: string;
 }
 
-/** The state system, as one licence sees it. Calls are idempotent on the `externalId` they carry. */
+/** The state system, as one license sees it. Calls are idempotent on the `externalId` they carry. */
 export interface StateTrackingSystem {
   /**
    * Checks lines against the licensee's inventory at the state before a manifest is numbered, so the
@@ -188,7 +188,7 @@ export interface StateTrackingSystem {
   /** Returns the inventory transfer the state system recorded. */
   reportIntake(account: StateAccount, report: IntakeReport): Promise<StateIds>;
   reportVoid(account: StateAccount, ids: StateIds, externalId: string): Promise<void>;
-  /** Transfers addressed to the licence that are new or changed since the checkpoint (none: since ever). */
+  /** Transfers addressed to the license that are new or changed since the checkpoint (none: since ever). */
   listInbound(account: StateAccount, checkpoint?: string): Promise<InboundPull>;
   findByExternalId(account: StateAccount, kind: StateObjectKind, externalId: string): Promise<string | number | undefined>;
   checkConsent(account: StateAccount): Promise<ConsentStatus>;
@@ -197,7 +197,7 @@ export interface StateTrackingSystem {
 /**
  * Why a call failed, as the submission pipeline must treat it: `transient` is retried with
  * backoff, `permanent` is recorded with the state system's code, `consent-expired` waits for the
- * licence admin to approve the integrator again (the 100 days ran out, `CONSENT_EXPIRED`, or the
+ * license admin to approve the integrator again (the 100 days ran out, `CONSENT_EXPIRED`, or the
  * state system refused the hub's refresh token before then, `REFRESH_REJECTED`).
  */
 export type StateFailureKind = 'transient' | 'permanent' | 'consent-expired';

@@ -10,7 +10,7 @@ export const callbackQuery = z.object({ code: z.string().min(1).max(2048), state
 
 export const stateUserBody = z
   .strictObject({ username: text(200), password: z.string().min(1).max(500) })
-  .meta({ id: 'StateUserInput', description: 'A NY-API user of this licence. The password is stored encrypted and never shown again.' });
+  .meta({ id: 'StateUserInput', description: 'A NY-API user of this license. The password is stored encrypted and never shown again.' });
 
 export const consentStatusView = z
   .object({
@@ -30,12 +30,12 @@ export const integrationView = z
   .object({
     system: z.literal('biotrack-ny'),
     consent: consentStatusView,
-    stateUsers: z.array(z.object({ apiKeyId: z.string().meta({ description: '`default`: the licence integration user' }), username: z.string(), updatedAt: timestamp })),
+    stateUsers: z.array(z.object({ apiKeyId: z.string().meta({ description: '`default`: the license integration user' }), username: z.string(), updatedAt: timestamp })),
   })
   .meta({ id: 'StateSystemIntegration' });
 
 export const consentStartView = z
   .object({ authorizeUrl: z.url(), expiresAt: timestamp })
-  .meta({ id: 'ConsentStart', description: 'Where the licence admin approves the hub; valid 10 minutes, once' });
+  .meta({ id: 'ConsentStart', description: 'Where the license admin approves the hub; valid 10 minutes, once' });
 
 export const linkedStateUserView = z.object({ apiKeyId: z.string(), username: z.string() }).meta({ id: 'LinkedStateUser' });

@@ -19,8 +19,8 @@ import { refreshStateStatus } from './state-status.ts';
 export interface StateAccounts {
   /** The reporting licensee's account; undefined when it has no state-system link (any more). */
   account(licenseeId: string, actingApiKeyId?: string): Promise<StateAccount | undefined>;
-  /** The licence number the state system knows a party by: a tenant's own link, else its OCM licence. */
-  stateLicenceOf(party: { readonly licenseeId?: string; readonly licenceNumber: string }): Promise<string>;
+  /** The license number the state system knows a party by: a tenant's own link, else its OCM license. */
+  stateLicenseOf(party: { readonly licenseeId?: string; readonly licenseNumber: string }): Promise<string>;
 }
 
 export interface SubmissionMetrics {
@@ -206,18 +206,18 @@ async function report(
     }
     case 'intake': {
       const { shipper } = recorded(transfer.manifest, transfer, 'manifest').parties;
-      return keep(await system.reportIntake(account, intakeReport(transfer, externalId, await deps.accounts.stateLicenceOf(shipper))));
+      return keep(await system.reportIntake(account, intakeReport(transfer, externalId, await deps.accounts.stateLicenseOf(shipper))));
     }
   }
 }
 
 /** A paper manifest taken in, as the receiver reports it: what was shipped and its answer to every package. */
-function intakeReport(transfer: Transfer, externalId: string, shipperStateLicence: string): IntakeReport {
+function intakeReport(transfer: Transfer, externalId: string, shipperStateLicense: string): IntakeReport {
   const { number, parties } = recorded(transfer.manifest, transfer, 'manifest');
   const answers = new Map(recorded(transfer.receipt, transfer, 'receipt').lines.map((line) => [line.tag, line]));
   return {
     externalId,
-    shipper: { stateLicenceNumber: shipperStateLicence, name: parties.shipper.legalName },
+    shipper: { stateLicenseNumber: shipperStateLicense, name: parties.shipper.legalName },
     manifestNumber: number,
     drivers: parties.drivers.map((driver) => driver.name),
     lines: transfer.content.lines.map((line) => {
@@ -235,7 +235,7 @@ async function manifestReport(deps: DeliveryDeps, transfer: Transfer, externalId
   const manifest = recorded(transfer.manifest, transfer, 'manifest');
   const { parties } = manifest;
   const { content } = transfer;
-  const party = async (p: typeof parties.receiver) => ({ stateLicenceNumber: await deps.accounts.stateLicenceOf(p), name: p.legalName });
+  const party = async (p: typeof parties.receiver) => ({ stateLicenseNumber: await deps.accounts.stateLicenseOf(p), name: p.legalName });
   const vehicle = recorded(parties.vehicle, transfer, 'vehicle');
   return {
     externalId,
@@ -245,16 +245,16 @@ async function manifestReport(deps: DeliveryDeps, transfer: Transfer, externalId
     drivers: parties.drivers.map((d) => ({
       hubId: d.driverId,
       name: d.name,
-      driversLicenceNumber: d.driversLicenceNumber,
-      driversLicenceState: d.driversLicenceState,
+      driversLicenseNumber: d.driversLicenseNumber,
+      driversLicenseState: d.driversLicenseState,
     })),
     vehicle: {
       hubId: vehicle.vehicleId,
-      description: `${vehicle.colour} ${vehicle.year} ${vehicle.make} ${vehicle.model}`,
+      description: `${vehicle.color} ${vehicle.year} ${vehicle.make} ${vehicle.model}`,
       make: vehicle.make,
       model: vehicle.model,
       year: vehicle.year,
-      colour: vehicle.colour,
+      color: vehicle.color,
       ...(vehicle.plate ? { plate: vehicle.plate } : {}),
       ...(vehicle.vin ? { vin: vehicle.vin } : {}),
     },

@@ -2,16 +2,16 @@
  * Licensees (the hub's tenants) and their API keys as records. Pure: no I/O.
  */
 import type { z } from 'zod';
-import { licenceTypeName, parseLicenceNumber } from './licence.ts';
-import type { LicenceNumberWarning } from './licence.ts';
+import { licenseTypeName, parseLicenseNumber } from './license.ts';
+import type { LicenseNumberWarning } from './license.ts';
 import type { licenseeRegistrationSchema } from './schemas.ts';
 
 type Registration = z.output<typeof licenseeRegistrationSchema>;
 
 export interface Licensee extends Registration {
   readonly id: string;
-  /** The type code of the licence number (`DIST`, `CAURD`, ...). */
-  readonly licenceType: string;
+  /** The type code of the license number (`DIST`, `CAURD`, ...). */
+  readonly licenseType: string;
   readonly version: number;
   readonly createdAt: string;
   readonly updatedAt: string;
@@ -32,17 +32,17 @@ export interface ApiKeyRecord {
 
 export type ApiKeySummary = Omit<ApiKeyRecord, 'secretHash'>;
 
-/** A new licensee from a validated registration, with what the licence number warns about. */
+/** A new licensee from a validated registration, with what the license number warns about. */
 export function newLicensee(
   registration: Registration,
   id: string,
   at: string,
-): { licensee: Licensee; warnings: readonly LicenceNumberWarning[] } {
-  const reading = parseLicenceNumber(registration.licenceNumber);
+): { licensee: Licensee; warnings: readonly LicenseNumberWarning[] } {
+  const reading = parseLicenseNumber(registration.licenseNumber);
   // The schema has already refused anything that does not parse.
   if (!reading.ok) throw new Error(reading.message);
   return {
-    licensee: { ...registration, id, licenceType: reading.licence.type, version: 1, createdAt: at, updatedAt: at },
+    licensee: { ...registration, id, licenseType: reading.license.type, version: 1, createdAt: at, updatedAt: at },
     warnings: reading.warnings,
   };
 }
@@ -51,12 +51,12 @@ export const isIntegrated = (licensee: Pick<Licensee, 'stateSystem'>): boolean =
 
 /** What `GET /v1/me` shows. */
 export function presentLicensee(licensee: Licensee, apiKeyId: string) {
-  const name = licenceTypeName(licensee.licenceType);
+  const name = licenseTypeName(licensee.licenseType);
   return {
     id: licensee.id,
-    licenceNumber: licensee.licenceNumber,
-    licenceType: licensee.licenceType,
-    ...(name ? { licenceTypeName: name } : {}),
+    licenseNumber: licensee.licenseNumber,
+    licenseType: licensee.licenseType,
+    ...(name ? { licenseTypeName: name } : {}),
     legalName: licensee.legalName,
     ...(licensee.dba ? { dba: licensee.dba } : {}),
     premisesAddress: licensee.premisesAddress,

@@ -1,6 +1,6 @@
 /**
  * Licensees and API keys in the hub table. A licensee's profile and the item that reserves its
- * licence number are written in one transaction, so two tenants can never hold the same number.
+ * license number are written in one transaction, so two tenants can never hold the same number.
  * API keys are never deleted: revoking one stamps `revokedAt`.
  */
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
@@ -13,10 +13,10 @@ import { keys, withoutKeys } from '../repositories/keys.ts';
 import type { ApiKeyRecord, ApiKeySummary, Licensee } from './licensee.ts';
 
 export interface LicenseeRepository {
-  /** Refuses a licence number another licensee holds (`licence-number-taken`). */
+  /** Refuses a license number another licensee holds (`license-number-taken`). */
   create(licensee: Licensee): Promise<void>;
   get(licenseeId: string): Promise<Licensee | undefined>;
-  findIdByLicenceNumber(licenceNumber: string): Promise<string | undefined>;
+  findIdByLicenseNumber(licenseNumber: string): Promise<string | undefined>;
 }
 
 export interface ApiKeyRepository {
@@ -57,7 +57,7 @@ export function createLicenseeRepository(client: DynamoDBDocumentClient, tableNa
           {
             Put: {
               TableName: tableName,
-              Item: { ...keys.licenceNumber(licensee.licenceNumber), licenceNumber: licensee.licenceNumber, licenseeId: licensee.id },
+              Item: { ...keys.licenseNumber(licensee.licenseNumber), licenseNumber: licensee.licenseNumber, licenseeId: licensee.id },
               ConditionExpression: 'attribute_not_exists(PK)',
             },
           },
@@ -71,8 +71,8 @@ export function createLicenseeRepository(client: DynamoDBDocumentClient, tableNa
           if (!(error instanceof TransactionCanceledException)) throw error;
           const reasons = (error.CancellationReasons ?? []).map((reason) => reason.Code);
           if (reasons[1] === 'ConditionalCheckFailed') {
-            throw new ConflictError('licence-number-taken', 'Another licensee holds this licence number', {
-              licenceNumber: licensee.licenceNumber,
+            throw new ConflictError('license-number-taken', 'Another licensee holds this license number', {
+              licenseNumber: licensee.licenseNumber,
             });
           }
           // A concurrent registration of the same number was in flight: once it settles, the condition decides.
@@ -86,8 +86,8 @@ export function createLicenseeRepository(client: DynamoDBDocumentClient, tableNa
       return Item ? toLicensee(Item) : undefined;
     },
 
-    async findIdByLicenceNumber(licenceNumber) {
-      const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: keys.licenceNumber(licenceNumber) }));
+    async findIdByLicenseNumber(licenseNumber) {
+      const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: keys.licenseNumber(licenseNumber) }));
       const licenseeId: unknown = Item?.['licenseeId'];
       return typeof licenseeId === 'string' ? licenseeId : undefined;
     },

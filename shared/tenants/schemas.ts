@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { stateSystems } from '../domain/transfer/tags.ts';
-import { addressFields, licenceNumberSchema, phone, text } from '../schemas/common.ts';
+import { addressFields, licenseNumberSchema, phone, text } from '../schemas/common.ts';
 import type { StateSystem } from '../domain/transfer/tags.ts';
 import { consentStatusView } from '../state-system/representation.ts';
 
@@ -21,18 +21,18 @@ export const premisesAddressSchema = z.strictObject({ ...addressFields, state: z
 
 /**
  * How the licensee reports to the state: its adapter and the identifiers that system knows it by,
- * which may differ from the OCM licence number. The NY-API signs users in with both.
+ * which may differ from the OCM license number. The NY-API signs users in with both.
  */
 export const stateSystemLinkSchema = z
   .strictObject({
     adapter: z.enum(stateSystemAdapters),
-    stateLicenceNumber: text(64).optional(),
+    stateLicenseNumber: text(64).optional(),
     ubi: text(32).optional(),
   })
   .check((ctx) => {
-    const { adapter, stateLicenceNumber, ubi } = ctx.value;
-    if (adapter !== 'none' && stateLicenceNumber === undefined) {
-      ctx.issues.push({ code: 'custom', input: ctx.value, path: ['stateLicenceNumber'], message: 'Required for a licensee that reports to a state system' });
+    const { adapter, stateLicenseNumber, ubi } = ctx.value;
+    if (adapter !== 'none' && stateLicenseNumber === undefined) {
+      ctx.issues.push({ code: 'custom', input: ctx.value, path: ['stateLicenseNumber'], message: 'Required for a licensee that reports to a state system' });
     }
     if (adapter === 'biotrack-ny' && ubi === undefined) {
       ctx.issues.push({ code: 'custom', input: ctx.value, path: ['ubi'], message: 'Required by the BioTrack NY-API' });
@@ -40,7 +40,7 @@ export const stateSystemLinkSchema = z
   });
 
 export const licenseeRegistrationSchema = z.strictObject({
-  licenceNumber: licenceNumberSchema,
+  licenseNumber: licenseNumberSchema,
   legalName: text(200),
   dba: text(200).optional(),
   premisesAddress: premisesAddressSchema,
@@ -82,9 +82,9 @@ export const apiKeyPage = z.object({ items: z.array(apiKeyView), cursor: z.strin
 export const meView = z
   .object({
     id: z.string(),
-    licenceNumber: z.string(),
-    licenceType: z.string(),
-    licenceTypeName: z.string().optional(),
+    licenseNumber: z.string(),
+    licenseType: z.string(),
+    licenseTypeName: z.string().optional(),
     legalName: z.string(),
     dba: z.string().optional(),
     premisesAddress: premisesAddressSchema,
@@ -93,7 +93,7 @@ export const meView = z
     stateSystemAccess: z.enum(['active', 'lost']),
     integrated: z.boolean().meta({ description: 'Reports to the state system through its API' }),
     apiKeyId: z.string().meta({ description: 'The key this request was made with' }),
-    stateSystemConsent: consentStatusView.optional().meta({ description: "The licence admin's 100-day consent to the hub in the NY-API; warns from 14 days before" }),
+    stateSystemConsent: consentStatusView.optional().meta({ description: "The license admin's 100-day consent to the hub in the NY-API; warns from 14 days before" }),
     stateSystemAttention: z
       .object({
         refused: z.int().meta({ description: 'Transfers whose step the state system refused and that this licensee must correct' }),

@@ -5,7 +5,7 @@
 import { NotFoundError } from '../errors.ts';
 import type { Caller } from '../http/caller.ts';
 import { apiKeyIdOf, bearerToken, isApiKeyId, issueApiKey, matchesHash } from './api-key.ts';
-import type { LicenceNumberWarning } from './licence.ts';
+import type { LicenseNumberWarning } from './license.ts';
 import { newLicensee, presentApiKey } from './licensee.ts';
 import type { ApiKeySummary, ApiKeyView, Licensee } from './licensee.ts';
 import type { ApiKeyRepository, LicenseeRepository } from './repository.ts';
@@ -24,7 +24,7 @@ export interface TenantDeps {
 export async function registerLicensee(
   deps: Pick<TenantDeps, 'licensees' | 'now' | 'newId'>,
   registration: unknown,
-): Promise<{ licensee: Licensee; warnings: readonly LicenceNumberWarning[] }> {
+): Promise<{ licensee: Licensee; warnings: readonly LicenseNumberWarning[] }> {
   const valid = licenseeRegistrationSchema.parse(registration);
   const created = newLicensee(valid, deps.newId(), deps.now().toISOString());
   await deps.licensees.create(created.licensee);

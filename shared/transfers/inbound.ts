@@ -61,7 +61,7 @@ export async function pullInbound(deps: InboundDeps, licenseeId: string): Promis
           licenseeId: receiver.id,
           legalName: receiver.legalName,
           ...(receiver.dba ? { dba: receiver.dba } : {}),
-          licenceNumber: receiver.licenceNumber,
+          licenseNumber: receiver.licenseNumber,
           premisesAddress: receiver.premisesAddress,
           phone: receiver.phone,
           stateSystem: receiver.stateSystem,
@@ -69,7 +69,7 @@ export async function pullInbound(deps: InboundDeps, licenseeId: string): Promis
         },
         shipper: {
           legalName: inbound.shipper.name,
-          licenceNumber: inbound.shipper.stateLicenceNumber,
+          licenseNumber: inbound.shipper.stateLicenseNumber,
           premisesAddress: {
             street: inbound.shipper.address ?? domain.NOT_REPORTED,
             city: inbound.shipper.city ?? domain.NOT_REPORTED,

@@ -8,7 +8,7 @@ import type { LicenseeDirectory, LicenseeProfile } from './use-cases.ts';
 function toProfile(licensee: Licensee): LicenseeProfile {
   return {
     id: licensee.id,
-    licenceNumber: licensee.licenceNumber,
+    licenseNumber: licensee.licenseNumber,
     legalName: licensee.legalName,
     ...(licensee.dba ? { dba: licensee.dba } : {}),
     premisesAddress: licensee.premisesAddress,
@@ -25,8 +25,8 @@ export function createLicenseeDirectory(licensees: LicenseeRepository): Licensee
   };
   return {
     get,
-    async findByLicenceNumber(licenceNumber) {
-      const id = await licensees.findIdByLicenceNumber(licenceNumber);
+    async findByLicenseNumber(licenseNumber) {
+      const id = await licensees.findIdByLicenseNumber(licenseNumber);
       return id ? get(id) : undefined;
     },
   };

@@ -40,14 +40,14 @@ export async function recordPaperManifest(deps: PaperIntakeDeps, caller: Caller,
   const { recorded, received } = intake;
   const stored = toStored(received.transfer);
   const submissions = plannedSubmissions(received);
-  const paper = { ...keys.paperManifest(receiver.id, body.shipperLicenceNumber, body.manifestNumber), transferId: stored.id };
+  const paper = { ...keys.paperManifest(receiver.id, body.shipperLicenseNumber, body.manifestNumber), transferId: stored.id };
   try {
     await deps.transfers.createWithHistory(stored, [recorded.event, received.event], [paper], submissions);
   } catch (error) {
     if (error instanceof DuplicateError) {
-      throw new ConflictError('paper-manifest-recorded', `Paper manifest ${body.manifestNumber} of ${body.shipperLicenceNumber} is already recorded`, {
+      throw new ConflictError('paper-manifest-recorded', `Paper manifest ${body.manifestNumber} of ${body.shipperLicenseNumber} is already recorded`, {
         manifestNumber: body.manifestNumber,
-        shipperLicenceNumber: body.shipperLicenceNumber,
+        shipperLicenseNumber: body.shipperLicenseNumber,
       });
     }
     throw error;

@@ -31,7 +31,7 @@ const party = z
     partnerId: z.string().optional(),
     legalName: z.string(),
     dba: z.string().optional(),
-    licenceNumber: z.string(),
+    licenseNumber: z.string(),
     premisesAddress: domain.addressSchema,
     phone: z.string(),
     stateSystem: z.enum(domain.stateSystems),
@@ -110,7 +110,7 @@ export const transferRepresentation = z
     receiptLink: receiptLinkState.optional(),
     voided: z.object({ at, reason: z.string() }).optional(),
     discardedAt: at.optional(),
-    returnOf: z.object({ transferId: z.string(), manifestNumber: z.string(), shipperLicenceNumber: z.string() }).optional(),
+    returnOf: z.object({ transferId: z.string(), manifestNumber: z.string(), shipperLicenseNumber: z.string() }).optional(),
     origin: z
       .looseObject({ kind: z.enum(['state-system', 'paper-manifest']).optional() })
       .optional()

@@ -71,7 +71,7 @@ const linkContext = (deps: TransferDeps) => ({ now: deps.now(), validForMs: deps
 /** A licensee as the transfers need it; provided by the tenants module. */
 export interface LicenseeProfile {
   readonly id: string;
-  readonly licenceNumber: string;
+  readonly licenseNumber: string;
   readonly legalName: string;
   readonly dba?: string;
   readonly premisesAddress: PartySnapshot['premisesAddress'];
@@ -82,7 +82,7 @@ export interface LicenseeProfile {
 
 export interface LicenseeDirectory {
   get(licenseeId: string): Promise<LicenseeProfile | undefined>;
-  findByLicenceNumber(licenceNumber: string): Promise<LicenseeProfile | undefined>;
+  findByLicenseNumber(licenseNumber: string): Promise<LicenseeProfile | undefined>;
 }
 
 /** The domain's transfer plus what the indexes and the visibility check read. */
@@ -396,7 +396,7 @@ export function partyFromProfile(profile: LicenseeProfile): PartySnapshot {
     licenseeId: profile.id,
     legalName: profile.legalName,
     ...(profile.dba ? { dba: profile.dba } : {}),
-    licenceNumber: profile.licenceNumber,
+    licenseNumber: profile.licenseNumber,
     premisesAddress: profile.premisesAddress,
     phone: profile.phone,
     stateSystem: profile.stateSystem,
@@ -409,13 +409,13 @@ async function partnerParty(deps: TransferDeps, caller: Caller, partnerId: strin
   if (!partnerId) return undefined;
   const partner = await deps.registries.get('partner', caller.licenseeId, partnerId);
   if (!partner?.active) return undefined;
-  const tenant = await deps.licensees.findByLicenceNumber(partner.data.licenceNumber);
+  const tenant = await deps.licensees.findByLicenseNumber(partner.data.licenseNumber);
   if (tenant) return { ...partyFromProfile(tenant), partnerId };
   return {
     partnerId,
     legalName: partner.data.legalName,
     ...(partner.data.dba ? { dba: partner.data.dba } : {}),
-    licenceNumber: partner.data.licenceNumber,
+    licenseNumber: partner.data.licenseNumber,
     premisesAddress: partner.data.premisesAddress,
     phone: partner.data.phone,
     stateSystem: partner.data.integrated ? deps.defaultStateSystem : 'none',
@@ -428,8 +428,8 @@ async function crew(deps: TransferDeps, caller: Caller, transfer: Transfer): Pro
     (transfer.content.driverIds ?? []).map(async (driverId): Promise<DriverSnapshot | undefined> => {
       const driver = await deps.registries.get('driver', caller.licenseeId, driverId);
       if (!driver?.active) return undefined;
-      const { name, employeeId, driversLicenceNumber, driversLicenceState, phone } = driver.data;
-      return { driverId, name, employeeId, driversLicenceNumber, driversLicenceState, phone };
+      const { name, employeeId, driversLicenseNumber, driversLicenseState, phone } = driver.data;
+      return { driverId, name, employeeId, driversLicenseNumber, driversLicenseState, phone };
     }),
   );
   const vehicleId = transfer.content.vehicleId;
@@ -440,8 +440,8 @@ async function crew(deps: TransferDeps, caller: Caller, transfer: Transfer): Pro
   };
 }
 
-/** `OCM-DIST-24-000114-M000042`: the shipper's licence and its own sequence, so it is unique statewide. */
-export const formatManifestNumber = (licenceNumber: string, sequence: number) => `${licenceNumber}-M${String(sequence).padStart(6, '0')}`;
+/** `OCM-DIST-24-000114-M000042`: the shipper's license and its own sequence, so it is unique statewide. */
+export const formatManifestNumber = (licenseNumber: string, sequence: number) => `${licenseNumber}-M${String(sequence).padStart(6, '0')}`;
 
 export async function manifestTransfer(
   deps: TransferDeps,
@@ -467,7 +467,7 @@ export async function manifestTransfer(
         drivers,
         ...(vehicle ? { vehicle } : {}),
       },
-      { ...contextFor(deps, caller), manifestNumber: formatManifestNumber(shipperProfile.licenceNumber, sequence) },
+      { ...contextFor(deps, caller), manifestNumber: formatManifestNumber(shipperProfile.licenseNumber, sequence) },
     );
     const change = unwrap(result);
     // The state system's refusals that its records already show are the shipper's to fix now, unnumbered.

@@ -78,7 +78,7 @@ async function world(hub: LocalHub): Promise<World> {
   if (!distributor || !processor) throw new Error('no demo distributor or processor');
   const shipper = client(hub.urls.api, distributor.apiKey);
   const items = async (path: string) => (await shipper.call('GET', path))['items'] as Record<string, string>[];
-  const partner = (await items('/v1/partners?limit=100')).find((p) => p['licenceNumber'] === processor.licenceNumber);
+  const partner = (await items('/v1/partners?limit=100')).find((p) => p['licenseNumber'] === processor.licenseNumber);
   const driver = (await items('/v1/drivers'))[0];
   const vehicle = (await items('/v1/vehicles')).find((v) => v['conveyance'] === 'van');
   if (!partner?.['id'] || !driver?.['id'] || !vehicle?.['id']) throw new Error('demo registries incomplete');
@@ -96,10 +96,10 @@ async function world(hub: LocalHub): Promise<World> {
 async function inventory(hub: LocalHub, count: number): Promise<string[]> {
   const { registration } = demoLicensees.find((l) => l.role === 'distributor') ?? {};
   const link = registration?.stateSystem;
-  if (!registration || !link?.stateLicenceNumber || !link.ubi) throw new Error('the distributor is not integrated');
+  if (!registration || !link?.stateLicenseNumber || !link.ubi) throw new Error('the distributor is not integrated');
   const tags = Array.from({ length: count }, nextTag);
   await emulator(hub, 'POST', '/_emulator/seed', {
-    licensees: [{ LocationLicense: link.stateLicenceNumber, UBI: link.ubi, Name: registration.legalName, inventory: tags.map((ID) => ({ ID, ProductName: 'Bench', UOM: 'each', RemainingAmount: 100 })) }],
+    licensees: [{ LocationLicense: link.stateLicenseNumber, UBI: link.ubi, Name: registration.legalName, inventory: tags.map((ID) => ({ ID, ProductName: 'Bench', UOM: 'each', RemainingAmount: 100 })) }],
   });
   return tags;
 }

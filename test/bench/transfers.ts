@@ -59,7 +59,7 @@ export async function runTransferBench(options: TransferBenchOptions) {
     const me = await receiver.call('GET', '/v1/me');
     const partner = await shipper.call('POST', '/v1/partners', {
       legalName: me['legalName'],
-      licenceNumber: me['licenceNumber'],
+      licenseNumber: me['licenseNumber'],
       premisesAddress: me['premisesAddress'],
       phone: me['phone'],
       integrated: true,
@@ -67,7 +67,7 @@ export async function runTransferBench(options: TransferBenchOptions) {
     const driver = await shipper.call('POST', '/v1/drivers', {
       name: 'Bench Driver',
       employeeId: 'E-1',
-      driversLicenceNumber: '123456789',
+      driversLicenseNumber: '123456789',
       phone: '518-555-0100',
     });
     const vehicle = await shipper.call('POST', '/v1/vehicles', {
@@ -75,7 +75,7 @@ export async function runTransferBench(options: TransferBenchOptions) {
       make: 'Ford',
       model: 'Transit',
       year: 2024,
-      colour: 'White',
+      color: 'White',
       plate: 'BENCH1',
       attestations: { gpsFitted: true, lockedBox: true, temperatureControl: false },
     });

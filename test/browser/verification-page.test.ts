@@ -79,8 +79,8 @@ describe('the manifest verification page in a browser', () => {
       expect(await verdict.innerText()).toBe(`Genuine: this copy is the current version (1) of manifest ${manifest.number}.`);
       expect(await details(page)).toMatchObject({
         Status: 'Manifested, not yet departed',
-        Shipper: `${shipper.name} (${shipper.licenceNumber})`,
-        Receiver: `${receiver.name} (${receiver.licenceNumber})`,
+        Shipper: `${shipper.name} (${shipper.licenseNumber})`,
+        Receiver: `${receiver.name} (${receiver.licenseNumber})`,
         Packages: '2',
         // What an inspector matches against the truck and the crew, and looks up at the state.
         'Vehicle plate': manifest.plate,

@@ -7,7 +7,7 @@ import { inject } from 'vitest';
 import { demoTenant, request } from '../support/hub-api.ts';
 
 const distributor = demoTenant('distributor');
-const driver = { name: 'Zoë Peña', employeeId: 'E-104', driversLicenceNumber: '123456789', phone: '+1 518 555 0100' };
+const driver = { name: 'Zoë Peña', employeeId: 'E-104', driversLicenseNumber: '123456789', phone: '+1 518 555 0100' };
 
 describe('hostile bodies', () => {
   it('refuse a bidi override in a name with a 422 and a pointer', async () => {

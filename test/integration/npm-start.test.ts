@@ -130,8 +130,8 @@ describe('npm start', () => {
     expect(run.tenants.map((t) => t.role)).toEqual(['distributor', 'processor', 'retail dispensary']);
     for (const tenant of run.tenants) {
       const me = await fetch(`${run.api}/v1/me`, { headers: { authorization: `Bearer ${tenant.apiKey}` } });
-      const profile = (await me.json()) as { licenceNumber: string; stateSystemConsent?: { status: string } };
-      expect(profile.licenceNumber).toBe(tenant.licenceNumber);
+      const profile = (await me.json()) as { licenseNumber: string; stateSystemConsent?: { status: string } };
+      expect(profile.licenseNumber).toBe(tenant.licenseNumber);
       // The integrated demo tenants are connected to the NY-API emulator at start.
       expect(profile.stateSystemConsent?.status).toBe(tenant.integrated ? 'connected' : undefined);
     }

@@ -81,7 +81,7 @@ describe('answers as the document describes them', () => {
   });
 
   it('edge answers provoked over HTTP are documented for their route, with their code, as problems', async () => {
-    const driver = { name: 'Ada Lovelace', employeeId: 'E-1', driversLicenceNumber: '123456789', phone: '+1 518 555 0100' };
+    const driver = { name: 'Ada Lovelace', employeeId: 'E-1', driversLicenseNumber: '123456789', phone: '+1 518 555 0100' };
     const unknownTransfer = '01J0000000000000000000000Z';
     const cases: { route: string; path?: string; answer: () => ReturnType<typeof send>; status: number; code: string }[] = [
       { route: 'POST /v1/drivers', answer: () => send('POST', '/v1/drivers', { body: '{"name":', contentType: 'application/json' }), status: 400, code: 'malformed-json' },

@@ -25,7 +25,7 @@ export interface EmulatorCallRecord {
   readonly path: string;
   readonly status: number;
   readonly user?: string;
-  readonly licence?: string;
+  readonly license?: string;
   readonly errorCode?: string;
   readonly externalId?: string;
 }
@@ -102,16 +102,16 @@ export function useBioTrackEmulator() {
 
   /** Consent as the license admin gives it, tokens kept in the store, users linked. */
   async function connected<S extends ConnectionStore>(store: S, licenseeId = 'tenant-1'): Promise<World<S>> {
-    const world: World<S> = { store, now: new Date(), account: { licenseeId, system: 'biotrack-ny', stateLicenceNumber: SHIPPER, ubi: 'UBI-1' } };
-    await connectInMemory(settingsOf(), store, { licenseeId, licence: SHIPPER, user: { username: 'integration', password: 'pw-integration' }, now: world.now });
+    const world: World<S> = { store, now: new Date(), account: { licenseeId, system: 'biotrack-ny', stateLicenseNumber: SHIPPER, ubi: 'UBI-1' } };
+    await connectInMemory(settingsOf(), store, { licenseeId, license: SHIPPER, user: { username: 'integration', password: 'pw-integration' }, now: world.now });
     await store.putStateUser(licenseeId, 'biotrack-ny', 'key-alice', { username: 'alice', password: 'pw-alice' }, '');
     return world;
   }
 
   /** The receiver, connected in the same store under its own licensee id. */
   async function receiverOf(store: ConnectionStore, licenseeId = 'tenant-2'): Promise<StateAccount> {
-    await connectInMemory(settingsOf(), store, { licenseeId, licence: RECEIVER, user: { username: 'recv', password: 'pw' } });
-    return { licenseeId, system: 'biotrack-ny', stateLicenceNumber: RECEIVER, ubi: 'UBI-2' };
+    await connectInMemory(settingsOf(), store, { licenseeId, license: RECEIVER, user: { username: 'recv', password: 'pw' } });
+    return { licenseeId, system: 'biotrack-ny', stateLicenseNumber: RECEIVER, ubi: 'UBI-2' };
   }
 
   return {
@@ -129,9 +129,9 @@ export function useBioTrackEmulator() {
 export const report = (externalId: string): ManifestReport => ({
   externalId,
   kind: 'transfer',
-  receiver: { stateLicenceNumber: RECEIVER, name: 'Receiver' },
-  drivers: [{ hubId: 'driver-1', name: 'Zoë Peña', driversLicenceNumber: '512 884 301', driversLicenceState: 'NY' }],
-  vehicle: { hubId: 'van-1', description: 'White 2024 Ford Transit', make: 'Ford', model: 'Transit', year: 2024, colour: 'White', plate: 'KXT 4410' },
+  receiver: { stateLicenseNumber: RECEIVER, name: 'Receiver' },
+  drivers: [{ hubId: 'driver-1', name: 'Zoë Peña', driversLicenseNumber: '512 884 301', driversLicenseState: 'NY' }],
+  vehicle: { hubId: 'van-1', description: 'White 2024 Ford Transit', make: 'Ford', model: 'Transit', year: 2024, color: 'White', plate: 'KXT 4410' },
   estimatedDeparture: new Date(Date.now() + 3_600_000).toISOString(),
   estimatedArrival: new Date(Date.now() + 7_200_000).toISOString(),
   route: 'I-87',

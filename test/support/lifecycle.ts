@@ -13,7 +13,7 @@ const items = (reply: { body: Record<string, unknown> }) => reply.body['items'] 
 /** A manifest-ready draft from the distributor to `receiver`, with these packages. */
 export async function draftTo(receiver: DemoRole, tags: readonly string[], shipper: DemoRole = 'distributor', quantity = 10): Promise<string> {
   const partners = items(await call(shipper, 'GET', '/v1/partners?limit=100'));
-  const partner = partners.find((p) => p['licenceNumber'] === demoTenant(receiver).licenceNumber);
+  const partner = partners.find((p) => p['licenseNumber'] === demoTenant(receiver).licenseNumber);
   const driver = items(await call(shipper, 'GET', '/v1/drivers'))[0];
   const vehicle = items(await call(shipper, 'GET', '/v1/vehicles')).find((v) => v['conveyance'] === 'van');
   if (!partner || !driver || !vehicle) throw new Error(`The ${shipper} has no partner, driver or van for the ${receiver}`);

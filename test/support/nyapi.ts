@@ -1,6 +1,6 @@
 /**
  * The test hub's NY-API emulator, as tests drive and inspect it: fresh inventory for a demo
- * licence, fault rules, the call log and the emulator's state.
+ * license, fault rules, the call log and the emulator's state.
  */
 import { randomInt } from 'node:crypto';
 import { inject } from 'vitest';
@@ -17,7 +17,7 @@ export interface EmulatorCall {
   readonly method: string;
   readonly path: string;
   readonly route: string;
-  readonly licence?: string;
+  readonly license?: string;
   readonly user?: string;
   readonly externalId?: string;
   readonly status: number;
@@ -38,23 +38,23 @@ export async function emulator(method: string, path: string, body?: unknown): Pr
   return text ? (JSON.parse(text) as unknown) : undefined;
 }
 
-/** The licence the state system knows a demo tenant by. */
-export function stateLicenceOf(role: DemoRole): string {
+/** The license the state system knows a demo tenant by. */
+export function stateLicenseOf(role: DemoRole): string {
   const link = demoLicensees.find((l) => l.role === role)?.registration.stateSystem;
-  if (!link?.stateLicenceNumber) throw new Error(`The ${role} is not integrated`);
-  return link.stateLicenceNumber;
+  if (!link?.stateLicenseNumber) throw new Error(`The ${role} is not integrated`);
+  return link.stateLicenseNumber;
 }
 
 /** New 16-digit tags in a demo licensee's state inventory, so a test's packages exist at the state system. */
 export async function freshInventory(role: DemoRole, count: number, amount = 1000, uom = 'each'): Promise<string[]> {
   const { registration } = demoLicensees.find((l) => l.role === role) ?? {};
-  if (!registration?.stateSystem.stateLicenceNumber || !registration.stateSystem.ubi) throw new Error(`The ${role} is not integrated`);
-  return freshInventoryOf({ licence: registration.stateSystem.stateLicenceNumber, ubi: registration.stateSystem.ubi, name: registration.legalName }, count, amount, uom);
+  if (!registration?.stateSystem.stateLicenseNumber || !registration.stateSystem.ubi) throw new Error(`The ${role} is not integrated`);
+  return freshInventoryOf({ license: registration.stateSystem.stateLicenseNumber, ubi: registration.stateSystem.ubi, name: registration.legalName }, count, amount, uom);
 }
 
-/** New tags in any state licence's inventory (the licence is created in the emulator when new). */
+/** New tags in any state license's inventory (the license is created in the emulator when new). */
 export async function freshInventoryOf(
-  licensee: { readonly licence: string; readonly ubi: string; readonly name: string; readonly users?: readonly { Username: string; Password: string }[] },
+  licensee: { readonly license: string; readonly ubi: string; readonly name: string; readonly users?: readonly { Username: string; Password: string }[] },
   count: number,
   amount = 1000,
   /** In the state system's words (`GET /v1/uom`): each, gram, kilogram, … */
@@ -64,7 +64,7 @@ export async function freshInventoryOf(
   await emulator('POST', '/_emulator/seed', {
     licensees: [
       {
-        LocationLicense: licensee.licence,
+        LocationLicense: licensee.license,
         UBI: licensee.ubi,
         Name: licensee.name,
         ...(licensee.users ? { users: licensee.users } : {}),
@@ -106,22 +106,22 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, timeout
  * a refusal the hub's pre-flight cannot see, since the packages exist in full.
  */
 export async function onAnotherOpenManifest(role: DemoRole, tags: readonly string[]): Promise<void> {
-  const licence = stateLicenceOf(role);
+  const license = stateLicenseOf(role);
   const ubi = demoLicensees.find((l) => l.role === role)?.registration.stateSystem.ubi ?? '';
   const settings = { baseUrl: base(), tokenPath: '/oauth/token', authorizePath: '/oauth', timeoutMs: 5000, ...LOCAL_NYAPI_CLIENT };
   const store = memoryConnectionStore();
-  const user = demoStateUser(licence);
-  await connectInMemory(settings, store, { licenseeId: 'other-software', licence, user: { username: user.Username, password: user.Password } });
+  const user = demoStateUser(license);
+  await connectInMemory(settings, store, { licenseeId: 'other-software', license, user: { username: user.Username, password: user.Password } });
   const other = createBioTrackAdapter({ settings, connections: store, fetch, now: () => new Date() });
-  const account: StateAccount = { licenseeId: 'other-software', system: 'biotrack-ny', stateLicenceNumber: licence, ubi };
+  const account: StateAccount = { licenseeId: 'other-software', system: 'biotrack-ny', stateLicenseNumber: license, ubi };
   await other.reportManifest(
     account,
     {
       externalId: `other-software-${randomInt(0, 1e9)}`,
       kind: 'transfer',
-      receiver: { stateLicenceNumber: stateLicenceOf('processor'), name: 'Processor' },
-      drivers: [{ hubId: 'other-driver', name: 'Other Driver', driversLicenceNumber: '111 222 333', driversLicenceState: 'NY' }],
-      vehicle: { hubId: 'other-van', description: 'Blue 2023 Ford Transit', make: 'Ford', model: 'Transit', year: 2023, colour: 'Blue' },
+      receiver: { stateLicenseNumber: stateLicenseOf('processor'), name: 'Processor' },
+      drivers: [{ hubId: 'other-driver', name: 'Other Driver', driversLicenseNumber: '111 222 333', driversLicenseState: 'NY' }],
+      vehicle: { hubId: 'other-van', description: 'Blue 2023 Ford Transit', make: 'Ford', model: 'Transit', year: 2023, color: 'Blue' },
       estimatedDeparture: new Date(Date.now() + 3_600_000).toISOString(),
       estimatedArrival: new Date(Date.now() + 7_200_000).toISOString(),
       route: 'NY-5',

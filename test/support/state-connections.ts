@@ -1,6 +1,6 @@
 /**
  * State-system connections for tests that drive the BioTrack adapter directly: an in-memory
- * connection store the test can observe, and consent given as a licence admin would.
+ * connection store the test can observe, and consent given as a license admin would.
  */
 import { authorizeUrl, requestTokens } from '#shared/state-system/biotrack/client.ts';
 import type { NyApiSettings } from '#shared/state-system/biotrack/client.ts';
@@ -43,16 +43,16 @@ export function memoryConnectionStore(): MemoryConnectionStore {
 }
 
 /**
- * Consent for `licence` through the state system's authorize and token endpoints; the tokens go to
- * `store` under `licenseeId`, with `user` as the licence's default integration user.
+ * Consent for `license` through the state system's authorize and token endpoints; the tokens go to
+ * `store` under `licenseeId`, with `user` as the license's default integration user.
  */
 export async function connectInMemory(
   settings: NyApiSettings,
   store: ConnectionStore,
-  input: { readonly licenseeId: string; readonly licence: string; readonly user: StateUserCredentials; readonly now?: Date },
+  input: { readonly licenseeId: string; readonly license: string; readonly user: StateUserCredentials; readonly now?: Date },
 ): Promise<void> {
   const redirectUri = 'http://127.0.0.1/cb';
-  const redirect = await fetch(authorizeUrl(settings, { state: 's', redirectUri, licence: input.licence }), { redirect: 'manual' });
+  const redirect = await fetch(authorizeUrl(settings, { state: 's', redirectUri, license: input.license }), { redirect: 'manual' });
   const code = new URL(redirect.headers.get('location') ?? '').searchParams.get('code') ?? '';
   const tokens = await requestTokens(settings, fetch, { grant_type: 'authorization_code', code, redirect_uri: redirectUri });
   const now = input.now ?? new Date();

@@ -36,16 +36,16 @@ export interface Licensee {
   readonly profile: LicenseeProfile;
 }
 
-let licenceSequence = randomInt(100_000, 900_000);
+let licenseSequence = randomInt(100_000, 900_000);
 
 export function licensee(type: string, legalName: string, overrides: Partial<LicenseeProfile> = {}): Licensee {
   const id = `test-${ulid()}`;
-  licenceSequence += 1;
+  licenseSequence += 1;
   return {
     caller: { licenseeId: id, apiKeyId: `key-${id}` },
     profile: {
       id,
-      licenceNumber: `OCM-${type}-24-${String(licenceSequence).padStart(6, '0')}`,
+      licenseNumber: `OCM-${type}-24-${String(licenseSequence).padStart(6, '0')}`,
       legalName,
       premisesAddress: { street: '1 Test Way', city: 'Albany', state: 'NY', zip: '12207' },
       phone: '518-555-0100',
@@ -59,7 +59,7 @@ export function licensee(type: string, legalName: string, overrides: Partial<Lic
 export function directoryOf(...licensees: Licensee[]): LicenseeDirectory {
   return {
     get: async (id) => licensees.find((l) => l.profile.id === id)?.profile,
-    findByLicenceNumber: async (number) => licensees.find((l) => l.profile.licenceNumber === number)?.profile,
+    findByLicenseNumber: async (number) => licensees.find((l) => l.profile.licenseNumber === number)?.profile,
   };
 }
 
@@ -67,7 +67,7 @@ export function directoryOf(...licensees: Licensee[]): LicenseeDirectory {
 export async function registryFor(shipper: Licensee, receiver: Licensee) {
   const partner = await addEntry(registryDeps, shipper.caller, 'partner', {
     legalName: receiver.profile.legalName,
-    licenceNumber: receiver.profile.licenceNumber,
+    licenseNumber: receiver.profile.licenseNumber,
     premisesAddress: { ...receiver.profile.premisesAddress, state: 'NY' },
     phone: receiver.profile.phone,
     integrated: receiver.profile.stateSystem !== 'none',
@@ -75,8 +75,8 @@ export async function registryFor(shipper: Licensee, receiver: Licensee) {
   const driver = await addEntry(registryDeps, shipper.caller, 'driver', {
     name: 'Zoë Peña',
     employeeId: 'E-104',
-    driversLicenceNumber: '123456789',
-    driversLicenceState: 'NY',
+    driversLicenseNumber: '123456789',
+    driversLicenseState: 'NY',
     phone: '518-555-0101',
   });
   const vehicle = await addEntry(registryDeps, shipper.caller, 'vehicle', {
@@ -84,7 +84,7 @@ export async function registryFor(shipper: Licensee, receiver: Licensee) {
     make: 'Ford',
     model: 'Transit',
     year: 2024,
-    colour: 'White',
+    color: 'White',
     plate: 'HXT4410',
     plateState: 'NY',
     attestations: { gpsFitted: true, lockedBox: true, temperatureControl: false },
@@ -94,7 +94,7 @@ export async function registryFor(shipper: Licensee, receiver: Licensee) {
 
 /** Renames a driver in the registry, as a shipper editing its records after manifesting would. */
 export async function replaceDriver(owner: Licensee, driverId: string, name: string) {
-  await replaceEntry(registryDeps, owner.caller, 'driver', driverId, { name, employeeId: 'E-104', driversLicenceNumber: '123456789', driversLicenceState: 'NY', phone: '518-555-0101' }, undefined);
+  await replaceEntry(registryDeps, owner.caller, 'driver', driverId, { name, employeeId: 'E-104', driversLicenseNumber: '123456789', driversLicenseState: 'NY', phone: '518-555-0101' }, undefined);
 }
 
 export const newTag = () => `${randomInt(1e7, 1e8)}${randomInt(1e7, 1e8)}`;

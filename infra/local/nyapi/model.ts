@@ -103,7 +103,7 @@ export interface Licensee {
   readonly users: Map<string, User>;
 }
 
-/** A package held by one licence; after a receipt the same ID also exists at the receiver. */
+/** A package held by one license; after a receipt the same ID also exists at the receiver. */
 export interface InventoryLot {
   readonly ID: string;
   readonly LocationLicense: string;
@@ -275,8 +275,8 @@ const DEFAULT_INVENTORY_TYPE = 28;
 
 type SequenceName = 'vendor' | 'user' | 'employee' | 'vehicle' | 'line' | 'stop' | 'item' | 'transfer';
 
-function lotKey(licence: string, inventoryId: string): string {
-  return `${licence}|${inventoryId}`;
+function lotKey(license: string, inventoryId: string): string {
+  return `${license}|${inventoryId}`;
 }
 
 export class NyModel {
@@ -385,40 +385,40 @@ export class NyModel {
 
   // ---- Reads ----
 
-  lot(licence: string, inventoryId: string): InventoryLot | undefined {
-    return this.inventory.get(lotKey(licence, inventoryId));
+  lot(license: string, inventoryId: string): InventoryLot | undefined {
+    return this.inventory.get(lotKey(license, inventoryId));
   }
 
-  inventoryOf(licence: string): InventoryLot[] {
-    return [...this.inventory.values()].filter((lot) => lot.LocationLicense === licence);
+  inventoryOf(license: string): InventoryLot[] {
+    return [...this.inventory.values()].filter((lot) => lot.LocationLicense === license);
   }
 
   vendorById(id: number): Licensee | undefined {
     return [...this.licensees.values()].find((licensee) => licensee.ID === id);
   }
 
-  /** An object of the path: 404 when unknown, 403 when it belongs to another licence. */
-  owned<T extends { readonly LocationLicense: string }>(found: T | undefined, licence: string, what: string, id: string | number): Outcome<T> {
+  /** An object of the path: 404 when unknown, 403 when it belongs to another license. */
+  owned<T extends { readonly LocationLicense: string }>(found: T | undefined, license: string, what: string, id: string | number): Outcome<T> {
     if (!found) return fail('NOT_FOUND', `${what} ${id} not found`, { ID: id });
-    if (found.LocationLicense !== licence) return fail('FORBIDDEN', `${what} ${id} belongs to another licence`, { ID: id });
+    if (found.LocationLicense !== license) return fail('FORBIDDEN', `${what} ${id} belongs to another license`, { ID: id });
     return ok(found);
   }
 
-  /** Readable by the shipper and by every stop's licence. */
-  visibleManifest(licence: string, manifestId: string): Outcome<Manifest> {
+  /** Readable by the shipper and by every stop's license. */
+  visibleManifest(license: string, manifestId: string): Outcome<Manifest> {
     const manifest = this.manifests.get(manifestId);
     if (!manifest) return fail('NOT_FOUND', `Manifest ${manifestId} not found`, { ManifestID: manifestId });
-    if (manifest.LocationLicense !== licence && !manifest.Stops.some((stop) => stop.LocationLicense === licence)) {
-      return fail('FORBIDDEN', `Manifest ${manifestId} belongs to another licence`, { ManifestID: manifestId });
+    if (manifest.LocationLicense !== license && !manifest.Stops.some((stop) => stop.LocationLicense === license)) {
+      return fail('FORBIDDEN', `Manifest ${manifestId} belongs to another license`, { ManifestID: manifestId });
     }
     return ok(manifest);
   }
 
-  visibleTransfer(licence: string, id: number): Outcome<InventoryTransfer> {
+  visibleTransfer(license: string, id: number): Outcome<InventoryTransfer> {
     const transfer = this.transfers.get(id);
     if (!transfer) return fail('NOT_FOUND', `Inventory transfer ${id} not found`, { ID: id });
-    if (transfer.OutboundLicense !== licence && transfer.InboundLicense !== licence) {
-      return fail('FORBIDDEN', `Inventory transfer ${id} belongs to another licence`, { ID: id });
+    if (transfer.OutboundLicense !== license && transfer.InboundLicense !== license) {
+      return fail('FORBIDDEN', `Inventory transfer ${id} belongs to another license`, { ID: id });
     }
     return ok(transfer);
   }
@@ -427,18 +427,18 @@ export class NyModel {
     return [...this.transfers.values()].filter((transfer) => transfer.ManifestID === manifestId);
   }
 
-  /** Latest TransactionID per object type among what the licence can see (`GET /v1/sync`). */
-  sync(licence: string): Record<string, number> {
+  /** Latest TransactionID per object type among what the license can see (`GET /v1/sync`). */
+  sync(license: string): Record<string, number> {
     const latest = (objects: Iterable<{ TransactionID: number }>) => Math.max(0, ...[...objects].map((o) => o.TransactionID));
-    const own = <T extends { LocationLicense: string }>(objects: Iterable<T>) => [...objects].filter((o) => o.LocationLicense === licence);
-    const licensee = this.licensees.get(licence);
+    const own = <T extends { LocationLicense: string }>(objects: Iterable<T>) => [...objects].filter((o) => o.LocationLicense === license);
+    const licensee = this.licensees.get(license);
     return {
       Employee: latest(own(this.employees.values())),
-      Inventory: latest(this.inventoryOf(licence)),
+      Inventory: latest(this.inventoryOf(license)),
       InventoryTransfer: latest(
-        [...this.transfers.values()].filter((t) => t.OutboundLicense === licence || t.InboundLicense === licence),
+        [...this.transfers.values()].filter((t) => t.OutboundLicense === license || t.InboundLicense === license),
       ),
-      Invoice: latest([...this.invoices.values()].filter((i) => i.LocationLicense === licence || i.BuyerLocationLicense === licence)),
+      Invoice: latest([...this.invoices.values()].filter((i) => i.LocationLicense === license || i.BuyerLocationLicense === license)),
       Manifest: latest(own(this.manifests.values())),
       User: latest(licensee ? licensee.users.values() : []),
       Vehicle: latest(own(this.vehicles.values())),
@@ -448,44 +448,44 @@ export class NyModel {
 
   // ---- Drivers and vehicles ----
 
-  createEmployee(licence: string, input: EmployeeInput): Employee {
-    const employee: Employee = { ...input, ID: this.#next('employee'), LocationLicense: licence, Deleted: false, TransactionID: this.#commit() };
+  createEmployee(license: string, input: EmployeeInput): Employee {
+    const employee: Employee = { ...input, ID: this.#next('employee'), LocationLicense: license, Deleted: false, TransactionID: this.#commit() };
     this.employees.set(employee.ID, employee);
     this.created.employee += 1;
     return employee;
   }
 
-  updateEmployee(licence: string, id: number, input: EmployeeUpdate): Outcome<Employee> {
-    const found = this.owned(this.employees.get(id), licence, 'Employee', id);
+  updateEmployee(license: string, id: number, input: EmployeeUpdate): Outcome<Employee> {
+    const found = this.owned(this.employees.get(id), license, 'Employee', id);
     if (!found.ok) return found;
     Object.assign(found.value, definedOnly(input), { TransactionID: this.#commit() });
     return found;
   }
 
-  deleteEmployee(licence: string, id: number): Outcome<Employee> {
-    const found = this.owned(this.employees.get(id), licence, 'Employee', id);
+  deleteEmployee(license: string, id: number): Outcome<Employee> {
+    const found = this.owned(this.employees.get(id), license, 'Employee', id);
     if (!found.ok) return found;
     found.value.Deleted = true;
     found.value.TransactionID = this.#commit();
     return found;
   }
 
-  createVehicle(licence: string, input: VehicleInput): Vehicle {
-    const vehicle: Vehicle = { ...input, ID: this.#next('vehicle'), LocationLicense: licence, Deleted: false, TransactionID: this.#commit() };
+  createVehicle(license: string, input: VehicleInput): Vehicle {
+    const vehicle: Vehicle = { ...input, ID: this.#next('vehicle'), LocationLicense: license, Deleted: false, TransactionID: this.#commit() };
     this.vehicles.set(vehicle.ID, vehicle);
     this.created.vehicle += 1;
     return vehicle;
   }
 
-  updateVehicle(licence: string, id: number, input: VehicleUpdate): Outcome<Vehicle> {
-    const found = this.owned(this.vehicles.get(id), licence, 'Vehicle', id);
+  updateVehicle(license: string, id: number, input: VehicleUpdate): Outcome<Vehicle> {
+    const found = this.owned(this.vehicles.get(id), license, 'Vehicle', id);
     if (!found.ok) return found;
     Object.assign(found.value, definedOnly(input), { TransactionID: this.#commit() });
     return found;
   }
 
-  deleteVehicle(licence: string, id: number): Outcome<Vehicle> {
-    const found = this.owned(this.vehicles.get(id), licence, 'Vehicle', id);
+  deleteVehicle(license: string, id: number): Outcome<Vehicle> {
+    const found = this.owned(this.vehicles.get(id), license, 'Vehicle', id);
     if (!found.ok) return found;
     found.value.Deleted = true;
     found.value.TransactionID = this.#commit();
@@ -494,9 +494,9 @@ export class NyModel {
 
   // ---- Invoices ----
 
-  createInvoice(licence: string, input: InvoiceInput): Outcome<Invoice> {
-    if (input.LocationLicense !== licence) {
-      return fail('FORBIDDEN', `LocationLicense ${input.LocationLicense} is not the caller's licence ${licence}`);
+  createInvoice(license: string, input: InvoiceInput): Outcome<Invoice> {
+    if (input.LocationLicense !== license) {
+      return fail('FORBIDDEN', `LocationLicense ${input.LocationLicense} is not the caller's license ${license}`);
     }
     if (input.Inventory.length === 0) return fail('NO_ITEMS', 'An invoice needs at least one inventory line');
     if (!this.licensees.has(input.BuyerLocationLicense)) {
@@ -505,8 +505,8 @@ export class NyModel {
     const seen = new Set<string>();
     const lines: { InventoryID: string; Amount: number; Price: number }[] = [];
     for (const line of input.Inventory) {
-      const lot = this.lot(licence, line.InventoryID);
-      if (!lot) return fail('NOT_FOUND', `Inventory ${line.InventoryID} is not inventory of ${licence}`, { InventoryID: line.InventoryID });
+      const lot = this.lot(license, line.InventoryID);
+      if (!lot) return fail('NOT_FOUND', `Inventory ${line.InventoryID} is not inventory of ${license}`, { InventoryID: line.InventoryID });
       if (seen.has(line.InventoryID)) return fail('DUPLICATE_ITEM', `Inventory ${line.InventoryID} is listed twice`, { InventoryID: line.InventoryID });
       seen.add(line.InventoryID);
       if (line.Price === undefined || line.Price < 0) {
@@ -522,7 +522,7 @@ export class NyModel {
     const transactionId = this.#commit();
     const invoice: Invoice = {
       InvoiceID: this.#sixteenDigits((id) => this.invoices.has(id)),
-      LocationLicense: licence,
+      LocationLicense: license,
       BuyerLocationLicense: input.BuyerLocationLicense,
       ExternalID: input.ExternalID,
       Lines: lines.map((line) => ({ ...line, ID: this.#next('line'), TransactionID: transactionId })),
@@ -535,8 +535,8 @@ export class NyModel {
     return ok(invoice);
   }
 
-  voidInvoice(licence: string, invoiceId: string): Outcome<Invoice> {
-    const found = this.owned(this.invoices.get(invoiceId), licence, 'Invoice', invoiceId);
+  voidInvoice(license: string, invoiceId: string): Outcome<Invoice> {
+    const found = this.owned(this.invoices.get(invoiceId), license, 'Invoice', invoiceId);
     if (!found.ok) return found;
     const invoice = found.value;
     if (invoice.Voided) return fail('ALREADY_VOIDED', `Invoice ${invoiceId} is already voided`);
@@ -551,38 +551,38 @@ export class NyModel {
   // ---- Manifests ----
 
   #driversAndVehicle(
-    licence: string,
+    license: string,
     drivers: readonly { ID: number }[] | undefined,
     vehicle: { ID: number } | null | undefined,
   ): Outcome<{ driverIds: number[]; vehicleId: number }> {
     if (!drivers || drivers.length === 0) return fail('DRIVER_REQUIRED', 'A manifest needs at least one driver');
     for (const driver of drivers) {
       const employee = this.employees.get(driver.ID);
-      if (!employee || employee.LocationLicense !== licence || employee.Deleted) {
-        return fail('NOT_FOUND', `Driver ${driver.ID} is not an employee of ${licence}`, { DriverID: driver.ID });
+      if (!employee || employee.LocationLicense !== license || employee.Deleted) {
+        return fail('NOT_FOUND', `Driver ${driver.ID} is not an employee of ${license}`, { DriverID: driver.ID });
       }
     }
     if (!vehicle) return fail('VEHICLE_REQUIRED', 'A manifest needs a vehicle');
     const found = this.vehicles.get(vehicle.ID);
-    if (!found || found.LocationLicense !== licence || found.Deleted) {
-      return fail('NOT_FOUND', `Vehicle ${vehicle.ID} is not a vehicle of ${licence}`, { VehicleID: vehicle.ID });
+    if (!found || found.LocationLicense !== license || found.Deleted) {
+      return fail('NOT_FOUND', `Vehicle ${vehicle.ID} is not a vehicle of ${license}`, { VehicleID: vehicle.ID });
     }
     return ok({ driverIds: drivers.map((driver) => driver.ID), vehicleId: vehicle.ID });
   }
 
-  /** The licence's open manifests (neither voided nor completed) holding each package. */
-  #openManifestsByPackage(licence: string, except?: string): Map<string, string> {
+  /** The license's open manifests (neither voided nor completed) holding each package. */
+  #openManifestsByPackage(license: string, except?: string): Map<string, string> {
     const holding = new Map<string, string>();
     for (const manifest of this.manifests.values()) {
-      if (manifest.LocationLicense !== licence || manifest.Voided || manifest.Completed || manifest.ManifestID === except) continue;
+      if (manifest.LocationLicense !== license || manifest.Voided || manifest.Completed || manifest.ManifestID === except) continue;
       for (const stop of manifest.Stops) for (const item of stop.Items) holding.set(item.InventoryID, manifest.ManifestID);
     }
     return holding;
   }
 
-  createManifest(licence: string, input: ManifestInput): Outcome<Manifest> {
-    if (input.LocationLicense !== licence) {
-      return fail('FORBIDDEN', `LocationLicense ${input.LocationLicense} is not the caller's licence ${licence}`);
+  createManifest(license: string, input: ManifestInput): Outcome<Manifest> {
+    if (input.LocationLicense !== license) {
+      return fail('FORBIDDEN', `LocationLicense ${input.LocationLicense} is not the caller's license ${license}`);
     }
     const itemCount = input.Stop.reduce((sum, stop) => sum + (stop.Item?.length ?? 0), 0);
     if (itemCount === 0) return fail('NO_ITEMS', 'A manifest needs at least one item');
@@ -603,21 +603,21 @@ export class NyModel {
       }
       destinations.add(stop.LocationLicense);
     }
-    const crew = this.#driversAndVehicle(licence, input.Driver, input.Vehicle);
+    const crew = this.#driversAndVehicle(license, input.Driver, input.Vehicle);
     if (!crew.ok) return crew;
     if (input.Type === 'ThirdParty' && !input.ThirdPartyTransporter) {
       return fail('TRANSPORTER_REQUIRED', 'A ThirdParty manifest needs ThirdPartyTransporter');
     }
 
-    const openManifests = this.#openManifestsByPackage(licence);
+    const openManifests = this.#openManifestsByPackage(license);
     const onThisManifest = new Set<string>();
     for (const stop of input.Stop) {
       if (!this.licensees.has(stop.LocationLicense)) {
         return fail('NOT_FOUND', `Vendor ${stop.LocationLicense} not found`, { StopNumber: stop.StopNumber, LocationLicense: stop.LocationLicense });
       }
       const invoice = this.invoices.get(stop.InvoiceID);
-      if (!invoice || invoice.LocationLicense !== licence) {
-        return fail('NOT_FOUND', `Invoice ${stop.InvoiceID} is not an invoice of ${licence}`, { StopNumber: stop.StopNumber, InvoiceID: stop.InvoiceID });
+      if (!invoice || invoice.LocationLicense !== license) {
+        return fail('NOT_FOUND', `Invoice ${stop.InvoiceID} is not an invoice of ${license}`, { StopNumber: stop.StopNumber, InvoiceID: stop.InvoiceID });
       }
       if (invoice.Voided) return fail('INVOICE_VOIDED', `Invoice ${stop.InvoiceID} is voided`, { StopNumber: stop.StopNumber, InvoiceID: stop.InvoiceID });
       if (invoice.BuyerLocationLicense !== stop.LocationLicense) {
@@ -629,8 +629,8 @@ export class NyModel {
       const items = stop.Item ?? [];
       if (items.length === 0) return fail('NO_ITEMS', `Stop ${stop.StopNumber} has no items`, { StopNumber: stop.StopNumber });
       for (const item of items) {
-        const lot = this.lot(licence, item.InventoryID);
-        if (!lot) return fail('NOT_FOUND', `Inventory ${item.InventoryID} is not inventory of ${licence}`, { InventoryID: item.InventoryID });
+        const lot = this.lot(license, item.InventoryID);
+        if (!lot) return fail('NOT_FOUND', `Inventory ${item.InventoryID} is not inventory of ${license}`, { InventoryID: item.InventoryID });
         if (onThisManifest.has(item.InventoryID)) {
           return fail('DUPLICATE_ITEM', `Inventory ${item.InventoryID} is on this manifest twice`, { InventoryID: item.InventoryID });
         }
@@ -666,7 +666,7 @@ export class NyModel {
     const now = this.clock.iso();
     const manifest: Manifest = {
       ManifestID: this.#sixteenDigits((id) => this.manifests.has(id)),
-      LocationLicense: licence,
+      LocationLicense: license,
       Type: input.Type,
       ExternalID: input.ExternalID,
       DriverIDs: crew.value.driverIds,
@@ -687,7 +687,7 @@ export class NyModel {
             ID: this.#next('item'),
             InventoryID: item.InventoryID,
             Quantity: item.Quantity,
-            Description: this.lot(licence, item.InventoryID)?.ProductName ?? '',
+            Description: this.lot(license, item.InventoryID)?.ProductName ?? '',
             QuantityReceived: 0,
             TransactionID: transactionId,
           })),
@@ -710,8 +710,8 @@ export class NyModel {
     return undefined;
   }
 
-  updateManifest(licence: string, manifestId: string, input: ManifestUpdate): Outcome<Manifest> {
-    const found = this.owned(this.manifests.get(manifestId), licence, 'Manifest', manifestId);
+  updateManifest(license: string, manifestId: string, input: ManifestUpdate): Outcome<Manifest> {
+    const found = this.owned(this.manifests.get(manifestId), license, 'Manifest', manifestId);
     if (!found.ok) return found;
     const manifest = found.value;
     const conflict = this.#closedConflict(manifest);
@@ -723,7 +723,7 @@ export class NyModel {
     }
     const fixed = this.#fixedFieldChanges(manifest, input);
     if (fixed.length) return { ok: false, error: validationFailure(fixed) };
-    const crew = this.#driversAndVehicle(licence, input.Driver ?? manifest.DriverIDs.map((ID) => ({ ID })), input.Vehicle ?? { ID: manifest.VehicleID });
+    const crew = this.#driversAndVehicle(license, input.Driver ?? manifest.DriverIDs.map((ID) => ({ ID })), input.Vehicle ?? { ID: manifest.VehicleID });
     if (!crew.ok) return crew;
     const changes: { stop: ManifestStop; departure: string; arrival: string; route: string }[] = [];
     for (const update of input.Stop ?? []) {
@@ -776,11 +776,11 @@ export class NyModel {
     return transfer.Items.map((item) => this.#addToLot(transfer.OutboundLicense, item.Shipped, item.Amount, transactionId));
   }
 
-  #addToLot(licence: string, shipped: Readonly<InventoryLot>, amount: number, transactionId: number, roomId?: number): InventoryLot {
-    const key = lotKey(licence, shipped.ID);
+  #addToLot(license: string, shipped: Readonly<InventoryLot>, amount: number, transactionId: number, roomId?: number): InventoryLot {
+    const key = lotKey(license, shipped.ID);
     const lot = this.inventory.get(key) ?? {
       ID: shipped.ID,
-      LocationLicense: licence,
+      LocationLicense: license,
       ProductName: shipped.ProductName,
       UOM: shipped.UOM,
       RemainingAmount: 0,
@@ -795,8 +795,8 @@ export class NyModel {
     return lot;
   }
 
-  voidManifest(licence: string, manifestId: string): Outcome<{ manifest: Manifest; inventory: InventoryLot[] }> {
-    const found = this.owned(this.manifests.get(manifestId), licence, 'Manifest', manifestId);
+  voidManifest(license: string, manifestId: string): Outcome<{ manifest: Manifest; inventory: InventoryLot[] }> {
+    const found = this.owned(this.manifests.get(manifestId), license, 'Manifest', manifestId);
     if (!found.ok) return found;
     const manifest = found.value;
     const transfers = this.transfersOf(manifestId);
@@ -817,8 +817,8 @@ export class NyModel {
     return ok({ manifest, inventory });
   }
 
-  #stop(licence: string, manifestId: string, stopNumber: number): Outcome<{ manifest: Manifest; stop: ManifestStop }> {
-    const found = this.owned(this.manifests.get(manifestId), licence, 'Manifest', manifestId);
+  #stop(license: string, manifestId: string, stopNumber: number): Outcome<{ manifest: Manifest; stop: ManifestStop }> {
+    const found = this.owned(this.manifests.get(manifestId), license, 'Manifest', manifestId);
     if (!found.ok) return found;
     const manifest = found.value;
     const stop = manifest.Stops.find((s) => s.StopNumber === stopNumber);
@@ -832,8 +832,8 @@ export class NyModel {
     return this.transfersOf(manifest.ManifestID).find((t) => t.ManifestStopNumber === stop.StopNumber);
   }
 
-  arrive(licence: string, manifestId: string, stopNumber: number): Outcome<Manifest> {
-    const found = this.#stop(licence, manifestId, stopNumber);
+  arrive(license: string, manifestId: string, stopNumber: number): Outcome<Manifest> {
+    const found = this.#stop(license, manifestId, stopNumber);
     if (!found.ok) return found;
     const { manifest, stop } = found.value;
     if (stop.DriverArrived) return fail('ALREADY_ARRIVED', `Stop ${stopNumber} of manifest ${manifestId} is already arrived`);
@@ -845,8 +845,8 @@ export class NyModel {
     return ok(manifest);
   }
 
-  undoArrival(licence: string, manifestId: string, stopNumber: number): Outcome<Manifest> {
-    const found = this.#stop(licence, manifestId, stopNumber);
+  undoArrival(license: string, manifestId: string, stopNumber: number): Outcome<Manifest> {
+    const found = this.#stop(license, manifestId, stopNumber);
     if (!found.ok) return found;
     const { manifest, stop } = found.value;
     if (this.#stopTransfer(manifest, stop)?.Received) return fail('ALREADY_RECEIVED', `Stop ${stopNumber} of manifest ${manifestId} is already received`);
@@ -859,8 +859,8 @@ export class NyModel {
 
   // ---- Transfers ----
 
-  ship(licence: string, input: ShipInput): Outcome<ShipResult> {
-    const found = this.owned(this.manifests.get(input.ManifestID), licence, 'Manifest', input.ManifestID);
+  ship(license: string, input: ShipInput): Outcome<ShipResult> {
+    const found = this.owned(this.manifests.get(input.ManifestID), license, 'Manifest', input.ManifestID);
     if (!found.ok) return found;
     const manifest = found.value;
     const conflict = this.#closedConflict(manifest);
@@ -870,7 +870,7 @@ export class NyModel {
         return fail('INVOICE_VOIDED', `Invoice ${stop.InvoiceID} of stop ${stop.StopNumber} has been voided`, { InvoiceID: stop.InvoiceID });
       }
       for (const item of stop.Items) {
-        const remaining = this.lot(licence, item.InventoryID)?.RemainingAmount ?? 0;
+        const remaining = this.lot(license, item.InventoryID)?.RemainingAmount ?? 0;
         if (item.Quantity > remaining) {
           return fail('INVALID_QUANTITY', `Inventory ${item.InventoryID}: ${item.Quantity} to ship but ${remaining} remaining`, {
             InventoryID: item.InventoryID,
@@ -887,12 +887,12 @@ export class NyModel {
         ExternalID: input.ExternalID,
         ManifestID: manifest.ManifestID,
         ManifestStopNumber: stop.StopNumber,
-        OutboundLicense: licence,
+        OutboundLicense: license,
         InboundLicense: stop.LocationLicense,
         InvoiceID: stop.InvoiceID,
         TransferType: manifest.Type,
         Items: stop.Items.map((item) => {
-          const lot = this.lot(licence, item.InventoryID);
+          const lot = this.lot(license, item.InventoryID);
           if (!lot) throw new Error(`Inventory ${item.InventoryID} vanished between check and ship`);
           lot.RemainingAmount -= item.Quantity;
           lot.TransactionID = transactionId;
@@ -922,11 +922,11 @@ export class NyModel {
     return ok({ manifest, transfers, inventory });
   }
 
-  receive(licence: string, transferId: number, input: ReceiveInput): Outcome<ReceiveResult> {
+  receive(license: string, transferId: number, input: ReceiveInput): Outcome<ReceiveResult> {
     const transfer = this.transfers.get(transferId);
     if (!transfer) return fail('NOT_FOUND', `Inventory transfer ${transferId} not found`, { ID: transferId });
-    if (transfer.InboundLicense !== licence) {
-      return fail('NOT_RECEIVER', `Inventory transfer ${transferId} is addressed to ${transfer.InboundLicense}, not ${licence}`);
+    if (transfer.InboundLicense !== license) {
+      return fail('NOT_RECEIVER', `Inventory transfer ${transferId} is addressed to ${transfer.InboundLicense}, not ${license}`);
     }
     if (transfer.Voided) return fail('ALREADY_VOIDED', `Inventory transfer ${transferId} is voided`);
     if (transfer.Received) return fail('ALREADY_RECEIVED', `Inventory transfer ${transferId} is already received`);
@@ -975,7 +975,7 @@ export class NyModel {
       item.IsRejected = rejectReason !== undefined;
       item.RejectReason = rejectReason;
       item.TransactionID = transactionId;
-      if (accepted > 0) inventory.push(this.#addToLot(licence, item.Shipped, accepted, transactionId, input.RoomID));
+      if (accepted > 0) inventory.push(this.#addToLot(license, item.Shipped, accepted, transactionId, input.RoomID));
       // Rejected goods and any short-received remainder go back to the shipper.
       if (accepted < item.Amount) inventory.push(this.#addToLot(transfer.OutboundLicense, item.Shipped, item.Amount - accepted, transactionId));
       const manifestItem = stop.Items.find((i) => i.InventoryID === item.InventoryID);
@@ -1000,11 +1000,11 @@ export class NyModel {
    * under the paper's tags; rejected goods and short-received remainders go back to the shipper, as
    * on a receipt, so the transfer shows in the shipper's rejected list.
    */
-  intake(licence: string, input: IntakeInput): Outcome<IntakeResult> {
+  intake(license: string, input: IntakeInput): Outcome<IntakeResult> {
     if (!this.licensees.has(input.OutboundLicense)) {
       return fail('NOT_FOUND', `Vendor ${input.OutboundLicense} not found`, { OutboundLicense: input.OutboundLicense });
     }
-    if (input.OutboundLicense === licence) {
+    if (input.OutboundLicense === license) {
       return { ok: false, error: validationFailure([{ path: 'OutboundLicense', message: "OutboundLicense must be another license than the receiver's" }]) };
     }
     if (input.Item.length === 0) return fail('NO_ITEMS', 'An intake needs at least one item');
@@ -1012,7 +1012,7 @@ export class NyModel {
       return fail('TOO_MANY_PACKAGES', `A transfer holds at most ${MAX_PACKAGES_PER_MANIFEST} packages; this one has ${input.Item.length}`);
     }
     const recorded = [...this.transfers.values()].find(
-      (t) => t.InboundLicense === licence && t.OutboundLicense === input.OutboundLicense && t.PaperManifestNumber === input.PaperManifestNumber,
+      (t) => t.InboundLicense === license && t.OutboundLicense === input.OutboundLicense && t.PaperManifestNumber === input.PaperManifestNumber,
     );
     if (recorded) {
       return fail('ALREADY_RECEIVED', `Paper manifest ${input.PaperManifestNumber} of ${input.OutboundLicense} is already recorded as transfer ${recorded.ID}`, { ID: recorded.ID });
@@ -1044,7 +1044,7 @@ export class NyModel {
         InventoryType: DEFAULT_INVENTORY_TYPE,
         TransactionID: transactionId,
       };
-      if (accepted > 0) inventory.push(this.#addToLot(licence, shipped, accepted, transactionId, input.RoomID));
+      if (accepted > 0) inventory.push(this.#addToLot(license, shipped, accepted, transactionId, input.RoomID));
       if (accepted < line.Amount) inventory.push(this.#addToLot(input.OutboundLicense, shipped, line.Amount - accepted, transactionId));
       return {
         ID: this.#next('item'),
@@ -1067,7 +1067,7 @@ export class NyModel {
       ManifestID: '',
       ManifestStopNumber: 0,
       OutboundLicense: input.OutboundLicense,
-      InboundLicense: licence,
+      InboundLicense: license,
       InvoiceID: '',
       TransferType: 'Transfer',
       Items: items,
@@ -1085,10 +1085,10 @@ export class NyModel {
     return ok({ transfer, inventory });
   }
 
-  voidTransfer(licence: string, transferId: number): Outcome<{ transfer: InventoryTransfer; inventory: InventoryLot[] }> {
+  voidTransfer(license: string, transferId: number): Outcome<{ transfer: InventoryTransfer; inventory: InventoryLot[] }> {
     const transfer = this.transfers.get(transferId);
     if (!transfer) return fail('NOT_FOUND', `Inventory transfer ${transferId} not found`, { ID: transferId });
-    if (transfer.OutboundLicense !== licence) return fail('FORBIDDEN', `Only the shipper ${transfer.OutboundLicense} can void transfer ${transferId}`);
+    if (transfer.OutboundLicense !== license) return fail('FORBIDDEN', `Only the shipper ${transfer.OutboundLicense} can void transfer ${transferId}`);
     if (transfer.Received) return fail('ALREADY_RECEIVED', `Inventory transfer ${transferId} is received: it can no longer be voided`);
     if (transfer.Voided) return fail('ALREADY_VOIDED', `Inventory transfer ${transferId} is already voided`);
     const transactionId = this.#commit();

@@ -49,8 +49,8 @@ export interface World {
 }
 
 export interface ApiRequest {
-  /** The acting licence: the one the access token was granted for. */
-  readonly licence: string;
+  /** The acting license: the one the access token was granted for. */
+  readonly license: string;
   readonly params: Readonly<Record<string, string>>;
   readonly query: URLSearchParams;
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
@@ -154,15 +154,15 @@ export const apiRoutes: readonly ApiRoute[] = [
     template: '/v1/user/login',
     opensSession: true,
     handle: (world, request) => {
-      const licensee = world.model.licensees.get(request.licence);
+      const licensee = world.model.licensees.get(request.license);
       if (!licensee || header(request, 'x-license') !== licensee.LocationLicense || header(request, 'x-ubi') !== licensee.UBI) {
-        return { error: { code: 'FORBIDDEN', message: 'X-License and X-Ubi must name the licence the access token was granted for' } };
+        return { error: { code: 'FORBIDDEN', message: 'X-License and X-Ubi must name the license the access token was granted for' } };
       }
       const input = parse(loginSchema, request.body);
       if (!input.ok) return { error: input.error };
       const user = licensee.users.get(input.value.Username);
       if (user?.Password !== input.value.Password) return { error: { code: 'UNAUTHORIZED', message: 'Wrong username or password' } };
-      return { status: 200, body: world.auth.openSession(request.licence, user.Username), user: user.Username };
+      return { status: 200, body: world.auth.openSession(request.license, user.Username), user: user.Username };
     },
   },
   {
@@ -170,7 +170,7 @@ export const apiRoutes: readonly ApiRoute[] = [
     template: '/v1/user',
     query: PAGING,
     handle: (world, request) => {
-      const licensee = world.model.licensees.get(request.licence);
+      const licensee = world.model.licensees.get(request.license);
       return list(world, request, 'User', licensee ? userShape(licensee) : [], (user) => user);
     },
   },
@@ -196,13 +196,13 @@ export const apiRoutes: readonly ApiRoute[] = [
     template: '/v1/inventory',
     query: PAGING,
     handle: (world, request) =>
-      list(world, request, 'Inventory', world.model.inventoryOf(request.licence), (lot) => inventoryShape(lot, world.clock.sessionTime())),
+      list(world, request, 'Inventory', world.model.inventoryOf(request.license), (lot) => inventoryShape(lot, world.clock.sessionTime())),
   },
   {
     method: 'GET',
     template: '/v1/inventory/{id}',
     handle: (world, request) => {
-      const lot = world.model.lot(request.licence, request.params['id'] ?? '');
+      const lot = world.model.lot(request.license, request.params['id'] ?? '');
       return lot ? { status: 200, body: { Inventory: inventoryShape(lot, world.clock.sessionTime()) } } : notFound('Inventory', request.params['id']);
     },
   },
@@ -213,7 +213,7 @@ export const apiRoutes: readonly ApiRoute[] = [
     template: '/v1/employee',
     query: PAGING_BY_EXTERNAL_ID,
     handle: (world, request) => {
-      const own = [...world.model.employees.values()].filter((e) => e.LocationLicense === request.licence);
+      const own = [...world.model.employees.values()].filter((e) => e.LocationLicense === request.license);
       return list(world, request, 'Employee', byExternalId(own, request), employeeShape);
     },
   },
@@ -222,7 +222,7 @@ export const apiRoutes: readonly ApiRoute[] = [
     template: '/v1/employee',
     replay: 'employee',
     handle: (world, request) =>
-      answer(parse(employeeSchema, request.body), (input) => written(world, { Employee: employeeShape(world.model.createEmployee(request.licence, input)) })),
+      answer(parse(employeeSchema, request.body), (input) => written(world, { Employee: employeeShape(world.model.createEmployee(request.license, input)) })),
   },
   {
     method: 'GET',
@@ -230,7 +230,7 @@ export const apiRoutes: readonly ApiRoute[] = [
     handle: (world, request) => {
       const id = numericParam(request, 'id') ?? 0;
       // Recorded shape: the employee itself, not wrapped.
-      return answer(world.model.owned(world.model.employees.get(id), request.licence, 'Employee', id), (employee) => ({ status: 200, body: employeeShape(employee) }));
+      return answer(world.model.owned(world.model.employees.get(id), request.license, 'Employee', id), (employee) => ({ status: 200, body: employeeShape(employee) }));
     },
   },
   {
@@ -238,7 +238,7 @@ export const apiRoutes: readonly ApiRoute[] = [
     template: '/v1/employee/{id}',
     handle: (world, request) =>
       answer(parse(employeeUpdateSchema, request.body), (input) =>
-        answer(world.model.updateEmployee(request.licence, numericParam(request, 'id') ?? 0, input), (employee) =>
+        answer(world.model.updateEmployee(request.license, numericParam(request, 'id') ?? 0, input), (employee) =>
           written(world, { Employee: employeeShape(employee) }),
         ),
       ),
@@ -247,7 +247,7 @@ export const apiRoutes: readonly ApiRoute[] = [
     method: 'DELETE',
     template: '/v1/employee/{id}',
     handle: bodyOf(emptySchema, (world, request) =>
-      answer(world.model.deleteEmployee(request.licence, numericParam(request, 'id') ?? 0), (employee) => written(world, { Employee: employeeShape(employee) })),
+      answer(world.model.deleteEmployee(request.license, numericParam(request, 'id') ?? 0), (employee) => written(world, { Employee: employeeShape(employee) })),
     ),
   },
 
@@ -257,7 +257,7 @@ export const apiRoutes: readonly ApiRoute[] = [
     template: '/v1/vehicle',
     query: PAGING_BY_EXTERNAL_ID,
     handle: (world, request) => {
-      const own = [...world.model.vehicles.values()].filter((v) => v.LocationLicense === request.licence);
+      const own = [...world.model.vehicles.values()].filter((v) => v.LocationLicense === request.license);
       // The recorded vehicle list spells its cursor `nextCursor`: answer both spellings.
       return answer(paged(request, byExternalId(own, request)), ({ page, NextCursor }) => ({
         status: 200,
@@ -270,14 +270,14 @@ export const apiRoutes: readonly ApiRoute[] = [
     template: '/v1/vehicle',
     replay: 'vehicle',
     handle: (world, request) =>
-      answer(parse(vehicleSchema, request.body), (input) => written(world, { Vehicle: vehicleShape(world.model.createVehicle(request.licence, input)) })),
+      answer(parse(vehicleSchema, request.body), (input) => written(world, { Vehicle: vehicleShape(world.model.createVehicle(request.license, input)) })),
   },
   {
     method: 'GET',
     template: '/v1/vehicle/{id}',
     handle: (world, request) => {
       const id = numericParam(request, 'id') ?? 0;
-      return answer(world.model.owned(world.model.vehicles.get(id), request.licence, 'Vehicle', id), (vehicle) => ({ status: 200, body: vehicleShape(vehicle) }));
+      return answer(world.model.owned(world.model.vehicles.get(id), request.license, 'Vehicle', id), (vehicle) => ({ status: 200, body: vehicleShape(vehicle) }));
     },
   },
   {
@@ -285,14 +285,14 @@ export const apiRoutes: readonly ApiRoute[] = [
     template: '/v1/vehicle/{id}',
     handle: (world, request) =>
       answer(parse(vehicleUpdateSchema, request.body), (input) =>
-        answer(world.model.updateVehicle(request.licence, numericParam(request, 'id') ?? 0, input), (vehicle) => written(world, { Vehicle: vehicleShape(vehicle) })),
+        answer(world.model.updateVehicle(request.license, numericParam(request, 'id') ?? 0, input), (vehicle) => written(world, { Vehicle: vehicleShape(vehicle) })),
       ),
   },
   {
     method: 'DELETE',
     template: '/v1/vehicle/{id}',
     handle: bodyOf(emptySchema, (world, request) =>
-      answer(world.model.deleteVehicle(request.licence, numericParam(request, 'id') ?? 0), (vehicle) => written(world, { Vehicle: vehicleShape(vehicle) })),
+      answer(world.model.deleteVehicle(request.license, numericParam(request, 'id') ?? 0), (vehicle) => written(world, { Vehicle: vehicleShape(vehicle) })),
     ),
   },
 
@@ -302,7 +302,7 @@ export const apiRoutes: readonly ApiRoute[] = [
     template: '/v1/invoice',
     query: PAGING_BY_EXTERNAL_ID,
     handle: (world, request) => {
-      const own = [...world.model.invoices.values()].filter((i) => i.LocationLicense === request.licence);
+      const own = [...world.model.invoices.values()].filter((i) => i.LocationLicense === request.license);
       return list(world, request, 'Invoice', byExternalId(own, request), (invoice) => invoiceShape(invoice, world.clock.sessionTime()));
     },
   },
@@ -312,7 +312,7 @@ export const apiRoutes: readonly ApiRoute[] = [
     replay: 'invoice',
     handle: (world, request) =>
       answer(parse(invoiceSchema, request.body), (input) =>
-        answer(world.model.createInvoice(request.licence, input), (invoice) =>
+        answer(world.model.createInvoice(request.license, input), (invoice) =>
           // Recorded shape: a one-element Invoice list.
           written(world, { Invoice: [invoiceShape(invoice, world.clock.sessionTime())], NextCursor: 0, NextTransactionID: world.model.lastTransactionId + 1 }),
         ),
@@ -325,8 +325,8 @@ export const apiRoutes: readonly ApiRoute[] = [
       const id = request.params['id'] ?? '';
       const invoice = world.model.invoices.get(id);
       if (!invoice) return notFound('Invoice', id);
-      if (invoice.LocationLicense !== request.licence && invoice.BuyerLocationLicense !== request.licence) {
-        return { error: { code: 'FORBIDDEN', message: `Invoice ${id} belongs to another licence` } };
+      if (invoice.LocationLicense !== request.license && invoice.BuyerLocationLicense !== request.license) {
+        return { error: { code: 'FORBIDDEN', message: `Invoice ${id} belongs to another license` } };
       }
       return { status: 200, body: { Invoice: invoiceShape(invoice, world.clock.sessionTime()) } };
     },
@@ -335,7 +335,7 @@ export const apiRoutes: readonly ApiRoute[] = [
     method: 'PUT',
     template: '/v1/invoice/{id}/void',
     handle: bodyOf(externalIdOnlySchema, (world, request) =>
-      answer(world.model.voidInvoice(request.licence, request.params['id'] ?? ''), (invoice) => {
+      answer(world.model.voidInvoice(request.license, request.params['id'] ?? ''), (invoice) => {
         const sessionTime = world.clock.sessionTime();
         const lots = invoice.Lines.map((line) => world.model.lot(invoice.LocationLicense, line.InventoryID)).filter((lot) => lot !== undefined);
         return written(world, { Invoice: invoiceShape(invoice, sessionTime), Inventory: inventoryList(lots, sessionTime) });
@@ -349,7 +349,7 @@ export const apiRoutes: readonly ApiRoute[] = [
     template: '/v1/manifest',
     query: PAGING_BY_EXTERNAL_ID,
     handle: (world, request) => {
-      const own = [...world.model.manifests.values()].filter((m) => m.LocationLicense === request.licence);
+      const own = [...world.model.manifests.values()].filter((m) => m.LocationLicense === request.license);
       return list(world, request, 'Manifest', byExternalId(own, request), (manifest) => manifestShape(world.model, manifest, world.clock.sessionTime()));
     },
   },
@@ -357,13 +357,13 @@ export const apiRoutes: readonly ApiRoute[] = [
     method: 'POST',
     template: '/v1/manifest',
     replay: 'manifest',
-    handle: (world, request) => answer(parse(manifestSchema, request.body), (input) => manifestAnswer(world, world.model.createManifest(request.licence, input))),
+    handle: (world, request) => answer(parse(manifestSchema, request.body), (input) => manifestAnswer(world, world.model.createManifest(request.license, input))),
   },
   {
     method: 'GET',
     template: '/v1/manifest/{id}',
     handle: (world, request) =>
-      answer(world.model.visibleManifest(request.licence, request.params['id'] ?? ''), (manifest) => {
+      answer(world.model.visibleManifest(request.license, request.params['id'] ?? ''), (manifest) => {
         const sessionTime = world.clock.sessionTime();
         return {
           status: 200,
@@ -381,14 +381,14 @@ export const apiRoutes: readonly ApiRoute[] = [
     template: '/v1/manifest/{id}',
     handle: (world, request) =>
       answer(parse(manifestUpdateSchema, request.body), (input) =>
-        manifestAnswer(world, world.model.updateManifest(request.licence, request.params['id'] ?? '', input)),
+        manifestAnswer(world, world.model.updateManifest(request.license, request.params['id'] ?? '', input)),
       ),
   },
   {
     method: 'PUT',
     template: '/v1/manifest/{id}/void',
     handle: bodyOf(externalIdOnlySchema, (world, request) =>
-      answer(world.model.voidManifest(request.licence, request.params['id'] ?? ''), ({ manifest, inventory }) => {
+      answer(world.model.voidManifest(request.license, request.params['id'] ?? ''), ({ manifest, inventory }) => {
         const sessionTime = world.clock.sessionTime();
         return written(world, {
           Manifest: manifestShape(world.model, manifest, sessionTime),
@@ -401,7 +401,7 @@ export const apiRoutes: readonly ApiRoute[] = [
     method: 'PUT',
     template: '/v1/manifest/{id}/stop/{stopnumber}/arrive',
     handle: bodyOf(externalIdOnlySchema, (world, request) =>
-      answer(world.model.arrive(request.licence, request.params['id'] ?? '', numericParam(request, 'stopnumber') ?? 0), (manifest) =>
+      answer(world.model.arrive(request.license, request.params['id'] ?? '', numericParam(request, 'stopnumber') ?? 0), (manifest) =>
         written(world, { Manifest: manifestShape(world.model, manifest, world.clock.sessionTime()) }),
       ),
     ),
@@ -410,7 +410,7 @@ export const apiRoutes: readonly ApiRoute[] = [
     method: 'PUT',
     template: '/v1/manifest/{id}/stop/{stopnumber}/arrive/undo',
     handle: bodyOf(externalIdOnlySchema, (world, request) =>
-      answer(world.model.undoArrival(request.licence, request.params['id'] ?? '', numericParam(request, 'stopnumber') ?? 0), (manifest) =>
+      answer(world.model.undoArrival(request.license, request.params['id'] ?? '', numericParam(request, 'stopnumber') ?? 0), (manifest) =>
         written(world, { Manifest: manifestShape(world.model, manifest, world.clock.sessionTime()) }),
       ),
     ),
@@ -423,7 +423,7 @@ export const apiRoutes: readonly ApiRoute[] = [
     replay: 'ship',
     handle: (world, request) =>
       answer(parse(shipSchema, request.body), (input) =>
-        answer(world.model.ship(request.licence, input), ({ manifest, transfers, inventory }) => {
+        answer(world.model.ship(request.license, input), ({ manifest, transfers, inventory }) => {
           const sessionTime = world.clock.sessionTime();
           return written(world, {
             InventoryTransfer: transfers.map((transfer) => transferShape(world.model, transfer, sessionTime)),
@@ -438,7 +438,7 @@ export const apiRoutes: readonly ApiRoute[] = [
     template: '/v1/inventory/transfer',
     query: PAGING_BY_EXTERNAL_ID,
     handle: (world, request) => {
-      const outbound = [...world.model.transfers.values()].filter((t) => t.OutboundLicense === request.licence);
+      const outbound = [...world.model.transfers.values()].filter((t) => t.OutboundLicense === request.license);
       return list(world, request, 'InventoryTransfer', byExternalId(outbound, request), (t) => transferShape(world.model, t, world.clock.sessionTime()));
     },
   },
@@ -447,7 +447,7 @@ export const apiRoutes: readonly ApiRoute[] = [
     template: '/v1/inventory/transfer/inbound',
     query: PAGING_BY_EXTERNAL_ID,
     handle: (world, request) => {
-      const inbound = [...world.model.transfers.values()].filter((t) => t.InboundLicense === request.licence);
+      const inbound = [...world.model.transfers.values()].filter((t) => t.InboundLicense === request.license);
       const sessionTime = world.clock.sessionTime();
       return list(world, request, 'InventoryTransfer', byExternalId(inbound, request), (t) => transferShape(world.model, t, sessionTime), {
         SessionTime: sessionTime,
@@ -461,7 +461,7 @@ export const apiRoutes: readonly ApiRoute[] = [
     replay: 'intake',
     handle: (world, request) =>
       answer(parse(intakeSchema, request.body), (input) =>
-        answer(world.model.intake(request.licence, input), ({ transfer, inventory }) => {
+        answer(world.model.intake(request.license, input), ({ transfer, inventory }) => {
           const sessionTime = world.clock.sessionTime();
           return written(world, { InventoryTransfer: transferShape(world.model, transfer, sessionTime), Inventory: inventoryList(inventory, sessionTime) });
         }),
@@ -474,7 +474,7 @@ export const apiRoutes: readonly ApiRoute[] = [
       const id = numericParam(request, 'id') ?? 0;
       const transfer = world.model.transfers.get(id);
       if (!transfer) return notFound('Inventory transfer', request.params['id']);
-      if (transfer.InboundLicense !== request.licence) return { error: { code: 'NOT_RECEIVER', message: `Inventory transfer ${id} is not addressed to ${request.licence}` } };
+      if (transfer.InboundLicense !== request.license) return { error: { code: 'NOT_RECEIVER', message: `Inventory transfer ${id} is not addressed to ${request.license}` } };
       return { status: 200, body: { InventoryTransfer: transferShape(world.model, transfer, world.clock.sessionTime()) } };
     },
   },
@@ -483,7 +483,7 @@ export const apiRoutes: readonly ApiRoute[] = [
     template: '/v1/inventory/transfer/rejected',
     query: PAGING,
     handle: (world, request) => {
-      const rejected = [...world.model.transfers.values()].filter((t) => t.OutboundLicense === request.licence && t.IsRejected);
+      const rejected = [...world.model.transfers.values()].filter((t) => t.OutboundLicense === request.license && t.IsRejected);
       const sessionTime = world.clock.sessionTime();
       return list(world, request, 'InventoryTransfer', rejected, (t) => transferShape(world.model, t, sessionTime), { SessionTime: sessionTime });
     },
@@ -499,7 +499,7 @@ export const apiRoutes: readonly ApiRoute[] = [
     method: 'GET',
     template: '/v1/inventory/transfer/{id}',
     handle: (world, request) =>
-      answer(world.model.visibleTransfer(request.licence, numericParam(request, 'id') ?? 0), (transfer) => ({
+      answer(world.model.visibleTransfer(request.license, numericParam(request, 'id') ?? 0), (transfer) => ({
         status: 200,
         body: { InventoryTransfer: transferShape(world.model, transfer, world.clock.sessionTime()) },
       })),
@@ -510,7 +510,7 @@ export const apiRoutes: readonly ApiRoute[] = [
     replay: 'receive',
     handle: (world, request) =>
       answer(parse(receiveSchema, request.body), (input) =>
-        answer(world.model.receive(request.licence, numericParam(request, 'id') ?? 0, input), ({ transfer, manifest, inventory }) => {
+        answer(world.model.receive(request.license, numericParam(request, 'id') ?? 0, input), ({ transfer, manifest, inventory }) => {
           const sessionTime = world.clock.sessionTime();
           return written(world, {
             InventoryTransfer: transferShape(world.model, transfer, sessionTime),
@@ -524,7 +524,7 @@ export const apiRoutes: readonly ApiRoute[] = [
     method: 'PUT',
     template: '/v1/inventory/transfer/{id}/void',
     handle: bodyOf(externalIdOnlySchema, (world, request) =>
-      answer(world.model.voidTransfer(request.licence, numericParam(request, 'id') ?? 0), ({ transfer, inventory }) => {
+      answer(world.model.voidTransfer(request.license, numericParam(request, 'id') ?? 0), ({ transfer, inventory }) => {
         const sessionTime = world.clock.sessionTime();
         return written(world, { InventoryTransfer: transferShape(world.model, transfer, sessionTime), Inventory: inventoryList(inventory, sessionTime) });
       }),
@@ -535,7 +535,7 @@ export const apiRoutes: readonly ApiRoute[] = [
   {
     method: 'GET',
     template: '/v1/sync',
-    handle: (world, request) => ({ status: 200, body: { Sync: syncShape(world.model.sync(request.licence)), SessionTime: world.clock.sessionTime() } }),
+    handle: (world, request) => ({ status: 200, body: { Sync: syncShape(world.model.sync(request.license)), SessionTime: world.clock.sessionTime() } }),
   },
   {
     method: 'GET',

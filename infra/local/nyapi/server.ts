@@ -85,7 +85,7 @@ interface CallRecord {
   readonly path: string;
   /** The matched route template; the path itself when no route matched. */
   route: string;
-  licence?: string;
+  license?: string;
   user?: string;
   externalId?: string;
   /** The HTTP status sent; 0 when the response was dropped. */
@@ -196,16 +196,16 @@ export async function startNyApiEmulator(options: NyApiEmulatorOptions = {}): Pr
     const get = (name: string) => url.searchParams.get(name) ?? '';
     const redirectUri = get('redirect_uri');
     const state = get('state');
-    const licence = get('license');
-    if (licence) call.licence = licence;
+    const license = get('license');
+    if (license) call.license = license;
     const redirect = URL.canParse(redirectUri) ? new URL(redirectUri) : undefined;
     if (get('response_type') !== 'code' || !state || !redirect) {
       return { status: 400, body: 'Bad request: response_type=code, client_id, redirect_uri, state and license are required' };
     }
     if (!world.auth.isClient(get('client_id'))) return { status: 400, body: 'Unknown client_id' };
-    // The real server learns the consenting licence from the admin's login; the emulator takes it from `license` and approves at once.
-    if (!licence || !world.model.licensees.has(licence)) return { status: 400, body: 'Unknown licence' };
-    redirect.searchParams.set('code', world.auth.approve(licence, redirectUri));
+    // The real server learns the consenting license from the admin's login; the emulator takes it from `license` and approves at once.
+    if (!license || !world.model.licensees.has(license)) return { status: 400, body: 'Unknown license' };
+    redirect.searchParams.set('code', world.auth.approve(license, redirectUri));
     redirect.searchParams.set('state', state);
     return { status: 302, body: '', headers: { location: redirect.toString() } };
   };
@@ -233,7 +233,7 @@ export async function startNyApiEmulator(options: NyApiEmulatorOptions = {}): Pr
       default:
         outcome = { ok: false, status: 400, body: { error: 'unsupported_grant_type' } };
     }
-    if (outcome.licence) call.licence = outcome.licence;
+    if (outcome.license) call.license = outcome.license;
     if (outcome.ok) return { status: 200, body: outcome.body, headers: { 'cache-control': 'no-store' } };
     call.errorCode = outcome.body['ErrorCode'] ?? outcome.body['error'];
     if (legacy) {
@@ -255,15 +255,15 @@ export async function startNyApiEmulator(options: NyApiEmulatorOptions = {}): Pr
 
     const auth = world.auth.authenticate(request.headers.authorization);
     if (!auth.ok) return fail({ code: auth.code, message: auth.message });
-    const licence = auth.licence;
-    call.licence = licence;
+    const license = auth.license;
+    call.license = license;
 
     // ny-api.md §2: every call after the login sends the user's session, reads included.
     const sessionHeader = request.headers['x-session-token'];
-    const user = world.auth.sessionUser(Array.isArray(sessionHeader) ? sessionHeader[0] : sessionHeader, licence);
+    const user = world.auth.sessionUser(Array.isArray(sessionHeader) ? sessionHeader[0] : sessionHeader, license);
     if (user) call.user = user;
     if (!route.opensSession && !user) {
-      return fail({ code: 'USER_SESSION_REQUIRED', message: 'Every call needs X-Session-Token of a live user session of this licence (POST /v1/user/login)' });
+      return fail({ code: 'USER_SESSION_REQUIRED', message: 'Every call needs X-Session-Token of a live user session of this license (POST /v1/user/login)' });
     }
 
     const unknownQuery = queryProblems(url.searchParams, route.query ?? [], `${route.method} ${route.template}`);
@@ -280,8 +280,8 @@ export async function startNyApiEmulator(options: NyApiEmulatorOptions = {}): Pr
     const externalId = externalIdOf(json);
     if (externalId !== undefined) call.externalId = externalId;
 
-    // A repeated ExternalID for the same object type and licence is a replay (ny-api.md §5).
-    const replayKey = route.replay && externalId !== undefined ? `${route.replay}|${licence}|${externalId}` : undefined;
+    // A repeated ExternalID for the same object type and license is a replay (ny-api.md §5).
+    const replayKey = route.replay && externalId !== undefined ? `${route.replay}|${license}|${externalId}` : undefined;
     const fingerprint = canonicalJson({ path: url.pathname, body: json });
     const original = replayKey === undefined ? undefined : replays.get(replayKey);
     if (original) {
@@ -297,7 +297,7 @@ export async function startNyApiEmulator(options: NyApiEmulatorOptions = {}): Pr
       return { status: original.status, body: original.body };
     }
 
-    const answer: ApiAnswer = route.handle(world, { licence, params, query: url.searchParams, headers: request.headers, body: json });
+    const answer: ApiAnswer = route.handle(world, { license, params, query: url.searchParams, headers: request.headers, body: json });
     if ('error' in answer) return fail(answer.error);
     if (answer.user) call.user = answer.user;
     if (answer.transactionId !== undefined) call.transactionId = answer.transactionId;

@@ -16,7 +16,7 @@ export type SubmissionStep = (typeof submissionSteps)[number];
 /**
  * `pending` until first tried, `retrying` after a transient failure; then one of the final
  * states. `blocked` waits behind an earlier step that failed for good; `consent-expired` waits for
- * the licence admin to approve the integrator again; `dead-lettered` waits for a redrive.
+ * the license admin to approve the integrator again; `dead-lettered` waits for a redrive.
  */
 export const submissionStatuses = ['pending', 'retrying', 'succeeded', 'failed', 'blocked', 'consent-expired', 'dead-lettered'] as const;
 export type SubmissionStatus = (typeof submissionStatuses)[number];

@@ -8,7 +8,7 @@ import type { TransferAction, TransferStatus } from './lifecycle.ts';
 
 /**
  * Who made the change: the licensee and the API key it used. A receiver that is not a tenant and
- * confirms through a receipt link acts as `receipt-link:<licence number>` with `receipt-link:<link id>`.
+ * confirms through a receipt link acts as `receipt-link:<license number>` with `receipt-link:<link id>`.
  */
 export interface Actor {
   readonly licenseeId: string;

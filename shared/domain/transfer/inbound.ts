@@ -33,7 +33,7 @@ export interface PaperManifestOrigin {
   readonly kind: 'paper-manifest';
   /** As printed on the paper, in the shipper's own numbering. */
   readonly manifestNumber: string;
-  readonly shipperLicenceNumber: string;
+  readonly shipperLicenseNumber: string;
   readonly recordedAt: string;
 }
 
@@ -50,14 +50,14 @@ export interface InboundInput {
 }
 
 /** The shipper of an imported transfer is not a tenant: this id stands for it. */
-export const externalShipperId = (system: string, stateLicence: string) => `state:${system}:${stateLicence}`;
+export const externalShipperId = (system: string, stateLicense: string) => `state:${system}:${stateLicense}`;
 
 /** The state system's unit of measure in the hub's terms; counts for anything it does not name. */
 export function unitOf(uom: string): Unit {
-  const normalised = uom.trim().toLowerCase();
-  const known = units.find((unit) => unit.toLowerCase() === normalised);
+  const normalized = uom.trim().toLowerCase();
+  const known = units.find((unit) => unit.toLowerCase() === normalized);
   if (known) return known;
-  if (['gram', 'grams'].includes(normalised)) return 'g';
+  if (['gram', 'grams'].includes(normalized)) return 'g';
   return 'each';
 }
 
@@ -85,14 +85,14 @@ export function driversNamed(names: readonly string[], unknown: string, source: 
     driverId: `${source}-driver-${i + 1}`,
     name,
     employeeId: unknown,
-    driversLicenceNumber: unknown,
-    driversLicenceState: unknown,
+    driversLicenseNumber: unknown,
+    driversLicenseState: unknown,
     phone: unknown,
   }));
 }
 
-/** Content needs a receiver partner id; a transfer the hub did not draft has none, so the shipper's licence stands in. */
-export const partnerIdOf = (licenceNumber: string) => licenceNumber.replace(/[^0-9A-Za-z_-]/g, '-').slice(0, 64);
+/** Content needs a receiver partner id; a transfer the hub did not draft has none, so the shipper's license stands in. */
+export const partnerIdOf = (licenseNumber: string) => licenseNumber.replace(/[^0-9A-Za-z_-]/g, '-').slice(0, 64);
 
 export function importInbound(input: InboundInput, context: { readonly now: Date; readonly actor: Actor }): Change {
   const at = context.now.toISOString();
@@ -101,7 +101,7 @@ export function importInbound(input: InboundInput, context: { readonly now: Date
   const drivers = driversNamed(input.drivers, NOT_REPORTED, 'state');
   const content = {
     type: 'transfer' as const,
-    receiverPartnerId: partnerIdOf(input.shipper.licenceNumber),
+    receiverPartnerId: partnerIdOf(input.shipper.licenseNumber),
     ...(input.estimatedDeparture ? { estimatedDeparture: input.estimatedDeparture } : {}),
     ...(input.estimatedArrival ? { estimatedArrival: input.estimatedArrival } : {}),
     lines,
@@ -109,7 +109,7 @@ export function importInbound(input: InboundInput, context: { readonly now: Date
   const parties = { shipper: input.shipper, receiver: input.receiver, drivers };
   const transfer: Transfer = {
     id: input.id,
-    shipperId: externalShipperId(input.origin.system, input.shipper.licenceNumber),
+    shipperId: externalShipperId(input.origin.system, input.shipper.licenseNumber),
     status,
     version: 1,
     content,

@@ -9,7 +9,7 @@ export { canonicalJson, payloadHash } from './events.ts';
 export type { Actor, EventAction, TransferEvent } from './events.ts';
 export { allowedActions, checkTransition, nextStatuses, reservesTags, transferActions, transferStatuses } from './lifecycle.ts';
 export type { InvalidTransition, TransferAction, TransferStatus } from './lifecycle.ts';
-export { amend, isSameLicensee, licenceTypeOf, manifest, packageWeightWarnings } from './manifest.ts';
+export { amend, isSameLicensee, licenseTypeOf, manifest, packageWeightWarnings } from './manifest.ts';
 export type { AmendmentParties, ManifestContext, ManifestParties } from './manifest.ts';
 export { jsonPointer } from './problems.ts';
 export type { FieldProblem } from './problems.ts';

@@ -45,14 +45,14 @@ const required = (pointer: string, what: string): FieldProblem => ({
   message: `${what} is required to manifest`,
 });
 
-/** The type code of an OCM licence number (`OCM-DIST-24-000114` → `DIST`). */
-export const licenceTypeOf = (licenceNumber: string): string | undefined =>
-  /^OCM-([A-Z]+)-/.exec(licenceNumber.trim().toUpperCase())?.[1];
+/** The type code of an OCM license number (`OCM-DIST-24-000114` → `DIST`). */
+export const licenseTypeOf = (licenseNumber: string): string | undefined =>
+  /^OCM-([A-Z]+)-/.exec(licenseNumber.trim().toUpperCase())?.[1];
 
-/** Same tenant, or same OCM licence number (site suffix included: another site is other premises). */
+/** Same tenant, or same OCM license number (site suffix included: another site is other premises). */
 export const isSameLicensee = (a: PartySnapshot, b: PartySnapshot): boolean =>
   (a.licenseeId !== undefined && a.licenseeId === b.licenseeId) ||
-  a.licenceNumber.trim().toUpperCase() === b.licenceNumber.trim().toUpperCase();
+  a.licenseNumber.trim().toUpperCase() === b.licenseNumber.trim().toUpperCase();
 
 export function manifest(
   transfer: Transfer,
@@ -181,8 +181,8 @@ function partyProblems(transfer: Transfer, parties: ManifestParties): FieldProbl
     if (isSameLicensee(shipper, receiver)) {
       problems.push({ pointer: '/receiverPartnerId', code: 'shipper-is-receiver', message: 'The receiver must be another licensee than the shipper' });
     }
-    const returnTo = transfer.returnOf?.shipperLicenceNumber;
-    if (returnTo !== undefined && receiver.licenceNumber.trim().toUpperCase() !== returnTo.trim().toUpperCase()) {
+    const returnTo = transfer.returnOf?.shipperLicenseNumber;
+    if (returnTo !== undefined && receiver.licenseNumber.trim().toUpperCase() !== returnTo.trim().toUpperCase()) {
       problems.push({
         pointer: '/receiverPartnerId',
         code: 'return-to-original-shipper',
@@ -242,15 +242,15 @@ function timingProblems(content: TransferContent, context: TransitionContext): F
 /** Metrc NY, 2026: distributor → dispensary packages must be finished goods with a passed lab test. */
 function finishedGoodsProblems(content: TransferContent, parties: ManifestParties, context: ManifestContext): FieldProblem[] {
   const rule = context.rules.finishedGoodsToDispensary;
-  const shipperType = licenceTypeOf(parties.shipper.licenceNumber);
-  const receiverType = parties.receiver && licenceTypeOf(parties.receiver.licenceNumber);
+  const shipperType = licenseTypeOf(parties.shipper.licenseNumber);
+  const receiverType = parties.receiver && licenseTypeOf(parties.receiver.licenseNumber);
   const applies =
     rule.enabled &&
     context.now.getTime() >= Date.parse(rule.effectiveFrom) &&
     shipperType !== undefined &&
-    rule.shipperLicenceTypes.includes(shipperType) &&
+    rule.shipperLicenseTypes.includes(shipperType) &&
     receiverType !== undefined &&
-    rule.receiverLicenceTypes.includes(receiverType);
+    rule.receiverLicenseTypes.includes(receiverType);
   if (!applies) return [];
   return content.lines.flatMap((line, index) => [
     ...(line.finishedGoods

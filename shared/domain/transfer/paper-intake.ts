@@ -6,7 +6,7 @@
  * and outcomes are the same. What the paper does not carry is marked, never guessed.
  */
 import { z } from 'zod';
-import { licenceNumberSchema, text } from '../../schemas/common.ts';
+import { licenseNumberSchema, text } from '../../schemas/common.ts';
 import { duplicateTagProblems, lineProblems } from './content.ts';
 import { payloadHash, transferEvent } from './events.ts';
 import { driversNamed, linesKnownAs, partnerIdOf } from './inbound.ts';
@@ -24,7 +24,7 @@ import type { Change, PartySnapshot, Result, Transfer } from './transfer.ts';
 /** What the hub does not know of a transfer it took from paper. */
 export const NOT_ON_PAPER = 'Not recorded from the paper manifest';
 
-const shipperLicenceNumber = licenceNumberSchema.meta({ description: "The shipper's OCM licence number as printed, e.g. OCM-MICR-25-000207" });
+const shipperLicenseNumber = licenseNumberSchema.meta({ description: "The shipper's OCM license number as printed, e.g. OCM-MICR-25-000207" });
 
 // A line is the API receipt's answer plus what the paper says was shipped, in a transfer line's terms.
 const [acceptedAnswer, rejectedAnswer] = receiptBody.shape.lines.element.options;
@@ -46,7 +46,7 @@ const intakeLine = z
 
 export const paperManifestBody = z
   .strictObject({
-    shipperLicenceNumber,
+    shipperLicenseNumber,
     shipperName: text(200).describe("The shipper's legal name as printed"),
     shipperAddress: addressSchema.optional(),
     manifestNumber: text(64).describe('The number printed on the paper manifest, in the shipper’s own numbering'),
@@ -65,7 +65,7 @@ export const paperManifestBody = z
 export type PaperManifestBody = z.output<typeof paperManifestBody>;
 
 /** The shipper of a paper manifest is not a tenant: this id stands for it. */
-export const paperShipperId = (licenceNumber: string) => `paper:${licenceNumber}`;
+export const paperShipperId = (licenseNumber: string) => `paper:${licenseNumber}`;
 
 export interface PaperIntakeInput {
   readonly id: string;
@@ -85,7 +85,7 @@ export function takeInPaperManifest(input: PaperIntakeInput, context: ReceiveCon
   const at = context.now.toISOString();
   const shipper: PartySnapshot = {
     legalName: body.shipperName,
-    licenceNumber: body.shipperLicenceNumber,
+    licenseNumber: body.shipperLicenseNumber,
     premisesAddress: body.shipperAddress ?? { street: NOT_ON_PAPER, city: NOT_ON_PAPER, state: 'NY', zip: '00000' },
     phone: NOT_ON_PAPER,
     // Had it a connected system, the state system would know the transfer.
@@ -95,7 +95,7 @@ export function takeInPaperManifest(input: PaperIntakeInput, context: ReceiveCon
 
   const problems: FieldProblem[] = [];
   if (isSameLicensee(shipper, receiver)) {
-    problems.push({ pointer: '/shipperLicenceNumber', code: 'shipper-is-receiver', message: 'The shipper must be another licensee than the receiver' });
+    problems.push({ pointer: '/shipperLicenseNumber', code: 'shipper-is-receiver', message: 'The shipper must be another licensee than the receiver' });
   }
   problems.push(...tagFormatProblems(body.lines, receiver.stateSystem, 'receiver'));
   // A departure is refused only in the future: nothing on record comes before it.
@@ -111,18 +111,18 @@ export function takeInPaperManifest(input: PaperIntakeInput, context: ReceiveCon
   const arrivedAt = arrival.ok ? new Date(Math.min(Date.parse(arrival.at), context.now.getTime())).toISOString() : at;
 
   const lines = linesKnownAs(body.lines, NOT_ON_PAPER);
-  const content = { type: 'transfer' as const, receiverPartnerId: partnerIdOf(shipper.licenceNumber), lines };
+  const content = { type: 'transfer' as const, receiverPartnerId: partnerIdOf(shipper.licenseNumber), lines };
   const parties = { shipper, receiver, drivers: driversNamed(body.driverNames ?? [], NOT_ON_PAPER, 'paper') };
   const transfer: Transfer = {
     id: input.id,
-    shipperId: paperShipperId(shipper.licenceNumber),
+    shipperId: paperShipperId(shipper.licenseNumber),
     status: 'ARRIVED',
     version: 1,
     content,
     manifest: { number: body.manifestNumber, version: 1, manifestedAt: at, contentHash: payloadHash({ number: body.manifestNumber, content, parties }), parties },
     ...(departedAt === undefined ? {} : { departedAt }),
     arrivedAt,
-    origin: { kind: 'paper-manifest', manifestNumber: body.manifestNumber, shipperLicenceNumber: shipper.licenceNumber, recordedAt: at },
+    origin: { kind: 'paper-manifest', manifestNumber: body.manifestNumber, shipperLicenseNumber: shipper.licenseNumber, recordedAt: at },
     returnIds: [],
     createdAt: at,
     updatedAt: at,

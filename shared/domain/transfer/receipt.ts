@@ -155,7 +155,7 @@ export function returnDraftFrom(
       id: context.returnId,
       shipperId: context.actor.licenseeId,
       content,
-      returnOf: { transferId: original.id, manifestNumber: issued.number, shipperLicenceNumber: issued.parties.shipper.licenceNumber },
+      returnOf: { transferId: original.id, manifestNumber: issued.number, shipperLicenseNumber: issued.parties.shipper.licenseNumber },
     },
     `Return of manifest ${issued.number} drafted with ${plural(lines.length, 'rejected package')}`,
     context,

@@ -17,15 +17,15 @@ export interface TransferRules {
   /** Packages per transfer. The request schemas cap lines at 1000 as well, so `max` can lower the cap, not raise it. */
   readonly maxLines: { readonly enabled: boolean; readonly max: number };
   /**
-   * From `effectiveFrom`, a shipper of one of `shipperLicenceTypes` may send a receiver of one of
-   * `receiverLicenceTypes` only finished goods with a passed lab test. Types are OCM licence type codes.
+   * From `effectiveFrom`, a shipper of one of `shipperLicenseTypes` may send a receiver of one of
+   * `receiverLicenseTypes` only finished goods with a passed lab test. Types are OCM license type codes.
    */
   readonly finishedGoodsToDispensary: {
     readonly enabled: boolean;
     /** ISO-8601 instant with offset; compared with the time of manifesting. */
     readonly effectiveFrom: string;
-    readonly shipperLicenceTypes: readonly string[];
-    readonly receiverLicenceTypes: readonly string[];
+    readonly shipperLicenseTypes: readonly string[];
+    readonly receiverLicenseTypes: readonly string[];
   };
   /** One package tag covers one container of about 100 lb at most: warn, never refuse. */
   readonly packageWeightWarning: { readonly enabled: boolean; readonly maxPounds: number };
@@ -47,8 +47,8 @@ export const defaultTransferRules: TransferRules = {
     enabled: true,
     // Midnight in New York.
     effectiveFrom: '2026-01-01T00:00:00-05:00',
-    shipperLicenceTypes: ['DIST'],
-    receiverLicenceTypes: ['RETL', 'CAURD'],
+    shipperLicenseTypes: ['DIST'],
+    receiverLicenseTypes: ['RETL', 'CAURD'],
   },
   packageWeightWarning: { enabled: true, maxPounds: 100 },
   wholesaleUnitPrice: { enabled: true },

@@ -34,8 +34,8 @@ export interface PartySnapshot {
   readonly partnerId?: string;
   readonly legalName: string;
   readonly dba?: string;
-  /** OCM licence number, e.g. OCM-DIST-24-000114-DX1. */
-  readonly licenceNumber: string;
+  /** OCM license number, e.g. OCM-DIST-24-000114-DX1. */
+  readonly licenseNumber: string;
   readonly premisesAddress: Address;
   readonly phone: string;
   /**
@@ -50,10 +50,10 @@ export interface PartySnapshot {
 export interface DriverSnapshot {
   readonly driverId: string;
   readonly name: string;
-  /** The employee ID the driver carries, showing the licence they drive for (9 NYCRR 125.10(c)). */
+  /** The employee ID the driver carries, showing the license they drive for (9 NYCRR 125.10(c)). */
   readonly employeeId: string;
-  readonly driversLicenceNumber: string;
-  readonly driversLicenceState: string;
+  readonly driversLicenseNumber: string;
+  readonly driversLicenseState: string;
   readonly phone: string;
 }
 
@@ -66,7 +66,7 @@ export interface VehicleSnapshot {
   readonly make: string;
   readonly model: string;
   readonly year: number;
-  readonly colour: string;
+  readonly color: string;
   /** None for a bicycle. */
   readonly plate?: string;
   readonly plateState?: string;
@@ -191,8 +191,8 @@ export interface ReceiptLink {
 export interface ReturnLink {
   readonly transferId: string;
   readonly manifestNumber: string;
-  /** A return must go back to this licence. */
-  readonly shipperLicenceNumber: string;
+  /** A return must go back to this license. */
+  readonly shipperLicenseNumber: string;
 }
 
 export interface Transfer {

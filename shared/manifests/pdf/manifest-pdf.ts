@@ -140,7 +140,7 @@ function partyRows(party: ManifestParty, extra: readonly Field[] = []): Field[] 
   return [
     ['Legal name', party.legalName, 'wrap'],
     ...(party.dba ? [['DBA', party.dba, 'wrap'] as const] : []),
-    ['Licence number', party.licenceNumber],
+    ['License number', party.licenseNumber],
     ['Licensed premises', street ?? '', 'wrap'],
     ...rest.map((line): Field => ['', line, 'wrap']),
     ['Phone', party.phone],
@@ -194,7 +194,7 @@ function firstPage(layout: ManifestLayout, document: ManifestDocument): Cursor {
     {
       title: 'Transporter',
       rows: document.transporter
-        ? [['Name', document.transporter.legalName, 'wrap'], ['Licence number', document.transporter.licenceNumber], ['Phone', document.transporter.phone]]
+        ? [['Name', document.transporter.legalName, 'wrap'], ['License number', document.transporter.licenseNumber], ['Phone', document.transporter.phone]]
         : [['Carrier', 'Shipper carries the goods itself']],
     },
     {
@@ -212,7 +212,7 @@ function firstPage(layout: ManifestLayout, document: ManifestDocument): Cursor {
       rows: [
         ['Conveyance', vehicle.conveyance],
         ['Make / model / year', `${vehicle.make} ${vehicle.model}, ${vehicle.year}`],
-        ['Colour', vehicle.colour],
+        ['Color', vehicle.color],
         ['Plate', vehicle.plate ? `${vehicle.plate}${vehicle.plateState ? ` (${vehicle.plateState})` : ''}` : 'None (bicycle)'],
         ['VIN', vehicle.vin ?? 'None'],
         ['GPS fitted', yesNo(vehicle.attestations.gpsFitted)],
@@ -242,13 +242,13 @@ function drivers(layout: ManifestLayout, start: Cursor, document: ManifestDocume
   const cols = [
     { title: 'Name', x: 0, width: 170 },
     { title: 'Employee ID', x: 174, width: 90 },
-    { title: "Driver's licence", x: 268, width: 150 },
+    { title: "Driver's license", x: 268, width: 150 },
     { title: 'Phone', x: 422, width: 118 },
   ];
   for (const col of cols) cursor.canvas.text(col.title, MARGIN + col.x, cursor.y, { ...LABEL, width: col.width });
   cursor.y -= ROW;
   for (const driver of document.drivers) {
-    const values = [driver.name, driver.employeeId, `${driver.driversLicenceNumber} (${driver.driversLicenceState})`, driver.phone];
+    const values = [driver.name, driver.employeeId, `${driver.driversLicenseNumber} (${driver.driversLicenseState})`, driver.phone];
     cols.forEach((col, i) => cursor.canvas.text(values[i] ?? '', MARGIN + col.x, cursor.y, { size: VALUE_SIZE, width: col.width }));
     cursor.y -= ROW;
   }
@@ -431,7 +431,7 @@ export async function renderManifestPdf(document: ManifestDocument): Promise<Uin
   };
   const issuedAt = new Date(document.issuedAt);
   pdf.setTitle(`Transportation manifest ${document.manifestNumber} v${document.version}`);
-  pdf.setSubject(`OCM transportation manifest: ${document.shipper.licenceNumber} to ${document.receiver.licenceNumber}`);
+  pdf.setSubject(`OCM transportation manifest: ${document.shipper.licenseNumber} to ${document.receiver.licenseNumber}`);
   pdf.setAuthor(document.shipper.legalName);
   pdf.setCreator('NY transfer hub');
   pdf.setProducer(PRODUCER);

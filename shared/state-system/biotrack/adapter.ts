@@ -4,7 +4,7 @@
  * up by ExternalID, and after a try that went unanswered it waits out a settle window before
  * creating anything again, so no duplicate depends on the server replaying an ExternalID. Every call
  * carries the acting user's session; an expired session is opened again, an expired token is
- * refreshed, one refresher per licence at a time.
+ * refreshed, one refresher per license at a time.
  */
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
@@ -34,7 +34,7 @@ export interface BioTrackDeps {
   readonly connections: ConnectionStore;
   readonly fetch: typeof fetch;
   readonly now: () => Date;
-  /** Waits while another instance refreshes the licence's token. */
+  /** Waits while another instance refreshes the license's token. */
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
@@ -70,7 +70,7 @@ export function createBioTrackAdapter(deps: BioTrackDeps): StateTrackingSystem {
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   /** Names this process as the holder of a refresh lease. */
   const instance = randomUUID();
-  /** Per process, as a Lambda instance keeps them: sessions by licence and acting key, live connections briefly. */
+  /** Per process, as a Lambda instance keeps them: sessions by license and acting key, live connections briefly. */
   const sessions = new Map<string, string>();
   const connections = new Map<string, { readonly connection: StateConnection; readonly until: number }>();
   const refreshing = new Map<string, Promise<StateConnection>>();
@@ -111,7 +111,7 @@ export function createBioTrackAdapter(deps: BioTrackDeps): StateTrackingSystem {
 
   const fresh = (connection: StateConnection, now: Date) => Date.parse(connection.accessExpiresAt) - REFRESH_MARGIN_MS > now.getTime();
 
-  /** One refresh per licence in this process; across processes, the table's lease. */
+  /** One refresh per license in this process; across processes, the table's lease. */
   function refresh(account: StateAccount, stale: string): Promise<StateConnection> {
     const running = refreshing.get(account.licenseeId);
     if (running) return running;
@@ -174,7 +174,7 @@ export function createBioTrackAdapter(deps: BioTrackDeps): StateTrackingSystem {
     return connection;
   }
 
-  /** The state user that acts: the API key's linked user, else the licence's default integration user. */
+  /** The state user that acts: the API key's linked user, else the license's default integration user. */
   async function actingUser(account: StateAccount) {
     const linked = account.actingApiKeyId ? await deps.connections.stateUser(account.licenseeId, SYSTEM, account.actingApiKeyId) : undefined;
     const user = linked ?? (await deps.connections.stateUser(account.licenseeId, SYSTEM, DEFAULT_STATE_USER));
@@ -194,7 +194,7 @@ export function createBioTrackAdapter(deps: BioTrackDeps): StateTrackingSystem {
         authorization: `Bearer ${token}`,
         'content-type': 'application/json',
         'x-ubi': account.ubi ?? '',
-        'x-license': account.stateLicenceNumber,
+        'x-license': account.stateLicenseNumber,
       },
       body: JSON.stringify({ Username: user.username, Password: user.password }),
     });
@@ -286,7 +286,7 @@ export function createBioTrackAdapter(deps: BioTrackDeps): StateTrackingSystem {
   /** The state's copy of a hub driver or vehicle: found by the hub id, created when missing. */
   async function ensure(account: StateAccount, kind: 'employee' | 'vehicle', record: ReportedDriver | ReportedVehicle): Promise<number> {
     const externalId = `${kind}-${record.hubId}`;
-    const memo = `${account.stateLicenceNumber}/${externalId}`;
+    const memo = `${account.stateLicenseNumber}/${externalId}`;
     const known = stateIdsOf.get(memo) ?? (await findByExternalId(account, kind, externalId));
     if (known !== undefined) {
       stateIdsOf.set(memo, known);
@@ -309,7 +309,7 @@ export function createBioTrackAdapter(deps: BioTrackDeps): StateTrackingSystem {
       fields: {
         Driver: driverIds.map((ID) => ({ ID })),
         Vehicle: { ID: String(vehicleId) },
-        ...(report.transporter ? { ThirdPartyTransporter: { LicenseNumber: report.transporter.stateLicenceNumber, Name: report.transporter.name } } : {}),
+        ...(report.transporter ? { ThirdPartyTransporter: { LicenseNumber: report.transporter.stateLicenseNumber, Name: report.transporter.name } } : {}),
       },
       ids: { driverIds, vehicleId },
     };
@@ -347,8 +347,8 @@ export function createBioTrackAdapter(deps: BioTrackDeps): StateTrackingSystem {
       [
         (
           await call(account, 'POST', '/v1/invoice', schemas.invoiceCreated, {
-            LocationLicense: account.stateLicenceNumber,
-            BuyerLocationLicense: report.receiver.stateLicenceNumber,
+            LocationLicense: account.stateLicenseNumber,
+            BuyerLocationLicense: report.receiver.stateLicenseNumber,
             ExternalID: externalId,
             Inventory: report.lines.map((line) => ({ InventoryID: line.tag, Amount: line.quantity, Price: line.unitPrice })),
           })
@@ -367,7 +367,7 @@ export function createBioTrackAdapter(deps: BioTrackDeps): StateTrackingSystem {
     await keep({ voidedInvoiceIds: [...(known.voidedInvoiceIds ?? []), invoiceId] });
   }
 
-  /** One package as the state holds it for this licence; undefined when it holds none by that id. */
+  /** One package as the state holds it for this license; undefined when it holds none by that id. */
   async function heldPackage(account: StateAccount, tag: string) {
     try {
       return (await call(account, 'GET', `/v1/inventory/${encodeURIComponent(tag)}`, schemas.inventoryOne)).Inventory;
@@ -423,14 +423,14 @@ export function createBioTrackAdapter(deps: BioTrackDeps): StateTrackingSystem {
       const crew = await crewOf(account, report);
       const externalId = `${report.externalId}.manifest`;
       const body = {
-        LocationLicense: account.stateLicenceNumber,
+        LocationLicense: account.stateLicenseNumber,
         Type: report.kind === 'return' ? 'Return' : report.transporter ? 'ThirdParty' : 'Transfer',
         ExternalID: externalId,
         ...crew.fields,
         Stop: [
           {
             StopNumber: 1,
-            LocationLicense: report.receiver.stateLicenceNumber,
+            LocationLicense: report.receiver.stateLicenseNumber,
             InvoiceID: invoiceId,
             ...stopTimes(report),
             Item: report.lines.map((line) => ({ InventoryID: line.tag, Quantity: line.quantity })),
@@ -508,7 +508,7 @@ export function createBioTrackAdapter(deps: BioTrackDeps): StateTrackingSystem {
       // [inferred] request shape: see INTAKE_PATH.
       const recorded = await call(account, 'POST', INTAKE_PATH, schemas.inventoryTransferOne, {
         ExternalID: externalId,
-        OutboundLicense: report.shipper.stateLicenceNumber,
+        OutboundLicense: report.shipper.stateLicenseNumber,
         PaperManifestNumber: report.manifestNumber,
         Driver: report.drivers.map((Name) => ({ Name })),
         Item: report.lines.map((line) => ({
@@ -570,14 +570,14 @@ export function createBioTrackAdapter(deps: BioTrackDeps): StateTrackingSystem {
     }
   }
 
-  /** The licence's inventory transfers of one manifest (one per stop), from its outbound list. */
+  /** The license's inventory transfers of one manifest (one per stop), from its outbound list. */
   async function shipmentsOf(account: StateAccount, manifestId: string): Promise<number[]> {
     const outbound = await everyPage(account, '/v1/inventory/transfer', schemas.inventoryTransferList, (page) => page.InventoryTransfer);
     return outbound.filter((transfer) => transfer.ManifestID === manifestId && !transfer.Deleted).map((transfer) => transfer.ID);
   }
 
   /**
-   * The inbound pull, incremental: `GET /v1/sync` says whether any inventory transfer the licence
+   * The inbound pull, incremental: `GET /v1/sync` says whether any inventory transfer the license
    * sees changed since the checkpoint; only then is the inbound list read, and only its new or
    * changed transfers (by TransactionID) are looked at. Transfers still on the road are followed by
    * their manifest alone. An item that cannot be read is skipped and tried again next time.
@@ -592,7 +592,7 @@ export function createBioTrackAdapter(deps: BioTrackDeps): StateTrackingSystem {
     const changed = listed.filter(
       (transfer) => since.transactionId === undefined || (transfer.TransactionID ?? Number.POSITIVE_INFINITY) > since.transactionId || since.retry.includes(transfer.ID),
     );
-    const vendors = changed.length > 0 ? await vendorsByLicence(account) : new Map<string, schemas.VendorBody>();
+    const vendors = changed.length > 0 ? await vendorsByLicense(account) : new Map<string, schemas.VendorBody>();
     const transfers: InboundTransfer[] = [];
     const onTheRoad = new Map<number, string>();
     const retry: number[] = [];
@@ -646,7 +646,7 @@ export function createBioTrackAdapter(deps: BioTrackDeps): StateTrackingSystem {
     };
   }
 
-  async function vendorsByLicence(account: StateAccount): Promise<Map<string, schemas.VendorBody>> {
+  async function vendorsByLicense(account: StateAccount): Promise<Map<string, schemas.VendorBody>> {
     const vendors = await everyPage(account, '/v1/vendor', schemas.vendorList, (page) => page.Vendor);
     return new Map(vendors.map((vendor) => [vendor.LocationLicense, vendor]));
   }
@@ -663,7 +663,7 @@ function inboundOf(transfer: schemas.InventoryTransferBody, manifest: ManifestBo
     inventoryTransferId: transfer.ID,
     manifestId: manifest.ManifestID,
     shipper: {
-      stateLicenceNumber: shipper,
+      stateLicenseNumber: shipper,
       name: vendor?.Name ?? shipper,
       ...(vendor?.Address ? { address: vendor.Address } : {}),
       ...(vendor?.City ? { city: vendor.City } : {}),
@@ -686,7 +686,7 @@ function inboundOf(transfer: schemas.InventoryTransferBody, manifest: ManifestBo
 }
 
 function employeeBody(driver: ReportedDriver, externalId: string) {
-  return { Name: driver.name, DriverLicense: driver.driversLicenceNumber, StateIssue: driver.driversLicenceState, ExternalID: externalId };
+  return { Name: driver.name, DriverLicense: driver.driversLicenseNumber, StateIssue: driver.driversLicenseState, ExternalID: externalId };
 }
 
 function vehicleBody(vehicle: ReportedVehicle, externalId: string) {
@@ -696,7 +696,7 @@ function vehicleBody(vehicle: ReportedVehicle, externalId: string) {
     Model: vehicle.model,
     // Year is a string in the recorded shapes.
     Year: String(vehicle.year),
-    Color: vehicle.colour,
+    Color: vehicle.color,
     Plate: vehicle.plate ?? '',
     Vin: vehicle.vin ?? '',
     ExternalID: externalId,

@@ -1,5 +1,5 @@
 /**
- * HTTP to the NY-API: one licence's calls with its bearer token and its acting user's session,
+ * HTTP to the NY-API: one license's calls with its bearer token and its acting user's session,
  * answers validated with zod, and every failure turned into a `StateSystemError` the pipeline
  * knows how to treat. Both error styles of the contract count as failures: an HTTP error status
  * with `{Error, ErrorCode}`, and HTTP 200 with `{success: 0}`.
@@ -131,16 +131,16 @@ export async function requestTokens(settings: NyApiSettings, fetcher: typeof fet
   };
 }
 
-/** Where the licence admin approves the hub (OAuth authorization code). */
-export function authorizeUrl(settings: NyApiSettings, input: { readonly state: string; readonly redirectUri: string; readonly licence: string }): string {
+/** Where the license admin approves the hub (OAuth authorization code). */
+export function authorizeUrl(settings: NyApiSettings, input: { readonly state: string; readonly redirectUri: string; readonly license: string }): string {
   const url = new URL(settings.authorizePath, settings.baseUrl);
   url.search = new URLSearchParams({
     response_type: 'code',
     client_id: settings.clientId,
     redirect_uri: input.redirectUri,
     state: input.state,
-    // The real server learns the licence from the admin's login; the emulator reads it here.
-    license: input.licence,
+    // The real server learns the license from the admin's login; the emulator reads it here.
+    license: input.license,
   }).toString();
   return url.toString();
 }

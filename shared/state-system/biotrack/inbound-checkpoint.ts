@@ -1,5 +1,5 @@
 /**
- * Where the inbound pull of one licence stopped, as the adapter keeps it (opaque to the rest of the
+ * Where the inbound pull of one license stopped, as the adapter keeps it (opaque to the rest of the
  * hub): the latest inventory-transfer TransactionID it has read the list up to, the transfers still
  * on the road (followed by their manifest until they arrive), and those it could not read last time.
  */

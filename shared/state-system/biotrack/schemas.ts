@@ -86,11 +86,11 @@ export const inventoryTransferList = z.looseObject({ InventoryTransfer: z.array(
 export const inventoryTransferOne = z.looseObject({ InventoryTransfer: z.union([inventoryTransfer, z.array(inventoryTransfer).min(1)]) });
 
 const inventoryLot = z.looseObject({ ID: stringId, RemainingAmount: z.number(), UOM: z.string().nullish(), Deleted: z.boolean().optional(), Destroyed: z.boolean().optional() });
-/** `GET /v1/inventory/{id}`: one package the licence holds. */
+/** `GET /v1/inventory/{id}`: one package the license holds. */
 export const inventoryOne = z.looseObject({ Inventory: inventoryLot });
 export const inventoryList = z.looseObject({ Inventory: z.array(inventoryLot).default([]), NextCursor: nextCursor });
 
-/** `GET /v1/sync`: the latest TransactionID per object type the licence can see. */
+/** `GET /v1/sync`: the latest TransactionID per object type the license can see. */
 export const syncAnswer = z.looseObject({ Sync: z.looseObject({ InventoryTransfer: z.number(), Manifest: z.number().optional() }) });
 
 const vendor = z.looseObject({

@@ -102,7 +102,7 @@ describe('manifest PDFs', () => {
       shortHash: manifest.contentHash.slice(0, 16),
       current: true,
       pdf: manifest.file,
-      receiver: { legalName: dispensary.profile.legalName, licenceNumber: dispensary.profile.licenceNumber, integrated: true },
+      receiver: { legalName: dispensary.profile.legalName, licenseNumber: dispensary.profile.licenseNumber, integrated: true },
       transporter: null,
       drivers: [{ name: 'Zoë Peña', employeeId: 'E-104' }],
     });
@@ -196,7 +196,7 @@ describe('the public verification page', () => {
       status: 'MANIFESTED',
       version: 1,
       packageCount: 4,
-      shipper: { name: 'Hudson Distribution LLC', licenceNumber: distributor.profile.licenceNumber },
+      shipper: { name: 'Hudson Distribution LLC', licenseNumber: distributor.profile.licenseNumber },
       receiver: { name: dispensary.profile.legalName },
       vehicle: { conveyance: 'van', plate: 'HXT4410', plateState: 'NY' },
       drivers: [{ name: 'Zoë Peña' }],

@@ -74,7 +74,7 @@ export interface CallView {
   readonly method: string;
   readonly path: string;
   readonly route: string;
-  readonly licence?: string;
+  readonly license?: string;
   readonly user?: string;
   readonly externalId?: string;
   readonly status: number;
@@ -111,8 +111,8 @@ export const REDIRECT_URI = 'http://127.0.0.1:9/callback';
 /** 16-digit package tags. */
 export const tag = (n: number) => `1${String(n).padStart(15, '0')}`;
 
-export function licensee(licence: string, ubi: string, name: string, username: string, inventory: EmulatorLicensee['inventory'] = []): EmulatorLicensee {
-  return { LocationLicense: licence, UBI: ubi, Name: name, City: 'Albany', State: 'NY', users: [{ Username: username, Password: `${username}-pw` }], inventory };
+export function licensee(license: string, ubi: string, name: string, username: string, inventory: EmulatorLicensee['inventory'] = []): EmulatorLicensee {
+  return { LocationLicense: license, UBI: ubi, Name: name, City: 'Albany', State: 'NY', users: [{ Username: username, Password: `${username}-pw` }], inventory };
 }
 
 export const SHIPPER = licensee('OCM-PROC-24-000101', '601000101', 'Hudson Valley Processing', 'alice', [
@@ -177,8 +177,8 @@ export class EmulatorClient {
   }
 
   /** The admin's consent: `GET /oauth` redirects back with a code. */
-  async authorizationCode(licence: string, state = 'xyz'): Promise<string> {
-    const query = new URLSearchParams({ response_type: 'code', client_id: CLIENT.id, redirect_uri: REDIRECT_URI, state, license: licence });
+  async authorizationCode(license: string, state = 'xyz'): Promise<string> {
+    const query = new URLSearchParams({ response_type: 'code', client_id: CLIENT.id, redirect_uri: REDIRECT_URI, state, license: license });
     const reply = await this.request('GET', `/oauth?${query.toString()}`);
     const location = new URL(reply.headers.get('location') ?? 'http://invalid/');
     if (reply.status !== 302 || location.searchParams.get('state') !== state) throw new Error(`no consent redirect: ${reply.status}`);
@@ -189,8 +189,8 @@ export class EmulatorClient {
     return this.request<TokenBody>('POST', '/oauth/token', { form: { client_id: CLIENT.id, client_secret: CLIENT.secret, ...form } });
   }
 
-  async consent(licence: string): Promise<TokenBody> {
-    const code = await this.authorizationCode(licence);
+  async consent(license: string): Promise<TokenBody> {
+    const code = await this.authorizationCode(license);
     const reply = await this.token({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI });
     if (reply.status !== 200) throw new Error(`token exchange failed: ${JSON.stringify(reply.body)}`);
     return reply.body;
@@ -211,7 +211,7 @@ export class EmulatorClient {
     return { authorization: `Bearer ${accessToken}`, 'x-session-token': login.body.Session };
   }
 
-  /** Consent, token and a user session: the headers of every call of this licence. */
+  /** Consent, token and a user session: the headers of every call of this license. */
   async actor(of: EmulatorLicensee): Promise<Actor> {
     const tokens = await this.consent(of.LocationLicense);
     return new Actor(this, of, tokens, await this.sessionHeaders(of, tokens.access_token));
@@ -231,7 +231,7 @@ export class Actor {
     this.headers = headers;
   }
 
-  get licence(): string {
+  get license(): string {
     return this.licensee.LocationLicense;
   }
 
@@ -243,7 +243,7 @@ export class Actor {
     return this.client.request<T>(method, path, { headers: this.headers, body, ...(signal ? { signal } : {}) });
   }
 
-  /** A driver and a vehicle of this licence. */
+  /** A driver and a vehicle of this license. */
   async crew(): Promise<{ driverId: number; vehicleId: number }> {
     const driver = await this.send<{ Employee: { ID: number } }>('POST', '/v1/employee', { Name: 'Dana Driver', DriverLicense: 'D1234567', StateIssue: 'NY' });
     const vehicle = await this.send<{ Vehicle: { ID: number } }>('POST', '/v1/vehicle', { Name: 'Van 1', Make: 'Ford', Model: 'Transit', Year: '2023', Plate: 'ABC1234' });
@@ -252,7 +252,7 @@ export class Actor {
 
   async invoice(buyer: string, lines: readonly { InventoryID: string; Amount: number; Price?: number }[], externalId?: string): Promise<string> {
     const reply = await this.send<{ Invoice: { InvoiceID: string }[] } & ErrorBody>('POST', '/v1/invoice', {
-      LocationLicense: this.licence,
+      LocationLicense: this.license,
       BuyerLocationLicense: buyer,
       ...(externalId ? { ExternalID: externalId } : {}),
       Inventory: lines.map((line) => ({ Price: 5, ...line })),
@@ -264,7 +264,7 @@ export class Actor {
 }
 
 export interface StopPlan {
-  readonly licence: string;
+  readonly license: string;
   readonly invoiceId: string;
   readonly items: readonly { InventoryID: string; Quantity: number }[];
   readonly departure?: string;
@@ -286,7 +286,7 @@ export function manifestBody(
     Vehicle: { ID: String(crew.vehicleId) },
     Stop: stops.map((stop, i) => ({
       StopNumber: i + 1,
-      LocationLicense: stop.licence,
+      LocationLicense: stop.license,
       InvoiceID: stop.invoiceId,
       ApproximateDeparture: stop.departure ?? '2026-12-01T14:00:00Z',
       ApproximateArrival: stop.arrival ?? '2026-12-01T16:30:00Z',

@@ -136,7 +136,7 @@ async function answers(): Promise<Map<string, unknown>> {
   const invoice = keep(
     'POST /v1/invoice',
     await shipper.send<{ Invoice: { InvoiceID: string }[] }>('POST', '/v1/invoice', {
-      LocationLicense: shipper.licence,
+      LocationLicense: shipper.license,
       BuyerLocationLicense: RETAILER.LocationLicense,
       Inventory: [{ InventoryID: tag(1), Amount: 10, Price: 25 }, { InventoryID: tag(2), Amount: 4, Price: 18.5 }],
     }),
@@ -145,8 +145,8 @@ async function answers(): Promise<Map<string, unknown>> {
   keep('GET /v1/invoice', await shipper.get('/v1/invoice'));
   keep('GET /v1/invoice/{id}', await shipper.get(`/v1/invoice/${invoiceId}`));
   const crew = { driverId, vehicleId };
-  const stop = { licence: RETAILER.LocationLicense, invoiceId, items: [{ InventoryID: tag(1), Quantity: 10 }, { InventoryID: tag(2), Quantity: 4 }] };
-  const manifest = keep('POST /v1/manifest', await shipper.send<{ Manifest: { ManifestID: string } }>('POST', '/v1/manifest', manifestBody(shipper.licence, crew, [stop])));
+  const stop = { license: RETAILER.LocationLicense, invoiceId, items: [{ InventoryID: tag(1), Quantity: 10 }, { InventoryID: tag(2), Quantity: 4 }] };
+  const manifest = keep('POST /v1/manifest', await shipper.send<{ Manifest: { ManifestID: string } }>('POST', '/v1/manifest', manifestBody(shipper.license, crew, [stop])));
   const manifestId = manifest.Manifest.ManifestID;
   keep('GET /v1/manifest/{id}', await shipper.get(`/v1/manifest/${manifestId}`));
   keep('PUT /v1/manifest/{id}', await shipper.send('PUT', `/v1/manifest/${manifestId}`, { Stop: [{ StopNumber: 1, ApproximateRoute: 'NY-7' }] }));
@@ -171,13 +171,13 @@ async function answers(): Promise<Map<string, unknown>> {
 
   // A second manifest (by a third-party transporter) and invoice to void; then the objects the transfers no longer need.
   const second = await shipper.send<{ Invoice: { InvoiceID: string }[] }>('POST', '/v1/invoice', {
-    LocationLicense: shipper.licence,
+    LocationLicense: shipper.license,
     BuyerLocationLicense: RETAILER.LocationLicense,
     Inventory: [{ InventoryID: tag(3), Amount: 2, Price: 9 }],
   });
   const secondInvoice = second.body.Invoice[0]?.InvoiceID ?? '';
   const toVoid = await shipper.send<{ Manifest: { ManifestID: string } }>('POST', '/v1/manifest', {
-    ...manifestBody(shipper.licence, crew, [{ licence: RETAILER.LocationLicense, invoiceId: secondInvoice, items: [{ InventoryID: tag(3), Quantity: 2 }] }]),
+    ...manifestBody(shipper.license, crew, [{ license: RETAILER.LocationLicense, invoiceId: secondInvoice, items: [{ InventoryID: tag(3), Quantity: 2 }] }]),
     Type: 'ThirdParty',
     ThirdPartyTransporter: { LicenseNumber: 'OCM-TRAN-24-000404', Name: 'Empire Couriers' },
   });

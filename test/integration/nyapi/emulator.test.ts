@@ -26,8 +26,8 @@ async function manifestToRetailer(shipper: Actor, externalId = 'manifest-1') {
     { InventoryID: tag(1), Amount: 10, Price: 25 },
     { InventoryID: tag(2), Amount: 4, Price: 18.5 },
   ]);
-  const body = manifestBody(shipper.licence, crew, [
-    { licence: RETAILER.LocationLicense, invoiceId, items: [{ InventoryID: tag(1), Quantity: 10 }, { InventoryID: tag(2), Quantity: 4 }] },
+  const body = manifestBody(shipper.license, crew, [
+    { license: RETAILER.LocationLicense, invoiceId, items: [{ InventoryID: tag(1), Quantity: 10 }, { InventoryID: tag(2), Quantity: 4 }] },
   ], externalId);
   const reply = await shipper.send<ManifestReply>('POST', '/v1/manifest', body);
   expect(reply.status, JSON.stringify(reply.body)).toBe(200);
@@ -74,8 +74,8 @@ describe('NY-API emulator: OAuth consent and tokens', () => {
     expect(vendors.status).toBe(200);
     expect(vendors.body.Vendor.map((v) => v.LocationLicense)).toEqual([SHIPPER.LocationLicense, RETAILER.LocationLicense, OTHER_RETAILER.LocationLicense]);
 
-    const unknownLicence = await client.request('GET', `/oauth?response_type=code&client_id=${CLIENT.id}&redirect_uri=${REDIRECT_URI}&state=s&license=NOPE`);
-    expect(unknownLicence.status).toBe(400);
+    const unknownLicense = await client.request('GET', `/oauth?response_type=code&client_id=${CLIENT.id}&redirect_uri=${REDIRECT_URI}&state=s&license=NOPE`);
+    expect(unknownLicense.status).toBe(400);
   });
 
   it('expires consent after 100 days: refresh and API calls answer CONSENT_EXPIRED until the admin approves again', async () => {
@@ -109,7 +109,7 @@ describe('NY-API emulator: OAuth consent and tokens', () => {
 });
 
 describe('NY-API emulator: user login and sessions', () => {
-  it('logs a user in, requires a session on every call but the login, and refuses wrong passwords, wrong licences and expired sessions', async () => {
+  it('logs a user in, requires a session on every call but the login, and refuses wrong passwords, wrong licenses and expired sessions', async () => {
     const tokens = await client.consent(SHIPPER.LocationLicense);
     const bearer = { authorization: `Bearer ${tokens.access_token}` };
 
@@ -118,11 +118,11 @@ describe('NY-API emulator: user login and sessions', () => {
       body: { Username: 'alice', Password: 'guess' },
     });
     expect([wrongPassword.status, wrongPassword.body.ErrorCode]).toEqual([401, 'UNAUTHORIZED']);
-    const wrongLicence = await client.request('POST', '/v1/user/login', {
+    const wrongLicense = await client.request('POST', '/v1/user/login', {
       headers: { ...bearer, 'x-ubi': RETAILER.UBI, 'x-license': RETAILER.LocationLicense },
       body: { Username: 'alice', Password: 'alice-pw' },
     });
-    expect(wrongLicence.status).toBe(403);
+    expect(wrongLicense.status).toBe(403);
 
     const login = await client.login(SHIPPER, tokens.access_token);
     expect(login.status).toBe(200);
@@ -138,7 +138,7 @@ describe('NY-API emulator: user login and sessions', () => {
     const withSession = await client.request('POST', '/v1/employee', { headers: session, body: { Name: 'Dana' } });
     expect(withSession.status).toBe(200);
 
-    // A session of another licence does not attribute this licence's writes.
+    // A session of another license does not attribute this license's writes.
     const retailer = await client.actor(RETAILER);
     const foreign = await client.request<ErrorBody>('POST', '/v1/employee', {
       headers: { ...bearer, 'x-session-token': retailer.headers['x-session-token'] ?? '' },
@@ -313,42 +313,42 @@ describe('NY-API emulator: the rules of §4', () => {
     const shipper = await client.actor(SHIPPER);
     const crew = await shipper.crew();
     const invoiceId = await shipper.invoice(RETAILER.LocationLicense, tags.map((InventoryID) => ({ InventoryID, Amount: 1 })));
-    const tooMany = await shipper.send<ErrorBody>('POST', '/v1/manifest', manifestBody(shipper.licence, crew, [
-      { licence: RETAILER.LocationLicense, invoiceId, items: tags.map((InventoryID) => ({ InventoryID, Quantity: 1 })) },
+    const tooMany = await shipper.send<ErrorBody>('POST', '/v1/manifest', manifestBody(shipper.license, crew, [
+      { license: RETAILER.LocationLicense, invoiceId, items: tags.map((InventoryID) => ({ InventoryID, Quantity: 1 })) },
     ]));
     expectRefusal(tooMany, 400, 'TOO_MANY_PACKAGES');
-    const atLimit = await shipper.send('POST', '/v1/manifest', manifestBody(shipper.licence, crew, [
-      { licence: RETAILER.LocationLicense, invoiceId, items: tags.slice(0, 1000).map((InventoryID) => ({ InventoryID, Quantity: 1 })) },
+    const atLimit = await shipper.send('POST', '/v1/manifest', manifestBody(shipper.license, crew, [
+      { license: RETAILER.LocationLicense, invoiceId, items: tags.slice(0, 1000).map((InventoryID) => ({ InventoryID, Quantity: 1 })) },
     ]));
     expect(atLimit.status).toBe(200);
-    const empty = await shipper.send<ErrorBody>('POST', '/v1/manifest', manifestBody(shipper.licence, crew, [{ licence: RETAILER.LocationLicense, invoiceId, items: [] }]));
+    const empty = await shipper.send<ErrorBody>('POST', '/v1/manifest', manifestBody(shipper.license, crew, [{ license: RETAILER.LocationLicense, invoiceId, items: [] }]));
     expectRefusal(empty, 400, 'NO_ITEMS');
     expect((await client.state()).created.manifest).toBe(1);
   });
 
-  it('refuses two stops to one licence, a missing driver or vehicle, an unpriced line and arrival before departure', async () => {
+  it('refuses two stops to one license, a missing driver or vehicle, an unpriced line and arrival before departure', async () => {
     const shipper = await client.actor(SHIPPER);
     const crew = await shipper.crew();
     const first = await shipper.invoice(RETAILER.LocationLicense, [{ InventoryID: tag(1), Amount: 5 }]);
     const second = await shipper.invoice(RETAILER.LocationLicense, [{ InventoryID: tag(2), Amount: 5 }]);
-    const stop = { licence: RETAILER.LocationLicense, invoiceId: first, items: [{ InventoryID: tag(1), Quantity: 5 }] };
+    const stop = { license: RETAILER.LocationLicense, invoiceId: first, items: [{ InventoryID: tag(1), Quantity: 5 }] };
 
     expectRefusal(
-      await shipper.send('POST', '/v1/manifest', manifestBody(shipper.licence, crew, [stop, { licence: RETAILER.LocationLicense, invoiceId: second, items: [{ InventoryID: tag(2), Quantity: 5 }] }])),
+      await shipper.send('POST', '/v1/manifest', manifestBody(shipper.license, crew, [stop, { license: RETAILER.LocationLicense, invoiceId: second, items: [{ InventoryID: tag(2), Quantity: 5 }] }])),
       422,
       'DUPLICATE_STOP_LOCATION',
     );
-    expectRefusal(await shipper.send('POST', '/v1/manifest', { ...manifestBody(shipper.licence, crew, [stop]), Driver: [] }), 422, 'DRIVER_REQUIRED');
-    const { Vehicle: _vehicle, ...withoutVehicle } = manifestBody(shipper.licence, crew, [stop]);
+    expectRefusal(await shipper.send('POST', '/v1/manifest', { ...manifestBody(shipper.license, crew, [stop]), Driver: [] }), 422, 'DRIVER_REQUIRED');
+    const { Vehicle: _vehicle, ...withoutVehicle } = manifestBody(shipper.license, crew, [stop]);
     expectRefusal(await shipper.send('POST', '/v1/manifest', withoutVehicle), 422, 'VEHICLE_REQUIRED');
     expectRefusal(
-      await shipper.send('POST', '/v1/manifest', manifestBody(shipper.licence, { ...crew, driverId: 999 }, [stop])),
+      await shipper.send('POST', '/v1/manifest', manifestBody(shipper.license, { ...crew, driverId: 999 }, [stop])),
       404,
       'NOT_FOUND',
     );
     expectRefusal(
       await shipper.send('POST', '/v1/invoice', {
-        LocationLicense: shipper.licence,
+        LocationLicense: shipper.license,
         BuyerLocationLicense: RETAILER.LocationLicense,
         Inventory: [{ InventoryID: tag(3), Amount: 1, Price: 4 }, { InventoryID: tag(4), Amount: 1 }],
       }),
@@ -357,24 +357,24 @@ describe('NY-API emulator: the rules of §4', () => {
     );
     // A manifest item that is not a priced line of the stop's invoice.
     expectRefusal(
-      await shipper.send('POST', '/v1/manifest', manifestBody(shipper.licence, crew, [{ ...stop, items: [{ InventoryID: tag(3), Quantity: 1 }] }])),
+      await shipper.send('POST', '/v1/manifest', manifestBody(shipper.license, crew, [{ ...stop, items: [{ InventoryID: tag(3), Quantity: 1 }] }])),
       422,
       'MISSING_PRICE',
     );
     expectRefusal(
-      await shipper.send('POST', '/v1/manifest', manifestBody(shipper.licence, crew, [{ ...stop, departure: '2026-12-01T16:00:00Z', arrival: '2026-12-01T15:00:00Z' }])),
+      await shipper.send('POST', '/v1/manifest', manifestBody(shipper.license, crew, [{ ...stop, departure: '2026-12-01T16:00:00Z', arrival: '2026-12-01T15:00:00Z' }])),
       422,
       'INVALID_TIMES',
     );
-    expectRefusal(await shipper.send('POST', '/v1/manifest', { ...manifestBody(shipper.licence, crew, [stop]), Type: 'Teleport' }), 400, 'VALIDATION');
+    expectRefusal(await shipper.send('POST', '/v1/manifest', { ...manifestBody(shipper.license, crew, [stop]), Type: 'Teleport' }), 400, 'VALIDATION');
     expect((await client.state()).created.manifest).toBe(0);
   });
 
   it('refuses a package already on another open manifest, and shipping twice', async () => {
     const shipper = await client.actor(SHIPPER);
     const { crew, invoiceId, manifest } = await manifestToRetailer(shipper);
-    const again = await shipper.send<ErrorBody>('POST', '/v1/manifest', manifestBody(shipper.licence, crew, [
-      { licence: RETAILER.LocationLicense, invoiceId, items: [{ InventoryID: tag(2), Quantity: 1 }] },
+    const again = await shipper.send<ErrorBody>('POST', '/v1/manifest', manifestBody(shipper.license, crew, [
+      { license: RETAILER.LocationLicense, invoiceId, items: [{ InventoryID: tag(2), Quantity: 1 }] },
     ], 'manifest-2'));
     expectRefusal(again, 409, 'ALREADY_ON_OPEN_MANIFEST');
     expect(again.body.Details).toMatchObject({ InventoryID: tag(2), ManifestID: manifest.ManifestID });
@@ -385,7 +385,7 @@ describe('NY-API emulator: the rules of §4', () => {
     expectRefusal(await shipper.send('PUT', `/v1/manifest/${manifest.ManifestID}`, { Vehicle: { ID: String(crew.vehicleId) } }), 409, 'ALREADY_SHIPPED');
   });
 
-  it('refuses arriving before shipping, receiving by another licence, missing items, and receiving twice', async () => {
+  it('refuses arriving before shipping, receiving by another license, missing items, and receiving twice', async () => {
     const shipper = await client.actor(SHIPPER);
     const retailer = await client.actor(RETAILER);
     const other = await client.actor(OTHER_RETAILER);
@@ -426,8 +426,8 @@ describe('NY-API emulator: the rules of §4', () => {
 
     const crew = await shipper.crew();
     const secondInvoice = await shipper.invoice(OTHER_RETAILER.LocationLicense, [{ InventoryID: tag(3), Amount: 2 }]);
-    const second = await shipper.send<ManifestReply>('POST', '/v1/manifest', manifestBody(shipper.licence, crew, [
-      { licence: OTHER_RETAILER.LocationLicense, invoiceId: secondInvoice, items: [{ InventoryID: tag(3), Quantity: 2 }] },
+    const second = await shipper.send<ManifestReply>('POST', '/v1/manifest', manifestBody(shipper.license, crew, [
+      { license: OTHER_RETAILER.LocationLicense, invoiceId: secondInvoice, items: [{ InventoryID: tag(3), Quantity: 2 }] },
     ]));
     expect((await shipper.send('PUT', `/v1/manifest/${second.body.Manifest.ManifestID}/void`)).status).toBe(200);
     expectRefusal(await shipper.send('PUT', `/v1/manifest/${second.body.Manifest.ManifestID}/void`), 409, 'ALREADY_VOIDED');
@@ -473,7 +473,7 @@ describe('NY-API emulator: replays by ExternalID and lookup', () => {
     expect(await one('/v1/manifest?ExternalID=manifest-1', 'Manifest')).toEqual(['manifest-1']);
     expect(await one('/v1/inventory/transfer?ExternalID=ship-1', 'InventoryTransfer')).toEqual(['ship-1']);
     expect(await one('/v1/manifest?ExternalID=nope', 'Manifest')).toEqual([]);
-    // Another licence does not see the shipper's objects.
+    // Another license does not see the shipper's objects.
     expect((await retailer.get<{ Manifest: unknown[] }>('/v1/manifest?ExternalID=manifest-1')).body.Manifest).toEqual([]);
     expect(transfer.ExternalID).toBe('ship-1');
   });
@@ -530,7 +530,7 @@ describe('NY-API emulator: injected faults', () => {
     const shipper = await client.actor(SHIPPER);
     const crew = await shipper.crew();
     const invoiceId = await shipper.invoice(RETAILER.LocationLicense, [{ InventoryID: tag(1), Amount: 3 }]);
-    const body = manifestBody(shipper.licence, crew, [{ licence: RETAILER.LocationLicense, invoiceId, items: [{ InventoryID: tag(1), Quantity: 3 }] }], 'lost-answer');
+    const body = manifestBody(shipper.license, crew, [{ license: RETAILER.LocationLicense, invoiceId, items: [{ InventoryID: tag(1), Quantity: 3 }] }], 'lost-answer');
     await client.faults([{ route: 'POST /v1/manifest', rateCommitThenDrop: 1 }]);
     await expect(shipper.send('POST', '/v1/manifest', body)).rejects.toThrow();
     const state = await client.state();
@@ -601,7 +601,7 @@ describe('NY-API emulator: injected faults', () => {
       { route: 'POST /v1/manifest', legacyErrors: true },
       { route: 'GET /v1/vendor', rate429: 1, legacyErrors: true },
     ]);
-    const refused = await shipper.send('POST', '/v1/manifest', { LocationLicense: shipper.licence, Type: 'Transfer', Stop: [] });
+    const refused = await shipper.send('POST', '/v1/manifest', { LocationLicense: shipper.license, Type: 'Transfer', Stop: [] });
     expect(refused.status).toBe(200);
     expect(refused.body).toEqual({ success: 0, error: 'A manifest needs at least one item', errorcode: 'NO_ITEMS' });
     const limited = await shipper.get('/v1/vendor');
@@ -641,17 +641,17 @@ describe('NY-API emulator: injected faults', () => {
 });
 
 describe('NY-API emulator: call log and reset', () => {
-  it('records every call with its user, licence, ExternalID, status and error code', async () => {
+  it('records every call with its user, license, ExternalID, status and error code', async () => {
     const shipper = await client.actor(SHIPPER);
     const since = (await client.calls()).at(-1)?.seq ?? 0;
     await shipper.send('POST', '/v1/employee', { Name: 'Dana', ExternalID: 'emp-1' });
-    await shipper.send('POST', '/v1/manifest', { LocationLicense: shipper.licence, Type: 'Transfer', Stop: [] });
+    await shipper.send('POST', '/v1/manifest', { LocationLicense: shipper.license, Type: 'Transfer', Stop: [] });
     await shipper.get('/v1/nothing-here');
     const calls = await client.calls(since);
-    expect(calls.map((c) => ({ method: c.method, route: c.route, licence: c.licence, user: c.user, externalId: c.externalId, status: c.status, errorCode: c.errorCode }))).toEqual([
-      { method: 'POST', route: '/v1/employee', licence: SHIPPER.LocationLicense, user: 'alice', externalId: 'emp-1', status: 200, errorCode: undefined },
-      { method: 'POST', route: '/v1/manifest', licence: SHIPPER.LocationLicense, user: 'alice', externalId: undefined, status: 400, errorCode: 'NO_ITEMS' },
-      { method: 'GET', route: '/v1/nothing-here', licence: undefined, user: undefined, externalId: undefined, status: 404, errorCode: 'NOT_FOUND' },
+    expect(calls.map((c) => ({ method: c.method, route: c.route, license: c.license, user: c.user, externalId: c.externalId, status: c.status, errorCode: c.errorCode }))).toEqual([
+      { method: 'POST', route: '/v1/employee', license: SHIPPER.LocationLicense, user: 'alice', externalId: 'emp-1', status: 200, errorCode: undefined },
+      { method: 'POST', route: '/v1/manifest', license: SHIPPER.LocationLicense, user: 'alice', externalId: undefined, status: 400, errorCode: 'NO_ITEMS' },
+      { method: 'GET', route: '/v1/nothing-here', license: undefined, user: undefined, externalId: undefined, status: 404, errorCode: 'NOT_FOUND' },
     ]);
     expect(calls[0]?.transactionId).toBeGreaterThan(0);
   });

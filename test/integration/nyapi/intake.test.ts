@@ -44,8 +44,8 @@ const intake = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
-const lotOf = (state: Awaited<ReturnType<EmulatorClient['state']>>, licence: string, id: string) =>
-  state.licensees.find((l) => l.LocationLicense === licence)?.inventory.find((lot) => lot.ID === id);
+const lotOf = (state: Awaited<ReturnType<EmulatorClient['state']>>, license: string, id: string) =>
+  state.licensees.find((l) => l.LocationLicense === license)?.inventory.find((lot) => lot.ID === id);
 
 describe('NY-API emulator: paper manifests taken in [inferred]', () => {
   it('records a received transfer from the paper shipper, puts the accepted amounts in the receiver’s inventory and the rest back with the shipper', async () => {

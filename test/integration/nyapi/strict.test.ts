@@ -22,8 +22,8 @@ beforeEach(() => client.reset());
 async function world(shipper: Actor) {
   const crew = await shipper.crew();
   const invoiceId = await shipper.invoice(RETAILER.LocationLicense, [{ InventoryID: tag(1), Amount: 10 }, { InventoryID: tag(2), Amount: 4 }]);
-  const stop = { licence: RETAILER.LocationLicense, invoiceId, items: [{ InventoryID: tag(1), Quantity: 10 }, { InventoryID: tag(2), Quantity: 4 }] };
-  const body = manifestBody(shipper.licence, crew, [stop], 'manifest-1');
+  const stop = { license: RETAILER.LocationLicense, invoiceId, items: [{ InventoryID: tag(1), Quantity: 10 }, { InventoryID: tag(2), Quantity: 4 }] };
+  const body = manifestBody(shipper.license, crew, [stop], 'manifest-1');
   const created = await shipper.send<{ Manifest: ManifestView }>('POST', '/v1/manifest', body);
   expect(created.status, JSON.stringify(created.body)).toBe(200);
   const manifestId = created.body.Manifest.ManifestID;
@@ -32,7 +32,7 @@ async function world(shipper: Actor) {
   expect((await shipper.send('PUT', `/v1/manifest/${manifestId}/stop/1/arrive`, { ExternalID: 'arrive-1' })).status).toBe(200);
 
   const openInvoice = await shipper.invoice(RETAILER.LocationLicense, [{ InventoryID: tag(3), Amount: 2 }]);
-  const openBody = manifestBody(shipper.licence, crew, [{ licence: RETAILER.LocationLicense, invoiceId: openInvoice, items: [{ InventoryID: tag(3), Quantity: 2 }] }], 'manifest-open');
+  const openBody = manifestBody(shipper.license, crew, [{ license: RETAILER.LocationLicense, invoiceId: openInvoice, items: [{ InventoryID: tag(3), Quantity: 2 }] }], 'manifest-open');
   const open = await shipper.send<{ Manifest: ManifestView }>('POST', '/v1/manifest', openBody);
   return { crew, invoiceId, body, manifestId, transferId, openInvoice, openBody, open: open.body.Manifest };
 }
@@ -242,7 +242,7 @@ describe('NY-API emulator: amending a manifest before shipping', () => {
 
     // A manifest created without an ExternalID cannot be given one.
     const { ExternalID: _none, ...anonymous } = manifestBody(SHIPPER.LocationLicense, w.crew, [
-      { licence: RETAILER.LocationLicense, invoiceId: await shipper.invoice(RETAILER.LocationLicense, [{ InventoryID: tag(4), Amount: 1 }]), items: [{ InventoryID: tag(4), Quantity: 1 }] },
+      { license: RETAILER.LocationLicense, invoiceId: await shipper.invoice(RETAILER.LocationLicense, [{ InventoryID: tag(4), Amount: 1 }]), items: [{ InventoryID: tag(4), Quantity: 1 }] },
     ]);
     const plain = await shipper.send<{ Manifest: ManifestView }>('POST', '/v1/manifest', anonymous);
     const named = await shipper.send<ErrorBody>('PUT', `/v1/manifest/${plain.body.Manifest.ManifestID}`, { ExternalID: 'late-name' });

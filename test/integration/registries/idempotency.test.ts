@@ -4,7 +4,7 @@ import { handler } from '#functions/registries/handler.ts';
 import type { Caller } from '#shared/http/caller.ts';
 import { call, httpEvent } from '../../support/http-events.ts';
 
-const driver = { name: 'Łukasz Nowak', employeeId: 'E-7', driversLicenceNumber: '987654321', phone: '518-555-0142' };
+const driver = { name: 'Łukasz Nowak', employeeId: 'E-7', driversLicenseNumber: '987654321', phone: '518-555-0142' };
 const tenant = (): Caller => ({ licenseeId: `test-${ulid()}`, apiKeyId: 'k' });
 
 const post = (caller: Caller, body: unknown, key?: string) =>

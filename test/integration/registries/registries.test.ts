@@ -8,20 +8,20 @@ import { call, httpEvent } from '../../support/http-events.ts';
 const alice: Caller = { licenseeId: `test-${ulid()}`, apiKeyId: 'k-alice' };
 const bob: Caller = { licenseeId: `test-${ulid()}`, apiKeyId: 'k-bob' };
 
-const driver = { name: 'Zoë Peña', employeeId: 'E-104', driversLicenceNumber: '123456789', phone: '+1 518 555 0100' };
+const driver = { name: 'Zoë Peña', employeeId: 'E-104', driversLicenseNumber: '123456789', phone: '+1 518 555 0100' };
 const vehicle = {
   conveyance: 'van',
   make: 'Ford',
   model: 'Transit',
   year: 2024,
-  colour: 'White',
+  color: 'White',
   plate: 'HXT 4410',
   vin: '1FTBR1C84PKA12345',
   attestations: { gpsFitted: true, lockedBox: true, temperatureControl: false },
 };
 const partner = {
   legalName: 'Hudson Valley Remedies LLC',
-  licenceNumber: 'ocm-caurd-24-000321',
+  licenseNumber: 'ocm-caurd-24-000321',
   premisesAddress: { street: '12 Main St', city: 'Kingston', zip: '12401' },
   phone: '(845) 555-0199',
   integrated: false,

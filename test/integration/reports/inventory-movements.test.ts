@@ -68,7 +68,7 @@ describe('GET /v1/reports/inventory-movements', () => {
 
     const out = await ask(shipper.caller, period);
     expect(out.status).toBe(200);
-    const outRows = ((out.body as { items: Row[] }).items).filter((r) => r.manifestNumber.startsWith(shipper.profile.licenceNumber));
+    const outRows = ((out.body as { items: Row[] }).items).filter((r) => r.manifestNumber.startsWith(shipper.profile.licenseNumber));
     expect(outRows.map((r) => [r.direction, r.tag, r.outcome, r.acceptedQuantity])).toEqual(
       [
         ['out', tags[0], 'accepted', 20],
@@ -97,7 +97,7 @@ describe('GET /v1/reports/inventory-movements', () => {
     expect(text.startsWith('\uFEFF')).toBe(true);
     const [header, first] = text.slice(1).split('\r\n');
     expect(header).toBe(
-      'date,localDate,localDateTime,direction,counterpartyLicence,counterpartyName,manifestNumber,tag,product,category,batch,quantity,unit,outcome,acceptedQuantity,rejectReason,receivedDate,transferId',
+      'date,localDate,localDateTime,direction,counterpartyLicense,counterpartyName,manifestNumber,tag,product,category,batch,quantity,unit,outcome,acceptedQuantity,rejectReason,receivedDate,transferId',
     );
     expect(first).toContain(`,${today()},`);
     expect(first).toContain(',in,');

@@ -83,11 +83,11 @@ describe('the BioTrack NY-API adapter', () => {
 
     // The receiver connects too and receives through the same adapter.
     await control('POST', '/_emulator/seed', { licensees: [{ LocationLicense: RECEIVER, UBI: 'UBI-2', Name: 'Receiver', users: [{ Username: 'recv', Password: 'pw' }] }] });
-    await connectInMemory(settings(), world.store, { licenseeId: 'tenant-2', licence: RECEIVER, user: { username: 'recv', password: 'pw' } });
-    const receiver: StateAccount = { licenseeId: 'tenant-2', system: 'biotrack-ny', stateLicenceNumber: RECEIVER, ubi: 'UBI-2' };
+    await connectInMemory(settings(), world.store, { licenseeId: 'tenant-2', license: RECEIVER, user: { username: 'recv', password: 'pw' } });
+    const receiver: StateAccount = { licenseeId: 'tenant-2', system: 'biotrack-ny', stateLicenseNumber: RECEIVER, ubi: 'UBI-2' };
     const { transfers: inbound } = await adapter.listInbound(receiver);
     expect(inbound).toHaveLength(1);
-    expect(inbound[0]).toMatchObject({ inventoryTransferId: shipped.inventoryTransferIds?.[0], arrived: true, received: false, shipper: { stateLicenceNumber: SHIPPER, name: 'Shipper' } });
+    expect(inbound[0]).toMatchObject({ inventoryTransferId: shipped.inventoryTransferIds?.[0], arrived: true, received: false, shipper: { stateLicenseNumber: SHIPPER, name: 'Shipper' } });
     expect(inbound[0]?.lines.map((l) => l.tag).sort()).toEqual([...TAGS].sort());
 
     const receipt = {
@@ -99,7 +99,7 @@ describe('the BioTrack NY-API adapter', () => {
       ],
     };
     await adapter.reportReceipt(receiver, receipt);
-    // Receiving again after a lost answer is recognised as done.
+    // Receiving again after a lost answer is recognized as done.
     await adapter.reportReceipt(receiver, receipt);
     expect((await adapter.listInbound(receiver)).transfers).toEqual([]);
   });
@@ -108,12 +108,12 @@ describe('the BioTrack NY-API adapter', () => {
     const world = await connected();
     const adapter = adapterFor(world);
     await control('POST', '/_emulator/seed', { licensees: [{ LocationLicense: RECEIVER, UBI: 'UBI-2', Name: 'Receiver', users: [{ Username: 'recv', Password: 'pw' }] }] });
-    await connectInMemory(settings(), world.store, { licenseeId: 'tenant-2', licence: RECEIVER, user: { username: 'recv', password: 'pw' } });
-    const receiver: StateAccount = { licenseeId: 'tenant-2', system: 'biotrack-ny', stateLicenceNumber: RECEIVER, ubi: 'UBI-2' };
+    await connectInMemory(settings(), world.store, { licenseeId: 'tenant-2', license: RECEIVER, user: { username: 'recv', password: 'pw' } });
+    const receiver: StateAccount = { licenseeId: 'tenant-2', system: 'biotrack-ny', stateLicenseNumber: RECEIVER, ubi: 'UBI-2' };
     const paperTags = ['5000000000000001', '5000000000000002'];
     const intake: IntakeReport = {
       externalId: 'p1-000002-intake',
-      shipper: { stateLicenceNumber: SHIPPER, name: 'Shipper' },
+      shipper: { stateLicenseNumber: SHIPPER, name: 'Shipper' },
       manifestNumber: 'PAPER-17',
       drivers: ['Rosa Diaz'],
       lines: [
@@ -139,7 +139,7 @@ describe('the BioTrack NY-API adapter', () => {
     expect(lots).toEqual([expect.objectContaining({ ID: paperTags[0], RemainingAmount: 97, UOM: 'gram' })]);
 
     // The state system's refusal is final, with its code.
-    const unknownShipper = { ...intake, externalId: 'p2-000002-intake', shipper: { stateLicenceNumber: 'LIC-NOBODY', name: 'Nobody' } };
+    const unknownShipper = { ...intake, externalId: 'p2-000002-intake', shipper: { stateLicenseNumber: 'LIC-NOBODY', name: 'Nobody' } };
     expect(await failure(adapter.reportIntake(receiver, unknownShipper))).toMatchObject({ kind: 'permanent', code: 'NOT_FOUND' });
   });
 });

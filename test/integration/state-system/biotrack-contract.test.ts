@@ -214,7 +214,7 @@ describe('the BioTrack adapter, as the recorded contract has it', () => {
 
     const first = await shipper.listInbound(receiver);
     expect(first.transfers.map((t) => t.inventoryTransferId).sort()).toEqual([...(one.inventoryTransferIds ?? []), ...(two.inventoryTransferIds ?? [])].sort());
-    expect(first.transfers.every((t) => t.shipper.stateLicenceNumber !== RECEIVER && !t.arrived)).toBe(true);
+    expect(first.transfers.every((t) => t.shipper.stateLicenseNumber !== RECEIVER && !t.arrived)).toBe(true);
 
     // Nothing changed: one sync call, and the two transfers on the road followed by their manifests alone.
     let mark = (await calls()).length;
@@ -229,7 +229,7 @@ describe('the BioTrack adapter, as the recorded contract has it', () => {
     expect(arrival.transfers).toEqual([expect.objectContaining({ inventoryTransferId: one.inventoryTransferIds?.[0], arrived: true })]);
 
     // A third is shipped while the state system fails one manifest read: the pull goes on and says so.
-    await control('POST', '/_emulator/seed', { licensees: [{ LocationLicense: world.account.stateLicenceNumber, UBI: 'UBI-1', Name: 'Shipper', inventory: [{ ID: '1000000000000003', ProductName: 'Flower', UOM: 'each', RemainingAmount: 10 }] }] });
+    await control('POST', '/_emulator/seed', { licensees: [{ LocationLicense: world.account.stateLicenseNumber, UBI: 'UBI-1', Name: 'Shipper', inventory: [{ ID: '1000000000000003', ProductName: 'Flower', UOM: 'each', RemainingAmount: 10 }] }] });
     const three = await shipped(shipper, world.account, 'in-3', '1000000000000003');
     await control('PUT', '/_emulator/faults', { rules: [{ route: 'GET /v1/manifest/{id}', rate5xx: 1, times: 1 }] });
     const faulted = await shipper.listInbound(receiver, arrival.checkpoint);

@@ -1,5 +1,5 @@
 /**
- * A licence admin's consent to the hub in the NY-API, end to end: connect and callback, what
+ * A license admin's consent to the hub in the NY-API, end to end: connect and callback, what
  * GET /v1/me says over the 100 days, and submissions that wait while consent has run out and go
  * once it is given again.
  */
@@ -30,19 +30,19 @@ const { urls } = inject('hub');
 /** A new integrated licensee with a key, known to the state system, and connected. */
 async function newConnectedLicensee() {
   const n = randomInt(100_000, 999_999);
-  const stateLicence = `LocLicT${n}`;
+  const stateLicense = `LocLicT${n}`;
   const ubi = `60${n}1`;
   const deps = { licensees, apiKeys: createApiKeyRepository(aws.dynamodb, hubTable.name), now: () => new Date(), newId: monotonicFactory() };
   const { licensee } = await registerLicensee(deps, {
-    licenceNumber: `OCM-PROC-26-${n}-P1`,
+    licenseNumber: `OCM-PROC-26-${n}-P1`,
     legalName: `Consent Test Processing ${n} LLC`,
     premisesAddress: { street: '1 Test Way', city: 'Albany', state: 'NY', zip: '12205' },
     phone: '(518) 555-0100',
-    stateSystem: { adapter: 'biotrack-ny', stateLicenceNumber: stateLicence, ubi },
+    stateSystem: { adapter: 'biotrack-ny', stateLicenseNumber: stateLicense, ubi },
   });
   const { apiKey } = await createApiKey(deps, licensee.id, 'consent test');
   const user = { Username: `admin-${n}`, Password: `pw-${n}` };
-  const state = { licence: stateLicence, ubi, name: licensee.legalName, users: [user] };
+  const state = { license: stateLicense, ubi, name: licensee.legalName, users: [user] };
   const tags = await freshInventoryOf(state, 1);
   await connectTenant({ apiUrl: urls.api, nyapiUrl: urls.nyapi }, apiKey, user);
   return { licensee, apiKey, user, tags };
@@ -101,13 +101,13 @@ describe('state-system consent', { timeout: 120_000 }, () => {
     const { licensee, apiKey, user, tags } = await newConnectedLicensee();
     const processor = demoTenant('processor');
     const [driver, vehicle, partner] = await Promise.all([
-      api(apiKey, 'POST', '/v1/drivers', { name: 'Ana Ruiz', employeeId: 'E-1', driversLicenceNumber: '123 456 789', phone: '(518) 555-0101' }),
+      api(apiKey, 'POST', '/v1/drivers', { name: 'Ana Ruiz', employeeId: 'E-1', driversLicenseNumber: '123 456 789', phone: '(518) 555-0101' }),
       api(apiKey, 'POST', '/v1/vehicles', {
-        conveyance: 'van', make: 'Ford', model: 'Transit', year: 2024, colour: 'White', plate: 'ABC 1234',
+        conveyance: 'van', make: 'Ford', model: 'Transit', year: 2024, color: 'White', plate: 'ABC 1234',
         attestations: { gpsFitted: true, lockedBox: true, temperatureControl: true },
       }),
       api(apiKey, 'POST', '/v1/partners', {
-        legalName: processor.name, licenceNumber: processor.licenceNumber, integrated: true, phone: '(315) 555-0178',
+        legalName: processor.name, licenseNumber: processor.licenseNumber, integrated: true, phone: '(315) 555-0178',
         premisesAddress: { street: '2285 Hamilton St', city: 'Geneva', zip: '14456' },
       }),
     ]);

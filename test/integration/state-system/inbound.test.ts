@@ -9,7 +9,7 @@ import { createBioTrackAdapter } from '#shared/state-system/biotrack/adapter.ts'
 import { LOCAL_NYAPI_CLIENT } from '#infra/local/hub.ts';
 import type { StateAccount } from '#shared/state-system/port.ts';
 import { call } from '../../support/lifecycle.ts';
-import { emulatorState, eventually, freshInventoryOf, stateLicenceOf } from '../../support/nyapi.ts';
+import { emulatorState, eventually, freshInventoryOf, stateLicenseOf } from '../../support/nyapi.ts';
 import { connectInMemory, memoryConnectionStore } from '../../support/state-connections.ts';
 
 const { urls } = inject('hub');
@@ -18,21 +18,21 @@ const settings = { baseUrl: urls.nyapi, tokenPath: '/oauth/token', authorizePath
 describe('inbound transfers from other systems', { timeout: 120_000 }, () => {
   it('appear in the receiver’s incoming list, follow their arrival, and are received through the hub', async () => {
     const n = randomInt(100_000, 999_999);
-    const licence = `LocLicX${n}`;
+    const license = `LocLicX${n}`;
     const user = { Username: `other-${n}`, Password: `pw-${n}` };
-    const tags = await freshInventoryOf({ licence, ubi: `61${n}`, name: `Other System Farms ${n} LLC`, users: [user] }, 2);
+    const tags = await freshInventoryOf({ license, ubi: `61${n}`, name: `Other System Farms ${n} LLC`, users: [user] }, 2);
 
     // The other licensee's software reports a manifest and ships it to the processor.
     const store = memoryConnectionStore();
-    await connectInMemory(settings, store, { licenseeId: 'other', licence, user: { username: user.Username, password: user.Password } });
+    await connectInMemory(settings, store, { licenseeId: 'other', license, user: { username: user.Username, password: user.Password } });
     const other = createBioTrackAdapter({ settings, connections: store, fetch, now: () => new Date() });
-    const account: StateAccount = { licenseeId: 'other', system: 'biotrack-ny', stateLicenceNumber: licence, ubi: `61${n}` };
+    const account: StateAccount = { licenseeId: 'other', system: 'biotrack-ny', stateLicenseNumber: license, ubi: `61${n}` };
     const ids = await other.reportManifest(account, {
       externalId: `other-${n}`,
       kind: 'transfer',
-      receiver: { stateLicenceNumber: stateLicenceOf('processor'), name: 'Seneca Ridge Processing Inc.' },
-      drivers: [{ hubId: 'd1', name: 'Marta Kowalczyk', driversLicenceNumber: '999', driversLicenceState: 'NY' }],
-      vehicle: { hubId: 'v1', description: 'Grey 2022 Ram ProMaster', make: 'Ram', model: 'ProMaster', year: 2022, colour: 'Grey' },
+      receiver: { stateLicenseNumber: stateLicenseOf('processor'), name: 'Seneca Ridge Processing Inc.' },
+      drivers: [{ hubId: 'd1', name: 'Marta Kowalczyk', driversLicenseNumber: '999', driversLicenseState: 'NY' }],
+      vehicle: { hubId: 'v1', description: 'Grey 2022 Ram ProMaster', make: 'Ram', model: 'ProMaster', year: 2022, color: 'Grey' },
       estimatedDeparture: new Date(Date.now() - 60_000).toISOString(),
       estimatedArrival: new Date(Date.now() + 3_600_000).toISOString(),
       route: 'US-20',

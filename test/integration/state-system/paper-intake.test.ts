@@ -10,7 +10,7 @@ import { outsidePartner } from '#infra/local/seed.ts';
 import { demoTenant, request } from '../../support/hub-api.ts';
 import { call } from '../../support/lifecycle.ts';
 import type { SubmissionView } from '../../support/lifecycle.ts';
-import { emulatorState, eventually, stateLicenceOf } from '../../support/nyapi.ts';
+import { emulatorState, eventually, stateLicenseOf } from '../../support/nyapi.ts';
 
 /** A 16-digit tag the state system has not seen: the paper's packages were never reported. */
 const newTag = () => `6${String(randomInt(0, 1e9)).padStart(9, '0')}${String(randomInt(0, 1e6)).padStart(6, '0')}`;
@@ -27,7 +27,7 @@ interface StateTransfer {
 /** The paper: one package accepted whole, one 3% short with the variance confirmed, one rejected. */
 function paper(tags: readonly string[], manifestNumber: string, overrides: Record<string, unknown> = {}) {
   return {
-    shipperLicenceNumber: outsidePartner.licenceNumber,
+    shipperLicenseNumber: outsidePartner.licenseNumber,
     shipperName: outsidePartner.legalName,
     shipperAddress: { ...outsidePartner.premisesAddress, state: 'NY' },
     manifestNumber,
@@ -61,12 +61,12 @@ describe('paper manifests taken in', { timeout: 120_000 }, () => {
       status: 'PARTIALLY_ACCEPTED',
       version: 2,
       allowedActions: ['return'],
-      origin: { kind: 'paper-manifest', manifestNumber, shipperLicenceNumber: outsidePartner.licenceNumber },
+      origin: { kind: 'paper-manifest', manifestNumber, shipperLicenseNumber: outsidePartner.licenseNumber },
       manifest: {
         number: manifestNumber,
         parties: {
-          shipper: { legalName: outsidePartner.legalName, licenceNumber: outsidePartner.licenceNumber, stateSystem: 'none' },
-          receiver: { licenceNumber: demoTenant('processor').licenceNumber, stateSystem: 'biotrack-ny' },
+          shipper: { legalName: outsidePartner.legalName, licenseNumber: outsidePartner.licenseNumber, stateSystem: 'none' },
+          receiver: { licenseNumber: demoTenant('processor').licenseNumber, stateSystem: 'biotrack-ny' },
         },
       },
     });
@@ -106,14 +106,14 @@ describe('paper manifests taken in', { timeout: 120_000 }, () => {
 
     const state = await emulatorState();
     const atState = (state['inventoryTransfers'] as StateTransfer[]).find((t) => t.PaperManifestNumber === manifestNumber);
-    expect(atState).toMatchObject({ OutboundLicense: outsidePartner.licenceNumber, InboundLicense: stateLicenceOf('processor'), Received: true });
+    expect(atState).toMatchObject({ OutboundLicense: outsidePartner.licenseNumber, InboundLicense: stateLicenseOf('processor'), Received: true });
     expect(atState?.Item.map((item) => [item.InventoryID, item.Amount, item.ReceivedAmount, item.IsRejected, item.RejectReason])).toEqual([
       [tags[0], 20, 20, false, undefined],
       [tags[1], 100, 97, false, undefined],
       [tags[2], 12, 0, true, 'damaged: Crushed box'],
     ]);
     const processorInventory = (state['licensees'] as { LocationLicense: string; inventory: { ID: string; RemainingAmount: number; UOM: string }[] }[]).find(
-      (l) => l.LocationLicense === stateLicenceOf('processor'),
+      (l) => l.LocationLicense === stateLicenseOf('processor'),
     )?.inventory;
     expect(processorInventory?.find((lot) => lot.ID === tags[0])).toMatchObject({ RemainingAmount: 20, UOM: 'each' });
     expect(processorInventory?.find((lot) => lot.ID === tags[1])).toMatchObject({ RemainingAmount: 97, UOM: 'gram' });
@@ -155,9 +155,9 @@ describe('paper manifests taken in', { timeout: 120_000 }, () => {
 
     const malformed = await request('POST', '/v1/inbound-transfers', { apiKey: demoTenant('processor').apiKey, body: '{"manifestNumber":' });
     expect([malformed.status, malformed.contentType, malformed.body['code']]).toEqual([400, 'application/problem+json', 'malformed-json']);
-    const invalid = await call('processor', 'POST', '/v1/inbound-transfers', { ...paper(tags, 'X-1'), shipperLicenceNumber: 'nope', lines: [] });
+    const invalid = await call('processor', 'POST', '/v1/inbound-transfers', { ...paper(tags, 'X-1'), shipperLicenseNumber: 'nope', lines: [] });
     expect([invalid.status, invalid.contentType, invalid.body['code']]).toEqual([422, 'application/problem+json', 'validation-failed']);
-    expect((invalid.body['errors'] as { pointer: string }[]).map((e) => e.pointer).sort()).toEqual(['/lines', '/shipperLicenceNumber']);
+    expect((invalid.body['errors'] as { pointer: string }[]).map((e) => e.pointer).sort()).toEqual(['/lines', '/shipperLicenseNumber']);
 
     const offline = await call('retail dispensary', 'POST', '/v1/inbound-transfers', paper([newTag(), newTag(), newTag()], `CC-${randomInt(100_000, 999_999)}`));
     expect(offline.status, JSON.stringify(offline.body)).toBe(409);

@@ -9,7 +9,7 @@ import { stateSubmissionsQueue } from '#shared/resources.ts';
 import { demoTenant } from '../../support/hub-api.ts';
 import { call, draftTo, step, submissions } from '../../support/lifecycle.ts';
 import type { SubmissionView } from '../../support/lifecycle.ts';
-import { calls, clearFaults, emulatorState, eventually, freshInventory, onAnotherOpenManifest, setFaults, stateLicenceOf } from '../../support/nyapi.ts';
+import { calls, clearFaults, emulatorState, eventually, freshInventory, onAnotherOpenManifest, setFaults, stateLicenseOf } from '../../support/nyapi.ts';
 
 const allSucceeded = async (id: string, count: number) => {
   const found = await submissions('distributor', id);
@@ -52,7 +52,7 @@ describe('reporting transfers to the NY-API', { timeout: 120_000 }, () => {
     expect(stateIds.manifestId).toMatch(/^\d{16}$/);
     expect(stateIds.inventoryTransferIds).toHaveLength(1);
 
-    // The state system heard each write once, in lifecycle order, from the right licence.
+    // The state system heard each write once, in lifecycle order, from the right license.
     const writes = (await calls()).filter((c) => c.externalId?.startsWith(id) && c.method !== 'GET');
     expect(writes.map((c) => `${c.method} ${c.route}`)).toEqual([
       'POST /v1/invoice',
@@ -62,16 +62,16 @@ describe('reporting transfers to the NY-API', { timeout: 120_000 }, () => {
       'PUT /v1/inventory/transfer/{id}/receive',
     ]);
     expect(writes.every((c) => c.status === 200)).toBe(true);
-    expect(writes.slice(0, 4).every((c) => c.licence === stateLicenceOf('distributor'))).toBe(true);
-    expect(writes[4]?.licence).toBe(stateLicenceOf('processor'));
-    expect(writes[4]?.user).toContain(stateLicenceOf('processor').toLowerCase());
+    expect(writes.slice(0, 4).every((c) => c.license === stateLicenseOf('distributor'))).toBe(true);
+    expect(writes[4]?.license).toBe(stateLicenseOf('processor'));
+    expect(writes[4]?.user).toContain(stateLicenseOf('processor').toLowerCase());
 
     // At the state: the accepted package now belongs to the processor, the rejected one went back.
     const state = await emulatorState();
     const licensees = state['licensees'] as { LocationLicense: string; inventory: { ID: string; RemainingAmount: number }[] }[];
-    const holding = (licence: string, tag: string | undefined) => licensees.find((l) => l.LocationLicense === licence)?.inventory.find((i) => i.ID === tag);
-    expect(holding(stateLicenceOf('processor'), tags[0])?.RemainingAmount).toBe(10);
-    expect(holding(stateLicenceOf('processor'), tags[1])).toBeUndefined();
+    const holding = (license: string, tag: string | undefined) => licensees.find((l) => l.LocationLicense === license)?.inventory.find((i) => i.ID === tag);
+    expect(holding(stateLicenseOf('processor'), tags[0])?.RemainingAmount).toBe(10);
+    expect(holding(stateLicenseOf('processor'), tags[1])).toBeUndefined();
   });
 
   it('reports the shipper’s steps to a receiver without a connected system, and no receipt for it', async () => {
@@ -116,7 +116,7 @@ describe('reporting transfers to the NY-API', { timeout: 120_000 }, () => {
   it('rides out 429s, 503s and timeouts, and finds what a dropped answer created instead of creating it twice', async () => {
     const since = (await calls()).length;
     const seen = (route: string, fault: string) =>
-      // An injected 429 or 5xx is answered before authentication: the log knows its route, not its licence.
+      // An injected 429 or 5xx is answered before authentication: the log knows its route, not its license.
       eventually(async () => ((await calls()).slice(since).some((c) => c.route === route && c.fault === fault) ? true : undefined), 20_000, `${fault} on ${route}`);
     const tags = await freshInventory('distributor', 1);
     const id = await draftTo('processor', tags);

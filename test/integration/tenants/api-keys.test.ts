@@ -31,7 +31,7 @@ describe('POST /v1/api-keys', () => {
 
     const me = await request('GET', '/v1/me', { apiKey: created.body['apiKey'] as string });
     expect(me.status).toBe(200);
-    expect(me.body).toMatchObject({ licenceNumber: distributor.licenceNumber, apiKeyId: id });
+    expect(me.body).toMatchObject({ licenseNumber: distributor.licenseNumber, apiKeyId: id });
   });
 
   it('replays a retry under the same Idempotency-Key without creating a key or storing the secret', async () => {

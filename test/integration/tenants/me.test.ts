@@ -7,7 +7,7 @@ describe('the demo tenants', () => {
   it('are a distributor, a processor and a retail dispensary, one of them not integrated', () => {
     expect(tenants.map((t) => t.role).sort()).toEqual(['distributor', 'processor', 'retail dispensary']);
     expect(tenants.filter((t) => !t.integrated)).toHaveLength(1);
-    for (const tenant of tenants) expect(tenant.licenceNumber).toMatch(/^OCM-[A-Z]+-\d{2}-\d{6}(-[A-Z0-9]+)?$/);
+    for (const tenant of tenants) expect(tenant.licenseNumber).toMatch(/^OCM-[A-Z]+-\d{2}-\d{6}(-[A-Z0-9]+)?$/);
   });
 });
 
@@ -18,8 +18,8 @@ describe.each(tenants)('GET /v1/me as the $role', (tenant) => {
     expect(me.status).toBe(200);
     expect(me.contentType).toBe('application/json');
     expect(me.body).toMatchObject({
-      licenceNumber: tenant.licenceNumber,
-      licenceType: tenant.licenceNumber.split('-')[1],
+      licenseNumber: tenant.licenseNumber,
+      licenseType: tenant.licenseNumber.split('-')[1],
       legalName: tenant.name,
       premisesAddress: { state: 'NY' },
       stateSystemAccess: 'active',

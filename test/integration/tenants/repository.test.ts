@@ -18,19 +18,19 @@ const apiKeys = createApiKeyRepository(dynamodb, hubTable.name);
 const newId = monotonicFactory();
 const deps = { licensees, apiKeys, now: () => new Date(), newId };
 
-const registration = (licenceNumber: string, legalName: string) =>
+const registration = (licenseNumber: string, legalName: string) =>
   licenseeRegistrationSchema.parse({
-    licenceNumber,
+    licenseNumber,
     legalName,
     premisesAddress: { street: '200 Genesee St', city: 'Utica', zip: '13502' },
     phone: '315-555-0110',
-    stateSystem: { adapter: 'metrc', stateLicenceNumber: 'MET-0042' },
+    stateSystem: { adapter: 'metrc', stateLicenseNumber: 'MET-0042' },
   });
-const freshLicenceNumber = () => `OCM-MICR-25-${String(randomInt(0, 1_000_000)).padStart(6, '0')}`;
+const freshLicenseNumber = () => `OCM-MICR-25-${String(randomInt(0, 1_000_000)).padStart(6, '0')}`;
 
 describe('the licensee repository', () => {
-  it('lets exactly one of two concurrent registrations of a licence number win, atomically', async () => {
-    const number = freshLicenceNumber();
+  it('lets exactly one of two concurrent registrations of a license number win, atomically', async () => {
+    const number = freshLicenseNumber();
     const at = new Date().toISOString();
     const a = newLicensee(registration(number, 'Mohawk Micro A LLC'), newId(), at).licensee;
     const b = newLicensee(registration(number, 'Mohawk Micro B LLC'), newId(), at).licensee;
@@ -40,16 +40,16 @@ describe('the licensee repository', () => {
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     const refused = results.find((r) => r.status === 'rejected');
     expect(refused?.reason).toBeInstanceOf(ConflictError);
-    expect((refused?.reason as ConflictError).code).toBe('licence-number-taken');
-    const winner = await licensees.findIdByLicenceNumber(number);
+    expect((refused?.reason as ConflictError).code).toBe('license-number-taken');
+    const winner = await licensees.findIdByLicenseNumber(number);
     const loser = winner === a.id ? b : a;
     // The loser's profile went nowhere: the transaction wrote both items or neither.
     expect(await licensees.get(loser.id)).toBeUndefined();
-    expect(await licensees.get(winner ?? '')).toMatchObject({ licenceNumber: number, version: 1 });
+    expect(await licensees.get(winner ?? '')).toMatchObject({ licenseNumber: number, version: 1 });
   });
 
   it('stores the profile as the transfers read it (the licensee directory)', async () => {
-    const number = freshLicenceNumber();
+    const number = freshLicenseNumber();
     const licensee = newLicensee(registration(number, 'Oneida Micro LLC'), newId(), new Date().toISOString()).licensee;
     await licensees.create(licensee);
 
@@ -57,12 +57,12 @@ describe('the licensee repository', () => {
 
     expect(Item).toMatchObject({
       id: licensee.id,
-      licenceNumber: number,
-      licenceType: 'MICR',
+      licenseNumber: number,
+      licenseType: 'MICR',
       legalName: 'Oneida Micro LLC',
       premisesAddress: { street: '200 Genesee St', city: 'Utica', state: 'NY', zip: '13502' },
       phone: '315-555-0110',
-      stateSystem: { adapter: 'metrc', stateLicenceNumber: 'MET-0042' },
+      stateSystem: { adapter: 'metrc', stateLicenseNumber: 'MET-0042' },
       stateSystemAccess: 'active',
     });
   });

@@ -44,7 +44,7 @@ describe('seeding the demo tenants (the test setup has already seeded them once)
     expect(second.map((t) => t.licensee.id)).toEqual(first.map((t) => t.licensee.id));
     expect(second.map((t) => t.apiKey)).toEqual(first.map((t) => t.apiKey));
     expect(store.saves).toBe(1);
-    expect(Object.keys(store.keys).sort()).toEqual(demoLicensees.map((d) => d.registration.licenceNumber).sort());
+    expect(Object.keys(store.keys).sort()).toEqual(demoLicensees.map((d) => d.registration.licenseNumber).sort());
   });
 
   it('replaces a kept key that no longer opens its tenant, and only that one', async () => {
@@ -60,7 +60,7 @@ describe('seeding the demo tenants (the test setup has already seeded them once)
     expect(again?.apiKey).not.toBe(first.apiKey);
     expect((await authorize(deps, `Bearer ${again?.apiKey ?? ''}`)).allowed).toBe(true);
     expect(othersAgain.map((t) => t.apiKey)).toEqual(others.map((t) => t.apiKey));
-    expect(store.keys[first.licensee.licenceNumber]).toBe(again?.apiKey);
+    expect(store.keys[first.licensee.licenseNumber]).toBe(again?.apiKey);
   });
 });
 

@@ -14,7 +14,7 @@ describe('direction=carrying', { timeout: 120_000 }, () => {
     const tags = await freshInventory('distributor', 1);
     const id = await draftTo('retail dispensary', tags);
     const partners = items(await call('distributor', 'GET', '/v1/partners?limit=100'));
-    const carrier = partners.find((p) => p['licenceNumber'] === demoTenant('processor').licenceNumber);
+    const carrier = partners.find((p) => p['licenseNumber'] === demoTenant('processor').licenseNumber);
     expect(carrier).toBeDefined();
     const patched = await call('distributor', 'PATCH', `/v1/transfers/${id}`, { transporterPartnerId: carrier?.['id'] }, { 'if-match': '"1"' });
     expect(patched.status, JSON.stringify(patched.body)).toBe(200);

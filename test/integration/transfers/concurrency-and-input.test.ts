@@ -64,7 +64,7 @@ describe('bad input to /v1/transfers', () => {
       ['arrival before departure', { ...base, estimatedArrival: '2020-01-01T00:00:00Z' }, '/estimatedArrival'],
       ['date without offset', { ...base, estimatedDeparture: '2026-12-01T10:00:00' }, '/estimatedDeparture'],
       ['wrong tag format for BioTrack', { ...base, lines: [a, { ...b, tag: `1A4${'0'.repeat(21)}` }] }, '/lines/1/tag'],
-      ['unknown field', { ...base, colour: 'green' }, '/colour'],
+      ['unknown field', { ...base, color: 'green' }, '/color'],
       ['unknown registry id', { ...base, vehicleId: '01JZZZZZZZZZZZZZZZZZZZZZZZ' }, '/vehicleId'],
     ];
     for (const [name, body, pointer] of cases) {

@@ -19,7 +19,7 @@ describe('transfers over HTTP with the demo tenants', () => {
   it('ships from the distributor to the processor, which receives it', async () => {
     const processor = tenants.find((t) => t.role === 'processor');
     const partners = items(await call('distributor', 'GET', '/v1/partners'));
-    const partner = partners.find((p) => p['licenceNumber'] === processor?.licenceNumber);
+    const partner = partners.find((p) => p['licenseNumber'] === processor?.licenseNumber);
     const driver = items(await call('distributor', 'GET', '/v1/drivers'))[0];
     const vehicle = items(await call('distributor', 'GET', '/v1/vehicles')).find((v) => v['conveyance'] === 'van');
     expect(partner && driver && vehicle).toBeTruthy();

@@ -34,7 +34,7 @@ describe('a transfer from draft to receipt and return', () => {
     expect(manifested.status).toBe(200);
     expect(manifested.body['status']).toBe('MANIFESTED');
     const manifest = manifested.body['manifest'] as { number: string; parties: { receiver: { licenseeId?: string; legalName: string } } };
-    expect(manifest.number).toBe(`${distributor.profile.licenceNumber}-M000001`);
+    expect(manifest.number).toBe(`${distributor.profile.licenseNumber}-M000001`);
     expect(manifest.parties.receiver).toMatchObject({ licenseeId: dispensary.profile.id, legalName: 'Main Street Cannabis' });
 
     const incoming = await api.list(dispensary.caller, { direction: 'incoming' });

@@ -40,7 +40,7 @@ describe('amend', () => {
   });
 
   it('clears an optional field with null: the shipper carries the goods itself again', () => {
-    const carrier = { ...receiver, partnerId: 'partner-carrier', licenseeId: 'lic-carrier', legalName: 'Carrier Co', licenceNumber: 'OCM-DIST-24-000999' };
+    const carrier = { ...receiver, partnerId: 'partner-carrier', licenseeId: 'lic-carrier', legalName: 'Carrier Co', licenseNumber: 'OCM-DIST-24-000999' };
     const withCarrier = expectOk(amend(manifested(), { transporterPartnerId: 'partner-carrier' }, { ...parties, transporter: carrier }, later)).transfer;
     expect(withCarrier.manifest?.parties.transporter?.legalName).toBe('Carrier Co');
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultTransferRules, isSameLicensee, licenceTypeOf, manifest } from '#shared/domain/transfer/index.ts';
+import { defaultTransferRules, isSameLicensee, licenseTypeOf, manifest } from '#shared/domain/transfer/index.ts';
 import type { ManifestParties, PartySnapshot, Transfer } from '#shared/domain/transfer/index.ts';
 import {
   NOW,
@@ -48,7 +48,7 @@ describe('manifest', () => {
 
   it('snapshots the transporter and the drivers in the order of the draft', () => {
     const second = { ...driver, driverId: 'driver-bo', name: 'Bo Chen' };
-    const carrier: PartySnapshot = { ...receiver, partnerId: 'partner-carrier', licenceNumber: 'OCM-DIST-25-000200', legalName: 'Empire Carriers' };
+    const carrier: PartySnapshot = { ...receiver, partnerId: 'partner-carrier', licenseNumber: 'OCM-DIST-25-000200', legalName: 'Empire Carriers' };
     const before = draft(draftBody({ driverIds: ['driver-bo', 'driver-ana'], transporterPartnerId: 'partner-carrier' }));
     const { transfer } = expectOk(manifestWith(before, { drivers: [driver, second], transporter: carrier }));
 
@@ -70,12 +70,12 @@ describe('manifest', () => {
   describe('refuses, pointing at the field', () => {
     it('a receiver that is the shipper', () => {
       const self: PartySnapshot = { ...shipper, partnerId: 'partner-self' };
-      const sameLicence: PartySnapshot = { ...receiver, licenseeId: 'someone', licenceNumber: 'ocm-dist-24-000114 ' };
+      const sameLicense: PartySnapshot = { ...receiver, licenseeId: 'someone', licenseNumber: 'ocm-dist-24-000114 ' };
 
       expect(problemsOf(manifestWith(draft(), { receiver: self }))).toEqual([
         { pointer: '/receiverPartnerId', code: 'shipper-is-receiver', message: 'The receiver must be another licensee than the shipper' },
       ]);
-      expect(pointersOf(manifestWith(draft(), { receiver: sameLicence }))).toEqual(['/receiverPartnerId']);
+      expect(pointersOf(manifestWith(draft(), { receiver: sameLicense }))).toEqual(['/receiverPartnerId']);
     });
 
     it('a receiver or transporter that is not on file', () => {
@@ -185,14 +185,14 @@ describe('manifest', () => {
       expect(manifestWith(draft(notReady), {}, manifestContext({ rules })).ok).toBe(true);
     });
 
-    it('applies to the configured licence types only, and can be turned off', () => {
-      const processor: PartySnapshot = { ...shipper, licenceNumber: 'OCM-PROC-26-000331-P1' };
-      const lab: PartySnapshot = { ...receiver, licenceNumber: 'OCM-LAB-24-000007' };
+    it('applies to the configured license types only, and can be turned off', () => {
+      const processor: PartySnapshot = { ...shipper, licenseNumber: 'OCM-PROC-26-000331-P1' };
+      const lab: PartySnapshot = { ...receiver, licenseNumber: 'OCM-LAB-24-000007' };
       const off = withRules({ finishedGoodsToDispensary: { ...defaultTransferRules.finishedGoodsToDispensary, enabled: false } });
 
       expect(manifestWith(draft(notReady), { shipper: processor }).ok).toBe(true);
       expect(manifestWith(draft(notReady), { receiver: lab }).ok).toBe(true);
-      expect(manifestWith(draft(notReady), { receiver: { ...receiver, licenceNumber: 'OCM-RETL-25-000900' } }).ok).toBe(false);
+      expect(manifestWith(draft(notReady), { receiver: { ...receiver, licenseNumber: 'OCM-RETL-25-000900' } }).ok).toBe(false);
       expect(manifestWith(draft(notReady), {}, manifestContext({ rules: off })).ok).toBe(true);
     });
   });
@@ -224,16 +224,16 @@ describe('manifest', () => {
 });
 
 describe('licensees', () => {
-  it('read the type code of an OCM licence number', () => {
-    expect(licenceTypeOf('OCM-DIST-24-000114-DX1')).toBe('DIST');
-    expect(licenceTypeOf('ocm-caurd-24-000321')).toBe('CAURD');
-    expect(licenceTypeOf('not a licence')).toBeUndefined();
+  it('read the type code of an OCM license number', () => {
+    expect(licenseTypeOf('OCM-DIST-24-000114-DX1')).toBe('DIST');
+    expect(licenseTypeOf('ocm-caurd-24-000321')).toBe('CAURD');
+    expect(licenseTypeOf('not a license')).toBeUndefined();
   });
 
-  it('are the same by tenant or by licence number; another site is other premises', () => {
+  it('are the same by tenant or by license number; another site is other premises', () => {
     expect(isSameLicensee(shipper, { ...receiver, licenseeId: shipper.licenseeId })).toBe(true);
-    expect(isSameLicensee(shipper, { ...receiver, licenceNumber: shipper.licenceNumber })).toBe(true);
-    expect(isSameLicensee(shipper, { ...receiver, licenceNumber: `${shipper.licenceNumber}-DX2` })).toBe(false);
+    expect(isSameLicensee(shipper, { ...receiver, licenseNumber: shipper.licenseNumber })).toBe(true);
+    expect(isSameLicensee(shipper, { ...receiver, licenseNumber: `${shipper.licenseNumber}-DX2` })).toBe(false);
     expect(isSameLicensee({ ...shipper, licenseeId: undefined }, { ...receiver, licenseeId: undefined })).toBe(false);
   });
 });

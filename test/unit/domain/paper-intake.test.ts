@@ -24,7 +24,7 @@ const rejected = (tag: string, quantity: number, reason: 'damaged' | 'other' = '
 
 /** What the paper says, with a whole accepted line, a 100 g line to try variances on, and a rejected line. */
 const paper = (overrides: Partial<PaperManifestBody> = {}): PaperManifestBody => ({
-  shipperLicenceNumber: 'OCM-MICR-25-000207',
+  shipperLicenseNumber: 'OCM-MICR-25-000207',
   shipperName: 'Catskill Craft Microbusiness LLC',
   manifestNumber: 'CC-2026-0117',
   departedAt: minutesAfter(-120).toISOString(),
@@ -57,14 +57,14 @@ describe('taking in a paper manifest', () => {
       version: 1,
       departedAt: body.departedAt,
       arrivedAt: body.arrivedAt,
-      origin: { kind: 'paper-manifest', manifestNumber: 'CC-2026-0117', shipperLicenceNumber: 'OCM-MICR-25-000207', recordedAt: NOW.toISOString() },
+      origin: { kind: 'paper-manifest', manifestNumber: 'CC-2026-0117', shipperLicenseNumber: 'OCM-MICR-25-000207', recordedAt: NOW.toISOString() },
     });
     const manifest = recorded.transfer.manifest;
     expect(manifest?.number).toBe('CC-2026-0117');
     expect(manifest?.parties.receiver).toEqual(integratedReceiver);
-    expect(manifest?.parties.shipper).toMatchObject({ legalName: 'Catskill Craft Microbusiness LLC', licenceNumber: 'OCM-MICR-25-000207', phone: NOT_ON_PAPER, stateSystem: 'none' });
+    expect(manifest?.parties.shipper).toMatchObject({ legalName: 'Catskill Craft Microbusiness LLC', licenseNumber: 'OCM-MICR-25-000207', phone: NOT_ON_PAPER, stateSystem: 'none' });
     expect(manifest?.parties.drivers).toEqual([
-      { driverId: 'paper-driver-1', name: 'Rosa Diaz', employeeId: NOT_ON_PAPER, driversLicenceNumber: NOT_ON_PAPER, driversLicenceState: NOT_ON_PAPER, phone: NOT_ON_PAPER },
+      { driverId: 'paper-driver-1', name: 'Rosa Diaz', employeeId: NOT_ON_PAPER, driversLicenseNumber: NOT_ON_PAPER, driversLicenseState: NOT_ON_PAPER, phone: NOT_ON_PAPER },
     ]);
     expect(recorded.transfer.content.lines[1]).toEqual({
       tag: second,
@@ -152,7 +152,7 @@ describe('taking in a paper manifest', () => {
   });
 
   it('refuses the receiver as its own shipper, and times the paper cannot have', () => {
-    expect(problemsOf(takeIn(paper({ shipperLicenceNumber: receiver.licenceNumber })))).toMatchObject([{ pointer: '/shipperLicenceNumber', code: 'shipper-is-receiver' }]);
+    expect(problemsOf(takeIn(paper({ shipperLicenseNumber: receiver.licenseNumber })))).toMatchObject([{ pointer: '/shipperLicenseNumber', code: 'shipper-is-receiver' }]);
     expect(problemsOf(takeIn(paper({ arrivedAt: minutesAfter(60).toISOString() })))).toMatchObject([{ pointer: '/arrivedAt', code: 'time-in-future' }]);
     expect(problemsOf(takeIn(paper({ departedAt: minutesAfter(-10).toISOString() })))).toMatchObject([{ pointer: '/arrivedAt', code: 'time-out-of-order' }]);
     expect(problemsOf(takeIn(paper({ departedAt: minutesAfter(30).toISOString() })))).toMatchObject([{ pointer: '/departedAt', code: 'time-in-future' }]);
@@ -193,14 +193,14 @@ describe('paperManifestBody', () => {
     return result.success ? [] : result.error.issues.map((issue) => jsonPointer(issue.path as (string | number)[]));
   };
 
-  it('accepts the paper, normalising the licence number and trimming the manifest number', () => {
-    const parsed = paperManifestBody.parse({ ...body(), shipperLicenceNumber: ' ocm micr 25 000207 ', manifestNumber: '  CC-2026-0117 ' });
-    expect(parsed.shipperLicenceNumber).toBe('OCM-MICR-25-000207');
+  it('accepts the paper, normalizing the license number and trimming the manifest number', () => {
+    const parsed = paperManifestBody.parse({ ...body(), shipperLicenseNumber: ' ocm micr 25 000207 ', manifestNumber: '  CC-2026-0117 ' });
+    expect(parsed.shipperLicenseNumber).toBe('OCM-MICR-25-000207');
     expect(parsed.manifestNumber).toBe('CC-2026-0117');
   });
 
   it('points at every field it refuses', () => {
-    expect(issues({ ...body(), shipperLicenceNumber: 'MICR-000207' })).toEqual(['/shipperLicenceNumber']);
+    expect(issues({ ...body(), shipperLicenseNumber: 'MICR-000207' })).toEqual(['/shipperLicenseNumber']);
     expect(issues({ ...body(), manifestNumber: '   ' })).toEqual(['/manifestNumber']);
     expect(issues({ ...body(), manifestNumber: 'x'.repeat(65) })).toEqual(['/manifestNumber']);
     expect(issues({ ...body(), arrivedAt: '2026-03-02 09:00' })).toEqual(['/arrivedAt']);

@@ -192,7 +192,7 @@ describe('returnDraftFrom', () => {
     const { transfer: draft, event } = result.draft;
 
     expect(draft).toMatchObject({ id: 'tr-return', shipperId: receiverActor.licenseeId, status: 'DRAFT', version: 1 });
-    expect(draft.returnOf).toEqual({ transferId: original.id, manifestNumber: '000042', shipperLicenceNumber: shipper.licenceNumber });
+    expect(draft.returnOf).toEqual({ transferId: original.id, manifestNumber: '000042', shipperLicenseNumber: shipper.licenseNumber });
     expect(draft.content).toEqual({
       type: 'return',
       receiverPartnerId: 'partner-hudson',
@@ -253,11 +253,11 @@ describe('returnDraftFrom', () => {
     it('manifests to the original shipper only', () => {
       const transfer = ready(returnDraft());
       const context = manifestContext({ now: minutesAfter(300), manifestNumber: '000007' });
-      const elsewhere = { ...shipper, licenseeId: 'lic-other', licenceNumber: 'OCM-DIST-24-000999' };
+      const elsewhere = { ...shipper, licenseeId: 'lic-other', licenseNumber: 'OCM-DIST-24-000999' };
 
       expect(manifest(transfer, { ...asReturner, receiver: shipper }, context).ok).toBe(true);
       expect(problemsOf(manifest(transfer, { ...asReturner, receiver: elsewhere }, context))).toMatchObject([
-        { pointer: '/receiverPartnerId', code: 'return-to-original-shipper', message: `A return goes back to the original shipper (${shipper.licenceNumber})` },
+        { pointer: '/receiverPartnerId', code: 'return-to-original-shipper', message: `A return goes back to the original shipper (${shipper.licenseNumber})` },
       ]);
     });
   });

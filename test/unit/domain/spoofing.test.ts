@@ -13,7 +13,7 @@ const pointersOf = (schema: z.ZodType, body: unknown) => {
   return result.success ? [] : result.error.issues.map((issue) => jsonPointer(issue.path as (string | number)[]));
 };
 
-const driver = { name: 'Zoë Peña', employeeId: 'E-104', driversLicenceNumber: '123456789', phone: '+1 518 555 0100' };
+const driver = { name: 'Zoë Peña', employeeId: 'E-104', driversLicenseNumber: '123456789', phone: '+1 518 555 0100' };
 const spoofs = {
   'a right-to-left override': 'Acme\u202Eeman',
   'a left-to-right isolate': 'Acme\u2066x\u2069',
@@ -29,13 +29,13 @@ describe('identity fields', () => {
     expect(pointersOf(driverBody, { ...driver, name })).toEqual(['/name']);
   });
 
-  it('refuse a bidi override in a licence number, an invoice number and a tag', () => {
-    expect(pointersOf(driverBody, { ...driver, driversLicenceNumber: '1234\u202E5678' })).toEqual(['/driversLicenceNumber']);
+  it('refuse a bidi override in a license number, an invoice number and a tag', () => {
+    expect(pointersOf(driverBody, { ...driver, driversLicenseNumber: '1234\u202E5678' })).toEqual(['/driversLicenseNumber']);
     expect(pointersOf(createTransferBody, { ...draftBody(), invoiceNumbers: ['INV-\u202E1'] })).toEqual(['/invoiceNumbers/0']);
     expect(pointersOf(createTransferBody, { ...draftBody(), lines: [line({ tag: `${biotrackTag(1)}\u202E` })] })).toContain('/lines/0/tag');
-    const partner = { legalName: 'Hudson LLC', licenceNumber: 'OCM-CAURD-24-000321\u202E', premisesAddress: { street: '1 Main St', city: 'Kingston', zip: '12401' }, phone: '8455550199', integrated: false };
-    expect(pointersOf(partnerBody, partner)).toEqual(['/licenceNumber']);
-    expect(pointersOf(partnerBody, { ...partner, licenceNumber: 'OCM-CAURD-24-000321', legalName: 'Hudson\u202E LLC' })).toEqual(['/legalName']);
+    const partner = { legalName: 'Hudson LLC', licenseNumber: 'OCM-CAURD-24-000321\u202E', premisesAddress: { street: '1 Main St', city: 'Kingston', zip: '12401' }, phone: '8455550199', integrated: false };
+    expect(pointersOf(partnerBody, partner)).toEqual(['/licenseNumber']);
+    expect(pointersOf(partnerBody, { ...partner, licenseNumber: 'OCM-CAURD-24-000321', legalName: 'Hudson\u202E LLC' })).toEqual(['/legalName']);
   });
 
   it('keep ordinary Unicode: accents, other scripts, emoji', () => {

@@ -24,13 +24,13 @@ describe('toProblemResponse', () => {
   });
 
   it('turns a validation error into a 422 that points at each field', () => {
-    const result = z.object({ licence: z.string(), quantity: z.number().positive() }).safeParse({ quantity: -1 });
+    const result = z.object({ license: z.string(), quantity: z.number().positive() }).safeParse({ quantity: -1 });
     const response = toProblemResponse(result.error);
 
     expect(response.statusCode).toBe(422);
     const body = bodyOf(response);
     expect(body['code']).toBe('validation-failed');
-    expect((body['errors'] as { pointer: string }[]).map((e) => e.pointer).sort()).toEqual(['/licence', '/quantity']);
+    expect((body['errors'] as { pointer: string }[]).map((e) => e.pointer).sort()).toEqual(['/license', '/quantity']);
   });
 
   it('answers anything else with a bare 500 that carries no internals', () => {

@@ -16,7 +16,7 @@ const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest(
  * The SHA-256 of the 40-line sample. Rendering is deterministic, so this only changes when the
  * layout does: an intended layout change updates it (and says so in its commit).
  */
-const GOLDEN_40_LINES = 'b5a813696c8b79ae517c11d3e83a9987073fa18aa4da213a80471cfb75cb4cb5';
+const GOLDEN_40_LINES = '49f2997f9f5d256b2a0c15932c02cf070c2b8fe20422063c687b37c49ef3fe12';
 
 /** What page 1 must show of a document: every field of the identity, party, crew, vehicle and timing blocks. */
 function firstPageValues(d: ManifestDocument): string[] {
@@ -26,14 +26,14 @@ function firstPageValues(d: ManifestDocument): string[] {
     d.transferType,
     d.invoiceNumbers.join(', '),
     d.transferId,
-    ...[d.shipper, d.receiver].flatMap((p) => [p.legalName, ...(p.dba ? [p.dba] : []), p.licenceNumber, ...address(p.premisesAddress), p.phone]),
+    ...[d.shipper, d.receiver].flatMap((p) => [p.legalName, ...(p.dba ? [p.dba] : []), p.licenseNumber, ...address(p.premisesAddress), p.phone]),
     `Integrated ${d.receiver.integrated ? 'Yes' : 'No'}`,
-    ...(d.transporter ? [d.transporter.legalName, d.transporter.licenceNumber] : ['Shipper carries the goods itself']),
+    ...(d.transporter ? [d.transporter.legalName, d.transporter.licenseNumber] : ['Shipper carries the goods itself']),
     ...(d.taxPayer.taxPaid ? ['Tax paid'] : [d.taxPayer.name, ...address(d.taxPayer.address)]),
-    ...d.drivers.flatMap((driver) => [driver.name, driver.employeeId, `${driver.driversLicenceNumber} (${driver.driversLicenceState})`, driver.phone]),
+    ...d.drivers.flatMap((driver) => [driver.name, driver.employeeId, `${driver.driversLicenseNumber} (${driver.driversLicenseState})`, driver.phone]),
     d.vehicle.conveyance,
     `${d.vehicle.make} ${d.vehicle.model}, ${d.vehicle.year}`,
-    d.vehicle.colour,
+    d.vehicle.color,
     d.vehicle.plate ? `${d.vehicle.plate} (${d.vehicle.plateState ?? ''})` : 'None (bicycle)',
     d.vehicle.vin ?? 'None',
     `GPS fitted ${d.vehicle.attestations.gpsFitted ? 'Yes' : 'No'}`,

@@ -12,7 +12,7 @@ describe('inventory movement rows', () => {
     const transfer = inTransit();
     const rows = movementRows(transfer, shipperActor.licenseeId, year.from, year.to);
     expect(rows).toHaveLength(transfer.content.lines.length);
-    expect(rows[0]).toMatchObject({ direction: 'out', date: transfer.departedAt, outcome: 'pending', counterpartyLicence: transfer.manifest?.parties.receiver.licenceNumber });
+    expect(rows[0]).toMatchObject({ direction: 'out', date: transfer.departedAt, outcome: 'pending', counterpartyLicense: transfer.manifest?.parties.receiver.licenseNumber });
     expect(movementRows(transfer, receiverActor.licenseeId, year.from, year.to)).toEqual([]);
   });
 
@@ -93,7 +93,7 @@ describe('what a spreadsheet shows of a movement', () => {
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const [header, row] = csv.slice(1).split('\r\n');
     expect(header).toBe(
-      'date,localDate,localDateTime,direction,counterpartyLicence,counterpartyName,manifestNumber,tag,product,category,batch,quantity,unit,outcome,acceptedQuantity,rejectReason,receivedDate,transferId',
+      'date,localDate,localDateTime,direction,counterpartyLicense,counterpartyName,manifestNumber,tag,product,category,batch,quantity,unit,outcome,acceptedQuantity,rejectReason,receivedDate,transferId',
     );
     expect(row).toContain(',2026-03-02,2026-03-02 12:30:00,in,');
   });

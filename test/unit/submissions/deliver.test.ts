@@ -76,7 +76,7 @@ function world(plan: Partial<Record<SubmissionStep, (() => void)[]>>, submission
   const deps: DeliveryDeps = {
     submissions: repository,
     transfers: { get: async () => transfer },
-    accounts: { account: async (licenseeId) => ({ licenseeId, system: 'biotrack-ny', stateLicenceNumber: 'LIC' }), stateLicenceOf: async (p) => p.licenceNumber },
+    accounts: { account: async (licenseeId) => ({ licenseeId, system: 'biotrack-ny', stateLicenseNumber: 'LIC' }), stateLicenseOf: async (p) => p.licenseNumber },
     systems: { 'biotrack-ny': system },
     metrics: {
       sent: () => {

@@ -9,17 +9,17 @@ import type { TenantDeps } from '#shared/tenants/use-cases.ts';
 
 export function fakeTenants(now = new Date('2026-11-24T15:00:00Z')) {
   const licensees = new Map<string, Licensee>();
-  const licenceNumbers = new Map<string, string>();
+  const licenseNumbers = new Map<string, string>();
   const keys = new Map<string, ApiKeyRecord>();
 
   const licenseeRepository: LicenseeRepository = {
     async create(licensee) {
-      if (licenceNumbers.has(licensee.licenceNumber)) throw new ConflictError('licence-number-taken', 'taken');
+      if (licenseNumbers.has(licensee.licenseNumber)) throw new ConflictError('license-number-taken', 'taken');
       licensees.set(licensee.id, licensee);
-      licenceNumbers.set(licensee.licenceNumber, licensee.id);
+      licenseNumbers.set(licensee.licenseNumber, licensee.id);
     },
     get: async (id) => licensees.get(id),
-    findIdByLicenceNumber: async (number) => licenceNumbers.get(number),
+    findIdByLicenseNumber: async (number) => licenseNumbers.get(number),
   };
 
   const apiKeyRepository: ApiKeyRepository = {

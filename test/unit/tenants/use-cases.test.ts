@@ -6,12 +6,12 @@ import { createApiKey, getLicensee, listApiKeys, registerLicensee, revokeApiKey 
 import { fakeTenants } from './fakes.ts';
 
 const registration = {
-  licenceNumber: ' ocm-dist-24-000114-dx1 ',
+  licenseNumber: ' ocm-dist-24-000114-dx1 ',
   legalName: 'Capital District Distribution LLC',
   dba: 'Capital Cannabis Logistics',
   premisesAddress: { street: '1450 Central Ave', city: 'Albany', zip: '12205' },
   phone: '(518) 555-0142',
-  stateSystem: { adapter: 'biotrack-ny', stateLicenceNumber: 'LocLic114', ubi: '604114228' },
+  stateSystem: { adapter: 'biotrack-ny', stateLicenseNumber: 'LocLic114', ubi: '604114228' },
 };
 
 const pointers = async (attempt: Promise<unknown>) => {
@@ -21,32 +21,32 @@ const pointers = async (attempt: Promise<unknown>) => {
 };
 
 describe('registerLicensee', () => {
-  it('stores the canonical licence number, its type, version 1, and NY as the premises state', async () => {
+  it('stores the canonical license number, its type, version 1, and NY as the premises state', async () => {
     const { deps } = fakeTenants();
 
     const { licensee, warnings } = await registerLicensee(deps, registration);
 
     expect(warnings).toEqual([]);
     expect(licensee).toMatchObject({
-      licenceNumber: 'OCM-DIST-24-000114-DX1',
-      licenceType: 'DIST',
+      licenseNumber: 'OCM-DIST-24-000114-DX1',
+      licenseType: 'DIST',
       premisesAddress: { state: 'NY' },
       stateSystemAccess: 'active',
       version: 1,
       createdAt: '2026-11-24T15:00:00.000Z',
     });
-    expect(await deps.licensees.findIdByLicenceNumber('OCM-DIST-24-000114-DX1')).toBe(licensee.id);
+    expect(await deps.licensees.findIdByLicenseNumber('OCM-DIST-24-000114-DX1')).toBe(licensee.id);
   });
 
-  it('accepts an unknown licence type with a warning', async () => {
+  it('accepts an unknown license type with a warning', async () => {
     const { deps } = fakeTenants();
 
-    const { warnings } = await registerLicensee(deps, { ...registration, licenceNumber: 'OCM-NURS-25-000042' });
+    const { warnings } = await registerLicensee(deps, { ...registration, licenseNumber: 'OCM-NURS-25-000042' });
 
-    expect(warnings).toEqual([expect.objectContaining({ code: 'unknown-licence-type' })]);
+    expect(warnings).toEqual([expect.objectContaining({ code: 'unknown-license-type' })]);
   });
 
-  it('refuses a licence number already held by another licensee', async () => {
+  it('refuses a license number already held by another licensee', async () => {
     const { deps } = fakeTenants();
     await registerLicensee(deps, registration);
 
@@ -58,14 +58,14 @@ describe('registerLicensee', () => {
 
     const invalid = {
       ...registration,
-      licenceNumber: 'DIST-24-000114',
+      licenseNumber: 'DIST-24-000114',
       premisesAddress: { street: '1 Main St', city: 'Newark', state: 'NJ', zip: '07102' },
       stateSystem: { adapter: 'biotrack-ny' },
       sneaky: true,
     };
 
     expect(await pointers(registerLicensee(deps, invalid))).toEqual(
-      expect.arrayContaining(['/licenceNumber', '/premisesAddress/state', '/stateSystem/stateLicenceNumber', '/stateSystem/ubi', '/']),
+      expect.arrayContaining(['/licenseNumber', '/premisesAddress/state', '/stateSystem/stateLicenseNumber', '/stateSystem/ubi', '/']),
     );
   });
 
@@ -79,13 +79,13 @@ describe('registerLicensee', () => {
 });
 
 describe('getLicensee', () => {
-  it("shows the caller's profile with its licence type named", async () => {
+  it("shows the caller's profile with its license type named", async () => {
     const { deps } = fakeTenants();
     const { licensee } = await registerLicensee(deps, registration);
 
     const me = presentLicensee(await getLicensee(deps, { licenseeId: licensee.id, apiKeyId: 'key-1' }), 'key-1');
 
-    expect(me).toMatchObject({ licenceTypeName: 'Adult-use distributor', integrated: true, apiKeyId: 'key-1' });
+    expect(me).toMatchObject({ licenseTypeName: 'Adult-use distributor', integrated: true, apiKeyId: 'key-1' });
     expect(me).not.toHaveProperty('version');
   });
 
