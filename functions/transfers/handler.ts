@@ -38,6 +38,7 @@ import * as transfers from '#shared/transfers/use-cases.ts';
 import { createStateChecks } from '#shared/transfers/preflight.ts';
 import { createStateAccounts } from '#shared/submissions/accounts.ts';
 import { stateSystemsFrom } from '#shared/state-system/wiring.ts';
+import { receiptCapabilities } from '#shared/state-system/capabilities.ts';
 import type { StateSystems } from '#shared/state-system/wiring.ts';
 import { awaitVerdict, stateSystemOf } from '#shared/transfers/state-system.ts';
 import type { StateSystemStatus } from '#shared/domain/submission/state-status.ts';
@@ -65,7 +66,7 @@ export function present(transfer: StoredTransfer) {
             : receipt,
         }
       : {}),
-    allowedActions: domain.allowedActions(transfer.status),
+    allowedActions: domain.allowedActions(transfer.status, receiptCapabilities(transfer)),
   };
 }
 

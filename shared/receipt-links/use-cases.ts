@@ -7,6 +7,7 @@ import { ulid } from 'ulid';
 import { plannedSubmissions } from '../domain/submission/submission.ts';
 import * as domain from '../domain/transfer/index.ts';
 import type { Change, LinkConfirmation, LinkStanding, ReceiptBody, StoredFile, TransferEvent, TransferRules } from '../domain/transfer/index.ts';
+import { receiptCapabilities } from '../state-system/capabilities.ts';
 import { sha256Hex } from '../manifests/files.ts';
 import { StaleVersionError } from '../errors.ts';
 import type { TransferRepository } from '../transfers/repository.ts';
@@ -133,6 +134,7 @@ export async function submitReceipt(deps: LinkPageDeps, opened: Extract<OpenedLi
     actor: { licenseeId: receiver.licenseeId ?? `receipt-link:${receiver.licenseNumber}`, apiKeyId: `receipt-link:${lookup.linkId}` },
     rules: deps.rules,
     receiverStateAccessLost: profile?.stateAccessLost ?? receiver.stateAccessLost,
+    stateSystem: receiptCapabilities(transfer),
     confirmation,
   });
   if (!result.ok) {

@@ -3,7 +3,62 @@
  * them to one state system's API (BioTrack's NY-API now, Metrc later). Nothing outside an adapter
  * knows a state system's field names.
  */
-import type { StateSystem, Unit } from '../domain/transfer/index.ts';
+import type { StateSystem, TransferCapabilities, Unit } from '../domain/transfer/index.ts';
+
+/**
+ * A step of a transfer as a state system sees it. `void-registered`: voiding a manifest the state
+ * system has registered; `accept-returned`: taking rejected packages back into the shipper's stock.
+ */
+export const stateSystemSteps = ['register', 'amend', 'depart', 'arrive', 'receive', 'void', 'void-registered', 'accept-returned', 'intake'] as const;
+export type StateSystemStep = (typeof stateSystemSteps)[number];
+
+/**
+ * What a state system lets the hub do, as data: adapters differ in what their API performs, so the
+ * domain and the pipeline read this instead of knowing systems by name. The transfer rules the
+ * domain reads (`TransferCapabilities`) are part of it.
+ */
+export interface StateSystemCapabilities extends TransferCapabilities {
+  /** The system's name as its users know it, for instructions to a person. */
+  readonly displayName: string;
+  /** Steps the adapter performs by API call. */
+  readonly byApi: readonly StateSystemStep[];
+  /** Steps a person performs in the state system's own app; the adapter says what and where. */
+  readonly byPerson: readonly StateSystemStep[];
+  /** Steps the hub only learns of by reading the state system back (it never reports them). */
+  readonly observed: readonly StateSystemStep[];
+  /** The state system issues the manifest number (at registration); otherwise the hub numbers manifests. */
+  readonly issuesManifestNumber: boolean;
+  readonly packageTag: { readonly pattern: RegExp; readonly description: string };
+  /** Whether a receipt recorded at the hub counts as the receipt at the state, by the API or by a receipt link. */
+  readonly hubReceiptIsStateReceipt: { readonly byApi: boolean; readonly byLink: boolean };
+}
+
+/** Where a person does a step: a deep link into the state system's app, or the exact menu path. */
+export type PersonPlace = { readonly link: string } | { readonly menuPath: readonly string[] };
+
+/** A step the state system leaves to a person: what, where, how the hub recognizes the result, and by when. */
+export interface PersonTask {
+  /** In plain words, e.g. "Register template HUB-7K2Q". */
+  readonly action: string;
+  readonly where: PersonPlace;
+  /** What identifies the result when the hub reads the state system back (a template name, say). */
+  readonly resultKey: string;
+  /** When it must be done: for a registration, the estimated departure. */
+  readonly deadline: string;
+}
+
+/**
+ * Thrown by an adapter when its part of a report is done and a person must finish the step in the
+ * state system's own app: the step waits for them (never retried, never failed).
+ */
+export class PersonStepRequired extends Error {
+  override readonly name = 'PersonStepRequired';
+  readonly task: PersonTask;
+  constructor(task: PersonTask) {
+    super(task.action);
+    this.task = task;
+  }
+}
 
 /** Which license acts, and as which state-system user. */
 export interface StateAccount {

@@ -5,6 +5,7 @@
  */
 import { ulid } from 'ulid';
 import * as domain from '../domain/transfer/index.ts';
+import { receiptCapabilities } from '../state-system/capabilities.ts';
 import type {
   AmendBody,
   Change,
@@ -355,7 +356,7 @@ export async function voidTransfer(deps: TransferDeps, caller: Caller, id: strin
 export async function receiveTransfer(deps: TransferDeps, caller: Caller, id: string, body: ReceiptBody, expected: ExpectedVersion) {
   const transfer = await loadFor(deps, caller, id, 'receive', expected);
   const receiver = await profileOf(deps, caller.licenseeId);
-  const change = unwrap(domain.receive(transfer, body, { ...contextFor(deps, caller), receiverStateAccessLost: receiver.stateAccessLost }));
+  const change = unwrap(domain.receive(transfer, body, { ...contextFor(deps, caller), receiverStateAccessLost: receiver.stateAccessLost, stateSystem: receiptCapabilities(transfer) }));
   const saved = await save(deps, change, transfer.version, { receipt: true });
   await releaseTags(deps, saved);
   return saved;

@@ -7,8 +7,8 @@ export { NOT_ON_PAPER, paperManifestBody, paperShipperId, takeInPaperManifest } 
 export type { PaperIntake, PaperIntakeInput, PaperManifestBody } from './paper-intake.ts';
 export { canonicalJson, payloadHash } from './events.ts';
 export type { Actor, EventAction, TransferEvent } from './events.ts';
-export { allowedActions, checkTransition, nextStatuses, reservesTags, transferActions, transferStatuses } from './lifecycle.ts';
-export type { InvalidTransition, TransferAction, TransferStatus } from './lifecycle.ts';
+export { allowedActions, checkTransition, hubLifecycle, nextStatuses, reservesTags, transferActions, transferStatuses } from './lifecycle.ts';
+export type { InvalidTransition, TransferAction, TransferCapabilities, TransferStatus } from './lifecycle.ts';
 export { amend, isSameLicensee, licenseTypeOf, manifest, packageWeightWarnings } from './manifest.ts';
 export type { AmendmentParties, ManifestContext, ManifestParties } from './manifest.ts';
 export { jsonPointer } from './problems.ts';

@@ -22,14 +22,27 @@ export type TransferStatus = (typeof transferStatuses)[number];
 export const transferActions = ['update', 'discard', 'manifest', 'amend', 'void', 'depart', 'arrive', 'receive', 'return'] as const;
 export type TransferAction = (typeof transferActions)[number];
 
+/**
+ * What the state system that records a transfer allows of its lifecycle, from its capabilities
+ * (the domain never knows a system by name).
+ */
+export interface TransferCapabilities {
+  /** The receiver may receive only once the shipment has arrived; otherwise also while it is in transit. */
+  readonly receiveOnlyAfterArrival: boolean;
+}
+
+/** Without a state system, the hub's own lifecycle: arrival, then receipt. */
+export const hubLifecycle: TransferCapabilities = { receiveOnlyAfterArrival: true };
+
+const receiptOutcomes: readonly TransferStatus[] = ['ACCEPTED', 'PARTIALLY_ACCEPTED', 'REJECTED'];
+
 /** For each state, the actions allowed in it and the states each may lead to. */
 const transitions: Readonly<Record<TransferStatus, Partial<Record<TransferAction, readonly TransferStatus[]>>>> = {
   DRAFT: { update: ['DRAFT'], manifest: ['MANIFESTED'], discard: ['DISCARDED'] },
   // A correction before departure is a new manifest version, never an overwrite.
   MANIFESTED: { amend: ['MANIFESTED'], depart: ['IN_TRANSIT'], void: ['VOIDED'] },
   IN_TRANSIT: { arrive: ['ARRIVED'] },
-  // Only after arrival may the receiver accept (BioTrack rule).
-  ARRIVED: { receive: ['ACCEPTED', 'PARTIALLY_ACCEPTED', 'REJECTED'] },
+  ARRIVED: { receive: receiptOutcomes },
   ACCEPTED: {},
   // The original stays as it is; the return is a transfer of its own.
   PARTIALLY_ACCEPTED: { return: ['PARTIALLY_ACCEPTED'] },
@@ -38,12 +51,18 @@ const transitions: Readonly<Record<TransferStatus, Partial<Record<TransferAction
   VOIDED: {},
 };
 
-export const allowedActions = (status: TransferStatus): readonly TransferAction[] =>
-  transferActions.filter((action) => transitions[status][action] !== undefined);
+function transitionsFrom(status: TransferStatus, capabilities: TransferCapabilities): Partial<Record<TransferAction, readonly TransferStatus[]>> {
+  // A state system that records a receipt without an arrival lets the receiver receive a shipment still in transit.
+  if (status === 'IN_TRANSIT' && !capabilities.receiveOnlyAfterArrival) return { ...transitions.IN_TRANSIT, receive: receiptOutcomes };
+  return transitions[status];
+}
+
+export const allowedActions = (status: TransferStatus, capabilities: TransferCapabilities = hubLifecycle): readonly TransferAction[] =>
+  transferActions.filter((action) => transitionsFrom(status, capabilities)[action] !== undefined);
 
 /** The states `action` may lead to from `status`; empty when it is not allowed there. */
-export const nextStatuses = (status: TransferStatus, action: TransferAction): readonly TransferStatus[] =>
-  transitions[status][action] ?? [];
+export const nextStatuses = (status: TransferStatus, action: TransferAction, capabilities: TransferCapabilities = hubLifecycle): readonly TransferStatus[] =>
+  transitionsFrom(status, capabilities)[action] ?? [];
 
 /** Manifested and not yet received or voided: its package tags are reserved against every other transfer. */
 export const reservesTags = (status: TransferStatus): boolean =>
@@ -60,7 +79,8 @@ export interface InvalidTransition {
 export function checkTransition(
   status: TransferStatus,
   action: TransferAction,
+  capabilities: TransferCapabilities = hubLifecycle,
 ): { readonly ok: true } | { readonly ok: false; readonly error: InvalidTransition } {
-  if (transitions[status][action] !== undefined) return { ok: true };
-  return { ok: false, error: { kind: 'invalid-transition', current: status, action, allowed: allowedActions(status) } };
+  if (transitionsFrom(status, capabilities)[action] !== undefined) return { ok: true };
+  return { ok: false, error: { kind: 'invalid-transition', current: status, action, allowed: allowedActions(status, capabilities) } };
 }

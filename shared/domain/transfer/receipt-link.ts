@@ -95,7 +95,8 @@ function arrivalByLink(transfer: Transfer, context: ReceiveContext): Result<Chan
  * refused receipt leaves the transfer as it was.
  */
 export function receiveByLink(transfer: Transfer, body: ReceiptBody, context: ReceiveContext): Result<{ readonly changes: readonly Change[] }> {
-  const arrival = transfer.status === 'IN_TRANSIT' ? arrivalByLink(transfer, context) : undefined;
+  // Only a state system that needs an arrival before a receipt gets one the receiver reports.
+  const arrival = transfer.status === 'IN_TRANSIT' && context.stateSystem.receiveOnlyAfterArrival ? arrivalByLink(transfer, context) : undefined;
   if (arrival && !arrival.ok) return arrival;
   const received = receive(arrival ? arrival.transfer : transfer, body, context);
   if (!received.ok) return received;

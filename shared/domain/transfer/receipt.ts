@@ -5,7 +5,7 @@
  * REJECTED when none is accepted, PARTIALLY_ACCEPTED otherwise.
  */
 import { checkTransition } from './lifecycle.ts';
-import type { TransferStatus } from './lifecycle.ts';
+import type { TransferCapabilities, TransferStatus } from './lifecycle.ts';
 import type { FieldProblem } from './problems.ts';
 import { formatPercent, formatQuantity, quantityProblem, variance } from './quantities.ts';
 import type { ReceiptBody, ReceiptLineInput, ReturnBody, TransferContent, TransferLine } from './schemas.ts';
@@ -15,12 +15,14 @@ import type { Change, LinkConfirmation, Receipt, ReceiptLine, Result, Transfer, 
 export interface ReceiveContext extends TransitionContext {
   /** OCM guidance: a receiver that lost access to the state system may not receive until access returns. */
   readonly receiverStateAccessLost: boolean;
+  /** What the state system that records the receipt allows (whether a receipt needs an arrival first). */
+  readonly stateSystem: TransferCapabilities;
   /** Set when the receiver confirmed through its receipt link rather than the API. */
   readonly confirmation?: LinkConfirmation;
 }
 
 export function receive(transfer: Transfer, body: ReceiptBody, context: ReceiveContext): Result<Change> {
-  const allowed = checkTransition(transfer.status, 'receive');
+  const allowed = checkTransition(transfer.status, 'receive', context.stateSystem);
   if (!allowed.ok) return allowed;
   if (context.receiverStateAccessLost) {
     return refuse([{
@@ -29,11 +31,13 @@ export function receive(transfer: Transfer, body: ReceiptBody, context: ReceiveC
       message: 'The receiver has lost access to the state tracking system and may not receive transfers until access returns',
     }]);
   }
-  const arrivedAt = recorded(transfer.arrivedAt, transfer, 'arrival time');
-  const time = actualTime(body.at, context, {
-    time: Date.parse(arrivedAt),
-    message: `The receipt cannot be before the arrival (${arrivedAt})`,
-  });
+  // Received without a recorded arrival (the state system allows it): after the departure, then.
+  const time = transfer.arrivedAt
+    ? actualTime(body.at, context, { time: Date.parse(transfer.arrivedAt), message: `The receipt cannot be before the arrival (${transfer.arrivedAt})` })
+    : actualTime(body.at, context, {
+        time: Date.parse(recorded(transfer.departedAt, transfer, 'departure time')) + 1,
+        message: `The receipt must be after the departure (${transfer.departedAt ?? ''})`,
+      });
   const { matched, problems } = matchAnswers(transfer.content.lines, body.lines);
   for (const [line, { answer, index }] of matched) {
     if (answer.outcome === 'accepted') problems.push(...acceptedQuantityProblems(line, answer, index, context));

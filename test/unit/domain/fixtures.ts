@@ -3,6 +3,7 @@
  * Transfers in later states are built through the real operations, never by hand.
  */
 import { expect } from 'vitest';
+import { biotrackCapabilities } from '#shared/state-system/biotrack/capabilities.ts';
 import {
   arrive,
   createDraft,
@@ -147,6 +148,7 @@ export const manifestContext = (overrides: Partial<ManifestContext> = {}): Manif
 export const receiveContext = (now: Date, overrides: Partial<ReceiveContext> = {}): ReceiveContext => ({
   ...context(now, { actor: receiverActor }),
   receiverStateAccessLost: false,
+  stateSystem: biotrackCapabilities,
   ...overrides,
 });
 
