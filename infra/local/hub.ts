@@ -54,6 +54,11 @@ export interface LocalHubOptions {
   readonly consumersPaused?: boolean;
   /** `/health` answers 503 `starting` until this file exists (`npm start` writes run.json there once it is ready). */
   readonly readyFile?: string;
+  /**
+   * A NY-API that is not our emulator (the state's sandbox, or one started separately): the hub
+   * talks to it instead of starting the emulator. Nothing is seeded there and no consent is given.
+   */
+  readonly nyApi?: NyApiEndpoint;
   readonly log?: (entry: Record<string, unknown>) => void;
   /** Overrides for tests; default: the shared route table. */
   readonly functions?: Readonly<Record<string, FunctionDefinition>>;
@@ -61,17 +66,36 @@ export interface LocalHubOptions {
   readonly queueConsumers?: readonly QueueConsumerDefinition[];
 }
 
+export interface NyApiEndpoint {
+  readonly baseUrl: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly tokenPath?: string;
+  readonly authorizePath?: string;
+}
+
 export interface LocalHubUrls {
   readonly api: string;
   readonly dynamodb: string;
   readonly s3: string;
   readonly sqs: string;
-  /** The NY-API emulator. */
+  /** The NY-API: our emulator, or the configured one. */
   readonly nyapi: string;
 }
 
 /** The emulator's integrator client; the hub is configured with the same pair. */
 export const LOCAL_NYAPI_CLIENT = { clientId: 'hub-local', clientSecret: 'hub-local-secret' } as const;
+
+/** Our NY-API emulator, on its port, stopped with the hub. */
+async function startEmulator(options: LocalHubOptions, stops: (() => Promise<void>)[]): Promise<NyApiEndpoint> {
+  const emulator = await startNyApiEmulator({
+    port: options.ports?.nyapi ?? 0,
+    ...LOCAL_NYAPI_CLIENT,
+    ...(options.log ? { log: options.log } : {}),
+  });
+  stops.push(() => emulator.stop());
+  return { baseUrl: emulator.url, ...LOCAL_NYAPI_CLIENT };
+}
 
 export interface LocalHub {
   readonly urls: LocalHubUrls;
@@ -147,13 +171,8 @@ export async function startLocalHub(options: LocalHubOptions = {}): Promise<Loca
     const failed = started.find((result) => result.status === 'rejected');
     if (failed) throw failed.reason;
     const endpoint = (i: number) => (started[i] as PromiseFulfilledResult<{ endpoint: string }>).value.endpoint;
-    const emulator = await startNyApiEmulator({
-      port: options.ports?.nyapi ?? 0,
-      ...LOCAL_NYAPI_CLIENT,
-      ...(options.log ? { log: options.log } : {}),
-    });
-    stops.push(() => emulator.stop());
-    const urls = { dynamodb: endpoint(0), s3: endpoint(1), sqs: endpoint(2), nyapi: emulator.url };
+    const nyApi: NyApiEndpoint = options.nyApi ?? (await startEmulator(options, stops));
+    const urls = { dynamodb: endpoint(0), s3: endpoint(1), sqs: endpoint(2), nyapi: nyApi.baseUrl };
 
     const clients = {
       dynamodb: new DynamoDBClient({ region: REGION, endpoint: urls.dynamodb, credentials: LOCAL_CREDENTIALS }),
@@ -181,9 +200,11 @@ export async function startLocalHub(options: LocalHubOptions = {}): Promise<Loca
       AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
       AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
       PUBLIC_BASE_URL: `http://127.0.0.1:${apiPort}`,
-      NYAPI_BASE_URL: emulator.url,
-      NYAPI_CLIENT_ID: LOCAL_NYAPI_CLIENT.clientId,
-      NYAPI_CLIENT_SECRET: LOCAL_NYAPI_CLIENT.clientSecret,
+      NYAPI_BASE_URL: nyApi.baseUrl,
+      NYAPI_CLIENT_ID: nyApi.clientId,
+      NYAPI_CLIENT_SECRET: nyApi.clientSecret,
+      ...(nyApi.tokenPath ? { NYAPI_TOKEN_PATH: nyApi.tokenPath } : {}),
+      ...(nyApi.authorizePath ? { NYAPI_AUTHORIZE_PATH: nyApi.authorizePath } : {}),
       // Short, so a lost answer is retried quickly against the emulator.
       NYAPI_TIMEOUT_MS: '2000',
       TOKEN_ENCRYPTION_KEY: tokenKey.toString('base64'),

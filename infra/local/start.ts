@@ -22,10 +22,30 @@ const env = z
     S3_PORT: port.default(4569),
     SQS_PORT: port.default(9324),
     NYAPI_PORT: port.default(4010),
+    /** Another NY-API (the state's sandbox, or an emulator started separately) instead of ours: then the client too. */
+    NYAPI_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+    NYAPI_CLIENT_ID: z.string().min(1).optional(),
+    NYAPI_CLIENT_SECRET: z.string().min(1).optional(),
+    NYAPI_TOKEN_PATH: z.string().startsWith('/').optional(),
+    NYAPI_AUTHORIZE_PATH: z.string().startsWith('/').optional(),
     /** Where local data and run.json live; tests point it at a temp directory. */
     HUB_LOCAL_DIR: z.string().min(1).default(join(repositoryRoot, '.local')),
   })
+  .refine((e) => !e.NYAPI_BASE_URL || (e.NYAPI_CLIENT_ID && e.NYAPI_CLIENT_SECRET), {
+    error: 'NYAPI_BASE_URL needs the integrator credentials the state issued: NYAPI_CLIENT_ID and NYAPI_CLIENT_SECRET',
+  })
   .parse(process.env);
+
+/** The NY-API to talk to when it is not our emulator. */
+const externalNyApi = env.NYAPI_BASE_URL
+  ? {
+      baseUrl: env.NYAPI_BASE_URL,
+      clientId: env.NYAPI_CLIENT_ID ?? '',
+      clientSecret: env.NYAPI_CLIENT_SECRET ?? '',
+      ...(env.NYAPI_TOKEN_PATH ? { tokenPath: env.NYAPI_TOKEN_PATH } : {}),
+      ...(env.NYAPI_AUTHORIZE_PATH ? { authorizePath: env.NYAPI_AUTHORIZE_PATH } : {}),
+    }
+  : undefined;
 
 // EMF metrics are for CloudWatch; on a terminal they would drown the request log.
 process.env['POWERTOOLS_METRICS_DISABLED'] ??= 'true';
@@ -66,6 +86,7 @@ try {
     ports: { api: env.PORT, dynamodb: env.DYNAMODB_PORT, s3: env.S3_PORT, sqs: env.SQS_PORT, nyapi: env.NYAPI_PORT },
     tokenKey: await tokenKey(),
     readyFile: runFile,
+    ...(externalNyApi ? { nyApi: externalNyApi } : {}),
     log: (entry) => console.log(JSON.stringify(entry)),
   });
 } catch (error) {
@@ -85,7 +106,8 @@ try {
 let tenants: DemoTenant[];
 try {
   tenants = await seedDemoData({ env: hub.env, apiUrl: hub.urls.api }, { keyStore: demoKeyFile(join(localDir, 'demo-keys.json')) });
-  await seedStateSystem({ apiUrl: hub.urls.api, nyapiUrl: hub.urls.nyapi }, tenants);
+  // Only our emulator can be seeded and approves consent by itself; another NY-API is left as it is.
+  if (!externalNyApi) await seedStateSystem({ apiUrl: hub.urls.api, nyapiUrl: hub.urls.nyapi }, tenants);
 } catch (error) {
   console.error('The demo data could not be seeded:', error);
   await hub.stop();
@@ -114,7 +136,11 @@ NY transfer hub is running (ready in ${((Date.now() - started) / 1000).toFixed(1
   DynamoDB   ${hub.urls.dynamodb}   (DynamoDB Local, data in ${join(dataDir, 'dynamodb')})
   S3         ${hub.urls.s3}   (s3rver, data in ${join(dataDir, 's3')})
   SQS        ${hub.urls.sqs}   (local-aws-sqs, in memory: queues are recreated at start)
-  NY-API     ${hub.urls.nyapi}   (our emulator of the state system, in memory; see /_emulator/state)
+  NY-API     ${hub.urls.nyapi}   ${
+  externalNyApi
+    ? '(NYAPI_BASE_URL: not our emulator. Nothing was seeded there; each integrated tenant\'s license admin connects the hub with GET /v1/integrations/biotrack/connect)'
+    : '(our emulator of the state system, in memory; see /_emulator/state)'
+}
 
   Demo tenants (API keys also in ${runFile}):
 ${tenants
