@@ -18,14 +18,14 @@ import { nyApiSettingsFrom, tokenCipherFrom } from '#shared/state-system/wiring.
 import { createSqsSubmissionQueue } from '#shared/submissions/outbox.ts';
 import { createSubmissionRepository } from '#shared/submissions/repository.ts';
 import { createApiKeyRepository, createLicenseeRepository } from '#shared/tenants/repository.ts';
+import { escapeHtml } from '#shared/http/html.ts';
 
-const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** What the admin's browser lands on after approving. */
 const connectedPage = (expiresAt: string) =>
   `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Connected</title></head>` +
   `<body style="font-family:system-ui,sans-serif;max-width:34rem;margin:2rem auto;padding:0 1rem"><h1>Connected to the NY-API</h1>` +
-  `<p>The hub now reports this license's transfers to the state tracking system. The consent lasts until <strong>${escape(expiresAt)}</strong>; the hub warns 14 days before.</p></body></html>`;
+  `<p>The hub now reports this license's transfers to the state tracking system. The consent lasts until <strong>${escapeHtml(expiresAt)}</strong>; the hub warns 14 days before.</p></body></html>`;
 
 export function createHandler(deps: ConsentDeps) {
   return httpHandler(async (event: APIGatewayProxyEventV2) => {

@@ -6,9 +6,8 @@
  */
 import type { ConveyanceType } from '../domain/transfer/index.ts';
 import type { ManifestExistence, ManifestVerification } from './use-cases.ts';
+import { escapeHtml } from '../http/html.ts';
 
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
 const statusLabels: Record<ManifestVerification['status'], string> = {
   DRAFT: 'Draft',

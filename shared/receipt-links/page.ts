@@ -8,8 +8,8 @@ import { recorded, rejectionReasons } from '../domain/transfer/index.ts';
 import { formatNewYorkTime } from '../manifests/new-york-time.ts';
 import type { FormProblem, ReceiptForm } from './form.ts';
 import { lineOfField, MAX_PHOTO_BYTES, MAX_PHOTOS, photoTypes } from './form.ts';
+import { escapeHtml } from '../http/html.ts';
 
-const esc = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
 export const reasonLabels: Readonly<Record<RejectionReason, string>> = {
   damaged: 'Damaged',
@@ -75,7 +75,7 @@ export interface Page {
 
 function layout(title: string, body: string, nonce: string, withScript = false): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<meta name="referrer" content="no-referrer"><title>${esc(title)}</title><style nonce="${nonce}">${css}</style></head>
+<meta name="referrer" content="no-referrer"><title>${escapeHtml(title)}</title><style nonce="${nonce}">${css}</style></head>
 <body><main>${body}</main>${withScript ? `<script nonce="${nonce}">${script}</script>` : ''}</body></html>`;
 }
 
@@ -85,19 +85,19 @@ function shipmentCard(transfer: Transfer): string {
   const departure = transfer.departedAt ? formatNewYorkTime(transfer.departedAt) : `Not yet left (planned ${transfer.content.estimatedDeparture ? formatNewYorkTime(transfer.content.estimatedDeparture) : 'not given'})`;
   const vehicleText = vehicle ? [vehicle.color, vehicle.make, vehicle.model, vehicle.plate ? `plate ${vehicle.plate}${vehicle.plateState ? ` (${vehicle.plateState})` : ''}` : ''].filter(Boolean).join(' ') : 'Not given';
   return `<section class="card" aria-label="Shipment"><dl>
-<dt>Manifest</dt><dd class="tag">${esc(manifest.number)}</dd>
-<dt>From</dt><dd>${esc(shipper.legalName)}<br><span class="tag">${esc(shipper.licenseNumber)}</span> · <a href="tel:${esc(shipper.phone)}">${esc(shipper.phone)}</a></dd>
-<dt>To</dt><dd>${esc(receiver.legalName)}<br><span class="tag">${esc(receiver.licenseNumber)}</span></dd>
-<dt>Departed</dt><dd>${esc(departure)}</dd>
-<dt>Driver</dt><dd>${esc(drivers.map((d) => d.name).join(', ') || 'Not given')}</dd>
-<dt>Vehicle</dt><dd>${esc(vehicleText)}</dd>
+<dt>Manifest</dt><dd class="tag">${escapeHtml(manifest.number)}</dd>
+<dt>From</dt><dd>${escapeHtml(shipper.legalName)}<br><span class="tag">${escapeHtml(shipper.licenseNumber)}</span> · <a href="tel:${escapeHtml(shipper.phone)}">${escapeHtml(shipper.phone)}</a></dd>
+<dt>To</dt><dd>${escapeHtml(receiver.legalName)}<br><span class="tag">${escapeHtml(receiver.licenseNumber)}</span></dd>
+<dt>Departed</dt><dd>${escapeHtml(departure)}</dd>
+<dt>Driver</dt><dd>${escapeHtml(drivers.map((d) => d.name).join(', ') || 'Not given')}</dd>
+<dt>Vehicle</dt><dd>${escapeHtml(vehicleText)}</dd>
 <dt>Packages</dt><dd>${transfer.content.lines.length}</dd></dl></section>`;
 }
 
 const fieldError = (problems: readonly FormProblem[], field: string) =>
   problems
     .filter((p) => p.field === field)
-    .map((p) => `<p class="error" id="${field}-error">${esc(p.message)}</p>`)
+    .map((p) => `<p class="error" id="${field}-error">${escapeHtml(p.message)}</p>`)
     .join('');
 
 const describedBy = (problems: readonly FormProblem[], field: string, hint?: string) => {
@@ -111,7 +111,7 @@ type Answer = ReceiptForm['lines'][number] | undefined;
 function adjustFields(i: string, unit: string, shipped: string, variancePercent: number, answer: Answer, problems: readonly FormProblem[]): string {
   const id = `line-${i}`;
   return `<div class="more adjust"><label class="block" for="${id}-quantity">Quantity received (${unit})</label>
-<input id="${id}-quantity" name="${id}-quantity" inputmode="decimal" autocomplete="off" value="${esc(answer?.quantity ?? '')}" data-shipped="${shipped}" data-max="${variancePercent}"${describedBy(problems, `${id}-quantity`, `${id}-quantity-hint`)}>
+<input id="${id}-quantity" name="${id}-quantity" inputmode="decimal" autocomplete="off" value="${escapeHtml(answer?.quantity ?? '')}" data-shipped="${shipped}" data-max="${variancePercent}"${describedBy(problems, `${id}-quantity`, `${id}-quantity-hint`)}>
 <p class="note" id="${id}-quantity-hint" aria-live="polite">Up to ${variancePercent}% off the ${shipped} shipped can be accepted, with your confirmation.</p>${fieldError(problems, `${id}-quantity`)}
 <label class="choice"><input type="checkbox" id="${id}-confirm" name="${id}-confirm" value="yes"${answer?.confirm ? ' checked' : ''}${describedBy(problems, `${id}-confirm`)}> <span>I confirm I received a different quantity</span></label>${fieldError(problems, `${id}-confirm`)}</div>`;
 }
@@ -119,8 +119,8 @@ function adjustFields(i: string, unit: string, shipped: string, variancePercent:
 function rejectFields(i: string, answer: Answer, problems: readonly FormProblem[]): string {
   const id = `line-${i}`;
   return `<div class="more reject"><label class="block" for="${id}-reason">Why you reject it</label><select id="${id}-reason" name="${id}-reason"${describedBy(problems, `${id}-reason`)}>
-<option value="">Choose a reason</option>${rejectionReasons.map((r) => `<option value="${r}"${answer?.reason === r ? ' selected' : ''}>${esc(reasonLabels[r])}</option>`).join('')}</select>${fieldError(problems, `${id}-reason`)}
-<label class="block" for="${id}-note">Note (optional)</label><textarea id="${id}-note" name="${id}-note" maxlength="1000"${describedBy(problems, `${id}-note`)}>${esc(answer?.note ?? '')}</textarea>${fieldError(problems, `${id}-note`)}</div>`;
+<option value="">Choose a reason</option>${rejectionReasons.map((r) => `<option value="${r}"${answer?.reason === r ? ' selected' : ''}>${escapeHtml(reasonLabels[r])}</option>`).join('')}</select>${fieldError(problems, `${id}-reason`)}
+<label class="block" for="${id}-note">Note (optional)</label><textarea id="${id}-note" name="${id}-note" maxlength="1000"${describedBy(problems, `${id}-note`)}>${escapeHtml(answer?.note ?? '')}</textarea>${fieldError(problems, `${id}-note`)}</div>`;
 }
 
 interface Tally {
@@ -158,17 +158,17 @@ export function receiptFormPage(transfer: Transfer, options: { readonly nonce: s
       const id = `line-${i}`;
       const radio = (value: string, label: string) => `<label><input type="radio" name="${id}-outcome" value="${value}"${answer?.choice === value ? ' checked' : ''}>${label}</label>`;
       const details =
-        answer?.choice === 'adjust' ? adjustFields(String(i), esc(line.unit), String(line.quantity), variancePercent, answer, problems) : answer?.choice === 'reject' ? rejectFields(String(i), answer, problems) : '';
-      return `<li><fieldset class="line" id="${id}-outcome" data-tag="${esc(line.tag)}" data-unit="${esc(line.unit)}" data-shipped="${line.quantity}"${describedBy(problems, `${id}-outcome`)}><legend><b>${i + 1}.</b> ${esc(line.productName)} · <b>${line.quantity} ${esc(line.unit)}</b> <span class="tag">${esc(line.tag)}</span></legend>
+        answer?.choice === 'adjust' ? adjustFields(String(i), escapeHtml(line.unit), String(line.quantity), variancePercent, answer, problems) : answer?.choice === 'reject' ? rejectFields(String(i), answer, problems) : '';
+      return `<li><fieldset class="line" id="${id}-outcome" data-tag="${escapeHtml(line.tag)}" data-unit="${escapeHtml(line.unit)}" data-shipped="${line.quantity}"${describedBy(problems, `${id}-outcome`)}><legend><b>${i + 1}.</b> ${escapeHtml(line.productName)} · <b>${line.quantity} ${escapeHtml(line.unit)}</b> <span class="tag">${escapeHtml(line.tag)}</span></legend>
 ${fieldError(problems, `${id}-outcome`)}<div class="seg">${radio('accept', 'Accept')}${radio('adjust', 'Other qty')}${radio('reject', 'Reject')}</div>${details}</fieldset></li>`;
     })
     .join('\n');
   const summary =
     problems.length > 0
-      ? `<div class="errors" role="alert" id="form-errors"><h2>Nothing was recorded yet: fix ${problems.length === 1 ? 'this problem' : `these ${problems.length} problems`}</h2><ul>${problems.map((p) => `<li><a href="#${p.field}">${esc(namedProblem(transfer, p))}</a></li>`).join('')}</ul></div>`
+      ? `<div class="errors" role="alert" id="form-errors"><h2>Nothing was recorded yet: fix ${problems.length === 1 ? 'this problem' : `these ${problems.length} problems`}</h2><ul>${problems.map((p) => `<li><a href="#${p.field}">${escapeHtml(namedProblem(transfer, p))}</a></li>`).join('')}</ul></div>`
       : '';
   const tally = tallyOf(count, form);
-  const photoInputs = (form?.photos ?? []).map((key) => `<input type="hidden" name="photo" value="${esc(key)}">`).join('');
+  const photoInputs = (form?.photos ?? []).map((key) => `<input type="hidden" name="photo" value="${escapeHtml(key)}">`).join('');
   const accept = Object.keys(photoTypes).join(',');
   const body = `<h1>Confirm receipt</h1>${summary}${shipmentCard(transfer)}
 <form id="receipt" method="post" novalidate><button type="submit" name="intent" value="review" class="vh" tabindex="-1" aria-hidden="true">Review</button>
@@ -178,10 +178,10 @@ ${fieldError(problems, `${id}-outcome`)}<div class="seg">${radio('accept', 'Acce
 <button type="submit" class="plain" name="intent" value="accept-rest" id="accept-rest"${tally.open === 0 ? ' hidden' : ''}>Accept all not yet decided</button></div>
 <ol class="lines">${rows}</ol>
 <h2>Received by</h2><div class="card">
-<label class="block" for="name">Your name</label><input type="text" id="name" name="name" autocomplete="name" required maxlength="200" value="${esc(form?.name ?? '')}"${describedBy(problems, 'name')}>${fieldError(problems, 'name')}
-<label class="block" for="title">Your title</label><input type="text" id="title" name="title" autocomplete="organization-title" required maxlength="200" value="${esc(form?.title ?? '')}"${describedBy(problems, 'title')}>${fieldError(problems, 'title')}
+<label class="block" for="name">Your name</label><input type="text" id="name" name="name" autocomplete="name" required maxlength="200" value="${escapeHtml(form?.name ?? '')}"${describedBy(problems, 'name')}>${fieldError(problems, 'name')}
+<label class="block" for="title">Your title</label><input type="text" id="title" name="title" autocomplete="organization-title" required maxlength="200" value="${escapeHtml(form?.title ?? '')}"${describedBy(problems, 'title')}>${fieldError(problems, 'title')}
 <div id="signing" hidden><label class="block" for="pad">Signature (optional): draw with your finger</label><canvas id="pad" aria-label="Signature pad"></canvas>
-<button type="button" class="plain" id="clear">Clear signature</button></div><input type="hidden" id="signature" name="signature" value="${esc(form?.signature ?? '')}">${fieldError(problems, 'signature')}
+<button type="button" class="plain" id="clear">Clear signature</button></div><input type="hidden" id="signature" name="signature" value="${escapeHtml(form?.signature ?? '')}">${fieldError(problems, 'signature')}
 <div id="photos" hidden><label class="block" for="photo-files">Photos (optional, up to ${MAX_PHOTOS}, ${MAX_PHOTO_BYTES / 1024 / 1024} MB each)</label>
 <input type="file" id="photo-files" accept="${accept}" multiple><ul id="photo-list" aria-live="polite">${(form?.photos ?? []).map((_, n) => `<li>Photo ${n + 1}: attached</li>`).join('')}</ul></div>${photoInputs}${fieldError(problems, 'photos')}
 </div>
@@ -193,7 +193,7 @@ ${fieldError(problems, `${id}-outcome`)}<div class="seg">${radio('accept', 'Acce
 
 /** The answers as hidden fields: what the review step posts back, to record or to change. */
 function answersAsFields(form: ReceiptForm): string {
-  const field = (name: string, value: string) => (value ? `<input type="hidden" name="${name}" value="${esc(value)}">` : '');
+  const field = (name: string, value: string) => (value ? `<input type="hidden" name="${name}" value="${escapeHtml(value)}">` : '');
   const lines = form.lines.map((line, i) =>
     [
       field(`line-${i}-outcome`, line.choice ?? ''),
@@ -214,14 +214,14 @@ export function reviewPage(transfer: Transfer, form: ReceiptForm, nonce: string)
     .map(({ line, i, answer }) => {
       const what =
         answer?.choice === 'adjust'
-          ? `Accepted ${esc(answer.quantity)} ${esc(line.unit)} of ${line.quantity} shipped${answer.confirm ? ' (difference confirmed)' : ''}`
-          : `Rejected: ${esc(reasonLabels[answer?.reason as RejectionReason])}`;
-      return `<tr><td>${i + 1}. ${esc(line.productName)}<br><span class="tag">${esc(line.tag)}</span></td><td>${what}${answer?.note ? `<br><span class="note">${esc(answer.note)}</span>` : ''}</td></tr>`;
+          ? `Accepted ${escapeHtml(answer.quantity)} ${escapeHtml(line.unit)} of ${line.quantity} shipped${answer.confirm ? ' (difference confirmed)' : ''}`
+          : `Rejected: ${escapeHtml(reasonLabels[answer?.reason as RejectionReason])}`;
+      return `<tr><td>${i + 1}. ${escapeHtml(line.productName)}<br><span class="tag">${escapeHtml(line.tag)}</span></td><td>${what}${answer?.note ? `<br><span class="note">${escapeHtml(answer.note)}</span>` : ''}</td></tr>`;
     })
     .join('');
   const body = `<h1>Check before you submit</h1><div class="card" role="status"><p><strong>Nothing is recorded yet.</strong> ${tally.accept + tally.adjust + tally.reject} packages: ${tally.accept} accepted as shipped, ${tally.adjust} at another quantity, ${tally.reject} rejected.</p></div>
 <h2>Not accepted as shipped</h2><div class="card">${exceptions ? `<table><thead><tr><th scope="col">Package</th><th scope="col">Your answer</th></tr></thead><tbody>${exceptions}</tbody></table>` : '<p>None: every package is accepted as shipped.</p>'}</div>
-<h2>Received by</h2><div class="card"><p>${esc(form.name)}, ${esc(form.title)}</p>${form.signature ? `<img class="sig" src="${esc(form.signature)}" alt="Your drawn signature">` : '<p>No signature drawn.</p>'}<p>${form.photos.length} photo${form.photos.length === 1 ? '' : 's'} attached.</p></div>
+<h2>Received by</h2><div class="card"><p>${escapeHtml(form.name)}, ${escapeHtml(form.title)}</p>${form.signature ? `<img class="sig" src="${escapeHtml(form.signature)}" alt="Your drawn signature">` : '<p>No signature drawn.</p>'}<p>${form.photos.length} photo${form.photos.length === 1 ? '' : 's'} attached.</p></div>
 <form id="receipt" method="post" novalidate>${answersAsFields(form)}
 <p class="note">Submitting records the receipt for the shipper and gives you a signed receipt (PDF). It cannot be changed afterwards.</p>
 <p><button type="submit" name="intent" value="submit" id="submit">Submit receipt</button></p><p><button type="submit" class="plain" name="intent" value="edit">Change answers</button></p></form>`;
@@ -235,16 +235,16 @@ export function recordedReceiptPage(transfer: Transfer, nonce: string, pdfPath: 
   const rows = receipt.lines
     .map(
       (line) =>
-        `<tr><td><span class="tag">${esc(line.tag)}</span><br>${esc(products.get(line.tag) ?? '')}</td><td>${line.shippedQuantity} ${esc(line.unit)}</td><td>${
+        `<tr><td><span class="tag">${escapeHtml(line.tag)}</span><br>${escapeHtml(products.get(line.tag) ?? '')}</td><td>${line.shippedQuantity} ${escapeHtml(line.unit)}</td><td>${
           line.outcome === 'accepted'
-            ? `Accepted ${line.acceptedQuantity} ${esc(line.unit)}${line.varianceConfirmed ? ' (difference confirmed)' : ''}`
-            : `Rejected: ${esc(reasonLabels[line.reason])}`
-        }${line.note ? `<br><span class="note">${esc(line.note)}</span>` : ''}</td></tr>`,
+            ? `Accepted ${line.acceptedQuantity} ${escapeHtml(line.unit)}${line.varianceConfirmed ? ' (difference confirmed)' : ''}`
+            : `Rejected: ${escapeHtml(reasonLabels[line.reason])}`
+        }${line.note ? `<br><span class="note">${escapeHtml(line.note)}</span>` : ''}</td></tr>`,
     )
     .join('');
   const channel = receipt.confirmation ? 'through this receipt link' : "through the receiver's own system";
-  const body = `<h1>Receipt recorded</h1><div class="card ok" role="status"><p>Recorded ${esc(formatNewYorkTime(receipt.at))} by <strong>${esc(receipt.receivedBy.name)}</strong>, ${esc(receipt.receivedBy.title)}, ${channel}. It cannot be changed; submitting again changes nothing.</p>
-<p><a class="button" href="${esc(pdfPath)}" id="receipt-pdf">Download the signed receipt (PDF)</a></p></div>${shipmentCard(transfer)}
+  const body = `<h1>Receipt recorded</h1><div class="card ok" role="status"><p>Recorded ${escapeHtml(formatNewYorkTime(receipt.at))} by <strong>${escapeHtml(receipt.receivedBy.name)}</strong>, ${escapeHtml(receipt.receivedBy.title)}, ${channel}. It cannot be changed; submitting again changes nothing.</p>
+<p><a class="button" href="${escapeHtml(pdfPath)}" id="receipt-pdf">Download the signed receipt (PDF)</a></p></div>${shipmentCard(transfer)}
 <h2>Packages</h2><div class="card"><table><thead><tr><th scope="col">Package</th><th scope="col">Shipped</th><th scope="col">Outcome</th></tr></thead><tbody>${rows}</tbody></table></div>`;
   return { status: 200, html: layout(`Receipt of ${recorded(transfer.manifest, transfer, 'manifest').number}`, body, nonce), nonce };
 }
@@ -260,7 +260,7 @@ const closedText: Readonly<Record<Exclude<LinkStanding, 'open' | 'received'>, { 
 export function closedLinkPage(transfer: Transfer, standing: Exclude<LinkStanding, 'open' | 'received'>, nonce: string): Page {
   const { title, text, status } = closedText[standing];
   const shipper = recorded(transfer.manifest, transfer, 'manifest').parties.shipper;
-  const body = `<h1>${title}</h1><div class="card bad" role="alert"><p>${text}</p><p>Shipper: ${esc(shipper.legalName)}, <a href="tel:${esc(shipper.phone)}">${esc(shipper.phone)}</a></p></div>`;
+  const body = `<h1>${title}</h1><div class="card bad" role="alert"><p>${text}</p><p>Shipper: ${escapeHtml(shipper.legalName)}, <a href="tel:${escapeHtml(shipper.phone)}">${escapeHtml(shipper.phone)}</a></p></div>`;
   return { status, html: layout(title, body, nonce), nonce };
 }
 
