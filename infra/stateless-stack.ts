@@ -20,7 +20,7 @@ import type { Construct } from 'constructs';
 import { AUTHORIZER_CACHE_SECONDS, authorizer, functions, queueConsumers, routes, schedules } from '#shared/routes.ts';
 import type { FunctionDefinition, QueueConsumerDefinition, RouteDefinition, ScheduleDefinition } from '#shared/routes.ts';
 import { stateSubmissionsQueue } from '#shared/resources.ts';
-import { METRICS_NAMESPACE, OLDEST_PENDING_METRIC } from '#shared/submissions/metrics.ts';
+import { METRICS_NAMESPACE, OLDEST_PENDING_METRIC, OVERDUE_METRIC } from '#shared/submissions/metrics.ts';
 import { HubFunction } from './constructs/hub-function.ts';
 import type { StateSystemEndpoint } from './constructs/hub-function.ts';
 import { resourceFor } from './stateful-stack.ts';
@@ -192,6 +192,21 @@ export class StatelessStack extends Stack {
       comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
       // The sweeper reports every minute; silence means it is not running, which is as bad.
       treatMissingData: TreatMissingData.BREACHING,
+    }).addAlarmAction(alert);
+    new Alarm(this, 'OverdueSubmissions', {
+      alarmDescription: "A step waits past its deadline for a person in the state system's own app: see the licensee's stateSystemAttention on GET /v1/me.",
+      metric: new Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: OVERDUE_METRIC,
+        dimensionsMap: { service: 'ny-transfer-hub' },
+        period: Duration.minutes(5),
+        statistic: 'Maximum',
+      }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      // The oldest-pending alarm already says when the sweeper is silent.
+      treatMissingData: TreatMissingData.NOT_BREACHING,
     }).addAlarmAction(alert);
 
     new CfnOutput(this, 'ApiUrl', { value: stage.url, description: 'Base URL of the hub HTTP API' });

@@ -20,7 +20,7 @@ import type { SubmissionRepository } from '#shared/submissions/repository.ts';
 export function createHandler(
   deps: Pick<TenantDeps, 'licensees'> & {
     readonly consent: Pick<ConnectionStore, 'consentDates'>;
-    readonly submissions: Pick<SubmissionRepository, 'countRefused'>;
+    readonly submissions: Pick<SubmissionRepository, 'countRefused' | 'countOverdue'>;
     readonly now: () => Date;
   },
 ) {
@@ -30,8 +30,8 @@ export function createHandler(
     const adapter = licensee.stateSystem.adapter;
     // Only the BioTrack NY-API has a consent to track so far.
     const consent = adapter === 'biotrack-ny' ? consentView(await deps.consent.consentDates(licensee.id, adapter), deps.now()) : undefined;
-    // No system the hub speaks to yet has steps that wait for a person: nothing can be overdue.
-    const stateSystemAttention = { refused: await deps.submissions.countRefused(licensee.id), overdue: 0 };
+    // What waits on the licensee: steps the state system refused, and steps a person did not do in time.
+    const stateSystemAttention = { refused: await deps.submissions.countRefused(licensee.id), overdue: await deps.submissions.countOverdue(licensee.id, deps.now()) };
     return jsonResponse(200, { ...presentLicensee(licensee, caller.apiKeyId), ...(consent ? { stateSystemConsent: consent } : {}), stateSystemAttention });
   });
 }

@@ -88,7 +88,7 @@ export function createHandler(deps: TransferDeps & { readonly idempotency?: Idem
       const one = async (status: number, transfer: StoredTransfer, extra: Record<string, string> = {}, more: Record<string, unknown> = {}) =>
         jsonResponse(
           status,
-          { ...present(transfers.asSeenBy(transfer, caller)), stateSystem: await stateSystemOf(deps, transfer), ...more },
+          { ...present(transfers.asSeenBy(transfer, caller)), stateSystem: await stateSystemOf(deps, transfer, deps.now()), ...more },
           { etag: etagOf(transfer.version), ...extra },
         );
       const expected = () => ifMatchVersion(event);
@@ -164,7 +164,7 @@ export function createHandler(deps: TransferDeps & { readonly idempotency?: Idem
           return one(200, await transfers.receiveTransfer(deps, caller, id, readJsonBody(event, domain.receiptBody), expected()));
         case 'GET /v1/transfers/{id}/submissions': {
           const submissions = await transfers.transferSubmissions(deps, caller, id);
-          return jsonResponse(200, { items: submissions.map(presentSubmission) });
+          return jsonResponse(200, { items: submissions.map((submission) => presentSubmission(submission, deps.now())) });
         }
         case 'POST /v1/transfers/{id}/void':
           return one(200, await transfers.voidTransfer(deps, caller, id, readJsonBody(event, domain.voidBody), expected()));

@@ -70,6 +70,10 @@ export const keys = {
   openSubmissions: 'OPEN_SUBMISSIONS',
   /** GSI1: a licensee's submissions parked until its state-system consent is renewed. */
   awaitingConsent: (licenseeId: string) => `LICENSEE#${licenseeId}#AWAITING_CONSENT`,
+  /** GSI1: a licensee's submissions waiting for a person in the state system's app, by deadline (past now: overdue). */
+  awaitingPerson: (licenseeId: string) => `LICENSEE#${licenseeId}#AWAITING_PERSON`,
+  /** GSI1: every transfer waiting for a person, by deadline: the operators' overdue count. */
+  awaitingPersonTransfers: 'AWAITING_PERSON',
   /** The ids the state system gave a transfer's objects; read with the transfer (it sorts inside its range). */
   transferStateIds: (transferId: string) => ({ PK: `TRANSFER#${transferId}`, SK: 'STATE' }),
   /** Where the transfer stands with the state system, as the worker last saw it (lists read it; it sorts inside the transfer's range). */

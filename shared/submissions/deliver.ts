@@ -5,13 +5,14 @@
  * later step never overtakes an earlier one, and a message that arrives again (sweep, redrive,
  * SQS at-least-once) finds nothing left to do.
  */
-import type { Submission, SubmissionOutcome } from '../domain/submission/submission.ts';
+import type { PersonWait, Submission, SubmissionOutcome } from '../domain/submission/submission.ts';
 import { backoffSeconds, isOpen, recordOutcome } from '../domain/submission/submission.ts';
 import type { Transfer } from '../domain/transfer/index.ts';
 import { recorded } from '../domain/transfer/index.ts';
 import { logger } from '../observability.ts';
-import type { IntakeReport, ManifestReport, StateAccount, StateIds, StateTrackingSystem } from '../state-system/port.ts';
-import { StateSystemError } from '../state-system/port.ts';
+import { capabilities } from '../state-system/capabilities.ts';
+import type { IntakeReport, ManifestReport, PersonTask, StateAccount, StateIds, StateTrackingSystem } from '../state-system/port.ts';
+import { PersonStepRequired, StateSystemError } from '../state-system/port.ts';
 import type { StoredSubmission, SubmissionRepository } from './repository.ts';
 import { refreshStateStatus } from './state-status.ts';
 
@@ -125,6 +126,8 @@ async function attempt(deps: DeliveryDeps, drain: Drain, submission: Submission,
       deps.metrics.succeeded(submission.step);
       return { kind: 'succeeded' };
     } catch (error) {
+      // The adapter did its part; a person finishes the step in the state system's app.
+      if (error instanceof PersonStepRequired) return { kind: 'awaiting-person', wait: personWait(submission, error.task) };
       const failure = classify(error);
       if (failure.kind !== 'transient') {
         deps.metrics.failed(failure.code);
@@ -152,6 +155,17 @@ async function attempt(deps: DeliveryDeps, drain: Drain, submission: Submission,
       };
     }
   }
+}
+
+/** The task as the licensee reads it: what, in which system, and where ("… in Metrc: Transfers → Templates → Register"). */
+function personWait(submission: Submission, task: PersonTask): PersonWait {
+  const place = 'link' in task.where ? task.where.link : task.where.menuPath.join(' → ');
+  return {
+    instruction: `${task.action} in ${capabilities[submission.system].displayName}: ${place}`,
+    where: task.where,
+    resultKey: task.resultKey,
+    deadline: task.deadline,
+  };
 }
 
 function classify(error: unknown): StateSystemError {

@@ -1,13 +1,14 @@
 /**
  * The pipeline's CloudWatch metrics, as EMF through Powertools: submissions sent, succeeded,
- * failed by error code, retried, and the age of the oldest pending submission (the lag an alarm
- * watches).
+ * failed by error code, retried, the age of the oldest pending submission (the lag an alarm
+ * watches), and how many transfers wait past their deadline for a person in the state system.
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SubmissionMetrics } from './deliver.ts';
 
 export const METRICS_NAMESPACE = 'NyTransferHub';
 export const OLDEST_PENDING_METRIC = 'OldestPendingSubmissionAge';
+export const OVERDUE_METRIC = 'OverdueSubmissions';
 
 export const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 'ny-transfer-hub' });
 
@@ -24,4 +25,8 @@ export const submissionMetrics: SubmissionMetrics = {
 
 export function recordOldestPending(ageSeconds: number): void {
   metrics.addMetric(OLDEST_PENDING_METRIC, MetricUnit.Seconds, ageSeconds);
+}
+
+export function recordOverdue(count: number): void {
+  metrics.addMetric(OVERDUE_METRIC, MetricUnit.Count, count);
 }

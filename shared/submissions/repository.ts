@@ -3,6 +3,8 @@
  * transition's own transaction (`submissionItem`); afterwards only the worker changes them, each
  * update conditional on the version it read. While a submission is open it carries GSI1 keys:
  * the sweeper finds what was never enqueued there, and the oldest one is the pipeline's lag.
+ * While it waits for a person it is listed per licensee by its deadline, so overdue ones are a
+ * range query.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -19,6 +21,9 @@ const sortKey = (submission: Pick<Submission, 'sequence' | 'step'>) => `${String
 function indexKeys(submission: Submission): Record<string, string> {
   if (submission.status === 'pending' || submission.status === 'retrying') {
     return { GSI1PK: keys.openSubmissions, GSI1SK: `${submission.createdAt}#${submission.id}` };
+  }
+  if (submission.status === 'awaiting-person' && submission.awaitingPerson) {
+    return { GSI1PK: keys.awaitingPerson(submission.licenseeId), GSI1SK: `${submission.awaitingPerson.deadline}#${submission.id}` };
   }
   if (submission.status === 'consent-expired') {
     return { GSI1PK: keys.awaitingConsent(submission.licenseeId), GSI1SK: `${submission.createdAt}#${submission.id}` };
@@ -46,6 +51,12 @@ export interface SubmissionRepository {
   /** Open submissions created before `before` that were never handed to the queue, oldest first. */
   unenqueued(before: string, limit: number): Promise<StoredSubmission[]>;
   awaitingConsent(licenseeId: string): Promise<StoredSubmission[]>;
+  /** The licensee's submissions waiting for a person in the state system's app, soonest deadline first. */
+  awaitingPerson(licenseeId: string, limit: number): Promise<StoredSubmission[]>;
+  /** How many of the licensee's awaited submissions are past their deadline at `now`. */
+  countOverdue(licenseeId: string, now: Date): Promise<number>;
+  /** How many transfers, of every licensee, wait for a person past the deadline (from their stored statuses). */
+  countOverdueTransfers(now: Date): Promise<number>;
   stateIds(transferId: string): Promise<StateIds>;
   /** Merges ids into the transfer's state ids, and records which transfer a state inventory transfer is. */
   saveStateIds(transferId: string, system: string, ids: StateIds): Promise<void>;
@@ -97,6 +108,26 @@ export function createSubmissionRepository(client: DynamoDBDocumentClient, table
         limit,
       )
     ).map(toSubmission);
+
+  const countIndex = async (partition: string, before?: string): Promise<number> => {
+    let count = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const answer = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: 'GSI1',
+          KeyConditionExpression: before ? 'GSI1PK = :pk AND GSI1SK < :before' : 'GSI1PK = :pk',
+          ExpressionAttributeValues: { ':pk': partition, ...(before ? { ':before': before } : {}) },
+          Select: 'COUNT',
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      count += answer.Count ?? 0;
+      start = answer.LastEvaluatedKey;
+    } while (start);
+    return count;
+  };
 
   return {
     async list(transferId) {
@@ -175,6 +206,7 @@ export function createSubmissionRepository(client: DynamoDBDocumentClient, table
 
     async saveStatus(transferId, status, basis) {
       const refused = status.status === 'refused' && status.licenseeId;
+      const awaited = status.status === 'awaiting-person' && status.deadline;
       try {
         await client.send(
           new PutCommand({
@@ -182,6 +214,7 @@ export function createSubmissionRepository(client: DynamoDBDocumentClient, table
             Item: {
               ...keys.transferStateStatus(transferId),
               ...(refused ? { GSI1PK: keys.stateRefused(status.licenseeId ?? ''), GSI1SK: `${status.since ?? ''}#${transferId}` } : {}),
+              ...(awaited ? { GSI1PK: keys.awaitingPersonTransfers, GSI1SK: `${status.deadline ?? ''}#${transferId}` } : {}),
               transferId,
               stateSystem: status,
               basis,
@@ -212,25 +245,11 @@ export function createSubmissionRepository(client: DynamoDBDocumentClient, table
       return found;
     },
 
-    async countRefused(licenseeId) {
-      let count = 0;
-      let start: Record<string, unknown> | undefined;
-      do {
-        const answer = await client.send(
-          new QueryCommand({
-            TableName: tableName,
-            IndexName: 'GSI1',
-            KeyConditionExpression: 'GSI1PK = :pk',
-            ExpressionAttributeValues: { ':pk': keys.stateRefused(licenseeId) },
-            Select: 'COUNT',
-            ...(start ? { ExclusiveStartKey: start } : {}),
-          }),
-        );
-        count += answer.Count ?? 0;
-        start = answer.LastEvaluatedKey;
-      } while (start);
-      return count;
-    },
+    countRefused: (licenseeId) => countIndex(keys.stateRefused(licenseeId)),
+    awaitingPerson: (licenseeId, limit) => queryIndex(keys.awaitingPerson(licenseeId), limit),
+    // Keys sort by deadline: everything before now is overdue.
+    countOverdue: (licenseeId, now) => countIndex(keys.awaitingPerson(licenseeId), now.toISOString()),
+    countOverdueTransfers: (now) => countIndex(keys.awaitingPersonTransfers, now.toISOString()),
 
     async transferOfStateTransfer(system, inventoryTransferId) {
       const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: keys.stateTransfer(system, inventoryTransferId) }));

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { stateSystemStatuses } from '../domain/submission/state-status.ts';
 import { submissionStatuses, submissionSteps } from '../domain/submission/submission.ts';
+import { isOverdue } from '../domain/submission/submission.ts';
 import type { StoredSubmission } from './repository.ts';
 
 const timestamp = z.iso.datetime({ offset: true });
@@ -27,6 +28,16 @@ export const submissionView = z
       .object({ code: z.string(), message: z.string(), at: timestamp, status: z.number().int().optional(), unsettledSince: timestamp.optional() })
       .optional()
       .meta({ description: "The state system's error code and message (or the hub's, e.g. TIMEOUT) from the last failed attempt" }),
+    awaitingPerson: z
+      .object({
+        instruction: z.string().meta({ description: 'What the person must do and where, in plain words' }),
+        where: z.union([z.object({ link: z.string() }), z.object({ menuPath: z.array(z.string()).readonly() })]),
+        resultKey: z.string().meta({ description: 'What identifies the result in the state system (e.g. the template name)' }),
+        deadline: timestamp,
+        overdue: z.boolean(),
+      })
+      .optional()
+      .meta({ description: "Set while a person must finish the step in the state system's own app" }),
   })
   .meta({ id: 'StateSubmission', description: 'One report owed to the state tracking system' });
 
@@ -42,13 +53,16 @@ export const stateSystemView = z
     code: z.string().optional().meta({ description: "The state system's error code for a refusal, or the last transient problem" }),
     message: z.string().optional().meta({ description: "The state system's own words" }),
     detail: z.string().optional(),
-    licenseeId: z.string().optional().meta({ description: 'Who must act on a refusal: the licensee that reports the step' }),
+    instruction: z.string().optional().meta({ description: "`awaiting-person`: what a person must do in the state system's own app, and where" }),
+    deadline: timestamp.optional().meta({ description: '`awaiting-person`: when the step is due' }),
+    overdue: z.boolean().optional().meta({ description: '`awaiting-person`: past its deadline (on the transfer; list rows carry the deadline only)' }),
+    licenseeId: z.string().optional().meta({ description: 'Who must act on a refusal or an awaited step: the licensee that reports the step' }),
     stateManifestId: z.string().optional(),
     since: timestamp.optional(),
   })
   .meta({ id: 'StateSystemStatus', description: 'Where the transfer stands with the state tracking system. On list rows it may trail the transfer by the moment a delivery takes.' });
 
-export function presentSubmission(submission: StoredSubmission): z.infer<typeof submissionView> {
+export function presentSubmission(submission: StoredSubmission, now: Date): z.infer<typeof submissionView> {
   return {
     id: submission.id,
     step: submission.step,
@@ -63,5 +77,6 @@ export function presentSubmission(submission: StoredSubmission): z.infer<typeof 
     ...(submission.succeededAt ? { succeededAt: submission.succeededAt } : {}),
     ...(submission.blockedBy ? { blockedBy: submission.blockedBy } : {}),
     ...(submission.lastError ? { lastError: submission.lastError } : {}),
+    ...(submission.awaitingPerson ? { awaitingPerson: { ...submission.awaitingPerson, overdue: isOverdue(submission, now) } } : {}),
   };
 }

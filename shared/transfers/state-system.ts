@@ -23,8 +23,8 @@ interface WithStateIds {
 
 const manifestIdOf = (transfer: WithStateIds) => (typeof transfer.stateIds?.manifestId === 'string' ? transfer.stateIds.manifestId : undefined);
 
-export async function stateSystemOf(deps: StateSystemViewDeps, transfer: WithStateIds): Promise<StateSystemStatus> {
-  return stateSystemStatusOf(await deps.outbox.submissions.list(transfer.id), manifestIdOf(transfer));
+export async function stateSystemOf(deps: StateSystemViewDeps, transfer: WithStateIds, now: Date = new Date()): Promise<StateSystemStatus> {
+  return stateSystemStatusOf(await deps.outbox.submissions.list(transfer.id), manifestIdOf(transfer), now);
 }
 
 /** List rows with their stored status; a transfer that never owed the state anything has none stored. */
@@ -48,8 +48,8 @@ export async function awaitVerdict(
     const submissions = await deps.outbox.submissions.list(transfer.id);
     const status = stateSystemStatusOf(submissions, manifestIdOf(transfer));
     const manifest = submissions.filter((s) => s.step === 'manifest' || s.step === 'amend').at(-1);
-    // Parked (consent, dead letters) is as decided as it gets for now: no verdict is coming soon.
-    const decided = !manifest || ['succeeded', 'failed', 'consent-expired', 'dead-lettered'].includes(manifest.status);
+    // Parked (consent, dead letters, a person's step) is as decided as it gets for now: no verdict is coming soon.
+    const decided = !manifest || ['succeeded', 'failed', 'consent-expired', 'dead-lettered', 'awaiting-person'].includes(manifest.status);
     if (decided || Date.now() + pause > deadline) return decided && manifest?.status === 'succeeded' ? { ...status, ...(await recordedId(deps, transfer)) } : status;
     await sleep(pause);
   }

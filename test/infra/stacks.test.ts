@@ -425,7 +425,7 @@ describe('the state-system pipeline in AWS', () => {
     }
   });
 
-  it('alarms on any dead-lettered or refused submission and on a submission pending over 15 minutes, to an encrypted topic', () => {
+  it('alarms on any dead-lettered or refused submission, on a submission pending over 15 minutes and on any step overdue for a person, to an encrypted topic', () => {
     const topic = logicalId(stateless, stateless.alerts);
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
@@ -446,6 +446,13 @@ describe('the state-system pipeline in AWS', () => {
       MetricName: 'OldestPendingSubmissionAge',
       Threshold: 900,
       TreatMissingData: 'breaching',
+      AlarmActions: [{ Ref: topic }],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'NyTransferHub',
+      MetricName: 'OverdueSubmissions',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       AlarmActions: [{ Ref: topic }],
     });
   });

@@ -4,6 +4,7 @@
  * person in the state system's own app, recorded, refused (with the state's code and words), or
  * seen differently there. Pure: the worker stores it for lists, the transfer view derives it live.
  */
+import { isOverdue } from './submission.ts';
 import type { Submission, SubmissionStep } from './submission.ts';
 
 export const stateSystemStatuses = ['not-required', 'pending', 'awaiting-person', 'recorded', 'refused', 'discrepancy'] as const;
@@ -18,7 +19,13 @@ export interface StateSystemStatus {
   readonly message?: string;
   /** What the hub is doing about a pending step, in plain words. */
   readonly detail?: string;
-  /** The licensee that must act on a refusal (the one that reports the step). */
+  /** What a person must do in the state system's own app, and where, in plain words. */
+  readonly instruction?: string;
+  /** When an awaited step is due; past it, `overdue`. */
+  readonly deadline?: string;
+  /** Set on an awaited step when the time it was derived at is known (the transfer view; not stored list rows). */
+  readonly overdue?: boolean;
+  /** The licensee that must act on a refusal or an awaited step (the one that reports the step). */
   readonly licenseeId?: string;
   /** The state's manifest id, once it recorded the manifest. */
   readonly stateManifestId?: string;
@@ -31,11 +38,13 @@ const pendingDetail: Readonly<Record<Submission['status'], string>> = {
   'dead-lettered': 'Delivery stopped after repeated failures; an operator must redrive it.',
   'consent-expired': 'Waiting until the license admin approves the hub in the state system again.',
   blocked: 'Waiting behind an earlier step.',
+  'awaiting-person': '',
   succeeded: '',
   failed: '',
 };
 
-export function stateSystemStatusOf(submissions: readonly Submission[], stateManifestId?: string): StateSystemStatus {
+/** `now`, when given, tells whether an awaited step is overdue. */
+export function stateSystemStatusOf(submissions: readonly Submission[], stateManifestId?: string, now?: Date): StateSystemStatus {
   if (submissions.length === 0) return { status: 'not-required' };
   const ordered = [...submissions].sort((a, b) => a.sequence - b.sequence);
   const manifestId = stateManifestId ? { stateManifestId } : {};
@@ -50,6 +59,19 @@ export function stateSystemStatusOf(submissions: readonly Submission[], stateMan
     };
   }
   const open = ordered.find((submission) => submission.status !== 'succeeded');
+  if (open?.status === 'awaiting-person' && open.awaitingPerson) {
+    const { instruction, deadline } = open.awaitingPerson;
+    return {
+      status: 'awaiting-person',
+      step: open.step,
+      instruction,
+      deadline,
+      ...(now ? { overdue: isOverdue(open, now) } : {}),
+      licenseeId: open.licenseeId,
+      since: open.updatedAt,
+      ...manifestId,
+    };
+  }
   if (open) {
     return {
       status: 'pending',

@@ -16,9 +16,11 @@ export type SubmissionStep = (typeof submissionSteps)[number];
 /**
  * `pending` until first tried, `retrying` after a transient failure; then one of the final
  * states. `blocked` waits behind an earlier step that failed for good; `consent-expired` waits for
- * the license admin to approve the integrator again; `dead-lettered` waits for a redrive.
+ * the license admin to approve the integrator again; `dead-lettered` waits for a redrive;
+ * `awaiting-person` waits for a person to finish the step in the state system's own app (the hub
+ * learns of it by reading the state system back, never by retrying).
  */
-export const submissionStatuses = ['pending', 'retrying', 'succeeded', 'failed', 'blocked', 'consent-expired', 'dead-lettered'] as const;
+export const submissionStatuses = ['pending', 'retrying', 'succeeded', 'failed', 'blocked', 'consent-expired', 'dead-lettered', 'awaiting-person'] as const;
 export type SubmissionStatus = (typeof submissionStatuses)[number];
 
 /** Statuses the worker picks up again whenever it drains the transfer's submissions. */
@@ -33,6 +35,22 @@ export interface SubmissionError {
   /** The try went unanswered and may still take effect at the state system: sent at this time. */
   readonly unsettledSince?: string;
 }
+
+/** What a person must do in the state system's own app to finish a step, and by when. */
+export interface PersonWait {
+  /** In plain words, with the place: "Register template HUB-7K2Q in Metrc: Transfers → Templates → Register". */
+  readonly instruction: string;
+  /** A deep link into the state system's app, or the exact menu path. */
+  readonly where: { readonly link: string } | { readonly menuPath: readonly string[] };
+  /** What identifies the result when the hub reads the state system back (a template name, say). */
+  readonly resultKey: string;
+  /** Past it, the step is overdue. */
+  readonly deadline: string;
+}
+
+/** An awaited step past its deadline: it shows on the licensee's attention list and in the operators' count. */
+export const isOverdue = (submission: Pick<Submission, 'status' | 'awaitingPerson'>, now: Date): boolean =>
+  submission.status === 'awaiting-person' && submission.awaitingPerson !== undefined && Date.parse(submission.awaitingPerson.deadline) < now.getTime();
 
 export interface Submission {
   /** `<transferId>-<sequence>-<step>`: unique, and the root of every ExternalID sent for it. */
@@ -54,6 +72,8 @@ export interface Submission {
   readonly lastError?: SubmissionError;
   /** The earlier submission this one waits behind. */
   readonly blockedBy?: string;
+  /** Set while a person must finish the step in the state system's own app. */
+  readonly awaitingPerson?: PersonWait;
   /** One more with every change; updates are conditional on it. */
   readonly version: number;
 }
@@ -117,11 +137,12 @@ export type SubmissionOutcome =
   | { readonly kind: 'transient'; readonly error: Omit<SubmissionError, 'at'>; readonly retryAfterMs?: number; readonly lastAttempt: boolean }
   | { readonly kind: 'permanent'; readonly error: Omit<SubmissionError, 'at'> }
   | { readonly kind: 'consent-expired'; readonly error: Omit<SubmissionError, 'at'> }
+  | { readonly kind: 'awaiting-person'; readonly wait: PersonWait }
   | { readonly kind: 'blocked'; readonly by: string };
 
 /** The submission after one delivery attempt (or after finding it must wait). */
 export function recordOutcome(submission: Submission, outcome: SubmissionOutcome, at: string): Submission {
-  const { blockedBy: _b, lastError: _e, ...rest } = submission;
+  const { blockedBy: _b, lastError: _e, awaitingPerson: _p, ...rest } = submission;
   const base = { ...rest, updatedAt: at, version: submission.version + 1 };
   switch (outcome.kind) {
     case 'succeeded':
@@ -132,6 +153,8 @@ export function recordOutcome(submission: Submission, outcome: SubmissionOutcome
       return { ...base, status: 'failed', attempts: submission.attempts + 1, lastError: { ...outcome.error, at } };
     case 'consent-expired':
       return { ...base, status: 'consent-expired', attempts: submission.attempts + 1, lastError: { ...outcome.error, at } };
+    case 'awaiting-person':
+      return { ...base, status: 'awaiting-person', attempts: submission.attempts + 1, awaitingPerson: outcome.wait };
     case 'blocked':
       return { ...base, status: 'blocked', blockedBy: outcome.by, ...(submission.lastError ? { lastError: submission.lastError } : {}) };
   }

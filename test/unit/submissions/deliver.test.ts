@@ -8,7 +8,7 @@ import type { Submission, SubmissionStep } from '#shared/domain/submission/submi
 import { deliverTransfer } from '#shared/submissions/deliver.ts';
 import type { DeliveryDeps } from '#shared/submissions/deliver.ts';
 import type { StoredSubmission, SubmissionRepository } from '#shared/submissions/repository.ts';
-import { StateSystemError } from '#shared/state-system/port.ts';
+import { PersonStepRequired, StateSystemError } from '#shared/state-system/port.ts';
 import type { StateAccount, StateIds, StateTrackingSystem } from '#shared/state-system/port.ts';
 import { arrived } from '../domain/fixtures.ts';
 
@@ -72,6 +72,9 @@ function world(plan: Partial<Record<SubmissionStep, (() => void)[]>>, submission
     saveStatus: async (_t, status) => void statuses.push(status),
     statuses: async () => new Map(),
     countRefused: async () => 0,
+    awaitingPerson: async () => [],
+    countOverdue: async () => 0,
+    countOverdueTransfers: async () => 0,
   };
   const deps: DeliveryDeps = {
     submissions: repository,
@@ -194,5 +197,41 @@ describe('delivering a transfer’s submissions', () => {
     const w = world({}, [{ ...submission(3, 'ship'), system: 'metrc' }]);
     await deliverTransfer(w.deps, transfer.id, 1);
     expect(w.stored.get(`${transfer.id}-3-ship`)).toMatchObject({ status: 'failed', lastError: { code: 'ADAPTER_NOT_AVAILABLE' } });
+  });
+
+  it('records a step a person must finish as awaiting-person: not retried, not failed, later steps wait behind it', async () => {
+    const register = () => {
+      throw new PersonStepRequired({
+        action: 'Register template HUB-7K2Q',
+        where: { menuPath: ['Transfers', 'Templates', 'Register'] },
+        resultKey: 'HUB-7K2Q',
+        deadline: '2026-03-02T15:00:00.000Z',
+      });
+    };
+    const w = world({ manifest: [register] }, [{ ...submission(2, 'manifest'), system: 'metrc' }, { ...submission(3, 'ship'), system: 'metrc' }]);
+    // A fake adapter for a system whose registration is a person's: BioTrack never asks for one.
+    const deps: DeliveryDeps = { ...w.deps, systems: { metrc: w.deps.systems['biotrack-ny'] } };
+    expect(await deliverTransfer(deps, transfer.id, 1)).toEqual({ done: true });
+    expect(w.stored.get(`${transfer.id}-2-manifest`)).toMatchObject({
+      status: 'awaiting-person',
+      attempts: 1,
+      awaitingPerson: {
+        instruction: 'Register template HUB-7K2Q in Metrc: Transfers → Templates → Register',
+        resultKey: 'HUB-7K2Q',
+        deadline: '2026-03-02T15:00:00.000Z',
+      },
+    });
+    expect(w.stored.get(`${transfer.id}-3-ship`)).toMatchObject({ status: 'blocked', blockedBy: `${transfer.id}-2-manifest` });
+    expect(w.counts).toMatchObject({ retried: 0, failed: [], succeeded: 0 });
+    expect(w.statuses.at(-1)).toMatchObject({
+      status: 'awaiting-person',
+      step: 'manifest',
+      instruction: 'Register template HUB-7K2Q in Metrc: Transfers → Templates → Register',
+      deadline: '2026-03-02T15:00:00.000Z',
+      licenseeId: 'lic-hudson',
+    });
+    // A later message does not ask the state system again: the person's step is awaited, not retried.
+    expect(await deliverTransfer(deps, transfer.id, 1)).toEqual({ done: true });
+    expect(w.reported).toEqual(['manifest']);
   });
 });

@@ -3,6 +3,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { manifestRefused, stateSystemStatusOf } from '#shared/domain/submission/state-status.ts';
+import { isOverdue } from '#shared/domain/submission/submission.ts';
 import type { Submission, SubmissionStep } from '#shared/domain/submission/submission.ts';
 
 const submission = (sequence: number, step: SubmissionStep, status: Submission['status'], lastError?: Submission['lastError']): Submission => ({
@@ -45,5 +46,33 @@ describe('the state-system status of a transfer', () => {
     expect(status.detail).toContain('keeps trying');
     expect(stateSystemStatusOf([submission(2, 'manifest', 'consent-expired')]).detail).toContain('license admin');
     expect(stateSystemStatusOf([submission(2, 'manifest', 'dead-lettered')]).detail).toContain('redrive');
+  });
+
+  it('is awaiting-person with the instruction while a person must act, overdue once its deadline passed', () => {
+    const awaited: Submission = {
+      ...submission(2, 'manifest', 'awaiting-person'),
+      system: 'metrc',
+      awaitingPerson: {
+        instruction: 'Register template HUB-7K2Q in Metrc: Transfers → Templates → Register',
+        where: { menuPath: ['Transfers', 'Templates', 'Register'] },
+        resultKey: 'HUB-7K2Q',
+        deadline: '2026-03-02T16:00:00.000Z',
+      },
+    };
+    const owed = [awaited, submission(3, 'ship', 'blocked')];
+    expect(stateSystemStatusOf(owed, undefined, new Date('2026-03-02T15:00:00.000Z'))).toEqual({
+      status: 'awaiting-person',
+      step: 'manifest',
+      instruction: 'Register template HUB-7K2Q in Metrc: Transfers → Templates → Register',
+      deadline: '2026-03-02T16:00:00.000Z',
+      overdue: false,
+      licenseeId: 'lic-hudson',
+      since: '2026-03-02T14:02:30.000Z',
+    });
+    expect(stateSystemStatusOf(owed, undefined, new Date('2026-03-02T16:00:01.000Z')).overdue).toBe(true);
+    // Stored for list rows without a clock: the deadline says when it falls due.
+    expect(stateSystemStatusOf(owed)).not.toHaveProperty('overdue');
+    expect(isOverdue(awaited, new Date('2026-03-02T16:00:01.000Z'))).toBe(true);
+    expect(isOverdue(submission(2, 'manifest', 'pending'), new Date('2030-01-01T00:00:00.000Z'))).toBe(false);
   });
 });
