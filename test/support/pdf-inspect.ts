@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createCanvas } from '@napi-rs/canvas';
-import { BarcodeFormat, BinaryBitmap, Code128Reader, DecodeHintType, HybridBinarizer, QRCodeReader, RGBLuminanceSource } from '@zxing/library';
+import { BarcodeFormat, BinaryBitmap, Code128Reader, DecodeHintType, GlobalHistogramBinarizer, HybridBinarizer, QRCodeReader, RGBLuminanceSource } from '@zxing/library';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 
@@ -97,7 +97,16 @@ export async function scanPage(bytes: Uint8Array, pageNumber = 1): Promise<{ qr?
  * overlapping windows, each narrower than two codes side by side.
  */
 export async function qrCodesOnPage(bytes: Uint8Array, pageNumber = 1): Promise<string[]> {
-  const { luminance, width, height } = await rasterise(bytes, pageNumber, 3);
+  // A scanner held closer or farther: some codes read at one resolution and not another.
+  for (const scale of [3, 4, 2.5, 2, 5, 3.5]) {
+    const found = await qrCodesAt(bytes, pageNumber, scale);
+    if (found.length > 0) return found;
+  }
+  return [];
+}
+
+async function qrCodesAt(bytes: Uint8Array, pageNumber: number, scale: number): Promise<string[]> {
+  const { luminance, width, height } = await rasterise(bytes, pageNumber, scale);
   const band = Math.round(height * 0.2);
   const windowWidth = Math.round(width * 0.24);
   const hints = new Map<DecodeHintType, unknown>([
@@ -105,14 +114,28 @@ export async function qrCodesOnPage(bytes: Uint8Array, pageNumber = 1): Promise<
     [DecodeHintType.POSSIBLE_FORMATS, [BarcodeFormat.QR_CODE]],
   ]);
   const found = new Set<string>();
-  for (let left = 0; left + windowWidth <= width; left += Math.round(windowWidth / 4)) {
+  const decode = (pixels: Uint8ClampedArray, cropWidth: number) => {
+    // Two binarizers, as scanners differ: the local one misses some codes the global one reads, and back.
+    for (const Binarizer of [HybridBinarizer, GlobalHistogramBinarizer]) {
+      try {
+        found.add(new QRCodeReader().decode(new BinaryBitmap(new Binarizer(new RGBLuminanceSource(pixels, cropWidth, band))), hints).getText());
+        return;
+      } catch {
+        // Not readable this way.
+      }
+    }
+  };
+  // The whole band first (a lone code reads best with its surroundings), then each window.
+  decode(luminance.slice(0, width * band), width);
+  const step = Math.round(windowWidth / 4);
+  const lefts = new Set<number>();
+  for (let left = 0; left + windowWidth <= width; left += step) lefts.add(left);
+  // The last window ends at the page's edge, so no strip on the right goes unscanned.
+  lefts.add(width - windowWidth);
+  for (const left of lefts) {
     const crop = new Uint8ClampedArray(windowWidth * band);
     for (let row = 0; row < band; row += 1) crop.set(luminance.subarray(row * width + left, row * width + left + windowWidth), row * windowWidth);
-    try {
-      found.add(new QRCodeReader().decode(new BinaryBitmap(new HybridBinarizer(new RGBLuminanceSource(crop, windowWidth, band))), hints).getText());
-    } catch {
-      // No code in this window.
-    }
+    decode(crop, windowWidth);
   }
   return [...found];
 }

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { formatNewYorkTime } from '#shared/manifests/new-york-time.ts';
 import { renderManifestPdf } from '#shared/manifests/pdf/manifest-pdf.ts';
 import type { ManifestDocument } from '#shared/manifests/document.ts';
-import { pageTextItems, pageTexts, qpdfCheck, scanPage } from '../../support/pdf-inspect.ts';
+import { pageTextItems, pageTexts, qpdfCheck, qrCodesOnPage, scanPage } from '../../support/pdf-inspect.ts';
 import { sampleLine, sampleManifestDocument } from '../../support/manifest-samples.ts';
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
@@ -110,6 +110,12 @@ describe.each([1, 40, 1000])('a %i-package manifest', (count) => {
 });
 
 describe('the manifest PDF', () => {
+  it('prints one QR code, the verification URL: no bearer receipt link travels with the driver', async () => {
+    const document = sampleManifestDocument({ lines: 3 });
+    // Every code a scanner finds across the top of the page (the renderer once printed the receipt link beside it).
+    expect(await qrCodesOnPage(await renderManifestPdf(document))).toEqual([document.verificationUrl]);
+  });
+
   it('has a QR code of the verification URL and the manifest number as Code 128 on page 1', async () => {
     const document = sampleManifestDocument({ lines: 3 });
     expect(await scanPage(await renderManifestPdf(document), 1)).toEqual({ qr: document.verificationUrl, code128: document.manifestNumber });
