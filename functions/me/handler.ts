@@ -11,7 +11,7 @@ import { presentLicensee } from '#shared/tenants/licensee.ts';
 import { createLicenseeRepository } from '#shared/tenants/repository.ts';
 import type { TenantDeps } from '#shared/tenants/use-cases.ts';
 import { getLicensee } from '#shared/tenants/use-cases.ts';
-import { consentView } from '#shared/state-system/consent.ts';
+import { consentView } from '#shared/state-system/biotrack/consent.ts';
 import { createConsentReader } from '#shared/state-system/connections.ts';
 import type { ConnectionStore } from '#shared/state-system/connections.ts';
 import { createSubmissionRepository } from '#shared/submissions/repository.ts';

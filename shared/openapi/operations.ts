@@ -15,7 +15,7 @@ import type { OperationDefinition, OperationResponse } from './document.ts';
 import { submissionList } from '../submissions/representation.ts';
 import { movementsQueryFields, movementsReportView } from '../reports/representation.ts';
 import { redriveQuery, redriveResult } from '../submissions/redrive.ts';
-import { callbackQuery, consentStartView, consentStatusView, integrationView, linkedStateUserView, stateUserBody } from '../state-system/representation.ts';
+import { callbackQuery, consentStartView, consentStatusView, integrationView, linkedStateUserView, stateUserBody } from '../state-system/biotrack/representation.ts';
 import { manifestDocumentView, manifestDownloadView, manifestVersionQuery, verificationView, verifyQuery } from '../manifests/representation.ts';
 
 const problem = (description: string): OperationResponse => ({ description, problem: true });

@@ -36,6 +36,20 @@ export interface LinkRepository {
 }
 
 export function createLinkRepository(client: DynamoDBDocumentClient, tableName: string): LinkRepository {
+  /** One more in an address's window counter; the item outlives its window by an hour (TTL). */
+  const countInWindow = async (key: Record<string, string>, attribute: string, windowEndsAt: Date): Promise<number> => {
+    const { Attributes } = await client.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: key,
+        UpdateExpression: 'ADD #count :one SET expiresAt = if_not_exists(expiresAt, :expires)',
+        ExpressionAttributeNames: { '#count': attribute },
+        ExpressionAttributeValues: { ':one': 1, ':expires': Math.ceil(windowEndsAt.getTime() / 1000) + 3600 },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return Number(Attributes?.[attribute] ?? 1);
+  };
   return {
     async find(hash) {
       const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: keys.receiptLink(hash) }));
@@ -43,18 +57,7 @@ export function createLinkRepository(client: DynamoDBDocumentClient, tableName: 
       return { transferId: String(Item['transferId']), linkId: String(Item['linkId']), validUntil: String(Item['validUntil']) };
     },
 
-    async countGuess(address, window, windowEndsAt) {
-      const { Attributes } = await client.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: keys.linkGuesses(address, window),
-          UpdateExpression: 'ADD guesses :one SET expiresAt = if_not_exists(expiresAt, :expires)',
-          ExpressionAttributeValues: { ':one': 1, ':expires': Math.ceil(windowEndsAt.getTime() / 1000) + 3600 },
-          ReturnValues: 'UPDATED_NEW',
-        }),
-      );
-      return Number(Attributes?.['guesses'] ?? 1);
-    },
+    countGuess: (address, window, windowEndsAt) => countInWindow(keys.linkGuesses(address, window), 'guesses', windowEndsAt),
 
     async grantPhoto(linkId, max, keepUntil) {
       try {
@@ -73,18 +76,7 @@ export function createLinkRepository(client: DynamoDBDocumentClient, tableName: 
         throw error;
       }
     },
-    async countPhotoGrant(address, window, windowEndsAt) {
-      const { Attributes } = await client.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: keys.photoGrantsFrom(address, window),
-          UpdateExpression: 'ADD grants :one SET expiresAt = if_not_exists(expiresAt, :expires)',
-          ExpressionAttributeValues: { ':one': 1, ':expires': Math.ceil(windowEndsAt.getTime() / 1000) + 3600 },
-          ReturnValues: 'UPDATED_NEW',
-        }),
-      );
-      return Number(Attributes?.['grants'] ?? 1);
-    },
+    countPhotoGrant: (address, window, windowEndsAt) => countInWindow(keys.photoGrantsFrom(address, window), 'grants', windowEndsAt),
     async guesses(address, window) {
       const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: keys.linkGuesses(address, window) }));
       return Number(Item?.['guesses'] ?? 0);

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { stateSystems } from '../domain/transfer/tags.ts';
 import { addressFields, licenseNumberSchema, phone, text } from '../schemas/common.ts';
 import type { StateSystem } from '../domain/transfer/tags.ts';
-import { consentStatusView } from '../state-system/representation.ts';
+import { consentStatusView } from '../state-system/biotrack/representation.ts';
 
 const timestamp = z.iso.datetime({ offset: true });
 

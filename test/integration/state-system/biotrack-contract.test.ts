@@ -12,7 +12,7 @@ import { createLocalTokenCipher } from '#shared/adapters/token-cipher.ts';
 import { readConfig } from '#shared/config.ts';
 import { hubTable } from '#shared/resources.ts';
 import { createBioTrackAdapter } from '#shared/state-system/biotrack/adapter.ts';
-import { consentView } from '#shared/state-system/consent.ts';
+import { consentView } from '#shared/state-system/biotrack/consent.ts';
 import { createConnectionStore } from '#shared/state-system/connections.ts';
 import type { StateAccount, StateIds, StateTrackingSystem } from '#shared/state-system/port.ts';
 import { failure, keepNothing, RECEIVER, report, TAGS, useBioTrackEmulator } from '../../support/biotrack-world.ts';

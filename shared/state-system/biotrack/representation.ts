@@ -2,7 +2,7 @@
  * The integration endpoints' inputs and answers, also published in the OpenAPI document.
  */
 import { z } from 'zod';
-import { text } from '../schemas/common.ts';
+import { text } from '../../schemas/common.ts';
 
 const timestamp = z.iso.datetime({ offset: true });
 

@@ -3,17 +3,17 @@
  * state users hub API keys act as, and what `GET /v1/me` says about the consent's 100 days.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { ConflictError, NotFoundError } from '../errors.ts';
-import { HttpProblem } from '../http/problem.ts';
-import type { Caller } from '../http/caller.ts';
-import type { SubmissionQueue } from '../submissions/outbox.ts';
-import type { SubmissionRepository } from '../submissions/repository.ts';
-import type { Licensee } from '../tenants/licensee.ts';
-import { authorizeUrl, requestTokens } from './biotrack/client.ts';
-import type { NyApiSettings } from './biotrack/client.ts';
-import { DEFAULT_STATE_USER } from './connections.ts';
-import { StateSystemError } from './port.ts';
-import type { ConnectionStore, ConsentDates, ConsentRequests, StateUserCredentials } from './connections.ts';
+import { ConflictError, NotFoundError } from '../../errors.ts';
+import { HttpProblem } from '../../http/problem.ts';
+import type { Caller } from '../../http/caller.ts';
+import type { SubmissionQueue } from '../../submissions/outbox.ts';
+import type { SubmissionRepository } from '../../submissions/repository.ts';
+import type { Licensee } from '../../tenants/licensee.ts';
+import { authorizeUrl, requestTokens } from './client.ts';
+import type { NyApiSettings } from './client.ts';
+import { DEFAULT_STATE_USER } from '../connections.ts';
+import { StateSystemError } from '../port.ts';
+import type { ConnectionStore, ConsentDates, ConsentRequests, StateUserCredentials } from '../connections.ts';
 
 export const CONSENT_DAYS = 100;
 export const CONSENT_WARNING_DAYS = 14;
