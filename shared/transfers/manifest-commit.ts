@@ -1,0 +1,146 @@
+/**
+ * Issuing a manifest: the shipper's next number, the parties and crew snapshotted, the PDF rendered
+ * and its receipt link made, all committed with the tag reservations in one go; and amending it
+ * before departure. The PDF is stored only once the commit stands.
+ */
+import { ulid } from 'ulid';
+import * as domain from '../domain/transfer/index.ts';
+import type { AmendBody, FieldProblem } from '../domain/transfer/index.ts';
+import { ConflictError, RuleViolationError, VersionRequiredError } from '../errors.ts';
+import type { ExpectedVersion } from '../versions.ts';
+import type { Caller } from '../http/caller.ts';
+import { renderIssued, storeIssued } from '../manifests/files.ts';
+import { logger } from '../observability.ts';
+import { plannedSubmissions } from '../domain/submission/submission.ts';
+import { handOver } from '../submissions/outbox.ts';
+import { ManifestRaceError } from './manifest-transaction.ts';
+import { TagsTakenError } from './tag-reservations.ts';
+import { contextFor, loadFor, unwrap } from './access.ts';
+import type { TransferDeps } from './deps.ts';
+import { crew, partnerParty, partyFromProfile, profileOf, requireOwnRecords } from './parties.ts';
+import { save } from './lifecycle.ts';
+import { newLinkItems } from './receipt-link-issue.ts';
+import { toStored } from './stored-transfer.ts';
+import type { StoredTransfer } from './stored-transfer.ts';
+
+/** Manifests of one shipper take numbers in turn; a collision is retried after a short random wait. */
+const MANIFEST_ATTEMPTS = 10;
+const collisionPause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** Math.min(attempt, 5)));
+
+const linkContext = (deps: TransferDeps) => ({ now: deps.now(), validForMs: deps.receiptLinks.validForMs });
+
+/** `OCM-DIST-24-000114-M000042`: the shipper's license and its own sequence, so it is unique statewide. */
+export const formatManifestNumber = (licenseNumber: string, sequence: number) => `${licenseNumber}-M${String(sequence).padStart(6, '0')}`;
+
+export async function manifestTransfer(
+  deps: TransferDeps,
+  caller: Caller,
+  id: string,
+  expected: ExpectedVersion,
+): Promise<{ transfer: StoredTransfer; warnings: readonly FieldProblem[] }> {
+  for (let attempt = 1; ; attempt += 1) {
+    const transfer = await loadFor(deps, caller, id, 'manifest', expected);
+    const shipperProfile = await profileOf(deps, caller.licenseeId);
+    const [receiver, transporter, { drivers, vehicle }] = await Promise.all([
+      partnerParty(deps, caller, transfer.content.receiverPartnerId),
+      partnerParty(deps, caller, transfer.content.transporterPartnerId),
+      crew(deps, caller, transfer),
+    ]);
+    const sequence = await deps.transfers.nextManifestNumber(caller.licenseeId);
+    const result = domain.manifest(
+      transfer,
+      {
+        shipper: partyFromProfile(shipperProfile),
+        ...(receiver ? { receiver } : {}),
+        ...(transporter ? { transporter } : {}),
+        drivers,
+        ...(vehicle ? { vehicle } : {}),
+      },
+      { ...contextFor(deps, caller), manifestNumber: formatManifestNumber(shipperProfile.licenseNumber, sequence) },
+    );
+    const change = unwrap(result);
+    // The state system's refusals that its records already show are the shipper's to fix now, unnumbered.
+    if (attempt === 1 && deps.stateChecks && shipperProfile.stateSystem !== 'none') {
+      const problems = await deps.stateChecks.linesOf(caller.licenseeId, transfer);
+      if (problems.length > 0) throw new RuleViolationError(problems);
+    }
+    const linked = domain.withReceiptLink(change.transfer, ulid(), linkContext(deps));
+    const rendered = await renderIssued(deps.manifests, linked);
+    const next = toStored(rendered.transfer);
+    const submissions = plannedSubmissions({ transfer: next, event: change.event });
+    const newItems = await newLinkItems(deps, transfer, next);
+    try {
+      await deps.transfers.commitManifest({
+        next,
+        expectedVersion: transfer.version,
+        event: change.event,
+        sequence,
+        manifestNumber: domain.recorded(next.manifest, next, 'manifest').number,
+        tags: next.content.lines.map((line) => line.tag),
+        at: next.updatedAt,
+        submissions,
+        newItems,
+      });
+      await handOver({ ...deps.outbox, now: deps.now }, submissions);
+      await storeAfterCommit(deps, next, rendered.pdf);
+      return { transfer: next, warnings: change.warnings };
+    } catch (error) {
+      if (error instanceof TagsTakenError) {
+        const index = new Map(next.content.lines.map((line, i) => [line.tag, i]));
+        throw new ConflictError('tags-on-open-transfer', 'Some packages are already on another open transfer', {
+          errors: error.conflicts.map((c) => ({ pointer: `/lines/${index.get(c.tag) ?? 0}/tag`, message: 'This package is on another open transfer' })),
+        });
+      }
+      if (error instanceof ManifestRaceError) {
+        if (attempt < MANIFEST_ATTEMPTS) {
+          await collisionPause(attempt);
+          continue;
+        }
+        throw new ConflictError('manifest-number-contention', 'Many manifests of this shipper are being issued at once; retry in a moment');
+      }
+      throw error;
+    }
+  }
+}
+
+/**
+ * Issues the next version of a manifest before departure: another driver or vehicle, new times,
+ * route or layover. The new version gets a PDF of its own; every earlier one stays as issued.
+ */
+export async function amendTransfer(
+  deps: TransferDeps,
+  caller: Caller,
+  id: string,
+  body: AmendBody,
+  expected: ExpectedVersion,
+): Promise<StoredTransfer> {
+  if (expected === undefined) throw new VersionRequiredError('If-Match is required to amend a manifest');
+  const transfer = await loadFor(deps, caller, id, 'amend', expected);
+  await requireOwnRecords(deps, caller, body);
+  const amended = { ...transfer, content: domain.patched(transfer.content, body) };
+  const [transporter, { drivers, vehicle }] = await Promise.all([
+    partnerParty(deps, caller, amended.content.transporterPartnerId),
+    crew(deps, caller, amended),
+  ]);
+  const change = unwrap(
+    domain.amend(transfer, body, { ...(transporter ? { transporter } : {}), drivers, ...(vehicle ? { vehicle } : {}) }, contextFor(deps, caller)),
+  );
+  const rendered = await renderIssued(deps.manifests, domain.withReceiptLink(change.transfer, ulid(), linkContext(deps)));
+  const saved = await save(deps, { transfer: rendered.transfer, event: change.event }, transfer.version, {
+    newItems: await newLinkItems(deps, transfer, rendered.transfer),
+  });
+  await storeAfterCommit(deps, saved, rendered.pdf);
+  return saved;
+}
+
+/**
+ * The transfer is committed: a failed upload must not undo that. The first download renders the
+ * PDF again (rendering is deterministic) and stores it then.
+ */
+async function storeAfterCommit(deps: TransferDeps, transfer: StoredTransfer, pdf: Uint8Array): Promise<void> {
+  try {
+    await storeIssued(deps.manifests, transfer, pdf);
+  } catch (error) {
+    logger.warn('Manifest PDF not stored; it will be rendered again on first download', { transferId: transfer.id, error: error as Error });
+  }
+}
