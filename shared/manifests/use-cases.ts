@@ -9,7 +9,6 @@ import { guarded } from '../guessing/guard.ts';
 import type { GuessingDeps } from '../guessing/guard.ts';
 import { stateSystemStatusOf } from '../domain/submission/state-status.ts';
 import type { StateSystemStatus } from '../domain/submission/state-status.ts';
-import type { StateIds } from '../state-system/port.ts';
 import type { SubmissionRepository } from '../submissions/repository.ts';
 import type { StoredTransfer, TransferDeps } from '../transfers/use-cases.ts';
 import { getTransfer } from '../transfers/use-cases.ts';
@@ -141,7 +140,7 @@ export type VerifyOutcome =
 
 export interface VerifyDeps {
   readonly transfers: Pick<TransferDeps['transfers'], 'findByManifestNumber'>;
-  readonly submissions: Pick<SubmissionRepository, 'list'>;
+  readonly submissions: Pick<SubmissionRepository, 'list' | 'stateRefs'>;
   /** Lookups that prove no copy (an unknown number, no hash, a wrong one) are guesses, slowed and then refused. */
   readonly guessing: GuessingDeps;
 }
@@ -165,8 +164,8 @@ async function lookUp(deps: VerifyDeps, manifestNumber: string | undefined, hash
   const check = checkHash(transfer, hash);
   if (!provesCopy(check)) return { kind: 'exists', existence: { manifestNumber: manifest.number, hash: check } };
   const { shipper, receiver, vehicle, drivers } = manifest.parties;
-  const stateManifestId = (transfer.stateIds as Pick<StateIds, 'manifestId'> | undefined)?.manifestId;
-  const { status, step, code, message } = stateSystemStatusOf(await deps.submissions.list(transfer.id), stateManifestId);
+  const [submissions, { manifestNumber: stateManifestId, openDiscrepancies }] = await Promise.all([deps.submissions.list(transfer.id), deps.submissions.stateRefs(transfer.id)]);
+  const { status, step, code, message } = stateSystemStatusOf(submissions, stateManifestId, undefined, openDiscrepancies);
   return {
     kind: 'verified',
     verification: {

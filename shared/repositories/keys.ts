@@ -74,14 +74,20 @@ export const keys = {
   awaitingPerson: (licenseeId: string) => `LICENSEE#${licenseeId}#AWAITING_PERSON`,
   /** GSI1: every transfer waiting for a person, by deadline: the operators' overdue count. */
   awaitingPersonTransfers: 'AWAITING_PERSON',
-  /** The ids the state system gave a transfer's objects; read with the transfer (it sorts inside its range). */
+  /** The adapter's record of the state's ids for a transfer, and the neutral facts from it; read with the transfer (it sorts inside its range). */
   transferStateIds: (transferId: string) => ({ PK: `TRANSFER#${transferId}`, SK: 'STATE' }),
   /** Where the transfer stands with the state system, as the worker last saw it (lists read it; it sorts inside the transfer's range). */
   transferStateStatus: (transferId: string) => ({ PK: `TRANSFER#${transferId}`, SK: 'STATE_STATUS' }),
   /** GSI1: transfers whose step the state system refused, by the licensee that must act. */
   stateRefused: (licenseeId: string) => `LICENSEE#${licenseeId}#STATE_REFUSED`,
-  /** Which hub transfer a state-system inventory transfer is, so the inbound pull skips or updates it. */
-  stateTransfer: (system: string, inventoryTransferId: string | number) => ({ PK: `STATE_TRANSFER#${system}#${inventoryTransferId}`, SK: 'STATE_TRANSFER' }),
+  /** Which hub transfer an object at the state system is (a key its adapter gives), so the reconciler finds it again. */
+  stateObject: (system: string, objectKey: string) => ({ PK: `STATE_OBJECT#${system}#${objectKey}`, SK: 'STATE_OBJECT' }),
+  /** Where the state system sees a transfer differently from the hub: one item per difference, in the transfer's own partition of them. */
+  discrepancies: (transferId: string) => `DISCREPANCIES#${transferId}`,
+  /** GSI1: a licensee's open discrepancies, newest last. */
+  openDiscrepancies: (licenseeId: string) => `LICENSEE#${licenseeId}#DISCREPANCIES`,
+  /** GSI1: a licensee's transfers the state system may still show more of (a receipt, a void): the reconciler's watch list. */
+  stateFollowUp: (licenseeId: string, system: string) => `LICENSEE#${licenseeId}#STATE_FOLLOW_UP#${system}`,
   /**
    * Which hub transfer a receiver recorded from a paper manifest, so the same paper is not taken in
    * twice: per receiver, shipper license and the number as printed (case and spacing aside).

@@ -159,3 +159,24 @@ export async function queryAll(
   } while (startKey && items.length < limit);
   return items;
 }
+
+/** How many GSI1 entries a partition holds (those sorting before `before`, when given), page after page. */
+export async function countGsi1(client: DynamoDBDocumentClient, tableName: string, partition: string, before?: string): Promise<number> {
+  let count = 0;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const answer = await client.send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: 'GSI1',
+        KeyConditionExpression: before ? 'GSI1PK = :pk AND GSI1SK < :before' : 'GSI1PK = :pk',
+        ExpressionAttributeValues: { ':pk': partition, ...(before ? { ':before': before } : {}) },
+        Select: 'COUNT',
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    count += answer.Count ?? 0;
+    start = answer.LastEvaluatedKey;
+  } while (start);
+  return count;
+}

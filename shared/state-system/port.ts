@@ -3,7 +3,10 @@
  * them to one state system's API (BioTrack's NY-API now, Metrc later). Nothing outside an adapter
  * knows a state system's field names.
  */
+import type { StateObservation } from '../domain/reconciliation/observation.ts';
 import type { StateSystem, TransferCapabilities, Unit } from '../domain/transfer/index.ts';
+
+export type { StateObservation } from '../domain/reconciliation/observation.ts';
 
 /**
  * A step of a transfer as a state system sees it. `void-registered`: voiding a manifest the state
@@ -66,12 +69,14 @@ export interface StateAccount {
   readonly system: Exclude<StateSystem, 'none'>;
   /** The license number the state system knows the licensee by. */
   readonly stateLicenseNumber: string;
-  readonly ubi?: string;
+  /** Whatever else the state system knows the licensee by, in the adapter's own fields of the tenant's link. */
+  readonly identity: Readonly<Record<string, string>>;
   /** The hub API key whose linked state user acts; the license's default integration user otherwise. */
   readonly actingApiKeyId?: string;
   /**
-   * An earlier try of this report may have reached the state system (its answer was lost): a
-   * create looks its object up by ExternalID first instead of creating a second one.
+   * An earlier try of this report may have reached the state system (its answer was lost): the
+   * adapter resolves that its own way (a lookup by its client key, a list matched by name) before
+   * creating anything a second time.
    */
   readonly retry?: boolean;
   /**
@@ -82,23 +87,28 @@ export interface StateAccount {
 }
 
 /**
- * Ids the state system gave the objects of one transfer, kept on the transfer, each with the JSON
- * type the state system gives it (numbers stay numbers).
+ * What the state system holds for one transfer, in the adapter's own record (its ids, in the JSON
+ * types the state system gives them): the hub stores it beside the transfer and hands it back to
+ * the same adapter, and never reads inside it. An adapter returns the fields it adds or changes;
+ * the hub merges them, field by field, into what it keeps.
  */
-export interface StateIds {
-  readonly invoiceId?: string;
-  /** Invoices voided because the manifest that was to carry them was refused for good. */
-  readonly voidedInvoiceIds?: readonly string[];
-  readonly manifestId?: string;
-  /** The key the manifest was created under: an amendment updates it under the same key. */
-  readonly manifestExternalId?: string;
-  readonly inventoryTransferIds?: readonly number[];
-  readonly driverIds?: readonly number[];
-  readonly vehicleId?: number;
-}
+export type StateRefs = Readonly<Record<string, unknown>>;
 
-/** Persists ids as soon as the state system has issued them, before the rest of a report is done. */
-export type KeepStateIds = (ids: StateIds) => Promise<void>;
+/** Persists refs as soon as the state system has issued them, before the rest of a report is done. */
+export type KeepStateRefs = (refs: StateRefs) => Promise<void>;
+
+/** What the rest of the hub may know from an adapter's refs, in neutral terms. */
+export interface StateFacts {
+  /** The number (or id) the state system files the manifest under, once it has one. */
+  readonly manifestNumber?: string;
+  /**
+   * The state's objects of this transfer, as keys unique within the system: the reconciler finds
+   * the hub's transfer again by any of them.
+   */
+  readonly objectKeys: readonly string[];
+  /** The state system may still show something about this transfer (a receipt, a void): the reconciler follows it. */
+  readonly followUp: boolean;
+}
 
 export interface ReportedParty {
   readonly stateLicenseNumber: string;
@@ -140,11 +150,19 @@ export interface LineCheck {
   readonly message: string;
 }
 
+/**
+ * Every report carries the key of the submission it delivers: stable across tries, unique per
+ * step. What an adapter makes of it (a client key on each object, a template name) is its own.
+ */
+interface Keyed {
+  readonly submissionKey: string;
+}
+
 /** A manifest as the state system records it: one stop, at the receiver's premises. */
-export interface ManifestReport {
-  /** Derived from the submission: the same report always carries the same key. */
-  readonly externalId: string;
+export interface ManifestReport extends Keyed {
   readonly kind: 'transfer' | 'return';
+  /** The hub's manifest number (the state system may issue its own). */
+  readonly manifestNumber: string;
   readonly receiver: ReportedParty;
   readonly transporter?: ReportedParty;
   readonly drivers: readonly ReportedDriver[];
@@ -155,9 +173,7 @@ export interface ManifestReport {
   readonly lines: readonly ReportedLine[];
 }
 
-export interface ReceiptReport {
-  readonly externalId: string;
-  readonly inventoryTransferId: number;
+export interface ReceiptReport extends Keyed {
   readonly lines: readonly {
     readonly tag: string;
     readonly accepted: boolean;
@@ -170,8 +186,7 @@ export interface ReceiptReport {
  * A transfer that arrived with a paper manifest from a shipper without a connected system: the
  * receiver reports the shipment the state system never heard of, and its receipt, in one call.
  */
-export interface IntakeReport {
-  readonly externalId: string;
+export interface IntakeReport extends Keyed {
   readonly shipper: ReportedParty;
   /** As printed on the paper. */
   readonly manifestNumber: string;
@@ -189,8 +204,10 @@ export interface IntakeReport {
 
 /** A transfer another licensee's system reported to the state, addressed to one of ours. */
 export interface InboundTransfer {
-  readonly inventoryTransferId: number;
-  readonly manifestId: string;
+  /** The state's transfer, as one of the object keys its refs give (the reconciler finds it again by it). */
+  readonly stateKey: string;
+  readonly refs: StateRefs;
+  readonly manifestNumber: string;
   readonly shipper: ReportedParty & { readonly address?: string; readonly city?: string; readonly zip?: string; readonly phone?: string };
   readonly arrived: boolean;
   readonly received: boolean;
@@ -201,16 +218,28 @@ export interface InboundTransfer {
   readonly lines: readonly { readonly tag: string; readonly productName: string; readonly quantity: number; readonly unit: string }[];
 }
 
-/** `inventory-transfer`: one the license shipped; `inbound-transfer`: one addressed to it (a paper manifest taken in). */
-export type StateObjectKind = 'invoice' | 'manifest' | 'inventory-transfer' | 'inbound-transfer';
+/** A hub transfer the reconciler asks about: the license reported it, and the state may still show more. */
+export interface WatchedTransfer {
+  readonly transferId: string;
+  readonly refs: StateRefs;
+}
 
 /**
- * One pull of the transfers addressed to a license: what is new or changed since `checkpoint`
- * (opaque, the adapter's own), the checkpoint to pass next time, and how many items could not be
- * read this time (they are tried again on the next pull).
+ * What the state system shows, one thing at a time, for the domain to judge (see
+ * `domain/reconciliation`): an inbound transfer the license may not know yet, or an observation
+ * about a watched transfer, with the refs the adapter learned on the way.
  */
-export interface InboundPull {
-  readonly transfers: readonly InboundTransfer[];
+export type Observed =
+  | { readonly kind: 'inbound'; readonly transfer: InboundTransfer }
+  | { readonly kind: 'watched'; readonly transferId: string; readonly refs?: StateRefs; readonly observation: StateObservation };
+
+/**
+ * One run of the reconciler for a license: what changed since `checkpoint` (opaque, the
+ * adapter's own; overlapping windows are its business), the checkpoint to pass next time, and how
+ * many items could not be read this time (they are tried again on the next run).
+ */
+export interface ObservationBatch {
+  readonly observed: readonly Observed[];
   readonly checkpoint: string;
   readonly skipped: number;
 }
@@ -221,8 +250,10 @@ export interface ConsentStatus {
   readonly expiresAt?: string;
 }
 
-/** The state system, as one license sees it. Calls are idempotent on the `externalId` they carry. */
+/** The state system, as one license sees it. Every call that changes something is safe to repeat with the same submission key. */
 export interface StateTrackingSystem {
+  /** The neutral facts in the adapter's refs (pure). */
+  factsOf(refs: StateRefs): StateFacts;
   /**
    * Checks lines against the licensee's inventory at the state before a manifest is numbered, so the
    * common refusals never get one. Problems it cannot learn (the state system is down) are none:
@@ -230,22 +261,24 @@ export interface StateTrackingSystem {
    */
   checkLines(account: StateAccount, lines: readonly ReportedLine[]): Promise<LineCheck[]>;
   /**
-   * `known`: the ids an earlier try already kept (an invoice made for this manifest is reused);
-   * `keep` persists each id the moment it exists, so a refusal later in the report leaves the hub
+   * `known`: the refs an earlier try already kept (an invoice made for this manifest is reused);
+   * `keep` persists refs the moment they exist, so a refusal later in the report leaves the hub
    * knowing what the state system holds.
    */
-  reportManifest(account: StateAccount, report: ManifestReport, known: StateIds, keep: KeepStateIds): Promise<StateIds>;
+  reportManifest(account: StateAccount, report: ManifestReport, known: StateRefs, keep: KeepStateRefs): Promise<StateRefs>;
   /** A new version of a manifest before departure (other crew, vehicle, times or route). */
-  amendManifest(account: StateAccount, ids: StateIds, report: ManifestReport): Promise<StateIds>;
-  reportShipment(account: StateAccount, ids: StateIds, externalId: string): Promise<StateIds>;
-  reportArrival(account: StateAccount, ids: StateIds, externalId: string): Promise<void>;
-  reportReceipt(account: StateAccount, report: ReceiptReport): Promise<void>;
-  /** Returns the inventory transfer the state system recorded. */
-  reportIntake(account: StateAccount, report: IntakeReport): Promise<StateIds>;
-  reportVoid(account: StateAccount, ids: StateIds, externalId: string): Promise<void>;
-  /** Transfers addressed to the license that are new or changed since the checkpoint (none: since ever). */
-  listInbound(account: StateAccount, checkpoint?: string): Promise<InboundPull>;
-  findByExternalId(account: StateAccount, kind: StateObjectKind, externalId: string): Promise<string | number | undefined>;
+  amendManifest(account: StateAccount, refs: StateRefs, report: ManifestReport): Promise<StateRefs>;
+  reportShipment(account: StateAccount, refs: StateRefs, submissionKey: string): Promise<StateRefs>;
+  reportArrival(account: StateAccount, refs: StateRefs, submissionKey: string): Promise<void>;
+  reportReceipt(account: StateAccount, refs: StateRefs, report: ReceiptReport): Promise<void>;
+  /** Returns the refs of the shipment the state system recorded. */
+  reportIntake(account: StateAccount, report: IntakeReport): Promise<StateRefs>;
+  reportVoid(account: StateAccount, refs: StateRefs, submissionKey: string): Promise<void>;
+  /**
+   * What the state system shows since the checkpoint (none: since ever): transfers addressed to the
+   * license, and what became of the watched ones. Bounded work per call.
+   */
+  observe(account: StateAccount, checkpoint: string | undefined, watched: readonly WatchedTransfer[]): Promise<ObservationBatch>;
   checkConsent(account: StateAccount): Promise<ConsentStatus>;
 }
 

@@ -11,7 +11,7 @@ import type { Transfer } from '../domain/transfer/index.ts';
 import { recorded } from '../domain/transfer/index.ts';
 import { logger } from '../observability.ts';
 import { capabilities } from '../state-system/capabilities.ts';
-import type { IntakeReport, ManifestReport, PersonTask, StateAccount, StateIds, StateTrackingSystem } from '../state-system/port.ts';
+import type { IntakeReport, ManifestReport, PersonTask, StateAccount, StateRefs, StateTrackingSystem } from '../state-system/port.ts';
 import { PersonStepRequired, StateSystemError } from '../state-system/port.ts';
 import type { StoredSubmission, SubmissionRepository } from './repository.ts';
 import { refreshStateStatus } from './state-status.ts';
@@ -56,7 +56,7 @@ const QUICK_RETRY_MAX_MS = 2000;
 /** What one drain reads once for all the submissions of its transfer. */
 interface Drain {
   transfer?: Transfer;
-  ids?: StateIds;
+  refs?: StateRefs;
 }
 
 export async function deliverTransfer(deps: DeliveryDeps, transferId: string, receiveCount: number): Promise<DeliveryResult> {
@@ -65,8 +65,7 @@ export async function deliverTransfer(deps: DeliveryDeps, transferId: string, re
   const latest = new Map<string, Submission>(all.map((submission) => [submission.id, submission]));
   const result = await drainSubmissions(deps, drain, all, receiveCount, (next) => void latest.set(next.id, next));
   // Lists show where the transfer stands with the state system: as this drain leaves it.
-  const stateManifestId = (drain.ids ?? (await deps.submissions.stateIds(transferId))).manifestId;
-  await refreshStateStatus(deps.submissions, transferId, { submissions: [...latest.values()], stateManifestId });
+  await refreshStateStatus(deps.submissions, transferId, { submissions: [...latest.values()] });
   return result;
 }
 
@@ -187,30 +186,30 @@ async function report(
   const found = await deps.accounts.account(submission.licenseeId, submission.actingApiKeyId);
   const account = found && (retrying.retry || retrying.unsettledSince) ? { ...found, ...retrying } : found;
   if (!account) throw new StateSystemError('permanent', 'NOT_INTEGRATED', 'The reporting licensee has no state-system link');
-  const ids = (drain.ids ??= await deps.submissions.stateIds(transfer.id));
-  const externalId = submission.id;
-  const keep = async (reported: StateIds) => {
-    await deps.submissions.saveStateIds(transfer.id, submission.system, reported);
-    drain.ids = { ...drain.ids, ...reported };
+  const refs = (drain.refs ??= (await deps.submissions.stateRefs(transfer.id)).refs);
+  const submissionKey = submission.id;
+  const owner = { system: submission.system, licenseeId: submission.licenseeId };
+  const keep = async (changed: StateRefs) => {
+    const merged = { ...drain.refs, ...changed };
+    const facts = system.factsOf(merged);
+    await deps.submissions.saveStateRefs(transfer.id, owner, changed, facts);
+    drain.refs = merged;
   };
   switch (submission.step) {
     case 'manifest':
-      return keep(await system.reportManifest(account, await manifestReport(deps, transfer, externalId), ids, keep));
+      return keep(await system.reportManifest(account, await manifestReport(deps, transfer, submissionKey), refs, keep));
     case 'amend':
-      return keep(await system.amendManifest(account, ids, await manifestReport(deps, transfer, externalId)));
+      return keep(await system.amendManifest(account, refs, await manifestReport(deps, transfer, submissionKey)));
     case 'ship':
-      return keep(await system.reportShipment(account, ids, externalId));
+      return keep(await system.reportShipment(account, refs, submissionKey));
     case 'arrive':
-      return system.reportArrival(account, ids, externalId);
+      return system.reportArrival(account, refs, submissionKey);
     case 'void':
-      return system.reportVoid(account, ids, externalId);
+      return system.reportVoid(account, refs, submissionKey);
     case 'receive': {
       const receipt = recorded(transfer.receipt, transfer, 'receipt');
-      const inventoryTransferId = ids.inventoryTransferIds?.[0];
-      if (!inventoryTransferId) throw new StateSystemError('permanent', 'NOT_SHIPPED', 'The state system has no shipment of this transfer to receive');
-      return system.reportReceipt(account, {
-        externalId,
-        inventoryTransferId,
+      return system.reportReceipt(account, refs, {
+        submissionKey,
         lines: receipt.lines.map((line) =>
           line.outcome === 'accepted'
             ? { tag: line.tag, accepted: true, receivedQuantity: line.acceptedQuantity }
@@ -220,17 +219,17 @@ async function report(
     }
     case 'intake': {
       const { shipper } = recorded(transfer.manifest, transfer, 'manifest').parties;
-      return keep(await system.reportIntake(account, intakeReport(transfer, externalId, await deps.accounts.stateLicenseOf(shipper))));
+      return keep(await system.reportIntake(account, intakeReport(transfer, submissionKey, await deps.accounts.stateLicenseOf(shipper))));
     }
   }
 }
 
 /** A paper manifest taken in, as the receiver reports it: what was shipped and its answer to every package. */
-function intakeReport(transfer: Transfer, externalId: string, shipperStateLicense: string): IntakeReport {
+function intakeReport(transfer: Transfer, submissionKey: string, shipperStateLicense: string): IntakeReport {
   const { number, parties } = recorded(transfer.manifest, transfer, 'manifest');
   const answers = new Map(recorded(transfer.receipt, transfer, 'receipt').lines.map((line) => [line.tag, line]));
   return {
-    externalId,
+    submissionKey,
     shipper: { stateLicenseNumber: shipperStateLicense, name: parties.shipper.legalName },
     manifestNumber: number,
     drivers: parties.drivers.map((driver) => driver.name),
@@ -245,15 +244,16 @@ function intakeReport(transfer: Transfer, externalId: string, shipperStateLicens
 }
 
 /** The manifest as the state system records it, from the issued (current) version. */
-async function manifestReport(deps: DeliveryDeps, transfer: Transfer, externalId: string): Promise<ManifestReport> {
+async function manifestReport(deps: DeliveryDeps, transfer: Transfer, submissionKey: string): Promise<ManifestReport> {
   const manifest = recorded(transfer.manifest, transfer, 'manifest');
   const { parties } = manifest;
   const { content } = transfer;
   const party = async (p: typeof parties.receiver) => ({ stateLicenseNumber: await deps.accounts.stateLicenseOf(p), name: p.legalName });
   const vehicle = recorded(parties.vehicle, transfer, 'vehicle');
   return {
-    externalId,
+    submissionKey,
     kind: content.type === 'return' ? 'return' : 'transfer',
+    manifestNumber: manifest.number,
     receiver: await party(parties.receiver),
     ...(parties.transporter ? { transporter: await party(parties.transporter) } : {}),
     drivers: parties.drivers.map((d) => ({

@@ -7,13 +7,13 @@
  * range query.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { BatchGetCommandOutput, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { StateSystemStatus } from '../domain/submission/state-status.ts';
 import type { Submission } from '../domain/submission/submission.ts';
 import { keys, withoutKeys } from '../repositories/keys.ts';
-import { queryAll } from '../repositories/paging.ts';
-import type { StateIds } from '../state-system/port.ts';
+import { countGsi1, queryAll } from '../repositories/paging.ts';
+import type { StateFacts, StateRefs, WatchedTransfer } from '../state-system/port.ts';
 
 const sortKey = (submission: Pick<Submission, 'sequence' | 'step'>) => `${String(submission.sequence).padStart(6, '0')}#${submission.step}`;
 
@@ -57,10 +57,20 @@ export interface SubmissionRepository {
   countOverdue(licenseeId: string, now: Date): Promise<number>;
   /** How many transfers, of every licensee, wait for a person past the deadline (from their stored statuses). */
   countOverdueTransfers(now: Date): Promise<number>;
-  stateIds(transferId: string): Promise<StateIds>;
-  /** Merges ids into the transfer's state ids, and records which transfer a state inventory transfer is. */
-  saveStateIds(transferId: string, system: string, ids: StateIds): Promise<void>;
-  transferOfStateTransfer(system: string, inventoryTransferId: string | number): Promise<string | undefined>;
+  /** The adapter's refs of the transfer and the neutral facts kept from them (none yet: empty). */
+  stateRefs(transferId: string): Promise<StateRecord>;
+  /**
+   * Merges `changed` into the transfer's refs field by field (no read, so two writers of different
+   * fields lose nothing), stores the facts the adapter read from the merged refs, lists the transfer
+   * for the reconciler while it wants following up, and records which transfer each state object is.
+   */
+  saveStateRefs(transferId: string, owner: StateRefsOwner, changed: StateRefs, facts: StateFacts): Promise<void>;
+  /** The hub transfer a state object is (by a key its adapter gives). */
+  transferOfStateObject(system: string, objectKey: string): Promise<string | undefined>;
+  /** The licensee's transfers the state system may still show more of, longest unobserved first. */
+  followUps(licenseeId: string, system: string, limit: number): Promise<WatchedTransfer[]>;
+  /** Moves a followed transfer to the back of its watch list (looked at now, nothing new). */
+  touchFollowUp(transferId: string, owner: StateRefsOwner): Promise<void>;
   /** Stores where the transfer stands with the state system, unless a view that saw more (a larger `basis`) stored it already. */
   saveStatus(transferId: string, status: StateSystemStatus, basis: number): Promise<void>;
   /** The stored statuses of these transfers (for list rows); a transfer never drained has none. */
@@ -72,18 +82,41 @@ export interface SubmissionRepository {
 /** BatchGetItem reads at most this many keys at once. */
 const BATCH_GET = 100;
 
-/** The state ids an item of the transfer's partition holds (its attributes besides the keys and the system). */
-export function stateIdsOf(item: Record<string, unknown>): StateIds {
-  const { system: _system, ...ids } = withoutKeys(item);
-  return ids;
+/** Whose refs they are: the state system's adapter, for the licensee that reports the transfer. */
+export interface StateRefsOwner {
+  readonly system: string;
+  readonly licenseeId: string;
 }
 
-/** The items that tie a hub transfer to a state-system inventory transfer, for the transfer's creation. */
-export function stateTransferItems(transferId: string, system: string, ids: StateIds & { inventoryTransferIds: readonly [number] }): Record<string, unknown>[] {
-  const [inventoryTransferId] = ids.inventoryTransferIds;
+export interface StateRecord {
+  readonly refs: StateRefs;
+  /** The state's manifest number, as the adapter read it from the refs. */
+  readonly manifestNumber?: string;
+  /** Differences with the state system still to settle (kept by the discrepancy store). */
+  readonly openDiscrepancies: number;
+}
+
+/** Attributes of the refs item that are the hub's own; every other one is a field of the adapter's refs. */
+const hubAttributes = new Set(['system', 'licenseeId', 'stateManifestId', 'openDiscrepancies']);
+
+/** The adapter's refs an item of the transfer's partition holds. */
+export function stateIdsOf(item: Record<string, unknown>): StateRefs {
+  return Object.fromEntries(Object.entries(withoutKeys(item)).filter(([name]) => !hubAttributes.has(name)));
+}
+
+const followUpKeys = (transferId: string, owner: StateRefsOwner, at: string) => ({ GSI1PK: keys.stateFollowUp(owner.licenseeId, owner.system), GSI1SK: `${at}#${transferId}` });
+
+/** The items that tie a new hub transfer to the state's objects, for the transfer's creation. */
+export function stateObjectItems(transferId: string, owner: StateRefsOwner, refs: StateRefs, facts: StateFacts, at: string): Record<string, unknown>[] {
   return [
-    { ...keys.stateTransfer(system, inventoryTransferId), transferId, system, inventoryTransferId },
-    { ...keys.transferStateIds(transferId), system, ...ids },
+    ...facts.objectKeys.map((objectKey) => ({ ...keys.stateObject(owner.system, objectKey), transferId, system: owner.system })),
+    {
+      ...keys.transferStateIds(transferId),
+      ...(facts.followUp ? followUpKeys(transferId, owner, at) : {}),
+      ...refs,
+      ...owner,
+      ...(facts.manifestNumber ? { stateManifestId: facts.manifestNumber } : {}),
+    },
   ];
 }
 
@@ -109,25 +142,7 @@ export function createSubmissionRepository(client: DynamoDBDocumentClient, table
       )
     ).map(toSubmission);
 
-  const countIndex = async (partition: string, before?: string): Promise<number> => {
-    let count = 0;
-    let start: Record<string, unknown> | undefined;
-    do {
-      const answer = await client.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: 'GSI1',
-          KeyConditionExpression: before ? 'GSI1PK = :pk AND GSI1SK < :before' : 'GSI1PK = :pk',
-          ExpressionAttributeValues: { ':pk': partition, ...(before ? { ':before': before } : {}) },
-          Select: 'COUNT',
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      count += answer.Count ?? 0;
-      start = answer.LastEvaluatedKey;
-    } while (start);
-    return count;
-  };
+  const countIndex = (partition: string, before?: string) => countGsi1(client, tableName, partition, before);
 
   return {
     async list(transferId) {
@@ -179,29 +194,68 @@ export function createSubmissionRepository(client: DynamoDBDocumentClient, table
     unenqueued: (before, limit) => queryIndex(keys.openSubmissions, limit, before),
     awaitingConsent: (licenseeId) => queryIndex(keys.awaitingConsent(licenseeId), 1000),
 
-    async stateIds(transferId) {
+    async stateRefs(transferId) {
       const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: keys.transferStateIds(transferId), ConsistentRead: true }));
-      return Item ? stateIdsOf(Item) : {};
+      if (!Item) return { refs: {}, openDiscrepancies: 0 };
+      const manifestNumber: unknown = Item['stateManifestId'];
+      const open: unknown = Item['openDiscrepancies'];
+      return { refs: stateIdsOf(Item), ...(typeof manifestNumber === 'string' ? { manifestNumber } : {}), openDiscrepancies: typeof open === 'number' ? open : 0 };
     },
 
-    async saveStateIds(transferId, system, ids) {
-      const entries = Object.entries(ids).filter(([, value]) => value !== undefined);
-      if (entries.length === 0) return;
-      // One attribute per id: a later step adds its ids without reading the earlier ones.
+    async saveStateRefs(transferId, owner, changed, facts) {
+      const entries = Object.entries(changed).filter(([name, value]) => value !== undefined && !hubAttributes.has(name));
+      const hub: [string, unknown][] = [
+        ['system', owner.system],
+        ['licenseeId', owner.licenseeId],
+        ...(facts.manifestNumber ? [['stateManifestId', facts.manifestNumber] as [string, unknown]] : []),
+      ];
+      const sets = [...hub, ...entries];
+      // Listed for the reconciler while the state may still show more; the sort key is when it was last looked at.
+      const follow = facts.followUp ? followUpKeys(transferId, owner, new Date().toISOString()) : undefined;
       await client.send(
         new UpdateCommand({
           TableName: tableName,
           Key: keys.transferStateIds(transferId),
-          UpdateExpression: `SET #system = :system, ${entries.map((_, i) => `#k${i} = :v${i}`).join(', ')}`,
-          ExpressionAttributeNames: { '#system': 'system', ...Object.fromEntries(entries.map(([key], i) => [`#k${i}`, key])) },
-          ExpressionAttributeValues: { ':system': system, ...Object.fromEntries(entries.map(([, value], i) => [`:v${i}`, value])) },
+          UpdateExpression: [
+            `SET ${[...sets.map((_, i) => `#k${i} = :v${i}`), ...(follow ? ['GSI1PK = :followPk', 'GSI1SK = :followSk'] : [])].join(', ')}`,
+            ...(follow ? [] : ['REMOVE GSI1PK, GSI1SK']),
+          ].join(' '),
+          ExpressionAttributeNames: Object.fromEntries(sets.map(([name], i) => [`#k${i}`, name])),
+          ExpressionAttributeValues: {
+            ...Object.fromEntries(sets.map(([, value], i) => [`:v${i}`, value])),
+            ...(follow ? { ':followPk': follow.GSI1PK, ':followSk': follow.GSI1SK } : {}),
+          },
         }),
       );
-      for (const inventoryTransferId of ids.inventoryTransferIds ?? []) {
-        await client.send(
-          new PutCommand({ TableName: tableName, Item: { ...keys.stateTransfer(system, inventoryTransferId), transferId, system, inventoryTransferId } }),
-        );
+      for (const objectKey of facts.objectKeys) {
+        await client.send(new PutCommand({ TableName: tableName, Item: { ...keys.stateObject(owner.system, objectKey), transferId, system: owner.system } }));
       }
+    },
+
+    async touchFollowUp(transferId, owner) {
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keys.transferStateIds(transferId),
+            UpdateExpression: 'SET GSI1SK = :sk',
+            ConditionExpression: 'GSI1PK = :pk',
+            ExpressionAttributeValues: { ':pk': keys.stateFollowUp(owner.licenseeId, owner.system), ':sk': `${new Date().toISOString()}#${transferId}` },
+          }),
+        );
+      } catch (error) {
+        // Settled meanwhile: no longer followed.
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    },
+
+    async followUps(licenseeId, system, limit) {
+      const items = await queryAll(
+        client,
+        { TableName: tableName, IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': keys.stateFollowUp(licenseeId, system) } },
+        limit,
+      );
+      return items.map((item) => ({ transferId: String(item['PK']).slice('TRANSFER#'.length), refs: stateIdsOf(item) }));
     },
 
     async saveStatus(transferId, status, basis) {
@@ -251,8 +305,8 @@ export function createSubmissionRepository(client: DynamoDBDocumentClient, table
     countOverdue: (licenseeId, now) => countIndex(keys.awaitingPerson(licenseeId), now.toISOString()),
     countOverdueTransfers: (now) => countIndex(keys.awaitingPersonTransfers, now.toISOString()),
 
-    async transferOfStateTransfer(system, inventoryTransferId) {
-      const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: keys.stateTransfer(system, inventoryTransferId) }));
+    async transferOfStateObject(system, objectKey) {
+      const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: keys.stateObject(system, objectKey) }));
       const transferId: unknown = Item?.['transferId'];
       return typeof transferId === 'string' ? transferId : undefined;
     },

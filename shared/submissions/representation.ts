@@ -3,6 +3,7 @@
  * and message when it refused. Internal index keys and versions stay inside.
  */
 import { z } from 'zod';
+import { discrepancyKinds } from '../domain/reconciliation/judge.ts';
 import { stateSystemStatuses } from '../domain/submission/state-status.ts';
 import { submissionStatuses, submissionSteps } from '../domain/submission/submission.ts';
 import { isOverdue } from '../domain/submission/submission.ts';
@@ -12,7 +13,7 @@ const timestamp = z.iso.datetime({ offset: true });
 
 export const submissionView = z
   .object({
-    id: z.string().meta({ description: 'Also the root of the ExternalID every state-system call for it carries' }),
+    id: z.string().meta({ description: 'Also the key every state-system call for it carries, stable across tries' }),
     step: z.enum(submissionSteps),
     sequence: z.number().int().meta({ description: 'The transfer version whose transition this reports' }),
     reportedBy: z.string().meta({ description: 'The licensee that reports it' }),
@@ -43,6 +44,23 @@ export const submissionView = z
 
 export const submissionList = z.object({ items: z.array(submissionView) }).meta({ id: 'StateSubmissionList' });
 
+const packageAccount = z.object({ outcome: z.enum(['shipped', 'accepted', 'rejected']), quantity: z.number() });
+
+/** A difference between the hub's record and the state system's, as the reconciler found it. */
+const discrepancyView = z
+  .object({
+    key: z.string().meta({ description: 'The same difference seen again has the same key' }),
+    kind: z.enum(discrepancyKinds),
+    message: z.string().meta({ description: 'What differs, in plain words, and what to do' }),
+    observedAt: timestamp,
+    status: z.enum(['open', 'resolved']),
+    licenseeId: z.string().meta({ description: 'The licensee whose reconciliation found it' }),
+    transferId: z.string(),
+    lines: z.array(z.object({ tag: z.string(), hub: packageAccount.optional(), state: packageAccount.optional() })),
+    receiver: z.object({ hub: z.string(), state: z.string() }).optional(),
+  })
+  .meta({ id: 'StateDiscrepancy' });
+
 export const stateSystemView = z
   .object({
     status: z.enum(stateSystemStatuses).meta({
@@ -58,6 +76,11 @@ export const stateSystemView = z
     overdue: z.boolean().optional().meta({ description: '`awaiting-person`: past its deadline (on the transfer; list rows carry the deadline only)' }),
     licenseeId: z.string().optional().meta({ description: 'Who must act on a refusal or an awaited step: the licensee that reports the step' }),
     stateManifestId: z.string().optional(),
+    discrepancies: z.int().optional().meta({ description: '`discrepancy`: how many differences with the state system are open' }),
+    differences: z
+      .array(discrepancyView)
+      .optional()
+      .meta({ description: '`discrepancy`, on the transfer: each difference, with both sides; list rows carry the count only' }),
     since: timestamp.optional(),
   })
   .meta({ id: 'StateSystemStatus', description: 'Where the transfer stands with the state tracking system. On list rows it may trail the transfer by the moment a delivery takes.' });

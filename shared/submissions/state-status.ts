@@ -14,13 +14,12 @@ import type { SubmissionRepository } from './repository.ts';
 export const basisOf = (submissions: readonly Pick<Submission, 'version'>[]): number => submissions.reduce((sum, submission) => sum + submission.version, 0);
 
 export async function refreshStateStatus(
-  repository: Pick<SubmissionRepository, 'list' | 'stateIds' | 'saveStatus'>,
+  repository: Pick<SubmissionRepository, 'list' | 'stateRefs' | 'saveStatus'>,
   transferId: string,
-  seen?: { readonly submissions: readonly Submission[]; readonly stateManifestId?: string | undefined },
+  seen?: { readonly submissions: readonly Submission[] },
 ): Promise<StateSystemStatus> {
-  const submissions = seen?.submissions ?? (await repository.list(transferId));
-  const stateManifestId = seen ? seen.stateManifestId : (await repository.stateIds(transferId)).manifestId;
-  const status = stateSystemStatusOf(submissions, stateManifestId);
+  const [submissions, record] = await Promise.all([seen?.submissions ?? repository.list(transferId), repository.stateRefs(transferId)]);
+  const status = stateSystemStatusOf(submissions, record.manifestNumber, undefined, record.openDiscrepancies);
   await repository.saveStatus(transferId, status, basisOf(submissions));
   return status;
 }

@@ -9,22 +9,29 @@ import type { StateSystemStatus } from '../domain/submission/state-status.ts';
 import type { TransferRules } from '../domain/transfer/index.ts';
 import { ConflictError } from '../errors.ts';
 import type { Page } from '../repositories/paging.ts';
+import type { DiscrepancyStore, StoredDiscrepancy } from '../reconciliation/discrepancies.ts';
 import type { SubmissionRepository } from '../submissions/repository.ts';
 import type { ListedTransfer } from './repository.ts';
 
 export interface StateSystemViewDeps {
-  readonly outbox: { readonly submissions: Pick<SubmissionRepository, 'list' | 'statuses' | 'stateIds'> };
+  readonly outbox: { readonly submissions: Pick<SubmissionRepository, 'list' | 'statuses' | 'stateRefs'> };
+  /** Absent: the view counts discrepancies without listing them. */
+  readonly discrepancies?: Pick<DiscrepancyStore, 'ofTransfer'>;
 }
 
 interface WithStateIds {
   readonly id: string;
-  readonly stateIds?: { readonly manifestId?: unknown };
 }
 
-const manifestIdOf = (transfer: WithStateIds) => (typeof transfer.stateIds?.manifestId === 'string' ? transfer.stateIds.manifestId : undefined);
+/** The state's manifest number, once its adapter has one. */
+const manifestNumberOf = async (deps: StateSystemViewDeps, transfer: WithStateIds) => (await deps.outbox.submissions.stateRefs(transfer.id)).manifestNumber;
 
-export async function stateSystemOf(deps: StateSystemViewDeps, transfer: WithStateIds, now: Date = new Date()): Promise<StateSystemStatus> {
-  return stateSystemStatusOf(await deps.outbox.submissions.list(transfer.id), manifestIdOf(transfer), now);
+/** Where the transfer stands, with the differences the state system shows still to settle. */
+export async function stateSystemOf(deps: StateSystemViewDeps, transfer: WithStateIds, now: Date = new Date()): Promise<StateSystemStatus & { readonly differences?: readonly StoredDiscrepancy[] }> {
+  const [submissions, record] = await Promise.all([deps.outbox.submissions.list(transfer.id), deps.outbox.submissions.stateRefs(transfer.id)]);
+  const status = stateSystemStatusOf(submissions, record.manifestNumber, now, record.openDiscrepancies);
+  if (record.openDiscrepancies === 0 || !deps.discrepancies) return status;
+  return { ...status, differences: (await deps.discrepancies.ofTransfer(transfer.id)).filter((d) => d.status === 'open') };
 }
 
 /** List rows with their stored status; a transfer that never owed the state anything has none stored. */
@@ -39,14 +46,14 @@ export async function withStateSystem(deps: StateSystemViewDeps, page: Page<List
  */
 export async function awaitVerdict(
   deps: StateSystemViewDeps & { readonly sleep?: (ms: number) => Promise<void> },
-  transfer: WithStateIds & { readonly stateIds?: object },
+  transfer: WithStateIds,
   waitMs: number,
 ): Promise<StateSystemStatus> {
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const deadline = Date.now() + waitMs;
   for (let pause = 50; ; pause = Math.min(pause * 2, 400)) {
     const submissions = await deps.outbox.submissions.list(transfer.id);
-    const status = stateSystemStatusOf(submissions, manifestIdOf(transfer));
+    const status = stateSystemStatusOf(submissions, undefined);
     const manifest = submissions.filter((s) => s.step === 'manifest' || s.step === 'amend').at(-1);
     // Parked (consent, dead letters, a person's step) is as decided as it gets for now: no verdict is coming soon.
     const decided = !manifest || ['succeeded', 'failed', 'consent-expired', 'dead-lettered', 'awaiting-person'].includes(manifest.status);
@@ -55,10 +62,10 @@ export async function awaitVerdict(
   }
 }
 
-/** The state's manifest id, kept by the worker once the manifest went through. */
+/** The state's manifest number, kept by the worker once the manifest went through. */
 async function recordedId(deps: StateSystemViewDeps, transfer: WithStateIds): Promise<{ stateManifestId?: string }> {
-  const { manifestId } = await deps.outbox.submissions.stateIds(transfer.id);
-  return manifestId ? { stateManifestId: manifestId } : {};
+  const manifestNumber = await manifestNumberOf(deps, transfer);
+  return manifestNumber ? { stateManifestId: manifestNumber } : {};
 }
 
 /**

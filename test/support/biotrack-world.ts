@@ -102,7 +102,7 @@ export function useBioTrackEmulator() {
 
   /** Consent as the license admin gives it, tokens kept in the store, users linked. */
   async function connected<S extends ConnectionStore>(store: S, licenseeId = 'tenant-1'): Promise<World<S>> {
-    const world: World<S> = { store, now: new Date(), account: { licenseeId, system: 'biotrack-ny', stateLicenseNumber: SHIPPER, ubi: 'UBI-1' } };
+    const world: World<S> = { store, now: new Date(), account: { licenseeId, system: 'biotrack-ny', stateLicenseNumber: SHIPPER, identity: { ubi: 'UBI-1' } } };
     await connectInMemory(settingsOf(), store, { licenseeId, license: SHIPPER, user: { username: 'integration', password: 'pw-integration' }, now: world.now });
     await store.putStateUser(licenseeId, 'biotrack-ny', 'key-alice', { username: 'alice', password: 'pw-alice' }, '');
     return world;
@@ -111,7 +111,7 @@ export function useBioTrackEmulator() {
   /** The receiver, connected in the same store under its own licensee id. */
   async function receiverOf(store: ConnectionStore, licenseeId = 'tenant-2'): Promise<StateAccount> {
     await connectInMemory(settingsOf(), store, { licenseeId, license: RECEIVER, user: { username: 'recv', password: 'pw' } });
-    return { licenseeId, system: 'biotrack-ny', stateLicenseNumber: RECEIVER, ubi: 'UBI-2' };
+    return { licenseeId, system: 'biotrack-ny', stateLicenseNumber: RECEIVER, identity: { ubi: 'UBI-2' } };
   }
 
   return {
@@ -126,9 +126,10 @@ export function useBioTrackEmulator() {
   };
 }
 
-export const report = (externalId: string): ManifestReport => ({
-  externalId,
+export const report = (submissionKey: string): ManifestReport => ({
+  submissionKey,
   kind: 'transfer',
+  manifestNumber: `OCM-TEST-${submissionKey}`,
   receiver: { stateLicenseNumber: RECEIVER, name: 'Receiver' },
   drivers: [{ hubId: 'driver-1', name: 'Zoë Peña', driversLicenseNumber: '512 884 301', driversLicenseState: 'NY' }],
   vehicle: { hubId: 'van-1', description: 'White 2024 Ford Transit', make: 'Ford', model: 'Transit', year: 2024, color: 'White', plate: 'KXT 4410' },

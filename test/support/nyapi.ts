@@ -113,12 +113,13 @@ export async function onAnotherOpenManifest(role: DemoRole, tags: readonly strin
   const user = demoStateUser(license);
   await connectInMemory(settings, store, { licenseeId: 'other-software', license, user: { username: user.Username, password: user.Password } });
   const other = createBioTrackAdapter({ settings, connections: store, fetch, now: () => new Date() });
-  const account: StateAccount = { licenseeId: 'other-software', system: 'biotrack-ny', stateLicenseNumber: license, ubi };
+  const account: StateAccount = { licenseeId: 'other-software', system: 'biotrack-ny', stateLicenseNumber: license, identity: { ubi } };
   await other.reportManifest(
     account,
     {
-      externalId: `other-software-${randomInt(0, 1e9)}`,
+      submissionKey: `other-software-${randomInt(0, 1e9)}`,
       kind: 'transfer',
+      manifestNumber: 'OCM-OTHER-SOFTWARE',
       receiver: { stateLicenseNumber: stateLicenseOf('processor'), name: 'Processor' },
       drivers: [{ hubId: 'other-driver', name: 'Other Driver', driversLicenseNumber: '111 222 333', driversLicenseState: 'NY' }],
       vehicle: { hubId: 'other-van', description: 'Blue 2023 Ford Transit', make: 'Ford', model: 'Transit', year: 2023, color: 'Blue' },

@@ -29,6 +29,8 @@ export interface StateSystemStatus {
   readonly licenseeId?: string;
   /** The state's manifest id, once it recorded the manifest. */
   readonly stateManifestId?: string;
+  /** How many differences between the hub and the state system are open (`discrepancy`). */
+  readonly discrepancies?: number;
   readonly since?: string;
 }
 
@@ -43,9 +45,12 @@ const pendingDetail: Readonly<Record<Submission['status'], string>> = {
   failed: '',
 };
 
-/** `now`, when given, tells whether an awaited step is overdue. */
-export function stateSystemStatusOf(submissions: readonly Submission[], stateManifestId?: string, now?: Date): StateSystemStatus {
-  if (submissions.length === 0) return { status: 'not-required' };
+/**
+ * `now`, when given, tells whether an awaited step is overdue. A refusal comes first (the hub owes
+ * a correction); then open discrepancies (the state sees it differently, whatever else is owed).
+ */
+export function stateSystemStatusOf(submissions: readonly Submission[], stateManifestId?: string, now?: Date, openDiscrepancies = 0): StateSystemStatus {
+  if (submissions.length === 0 && openDiscrepancies === 0) return { status: 'not-required' };
   const ordered = [...submissions].sort((a, b) => a.sequence - b.sequence);
   const manifestId = stateManifestId ? { stateManifestId } : {};
   const refused = ordered.find((submission) => submission.status === 'failed');
@@ -55,6 +60,14 @@ export function stateSystemStatusOf(submissions: readonly Submission[], stateMan
       step: refused.step,
       licenseeId: refused.licenseeId,
       ...(refused.lastError ? { code: refused.lastError.code, message: refused.lastError.message, since: refused.lastError.at } : { since: refused.updatedAt }),
+      ...manifestId,
+    };
+  }
+  if (openDiscrepancies > 0) {
+    return {
+      status: 'discrepancy',
+      discrepancies: openDiscrepancies,
+      message: `The state system shows this transfer differently from the hub (${openDiscrepancies} difference${openDiscrepancies === 1 ? '' : 's'} to settle).`,
       ...manifestId,
     };
   }

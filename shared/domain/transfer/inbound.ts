@@ -23,8 +23,10 @@ export interface StateOrigin {
   /** Absent on transfers imported before paper manifests were taken in. */
   readonly kind?: 'state-system';
   readonly system: Exclude<StateSystem, 'none'>;
-  readonly inventoryTransferId: string;
-  readonly manifestId: string;
+  /** The state's transfer, as its adapter keys it. */
+  readonly stateKey: string;
+  /** The state's manifest number, which the hub's copy carries as its own. */
+  readonly manifestNumber: string;
   readonly importedAt: string;
 }
 
@@ -114,10 +116,10 @@ export function importInbound(input: InboundInput, context: { readonly now: Date
     version: 1,
     content,
     manifest: {
-      number: input.origin.manifestId,
+      number: input.origin.manifestNumber,
       version: 1,
       manifestedAt: at,
-      contentHash: payloadHash({ number: input.origin.manifestId, content, parties }),
+      contentHash: payloadHash({ number: input.origin.manifestNumber, content, parties }),
       parties,
     },
     departedAt: input.estimatedDeparture && Date.parse(input.estimatedDeparture) < context.now.getTime() ? input.estimatedDeparture : at,
@@ -136,7 +138,7 @@ export function importInbound(input: InboundInput, context: { readonly now: Date
     at,
     actor: context.actor,
     payload: input,
-    summary: `Imported from the state system: manifest ${input.origin.manifestId} from ${input.shipper.legalName}, ${lines.length} package${lines.length === 1 ? '' : 's'}`,
+    summary: `Imported from the state system: manifest ${input.origin.manifestNumber} from ${input.shipper.legalName}, ${lines.length} package${lines.length === 1 ? '' : 's'}`,
   });
   return { transfer, event };
 }

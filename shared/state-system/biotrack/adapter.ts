@@ -8,26 +8,33 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
+import type { StateObservation } from '../../domain/reconciliation/observation.ts';
 import type { Unit } from '../../domain/transfer/index.ts';
+import { unitOf } from '../../domain/transfer/index.ts';
 import { DEFAULT_STATE_USER } from '../connections.ts';
 import type { ConnectionStore, StateConnection } from '../connections.ts';
 import { StateSystemError } from '../port.ts';
 import type {
   InboundTransfer,
-  KeepStateIds,
+  IntakeReport,
+  KeepStateRefs,
   LineCheck,
   ManifestReport,
+  Observed,
   ReportedDriver,
   ReportedVehicle,
   StateAccount,
-  StateIds,
-  StateObjectKind,
+  StateRefs,
   StateTrackingSystem,
+  WatchedTransfer,
 } from '../port.ts';
 import { exchange, interpret, requestTokens } from './client.ts';
 import type { NyApiSettings } from './client.ts';
 import { decodeCheckpoint, encodeCheckpoint } from './inbound-checkpoint.ts';
+import { bioTrackFacts, bioTrackRefs, inventoryTransferKey } from './refs.ts';
+import type { BioTrackRefs } from './refs.ts';
 import * as schemas from './schemas.ts';
+import { bioTrackSystem } from './capabilities.ts';
 
 export interface BioTrackDeps {
   readonly settings: NyApiSettings;
@@ -38,7 +45,7 @@ export interface BioTrackDeps {
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
-const SYSTEM = 'biotrack-ny';
+const SYSTEM = bioTrackSystem;
 const REFRESH_MARGIN_MS = 60_000;
 const PAGE = 500;
 /** How long a process trusts the connection it read: a renewed consent is seen within this. */
@@ -60,10 +67,24 @@ export const INTAKE_PATH = '/v1/inventory/transfer/inbound';
 /** The hub's units in the state system's words (`GET /v1/uom`). */
 const uomOf: Readonly<Record<Unit, string>> = { each: 'each', g: 'gram', kg: 'kilogram', oz: 'ounce', lb: 'pound', mL: 'milliliter', L: 'liter' };
 
-/** Ids kept before the recorded types were followed were strings: read them either way. */
-const integer = (id: number | string): number => (typeof id === 'number' ? id : Number(id));
+/** `inventory-transfer`: one the license shipped; `inbound-transfer`: one addressed to it (a paper manifest taken in). */
+export type StateObjectKind = 'invoice' | 'manifest' | 'inventory-transfer' | 'inbound-transfer';
 
-export function createBioTrackAdapter(deps: BioTrackDeps): StateTrackingSystem {
+/** The port, and BioTrack's own lookup by client key (the adapter's idempotency; its tests read it). */
+export interface BioTrackAdapter extends StateTrackingSystem {
+  reportManifest(account: StateAccount, report: ManifestReport, known: StateRefs, keep: KeepStateRefs): Promise<BioTrackRefs>;
+  amendManifest(account: StateAccount, refs: StateRefs, report: ManifestReport): Promise<BioTrackRefs>;
+  reportShipment(account: StateAccount, refs: StateRefs, submissionKey: string): Promise<BioTrackRefs>;
+  reportIntake(account: StateAccount, report: IntakeReport): Promise<BioTrackRefs>;
+  findByExternalId(account: StateAccount, kind: StateObjectKind, externalId: string): Promise<string | number | undefined>;
+  /** The inbound pull alone (what `observe` starts with). */
+  listInbound(account: StateAccount, checkpoint?: string): Promise<{ transfers: BioTrackInbound[]; checkpoint: string; skipped: number }>;
+}
+
+/** An inbound transfer with BioTrack's refs. */
+export type BioTrackInbound = InboundTransfer & { readonly refs: BioTrackRefs };
+
+export function createBioTrackAdapter(deps: BioTrackDeps): BioTrackAdapter {
   const { settings } = deps;
   const settleMs = settings.settleMs ?? 2 * settings.timeoutMs;
   const leaseMs = settings.timeoutMs + 5_000;
@@ -193,7 +214,7 @@ export function createBioTrackAdapter(deps: BioTrackDeps): StateTrackingSystem {
       headers: {
         authorization: `Bearer ${token}`,
         'content-type': 'application/json',
-        'x-ubi': account.ubi ?? '',
+        'x-ubi': account.identity['ubi'] ?? '',
         'x-license': account.stateLicenseNumber,
       },
       body: JSON.stringify({ Username: user.username, Password: user.password }),
@@ -321,7 +342,7 @@ export function createBioTrackAdapter(deps: BioTrackDeps): StateTrackingSystem {
     ApproximateRoute: report.route,
   });
 
-  const manifestIdOf = (ids: StateIds) => {
+  const manifestIdOf = (ids: BioTrackRefs) => {
     if (!ids.manifestId) throw new StateSystemError('permanent', 'NO_MANIFEST', 'The state system has no manifest of this transfer');
     return ids.manifestId;
   };
@@ -337,11 +358,11 @@ export function createBioTrackAdapter(deps: BioTrackDeps): StateTrackingSystem {
   }
 
   /** The invoice a manifest carries: one kept from an earlier try, found again, or made now (and kept at once). */
-  async function invoiceFor(account: StateAccount, report: ManifestReport, known: StateIds, keep: KeepStateIds): Promise<string> {
+  async function invoiceFor(account: StateAccount, report: ManifestReport, known: BioTrackRefs, keep: KeepStateRefs): Promise<string> {
     const voided = known.voidedInvoiceIds ?? [];
     if (known.invoiceId && !voided.includes(known.invoiceId)) return known.invoiceId;
     // After a voided invoice, the next one needs a key of its own: the state replays the old key.
-    const externalId = `${report.externalId}.invoice${voided.length > 0 ? `-${voided.length + 1}` : ''}`;
+    const externalId = `${report.submissionKey}.invoice${voided.length > 0 ? `-${voided.length + 1}` : ''}`;
     const invoiceId =
       (await lookBeforeCreating(account, () => findByExternalId(account, 'invoice', externalId))) ??
       [
@@ -360,8 +381,8 @@ export function createBioTrackAdapter(deps: BioTrackDeps): StateTrackingSystem {
   }
 
   /** A manifest refused for good leaves no invoice at the state for a shipment that never happens. */
-  async function voidOrphan(account: StateAccount, report: ManifestReport, invoiceId: string, known: StateIds, keep: KeepStateIds): Promise<void> {
-    await idempotent(() => call(account, 'PUT', `/v1/invoice/${invoiceId}/void`, schemas.writeAcknowledged, { ExternalID: `${report.externalId}.void-invoice` }), [
+  async function voidOrphan(account: StateAccount, report: ManifestReport, invoiceId: string, known: BioTrackRefs, keep: KeepStateRefs): Promise<void> {
+    await idempotent(() => call(account, 'PUT', `/v1/invoice/${invoiceId}/void`, schemas.writeAcknowledged, { ExternalID: `${report.submissionKey}.void-invoice` }), [
       'ALREADY_VOIDED',
     ]);
     await keep({ voidedInvoiceIds: [...(known.voidedInvoiceIds ?? []), invoiceId] });
@@ -418,10 +439,13 @@ export function createBioTrackAdapter(deps: BioTrackDeps): StateTrackingSystem {
       });
     },
 
-    async reportManifest(account, report, known, keep) {
+    factsOf: bioTrackFacts,
+
+    async reportManifest(account, report, knownRefs, keep) {
+      const known = bioTrackRefs(knownRefs);
       const invoiceId = await invoiceFor(account, report, known, keep);
       const crew = await crewOf(account, report);
-      const externalId = `${report.externalId}.manifest`;
+      const externalId = `${report.submissionKey}.manifest`;
       const body = {
         LocationLicense: account.stateLicenseNumber,
         Type: report.kind === 'return' ? 'Return' : report.transporter ? 'ThirdParty' : 'Transfer',
@@ -449,7 +473,8 @@ export function createBioTrackAdapter(deps: BioTrackDeps): StateTrackingSystem {
       return { invoiceId, manifestId, manifestExternalId: externalId, ...crew.ids };
     },
 
-    async amendManifest(account, ids, report) {
+    async amendManifest(account, refs, report) {
+      const ids = bioTrackRefs(refs);
       const manifestId = manifestIdOf(ids);
       const crew = await crewOf(account, report);
       // The manifest keeps the key it was created under; contents and stop cannot change.
@@ -461,8 +486,8 @@ export function createBioTrackAdapter(deps: BioTrackDeps): StateTrackingSystem {
       return crew.ids;
     },
 
-    async reportShipment(account, ids, externalId) {
-      const manifestId = manifestIdOf(ids);
+    async reportShipment(account, refs, externalId) {
+      const manifestId = manifestIdOf(bioTrackRefs(refs));
       const shipmentExternalId = `${externalId}.ship`;
       const found = await lookBeforeCreating(account, () => findByExternalId(account, 'inventory-transfer', shipmentExternalId));
       if (found !== undefined) return { inventoryTransferIds: [found] };
@@ -478,18 +503,20 @@ export function createBioTrackAdapter(deps: BioTrackDeps): StateTrackingSystem {
       }
     },
 
-    async reportArrival(account, ids, externalId) {
+    async reportArrival(account, refs, externalId) {
       await idempotent(
-        () => call(account, 'PUT', `/v1/manifest/${manifestIdOf(ids)}/stop/1/arrive`, schemas.writeAcknowledged, { ExternalID: `${externalId}.arrive` }),
+        () => call(account, 'PUT', `/v1/manifest/${manifestIdOf(bioTrackRefs(refs))}/stop/1/arrive`, schemas.writeAcknowledged, { ExternalID: `${externalId}.arrive` }),
         ['ALREADY_ARRIVED'],
       );
     },
 
-    async reportReceipt(account, report) {
+    async reportReceipt(account, refs, report) {
+      const inventoryTransferId = bioTrackRefs(refs).inventoryTransferIds?.[0];
+      if (inventoryTransferId === undefined) throw new StateSystemError('permanent', 'NOT_SHIPPED', 'The state system has no shipment of this transfer to receive');
       await idempotent(
         () =>
-          call(account, 'PUT', `/v1/inventory/transfer/${integer(report.inventoryTransferId)}/receive`, schemas.writeAcknowledged, {
-            ExternalID: `${report.externalId}.receive`,
+          call(account, 'PUT', `/v1/inventory/transfer/${inventoryTransferId}/receive`, schemas.writeAcknowledged, {
+            ExternalID: `${report.submissionKey}.receive`,
             Item: report.lines.map((line) => ({
               InventoryID: line.tag,
               Accept: line.accepted,
@@ -502,7 +529,7 @@ export function createBioTrackAdapter(deps: BioTrackDeps): StateTrackingSystem {
     },
 
     async reportIntake(account, report) {
-      const externalId = `${report.externalId}.intake`;
+      const externalId = `${report.submissionKey}.intake`;
       const found = await lookBeforeCreating(account, () => findByExternalId(account, 'inbound-transfer', externalId));
       if (found !== undefined) return { inventoryTransferIds: [found] };
       // [inferred] request shape: see INTAKE_PATH.
@@ -526,7 +553,8 @@ export function createBioTrackAdapter(deps: BioTrackDeps): StateTrackingSystem {
       return { inventoryTransferIds: [transfer.ID] };
     },
 
-    async reportVoid(account, ids, externalId) {
+    async reportVoid(account, refs, externalId) {
+      const ids = bioTrackRefs(refs);
       await idempotent(
         () => call(account, 'PUT', `/v1/manifest/${manifestIdOf(ids)}/void`, schemas.writeAcknowledged, { ExternalID: `${externalId}.void` }),
         ['ALREADY_VOIDED'],
@@ -538,6 +566,8 @@ export function createBioTrackAdapter(deps: BioTrackDeps): StateTrackingSystem {
         ]);
       }
     },
+
+    observe: (account, checkpoint, watched) => observe(account, checkpoint, watched),
 
     listInbound: (account, checkpoint) => pullInbound(account, checkpoint),
 
@@ -582,6 +612,30 @@ export function createBioTrackAdapter(deps: BioTrackDeps): StateTrackingSystem {
    * changed transfers (by TransactionID) are looked at. Transfers still on the road are followed by
    * their manifest alone. An item that cannot be read is skipped and tried again next time.
    */
+  /**
+   * One reconciler run: the inbound pull, then what became of the license's own shipments that the
+   * state may still show more of (a receipt, a void), read one by one.
+   */
+  async function observe(account: StateAccount, checkpoint: string | undefined, watched: readonly WatchedTransfer[]) {
+    const inbound = await pullInbound(account, checkpoint);
+    const observed: Observed[] = inbound.transfers.map((transfer) => ({ kind: 'inbound', transfer }));
+    let { skipped } = inbound;
+    for (const { transferId, refs } of watched) {
+      const shipment = bioTrackRefs(refs).inventoryTransferIds?.[0];
+      if (shipment === undefined) continue;
+      try {
+        const { InventoryTransfer } = await call(account, 'GET', `/v1/inventory/transfer/${shipment}`, schemas.inventoryTransferOne);
+        const transfer = [InventoryTransfer].flat()[0];
+        const seen = transfer && shipmentObservation(transfer);
+        if (seen) observed.push({ kind: 'watched', transferId, refs: { receiptSeen: true }, observation: seen });
+      } catch (error) {
+        if (!(error instanceof StateSystemError) || error.kind === 'consent-expired') throw error;
+        skipped += 1;
+      }
+    }
+    return { observed, checkpoint: inbound.checkpoint, skipped };
+  }
+
   async function pullInbound(account: StateAccount, checkpoint: string | undefined) {
     const since = decodeCheckpoint(checkpoint);
     const { Sync } = await call(account, 'GET', '/v1/sync', schemas.syncAnswer);
@@ -593,7 +647,7 @@ export function createBioTrackAdapter(deps: BioTrackDeps): StateTrackingSystem {
       (transfer) => since.transactionId === undefined || (transfer.TransactionID ?? Number.POSITIVE_INFINITY) > since.transactionId || since.retry.includes(transfer.ID),
     );
     const vendors = changed.length > 0 ? await vendorsByLicense(account) : new Map<string, schemas.VendorBody>();
-    const transfers: InboundTransfer[] = [];
+    const transfers: BioTrackInbound[] = [];
     const onTheRoad = new Map<number, string>();
     const retry: number[] = [];
     let skipped = 0;
@@ -604,7 +658,7 @@ export function createBioTrackAdapter(deps: BioTrackDeps): StateTrackingSystem {
       if (Manifest.Deleted || transfer.Deleted || transfer.Received) return;
       const inbound = inboundOf(transfer, Manifest, vendors.get(transfer.OutboundLicense));
       transfers.push(inbound);
-      if (!inbound.arrived) onTheRoad.set(inbound.inventoryTransferId, transfer.ManifestID);
+      if (!inbound.arrived) onTheRoad.set(transfer.ID, transfer.ManifestID);
     };
     const skip = (error: unknown) => {
       // Access problems concern every item: the pull stops and says why.
@@ -656,12 +710,29 @@ type ManifestBody = z.output<typeof schemas.manifestOne>['Manifest'];
 
 const arrivedAt = (manifest: ManifestBody, stopNumber: number) => manifest.Stop?.find((s) => s.StopNumber === stopNumber)?.DriverArrived ?? false;
 
-function inboundOf(transfer: schemas.InventoryTransferBody, manifest: ManifestBody, vendor: schemas.VendorBody | undefined): InboundTransfer {
+/** A shipment's end as the state shows it: received (package by package) or voided; nothing while it is open. */
+function shipmentObservation(transfer: schemas.InventoryTransferBody): StateObservation | undefined {
+  if (transfer.Deleted) return { kind: 'voided' };
+  if (!transfer.Received) return undefined;
+  return {
+    kind: 'received',
+    ...(transfer.ReceivedTime ? { at: transfer.ReceivedTime } : {}),
+    packages: transfer.Item.map((item) => ({
+      tag: item.InventoryID,
+      accepted: !item.IsRejected && (item.ReceivedAmount ?? 0) > 0,
+      receivedQuantity: item.ReceivedAmount ?? 0,
+      ...(item.Inventory?.UOM ? { unit: unitOf(item.Inventory.UOM) } : {}),
+    })),
+  };
+}
+
+function inboundOf(transfer: schemas.InventoryTransferBody, manifest: ManifestBody, vendor: schemas.VendorBody | undefined): BioTrackInbound {
   const stop = manifest.Stop?.find((s) => s.StopNumber === (transfer.ManifestStopNumber ?? 1));
   const shipper = transfer.OutboundLicense ?? '';
   return {
-    inventoryTransferId: transfer.ID,
-    manifestId: manifest.ManifestID,
+    stateKey: inventoryTransferKey(transfer.ID),
+    refs: { manifestId: manifest.ManifestID, inventoryTransferIds: [transfer.ID] },
+    manifestNumber: manifest.ManifestID,
     shipper: {
       stateLicenseNumber: shipper,
       name: vendor?.Name ?? shipper,

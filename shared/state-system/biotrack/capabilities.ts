@@ -5,6 +5,9 @@
 import type { StateSystemCapabilities } from '../port.ts';
 import { stateSystemSteps } from '../port.ts';
 
+/** The name tenant records give this adapter. */
+export const bioTrackSystem = 'biotrack-ny';
+
 export const biotrackCapabilities: StateSystemCapabilities = {
   displayName: 'BioTrack',
   byApi: stateSystemSteps,

@@ -69,11 +69,15 @@ const inventoryTransfer = z.looseObject({
   InboundLicense: z.string().nullish(),
   ExternalID: z.string().nullish(),
   Received: z.boolean().optional(),
+  ReceivedTime: z.string().nullish(),
   Item: z
     .array(
       z.looseObject({
         InventoryID: z.string(),
         Amount: z.number(),
+        Received: z.boolean().optional(),
+        ReceivedAmount: z.number().optional(),
+        IsRejected: z.boolean().optional(),
         Description: z.string().nullish(),
         Inventory: z.looseObject({ ProductName: z.string().nullish(), UOM: z.string().nullish() }).nullish(),
       }),

@@ -7,6 +7,9 @@
  */
 import type { StateSystemCapabilities } from '../port.ts';
 
+/** The name tenant records give this adapter. */
+export const metrcSystem = 'metrc';
+
 export const metrcCapabilities: StateSystemCapabilities = {
   displayName: 'Metrc',
   // `register` by API is the template push; the registration itself is the person's.

@@ -64,7 +64,7 @@ describe('the BioTrack NY-API adapter', () => {
     expect(modern).toMatchObject({ kind: 'permanent', code: 'NOT_FOUND', status: 404 });
 
     await control('PUT', '/_emulator/faults', { rules: [{ route: '*', legacyErrors: true }] });
-    const legacy = await failure(adapter.reportManifest(world.account, { ...unknownTag, externalId: 't5' }, {}, keepNothing));
+    const legacy = await failure(adapter.reportManifest(world.account, { ...unknownTag, submissionKey: 't5' }, {}, keepNothing));
     expect(legacy).toMatchObject({ kind: 'permanent', code: 'NOT_FOUND', status: 200 });
 
     await control('PUT', '/_emulator/faults', { rules: [{ route: '*', legacyErrors: true, rate5xx: 1 }] });
@@ -84,23 +84,22 @@ describe('the BioTrack NY-API adapter', () => {
     // The receiver connects too and receives through the same adapter.
     await control('POST', '/_emulator/seed', { licensees: [{ LocationLicense: RECEIVER, UBI: 'UBI-2', Name: 'Receiver', users: [{ Username: 'recv', Password: 'pw' }] }] });
     await connectInMemory(settings(), world.store, { licenseeId: 'tenant-2', license: RECEIVER, user: { username: 'recv', password: 'pw' } });
-    const receiver: StateAccount = { licenseeId: 'tenant-2', system: 'biotrack-ny', stateLicenseNumber: RECEIVER, ubi: 'UBI-2' };
+    const receiver: StateAccount = { licenseeId: 'tenant-2', system: 'biotrack-ny', stateLicenseNumber: RECEIVER, identity: { ubi: 'UBI-2' } };
     const { transfers: inbound } = await adapter.listInbound(receiver);
     expect(inbound).toHaveLength(1);
-    expect(inbound[0]).toMatchObject({ inventoryTransferId: shipped.inventoryTransferIds?.[0], arrived: true, received: false, shipper: { stateLicenseNumber: SHIPPER, name: 'Shipper' } });
+    expect(inbound[0]).toMatchObject({ refs: { inventoryTransferIds: [shipped.inventoryTransferIds?.[0]] }, arrived: true, received: false, shipper: { stateLicenseNumber: SHIPPER, name: 'Shipper' } });
     expect(inbound[0]?.lines.map((l) => l.tag).sort()).toEqual([...TAGS].sort());
 
     const receipt = {
-      externalId: 't7-receive',
-      inventoryTransferId: shipped.inventoryTransferIds?.[0] ?? 0,
+      submissionKey: 't7-receive',
       lines: [
         { tag: TAGS[0] ?? '', accepted: true, receivedQuantity: 3.5 },
         { tag: TAGS[1] ?? '', accepted: false, receivedQuantity: 0, rejectReason: 'damaged' },
       ],
     };
-    await adapter.reportReceipt(receiver, receipt);
+    await adapter.reportReceipt(receiver, shipped, receipt);
     // Receiving again after a lost answer is recognized as done.
-    await adapter.reportReceipt(receiver, receipt);
+    await adapter.reportReceipt(receiver, shipped, receipt);
     expect((await adapter.listInbound(receiver)).transfers).toEqual([]);
   });
 
@@ -109,10 +108,10 @@ describe('the BioTrack NY-API adapter', () => {
     const adapter = adapterFor(world);
     await control('POST', '/_emulator/seed', { licensees: [{ LocationLicense: RECEIVER, UBI: 'UBI-2', Name: 'Receiver', users: [{ Username: 'recv', Password: 'pw' }] }] });
     await connectInMemory(settings(), world.store, { licenseeId: 'tenant-2', license: RECEIVER, user: { username: 'recv', password: 'pw' } });
-    const receiver: StateAccount = { licenseeId: 'tenant-2', system: 'biotrack-ny', stateLicenseNumber: RECEIVER, ubi: 'UBI-2' };
+    const receiver: StateAccount = { licenseeId: 'tenant-2', system: 'biotrack-ny', stateLicenseNumber: RECEIVER, identity: { ubi: 'UBI-2' } };
     const paperTags = ['5000000000000001', '5000000000000002'];
     const intake: IntakeReport = {
-      externalId: 'p1-000002-intake',
+      submissionKey: 'p1-000002-intake',
       shipper: { stateLicenseNumber: SHIPPER, name: 'Shipper' },
       manifestNumber: 'PAPER-17',
       drivers: ['Rosa Diaz'],
@@ -139,7 +138,7 @@ describe('the BioTrack NY-API adapter', () => {
     expect(lots).toEqual([expect.objectContaining({ ID: paperTags[0], RemainingAmount: 97, UOM: 'gram' })]);
 
     // The state system's refusal is final, with its code.
-    const unknownShipper = { ...intake, externalId: 'p2-000002-intake', shipper: { stateLicenseNumber: 'LIC-NOBODY', name: 'Nobody' } };
+    const unknownShipper = { ...intake, submissionKey: 'p2-000002-intake', shipper: { stateLicenseNumber: 'LIC-NOBODY', name: 'Nobody' } };
     expect(await failure(adapter.reportIntake(receiver, unknownShipper))).toMatchObject({ kind: 'permanent', code: 'NOT_FOUND' });
   });
 });

@@ -14,7 +14,10 @@ import { hubTable } from '#shared/resources.ts';
 import { createBioTrackAdapter } from '#shared/state-system/biotrack/adapter.ts';
 import { consentView } from '#shared/state-system/biotrack/consent.ts';
 import { createConnectionStore } from '#shared/state-system/connections.ts';
-import type { StateAccount, StateIds, StateTrackingSystem } from '#shared/state-system/port.ts';
+import type { StateAccount, StateRefs } from '#shared/state-system/port.ts';
+import type { BioTrackAdapter } from '#shared/state-system/biotrack/adapter.ts';
+import { bioTrackRefs } from '#shared/state-system/biotrack/refs.ts';
+import type { BioTrackRefs } from '#shared/state-system/biotrack/refs.ts';
 import { failure, keepNothing, RECEIVER, report, TAGS, useBioTrackEmulator } from '../../support/biotrack-world.ts';
 import { memoryConnectionStore } from '../../support/state-connections.ts';
 
@@ -29,12 +32,12 @@ const state = async () => (await control('GET', '/_emulator/state')) as unknown 
 
 /** Ids as the pipeline keeps them: merged in order, every call to `keep` remembered. */
 function keeper() {
-  const kept: StateIds[] = [];
-  return { kept, keep: async (ids: StateIds) => void kept.push(ids), merged: () => Object.assign({}, ...kept) as StateIds };
+  const kept: BioTrackRefs[] = [];
+  return { kept, keep: async (refs: StateRefs) => void kept.push(bioTrackRefs(refs)), merged: () => kept.reduce<BioTrackRefs>((all, refs) => ({ ...all, ...refs }), {}) };
 }
 
 /** A manifest reported and shipped by the shipper, addressed to the receiver. */
-async function shipped(adapter: StateTrackingSystem, account: StateAccount, key: string, tag: string) {
+async function shipped(adapter: BioTrackAdapter, account: StateAccount, key: string, tag: string) {
   const ids = await adapter.reportManifest(account, { ...report(key), lines: [{ tag, quantity: 1, unit: 'each', unitPrice: 5 }] }, {}, keepNothing);
   return { ...ids, ...(await adapter.reportShipment(account, ids, `${key}-ship`)) };
 }
@@ -213,7 +216,7 @@ describe('the BioTrack adapter, as the recorded contract has it', () => {
     const two = await shipped(shipper, world.account, 'in-2', TAGS[1] ?? '');
 
     const first = await shipper.listInbound(receiver);
-    expect(first.transfers.map((t) => t.inventoryTransferId).sort()).toEqual([...(one.inventoryTransferIds ?? []), ...(two.inventoryTransferIds ?? [])].sort());
+    expect(first.transfers.map((t) => t.refs.inventoryTransferIds?.[0]).sort()).toEqual([...(one.inventoryTransferIds ?? []), ...(two.inventoryTransferIds ?? [])].sort());
     expect(first.transfers.every((t) => t.shipper.stateLicenseNumber !== RECEIVER && !t.arrived)).toBe(true);
 
     // Nothing changed: one sync call, and the two transfers on the road followed by their manifests alone.
@@ -226,7 +229,8 @@ describe('the BioTrack adapter, as the recorded contract has it', () => {
     // One arrives: the next pull reports it arrived, and no longer follows it.
     await shipper.reportArrival(world.account, one, 'in-1-arrive');
     const arrival = await shipper.listInbound(receiver, quiet.checkpoint);
-    expect(arrival.transfers).toEqual([expect.objectContaining({ inventoryTransferId: one.inventoryTransferIds?.[0], arrived: true })]);
+    expect(arrival.transfers).toHaveLength(1);
+    expect(arrival.transfers[0]).toMatchObject({ refs: { inventoryTransferIds: [one.inventoryTransferIds?.[0]] }, arrived: true });
 
     // A third is shipped while the state system fails one manifest read: the pull goes on and says so.
     await control('POST', '/_emulator/seed', { licensees: [{ LocationLicense: world.account.stateLicenseNumber, UBI: 'UBI-1', Name: 'Shipper', inventory: [{ ID: '1000000000000003', ProductName: 'Flower', UOM: 'each', RemainingAmount: 10 }] }] });
@@ -234,12 +238,12 @@ describe('the BioTrack adapter, as the recorded contract has it', () => {
     await control('PUT', '/_emulator/faults', { rules: [{ route: 'GET /v1/manifest/{id}', rate5xx: 1, times: 1 }] });
     const faulted = await shipper.listInbound(receiver, arrival.checkpoint);
     expect(faulted.skipped).toBe(1);
-    expect(faulted.transfers.map((t) => t.inventoryTransferId)).not.toContain(three.inventoryTransferIds?.[0]);
+    expect(faulted.transfers.map((t) => t.refs.inventoryTransferIds?.[0])).not.toContain(three.inventoryTransferIds?.[0]);
 
     mark = (await calls()).length;
     const recovered = await shipper.listInbound(receiver, faulted.checkpoint);
     expect(recovered.skipped).toBe(0);
-    expect(recovered.transfers.map((t) => t.inventoryTransferId)).toContain(three.inventoryTransferIds?.[0]);
+    expect(recovered.transfers.map((t) => t.refs.inventoryTransferIds?.[0])).toContain(three.inventoryTransferIds?.[0]);
     expect((await calls()).slice(mark).every((c) => c.status < 400)).toBe(true);
   });
 });

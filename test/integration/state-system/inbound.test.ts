@@ -26,10 +26,11 @@ describe('inbound transfers from other systems', { timeout: 120_000 }, () => {
     const store = memoryConnectionStore();
     await connectInMemory(settings, store, { licenseeId: 'other', license, user: { username: user.Username, password: user.Password } });
     const other = createBioTrackAdapter({ settings, connections: store, fetch, now: () => new Date() });
-    const account: StateAccount = { licenseeId: 'other', system: 'biotrack-ny', stateLicenseNumber: license, ubi: `61${n}` };
+    const account: StateAccount = { licenseeId: 'other', system: 'biotrack-ny', stateLicenseNumber: license, identity: { ubi: `61${n}` } };
     const ids = await other.reportManifest(account, {
-      externalId: `other-${n}`,
+      submissionKey: `other-${n}`,
       kind: 'transfer',
+      manifestNumber: `OCM-OTHER-${n}`,
       receiver: { stateLicenseNumber: stateLicenseOf('processor'), name: 'Seneca Ridge Processing Inc.' },
       drivers: [{ hubId: 'd1', name: 'Marta Kowalczyk', driversLicenseNumber: '999', driversLicenseState: 'NY' }],
       vehicle: { hubId: 'v1', description: 'Grey 2022 Ram ProMaster', make: 'Ram', model: 'ProMaster', year: 2022, color: 'Grey' },
@@ -48,7 +49,7 @@ describe('inbound transfers from other systems', { timeout: 120_000 }, () => {
     const id = listed['id'] as string;
     const transfer = (await call('processor', 'GET', `/v1/transfers/${id}`)).body;
     // The state's integer id, as the hub's own (opaque, string) reference to it.
-    expect(transfer['origin']).toMatchObject({ system: 'biotrack-ny', inventoryTransferId: String(stateTransferId), manifestId: ids.manifestId });
+    expect(transfer['origin']).toMatchObject({ system: 'biotrack-ny', stateKey: `inventory-transfer:${stateTransferId}`, manifestNumber: ids.manifestId });
     expect((transfer['content'] as { lines: { tag: string }[] }).lines.map((l) => l.tag).sort()).toEqual([...tags].sort());
     expect((await call('processor', 'GET', `/v1/transfers/${id}/manifest`)).status).toBe(404);
 

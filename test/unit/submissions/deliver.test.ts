@@ -9,7 +9,7 @@ import { deliverTransfer } from '#shared/submissions/deliver.ts';
 import type { DeliveryDeps } from '#shared/submissions/deliver.ts';
 import type { StoredSubmission, SubmissionRepository } from '#shared/submissions/repository.ts';
 import { PersonStepRequired, StateSystemError } from '#shared/state-system/port.ts';
-import type { StateAccount, StateIds, StateTrackingSystem } from '#shared/state-system/port.ts';
+import type { StateAccount, StateRefs, StateTrackingSystem } from '#shared/state-system/port.ts';
 import { arrived } from '../domain/fixtures.ts';
 
 const transfer = arrived();
@@ -52,12 +52,12 @@ function world(plan: Partial<Record<SubmissionStep, (() => void)[]>>, submission
     reportReceipt: async () => outcome('receive'),
     reportIntake: async () => (outcome('intake'), { inventoryTransferIds: [8] }),
     reportVoid: async () => outcome('void'),
-    listInbound: async () => ({ transfers: [], checkpoint: '', skipped: 0 }),
+    observe: async () => ({ observed: [], checkpoint: '', skipped: 0 }),
     checkLines: async () => [],
-    findByExternalId: async () => undefined,
+    factsOf: (refs) => ({ objectKeys: [], followUp: false, ...(typeof refs['manifestId'] === 'string' ? { manifestNumber: refs['manifestId'] } : {}) }),
     checkConsent: async () => ({ connected: true }),
   };
-  const ids: StateIds[] = [];
+  const ids: StateRefs[] = [];
   const statuses: StateSystemStatus[] = [];
   const repository: SubmissionRepository = {
     list: async () => [...stored.values()],
@@ -66,9 +66,11 @@ function world(plan: Partial<Record<SubmissionStep, (() => void)[]>>, submission
     open: async () => [],
     unenqueued: async () => [],
     awaitingConsent: async () => [],
-    stateIds: async () => Object.assign({}, ...ids) as StateIds,
-    saveStateIds: async (_t, _s, found) => void ids.push(found),
-    transferOfStateTransfer: async () => undefined,
+    stateRefs: async () => ({ refs: Object.assign({}, ...ids) as StateRefs, openDiscrepancies: 0 }),
+    saveStateRefs: async (_t, _owner, found) => void ids.push(found),
+    transferOfStateObject: async () => undefined,
+    followUps: async () => [],
+    touchFollowUp: async () => undefined,
     saveStatus: async (_t, status) => void statuses.push(status),
     statuses: async () => new Map(),
     countRefused: async () => 0,
@@ -79,7 +81,7 @@ function world(plan: Partial<Record<SubmissionStep, (() => void)[]>>, submission
   const deps: DeliveryDeps = {
     submissions: repository,
     transfers: { get: async () => transfer },
-    accounts: { account: async (licenseeId) => ({ licenseeId, system: 'biotrack-ny', stateLicenseNumber: 'LIC' }), stateLicenseOf: async (p) => p.licenseNumber },
+    accounts: { account: async (licenseeId) => ({ licenseeId, system: 'biotrack-ny', stateLicenseNumber: 'LIC', identity: {} }), stateLicenseOf: async (p) => p.licenseNumber },
     systems: { 'biotrack-ny': system },
     metrics: {
       sent: () => {

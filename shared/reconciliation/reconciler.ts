@@ -1,0 +1,171 @@
+/**
+ * The reconciler: a scheduled run per connected licensee and state system reads back what the
+ * state system shows since the last checkpoint and hands each observation to the domain.
+ * - Transfers addressed to the licensee that the hub does not know (another licensee's software
+ *   reported them) are recorded in its incoming list; known ones follow their arrival.
+ * - The licensee's own transfers that the state may still show more of (the watch list, bounded
+ *   per run, longest unobserved first) are judged against what the hub recorded: a difference is
+ *   a discrepancy on the transfer, never adopted, never dropped.
+ * Running twice records nothing twice: imports are conditional on their state object being new,
+ * discrepancies on their key. The checkpoint moves on only once everything returned is handled.
+ */
+import { ulid } from 'ulid';
+import { judge } from '../domain/reconciliation/judge.ts';
+import * as domain from '../domain/transfer/index.ts';
+import type { TransferEvent } from '../domain/transfer/index.ts';
+import { logger } from '../observability.ts';
+import type { InboundCheckpoints } from '../state-system/inbound-checkpoints.ts';
+import type { InboundTransfer, Observed, StateAccount, StateTrackingSystem } from '../state-system/port.ts';
+import type { StateAccounts } from '../submissions/deliver.ts';
+import type { SubmissionRepository } from '../submissions/repository.ts';
+import { stateObjectItems } from '../submissions/repository.ts';
+import { refreshStateStatus } from '../submissions/state-status.ts';
+import { DuplicateError } from '../transfers/repository.ts';
+import type { TransferRepository } from '../transfers/repository.ts';
+import type { LicenseeDirectory, StoredTransfer } from '../transfers/use-cases.ts';
+import { toStored } from '../transfers/use-cases.ts';
+import type { DiscrepancyStore } from './discrepancies.ts';
+
+export interface ReconcilerDeps {
+  readonly transfers: TransferRepository<StoredTransfer, TransferEvent>;
+  readonly submissions: Pick<SubmissionRepository, 'transferOfStateObject' | 'followUps' | 'saveStateRefs' | 'touchFollowUp' | 'list' | 'stateRefs' | 'saveStatus'>;
+  readonly discrepancies: Pick<DiscrepancyStore, 'record' | 'countOpen' | 'ofTransfer'>;
+  readonly licensees: LicenseeDirectory;
+  readonly accounts: StateAccounts;
+  readonly systems: Partial<Record<string, StateTrackingSystem>>;
+  readonly checkpoints: InboundCheckpoints;
+  readonly now: () => Date;
+  /** Watched transfers looked at per run and licensee. */
+  readonly watchPerRun?: number;
+}
+
+export interface ReconcileResult {
+  readonly imported: number;
+  readonly arrived: number;
+  /** Observations about the licensee's own transfers. */
+  readonly observed: number;
+  readonly discrepancies: number;
+  /** Items the state system could not answer for this time; the next run tries them again. */
+  readonly skipped: number;
+}
+
+const WATCH_PER_RUN = 50;
+const actor = (licenseeId: string) => ({ licenseeId, apiKeyId: 'reconciler' });
+const nothing: ReconcileResult = { imported: 0, arrived: 0, observed: 0, discrepancies: 0, skipped: 0 };
+
+export async function reconcileLicensee(deps: ReconcilerDeps, licenseeId: string): Promise<ReconcileResult> {
+  const account = await deps.accounts.account(licenseeId);
+  const system = account ? deps.systems[account.system] : undefined;
+  if (!account || !system) return nothing;
+  const watched = await deps.submissions.followUps(licenseeId, account.system, deps.watchPerRun ?? WATCH_PER_RUN);
+  const batch = await system.observe(account, await deps.checkpoints.get(licenseeId, account.system), watched);
+  const tally = { imported: 0, arrived: 0, observed: 0, discrepancies: 0 };
+  for (const item of batch.observed) {
+    if (item.kind === 'inbound') {
+      const outcome = await takeInbound(deps, system, account, item.transfer);
+      if (outcome === 'imported') tally.imported += 1;
+      if (outcome === 'arrived') tally.arrived += 1;
+    } else {
+      tally.observed += 1;
+      tally.discrepancies += await takeObservation(deps, system, account, item);
+    }
+  }
+  // What the state showed nothing new about goes to the back of the watch list.
+  const seen = new Set(batch.observed.flatMap((item) => (item.kind === 'watched' ? [item.transferId] : [])));
+  for (const { transferId } of watched) if (!seen.has(transferId)) await deps.submissions.touchFollowUp(transferId, { system: account.system, licenseeId });
+  await deps.checkpoints.put(licenseeId, account.system, batch.checkpoint, deps.now().toISOString());
+  const result = { ...tally, skipped: batch.skipped };
+  if (Object.values(result).some((n) => n > 0)) logger.info('Reconciled with the state system', { licenseeId, ...result });
+  return result;
+}
+
+/** A transfer addressed to the licensee: recorded if new, its arrival followed if known. */
+async function takeInbound(deps: ReconcilerDeps, system: StateTrackingSystem, account: StateAccount, inbound: InboundTransfer): Promise<'imported' | 'arrived' | undefined> {
+  const known = await deps.submissions.transferOfStateObject(account.system, inbound.stateKey);
+  if (known) return inbound.arrived && (await followArrival(deps, known, account.licenseeId)) ? 'arrived' : undefined;
+  const receiver = await deps.licensees.get(account.licenseeId);
+  if (!receiver) return undefined;
+  const at = deps.now();
+  const change = domain.importInbound(
+    {
+      id: ulid(),
+      receiver: {
+        licenseeId: receiver.id,
+        legalName: receiver.legalName,
+        ...(receiver.dba ? { dba: receiver.dba } : {}),
+        licenseNumber: receiver.licenseNumber,
+        premisesAddress: receiver.premisesAddress,
+        phone: receiver.phone,
+        stateSystem: receiver.stateSystem,
+        stateAccessLost: receiver.stateAccessLost,
+      },
+      shipper: {
+        legalName: inbound.shipper.name,
+        licenseNumber: inbound.shipper.stateLicenseNumber,
+        premisesAddress: {
+          street: inbound.shipper.address ?? domain.NOT_REPORTED,
+          city: inbound.shipper.city ?? domain.NOT_REPORTED,
+          state: 'NY',
+          zip: inbound.shipper.zip ?? '00000',
+        },
+        phone: inbound.shipper.phone ?? domain.NOT_REPORTED,
+        stateSystem: account.system,
+        stateAccessLost: false,
+      },
+      origin: { system: account.system, stateKey: inbound.stateKey, manifestNumber: inbound.manifestNumber },
+      drivers: inbound.drivers,
+      ...(inbound.estimatedDeparture ? { estimatedDeparture: inbound.estimatedDeparture } : {}),
+      ...(inbound.estimatedArrival ? { estimatedArrival: inbound.estimatedArrival } : {}),
+      arrived: inbound.arrived,
+      lines: inbound.lines,
+    },
+    { now: at, actor: actor(account.licenseeId) },
+  );
+  const stored = toStored(change.transfer);
+  const owner = { system: account.system, licenseeId: account.licenseeId };
+  // The receiver's own refs: the state shows it the receipt it will report, nothing to follow up.
+  const facts = { ...system.factsOf(inbound.refs), followUp: false };
+  try {
+    await deps.transfers.create(stored, change.event, stateObjectItems(stored.id, owner, inbound.refs, facts, at.toISOString()));
+    return 'imported';
+  } catch (error) {
+    // Another run recorded it a moment ago.
+    if (!(error instanceof DuplicateError)) throw error;
+    return undefined;
+  }
+}
+
+/** A recorded transfer that was on the road when first seen and has arrived since. */
+async function followArrival(deps: ReconcilerDeps, transferId: string, licenseeId: string): Promise<boolean> {
+  const transfer = await deps.transfers.get(transferId);
+  if (transfer?.status !== 'IN_TRANSIT' || !transfer.origin) return false;
+  const change = domain.arrive(transfer, {}, { now: deps.now(), actor: actor(licenseeId), rules: domain.defaultTransferRules });
+  if (!change.ok) return false;
+  await deps.transfers.commit(toStored(change.transfer), transfer.version, change.event);
+  return true;
+}
+
+/** What the state shows about one of the licensee's own transfers: refs kept, differences recorded. Returns how many are new. */
+async function takeObservation(
+  deps: ReconcilerDeps,
+  system: StateTrackingSystem,
+  account: StateAccount,
+  item: Extract<Observed, { kind: 'watched' }>,
+): Promise<number> {
+  const transfer = await deps.transfers.get(item.transferId);
+  if (!transfer) return 0;
+  const owner = { system: account.system, licenseeId: account.licenseeId };
+  if (item.refs) {
+    const { refs } = await deps.submissions.stateRefs(transfer.id);
+    await deps.submissions.saveStateRefs(transfer.id, owner, item.refs, system.factsOf({ ...refs, ...item.refs }));
+  }
+  const judgement = judge(transfer, item.observation, deps.now());
+  let recorded = 0;
+  for (const discrepancy of judgement.discrepancies) if (await deps.discrepancies.record(transfer.id, account.licenseeId, discrepancy)) recorded += 1;
+  if (judgement.arrived && transfer.origin) await followArrival(deps, transfer.id, account.licenseeId);
+  if (recorded > 0) {
+    logger.warn('The state system sees a transfer differently from the hub', { transferId: transfer.id, kinds: judgement.discrepancies.map((d) => d.kind) });
+    await refreshStateStatus(deps.submissions, transfer.id);
+  }
+  return recorded;
+}
