@@ -21,6 +21,7 @@ import { createS3ManifestStore } from '#shared/manifests/store.ts';
 import * as manifests from '#shared/manifests/use-cases.ts';
 import { createRegistryRepository } from '#shared/registries/repository.ts';
 import { documentsBucket, hubTable, stateSubmissionsQueue } from '#shared/resources.ts';
+import { createDiscrepancyStore } from '#shared/reconciliation/discrepancies.ts';
 import { createSqsSubmissionQueue } from '#shared/submissions/outbox.ts';
 import { presentedArrivalReport } from '#shared/receipt-links/arrival-report.ts';
 import { receiptLinkSettings } from '#shared/receipt-links/tokens.ts';
@@ -204,6 +205,7 @@ export function transferDeps(config: HubConfig, aws: AwsClients, systems?: State
       queue: createSqsSubmissionQueue(aws.sqs, resourceName(config, stateSubmissionsQueue)),
       submissions: createSubmissionRepository(aws.dynamodb, table),
     },
+    discrepancies: createDiscrepancyStore(aws.dynamodb, table),
     now: () => new Date(),
   };
 }

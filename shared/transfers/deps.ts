@@ -8,6 +8,7 @@ import type { ReceiptFiles } from '../receipt-links/uploads.ts';
 import type { TransferRepository } from './transfer-repository.ts';
 import type { StoredTransfer } from './stored-transfer.ts';
 import type { StateChecks } from './preflight.ts';
+import type { DiscrepancyStore } from '../reconciliation/discrepancies.ts';
 
 /** A licensee as the transfers need it; provided by the tenants module. */
 export interface LicenseeProfile {
@@ -41,6 +42,8 @@ export interface TransferDeps {
   readonly receiptLinks: ReceiptLinkSettings;
   /** Signatures and photos of receipts, for the receipt PDF. */
   readonly receiptFiles: ReceiptFiles;
+  /** Where the state system sees a transfer differently; absent: the view counts them without listing. */
+  readonly discrepancies?: Pick<DiscrepancyStore, 'ofTransfer'>;
   /** The state system's word on the lines before a manifest is numbered; absent: no pre-flight. */
   readonly stateChecks?: StateChecks;
   readonly now: () => Date;

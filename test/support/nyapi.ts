@@ -8,6 +8,7 @@ import { LOCAL_NYAPI_CLIENT } from '#infra/local/hub.ts';
 import { demoLicensees } from '#infra/local/seed.ts';
 import type { DemoRole } from '#infra/local/seed.ts';
 import { demoStateUser } from '#infra/local/seed-state-system.ts';
+import type { BioTrackAdapter } from '#shared/state-system/biotrack/adapter.ts';
 import { createBioTrackAdapter } from '#shared/state-system/biotrack/adapter.ts';
 import type { StateAccount } from '#shared/state-system/port.ts';
 import { connectInMemory, memoryConnectionStore } from './state-connections.ts';
@@ -106,14 +107,7 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, timeout
  * a refusal the hub's pre-flight cannot see, since the packages exist in full.
  */
 export async function onAnotherOpenManifest(role: DemoRole, tags: readonly string[]): Promise<void> {
-  const license = stateLicenseOf(role);
-  const ubi = demoLicensees.find((l) => l.role === role)?.registration.stateSystem.ubi ?? '';
-  const settings = { baseUrl: base(), tokenPath: '/oauth/token', authorizePath: '/oauth', timeoutMs: 5000, ...LOCAL_NYAPI_CLIENT };
-  const store = memoryConnectionStore();
-  const user = demoStateUser(license);
-  await connectInMemory(settings, store, { licenseeId: 'other-software', license, user: { username: user.Username, password: user.Password } });
-  const other = createBioTrackAdapter({ settings, connections: store, fetch, now: () => new Date() });
-  const account: StateAccount = { licenseeId: 'other-software', system: 'biotrack-ny', stateLicenseNumber: license, identity: { ubi } };
+  const { adapter: other, account } = await otherSoftwareOf(role);
   await other.reportManifest(
     account,
     {
@@ -131,4 +125,18 @@ export async function onAnotherOpenManifest(role: DemoRole, tags: readonly strin
     {},
     async () => undefined,
   );
+}
+
+/** The licensee's other software, acting at the state as the licensee's integration user, outside the hub. */
+export async function otherSoftwareOf(role: DemoRole): Promise<{ adapter: BioTrackAdapter; account: StateAccount }> {
+  const license = stateLicenseOf(role);
+  const ubi = demoLicensees.find((l) => l.role === role)?.registration.stateSystem.ubi ?? '';
+  const settings = { baseUrl: base(), tokenPath: '/oauth/token', authorizePath: '/oauth', timeoutMs: 5000, ...LOCAL_NYAPI_CLIENT };
+  const store = memoryConnectionStore();
+  const user = demoStateUser(license);
+  await connectInMemory(settings, store, { licenseeId: 'other-software', license, user: { username: user.Username, password: user.Password } });
+  return {
+    adapter: createBioTrackAdapter({ settings, connections: store, fetch, now: () => new Date() }),
+    account: { licenseeId: 'other-software', system: 'biotrack-ny', stateLicenseNumber: license, identity: { ubi } },
+  };
 }
