@@ -623,18 +623,22 @@ export class MetrcModel {
     const today = localDate(this.now(), config.timeZone);
     const problems: string[] = [];
     const retailIdsOnEveryUnit = pkg.qrCount >= (countBased(pkg.unitOfMeasure) ? Math.ceil(pkg.quantity) : 1) && pkg.qrCount > 0;
+    let retailIdsReported = false;
     const ib11 = config.rules.finishedGoodsToDispensary;
     if (ib11 && today >= ib11.effective && shipper.role === 'distributor' && recipient.role === 'dispensary') {
       if (!pkg.isFinishedGood) problems.push(`NY_IB_0011: Package ${pkg.label} must be flagged as a Finished Good to go from a distributor to a dispensary.`);
-      if (!retailIdsOnEveryUnit) problems.push(`NY_IB_0011: Package ${pkg.label} must carry Retail Item IDs on every unit (it has ${pkg.qrCount}).`);
+      if (!retailIdsOnEveryUnit) {
+        problems.push(`NY_IB_0011: Package ${pkg.label} must carry Retail Item IDs on every unit (it has ${pkg.qrCount}).`);
+        retailIdsReported = true;
+      }
       if (pkg.labTestingState !== 'TestPassed' && pkg.labTestingState !== 'RetestPassed') {
         problems.push(`NY_IB_0011: Package ${pkg.label} has lab testing state ${pkg.labTestingState}; TestPassed or RetestPassed is required.`);
       }
     }
     for (const rule of config.rules.retailIds) {
-      if (today >= rule.effective && shipper.role === rule.from && recipient.role === rule.to && !retailIdsOnEveryUnit) {
-        const message = `Package ${pkg.label} must carry Retail Item IDs on every unit to go from a ${rule.from} to a ${rule.to} (it has ${pkg.qrCount}).`;
-        if (!problems.some((p) => p.endsWith(message))) problems.push(message);
+      if (!retailIdsReported && today >= rule.effective && shipper.role === rule.from && recipient.role === rule.to && !retailIdsOnEveryUnit) {
+        problems.push(`Package ${pkg.label} must carry Retail Item IDs on every unit to go from a ${rule.from} to a ${rule.to} (it has ${pkg.qrCount}).`);
+        retailIdsReported = true;
       }
     }
     return problems;
