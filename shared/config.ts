@@ -4,9 +4,10 @@
  * The endpoint overrides are set by local mode only; in AWS the SDK's defaults apply.
  */
 import { z } from 'zod';
-import { defaultTransferRules, stateSystems } from './domain/transfer/index.ts';
+import { defaultTransferRules } from './domain/transfer/index.ts';
 import type { StateSystem, TransferRules } from './domain/transfer/index.ts';
 import { buckets, queues, tables } from './resources.ts';
+import { bioTrackSystem, stateSystems } from './state-system/capabilities.ts';
 import type { QueueDefinition } from './resources.ts';
 
 const resourceEnv = Object.fromEntries([
@@ -31,7 +32,7 @@ const envSchema = z.object({
   /** How long `POST …/manifest` waits for the state system's verdict before answering `pending` (0: never waits). */
   STATE_VERDICT_WAIT_MS: z.coerce.number().int().min(0).max(10_000).default(3_000),
   /** The state system an integrated partner that is not a tenant reports to. */
-  DEFAULT_STATE_SYSTEM: z.enum(stateSystems).exclude(['none']).default('biotrack-ny'),
+  DEFAULT_STATE_SYSTEM: z.enum(stateSystems).default(bioTrackSystem),
   /** The hub's public address: manifests' QR codes point at its verification page. Set by the stack and by local mode. */
   PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** The NY-API (BioTrack): the emulator in local mode, the state's sandbox or production by configuration only. */

@@ -6,6 +6,7 @@
  */
 import { demoLicensees, outsidePartner } from './seed.ts';
 import type { DemoTenant } from './seed.ts';
+import { bioTrackSystem } from '#shared/state-system/capabilities.ts';
 
 export interface StateSystemTarget {
   readonly apiUrl: string;
@@ -29,7 +30,7 @@ async function ok(response: Promise<Response>, what: string): Promise<Response> 
 export async function seedStateSystem(target: StateSystemTarget, tenants: readonly DemoTenant[]): Promise<void> {
   const integrated = demoLicensees.flatMap(({ registration }) => {
     const link = registration.stateSystem;
-    if (link.adapter !== 'biotrack-ny' || !link.stateLicenseNumber || !link.ubi) return [];
+    if (link.adapter !== bioTrackSystem || !link.stateLicenseNumber || !link.ubi) return [];
     return [{ registration, stateLicenseNumber: link.stateLicenseNumber, ubi: link.ubi }];
   });
   await ok(

@@ -23,6 +23,7 @@ import { createApiKeyRepository, createLicenseeRepository } from '#shared/tenant
 import type { LicenseeRegistration } from '#shared/tenants/schemas.ts';
 import type { TenantDeps } from '#shared/tenants/use-cases.ts';
 import { authorize, createApiKey, registerLicensee } from '#shared/tenants/use-cases.ts';
+import { bioTrackSystem } from '#shared/state-system/capabilities.ts';
 
 export type DemoRole = 'distributor' | 'processor' | 'retail dispensary';
 
@@ -65,7 +66,7 @@ export const demoLicensees: readonly { readonly role: DemoRole; readonly registr
       dba: 'Capital Cannabis Logistics',
       premisesAddress: { street: '1450 Central Ave', unit: 'Bay 3', city: 'Albany', state: 'NY', zip: '12205' },
       phone: '(518) 555-0142',
-      stateSystem: { adapter: 'biotrack-ny', stateLicenseNumber: 'LocLic114', ubi: '604114228' },
+      stateSystem: { adapter: bioTrackSystem, stateLicenseNumber: 'LocLic114', ubi: '604114228' },
     },
   },
   {
@@ -76,7 +77,7 @@ export const demoLicensees: readonly { readonly role: DemoRole; readonly registr
       dba: 'Seneca Ridge',
       premisesAddress: { street: '2285 Hamilton St', city: 'Geneva', state: 'NY', zip: '14456' },
       phone: '(315) 555-0178',
-      stateSystem: { adapter: 'biotrack-ny', stateLicenseNumber: 'LocLic331', ubi: '604331907' },
+      stateSystem: { adapter: bioTrackSystem, stateLicenseNumber: 'LocLic331', ubi: '604331907' },
     },
   },
   {

@@ -1,20 +1,43 @@
 /**
- * Each state system's capabilities, by the name a tenant record gives its adapter. The domain
- * reads them through its contexts and never sees a system's name.
+ * The registry of state systems: each system's id (its folder exports it), its capabilities and
+ * the fields a tenant's link to it carries. The rest of the hub asks here by the id a tenant
+ * record gives, and the domain is handed what it needs (a tag format, the transfer rules)
+ * without ever seeing a system's name.
  */
-import type { StateSystem, Transfer, TransferCapabilities } from '../domain/transfer/index.ts';
-import { hubLifecycle } from '../domain/transfer/index.ts';
-import { biotrackCapabilities } from './biotrack/capabilities.ts';
-import { metrcCapabilities } from './metrc/capabilities.ts';
+import type { PackageTagFormat, StateSystem, Transfer, TransferCapabilities } from '../domain/transfer/index.ts';
+import { anyTagFormat, hubLifecycle, noStateSystem } from '../domain/transfer/index.ts';
+import { bioTrackSystem, biotrackCapabilities } from './biotrack/capabilities.ts';
+import { bioTrackLink } from './biotrack/link.ts';
+import { metrcCapabilities, metrcSystem } from './metrc/capabilities.ts';
+import { metrcLink } from './metrc/link.ts';
 import type { StateSystemCapabilities } from './port.ts';
 
-export const capabilities: Readonly<Record<Exclude<StateSystem, 'none'>, StateSystemCapabilities>> = {
-  'biotrack-ny': biotrackCapabilities,
-  metrc: metrcCapabilities,
+export { bioTrackSystem, metrcSystem };
+
+/** Every state system the hub has an adapter folder for. */
+export const stateSystems = [bioTrackSystem, metrcSystem] as const;
+export type KnownStateSystem = (typeof stateSystems)[number];
+/** What a tenant's link or a party snapshot may name: a system, or none. */
+export const linkableStateSystems = [...stateSystems, noStateSystem] as const;
+
+export const isKnownStateSystem = (system: string): system is KnownStateSystem => (stateSystems as readonly string[]).includes(system);
+
+export const capabilities: Readonly<Record<KnownStateSystem, StateSystemCapabilities>> = {
+  [bioTrackSystem]: biotrackCapabilities,
+  [metrcSystem]: metrcCapabilities,
 };
 
+/** A system's capabilities; throws for an id no adapter folder exports (a record naming a system the hub lost). */
+export function capabilitiesOf(system: StateSystem): StateSystemCapabilities {
+  if (!isKnownStateSystem(system)) throw new Error(`No state system has the id ${system}`);
+  return capabilities[system];
+}
+
 /** A licensee without a state system follows the hub's own lifecycle. */
-export const transferCapabilitiesOf = (system: StateSystem): TransferCapabilities => (system === 'none' ? hubLifecycle : capabilities[system]);
+export const transferCapabilitiesOf = (system: StateSystem): TransferCapabilities => (system === noStateSystem ? hubLifecycle : capabilitiesOf(system));
+
+/** The package tag format a licensee's tags must have; one without a state system may hold any system's tags. */
+export const packageTagFormatOf = (system: StateSystem): PackageTagFormat => (system === noStateSystem ? anyTagFormat : capabilitiesOf(system).packageTag);
 
 /**
  * Whose rules a receipt follows: the receiver's state system when it reports the receipt, else
@@ -23,5 +46,22 @@ export const transferCapabilitiesOf = (system: StateSystem): TransferCapabilitie
 export function receiptCapabilities(transfer: Pick<Transfer, 'manifest'>): TransferCapabilities {
   const parties = transfer.manifest?.parties;
   if (!parties) return hubLifecycle;
-  return transferCapabilitiesOf(parties.receiver.stateSystem !== 'none' ? parties.receiver.stateSystem : parties.shipper.stateSystem);
+  return transferCapabilitiesOf(parties.receiver.stateSystem !== noStateSystem ? parties.receiver.stateSystem : parties.shipper.stateSystem);
+}
+
+const links = { [bioTrackSystem]: bioTrackLink, [metrcSystem]: metrcLink };
+
+/**
+ * The identity fields a tenant's link may carry, every system's together (each optional in the
+ * shape: a system requires its own, see `requiredLinkFields`).
+ */
+export const linkIdentityFields = { ...bioTrackLink.fields, ...metrcLink.fields };
+
+/** The fields a system requires on a tenant's link, each with the message for its absence. */
+export const requiredLinkFields = (system: KnownStateSystem): Readonly<Record<string, string>> => links[system].required;
+
+/** The identity a system's adapter reads from a tenant's link (`StateAccount.identity`): only that system's own fields. */
+export function linkIdentityOf(link: { readonly adapter: string } & Readonly<Record<string, unknown>>): Readonly<Record<string, string>> {
+  if (!isKnownStateSystem(link.adapter)) return {};
+  return Object.fromEntries(Object.keys(links[link.adapter].fields).flatMap((field) => (typeof link[field] === 'string' ? [[field, link[field]]] : [])));
 }

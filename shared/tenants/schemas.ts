@@ -4,38 +4,38 @@
  * every string is bounded.
  */
 import { z } from 'zod';
-import { stateSystems } from '../domain/transfer/tags.ts';
 import { addressFields, licenseNumberSchema, phone, text } from '../schemas/common.ts';
-import type { StateSystem } from '../domain/transfer/tags.ts';
+import { isKnownStateSystem, linkableStateSystems, linkIdentityFields, requiredLinkFields } from '../state-system/capabilities.ts';
 import { consentStatusView } from '../state-system/biotrack/representation.ts';
 
 const timestamp = z.iso.datetime({ offset: true });
 
-/** One list of state systems for the whole hub: the transfer domain's. */
-export const stateSystemAdapters = stateSystems;
-export type StateSystemAdapter = StateSystem;
-
+/** One list of state systems for the whole hub: the registry's, and `none`. */
+export const stateSystemAdapters = linkableStateSystems;
+export type StateSystemAdapter = (typeof linkableStateSystems)[number];
 
 /** Licensed premises are in New York. */
 export const premisesAddressSchema = z.strictObject({ ...addressFields, state: z.literal('NY').default('NY') });
 
 /**
  * How the licensee reports to the state: its adapter and the identifiers that system knows it by,
- * which may differ from the OCM license number. The NY-API signs users in with both.
+ * which may differ from the OCM license number. Each system's folder says which identity fields
+ * its link carries and requires; the shape holds them all.
  */
 export const stateSystemLinkSchema = z
   .strictObject({
     adapter: z.enum(stateSystemAdapters),
     stateLicenseNumber: text(64).optional(),
-    ubi: text(32).optional(),
+    ...linkIdentityFields,
   })
   .check((ctx) => {
-    const { adapter, stateLicenseNumber, ubi } = ctx.value;
-    if (adapter !== 'none' && stateLicenseNumber === undefined) {
+    const { adapter, stateLicenseNumber } = ctx.value;
+    if (!isKnownStateSystem(adapter)) return;
+    if (stateLicenseNumber === undefined) {
       ctx.issues.push({ code: 'custom', input: ctx.value, path: ['stateLicenseNumber'], message: 'Required for a licensee that reports to a state system' });
     }
-    if (adapter === 'biotrack-ny' && ubi === undefined) {
-      ctx.issues.push({ code: 'custom', input: ctx.value, path: ['ubi'], message: 'Required by the BioTrack NY-API' });
+    for (const [field, message] of Object.entries(requiredLinkFields(adapter))) {
+      if ((ctx.value as Readonly<Record<string, unknown>>)[field] === undefined) ctx.issues.push({ code: 'custom', input: ctx.value, path: [field], message });
     }
   });
 

@@ -4,7 +4,7 @@
  */
 import { ulid } from 'ulid';
 import * as domain from '../domain/transfer/index.ts';
-import { receiptCapabilities } from '../state-system/capabilities.ts';
+import { packageTagFormatOf, receiptCapabilities } from '../state-system/capabilities.ts';
 import type { Change, CreateTransferBody, ReceiptBody, ReturnBody, UpdateTransferBody } from '../domain/transfer/index.ts';
 import { VersionRequiredError } from '../errors.ts';
 import type { ExpectedVersion } from '../versions.ts';
@@ -23,7 +23,7 @@ export async function createTransfer(deps: TransferDeps, caller: Caller, body: C
   const shipper = await profileOf(deps, caller.licenseeId);
   await requireOwnRecords(deps, caller, body);
   const change = unwrap(
-    domain.createDraft({ id: ulid(), shipperId: caller.licenseeId, content: body }, { ...contextFor(deps, caller), shipperStateSystem: shipper.stateSystem }),
+    domain.createDraft({ id: ulid(), shipperId: caller.licenseeId, content: body }, { ...contextFor(deps, caller), shipperTags: packageTagFormatOf(shipper.stateSystem) }),
   );
   const stored = toStored(change.transfer);
   await deps.transfers.create(stored, change.event);
@@ -55,7 +55,7 @@ export async function updateTransfer(
   const transfer = await loadFor(deps, caller, id, 'update', expected);
   await requireOwnRecords(deps, caller, patch);
   const shipper = await profileOf(deps, caller.licenseeId);
-  const change = unwrap(domain.updateDraft(transfer, patch, { ...contextFor(deps, caller), shipperStateSystem: shipper.stateSystem }));
+  const change = unwrap(domain.updateDraft(transfer, patch, { ...contextFor(deps, caller), shipperTags: packageTagFormatOf(shipper.stateSystem) }));
   return save(deps, change, transfer.version, { lines: true });
 }
 

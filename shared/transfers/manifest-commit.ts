@@ -11,6 +11,7 @@ import type { ExpectedVersion } from '../versions.ts';
 import type { Caller } from '../http/caller.ts';
 import { renderIssued, storeIssued } from '../manifests/files.ts';
 import { logger } from '../observability.ts';
+import { packageTagFormatOf } from '../state-system/capabilities.ts';
 import { plannedSubmissions } from '../domain/submission/submission.ts';
 import { handOver } from '../submissions/outbox.ts';
 import { ManifestRaceError } from './manifest-transaction.ts';
@@ -56,7 +57,7 @@ export async function manifestTransfer(
         drivers,
         ...(vehicle ? { vehicle } : {}),
       },
-      { ...contextFor(deps, caller), manifestNumber: formatManifestNumber(shipperProfile.licenseNumber, sequence) },
+      { ...contextFor(deps, caller), shipperTags: packageTagFormatOf(shipperProfile.stateSystem), manifestNumber: formatManifestNumber(shipperProfile.licenseNumber, sequence) },
     );
     const change = unwrap(result);
     // The state system's refusals that its records already show are the shipper's to fix now, unnumbered.
@@ -123,7 +124,11 @@ export async function amendTransfer(
     crew(deps, caller, amended),
   ]);
   const change = unwrap(
-    domain.amend(transfer, body, { ...(transporter ? { transporter } : {}), drivers, ...(vehicle ? { vehicle } : {}) }, contextFor(deps, caller)),
+    domain.amend(transfer, body, { ...(transporter ? { transporter } : {}), drivers, ...(vehicle ? { vehicle } : {}) }, {
+      ...contextFor(deps, caller),
+      // An amendment keeps the issued manifest's shipper, and so its tag format.
+      shipperTags: packageTagFormatOf(transfer.manifest?.parties.shipper.stateSystem ?? domain.noStateSystem),
+    }),
   );
   const rendered = await renderIssued(deps.manifests, domain.withReceiptLink(change.transfer, ulid(), linkContext(deps)));
   const saved = await save(deps, { transfer: rendered.transfer, event: change.event }, transfer.version, {

@@ -8,7 +8,7 @@ import { ulid } from 'ulid';
 import { plannedSubmissions } from '../domain/submission/submission.ts';
 import * as domain from '../domain/transfer/index.ts';
 import type { PaperManifestBody } from '../domain/transfer/index.ts';
-import { transferCapabilitiesOf } from '../state-system/capabilities.ts';
+import { packageTagFormatOf, transferCapabilitiesOf } from '../state-system/capabilities.ts';
 import { ConflictError, RuleViolationError } from '../errors.ts';
 import type { Caller } from '../http/caller.ts';
 import { keys } from '../repositories/keys.ts';
@@ -32,7 +32,9 @@ export async function recordPaperManifest(deps: PaperIntakeDeps, caller: Caller,
   }
   const intake = domain.takeInPaperManifest(
     { id: ulid(), receiver: partyFromProfile(receiver), body },
-    { now: deps.now(), actor: caller, rules: deps.rules, receiverStateAccessLost: receiver.stateAccessLost, stateSystem: transferCapabilitiesOf(receiver.stateSystem) },
+    { now: deps.now(), actor: caller, rules: deps.rules, receiverStateAccessLost: receiver.stateAccessLost, stateSystem: transferCapabilitiesOf(receiver.stateSystem),
+      receiverTags: packageTagFormatOf(receiver.stateSystem),
+    },
   );
   if (!intake.ok) {
     if (intake.error.kind === 'rule-violation') throw new RuleViolationError(intake.error.problems);

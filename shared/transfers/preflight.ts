@@ -4,7 +4,7 @@
  * common refusals (a package the state does not hold for this license, another unit, less than
  * shipped) are a 422 at the line, and never a manifest number the state then refuses.
  */
-import type { FieldProblem, Transfer } from '../domain/transfer/index.ts';
+import type { FieldProblem, StateSystem, Transfer } from '../domain/transfer/index.ts';
 import type { StateAccounts } from '../submissions/deliver.ts';
 import type { StateTrackingSystem } from '../state-system/port.ts';
 
@@ -15,7 +15,7 @@ export interface StateChecks {
 
 export function createStateChecks(deps: {
   readonly accounts: Pick<StateAccounts, 'account'>;
-  readonly systems: Partial<Record<'biotrack-ny' | 'metrc', StateTrackingSystem>>;
+  readonly systems: Partial<Record<StateSystem, StateTrackingSystem>>;
 }): StateChecks {
   return {
     async linesOf(shipperId, transfer) {

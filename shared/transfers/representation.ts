@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import * as domain from '../domain/transfer/index.ts';
 import { rangeInOrder } from '../schemas/common.ts';
+import { linkableStateSystems } from '../state-system/capabilities.ts';
 import { stateSystemView } from '../submissions/representation.ts';
 
 const at = z.iso.datetime({ offset: true });
@@ -34,7 +35,7 @@ const party = z
     licenseNumber: z.string(),
     premisesAddress: domain.addressSchema,
     phone: z.string(),
-    stateSystem: z.enum(domain.stateSystems),
+    stateSystem: z.enum(linkableStateSystems),
     stateAccessLost: z.boolean(),
   })
   .meta({ id: 'PartySnapshot', description: 'A licensee as printed on the manifest' });

@@ -10,7 +10,7 @@ import type { Unit, Weight } from './quantities.ts';
 import type { TransferRules } from './rules.ts';
 import type { TransferContent } from './schemas.ts';
 import { tagFormatProblems } from './tags.ts';
-import type { StateSystem } from './tags.ts';
+import type { PackageTagFormat } from './tags.ts';
 
 /** The fields of a line the invariants read (structural, so the schemas can call them on their own output). */
 export interface LineFields {
@@ -76,7 +76,7 @@ export function draftInvariantProblems(fields: DraftInvariantFields): Problem[] 
 }
 
 /** Everything a draft must satisfy to be saved: the invariants, the configured rules and the shipper's tag format. */
-export function draftProblems(content: TransferContent, rules: TransferRules, system: StateSystem): FieldProblem[] {
+export function draftProblems(content: TransferContent, rules: TransferRules, tags: PackageTagFormat): FieldProblem[] {
   const problems: Problem[] = [
     ...content.lines.flatMap((line, index) => lineProblems(line).map((p) => ({ ...p, path: ['lines', index, ...p.path] }))),
     ...draftInvariantProblems(content),
@@ -89,7 +89,7 @@ export function draftProblems(content: TransferContent, rules: TransferRules, sy
       if (line.unitPrice === undefined) problems.push(problem(['lines', index, 'unitPrice'], 'unit-price-required', 'A wholesale line needs a unit price'));
     });
   }
-  return [...problems.map(toFieldProblem), ...tagFormatProblems(content.lines, system)];
+  return [...problems.map(toFieldProblem), ...tagFormatProblems(content.lines, tags)];
 }
 
 function duplicates(

@@ -4,7 +4,7 @@ export type { ThcBasis } from './content.ts';
 export { NOT_REPORTED, externalShipperId, importInbound, unitOf } from './inbound.ts';
 export type { InboundInput, PaperManifestOrigin, StateOrigin, TransferOrigin } from './inbound.ts';
 export { NOT_ON_PAPER, paperManifestBody, paperShipperId, takeInPaperManifest } from './paper-intake.ts';
-export type { PaperIntake, PaperIntakeInput, PaperManifestBody } from './paper-intake.ts';
+export type { PaperIntake, PaperIntakeContext, PaperIntakeInput, PaperManifestBody } from './paper-intake.ts';
 export { canonicalJson, payloadHash } from './events.ts';
 export type { Actor, EventAction, TransferEvent } from './events.ts';
 export { allowedActions, checkTransition, hubLifecycle, nextStatuses, reservesTags, transferActions, transferStatuses } from './lifecycle.ts';
@@ -53,8 +53,8 @@ export type {
   UpdateTransferBody,
   VoidBody,
 } from './schemas.ts';
-export { anyPackageTag, isTagFor, stateSystems, tagFormatProblems } from './tags.ts';
-export type { StateSystem } from './tags.ts';
+export { anyPackageTag, anyTagFormat, isTagFor, noStateSystem, tagFormatProblems } from './tags.ts';
+export type { PackageTagFormat, StateSystem } from './tags.ts';
 export { arrive, conveyanceTypes, createDraft, depart, discard, patched, recorded, updateDraft, voidTransfer } from './transfer.ts';
 export type {
   Change,

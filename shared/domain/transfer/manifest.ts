@@ -15,6 +15,7 @@ import type { AmendBody, TransferContent } from './schemas.ts';
 import { advance, patched, recorded, refuse } from './transfer.ts';
 import type {
   Change,
+  DraftContext,
   DriverSnapshot,
   Manifest,
   PartiesSnapshot,
@@ -34,7 +35,7 @@ export interface ManifestParties {
   readonly vehicle?: VehicleSnapshot;
 }
 
-export interface ManifestContext extends TransitionContext {
+export interface ManifestContext extends DraftContext {
   /** Allocated by the caller: unique and sequential per shipper. */
   readonly manifestNumber: string;
 }
@@ -67,7 +68,7 @@ export function manifest(
     ...crewProblems(content, parties, context.rules),
     ...paperworkProblems(content),
     ...timingProblems(content, context),
-    ...draftProblems(content, context.rules, parties.shipper.stateSystem),
+    ...draftProblems(content, context.rules, context.shipperTags),
     ...finishedGoodsProblems(content, parties, context),
   ];
   const { receiver, vehicle } = parties;
@@ -96,7 +97,7 @@ export type AmendmentParties = Pick<ManifestParties, 'transporter' | 'drivers' |
  * The version it replaces is kept whole in the history. Lines and receiver never change: that is a
  * void and a new transfer.
  */
-export function amend(transfer: Transfer, patch: AmendBody, parties: AmendmentParties, context: TransitionContext): Result<Change> {
+export function amend(transfer: Transfer, patch: AmendBody, parties: AmendmentParties, context: DraftContext): Result<Change> {
   const allowed = checkTransition(transfer.status, 'amend');
   if (!allowed.ok) return allowed;
   const current = recorded(transfer.manifest, transfer, 'manifest');
@@ -108,7 +109,7 @@ export function amend(transfer: Transfer, patch: AmendBody, parties: AmendmentPa
     ...crewProblems(content, { shipper, ...parties }, context.rules),
     ...paperworkProblems(content),
     ...timingProblems(content, context),
-    ...draftProblems(content, context.rules, shipper.stateSystem),
+    ...draftProblems(content, context.rules, context.shipperTags),
   ];
   const { vehicle } = parties;
   if (problems.length > 0 || !vehicle) return refuse(problems);

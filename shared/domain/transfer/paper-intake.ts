@@ -17,7 +17,8 @@ import type { ReceiveContext } from './receipt.ts';
 import { defaultTransferRules } from './rules.ts';
 import { addressSchema, receiptBody, report, transferLine } from './schemas.ts';
 import type { ReceiptBody } from './schemas.ts';
-import { tagFormatProblems } from './tags.ts';
+import { noStateSystem, tagFormatProblems } from './tags.ts';
+import type { PackageTagFormat } from './tags.ts';
 import { actualTime, plural, refuse } from './transfer.ts';
 import type { Change, PartySnapshot, Result, Transfer } from './transfer.ts';
 
@@ -80,7 +81,12 @@ export interface PaperIntake {
   readonly received: Change;
 }
 
-export function takeInPaperManifest(input: PaperIntakeInput, context: ReceiveContext): Result<PaperIntake> {
+/** A paper intake is the receiver's receipt; its tags follow the receiver's state system. */
+export interface PaperIntakeContext extends ReceiveContext {
+  readonly receiverTags: PackageTagFormat;
+}
+
+export function takeInPaperManifest(input: PaperIntakeInput, context: PaperIntakeContext): Result<PaperIntake> {
   const { body, receiver } = input;
   const at = context.now.toISOString();
   const shipper: PartySnapshot = {
@@ -89,7 +95,7 @@ export function takeInPaperManifest(input: PaperIntakeInput, context: ReceiveCon
     premisesAddress: body.shipperAddress ?? { street: NOT_ON_PAPER, city: NOT_ON_PAPER, state: 'NY', zip: '00000' },
     phone: NOT_ON_PAPER,
     // Had it a connected system, the state system would know the transfer.
-    stateSystem: 'none',
+    stateSystem: noStateSystem,
     stateAccessLost: false,
   };
 
@@ -97,7 +103,7 @@ export function takeInPaperManifest(input: PaperIntakeInput, context: ReceiveCon
   if (isSameLicensee(shipper, receiver)) {
     problems.push({ pointer: '/shipperLicenseNumber', code: 'shipper-is-receiver', message: 'The shipper must be another licensee than the receiver' });
   }
-  problems.push(...tagFormatProblems(body.lines, receiver.stateSystem, 'receiver'));
+  problems.push(...tagFormatProblems(body.lines, context.receiverTags, 'receiver'));
   // A departure is refused only in the future: nothing on record comes before it.
   const departure = body.departedAt === undefined ? undefined : actualTime(body.departedAt, context, { time: Number.NEGATIVE_INFINITY, message: '' });
   if (departure && !departure.ok) problems.push(...departure.error.problems.map((p) => ({ ...p, pointer: '/departedAt' })));

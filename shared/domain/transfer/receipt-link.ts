@@ -10,9 +10,10 @@ import type { ArrivalReport, Change, ReceiptLink, Result, Transfer, TransitionCo
 import { receive } from './receipt.ts';
 import type { ReceiveContext } from './receipt.ts';
 import type { ReceiptBody } from './schemas.ts';
+import { noStateSystem } from './tags.ts';
 
 /** Only a receiver that does not report to the state system itself confirms through a link. */
-export const takesReceiptLink = (transfer: Transfer): boolean => transfer.manifest?.parties.receiver.stateSystem === 'none';
+export const takesReceiptLink = (transfer: Transfer): boolean => transfer.manifest?.parties.receiver.stateSystem === noStateSystem;
 
 /** Between manifest and receipt the goods are on their way: a link is worth sending. */
 const linkable = (transfer: Transfer) => transfer.status === 'MANIFESTED' || transfer.status === 'IN_TRANSIT' || transfer.status === 'ARRIVED';

@@ -23,7 +23,7 @@ import type {
   UpdateTransferBody,
   VoidBody,
 } from './schemas.ts';
-import type { StateSystem } from './tags.ts';
+import type { PackageTagFormat, StateSystem } from './tags.ts';
 import type { TransferOrigin } from './inbound.ts';
 
 /** A licensee as printed on the manifest. */
@@ -247,8 +247,8 @@ export interface TransitionContext {
 }
 
 export interface DraftContext extends TransitionContext {
-  /** Decides the package tag format. */
-  readonly shipperStateSystem: StateSystem;
+  /** The package tag format of the shipper's state system. */
+  readonly shipperTags: PackageTagFormat;
 }
 
 export const refuse = (problems: readonly FieldProblem[]): { readonly ok: false; readonly error: RuleViolation } => ({
@@ -317,7 +317,7 @@ export function createDraft(
   input: { readonly id: string; readonly shipperId: string; readonly content: CreateTransferBody },
   context: DraftContext,
 ): Result<Change> {
-  const problems = draftProblems(input.content, context.rules, context.shipperStateSystem);
+  const problems = draftProblems(input.content, context.rules, context.shipperTags);
   if (problems.length > 0) return refuse(problems);
   return newDraft(input, `Draft created with ${plural(input.content.lines.length, 'package')}`, context);
 }
@@ -341,7 +341,7 @@ export function updateDraft(transfer: Transfer, patch: UpdateTransferBody, conte
     return refuse([{ pointer: '/type', code: 'return-type-fixed', message: 'A return stays a return: create a new transfer instead' }]);
   }
   const content = patched(transfer.content, patch);
-  const problems = draftProblems(content, context.rules, context.shipperStateSystem);
+  const problems = draftProblems(content, context.rules, context.shipperTags);
   if (problems.length > 0) return refuse(problems);
   return advance(
     transfer,

@@ -4,6 +4,7 @@
  */
 import { expect } from 'vitest';
 import { biotrackCapabilities } from '#shared/state-system/biotrack/capabilities.ts';
+import { bioTrackSystem, packageTagFormatOf } from '#shared/state-system/capabilities.ts';
 import {
   arrive,
   createDraft,
@@ -29,7 +30,6 @@ import type {
   Transfer,
   TransferLine,
   TransferRules,
-  TransitionContext,
   VehicleSnapshot,
 } from '#shared/domain/transfer/index.ts';
 
@@ -126,16 +126,17 @@ export const vehicle: VehicleSnapshot = {
 
 export const parties: ManifestParties = { shipper, receiver, drivers: [driver], vehicle };
 
-export const context = (now: Date = NOW, overrides: Partial<TransitionContext> = {}): TransitionContext => ({
+/** A transition's context; it carries the shipper's tag format too, which drafts and amendments check. */
+export const context = (now: Date = NOW, overrides: Partial<DraftContext> = {}): DraftContext => ({
   now,
   actor: shipperActor,
   rules: defaultTransferRules,
+  shipperTags: packageTagFormatOf(bioTrackSystem),
   ...overrides,
 });
 
 export const draftContext = (overrides: Partial<DraftContext> = {}): DraftContext => ({
   ...context(),
-  shipperStateSystem: 'biotrack-ny',
   ...overrides,
 });
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { packageTagFormatOf } from '#shared/state-system/capabilities.ts';
 import { defaultTransferRules, isSameLicensee, licenseTypeOf, manifest } from '#shared/domain/transfer/index.ts';
 import type { ManifestParties, PartySnapshot, Transfer } from '#shared/domain/transfer/index.ts';
 import {
@@ -23,8 +24,9 @@ import {
   withRules,
 } from './fixtures.ts';
 
+// As the use-case does: the tag format follows the shipper's state system.
 const manifestWith = (transfer: Transfer, overrides: Partial<ManifestParties> = {}, context = manifestContext()) =>
-  manifest(transfer, { ...parties, ...overrides }, context);
+  manifest(transfer, { ...parties, ...overrides }, { ...context, shipperTags: packageTagFormatOf((overrides.shipper ?? parties.shipper).stateSystem) });
 
 describe('manifest', () => {
   it('freezes the content with a snapshot of parties, drivers and vehicle, and numbers it', () => {

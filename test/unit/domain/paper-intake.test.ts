@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { packageTagFormatOf } from '#shared/state-system/capabilities.ts';
 import { z } from 'zod';
 import { plannedSubmissions, submissionId } from '#shared/domain/submission/submission.ts';
 import { NOT_ON_PAPER, jsonPointer, paperManifestBody, payloadHash, takeInPaperManifest } from '#shared/domain/transfer/index.ts';
@@ -36,7 +37,7 @@ const paper = (overrides: Partial<PaperManifestBody> = {}): PaperManifestBody =>
 });
 
 const takeIn = (body: PaperManifestBody = paper(), overrides: Parameters<typeof receiveContext>[1] = {}, party: PartySnapshot = integratedReceiver) =>
-  takeInPaperManifest({ id: 'tr-paper', receiver: party, body }, receiveContext(NOW, overrides));
+  takeInPaperManifest({ id: 'tr-paper', receiver: party, body }, { ...receiveContext(NOW, overrides), receiverTags: packageTagFormatOf(party.stateSystem) });
 
 /** The second line of the default paper with another answer. */
 const withSecond = (answer: Partial<Extract<IntakeLine, { outcome: 'accepted' }>>) => {
@@ -144,7 +145,7 @@ describe('taking in a paper manifest', () => {
     const body = paper({ lines: [accepted(metrcTag(1), 20), accepted(second, 100, { unit: 'g', acceptedQuantity: 90, confirmVariance: true })] });
 
     expect(problemsOf(takeIn(body))).toEqual([
-      { pointer: '/lines/0/tag', code: 'tag-format', message: "The receiver's state system (biotrack-ny) expects a BioTrack package tag: 16 digits" },
+      { pointer: '/lines/0/tag', code: 'tag-format', message: "The receiver's state system expects a BioTrack package tag: 16 digits" },
       expect.objectContaining({ pointer: '/lines/1/acceptedQuantity', code: 'variance-too-large' }),
     ]);
     expect(takeIn(body, {}, { ...integratedReceiver, stateSystem: 'metrc' }).ok).toBe(false);

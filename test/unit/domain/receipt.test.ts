@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { packageTagFormatOf } from '#shared/state-system/capabilities.ts';
 import { manifest, payloadHash, receive, returnDraftFrom, updateDraft } from '#shared/domain/transfer/index.ts';
 import type { ReceiptBody, ReturnContext, Transfer } from '#shared/domain/transfer/index.ts';
 import {
@@ -241,7 +242,7 @@ describe('returnDraftFrom', () => {
             estimatedDeparture: '2026-03-03T10:00:00-05:00',
             estimatedArrival: '2026-03-03T12:00:00-05:00',
           },
-          { ...draftContext({ actor: receiverActor, shipperStateSystem: 'none' }), now: minutesAfter(300) },
+          { ...draftContext({ actor: receiverActor, shipperTags: packageTagFormatOf('none') }), now: minutesAfter(300) },
         ),
       ).transfer;
     const asReturner = { shipper: { ...receiver, partnerId: undefined }, drivers: parties.drivers, vehicle: parties.vehicle };

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { packageTagFormatOf } from '#shared/state-system/capabilities.ts';
 import {
   arrive,
   createDraft,
@@ -62,7 +63,7 @@ describe('createDraft', () => {
   it("refuses tags in another format than the shipper's state system", () => {
     const body = draftBody({ lines: [line({ tag: metrcTag(1) }), line({ tag: biotrackTag(2) })] });
     const create = (shipperStateSystem: 'biotrack-ny' | 'metrc' | 'none') =>
-      createDraft({ id: 'tr-1', shipperId: 'lic-hudson', content: body }, draftContext({ shipperStateSystem }));
+      createDraft({ id: 'tr-1', shipperId: 'lic-hudson', content: body }, draftContext({ shipperTags: packageTagFormatOf(shipperStateSystem) }));
 
     expect(pointersOf(create('biotrack-ny'))).toEqual(['/lines/0/tag']);
     expect(pointersOf(create('metrc'))).toEqual(['/lines/1/tag']);
