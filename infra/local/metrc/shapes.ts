@@ -442,6 +442,7 @@ export function transferredShape(model: MetrcModel, transfer: Transfer, delivery
     SourcePackageLabels: '',
     ProductName: pkg?.itemName ?? '',
     ProductCategoryName: pkg?.itemCategory ?? '',
+    ItemStrainName: null,
     LabTestingStateName: pkg?.labTestingState ?? 'NotSubmitted',
     ShippedQuantity: line.shippedQuantity,
     ShippedUnitOfMeasureAbbreviation: abbreviation(line.shippedUnit),
