@@ -1,25 +1,26 @@
 /**
- * /v1/integrations/biotrack: the license admin's consent (OAuth authorization code), its status,
- * and which state-system user each hub API key acts as.
+ * /v1/integrations/{system}: a license's connection to each state system in neutral terms; for
+ * BioTrack (/v1/integrations/biotrack/...) also the license admin's consent (OAuth authorization
+ * code) and which state-system user each hub API key acts as.
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { createAwsClients } from '#shared/adapters/aws-clients.ts';
 import { readConfig, requireSetting, resourceName } from '#shared/config.ts';
 import { callerOf } from '#shared/http/caller.ts';
 import { httpHandler } from '#shared/http/handler.ts';
-import { jsonResponse } from '#shared/http/problem.ts';
+import { HttpProblem, jsonResponse } from '#shared/http/problem.ts';
 import { pathParameter, preferredMediaType, readJsonBody, readQuery } from '#shared/http/request.ts';
 import { hubTable, stateSubmissionsQueue } from '#shared/resources.ts';
 import { completeConsent, integrationStatus, linkStateUser, startConsent } from '#shared/state-system/biotrack/consent.ts';
 import type { ConsentDeps } from '#shared/state-system/biotrack/consent.ts';
 import { callbackQuery, stateUserBody } from '#shared/state-system/biotrack/representation.ts';
+import { bioTrackSystem, integrationPathSegments, stateSystemConnection, systemAtIntegrationPath } from '#shared/state-system/capabilities.ts';
 import { createConnectionStore, createConsentRequests } from '#shared/state-system/connections.ts';
 import { nyApiSettingsFrom, tokenCipherFrom } from '#shared/state-system/wiring.ts';
 import { createSqsSubmissionQueue } from '#shared/submissions/outbox.ts';
 import { createSubmissionRepository } from '#shared/submissions/repository.ts';
 import { createApiKeyRepository, createLicenseeRepository } from '#shared/tenants/repository.ts';
 import { escapeHtml } from '#shared/http/html.ts';
-
 
 /** What the admin's browser lands on after approving. */
 const connectedPage = (expiresAt: string) =>
@@ -30,8 +31,22 @@ const connectedPage = (expiresAt: string) =>
 export function createHandler(deps: ConsentDeps) {
   return httpHandler(async (event: APIGatewayProxyEventV2) => {
     switch (event.routeKey) {
-      case 'GET /v1/integrations/biotrack':
-        return jsonResponse(200, await integrationStatus(deps, callerOf(event)));
+      case 'GET /v1/integrations/{system}': {
+        const name = pathParameter(event, 'system');
+        const system = systemAtIntegrationPath(name);
+        if (!system) {
+          throw new HttpProblem({
+            status: 404,
+            code: 'not-found',
+            title: 'No such state system',
+            detail: `The hub reports to no state system called "${name}". Known: ${integrationPathSegments.join(', ')}.`,
+          });
+        }
+        const caller = callerOf(event);
+        const connection = await stateSystemConnection(deps.connections, caller.licenseeId, system, deps.now());
+        // BioTrack's answer keeps what it always said (its consent, its state users) beside the neutral fields.
+        return jsonResponse(200, system === bioTrackSystem ? { ...connection, ...(await integrationStatus(deps, caller)) } : connection);
+      }
       case 'GET /v1/integrations/biotrack/connect': {
         const started = await startConsent(deps, callerOf(event));
         // A browser follows the redirect; software gets the URL to hand to the license admin.

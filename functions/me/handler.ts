@@ -1,5 +1,6 @@
 /**
- * GET /v1/me: the caller's licensee profile and its link to the state system.
+ * GET /v1/me: the caller's licensee profile, its link to the state system and its connection to
+ * each system in neutral terms.
  */
 import { createAwsClients } from '#shared/adapters/aws-clients.ts';
 import { readConfig, resourceName } from '#shared/config.ts';
@@ -12,6 +13,7 @@ import { createLicenseeRepository } from '#shared/tenants/repository.ts';
 import type { TenantDeps } from '#shared/tenants/use-cases.ts';
 import { getLicensee } from '#shared/tenants/use-cases.ts';
 import { consentView } from '#shared/state-system/biotrack/consent.ts';
+import { bioTrackSystem, stateSystemConnections } from '#shared/state-system/capabilities.ts';
 import { createConsentReader } from '#shared/state-system/connections.ts';
 import type { ConnectionStore } from '#shared/state-system/connections.ts';
 import { createSubmissionRepository } from '#shared/submissions/repository.ts';
@@ -28,11 +30,12 @@ export function createHandler(
     const caller = callerOf(event);
     const licensee = await getLicensee(deps, caller);
     const adapter = licensee.stateSystem.adapter;
-    // Only the BioTrack NY-API has a consent to track so far.
-    const consent = adapter === 'biotrack-ny' ? consentView(await deps.consent.consentDates(licensee.id, adapter), deps.now()) : undefined;
+    // `stateSystemConsent` is BioTrack's own view, kept as it was; the connections say the same for every system.
+    const consent = adapter === bioTrackSystem ? consentView(await deps.consent.consentDates(licensee.id, adapter), deps.now()) : undefined;
+    const connections = await stateSystemConnections(deps.consent, licensee.id, adapter, deps.now());
     // What waits on the licensee: steps the state system refused, and steps a person did not do in time.
     const stateSystemAttention = { refused: await deps.submissions.countRefused(licensee.id), overdue: await deps.submissions.countOverdue(licensee.id, deps.now()) };
-    return jsonResponse(200, { ...presentLicensee(licensee, caller.apiKeyId), ...(consent ? { stateSystemConsent: consent } : {}), stateSystemAttention });
+    return jsonResponse(200, { ...presentLicensee(licensee, caller.apiKeyId), ...(consent ? { stateSystemConsent: consent } : {}), stateSystemConnections: connections, stateSystemAttention });
   });
 }
 

@@ -16,6 +16,7 @@ import { submissionList } from '../submissions/representation.ts';
 import { movementsQueryFields, movementsReportView } from '../reports/representation.ts';
 import { redriveQuery, redriveResult } from '../submissions/redrive.ts';
 import { callbackQuery, consentStartView, consentStatusView, integrationView, linkedStateUserView, stateUserBody } from '../state-system/biotrack/representation.ts';
+import { integrationPathSegments } from '../state-system/capabilities.ts';
 import { manifestDocumentView, manifestDownloadView, manifestVersionQuery, verificationView, verifyQuery } from '../manifests/representation.ts';
 
 const problem = (description: string): OperationResponse => ({ description, problem: true });
@@ -304,10 +305,14 @@ export const operations: Readonly<Record<string, OperationDefinition>> = {
   ...registryOperations('vehicles', 'vehicle', 'vehicle'),
   ...registryOperations('partners', 'partner', 'partner'),
   ...transferOperations,
-  'GET /v1/integrations/biotrack': {
-    summary: "The license's link to the NY-API: the consent's 100 days and the state users API keys act as",
+  'GET /v1/integrations/{system}': {
+    summary: `The license's connection to a state system (${integrationPathSegments.join(', ')}) in neutral terms; for biotrack also the consent's 100 days and the state users API keys act as`,
     tag: 'State system',
-    responses: { 200: { description: 'The integration', schema: integrationView }, 409: problem('The licensee does not report to the NY-API (`not-integrated`)') },
+    responses: {
+      200: { description: 'The integration', schema: integrationView },
+      404: problem('No state system has this name (`not-found`)'),
+      409: problem('biotrack: the licensee does not report to the NY-API (`not-integrated`)'),
+    },
   },
   'GET /v1/integrations/biotrack/connect': {
     summary: "Start the license admin's consent (OAuth 2.0 authorization code); a browser is redirected to the state system",

@@ -6,9 +6,11 @@
  */
 import type { PackageTagFormat, StateSystem, Transfer, TransferCapabilities } from '../domain/transfer/index.ts';
 import { anyTagFormat, hubLifecycle, noStateSystem } from '../domain/transfer/index.ts';
-import { bioTrackSystem, biotrackCapabilities } from './biotrack/capabilities.ts';
+import { bioTrackConnectionHealth, bioTrackIntegrationPath, bioTrackSystem, biotrackCapabilities } from './biotrack/capabilities.ts';
 import { bioTrackLink } from './biotrack/link.ts';
+import type { ConnectionHealthView, ConnectionStore, ConsentDates, StateSystemConnection } from './connections.ts';
 import { metrcCapabilities, metrcSystem } from './metrc/capabilities.ts';
+import { metrcConnectionHealth, metrcIntegrationPath } from './metrc/connection.ts';
 import { metrcLink } from './metrc/link.ts';
 import type { StateSystemCapabilities } from './port.ts';
 
@@ -65,3 +67,31 @@ export function linkIdentityOf(link: { readonly adapter: string } & Readonly<Rec
   if (!isKnownStateSystem(link.adapter)) return {};
   return Object.fromEntries(Object.keys(links[link.adapter].fields).flatMap((field) => (typeof link[field] === 'string' ? [[field, link[field]]] : [])));
 }
+
+/** Each system's reading of the connection record the hub keeps for a licensee (none: never connected). */
+const connectionHealth: Readonly<Record<KnownStateSystem, (dates: ConsentDates | undefined, now: Date) => ConnectionHealthView>> = {
+  [bioTrackSystem]: bioTrackConnectionHealth,
+  [metrcSystem]: metrcConnectionHealth,
+};
+
+/** A licensee's connection to one system, in neutral terms. */
+export async function stateSystemConnection(
+  store: Pick<ConnectionStore, 'consentDates'>,
+  licenseeId: string,
+  system: KnownStateSystem,
+  now: Date,
+): Promise<StateSystemConnection> {
+  const health = connectionHealth[system](await store.consentDates(licenseeId, system), now);
+  return { system, displayName: capabilities[system].displayName, ...health };
+}
+
+/** A licensee's connections to every system, the one its link names first. */
+export async function stateSystemConnections(store: Pick<ConnectionStore, 'consentDates'>, licenseeId: string, linked: StateSystem, now: Date): Promise<StateSystemConnection[]> {
+  const ordered = [...stateSystems].sort((a, b) => Number(b === linked) - Number(a === linked));
+  return Promise.all(ordered.map((system) => stateSystemConnection(store, licenseeId, system, now)));
+}
+
+/** `/v1/integrations/{system}`: each system's segment. */
+const integrationPaths: Readonly<Record<KnownStateSystem, string>> = { [bioTrackSystem]: bioTrackIntegrationPath, [metrcSystem]: metrcIntegrationPath };
+export const integrationPathSegments = stateSystems.map((system) => integrationPaths[system]);
+export const systemAtIntegrationPath = (segment: string): KnownStateSystem | undefined => stateSystems.find((system) => integrationPaths[system] === segment);

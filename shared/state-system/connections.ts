@@ -4,6 +4,7 @@
  * can warn before it runs out and park submissions when it has.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { z } from 'zod';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { TokenCipher } from '../adapters/token-cipher.ts';
@@ -31,6 +32,31 @@ export interface StateUserCredentials {
   readonly username: string;
   readonly password: string;
 }
+
+/**
+ * A licensee's connection to one state system in neutral terms, whatever the system's own
+ * mechanism (an OAuth consent, a user key): what `GET /v1/me` and `GET /v1/integrations/{system}` show.
+ */
+export const connectionHealths = ['connected', 'expiring', 'revoked', 'reconnect-required', 'missing'] as const;
+export type ConnectionHealth = (typeof connectionHealths)[number];
+
+const timestamp = z.iso.datetime({ offset: true });
+
+export const stateSystemConnectionView = z
+  .object({
+    system: z.string().meta({ description: "The state system's id, as a tenant's link names its adapter" }),
+    displayName: z.string(),
+    health: z.enum(connectionHealths).meta({
+      description:
+        '`connected`; `expiring`: works, but runs out soon (see `expiresAt`); `revoked`: the state system no longer accepts the credentials; `reconnect-required`: the hub must be approved or given credentials again (a consent ran out, or the state system refused a refresh); `missing`: never connected',
+    }),
+    expiresAt: timestamp.optional().meta({ description: 'When the connection runs out, for systems whose connections do' }),
+    since: timestamp.optional().meta({ description: 'Since when the connection has been in this health' }),
+  })
+  .meta({ id: 'StateSystemConnection' });
+export type StateSystemConnection = z.output<typeof stateSystemConnectionView>;
+/** What a system's own rules say of a connection; the registry adds the system's id and name. */
+export type ConnectionHealthView = Omit<StateSystemConnection, 'system' | 'displayName'>;
 
 /** Which state user an API key acts as; `default` is the license's integration user. */
 export const DEFAULT_STATE_USER = 'default';

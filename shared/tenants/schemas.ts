@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { addressFields, licenseNumberSchema, phone, text } from '../schemas/common.ts';
 import { isKnownStateSystem, linkableStateSystems, linkIdentityFields, requiredLinkFields } from '../state-system/capabilities.ts';
 import { consentStatusView } from '../state-system/biotrack/representation.ts';
+import { stateSystemConnectionView } from '../state-system/connections.ts';
 
 const timestamp = z.iso.datetime({ offset: true });
 
@@ -94,6 +95,9 @@ export const meView = z
     integrated: z.boolean().meta({ description: 'Reports to the state system through its API' }),
     apiKeyId: z.string().meta({ description: 'The key this request was made with' }),
     stateSystemConsent: consentStatusView.optional().meta({ description: "The license admin's 100-day consent to the hub in the NY-API; warns from 14 days before" }),
+    stateSystemConnections: z
+      .array(stateSystemConnectionView)
+      .meta({ description: "The licensee's connection to each state system the hub reports to, in the same terms for every system; the one its link names first" }),
     stateSystemAttention: z
       .object({
         refused: z.int().meta({ description: 'Transfers whose step the state system refused and that this licensee must correct' }),

@@ -2,11 +2,18 @@
  * What BioTrack's NY-API does for a transfer: every step by API call, the hub numbers the
  * manifest, and a receipt may follow only a reported arrival (the NY-API refuses it otherwise).
  */
+import type { ConnectionHealthView, ConsentDates } from '../connections.ts';
 import type { StateSystemCapabilities } from '../port.ts';
 import { stateSystemSteps } from '../port.ts';
 
 /** The name tenant records give this adapter. */
 export const bioTrackSystem = 'biotrack-ny';
+/** Its segment in `/v1/integrations/{system}`, as the consent routes have always had it. */
+export const bioTrackIntegrationPath = 'biotrack';
+
+/** The hub warns this many days before the license admin's 100-day consent runs out. */
+export const CONSENT_WARNING_DAYS = 14;
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 export const biotrackCapabilities: StateSystemCapabilities = {
   displayName: 'BioTrack',
@@ -19,3 +26,19 @@ export const biotrackCapabilities: StateSystemCapabilities = {
   hubReceiptIsStateReceipt: { byApi: true, byLink: false },
   receiveOnlyAfterArrival: true,
 };
+
+/**
+ * The consent in neutral terms: connected since it was granted, expiring in its last 14 days,
+ * and reconnect-required once it ran out or the NY-API refused the hub's refresh token (only a
+ * new approval helps either way).
+ */
+export function bioTrackConnectionHealth(dates: ConsentDates | undefined, now: Date): ConnectionHealthView {
+  if (!dates) return { health: 'missing' };
+  const expiresAt = dates.consentExpiresAt;
+  const end = Date.parse(expiresAt);
+  if (end <= now.getTime()) return { health: 'reconnect-required', expiresAt, since: expiresAt };
+  if (dates.refreshFailedAt) return { health: 'reconnect-required', expiresAt, since: dates.refreshFailedAt };
+  const warnFrom = end - CONSENT_WARNING_DAYS * DAY_MS;
+  if (now.getTime() >= warnFrom) return { health: 'expiring', expiresAt, since: new Date(warnFrom).toISOString() };
+  return { health: 'connected', expiresAt, since: dates.consentGrantedAt };
+}

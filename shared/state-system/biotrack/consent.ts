@@ -13,10 +13,12 @@ import { authorizeUrl, requestTokens } from './client.ts';
 import type { NyApiSettings } from './client.ts';
 import { DEFAULT_STATE_USER } from '../connections.ts';
 import { StateSystemError } from '../port.ts';
+import { CONSENT_WARNING_DAYS } from './capabilities.ts';
+
+export { CONSENT_WARNING_DAYS };
 import type { ConnectionStore, ConsentDates, ConsentRequests, StateUserCredentials } from '../connections.ts';
 
 export const CONSENT_DAYS = 100;
-export const CONSENT_WARNING_DAYS = 14;
 const DAY_MS = 24 * 60 * 60 * 1000;
 const REQUEST_TTL_SECONDS = 10 * 60;
 const SYSTEM = 'biotrack-ny';

@@ -3,6 +3,7 @@
  */
 import { z } from 'zod';
 import { text } from '../../schemas/common.ts';
+import { stateSystemConnectionView } from '../connections.ts';
 
 const timestamp = z.iso.datetime({ offset: true });
 
@@ -26,11 +27,15 @@ export const consentStatusView = z
   })
   .meta({ id: 'StateSystemConsent' });
 
+/** `GET /v1/integrations/{system}`: the neutral connection, and for BioTrack its consent and state users as before. */
 export const integrationView = z
   .object({
-    system: z.literal('biotrack-ny'),
-    consent: consentStatusView,
-    stateUsers: z.array(z.object({ apiKeyId: z.string().meta({ description: '`default`: the license integration user' }), username: z.string(), updatedAt: timestamp })),
+    ...stateSystemConnectionView.shape,
+    consent: consentStatusView.optional().meta({ description: 'BioTrack: the 100-day consent in its own terms' }),
+    stateUsers: z
+      .array(z.object({ apiKeyId: z.string().meta({ description: '`default`: the license integration user' }), username: z.string(), updatedAt: timestamp }))
+      .optional()
+      .meta({ description: 'BioTrack: the NY-API users hub API keys act as' }),
   })
   .meta({ id: 'StateSystemIntegration' });
 
