@@ -4,7 +4,7 @@
  * address (see guessing.ts) and a right one reaches exactly one transfer.
  */
 import { ulid } from 'ulid';
-import { plannedSubmissions } from '../domain/submission/submission.ts';
+import { submissionsOwed } from '../submissions/planning.ts';
 import * as domain from '../domain/transfer/index.ts';
 import type { Change, LinkConfirmation, LinkStanding, ReceiptBody, StoredFile, TransferEvent, TransferRules } from '../domain/transfer/index.ts';
 import { receiptCapabilities } from '../state-system/capabilities.ts';
@@ -99,7 +99,7 @@ function withArrivalReporter(changes: readonly Change[]): Change[] {
   const arrival = changes.find((change) => change.event.action === 'arrive');
   const report = arrival?.transfer.arrivalReport;
   if (!arrival || !report) return [...changes];
-  const shipperReports = plannedSubmissions(arrival).some((submission) => submission.licenseeId === arrival.transfer.shipperId);
+  const shipperReports = submissionsOwed(arrival).some((submission) => submission.licenseeId === arrival.transfer.shipperId);
   const arrivalReport = { ...report, stateSystemReportedBy: shipperReports ? ('shipper' as const) : ('nobody' as const) };
   return changes.map((change) => (change.transfer.arrivalReport ? { ...change, transfer: { ...change.transfer, arrivalReport } } : change));
 }

@@ -3,13 +3,9 @@
  * the license number and the other identifiers the state system knows it by.
  */
 import type { LicenseeRepository } from '../tenants/repository.ts';
+import { linkIdentityOf } from '../state-system/capabilities.ts';
 import type { StateAccount } from '../state-system/port.ts';
 import type { StateAccounts } from './deliver.ts';
-
-/** The link's own fields for its system (what else the state knows the licensee by), as the adapter reads them. */
-function identityOf(link: Readonly<Record<string, unknown>>): Record<string, string> {
-  return Object.fromEntries(Object.entries(link).filter((entry): entry is [string, string] => entry[0] !== 'adapter' && entry[0] !== 'stateLicenseNumber' && typeof entry[1] === 'string'));
-}
 
 export function createStateAccounts(licensees: LicenseeRepository): StateAccounts {
   async function account(licenseeId: string, actingApiKeyId?: string): Promise<StateAccount | undefined> {
@@ -20,7 +16,7 @@ export function createStateAccounts(licensees: LicenseeRepository): StateAccount
       licenseeId,
       system: link.adapter,
       stateLicenseNumber: link.stateLicenseNumber,
-      identity: identityOf(link),
+      identity: linkIdentityOf(link),
       ...(actingApiKeyId ? { actingApiKeyId } : {}),
     };
   }

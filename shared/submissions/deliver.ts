@@ -10,7 +10,7 @@ import { backoffSeconds, isOpen, recordOutcome } from '../domain/submission/subm
 import type { Transfer } from '../domain/transfer/index.ts';
 import { recorded } from '../domain/transfer/index.ts';
 import { logger } from '../observability.ts';
-import { capabilities } from '../state-system/capabilities.ts';
+import { capabilitiesOf } from '../state-system/capabilities.ts';
 import type { IntakeReport, ManifestReport, PersonTask, StateAccount, StateRefs, StateTrackingSystem } from '../state-system/port.ts';
 import { PersonStepRequired, StateSystemError } from '../state-system/port.ts';
 import type { StoredSubmission, SubmissionRepository } from './repository.ts';
@@ -160,7 +160,7 @@ async function attempt(deps: DeliveryDeps, drain: Drain, submission: Submission,
 function personWait(submission: Submission, task: PersonTask): PersonWait {
   const place = 'link' in task.where ? task.where.link : task.where.menuPath.join(' → ');
   return {
-    instruction: `${task.action} in ${capabilities[submission.system].displayName}: ${place}`,
+    instruction: `${task.action} in ${capabilitiesOf(submission.system).displayName}: ${place}`,
     where: task.where,
     resultKey: task.resultKey,
     deadline: task.deadline,

@@ -9,7 +9,7 @@ import type { Change, CreateTransferBody, ReceiptBody, ReturnBody, UpdateTransfe
 import { VersionRequiredError } from '../errors.ts';
 import type { ExpectedVersion } from '../versions.ts';
 import type { Caller } from '../http/caller.ts';
-import { plannedSubmissions } from '../domain/submission/submission.ts';
+import { submissionsOwed } from '../submissions/planning.ts';
 import { handOver } from '../submissions/outbox.ts';
 import type { ChangedParts } from './transfer-items.ts';
 import { departureCheck, stateSystemOf } from './state-system.ts';
@@ -38,7 +38,7 @@ export async function save(
   changed: ChangedParts = {},
 ): Promise<StoredTransfer> {
   const stored = toStored(change.transfer);
-  const submissions = plannedSubmissions(change);
+  const submissions = submissionsOwed(change);
   await deps.transfers.commit(stored, expectedVersion, change.event, changed, submissions);
   await handOver({ ...deps.outbox, now: deps.now }, submissions);
   return stored;

@@ -12,7 +12,7 @@ import type { Caller } from '../http/caller.ts';
 import { renderIssued, storeIssued } from '../manifests/files.ts';
 import { logger } from '../observability.ts';
 import { packageTagFormatOf } from '../state-system/capabilities.ts';
-import { plannedSubmissions } from '../domain/submission/submission.ts';
+import { submissionsOwed } from '../submissions/planning.ts';
 import { handOver } from '../submissions/outbox.ts';
 import { ManifestRaceError } from './manifest-transaction.ts';
 import { TagsTakenError } from './tag-reservations.ts';
@@ -68,7 +68,7 @@ export async function manifestTransfer(
     const linked = domain.withReceiptLink(change.transfer, ulid(), linkContext(deps));
     const rendered = await renderIssued(deps.manifests, linked);
     const next = toStored(rendered.transfer);
-    const submissions = plannedSubmissions({ transfer: next, event: change.event });
+    const submissions = submissionsOwed({ transfer: next, event: change.event });
     const newItems = await newLinkItems(deps, transfer, next);
     try {
       await deps.transfers.commitManifest({

@@ -5,7 +5,7 @@
  * transaction, then handed to the outbox. The same paper cannot be taken in twice by one receiver.
  */
 import { ulid } from 'ulid';
-import { plannedSubmissions } from '../domain/submission/submission.ts';
+import { submissionsOwed } from '../submissions/planning.ts';
 import * as domain from '../domain/transfer/index.ts';
 import type { PaperManifestBody } from '../domain/transfer/index.ts';
 import { packageTagFormatOf, transferCapabilitiesOf } from '../state-system/capabilities.ts';
@@ -42,7 +42,7 @@ export async function recordPaperManifest(deps: PaperIntakeDeps, caller: Caller,
   }
   const { recorded, received } = intake;
   const stored = toStored(received.transfer);
-  const submissions = plannedSubmissions(received);
+  const submissions = submissionsOwed(received);
   const paper = { ...keys.paperManifest(receiver.id, body.shipperLicenseNumber, body.manifestNumber), transferId: stored.id };
   try {
     await deps.transfers.createWithHistory(stored, [recorded.event, received.event], [paper], submissions);

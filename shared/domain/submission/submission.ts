@@ -92,13 +92,17 @@ const stepOf: Partial<Record<EventAction, SubmissionStep>> = {
   receive: 'receive',
 };
 
+/** Whether a state system takes a step as a report from the hub (otherwise the hub only observes it there). */
+export type ReportsStep = (system: StateSystem, step: SubmissionStep) => boolean;
+
 /**
  * The submissions a committed change owes. The shipper reports its manifest and the trip when it
  * is integrated; the receiver reports its receipt when it is an integrated tenant and the state
  * system knows the transfer (its shipper reported it, or it came from the state system). A paper
- * manifest's receipt is reported by its integrated receiver as an intake.
+ * manifest's receipt is reported by its integrated receiver as an intake. A step the reporter's
+ * system only lets the hub observe (a person does it there) is owed nothing.
  */
-export function plannedSubmissions(change: { readonly transfer: Transfer; readonly event: TransferEvent }): Submission[] {
+export function plannedSubmissions(change: { readonly transfer: Transfer; readonly event: TransferEvent }, reportsStep: ReportsStep): Submission[] {
   const { transfer, event } = change;
   const step = event.action === 'receive' && transfer.origin?.kind === 'paper-manifest' ? 'intake' : stepOf[event.action];
   const parties = transfer.manifest?.parties;
@@ -113,7 +117,7 @@ export function plannedSubmissions(change: { readonly transfer: Transfer; readon
       : known && parties.shipper.licenseeId === transfer.shipperId
         ? { licenseeId: transfer.shipperId, system: shipperSystem }
         : undefined;
-  if (!reporter) return [];
+  if (!reporter || !reportsStep(reporter.system, step)) return [];
   return [
     {
       id: submissionId(transfer.id, event.sequence, step),

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { packageTagFormatOf } from '#shared/state-system/capabilities.ts';
 import { z } from 'zod';
-import { plannedSubmissions, submissionId } from '#shared/domain/submission/submission.ts';
+import { submissionId } from '#shared/domain/submission/submission.ts';
+import { submissionsOwed } from '#shared/submissions/planning.ts';
 import { NOT_ON_PAPER, jsonPointer, paperManifestBody, payloadHash, takeInPaperManifest } from '#shared/domain/transfer/index.ts';
 import type { PaperManifestBody, PartySnapshot } from '#shared/domain/transfer/index.ts';
 import { NOW, biotrackTag, expectOk, metrcTag, minutesAfter, pointersOf, problemsOf, receiveContext, receiver, receiverActor, withRules } from './fixtures.ts';
@@ -171,8 +172,8 @@ describe('taking in a paper manifest', () => {
   it('owes the state system one intake, reported by the integrated receiver, and no receipt', () => {
     const { recorded, received } = expectOk(takeIn());
 
-    expect(plannedSubmissions(recorded)).toEqual([]);
-    expect(plannedSubmissions(received)).toEqual([
+    expect(submissionsOwed(recorded)).toEqual([]);
+    expect(submissionsOwed(received)).toEqual([
       expect.objectContaining({
         id: submissionId('tr-paper', 2, 'intake'),
         step: 'intake',
@@ -183,7 +184,7 @@ describe('taking in a paper manifest', () => {
         status: 'pending',
       }),
     ]);
-    expect(plannedSubmissions(expectOk(takeIn(paper(), {}, receiver)).received)).toEqual([]);
+    expect(submissionsOwed(expectOk(takeIn(paper(), {}, receiver)).received)).toEqual([]);
   });
 });
 

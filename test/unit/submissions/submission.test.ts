@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { backoffSeconds, plannedSubmissions, recordOutcome, submissionId } from '#shared/domain/submission/submission.ts';
+import { backoffSeconds, recordOutcome, submissionId } from '#shared/domain/submission/submission.ts';
+import { submissionsOwed } from '#shared/submissions/planning.ts';
+import { packageTagFormatOf } from '#shared/state-system/capabilities.ts';
 import type { Submission } from '#shared/domain/submission/submission.ts';
 import { amend, arrive, depart, discard, manifest, receive, voidTransfer } from '#shared/domain/transfer/index.ts';
 import type { Change, PartiesSnapshot, PartySnapshot, Transfer } from '#shared/domain/transfer/index.ts';
@@ -28,12 +30,12 @@ const withParties = (transfer: Transfer, overrides: Partial<PartiesSnapshot>): T
   if (!manifest) throw new Error('not manifested');
   return { ...transfer, manifest: { ...manifest, parties: { ...manifest.parties, ...overrides } } };
 };
-const steps = (change: Change) => plannedSubmissions(change).map((s) => [s.step, s.licenseeId]);
+const steps = (change: Change) => submissionsOwed(change).map((s) => [s.step, s.licenseeId]);
 
 describe('which transitions owe the state system a submission', () => {
   it('reports the shipper’s manifest, amendment, shipment, arrival and void, as the shipper, with the acting key', () => {
     const manifestedChange = expectOk(manifest(draft(), parties, manifestContext()));
-    const [submission] = plannedSubmissions(manifestedChange);
+    const [submission] = submissionsOwed(manifestedChange);
     expect(submission).toMatchObject({
       id: submissionId(manifestedChange.transfer.id, 2, 'manifest'),
       step: 'manifest',
@@ -54,28 +56,43 @@ describe('which transitions owe the state system a submission', () => {
   });
 
   it('reports nothing for drafts, discards, or a shipper without a state system', () => {
-    expect(plannedSubmissions(expectOk(discard(draft(), context())))).toEqual([]);
+    expect(submissionsOwed(expectOk(discard(draft(), context())))).toEqual([]);
     const offline = { ...parties, shipper: { ...parties.shipper, stateSystem: 'none' as const } };
-    expect(plannedSubmissions(expectOk(manifest(draft(), offline, manifestContext())))).toEqual([]);
+    expect(submissionsOwed(expectOk(manifest(draft(), offline, manifestContext())))).toEqual([]);
   });
 
   it('reports a receipt as the receiver only when the receiver is an integrated tenant and the state system knows the transfer', () => {
     const answer = (transfer: Transfer) => expectOk(receive(transfer, receiptFor(transfer), receiveContext(RECEIVED_AT, { actor: receiverActor })));
     // The fixture receiver is not integrated: it confirms receipt outside the state system.
-    expect(plannedSubmissions(answer(arrived()))).toEqual([]);
+    expect(submissionsOwed(answer(arrived()))).toEqual([]);
     const integrated = withParties(arrived(), { receiver: integratedReceiver });
-    const [receipt] = plannedSubmissions(answer(integrated));
+    const [receipt] = submissionsOwed(answer(integrated));
     expect(receipt).toMatchObject({ step: 'receive', licenseeId: receiverActor.licenseeId, actingApiKeyId: receiverActor.apiKeyId });
     const unknownToTheState = withParties(integrated, { shipper: { ...parties.shipper, stateSystem: 'none' } });
-    expect(plannedSubmissions(answer(unknownToTheState))).toEqual([]);
+    expect(submissionsOwed(answer(unknownToTheState))).toEqual([]);
     const notATenant: PartySnapshot = { ...integratedReceiver };
     delete (notATenant as { licenseeId?: string }).licenseeId;
-    expect(plannedSubmissions(answer(withParties(arrived(), { receiver: notATenant })))).toEqual([]);
+    expect(submissionsOwed(answer(withParties(arrived(), { receiver: notATenant })))).toEqual([]);
+  });
+
+  it('owes nothing for a step the system only lets the hub observe: a Metrc shipper reports its manifest, not its trip or receipt', () => {
+    const onMetrc = { ...parties, shipper: { ...parties.shipper, stateSystem: 'metrc' }, receiver: { ...integratedReceiver, stateSystem: 'metrc' } };
+    const metrcContext = manifestContext({ shipperTags: packageTagFormatOf('metrc') });
+    const metrcLines = draft().content.lines.map((l, i) => ({ ...l, tag: `1A4${String(i + 1).padStart(21, '0')}` }));
+    const drafted = { ...draft(), content: { ...draft().content, lines: metrcLines } };
+    const manifestedOnMetrc = expectOk(manifest(drafted, onMetrc, metrcContext));
+    expect(submissionsOwed(manifestedOnMetrc).map((s) => [s.step, s.system])).toEqual([['manifest', 'metrc']]);
+    const departed = expectOk(depart(manifestedOnMetrc.transfer, {}, context(minutesAfter(30))));
+    expect(submissionsOwed(departed)).toEqual([]);
+    const arrivedOnMetrc = expectOk(arrive(departed.transfer, {}, context(minutesAfter(200))));
+    expect(submissionsOwed(arrivedOnMetrc)).toEqual([]);
+    const received = expectOk(receive(arrivedOnMetrc.transfer, receiptFor(arrivedOnMetrc.transfer), receiveContext(RECEIVED_AT, { actor: receiverActor })));
+    expect(submissionsOwed(received)).toEqual([]);
   });
 
   it('leaves the acting key out when a transporter, not the reporting licensee, made the change', () => {
     const change = expectOk(depart(manifested(), {}, { ...context(minutesAfter(30)), actor: { licenseeId: 'carrier', apiKeyId: 'key-carrier' } }));
-    expect(plannedSubmissions(change)[0]).not.toHaveProperty('actingApiKeyId');
+    expect(submissionsOwed(change)[0]).not.toHaveProperty('actingApiKeyId');
   });
 });
 
