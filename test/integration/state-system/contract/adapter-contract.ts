@@ -89,9 +89,9 @@ async function retried(world: ContractWorld, report: ManifestReport, unsettledSi
 /** The hub's own record of the same shipment, received as the hub's receiver answered. */
 function hubTransferReceived(world: ContractWorld, answers: readonly { tag: string; acceptedQuantity: number | 'rejected' }[]): Transfer {
   const body = draftBody({ lines: world.tags.map((tag) => line({ tag, quantity: world.quantity, unit: 'each' })) });
-  // The fixtures' contexts check BioTrack's tag format; a system with another passes its own format there.
-  const drafted = expectOk(createDraft({ id: 'contract-1', shipperId: 'shipper', content: body }, draftContext())).transfer;
-  const manifested = expectOk(manifest(drafted, parties, manifestContext())).transfer;
+  const shipperTags = world.capabilities.packageTag;
+  const drafted = expectOk(createDraft({ id: 'contract-1', shipperId: 'shipper', content: body }, draftContext({ shipperTags }))).transfer;
+  const manifested = expectOk(manifest(drafted, parties, manifestContext({ shipperTags }))).transfer;
   const departed = expectOk(depart(manifested, {}, context(minutesAfter(60)))).transfer;
   const arrived = expectOk(arrive(departed, {}, context(minutesAfter(210)))).transfer;
   const lines = answers.map((answer) =>
