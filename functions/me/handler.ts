@@ -16,6 +16,8 @@ import { consentView } from '#shared/state-system/biotrack/consent.ts';
 import { bioTrackSystem, stateSystemConnections } from '#shared/state-system/capabilities.ts';
 import { createConsentReader } from '#shared/state-system/connections.ts';
 import type { ConnectionStore } from '#shared/state-system/connections.ts';
+import { createDiscrepancyStore } from '#shared/reconciliation/discrepancies.ts';
+import type { DiscrepancyStore } from '#shared/reconciliation/discrepancies.ts';
 import { createSubmissionRepository } from '#shared/submissions/repository.ts';
 import type { SubmissionRepository } from '#shared/submissions/repository.ts';
 
@@ -23,6 +25,7 @@ export function createHandler(
   deps: Pick<TenantDeps, 'licensees'> & {
     readonly consent: Pick<ConnectionStore, 'consentDates'>;
     readonly submissions: Pick<SubmissionRepository, 'countRefused' | 'countOverdue'>;
+    readonly discrepancies: Pick<DiscrepancyStore, 'countOpen'>;
     readonly now: () => Date;
   },
 ) {
@@ -33,8 +36,13 @@ export function createHandler(
     // `stateSystemConsent` is BioTrack's own view, kept as it was; the connections say the same for every system.
     const consent = adapter === bioTrackSystem ? consentView(await deps.consent.consentDates(licensee.id, adapter), deps.now()) : undefined;
     const connections = await stateSystemConnections(deps.consent, licensee.id, adapter, deps.now());
-    // What waits on the licensee: steps the state system refused, and steps a person did not do in time.
-    const stateSystemAttention = { refused: await deps.submissions.countRefused(licensee.id), overdue: await deps.submissions.countOverdue(licensee.id, deps.now()) };
+    // What waits on the licensee: steps the state system refused, steps a person did not do in time, differences to settle.
+    const [refused, overdue, discrepancies] = await Promise.all([
+      deps.submissions.countRefused(licensee.id),
+      deps.submissions.countOverdue(licensee.id, deps.now()),
+      deps.discrepancies.countOpen(licensee.id),
+    ]);
+    const stateSystemAttention = { refused, overdue, discrepancies };
     return jsonResponse(200, { ...presentLicensee(licensee, caller.apiKeyId), ...(consent ? { stateSystemConsent: consent } : {}), stateSystemConnections: connections, stateSystemAttention });
   });
 }
@@ -46,5 +54,6 @@ export const handler = createHandler({
   licensees: createLicenseeRepository(aws.dynamodb, table),
   consent: createConsentReader(aws.dynamodb, table),
   submissions: createSubmissionRepository(aws.dynamodb, table),
+  discrepancies: createDiscrepancyStore(aws.dynamodb, table),
   now: () => new Date(),
 });

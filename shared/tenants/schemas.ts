@@ -102,6 +102,7 @@ export const meView = z
       .object({
         refused: z.int().meta({ description: 'Transfers whose step the state system refused and that this licensee must correct' }),
         overdue: z.int().meta({ description: 'Steps a person owes the state system past their deadline (systems whose steps need a person)' }),
+        discrepancies: z.int().meta({ description: 'Open differences between what the hub recorded and what the state system shows, found by this licensee\'s reconciliation' }),
       })
       .meta({ description: 'What waits on this licensee at the state system; list them with GET /v1/transfers' }),
   })

@@ -13,6 +13,7 @@ import { readConfig } from '#shared/config.ts';
 import { hubTable } from '#shared/resources.ts';
 import { bioTrackSystem, metrcSystem } from '#shared/state-system/capabilities.ts';
 import { createConnectionStore, createConsentReader } from '#shared/state-system/connections.ts';
+import { createDiscrepancyStore } from '#shared/reconciliation/discrepancies.ts';
 import { createSubmissionRepository } from '#shared/submissions/repository.ts';
 import { createLicenseeRepository } from '#shared/tenants/repository.ts';
 import { registerLicensee } from '#shared/tenants/use-cases.ts';
@@ -68,6 +69,7 @@ async function connectionsOn(licenseeId: string, days: number): Promise<Connecti
     licensees,
     consent: createConsentReader(aws.dynamodb, hubTable.name),
     submissions: createSubmissionRepository(aws.dynamodb, hubTable.name),
+    discrepancies: createDiscrepancyStore(aws.dynamodb, hubTable.name),
     now: () => new Date(Date.now() + days * DAY),
   });
   const reply = await call(handler, httpEvent('GET /v1/me', '/v1/me', { caller: { licenseeId, apiKeyId: 'k' } }));

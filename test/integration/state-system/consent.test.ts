@@ -13,6 +13,7 @@ import { createLocalTokenCipher } from '#shared/adapters/token-cipher.ts';
 import { readConfig } from '#shared/config.ts';
 import { hubTable } from '#shared/resources.ts';
 import { createConnectionStore, createConsentReader } from '#shared/state-system/connections.ts';
+import { createDiscrepancyStore } from '#shared/reconciliation/discrepancies.ts';
 import { createSubmissionRepository } from '#shared/submissions/repository.ts';
 import { createApiKeyRepository, createLicenseeRepository } from '#shared/tenants/repository.ts';
 import { createApiKey, registerLicensee } from '#shared/tenants/use-cases.ts';
@@ -65,6 +66,7 @@ describe('state-system consent', { timeout: 120_000 }, () => {
         licensees,
         consent: createConsentReader(aws.dynamodb, hubTable.name),
         submissions: createSubmissionRepository(aws.dynamodb, hubTable.name),
+        discrepancies: createDiscrepancyStore(aws.dynamodb, hubTable.name),
         now: () => new Date(Date.now() + days * 86_400_000),
       });
     const caller = { licenseeId: licensee.id, apiKeyId: 'k' };

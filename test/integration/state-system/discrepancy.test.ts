@@ -67,6 +67,10 @@ describe('a receipt at the state that differs from the hub’s', { timeout: 120_
     const rows = (await call('distributor', 'GET', '/v1/transfers?direction=outgoing&limit=100')).body['items'] as { id: string; stateSystem: { status: string; discrepancies?: number } }[];
     expect(rows.find((row) => row.id === id)?.stateSystem).toMatchObject({ status: 'discrepancy', discrepancies: 1 });
 
+    // The shipper's /v1/me counts it among what waits on it.
+    const attention = (await call('distributor', 'GET', '/v1/me')).body['stateSystemAttention'] as { discrepancies: number };
+    expect(attention.discrepancies).toBeGreaterThanOrEqual(1);
+
     // Seen again on the next runs, it stays one discrepancy.
     await new Promise((resolve) => setTimeout(resolve, 5_000));
     const again = (await call('distributor', 'GET', `/v1/transfers/${id}`)).body['stateSystem'] as { discrepancies: number };
