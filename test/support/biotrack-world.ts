@@ -9,7 +9,6 @@ import type { NyApiEmulator } from '#infra/local/nyapi/server.ts';
 import { createBioTrackAdapter } from '#shared/state-system/biotrack/adapter.ts';
 import type { NyApiSettings } from '#shared/state-system/biotrack/client.ts';
 import type { ConnectionStore } from '#shared/state-system/connections.ts';
-import { StateSystemError } from '#shared/state-system/port.ts';
 import type { ManifestReport, StateAccount } from '#shared/state-system/port.ts';
 import { connectInMemory, memoryConnectionStore } from './state-connections.ts';
 
@@ -39,15 +38,7 @@ export interface World<S extends ConnectionStore> {
 /** For reports whose ids the test does not follow. */
 export const keepNothing = async () => undefined;
 
-export async function failure(promise: Promise<unknown>): Promise<StateSystemError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof StateSystemError) return error;
-    throw error;
-  }
-  throw new Error('expected a StateSystemError');
-}
+export { failure } from './state-failure.ts';
 
 /** Starts one emulator for the file, reset and seeded before each test. */
 export function useBioTrackEmulator() {

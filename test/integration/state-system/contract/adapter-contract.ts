@@ -11,6 +11,7 @@ import { arrive, createDraft, depart, manifest, receive } from '#shared/domain/t
 import type { Transfer } from '#shared/domain/transfer/index.ts';
 import { PersonStepRequired, StateSystemError } from '#shared/state-system/port.ts';
 import type { ManifestReport, StateAccount, StateRefs, StateSystemCapabilities, StateTrackingSystem } from '#shared/state-system/port.ts';
+import { failure } from '../../../support/state-failure.ts';
 import { context, draftBody, draftContext, expectOk, line, manifestContext, minutesAfter, parties, receiveContext } from '../../../unit/domain/fixtures.ts';
 
 export interface ContractWorld {
@@ -42,16 +43,6 @@ export interface ContractWorld {
 export interface ContractHarness {
   /** A fresh world per test (hooks for the emulator are the harness's own). */
   world(): Promise<ContractWorld>;
-}
-
-async function failure(promise: Promise<unknown>): Promise<StateSystemError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof StateSystemError) return error;
-    throw error;
-  }
-  throw new Error('expected a StateSystemError');
 }
 
 /**
