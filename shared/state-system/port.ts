@@ -146,7 +146,11 @@ export interface LineCheck {
   /** The line's index in the transfer. */
   readonly line: number;
   readonly field: 'tag' | 'unit' | 'quantity';
-  readonly code: 'not-at-state' | 'unit-differs' | 'more-than-state-holds';
+  /**
+   * `unavailable-at-state`: held, but the state will not let it move (inactive, on hold, in transit);
+   * `whole-package-only`: the state transfers whole packages and this line ships part of one.
+   */
+  readonly code: 'not-at-state' | 'unavailable-at-state' | 'unit-differs' | 'more-than-state-holds' | 'whole-package-only';
   readonly message: string;
 }
 

@@ -1,0 +1,553 @@
+/**
+ * The Metrc (New York) adapter (docs/metrc.md §2): the API pushes a transfer template and a person
+ * registers it in Metrc's web app, where Metrc issues its manifest number; departure, arrival and
+ * the receipt happen there too. So the adapter pushes (and amends or archives) the template, tells
+ * the hub what the person must do, and reads everything else back: it polls the outgoing and
+ * incoming lists in overlapping lastModified windows, matches a registration to our template by
+ * `OriginatingTemplateId` (falling back to our name, then to recipient and packages), and reports
+ * each step it sees once. Metrc has no idempotency key: a push whose answer was lost is found again
+ * by its name in the template list, never pushed twice.
+ */
+import type { ObservedLine, ObservedPackage, StateObservation } from '../../domain/reconciliation/observation.ts';
+import type { Unit } from '../../domain/transfer/index.ts';
+import { DEFAULT_STATE_USER } from '../connections.ts';
+import type { ConnectionStore } from '../connections.ts';
+import { PersonStepRequired, StateSystemError } from '../port.ts';
+import type {
+  InboundTransfer,
+  KeepStateRefs,
+  LineCheck,
+  ManifestReport,
+  ObservationBatch,
+  Observed,
+  PersonTask,
+  ReportedLine,
+  StateAccount,
+  StateTrackingSystem,
+  WatchedTransfer,
+} from '../port.ts';
+import { metrcSystem } from './capabilities.ts';
+import { defaultBudget, GetBudget, metrcConnection, requestTime, windows } from './client.ts';
+import type { MetrcConnection, MetrcSettings } from './client.ts';
+import { decodeCheckpoint, encodeCheckpoint } from './checkpoint.ts';
+import type { RowSummary } from './checkpoint.ts';
+import { deliveryKey, metrcFacts, metrcRefs } from './refs.ts';
+import type { MetrcRefs, RegisteredLine } from './refs.ts';
+import * as schemas from './schemas.ts';
+
+export interface MetrcDeps {
+  readonly settings: MetrcSettings;
+  /** Where each licensee's user key is kept, sealed (as a state user whose password is the key). */
+  readonly connections: Pick<ConnectionStore, 'stateUser'>;
+  readonly fetch: typeof fetch;
+  readonly now: () => Date;
+  /** One per process, shared by every licensee (metrc.md §1). */
+  readonly budget?: GetBudget;
+}
+
+export type MetrcAdapter = StateTrackingSystem;
+
+/** The hub's units in Metrc's words (`GET /unitsofmeasure/v2/active`). */
+const uomOf: Readonly<Record<Unit, string>> = { each: 'Each', g: 'Grams', kg: 'Kilograms', oz: 'Ounces', lb: 'Pounds', mL: 'Milliliters', L: 'Liters' };
+const unitOf = (name: string | null | undefined): Unit | undefined => (Object.entries(uomOf).find(([, metrc]) => metrc === name)?.[0] as Unit | undefined) ?? undefined;
+const WEIGHT_UNITS: ReadonlySet<Unit> = new Set(['g', 'kg', 'oz', 'lb']);
+
+const REGISTER_MENU = ['Transfers', 'Templates', 'Register'] as const;
+/** [inferred] Where a registered transfer is edited or voided in Metrc's web app. */
+const OUTGOING_MENU = ['Transfers', 'Licensed', 'Outgoing'] as const;
+const PATHS = {
+  templates: '/transfers/v2/templates/outgoing',
+  outgoing: '/transfers/v2/outgoing',
+  incoming: '/transfers/v2/incoming',
+  types: '/transfers/v2/types',
+  inTransit: '/packages/v2/intransit',
+} as const;
+/** Package lookups in flight at once when checking lines (inside the GET budget anyway). */
+const CHECK_CONCURRENCY = 5;
+/** Transfers without `OriginatingTemplateId` matched by recipient and packages per call: each costs two reads. */
+const FALLBACK_LOOKUPS = 10;
+/** Outgoing rows no watched transfer claimed, kept for a later run's watch list (bounded). */
+const UNCLAIMED_MAX = 200;
+const TYPES_CACHE_MS = 10 * 60_000;
+
+const notByApi = (what: string) =>
+  new StateSystemError('permanent', 'NOT_BY_API', `Metrc has no API for ${what}: it happens in Metrc's web app and the hub reads it back`);
+
+export function createMetrcAdapter(deps: MetrcDeps): MetrcAdapter {
+  const { settings } = deps;
+  const settleMs = settings.settleMs ?? 2 * settings.timeoutMs;
+  const overlapMs = settings.overlapMinutes * 60_000;
+  const budget = deps.budget ?? new GetBudget(defaultBudget);
+  const typesOf = new Map<string, { readonly types: schemas.TransferTypeBody[]; readonly until: number }>();
+
+  async function connect(account: StateAccount): Promise<MetrcConnection> {
+    const stored =
+      (account.actingApiKeyId ? await deps.connections.stateUser(account.licenseeId, metrcSystem, account.actingApiKeyId) : undefined) ??
+      (await deps.connections.stateUser(account.licenseeId, metrcSystem, DEFAULT_STATE_USER));
+    if (!stored) throw new StateSystemError('consent-expired', 'NOT_CONNECTED', 'No Metrc user key is stored for this license: the license admin must create one in Metrc and enter it in the hub');
+    return metrcConnection({ settings, fetch: deps.fetch, budget, userKey: stored.password, license: account.stateLicenseNumber, now: deps.now });
+  }
+
+  const at = (account: StateAccount) => ({ licenseNumber: account.stateLicenseNumber });
+
+  async function transferType(metrc: MetrcConnection, account: StateAccount): Promise<schemas.TransferTypeBody> {
+    const cached = typesOf.get(account.stateLicenseNumber);
+    const types = cached && cached.until > Date.now() ? cached.types : await metrc.all(PATHS.types, at(account), schemas.transferType);
+    typesOf.set(account.stateLicenseNumber, { types, until: cached && cached.until > Date.now() ? cached.until : Date.now() + TYPES_CACHE_MS });
+    const licensed = types.filter((type) => type.ForLicensedShipments);
+    const chosen = licensed.find((type) => type.Name === settings.transferTypeName) ?? licensed[0];
+    if (!chosen) throw new StateSystemError('permanent', 'NO_TRANSFER_TYPE', `Facility ${account.stateLicenseNumber} has no Metrc transfer type for licensed shipments`);
+    return chosen;
+  }
+
+  /** The template body (metrc.md §3): one destination, one transporter leg carrying the first driver, the others as details. */
+  async function templateBody(metrc: MetrcConnection, account: StateAccount, report: ManifestReport, name: string) {
+    const type = await transferType(metrc, account);
+    const [driver, ...others] = report.drivers;
+    if (!driver) throw new StateSystemError('permanent', 'NO_DRIVER', 'Metrc requires a driver on every transporter leg');
+    const departure = requestTime(report.estimatedDeparture, settings.timeZone);
+    const arrival = requestTime(report.estimatedArrival, settings.timeZone);
+    const vehicle = { VehicleMake: report.vehicle.make, VehicleModel: report.vehicle.model, VehicleLicensePlateNumber: report.vehicle.plate ?? null };
+    return {
+      Name: name,
+      // As Metrc's own example: the header's transporter fields null, each leg carries its own.
+      TransporterFacilityLicenseNumber: null,
+      DriverOccupationalLicenseNumber: null,
+      DriverName: null,
+      DriverLicenseNumber: null,
+      PhoneNumberForQuestions: null,
+      VehicleMake: null,
+      VehicleModel: null,
+      VehicleLicensePlateNumber: null,
+      Destinations: [
+        {
+          RecipientLicenseNumber: report.receiver.stateLicenseNumber,
+          InvoiceNumber: report.manifestNumber,
+          TransferTypeName: type.Name,
+          PlannedRoute: report.route,
+          EstimatedDepartureDateTime: departure,
+          EstimatedArrivalDateTime: arrival,
+          Transporters: [
+            {
+              TransporterFacilityLicenseNumber: report.transporter?.stateLicenseNumber ?? account.stateLicenseNumber,
+              DriverOccupationalLicenseNumber: null,
+              DriverName: driver.name,
+              DriverLicenseNumber: driver.driversLicenseNumber,
+              DriverLayoverLeg: null,
+              PhoneNumberForQuestions: null,
+              ...vehicle,
+              // [placement inferred] only when the type requires it; the plate is what identifies a NY registration.
+              ...(type.RequiresVehicleRegistrationNumber ? { VehicleRegistrationNumber: report.vehicle.plate ?? report.vehicle.vin ?? null } : {}),
+              IsLayover: false,
+              EstimatedDepartureDateTime: departure,
+              EstimatedArrivalDateTime: arrival,
+              TransporterDetails: others.map((extra) => ({ DriverOccupationalLicenseNumber: null, DriverName: extra.name, DriverLicenseNumber: extra.driversLicenseNumber, DriverLayoverLeg: null, ...vehicle })),
+            },
+          ],
+          Packages: report.lines.map((line) => ({
+            PackageLabel: line.tag,
+            // [inferred] Metrc's wholesale price is the package's, not the unit's.
+            WholesalePrice: Math.round(line.unitPrice * line.quantity * 100) / 100,
+            ...grossWeight(type, line),
+          })),
+        },
+      ],
+    };
+  }
+
+  /** [inferred] The hub knows net quantities only: a weight-based package's gross weight is at least its net weight. */
+  function grossWeight(type: schemas.TransferTypeBody, line: ReportedLine) {
+    if (!type.RequiresPackagesGrossWeight) return { GrossWeight: null, GrossUnitOfWeightName: null };
+    if (!WEIGHT_UNITS.has(line.unit)) {
+      throw new StateSystemError('permanent', 'GROSS_WEIGHT_UNKNOWN', `Transfer type ${type.Name} requires a gross weight for package ${line.tag}, which the hub tracks by count`);
+    }
+    return { GrossWeight: line.quantity, GrossUnitOfWeightName: uomOf[line.unit] };
+  }
+
+  /** Our templates (active ones: Metrc lists no archived template) changed since `from`, by name. */
+  async function templateNamed(metrc: MetrcConnection, account: StateAccount, name: string, from: number): Promise<number | undefined> {
+    const rows = await metrc.windowed(PATHS.templates, at(account), schemas.transferRow, from - overlapMs, deps.now().getTime() + overlapMs);
+    return rows.find((row) => row.Name === name)?.Id;
+  }
+
+  /** Before pushing again what an unanswered try may still be committing: find it, or wait out its settle window. */
+  async function earlierPush(metrc: MetrcConnection, account: StateAccount, name: string): Promise<number | undefined> {
+    if (!account.retry && !account.unsettledSince) return undefined;
+    const now = deps.now().getTime();
+    const from = account.unsettledSince ? Date.parse(account.unsettledSince) : now - settings.lookbackHours * 3_600_000;
+    const found = await templateNamed(metrc, account, name, from);
+    if (found !== undefined || !account.unsettledSince) return found;
+    const left = Date.parse(account.unsettledSince) + settleMs - now;
+    if (left > 0) {
+      throw new StateSystemError('transient', 'UNSETTLED', `An unanswered earlier push may still be recorded by Metrc: looking again in ${Math.ceil(left / 1000)} s`, {
+        retryAfterMs: left,
+        unsettledSince: account.unsettledSince,
+      });
+    }
+    return undefined;
+  }
+
+  const registerTask = (account: StateAccount, templateId: number, name: string, deadline: string): PersonTask => ({
+    action: `Register template ${name}`,
+    where: settings.registerLink
+      ? { link: settings.registerLink.replace('{license}', encodeURIComponent(account.stateLicenseNumber)).replace('{templateId}', String(templateId)) }
+      : { menuPath: REGISTER_MENU },
+    resultKey: name,
+    deadline,
+  });
+
+  /** A registered transfer changes only in Metrc's web app: the person's step, named by Metrc's manifest number. */
+  const registeredStep = (what: 'Edit' | 'Void', manifestNumber: string, deadline: string) =>
+    new PersonStepRequired({ action: `${what} transfer ${manifestNumber}`, where: { menuPath: OUTGOING_MENU }, resultKey: manifestNumber, deadline });
+
+  /** The registered transfer made from our template, if a person has registered it (looked up from the template's day on). */
+  async function registrationOf(metrc: MetrcConnection, account: StateAccount, refs: MetrcRefs): Promise<schemas.TransferRowBody | undefined> {
+    if (refs.templateId === undefined) return undefined;
+    const from = refs.templateCreatedAt ? Date.parse(refs.templateCreatedAt) : deps.now().getTime() - settings.lookbackHours * 3_600_000;
+    const rows = await metrc.windowed(PATHS.outgoing, at(account), schemas.transferRow, from - overlapMs, deps.now().getTime() + overlapMs);
+    return rows.find((row) => row.OriginatingTemplateId === refs.templateId || (refs.templateName !== undefined && row.Name === refs.templateName));
+  }
+
+  async function registered(metrc: MetrcConnection, account: StateAccount, refs: MetrcRefs): Promise<string | undefined> {
+    if (refs.manifestNumber) return refs.manifestNumber;
+    const row = await registrationOf(metrc, account, refs);
+    return row ? (row.ManifestNumber ?? String(row.Id)) : undefined;
+  }
+
+  // ---- pre-flight ----
+
+  async function packagesInTransit(metrc: MetrcConnection, account: StateAccount): Promise<Set<string>> {
+    const now = deps.now().getTime();
+    const rows = await metrc.windowed(PATHS.inTransit, at(account), schemas.packageOne, now - settings.lookbackHours * 3_600_000, now + overlapMs);
+    return new Set(rows.map((row) => row.Label.toUpperCase()));
+  }
+
+  async function heldPackage(metrc: MetrcConnection, account: StateAccount, tag: string): Promise<schemas.PackageBody | undefined> {
+    try {
+      return await metrc.call({ method: 'GET', path: `/packages/v2/${encodeURIComponent(tag)}`, query: at(account) }, schemas.packageOne);
+    } catch (error) {
+      // With a working key, Metrc's 401 on a label is "not at this facility".
+      if (error instanceof StateSystemError && error.code === 'UNAUTHORIZED') return undefined;
+      throw error;
+    }
+  }
+
+  function lineProblem(index: number, line: ReportedLine, pkg: schemas.PackageBody | undefined, inTransit: ReadonlySet<string>): LineCheck[] {
+    const problem = (field: LineCheck['field'], code: LineCheck['code'], message: string): LineCheck[] => [{ line: index, field, code, message }];
+    if (!pkg) return problem('tag', 'not-at-state', `Package ${line.tag} does not exist in the current Facility.`);
+    if (pkg.IsFinished || pkg.ArchivedDate) return problem('tag', 'unavailable-at-state', `Package ${line.tag} is not active.`);
+    if (pkg.IsOnHold) return problem('tag', 'unavailable-at-state', `Package ${line.tag} is on hold and cannot be transferred.`);
+    if (inTransit.has(pkg.Label.toUpperCase())) return problem('tag', 'unavailable-at-state', `Package ${line.tag} is already in transit.`);
+    const unit = uomOf[line.unit];
+    if (pkg.UnitOfMeasureName !== unit) return problem('unit', 'unit-differs', `Package ${line.tag} is tracked in ${pkg.UnitOfMeasureName} in Metrc, not in ${unit}.`);
+    if (line.quantity > pkg.Quantity) return problem('quantity', 'more-than-state-holds', `Package ${line.tag} holds only ${pkg.Quantity} ${pkg.UnitOfMeasureName} in Metrc.`);
+    if (line.quantity < pkg.Quantity) {
+      return problem('quantity', 'whole-package-only', `Metrc transfers whole packages: package ${line.tag} holds ${pkg.Quantity} ${pkg.UnitOfMeasureName}; ship all of it, or repackage first.`);
+    }
+    return [];
+  }
+
+  // ---- observation ----
+
+  /** A transfer's destinations and their packages, as Metrc shows them now. */
+  async function contentsOf(metrc: MetrcConnection, transferId: number) {
+    const deliveries = await metrc.all(`/transfers/v2/${transferId}/deliveries`, {}, schemas.delivery);
+    const packages = new Map<number, schemas.DeliveryPackageBody[]>();
+    for (const delivery of deliveries) packages.set(delivery.Id, await metrc.all(`/transfers/v2/deliveries/${delivery.Id}/packages`, {}, schemas.deliveryPackage));
+    return { deliveries, packages };
+  }
+
+  const shippedLines = (packages: Iterable<schemas.DeliveryPackageBody[]>): RegisteredLine[] =>
+    [...packages].flat().map((pkg) => ({ tag: pkg.PackageLabel.toUpperCase(), quantity: pkg.ShippedQuantity }));
+
+  const observedLines = (packages: Iterable<schemas.DeliveryPackageBody[]>): ObservedLine[] =>
+    [...packages].flat().map((pkg) => {
+      const unit = unitOf(pkg.ShippedUnitOfMeasureName);
+      return { tag: pkg.PackageLabel.toUpperCase(), quantity: pkg.ShippedQuantity, ...(unit ? { unit } : {}) };
+    });
+
+  const sameLines = (a: readonly RegisteredLine[], b: readonly RegisteredLine[]) =>
+    a.length === b.length && [...a].sort((x, y) => x.tag.localeCompare(y.tag)).every((line, i) => {
+      const other = [...b].sort((x, y) => x.tag.localeCompare(y.tag))[i];
+      return other?.tag === line.tag && other.quantity === line.quantity;
+    });
+
+  const when = (value: string | null | undefined) => (value ? { at: value } : {});
+
+  /** What one outgoing row shows about a watched transfer that the refs have not seen yet, each step once. */
+  async function stepsOf(metrc: MetrcConnection, watched: WatchedTransfer, row: RowSummary): Promise<Observed[]> {
+    const known = metrcRefs(watched.refs);
+    if (known.transferId === row.id && known.lastModified === row.lastModified) return [];
+    const { deliveries, packages } = await contentsOf(metrc, row.id);
+    const lines = shippedLines(packages.values());
+    const receiver = deliveries[0]?.RecipientFacilityLicenseNumber;
+    const observations: StateObservation[] = [];
+    const refs: MetrcRefs = {
+      transferId: row.id,
+      deliveryIds: deliveries.map((d) => d.Id),
+      ...(row.manifestNumber ? { manifestNumber: row.manifestNumber } : {}),
+      lastModified: row.lastModified,
+      registeredLines: lines,
+      ...(receiver ? { registeredReceiver: receiver } : {}),
+    };
+    if (known.transferId === undefined) {
+      observations.push({
+        kind: 'registered',
+        ...when(row.created),
+        manifestNumber: row.manifestNumber ?? String(row.id),
+        ...(receiver ? { receiverLicenseNumber: receiver } : {}),
+        lines: observedLines(packages.values()),
+      });
+    } else if ((known.registeredLines && !sameLines(known.registeredLines, lines)) || (known.registeredReceiver && receiver && known.registeredReceiver !== receiver)) {
+      observations.push({ kind: 'edited', ...when(row.lastModified), ...(receiver ? { receiverLicenseNumber: receiver } : {}), lines: observedLines(packages.values()) });
+    }
+    const first = deliveries[0];
+    if (first?.ActualDepartureDateTime && !known.departedSeen) {
+      observations.push({ kind: 'departed', at: first.ActualDepartureDateTime });
+      refs.departedSeen = true;
+    }
+    if (first?.ActualArrivalDateTime && !known.arrivedSeen) {
+      observations.push({ kind: 'arrived', at: first.ActualArrivalDateTime });
+      refs.arrivedSeen = true;
+    }
+    if (deliveries.length > 0 && deliveries.every((d) => d.ReceivedDateTime) && !known.receiptSeen) {
+      observations.push({ kind: 'received', ...when(first?.ReceivedDateTime), packages: [...packages.values()].flat().map(receivedPackage) });
+      refs.receiptSeen = true;
+    }
+    if (row.voided && !known.voidSeen) {
+      observations.push({ kind: 'voided', ...when(row.lastModified) });
+      refs.voidSeen = true;
+    }
+    // Nothing new (the row changed in a way the hub does not follow): it is read again only when it changes again.
+    if (observations.length === 0) return [];
+    return observations.map((observation) => ({ kind: 'watched', transferId: watched.transferId, refs, observation }));
+  }
+
+  function receivedPackage(pkg: schemas.DeliveryPackageBody): ObservedPackage {
+    const accepted = pkg.ShipmentPackageState === 'Accepted';
+    const unit = unitOf(pkg.ReceivedUnitOfMeasureName ?? pkg.ShippedUnitOfMeasureName);
+    return { tag: pkg.PackageLabel.toUpperCase(), accepted, receivedQuantity: accepted ? (pkg.ReceivedQuantity ?? 0) : 0, ...(unit ? { unit } : {}) };
+  }
+
+  /** The outgoing row of a watched transfer: by transfer id once known, else by originating template, our name, then recipient and packages. */
+  async function matchRow(metrc: MetrcConnection, refs: MetrcRefs, rows: readonly RowSummary[], claimed: ReadonlySet<number>, fallback: { left: number }): Promise<RowSummary | undefined> {
+    if (refs.transferId !== undefined) return rows.find((row) => row.id === refs.transferId);
+    if (refs.templateId === undefined) return undefined;
+    const open = rows.filter((row) => !claimed.has(row.id));
+    const direct = open.find((row) => row.templateId === refs.templateId) ?? open.find((row) => refs.templateName !== undefined && row.name === refs.templateName);
+    if (direct || !refs.templateRecipient || !refs.templateLabels) return direct;
+    const labels = [...refs.templateLabels].sort().join(',');
+    for (const row of open.filter((candidate) => candidate.templateId === undefined && !candidate.voided)) {
+      if (fallback.left <= 0) return undefined;
+      fallback.left -= 1;
+      const { deliveries, packages } = await contentsOf(metrc, row.id);
+      const tags = shippedLines(packages.values()).map((line) => line.tag).sort().join(',');
+      if (deliveries[0]?.RecipientFacilityLicenseNumber === refs.templateRecipient && tags === labels) return row;
+    }
+    return undefined;
+  }
+
+  const summary = (row: schemas.TransferRowBody): RowSummary => ({
+    id: row.Id,
+    lastModified: row.LastModified,
+    ...(row.ManifestNumber ? { manifestNumber: row.ManifestNumber } : {}),
+    ...(row.OriginatingTemplateId ? { templateId: row.OriginatingTemplateId } : {}),
+    ...(row.Name ? { name: row.Name } : {}),
+    ...(row.CreatedDateTime ? { created: row.CreatedDateTime } : {}),
+    ...(row.IsVoided ? { voided: true } : {}),
+  });
+
+  async function inboundOf(metrc: MetrcConnection, row: schemas.TransferRowBody): Promise<InboundTransfer | undefined> {
+    const deliveryId = row.DeliveryId;
+    if (!deliveryId || !row.ManifestNumber || !row.ShipperFacilityLicenseNumber) return undefined;
+    const packages = await metrc.all(`/transfers/v2/deliveries/${deliveryId}/packages`, {}, schemas.deliveryPackage);
+    const crew = await metrc.all(`/transfers/v2/deliveries/${deliveryId}/transporters/details`, {}, schemas.transporterDetail);
+    const vehicle = crew.find((leg) => leg.VehicleMake || leg.VehicleLicensePlateNumber);
+    return {
+      stateKey: deliveryKey(deliveryId),
+      refs: { transferId: row.Id, deliveryIds: [deliveryId], manifestNumber: row.ManifestNumber, lastModified: row.LastModified },
+      manifestNumber: row.ManifestNumber,
+      shipper: { stateLicenseNumber: row.ShipperFacilityLicenseNumber, name: row.ShipperFacilityName ?? row.ShipperFacilityLicenseNumber },
+      arrived: Boolean(row.ActualArrivalDateTime),
+      received: Boolean(row.ReceivedDateTime),
+      ...(row.EstimatedDepartureDateTime ? { estimatedDeparture: row.EstimatedDepartureDateTime } : {}),
+      ...(row.EstimatedArrivalDateTime ? { estimatedArrival: row.EstimatedArrivalDateTime } : {}),
+      drivers: [...new Set(crew.flatMap((leg) => (leg.DriverName ? [leg.DriverName] : [])))],
+      ...(vehicle ? { vehicle: [vehicle.VehicleMake, vehicle.VehicleModel, vehicle.VehicleLicensePlateNumber].filter(Boolean).join(' ') } : {}),
+      lines: packages.map((pkg) => ({
+        tag: pkg.PackageLabel.toUpperCase(),
+        productName: pkg.ItemName ?? pkg.PackageLabel,
+        quantity: pkg.ShippedQuantity,
+        unit: unitOf(pkg.ShippedUnitOfMeasureName) ?? pkg.ShippedUnitOfMeasureName,
+      })),
+    };
+  }
+
+  /** An incoming row kept in the checkpoint, read back as Metrc listed it. */
+  function rowOf(kept: unknown): schemas.TransferRowBody[] {
+    const parsed = schemas.transferRow.safeParse(kept);
+    return parsed.success ? [parsed.data] : [];
+  }
+
+  /** Skips what cannot be read this time; access problems concern everything and stop the run. */
+  function skippable(error: unknown): boolean {
+    return error instanceof StateSystemError && error.kind !== 'consent-expired';
+  }
+
+  async function observe(account: StateAccount, checkpoint: string | undefined, watched: readonly WatchedTransfer[]): Promise<ObservationBatch> {
+    const metrc = await connect(account);
+    const now = deps.now().getTime();
+    const since = decodeCheckpoint(checkpoint);
+    const from = since.through === undefined ? now - settings.lookbackHours * 3_600_000 : Date.parse(since.through) - overlapMs;
+    // The window's end reaches a little past now: Metrc's clock may run ahead of ours.
+    const spans = windows(from, now + overlapMs, settings.windowHours, settings.maxWindowsPerCall);
+    const through = new Date(Math.min(spans.at(-1)?.end ?? now, now)).toISOString();
+    const outgoing: schemas.TransferRowBody[] = [];
+    const incoming: schemas.TransferRowBody[] = [];
+    for (const { start, end } of spans) {
+      const window = { ...at(account), lastModifiedStart: requestTime(start, settings.timeZone), lastModifiedEnd: requestTime(end, settings.timeZone) };
+      outgoing.push(...(await metrc.all(PATHS.outgoing, window, schemas.transferRow)));
+      incoming.push(...(await metrc.all(PATHS.incoming, window, schemas.transferRow)));
+    }
+
+    // Rows changed now, and those an earlier run saw that no watched transfer claimed yet; the newest of each transfer wins.
+    const rows = new Map<number, RowSummary>();
+    for (const row of [...since.unclaimed, ...outgoing.map(summary)]) {
+      const seen = rows.get(row.id);
+      if (!seen || Date.parse(row.lastModified) >= Date.parse(seen.lastModified)) rows.set(row.id, row);
+    }
+    const candidates = [...rows.values()];
+    const observed: Observed[] = [];
+    const claimed = new Set<number>();
+    const fallback = { left: FALLBACK_LOOKUPS };
+    let skipped = 0;
+    for (const transfer of watched) {
+      try {
+        const refs = metrcRefs(transfer.refs);
+        const row = await matchRow(metrc, refs, candidates, claimed, fallback);
+        if (!row) continue;
+        claimed.add(row.id);
+        observed.push(...(await stepsOf(metrc, transfer, row)));
+      } catch (error) {
+        if (!skippable(error)) throw error;
+        skipped += 1;
+      }
+    }
+    const keepAfter = now - settings.lookbackHours * 3_600_000;
+    const unclaimed = candidates
+      .filter((row) => !claimed.has(row.id) && Date.parse(row.lastModified) >= keepAfter)
+      .sort((a, b) => Date.parse(b.lastModified) - Date.parse(a.lastModified))
+      .slice(0, UNCLAIMED_MAX);
+
+    const inbound = new Map<number, schemas.TransferRowBody>();
+    for (const row of [...since.retryInbound.flatMap((kept) => rowOf(kept)), ...incoming]) if (row.DeliveryId) inbound.set(row.DeliveryId, row);
+    const retryInbound: schemas.TransferRowBody[] = [];
+    for (const row of inbound.values()) {
+      if (row.IsVoided || row.ReceivedDateTime) continue;
+      try {
+        const transfer = await inboundOf(metrc, row);
+        if (transfer) observed.push({ kind: 'inbound', transfer });
+      } catch (error) {
+        if (!skippable(error)) throw error;
+        skipped += 1;
+        retryInbound.push(row);
+      }
+    }
+    return { observed, checkpoint: encodeCheckpoint({ through, unclaimed, retryInbound: retryInbound.slice(0, UNCLAIMED_MAX) }), skipped };
+  }
+
+  return {
+    factsOf: metrcFacts,
+
+    async checkLines(account, lines) {
+      try {
+        const metrc = await connect(account);
+        const held: (schemas.PackageBody | undefined)[] = [];
+        for (let start = 0; start < lines.length; start += CHECK_CONCURRENCY) {
+          held.push(...(await Promise.all(lines.slice(start, start + CHECK_CONCURRENCY).map((line) => heldPackage(metrc, account, line.tag)))));
+        }
+        const inTransit = held.some(Boolean) ? await packagesInTransit(metrc, account) : new Set<string>();
+        return lines.flatMap((line, index) => lineProblem(index, line, held[index], inTransit));
+      } catch (error) {
+        // Not reachable or not connected now: the manifest goes ahead; its submission meets what is wrong.
+        if (error instanceof StateSystemError) return [];
+        throw error;
+      }
+    },
+
+    async reportManifest(account, report, knownRefs, keep: KeepStateRefs) {
+      const known = metrcRefs(knownRefs);
+      const name = known.templateName ?? `HUB-${report.submissionKey}`;
+      let templateId = known.templateId;
+      if (templateId === undefined) {
+        const metrc = await connect(account);
+        const body = await templateBody(metrc, account, report, name);
+        templateId =
+          (await earlierPush(metrc, account, name)) ??
+          (await metrc.call({ method: 'POST', path: PATHS.templates, query: at(account), body: [body] }, schemas.created)).Ids[0];
+        if (templateId === undefined) throw new StateSystemError('transient', 'UNEXPECTED_RESPONSE', 'Metrc answered the template push without an id');
+        await keep({
+          templateId,
+          templateName: name,
+          templateCreatedAt: deps.now().toISOString(),
+          templateRecipient: report.receiver.stateLicenseNumber,
+          templateLabels: report.lines.map((line) => line.tag.toUpperCase()),
+        });
+      }
+      throw new PersonStepRequired(registerTask(account, templateId, name, report.estimatedDeparture));
+    },
+
+    async amendManifest(account, refs, report) {
+      const known = metrcRefs(refs);
+      if (known.templateId === undefined || !known.templateName) throw new StateSystemError('permanent', 'NO_TEMPLATE', 'Metrc holds no template of this transfer');
+      const metrc = await connect(account);
+      const manifestNumber = await registered(metrc, account, known);
+      if (manifestNumber) throw registeredStep('Edit', manifestNumber, report.estimatedDeparture);
+      const [destination] = await metrc.all(`${PATHS.templates}/${known.templateId}/deliveries`, {}, schemas.delivery);
+      const body = await templateBody(metrc, account, report, known.templateName);
+      await metrc.call(
+        {
+          method: 'PUT',
+          path: PATHS.templates,
+          query: at(account),
+          body: [{ TransferTemplateId: known.templateId, ...body, Destinations: body.Destinations.map((d) => ({ TransferDestinationId: destination?.Id ?? null, ...d })) }],
+        },
+        schemas.empty,
+      );
+      return { templateRecipient: report.receiver.stateLicenseNumber, templateLabels: report.lines.map((line) => line.tag.toUpperCase()) };
+    },
+
+    reportShipment: async () => Promise.reject(notByApi('a departure')),
+    reportArrival: async () => Promise.reject(notByApi('an arrival')),
+    reportReceipt: async () => Promise.reject(notByApi('a receipt')),
+    reportIntake: async () => Promise.reject(notByApi('a shipment taken in on paper (an external incoming transfer is the licensee’s to record)')),
+
+    async reportVoid(account, refs) {
+      const known = metrcRefs(refs);
+      if (known.templateId === undefined) return;
+      const metrc = await connect(account);
+      const manifestNumber = await registered(metrc, account, known);
+      if (manifestNumber) throw registeredStep('Void', manifestNumber, deps.now().toISOString());
+      try {
+        await metrc.call({ method: 'DELETE', path: `${PATHS.templates}/${known.templateId}`, query: at(account) }, schemas.empty);
+      } catch (error) {
+        if (!(error instanceof StateSystemError) || error.code !== 'UNAUTHORIZED') throw error;
+        // Archived already (an earlier try whose answer was lost) when Metrc no longer lists it.
+        const from = known.templateCreatedAt ? Date.parse(known.templateCreatedAt) : deps.now().getTime() - settings.lookbackHours * 3_600_000;
+        if ((await templateNamed(metrc, account, known.templateName ?? '', from)) !== undefined) throw error;
+      }
+    },
+
+    observe,
+
+    async checkConsent(account) {
+      try {
+        const facilities = await (await connect(account)).facilities();
+        return { connected: facilities.some((facility) => facility.License.Number === account.stateLicenseNumber) };
+      } catch (error) {
+        if (error instanceof StateSystemError && error.kind === 'consent-expired') return { connected: false };
+        throw error;
+      }
+    },
+  };
+}
