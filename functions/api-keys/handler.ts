@@ -3,21 +3,17 @@
  * never deleted). With `Idempotency-Key`, a retried POST creates nothing and replays the key's record
  * without its secret: the secret is added after the answer is remembered, never stored.
  */
-import { monotonicFactory } from 'ulid';
-import { createAwsClients } from '#shared/adapters/aws-clients.ts';
-import { pageCursorsFrom } from '#shared/adapters/page-cursors.ts';
-import { readConfig, resourceName } from '#shared/config.ts';
+import { readConfig } from '#shared/config.ts';
 import { callerOf } from '#shared/http/caller.ts';
 import { httpHandler } from '#shared/http/handler.ts';
-import { hubIdempotency, showOnce } from '#shared/http/idempotency.ts';
+import { showOnce } from '#shared/http/idempotency.ts';
 import type { IdempotencyDeps } from '#shared/http/idempotency.ts';
 import { jsonResponse } from '#shared/http/problem.ts';
 import { pathParameter, readJsonBody, readQuery } from '#shared/http/request.ts';
-import { hubTable } from '#shared/resources.ts';
-import { createApiKeyRepository } from '#shared/tenants/repository.ts';
 import { apiKeyListQuery, createApiKeyBody } from '#shared/tenants/schemas.ts';
 import type { TenantDeps } from '#shared/tenants/use-cases.ts';
 import { createApiKey, listApiKeys, revokeApiKey } from '#shared/tenants/use-cases.ts';
+import { apiKeyDeps } from '#shared/wiring/api-keys.ts';
 
 export function createHandler(deps: Pick<TenantDeps, 'apiKeys' | 'now' | 'newId'> & { readonly idempotency?: IdempotencyDeps }) {
   return httpHandler(async (event) => {
@@ -39,11 +35,4 @@ export function createHandler(deps: Pick<TenantDeps, 'apiKeys' | 'now' | 'newId'
   }, deps.idempotency ? { idempotency: deps.idempotency } : {});
 }
 
-const config = readConfig();
-const aws = createAwsClients(config);
-export const handler = createHandler({
-  apiKeys: createApiKeyRepository(aws.dynamodb, resourceName(config, hubTable), pageCursorsFrom(config)),
-  now: () => new Date(),
-  newId: monotonicFactory(),
-  idempotency: hubIdempotency(config, aws.dynamodbClient),
-});
+export const handler = createHandler(apiKeyDeps(readConfig()));

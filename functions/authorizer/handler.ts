@@ -8,14 +8,12 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerResult, APIGatewaySimpleAuthorizerWithContextResult } from 'aws-lambda';
-import { createAwsClients } from '#shared/adapters/aws-clients.ts';
-import { readConfig, resourceName } from '#shared/config.ts';
+import { readConfig } from '#shared/config.ts';
 import type { Caller } from '#shared/http/caller.ts';
 import { logger, tracer } from '#shared/observability.ts';
-import { hubTable } from '#shared/resources.ts';
-import { createApiKeyRepository } from '#shared/tenants/repository.ts';
 import type { TenantDeps } from '#shared/tenants/use-cases.ts';
 import { authorize } from '#shared/tenants/use-cases.ts';
+import { keyCheckDeps } from '#shared/wiring/api-keys.ts';
 
 export type AuthorizerResult = APIGatewaySimpleAuthorizerWithContextResult<Caller> | APIGatewaySimpleAuthorizerResult;
 
@@ -33,7 +31,4 @@ export function createHandler(deps: Pick<TenantDeps, 'apiKeys'>) {
     });
 }
 
-const config = readConfig();
-export const handler = createHandler({
-  apiKeys: createApiKeyRepository(createAwsClients(config).dynamodb, resourceName(config, hubTable)),
-});
+export const handler = createHandler(keyCheckDeps(readConfig()));

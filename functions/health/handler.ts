@@ -2,16 +2,12 @@
  * GET /health: 200 with each dependency's status, or 503 naming the ones that are down, or 503
  * `starting` while a local hub is still seeding and connecting (a script waits for 200).
  */
-import { randomUUID } from 'node:crypto';
-import { createAwsClients } from '#shared/adapters/aws-clients.ts';
 import { readConfig } from '#shared/config.ts';
 import type { HealthDeps } from '#shared/health/check-health.ts';
 import { checkHealth } from '#shared/health/check-health.ts';
-import { createProbes, startedWhenFileExists } from '#shared/health/probes.ts';
 import { httpHandler } from '#shared/http/handler.ts';
 import { jsonResponse, problemResponse } from '#shared/http/problem.ts';
-
-const PROBE_TIMEOUT_MS = 2_000;
+import { healthDeps } from '#shared/wiring/health.ts';
 
 export function createHandler(deps: HealthDeps) {
   return httpHandler(async () => {
@@ -36,9 +32,4 @@ export function createHandler(deps: HealthDeps) {
   });
 }
 
-const config = readConfig();
-export const handler = createHandler({
-  probes: createProbes(config, createAwsClients(config), randomUUID()),
-  timeoutMs: PROBE_TIMEOUT_MS,
-  ...(config.readyFile ? { started: startedWhenFileExists(config.readyFile) } : {}),
-});
+export const handler = createHandler(healthDeps(readConfig()));

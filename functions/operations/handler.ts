@@ -4,13 +4,12 @@
  */
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { createAwsClients } from '#shared/adapters/aws-clients.ts';
-import { readConfig, resourceName } from '#shared/config.ts';
+import { readConfig } from '#shared/config.ts';
 import { httpHandler } from '#shared/http/handler.ts';
 import { jsonResponse } from '#shared/http/problem.ts';
 import { readQuery } from '#shared/http/request.ts';
-import { stateSubmissionsQueue } from '#shared/resources.ts';
 import { redriveDeadLetters, redriveQuery } from '#shared/submissions/redrive.ts';
+import { redriveDeps } from '#shared/wiring/submissions.ts';
 
 export function createHandler(deps: { readonly sqs: SQSClient; readonly queueUrl: string; readonly deadLetterUrl: string }) {
   return httpHandler(async (event: APIGatewayProxyEventV2) => {
@@ -19,9 +18,4 @@ export function createHandler(deps: { readonly sqs: SQSClient; readonly queueUrl
   });
 }
 
-const config = readConfig();
-export const handler = createHandler({
-  sqs: createAwsClients(config).sqs,
-  queueUrl: resourceName(config, stateSubmissionsQueue),
-  deadLetterUrl: resourceName(config, stateSubmissionsQueue.deadLetter),
-});
+export const handler = createHandler(redriveDeps(readConfig()));

@@ -4,13 +4,11 @@
  * submission is, the number the lag alarm watches, and how many transfers wait past their deadline
  * for a person in the state system's app (the overdue alarm's).
  */
-import { createAwsClients } from '#shared/adapters/aws-clients.ts';
-import { readConfig, resourceName } from '#shared/config.ts';
-import { hubTable, stateSubmissionsQueue } from '#shared/resources.ts';
+import { readConfig } from '#shared/config.ts';
 import { metrics, recordOldestPending, recordOverdue } from '#shared/submissions/metrics.ts';
-import { createSqsSubmissionQueue, sweepOutbox } from '#shared/submissions/outbox.ts';
+import { sweepOutbox } from '#shared/submissions/outbox.ts';
 import type { OutboxDeps } from '#shared/submissions/outbox.ts';
-import { createSubmissionRepository } from '#shared/submissions/repository.ts';
+import { outboxSweepDeps } from '#shared/wiring/submissions.ts';
 
 export function createHandler(deps: OutboxDeps & { readonly graceMs: number }) {
   return async () => {
@@ -29,11 +27,4 @@ export function createHandler(deps: OutboxDeps & { readonly graceMs: number }) {
   };
 }
 
-const config = readConfig();
-const aws = createAwsClients(config);
-export const handler = createHandler({
-  queue: createSqsSubmissionQueue(aws.sqs, resourceName(config, stateSubmissionsQueue)),
-  submissions: createSubmissionRepository(aws.dynamodb, resourceName(config, hubTable)),
-  now: () => new Date(),
-  graceMs: config.outboxGraceSeconds * 1000,
-});
+export const handler = createHandler(outboxSweepDeps(readConfig()));

@@ -4,28 +4,16 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { createAwsClients } from '#shared/adapters/aws-clients.ts';
-import { readConfig, resourceName } from '#shared/config.ts';
-import type { HubConfig } from '#shared/config.ts';
-import type { AwsClients } from '#shared/adapters/aws-clients.ts';
+import { readConfig } from '#shared/config.ts';
 import { httpHandler } from '#shared/http/handler.ts';
 import { HttpProblem, jsonResponse, problemResponse } from '#shared/http/problem.ts';
 import { pathParameter, readJsonBody } from '#shared/http/request.ts';
-import { createS3ManifestStore } from '#shared/manifests/store.ts';
 import { acceptingTheRest, MAX_PHOTOS, photoRequest, readForm, readIntent } from '#shared/receipt-links/form.ts';
 import { closedLinkPage, receiptFormPage, recordedReceiptPage, reviewPage, throttledPage, unknownLinkPage } from '#shared/receipt-links/page.ts';
 import type { Page } from '#shared/receipt-links/page.ts';
-import { createLinkRepository } from '#shared/receipt-links/repository.ts';
-import { receiptFilesFrom } from '#shared/receipt-links/uploads.ts';
 import { linkReceiptPdf, MAX_PHOTO_GRANTS, openLink, photoUpload, reviewReceipt, submitReceipt } from '#shared/receipt-links/use-cases.ts';
 import type { LinkPageDeps, OpenedLink } from '#shared/receipt-links/use-cases.ts';
-import { documentsBucket, hubTable, stateSubmissionsQueue } from '#shared/resources.ts';
-import { createSqsSubmissionQueue } from '#shared/submissions/outbox.ts';
-import { createSubmissionRepository } from '#shared/submissions/repository.ts';
-import { createLicenseeRepository } from '#shared/tenants/repository.ts';
-import { createLicenseeDirectory } from '#shared/transfers/licensee-directory.ts';
-import { createTransferRepository } from '#shared/transfers/repository.ts';
+import { linkPageDeps } from '#shared/wiring/receipt-links.ts';
 
 /** The form with a drawn signature is well under this; anything larger is not our page's. */
 const MAX_FORM_BYTES = 1024 * 1024;
@@ -141,27 +129,4 @@ export function createHandler(deps: LinkPageDeps & { readonly variancePercent: n
   });
 }
 
-/** The function's dependencies on the hub's real table, bucket and queue. */
-export function linkPageDeps(config: HubConfig, aws: AwsClients): LinkPageDeps & { readonly variancePercent: number } {
-  const table = resourceName(config, hubTable);
-  return {
-    transfers: createTransferRepository(aws.dynamodb, table),
-    links: createLinkRepository(aws.dynamodb, table),
-    licensees: createLicenseeDirectory(createLicenseeRepository(aws.dynamodb, table)),
-    rules: config.transferRules,
-    pdfs: createS3ManifestStore(aws.s3, resourceName(config, documentsBucket)),
-    files: receiptFilesFrom(config, aws.s3),
-    // The receipt PDF prints the manifest's verification URL, as the one the API renders does.
-    ...(config.publicBaseUrl ? { publicBaseUrl: config.publicBaseUrl } : {}),
-    outbox: {
-      queue: createSqsSubmissionQueue(aws.sqs, resourceName(config, stateSubmissionsQueue)),
-      submissions: createSubmissionRepository(aws.dynamodb, table),
-    },
-    now: () => new Date(),
-    sleep: (ms) => sleep(ms),
-    variancePercent: Number((config.transferRules.receivingVariance.threshold * 100).toFixed(3)),
-  };
-}
-
-const config = readConfig();
-export const handler = createHandler(linkPageDeps(config, createAwsClients(config)));
+export const handler = createHandler(linkPageDeps(readConfig()));

@@ -2,22 +2,18 @@
  * /v1/drivers, /v1/vehicles, /v1/partners: POST, GET list, GET/PUT/DELETE one. DELETE deactivates.
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { createAwsClients } from '#shared/adapters/aws-clients.ts';
-import { pageCursorsFrom } from '#shared/adapters/page-cursors.ts';
-import { readConfig, resourceName } from '#shared/config.ts';
+import { readConfig } from '#shared/config.ts';
 import { callerOf } from '#shared/http/caller.ts';
 import { httpHandler } from '#shared/http/handler.ts';
-import { hubIdempotency } from '#shared/http/idempotency.ts';
 import type { IdempotencyDeps } from '#shared/http/idempotency.ts';
 import { jsonResponse } from '#shared/http/problem.ts';
 import { etagOf, ifMatchVersion, pathParameter, readJsonBody, readQuery } from '#shared/http/request.ts';
 import type { RegistryRecord } from '#shared/registries/repository.ts';
-import { createRegistryRepository } from '#shared/registries/repository.ts';
 import { registryBodies, registryListQuery } from '#shared/registries/schemas.ts';
 import type { RegistryKind } from '#shared/registries/schemas.ts';
 import type { RegistryDeps } from '#shared/registries/use-cases.ts';
 import { addEntry, deactivateEntry, getEntry, listEntries, replaceEntry } from '#shared/registries/use-cases.ts';
-import { hubTable } from '#shared/resources.ts';
+import { registryDeps } from '#shared/wiring/registries.ts';
 
 const kinds: Readonly<Record<string, RegistryKind>> = { drivers: 'driver', vehicles: 'vehicle', partners: 'partner' };
 
@@ -62,10 +58,4 @@ export function createHandler(deps: RegistryDeps & { readonly idempotency?: Idem
   }, deps.idempotency ? { idempotency: deps.idempotency } : {});
 }
 
-const config = readConfig();
-const aws = createAwsClients(config);
-export const handler = createHandler({
-  registries: createRegistryRepository(aws.dynamodb, resourceName(config, hubTable), pageCursorsFrom(config)),
-  now: () => new Date(),
-  idempotency: hubIdempotency(config, aws.dynamodbClient),
-});
+export const handler = createHandler(registryDeps(readConfig()));

@@ -5,24 +5,16 @@
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { ulid } from 'ulid';
-import { createAwsClients } from '#shared/adapters/aws-clients.ts';
-import { readConfig, resourceName } from '#shared/config.ts';
-import type { TransferEvent } from '#shared/domain/transfer/index.ts';
+import { readConfig } from '#shared/config.ts';
 import { callerOf } from '#shared/http/caller.ts';
 import { httpHandler } from '#shared/http/handler.ts';
 import { preferredMediaType, readQuery } from '#shared/http/request.ts';
 import { newYorkDate } from '#shared/manifests/new-york-time.ts';
-import { createS3ReportExports } from '#shared/reports/exports.ts';
 import type { ReportExports } from '#shared/reports/exports.ts';
 import { inventoryMovements, movementsCsv } from '#shared/reports/inventory-movements.ts';
 import type { ReportDeps } from '#shared/reports/inventory-movements.ts';
 import { movementsQuery } from '#shared/reports/representation.ts';
-import { exportsBucket, hubTable } from '#shared/resources.ts';
-import { createTransferRepository } from '#shared/transfers/repository.ts';
-import type { StoredTransfer } from '#shared/transfers/use-cases.ts';
-
-/** Below Lambda's 6 MB response limit, with room for headers and encoding. */
-export const INLINE_LIMIT_BYTES = 5 * 1024 * 1024;
+import { reportDeps } from '#shared/wiring/reports.ts';
 
 export function createHandler(deps: ReportDeps & { readonly exports: ReportExports; readonly inlineLimitBytes: number; readonly now: () => Date }) {
   return httpHandler(async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
@@ -46,11 +38,4 @@ export function createHandler(deps: ReportDeps & { readonly exports: ReportExpor
   });
 }
 
-const config = readConfig();
-const aws = createAwsClients(config);
-export const handler = createHandler({
-  transfers: createTransferRepository<StoredTransfer, TransferEvent>(aws.dynamodb, resourceName(config, hubTable)),
-  exports: createS3ReportExports(aws.s3, resourceName(config, exportsBucket)),
-  inlineLimitBytes: INLINE_LIMIT_BYTES,
-  now: () => new Date(),
-});
+export const handler = createHandler(reportDeps(readConfig()));

@@ -3,85 +3,29 @@
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
-import { createAwsClients } from '#shared/adapters/aws-clients.ts';
-import { pageCursorsFrom } from '#shared/adapters/page-cursors.ts';
-import type { AwsClients } from '#shared/adapters/aws-clients.ts';
-import { readConfig, requireSetting, resourceName } from '#shared/config.ts';
-import type { HubConfig } from '#shared/config.ts';
+import { readConfig } from '#shared/config.ts';
 import * as domain from '#shared/domain/transfer/index.ts';
 import { callerOf } from '#shared/http/caller.ts';
 import { httpHandler } from '#shared/http/handler.ts';
-import { hubIdempotency } from '#shared/http/idempotency.ts';
 import type { IdempotencyDeps } from '#shared/http/idempotency.ts';
 import { jsonResponse } from '#shared/http/problem.ts';
 import { etagOf, ifMatchVersion, pathParameter, preferredMediaType, readJsonBody, readQuery } from '#shared/http/request.ts';
-import { renderManifestPdf } from '#shared/manifests/pdf/manifest-pdf.ts';
 import { manifestVersionQuery } from '#shared/manifests/representation.ts';
-import { createS3ManifestStore } from '#shared/manifests/store.ts';
 import * as manifests from '#shared/manifests/use-cases.ts';
-import { createRegistryRepository } from '#shared/registries/repository.ts';
-import { documentsBucket, hubTable, stateSubmissionsQueue } from '#shared/resources.ts';
-import { createDiscrepancyStore } from '#shared/reconciliation/discrepancies.ts';
-import { createSqsSubmissionQueue } from '#shared/submissions/outbox.ts';
-import { presentedArrivalReport } from '#shared/receipt-links/arrival-report.ts';
-import { receiptLinkSettings } from '#shared/receipt-links/tokens.ts';
-import { receiptFilesFrom } from '#shared/receipt-links/uploads.ts';
 import { presentSubmission } from '#shared/submissions/representation.ts';
-import { createSubmissionRepository } from '#shared/submissions/repository.ts';
-import { createLicenseeRepository } from '#shared/tenants/repository.ts';
-import { createLicenseeDirectory } from '#shared/transfers/licensee-directory.ts';
-import { transferListQuery } from '#shared/transfers/representation.ts';
 import { recordPaperManifest } from '#shared/transfers/paper-intake.ts';
-import { createTransferRepository } from '#shared/transfers/repository.ts';
-import type { ListedTransfer } from '#shared/transfers/repository.ts';
-import type { StoredTransfer, TransferDeps } from '#shared/transfers/use-cases.ts';
-import * as transfers from '#shared/transfers/use-cases.ts';
-import { createStateChecks } from '#shared/transfers/preflight.ts';
-import { createStateAccounts } from '#shared/submissions/accounts.ts';
-import { stateSystemsFrom } from '#shared/state-system/wiring.ts';
-import { receiptCapabilities } from '#shared/state-system/capabilities.ts';
-import type { StateSystems } from '#shared/state-system/wiring.ts';
+import { present, presentListed } from '#shared/transfers/presentation.ts';
+import { transferListQuery } from '#shared/transfers/representation.ts';
 import { awaitVerdict, stateSystemOf } from '#shared/transfers/state-system.ts';
-import type { StateSystemStatus } from '#shared/domain/submission/state-status.ts';
-
-/** What a party sees: the transfer and the actions its state allows next; index fields stay inside. */
-export function present(transfer: StoredTransfer) {
-  const internal = transfer as StoredTransfer & { manifestAttempt?: string };
-  const { receiverLicenseeId: _r, transporterLicenseeId: _t, manifestedAt: _m, manifestAttempt: _a, summary: _s, receipt, arrivalReport, ...visible } = internal;
-  const confirmation = receipt?.confirmation;
-  return {
-    ...visible,
-    ...(arrivalReport ? { arrivalReport: presentedArrivalReport(arrivalReport) } : {}),
-    ...(receipt
-      ? {
-          receipt: confirmation
-            ? {
-                ...receipt,
-                // Said plainly, so neither party mistakes it for a receipt the state system has.
-                confirmation: {
-                  ...confirmation,
-                  reportedToStateSystemByReceiver: false,
-                  note: 'Confirmed by the receiver through the receipt link. The receiver is not integrated: it did not report this receipt to the state system.',
-                },
-              }
-            : receipt,
-        }
-      : {}),
-    allowedActions: domain.allowedActions(transfer.status, receiptCapabilities(transfer)),
-  };
-}
-
-/** A list row: the summary the index holds, where it stands with the state system, and what can be done next. */
-function presentListed(row: ListedTransfer & { readonly stateSystem: StateSystemStatus }) {
-  const { summary, ...meta } = row;
-  return { ...meta, ...summary, allowedActions: domain.allowedActions(row.status as domain.TransferStatus) };
-}
-
+import type { StoredTransfer } from '#shared/transfers/use-cases.ts';
+import * as transfers from '#shared/transfers/use-cases.ts';
+import { transferApiDeps } from '#shared/wiring/transfers.ts';
+import type { TransferApiDeps } from '#shared/wiring/transfers.ts';
 
 /** Actions whose body may be left out altogether. */
 const optionalBody = (event: APIGatewayProxyEventV2) => event.body === undefined || event.body === '';
 
-export function createHandler(deps: TransferDeps & { readonly idempotency?: IdempotencyDeps; readonly stateVerdictWaitMs: number }) {
+export function createHandler(deps: TransferApiDeps & { readonly idempotency?: IdempotencyDeps }) {
   return httpHandler(
     async (event: APIGatewayProxyEventV2) => {
       const caller = callerOf(event);
@@ -181,38 +125,4 @@ export function createHandler(deps: TransferDeps & { readonly idempotency?: Idem
   );
 }
 
-/** The function's dependencies on the hub's real tables, bucket and queue. */
-export function transferDeps(config: HubConfig, aws: AwsClients, systems?: StateSystems): TransferDeps & { readonly stateVerdictWaitMs: number } {
-  const table = resourceName(config, hubTable);
-  const receiptLinks = receiptLinkSettings(config);
-  const licensees = createLicenseeRepository(aws.dynamodb, table);
-  return {
-    transfers: createTransferRepository(aws.dynamodb, table, pageCursorsFrom(config)),
-    registries: createRegistryRepository(aws.dynamodb, table),
-    licensees: createLicenseeDirectory(licensees),
-    ...(systems ? { stateChecks: createStateChecks({ accounts: createStateAccounts(licensees), systems: systems.adapters }) } : {}),
-    rules: config.transferRules,
-    defaultStateSystem: config.defaultStateSystem,
-    manifests: {
-      publicBaseUrl: requireSetting(config.publicBaseUrl, 'PUBLIC_BASE_URL'),
-      render: renderManifestPdf,
-      store: createS3ManifestStore(aws.s3, resourceName(config, documentsBucket)),
-    },
-    receiptLinks,
-    receiptFiles: receiptFilesFrom(config, aws.s3),
-    stateVerdictWaitMs: config.stateVerdictWaitMs,
-    outbox: {
-      queue: createSqsSubmissionQueue(aws.sqs, resourceName(config, stateSubmissionsQueue)),
-      submissions: createSubmissionRepository(aws.dynamodb, table),
-    },
-    discrepancies: createDiscrepancyStore(aws.dynamodb, table),
-    now: () => new Date(),
-  };
-}
-
-const config = readConfig();
-const aws = createAwsClients(config);
-export const handler = createHandler({
-  ...transferDeps(config, aws, await stateSystemsFrom(config, aws, resourceName(config, hubTable))),
-  idempotency: hubIdempotency(config, aws.dynamodbClient),
-});
+export const handler = createHandler(await transferApiDeps(readConfig()));

@@ -5,13 +5,8 @@
  * lookups that prove no copy are slowed, then refused, per address.
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { createAwsClients } from '#shared/adapters/aws-clients.ts';
-import type { AwsClients } from '#shared/adapters/aws-clients.ts';
-import { readConfig, resourceName } from '#shared/config.ts';
-import type { HubConfig } from '#shared/config.ts';
+import { readConfig } from '#shared/config.ts';
 import { NotFoundError } from '#shared/errors.ts';
-import { createGuessCounter } from '#shared/guessing/counter.ts';
 import { httpHandler } from '#shared/http/handler.ts';
 import { jsonResponse, problemResponse } from '#shared/http/problem.ts';
 import { pathParameter, preferredMediaType, readQuery } from '#shared/http/request.ts';
@@ -20,11 +15,7 @@ import { manifestNumberPattern, verifyQuery } from '#shared/manifests/representa
 import { verifyManifest } from '#shared/manifests/use-cases.ts';
 import type { VerifyDeps } from '#shared/manifests/use-cases.ts';
 import { existencePage, malformedCodePage, throttledPage, unknownManifestPage, verificationPage } from '#shared/manifests/verification-page.ts';
-import { hubTable } from '#shared/resources.ts';
-import { createSubmissionRepository } from '#shared/submissions/repository.ts';
-import { createTransferRepository } from '#shared/transfers/repository.ts';
-import type { StoredTransfer } from '#shared/transfers/use-cases.ts';
-import type { TransferEvent } from '#shared/domain/transfer/index.ts';
+import { verifyPageDeps } from '#shared/wiring/verification.ts';
 
 // The answer changes as the shipment moves; a page a proxy kept would show a stale status.
 const headers = { 'cache-control': 'no-store', 'x-robots-tag': 'noindex', 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'" };
@@ -69,15 +60,4 @@ export function createHandler(deps: VerifyDeps) {
   });
 }
 
-/** The page's dependencies, built once per process (the guessing test builds them too). */
-export function verifyPageDeps(config: HubConfig, aws: AwsClients): VerifyDeps {
-  const table = resourceName(config, hubTable);
-  return {
-    transfers: createTransferRepository<StoredTransfer, TransferEvent>(aws.dynamodb, table),
-    submissions: createSubmissionRepository(aws.dynamodb, table),
-    guessing: { counter: createGuessCounter(aws.dynamodb, table, 'VERIFY'), now: () => new Date(), sleep: (ms) => sleep(ms) },
-  };
-}
-
-const config = readConfig();
-export const handler = createHandler(verifyPageDeps(config, createAwsClients(config)));
+export const handler = createHandler(verifyPageDeps(readConfig()));

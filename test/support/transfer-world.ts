@@ -6,30 +6,21 @@ import { randomInt } from 'node:crypto';
 import { ulid } from 'ulid';
 import { createHandler } from '#functions/transfers/handler.ts';
 import { createAwsClients } from '#shared/adapters/aws-clients.ts';
-import { readConfig, requireSetting } from '#shared/config.ts';
+import { readConfig } from '#shared/config.ts';
 import { defaultTransferRules } from '#shared/domain/transfer/index.ts';
 import type { CreateTransferBody, TransferRules } from '#shared/domain/transfer/index.ts';
 import type { Caller } from '#shared/http/caller.ts';
-import { createRegistryRepository } from '#shared/registries/repository.ts';
 import { addEntry, replaceEntry } from '#shared/registries/use-cases.ts';
 import type { ManifestFiles } from '#shared/manifests/files.ts';
-import { renderManifestPdf } from '#shared/manifests/pdf/manifest-pdf.ts';
-import { createS3ManifestStore } from '#shared/manifests/store.ts';
-import { documentsBucket, hubTable, stateSubmissionsQueue } from '#shared/resources.ts';
-import { resourceName } from '#shared/config.ts';
-import { createSqsSubmissionQueue } from '#shared/submissions/outbox.ts';
-import { receiptLinkSettings } from '#shared/receipt-links/tokens.ts';
-import { receiptFilesFrom } from '#shared/receipt-links/uploads.ts';
-import { createSubmissionRepository } from '#shared/submissions/repository.ts';
-import { createTransferRepository } from '#shared/transfers/repository.ts';
 import type { LicenseeDirectory, LicenseeProfile } from '#shared/transfers/use-cases.ts';
+import { transferDeps } from '#shared/wiring/transfers.ts';
 import { call, httpEvent } from './http-events.ts';
 import type { Reply } from './http-events.ts';
 
 const config = readConfig();
-const aws = createAwsClients(config);
-const registries = createRegistryRepository(aws.dynamodb, hubTable.name);
-const registryDeps = { registries, now: () => new Date() };
+/** The transfers function's own wiring on the local hub; each world swaps in its licensees and rules. */
+const wired = transferDeps(config, createAwsClients(config));
+const registryDeps = { registries: wired.registries, now: () => new Date() };
 
 export interface Licensee {
   readonly caller: Caller;
@@ -128,19 +119,7 @@ export function draftBody(refs: { partnerId: string; driverId: string; vehicleId
 }
 
 /** Manifest PDFs rendered for real and stored in the local hub's s3rver, as the deployed function does. */
-export const receiptLinks = receiptLinkSettings(config);
-
-export const manifestFiles: ManifestFiles = {
-  publicBaseUrl: requireSetting(config.publicBaseUrl, 'PUBLIC_BASE_URL'),
-  render: renderManifestPdf,
-  store: createS3ManifestStore(aws.s3, documentsBucket.name),
-};
-
-/** Submissions go to the local hub's queue, as the deployed function sends them. */
-export const outbox = {
-  queue: createSqsSubmissionQueue(aws.sqs, resourceName(config, stateSubmissionsQueue)),
-  submissions: createSubmissionRepository(aws.dynamodb, hubTable.name),
-};
+export const manifestFiles: ManifestFiles = wired.manifests;
 
 /**
  * The world's licensees are not tenants of the local hub, so the state system never hears of their
@@ -150,19 +129,7 @@ export const outbox = {
 export const worldRules: TransferRules = { ...defaultTransferRules, noDepartureWhileStateRefuses: { enabled: false } };
 
 export function transfersApi(directory: LicenseeDirectory, rules: TransferRules = worldRules, manifests: ManifestFiles = manifestFiles) {
-  const handler = createHandler({
-    transfers: createTransferRepository(aws.dynamodb, hubTable.name),
-    registries,
-    licensees: directory,
-    rules,
-    defaultStateSystem: 'biotrack-ny',
-    manifests,
-    outbox,
-    receiptLinks,
-    receiptFiles: receiptFilesFrom(config, aws.s3),
-    stateVerdictWaitMs: config.stateVerdictWaitMs,
-    now: () => new Date(),
-  });
+  const handler = createHandler({ ...wired, licensees: directory, rules, manifests });
   const send = (routeKey: string, path: string, caller: Caller, spec: { body?: unknown; headers?: Record<string, string>; query?: Record<string, string> } = {}): Promise<Reply> => {
     const id = /^\/v1\/transfers\/([^/]+)/.exec(path)?.[1];
     return call(handler, httpEvent(routeKey, path, { caller, ...(id ? { pathParameters: { id } } : {}), ...spec }));

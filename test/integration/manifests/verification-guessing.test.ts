@@ -5,7 +5,8 @@
  * the burst the address is refused with 429 and Retry-After, even with the right code.
  */
 import { describe, expect, it } from 'vitest';
-import { createHandler, verifyPageDeps } from '#functions/verify/handler.ts';
+import { createHandler } from '#functions/verify/handler.ts';
+import { verifyPageDeps } from '#shared/wiring/verification.ts';
 import { createAwsClients } from '#shared/adapters/aws-clients.ts';
 import { readConfig } from '#shared/config.ts';
 import { FREE_GUESSES, MAX_GUESSES } from '#shared/receipt-links/guessing.ts';

@@ -5,7 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createHandler, linkPageDeps } from '#functions/receipt-links/handler.ts';
+import { createHandler } from '#functions/receipt-links/handler.ts';
+import { linkPageDeps } from '#shared/wiring/receipt-links.ts';
 import { createAwsClients } from '#shared/adapters/aws-clients.ts';
 import { readConfig } from '#shared/config.ts';
 import { FREE_GUESSES, MAX_GUESSES } from '#shared/receipt-links/guessing.ts';

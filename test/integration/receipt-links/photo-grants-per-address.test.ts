@@ -5,7 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createHandler, linkPageDeps } from '#functions/receipt-links/handler.ts';
+import { createHandler } from '#functions/receipt-links/handler.ts';
+import { linkPageDeps } from '#shared/wiring/receipt-links.ts';
 import { createAwsClients } from '#shared/adapters/aws-clients.ts';
 import { readConfig } from '#shared/config.ts';
 import { buildOpenApiDocument } from '#shared/openapi/document.ts';
