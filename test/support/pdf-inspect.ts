@@ -97,7 +97,8 @@ export async function scanPage(bytes: Uint8Array, pageNumber = 1): Promise<{ qr?
  * overlapping windows, each narrower than two codes side by side.
  */
 export async function qrCodesOnPage(bytes: Uint8Array, pageNumber = 1): Promise<string[]> {
-  // A scanner held closer or farther: some codes read at one resolution and not another.
+  // A phone reads frame after frame, held closer or farther: ZXing still misses the odd code at one
+  // resolution (see shared/manifests/pdf/qr-symbol.ts), never at all of them.
   for (const scale of [3, 4, 2.5, 2, 5, 3.5]) {
     const found = await qrCodesAt(bytes, pageNumber, scale);
     if (found.length > 0) return found;
@@ -109,21 +110,10 @@ async function qrCodesAt(bytes: Uint8Array, pageNumber: number, scale: number): 
   const { luminance, width, height } = await rasterise(bytes, pageNumber, scale);
   const band = Math.round(height * 0.2);
   const windowWidth = Math.round(width * 0.24);
-  const hints = new Map<DecodeHintType, unknown>([
-    [DecodeHintType.TRY_HARDER, true],
-    [DecodeHintType.POSSIBLE_FORMATS, [BarcodeFormat.QR_CODE]],
-  ]);
   const found = new Set<string>();
   const decode = (pixels: Uint8ClampedArray, cropWidth: number) => {
-    // Two binarizers, as scanners differ: the local one misses some codes the global one reads, and back.
-    for (const Binarizer of [HybridBinarizer, GlobalHistogramBinarizer]) {
-      try {
-        found.add(new QRCodeReader().decode(new BinaryBitmap(new Binarizer(new RGBLuminanceSource(pixels, cropWidth, band))), hints).getText());
-        return;
-      } catch {
-        // Not readable this way.
-      }
-    }
+    const text = readQrCode(pixels, cropWidth, band);
+    if (text !== undefined) found.add(text);
   };
   // The whole band first (a lone code reads best with its surroundings), then each window.
   decode(luminance.slice(0, width * band), width);
@@ -138,6 +128,25 @@ async function qrCodesAt(bytes: Uint8Array, pageNumber: number, scale: number): 
     decode(crop, windowWidth);
   }
   return [...found];
+}
+
+/**
+ * The QR code in a grey image (one byte a pixel), as ZXing reads it with either binarizer (scanners
+ * differ: the local one misses some codes the global one reads, and back); undefined if unread.
+ */
+export function readQrCode(pixels: Uint8ClampedArray, width: number, height: number): string | undefined {
+  const hints = new Map<DecodeHintType, unknown>([
+    [DecodeHintType.TRY_HARDER, true],
+    [DecodeHintType.POSSIBLE_FORMATS, [BarcodeFormat.QR_CODE]],
+  ]);
+  for (const Binarizer of [HybridBinarizer, GlobalHistogramBinarizer]) {
+    try {
+      return new QRCodeReader().decode(new BinaryBitmap(new Binarizer(new RGBLuminanceSource(pixels, width, height))), hints).getText();
+    } catch {
+      // Not readable this way.
+    }
+  }
+  return undefined;
 }
 
 const run = promisify(execFile);

@@ -26,6 +26,9 @@ const ROW = 10.5;
 
 export const PRODUCER = 'NY transfer hub (pdf-lib)';
 
+/** The verification QR code's side, quiet zone included, in points. */
+export const VERIFICATION_QR_SIZE = 96;
+
 /** The package table: x offset from the margin and width of each column of a package's first row. */
 interface Column {
   readonly x: number;
@@ -151,7 +154,7 @@ function partyRows(party: ManifestParty, extra: readonly Field[] = []): Field[] 
 function firstPage(layout: ManifestLayout, document: ManifestDocument): Cursor {
   const { canvas } = layout.newPage();
 
-  const qrSize = 96;
+  const qrSize = VERIFICATION_QR_SIZE;
   const qrX = PAGE.width - MARGIN - qrSize;
   canvas.fillRects(qrCode(document.verificationUrl, qrX, BODY_TOP - qrSize + 4, qrSize));
   canvas.text('Scan to verify this manifest', qrX, BODY_TOP - qrSize - 4, { size: 6.5, width: qrSize, align: 'center' });

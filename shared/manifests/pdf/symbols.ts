@@ -2,8 +2,8 @@
  * The machine-readable marks of page 1, drawn as vector rectangles (sharp at any print resolution,
  * no raster image): a QR code of the verification URL and the manifest number as Code 128.
  */
-import QRCode from 'qrcode';
 import { CODE128 } from 'jsbarcode/bin/barcodes/CODE128/index.js';
+import { qrModules } from './qr-symbol.ts';
 
 export interface Rect {
   readonly x: number;
@@ -17,7 +17,7 @@ const QUIET_ZONE = 4;
 
 /** The dark modules of a QR code of `text` filling `size` points square (quiet zone included), lower-left at (x, y). */
 export function qrCode(text: string, x: number, y: number, size: number): Rect[] {
-  const { modules } = QRCode.create(text, { errorCorrectionLevel: 'M' });
+  const modules = qrModules(text);
   const count = modules.size;
   const unit = size / (count + 2 * QUIET_ZONE);
   const rects: Rect[] = [];
