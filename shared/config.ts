@@ -48,6 +48,36 @@ const envSchema = z.object({
   /** ... or the values themselves in local mode. */
   NYAPI_CLIENT_ID: z.string().min(1).optional(),
   NYAPI_CLIENT_SECRET: z.string().min(1).optional(),
+  /** Metrc (docs/metrc.md): the emulator in local mode, the NY sandbox or production by configuration only. Unset: no Metrc adapter. */
+  METRC_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** The integrator's vendor key: a Secrets Manager secret (the key as plain text, or JSON `{vendorKey}`) in AWS ... */
+  METRC_VENDOR_KEY_SECRET: z.string().min(1).optional(),
+  /** ... or the key itself in local mode. */
+  METRC_VENDOR_KEY: z.string().min(1).optional(),
+  METRC_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  /** How long an unanswered template push may still be committing (default: twice the timeout). */
+  METRC_SETTLE_MS: z.coerce.number().int().min(0).max(600_000).optional(),
+  /** Rows per list page; Metrc allows at most 20. */
+  METRC_PAGE_SIZE: z.coerce.number().int().min(1).max(20).default(20),
+  /** [inferred] The longest lastModified window per list call (Metrc documents 24 h). */
+  METRC_WINDOW_HOURS: z.coerce.number().positive().max(24 * 366).default(24),
+  /** Each poll starts this far before the previous one ended. */
+  METRC_OVERLAP_MINUTES: z.coerce.number().min(0).max(24 * 60).default(10),
+  /** How far back a license's first poll, and the lookups of a template's fate, reach. */
+  METRC_LOOKBACK_HOURS: z.coerce.number().positive().max(24 * 366).default(72),
+  /** Windows one poll reads at most (bounded work per run). */
+  METRC_MAX_WINDOWS_PER_POLL: z.coerce.number().int().min(1).max(1000).default(8),
+  /** [inferred] Request times are the facility's local time, sent without an offset. */
+  METRC_TIME_ZONE: z.string().min(1).default('America/New_York'),
+  /** The transfer type templates use when the license has it for licensed shipments (else the license's first such type). */
+  METRC_TRANSFER_TYPE: z.string().min(1).default('Transfer'),
+  /** [inferred] A deep link to a template in Metrc's web app, with `{license}` and `{templateId}`; unset: the menu path. */
+  METRC_REGISTER_LINK: z.url({ protocol: /^https?$/ }).optional(),
+  /** GET limits per second and in flight, per facility and per integrator key (metrc.md §1), shared by every licensee of a process. */
+  METRC_GETS_PER_SECOND_PER_FACILITY: z.coerce.number().int().min(1).default(50),
+  METRC_GETS_PER_SECOND_PER_INTEGRATOR: z.coerce.number().int().min(1).default(150),
+  METRC_GETS_IN_FLIGHT_PER_FACILITY: z.coerce.number().int().min(1).default(10),
+  METRC_GETS_IN_FLIGHT_PER_INTEGRATOR: z.coerce.number().int().min(1).default(30),
   /** State-system tokens are sealed with this KMS key in AWS ... */
   TOKEN_KMS_KEY_ID: z.string().min(1).optional(),
   /** ... or with this AES-256 key (base64 of 32 bytes) in local mode. */
@@ -85,6 +115,23 @@ export interface NyApiConfig {
   readonly clientSecret?: string;
 }
 
+export interface MetrcConfig {
+  readonly baseUrl?: string;
+  readonly vendorKeySecret?: string;
+  readonly vendorKey?: string;
+  readonly timeoutMs: number;
+  readonly settleMs?: number;
+  readonly pageSize: number;
+  readonly windowHours: number;
+  readonly overlapMinutes: number;
+  readonly lookbackHours: number;
+  readonly maxWindowsPerCall: number;
+  readonly timeZone: string;
+  readonly transferTypeName: string;
+  readonly registerLink?: string;
+  readonly budget: { readonly perFacilityPerSecond: number; readonly perIntegratorPerSecond: number; readonly concurrentPerFacility: number; readonly concurrentPerIntegrator: number };
+}
+
 export interface HubConfig {
   readonly region: string;
   readonly endpoints: { readonly dynamodb?: string; readonly s3?: string; readonly sqs?: string; readonly kms?: string; readonly secretsManager?: string };
@@ -95,6 +142,7 @@ export interface HubConfig {
   readonly defaultStateSystem: StateSystem;
   readonly publicBaseUrl?: string;
   readonly nyApi: NyApiConfig;
+  readonly metrc: MetrcConfig;
   readonly tokenCipher: { readonly kmsKeyId?: string; readonly localKey?: string };
   readonly receiptLinks: { readonly kmsKeyId?: string; readonly localKey?: string; readonly validDays: number };
   readonly cursors: { readonly kmsKeyId?: string; readonly localKey?: string };
@@ -149,6 +197,27 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
       ...(e.NYAPI_CREDENTIALS_SECRET ? { credentialsSecret: e.NYAPI_CREDENTIALS_SECRET } : {}),
       ...(e.NYAPI_CLIENT_ID ? { clientId: e.NYAPI_CLIENT_ID } : {}),
       ...(e.NYAPI_CLIENT_SECRET ? { clientSecret: e.NYAPI_CLIENT_SECRET } : {}),
+    },
+    metrc: {
+      ...(e.METRC_BASE_URL ? { baseUrl: e.METRC_BASE_URL } : {}),
+      ...(e.METRC_VENDOR_KEY_SECRET ? { vendorKeySecret: e.METRC_VENDOR_KEY_SECRET } : {}),
+      ...(e.METRC_VENDOR_KEY ? { vendorKey: e.METRC_VENDOR_KEY } : {}),
+      timeoutMs: e.METRC_TIMEOUT_MS,
+      ...(e.METRC_SETTLE_MS === undefined ? {} : { settleMs: e.METRC_SETTLE_MS }),
+      pageSize: e.METRC_PAGE_SIZE,
+      windowHours: e.METRC_WINDOW_HOURS,
+      overlapMinutes: e.METRC_OVERLAP_MINUTES,
+      lookbackHours: e.METRC_LOOKBACK_HOURS,
+      maxWindowsPerCall: e.METRC_MAX_WINDOWS_PER_POLL,
+      timeZone: e.METRC_TIME_ZONE,
+      transferTypeName: e.METRC_TRANSFER_TYPE,
+      ...(e.METRC_REGISTER_LINK ? { registerLink: e.METRC_REGISTER_LINK } : {}),
+      budget: {
+        perFacilityPerSecond: e.METRC_GETS_PER_SECOND_PER_FACILITY,
+        perIntegratorPerSecond: e.METRC_GETS_PER_SECOND_PER_INTEGRATOR,
+        concurrentPerFacility: e.METRC_GETS_IN_FLIGHT_PER_FACILITY,
+        concurrentPerIntegrator: e.METRC_GETS_IN_FLIGHT_PER_INTEGRATOR,
+      },
     },
     tokenCipher: {
       ...(e.TOKEN_KMS_KEY_ID ? { kmsKeyId: e.TOKEN_KMS_KEY_ID } : {}),

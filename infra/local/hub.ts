@@ -21,6 +21,7 @@ import {
 } from '#shared/routes.ts';
 import type { FunctionDefinition, QueueConsumerDefinition, RouteDefinition, ScheduleDefinition } from '#shared/routes.ts';
 import { startNyApiEmulator } from './nyapi/server.ts';
+import { startMetrcEmulator } from './metrc/server.ts';
 import { bootstrapResources } from './bootstrap.ts';
 import { startDynamoDbLocal } from './dynamodb-local.ts';
 import { freePort } from './free-port.ts';
@@ -40,7 +41,7 @@ export interface LocalHubOptions {
   /** Keep data here across restarts; without it everything lives in memory or a temp dir. */
   readonly dataDir?: string;
   /** Fixed ports; a missing one is picked free. */
-  readonly ports?: { readonly api?: number; readonly dynamodb?: number; readonly s3?: number; readonly sqs?: number; readonly nyapi?: number };
+  readonly ports?: { readonly api?: number; readonly dynamodb?: number; readonly s3?: number; readonly sqs?: number; readonly nyapi?: number; readonly metrc?: number };
   /** Seals state-system tokens; keep it with `dataDir` so stored tokens stay readable. Random when absent. */
   readonly tokenKey?: Buffer;
   /** Local stand-in for EventBridge schedules: every schedule runs this often (default 10 s); 0 turns them off. */
@@ -59,6 +60,8 @@ export interface LocalHubOptions {
    * talks to it instead of starting the emulator. Nothing is seeded there and no consent is given.
    */
   readonly nyApi?: NyApiEndpoint;
+  /** A Metrc that is not our emulator (the NY sandbox, or one started separately): the hub talks to it instead. */
+  readonly metrc?: MetrcEndpoint;
   readonly log?: (entry: Record<string, unknown>) => void;
   /** Overrides for tests; default: the shared route table. */
   readonly functions?: Readonly<Record<string, FunctionDefinition>>;
@@ -74,6 +77,11 @@ export interface NyApiEndpoint {
   readonly authorizePath?: string;
 }
 
+export interface MetrcEndpoint {
+  readonly baseUrl: string;
+  readonly vendorKey: string;
+}
+
 export interface LocalHubUrls {
   readonly api: string;
   readonly dynamodb: string;
@@ -81,6 +89,8 @@ export interface LocalHubUrls {
   readonly sqs: string;
   /** The NY-API: our emulator, or the configured one. */
   readonly nyapi: string;
+  /** Metrc: our emulator, or the configured one. */
+  readonly metrc: string;
 }
 
 /** The emulator's integrator client; the hub is configured with the same pair. */
@@ -95,6 +105,20 @@ async function startEmulator(options: LocalHubOptions, stops: (() => Promise<voi
   });
   stops.push(() => emulator.stop());
   return { baseUrl: emulator.url, ...LOCAL_NYAPI_CLIENT };
+}
+
+/** The vendor key our Metrc emulator accepts; the hub is configured with it. */
+export const LOCAL_METRC_VENDOR_KEY = 'hub-local-vendor-key';
+
+/** Our Metrc emulator, empty (licensees' facilities and user keys are seeded through its control routes), stopped with the hub. */
+async function startMetrc(options: LocalHubOptions, stops: (() => Promise<void>)[]): Promise<MetrcEndpoint> {
+  const emulator = await startMetrcEmulator({
+    port: options.ports?.metrc ?? 0,
+    config: { vendorKeys: [LOCAL_METRC_VENDOR_KEY] },
+    ...(options.log ? { log: options.log } : {}),
+  });
+  stops.push(() => emulator.close());
+  return { baseUrl: emulator.url, vendorKey: emulator.vendorKey };
 }
 
 export interface LocalHub {
@@ -172,7 +196,8 @@ export async function startLocalHub(options: LocalHubOptions = {}): Promise<Loca
     if (failed) throw failed.reason;
     const endpoint = (i: number) => (started[i] as PromiseFulfilledResult<{ endpoint: string }>).value.endpoint;
     const nyApi: NyApiEndpoint = options.nyApi ?? (await startEmulator(options, stops));
-    const urls = { dynamodb: endpoint(0), s3: endpoint(1), sqs: endpoint(2), nyapi: nyApi.baseUrl };
+    const metrc: MetrcEndpoint = options.metrc ?? (await startMetrc(options, stops));
+    const urls = { dynamodb: endpoint(0), s3: endpoint(1), sqs: endpoint(2), nyapi: nyApi.baseUrl, metrc: metrc.baseUrl };
 
     const clients = {
       dynamodb: new DynamoDBClient({ region: REGION, endpoint: urls.dynamodb, credentials: LOCAL_CREDENTIALS }),
@@ -207,6 +232,9 @@ export async function startLocalHub(options: LocalHubOptions = {}): Promise<Loca
       ...(nyApi.authorizePath ? { NYAPI_AUTHORIZE_PATH: nyApi.authorizePath } : {}),
       // Short, so a lost answer is retried quickly against the emulator.
       NYAPI_TIMEOUT_MS: '2000',
+      METRC_BASE_URL: metrc.baseUrl,
+      METRC_VENDOR_KEY: metrc.vendorKey,
+      ...(options.metrc ? {} : { METRC_TIMEOUT_MS: '2000' }),
       TOKEN_ENCRYPTION_KEY: tokenKey.toString('base64'),
       // Derived from the token key, so printed receipt links survive a restart of `npm start`.
       RECEIPT_LINK_SECRET: Buffer.from(hkdfSync('sha256', tokenKey, '', 'ny-transfer-hub/receipt-links', 32)).toString('base64'),

@@ -28,12 +28,18 @@ const env = z
     NYAPI_CLIENT_SECRET: z.string().min(1).optional(),
     NYAPI_TOKEN_PATH: z.string().startsWith('/').optional(),
     NYAPI_AUTHORIZE_PATH: z.string().startsWith('/').optional(),
+    /** 0: a free port (run.json says which); nothing local keeps Metrc's address across restarts. */
+    METRC_PORT: port.default(0),
+    /** Another Metrc (the NY sandbox, or an emulator started separately) instead of ours: then the vendor key too. */
+    METRC_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+    METRC_VENDOR_KEY: z.string().min(1).optional(),
     /** Where local data and run.json live; tests point it at a temp directory. */
     HUB_LOCAL_DIR: z.string().min(1).default(join(repositoryRoot, '.local')),
   })
   .refine((e) => !e.NYAPI_BASE_URL || (e.NYAPI_CLIENT_ID && e.NYAPI_CLIENT_SECRET), {
     error: 'NYAPI_BASE_URL needs the integrator credentials the state issued: NYAPI_CLIENT_ID and NYAPI_CLIENT_SECRET',
   })
+  .refine((e) => !e.METRC_BASE_URL || e.METRC_VENDOR_KEY, { error: 'METRC_BASE_URL needs the vendor key Metrc issued the integrator: METRC_VENDOR_KEY' })
   .parse(process.env);
 
 /** The NY-API to talk to when it is not our emulator. */
@@ -46,6 +52,9 @@ const externalNyApi = env.NYAPI_BASE_URL
       ...(env.NYAPI_AUTHORIZE_PATH ? { authorizePath: env.NYAPI_AUTHORIZE_PATH } : {}),
     }
   : undefined;
+
+/** The Metrc to talk to when it is not our emulator. */
+const externalMetrc = env.METRC_BASE_URL ? { baseUrl: env.METRC_BASE_URL, vendorKey: env.METRC_VENDOR_KEY ?? '' } : undefined;
 
 // EMF metrics are for CloudWatch; on a terminal they would drown the request log.
 process.env['POWERTOOLS_METRICS_DISABLED'] ??= 'true';
@@ -83,10 +92,11 @@ let hub: Awaited<ReturnType<typeof startLocalHub>>;
 try {
   hub = await startLocalHub({
     dataDir,
-    ports: { api: env.PORT, dynamodb: env.DYNAMODB_PORT, s3: env.S3_PORT, sqs: env.SQS_PORT, nyapi: env.NYAPI_PORT },
+    ports: { api: env.PORT, dynamodb: env.DYNAMODB_PORT, s3: env.S3_PORT, sqs: env.SQS_PORT, nyapi: env.NYAPI_PORT, metrc: env.METRC_PORT },
     tokenKey: await tokenKey(),
     readyFile: runFile,
     ...(externalNyApi ? { nyApi: externalNyApi } : {}),
+    ...(externalMetrc ? { metrc: externalMetrc } : {}),
     log: (entry) => console.log(JSON.stringify(entry)),
   });
 } catch (error) {
@@ -95,7 +105,7 @@ try {
   } else if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
     console.error(
       `A port is already in use (${(error as Error).message}). Stop the other process or choose ports with ` +
-        'PORT, DYNAMODB_PORT, S3_PORT, SQS_PORT and NYAPI_PORT.',
+        'PORT, DYNAMODB_PORT, S3_PORT, SQS_PORT, NYAPI_PORT and METRC_PORT.',
     );
   } else {
     console.error('The local hub could not start:', error);
@@ -140,6 +150,11 @@ NY transfer hub is running (ready in ${((Date.now() - started) / 1000).toFixed(1
   externalNyApi
     ? '(NYAPI_BASE_URL: not our emulator. Nothing was seeded there; each integrated tenant\'s license admin connects the hub with GET /v1/integrations/biotrack/connect)'
     : '(our emulator of the state system, in memory; see /_emulator/state)'
+}
+  Metrc      ${hub.urls.metrc}   ${
+  externalMetrc
+    ? '(METRC_BASE_URL: not our emulator. Nothing was seeded there; each Metrc tenant enters a user key of its own)'
+    : '(our Metrc emulator, in memory and empty: seed facilities and user keys with POST /_emulator/seed; see /_emulator/state)'
 }
 
   Demo tenants (API keys also in ${runFile}):
