@@ -75,7 +75,7 @@ export interface MetrcWorld {
   readonly tags: readonly string[];
   readonly quantity: number;
   readonly manifest: (submissionKey: string, lines?: ManifestReport['lines']) => ManifestReport;
-  adapterWith(overrides: Partial<MetrcSettings>): StateTrackingSystem;
+  adapterWith(overrides: Partial<MetrcSettings>, now?: () => Date): StateTrackingSystem;
   readonly templatesAtState: () => Promise<number>;
   state(): Promise<Record<string, unknown>>;
   faults(rules: readonly Record<string, unknown>[]): Promise<void>;
@@ -115,7 +115,7 @@ export function useMetrcWorld(options: Pick<MetrcEmulatorOptions, 'config'> = {}
     await store.putStateUser('tenant-1', metrcSystem, DEFAULT_STATE_USER, { username: 'dana', password: KEYS.shipper }, new Date().toISOString());
     await store.putStateUser('tenant-2', metrcSystem, DEFAULT_STATE_USER, { username: 'rita', password: KEYS.receiver }, new Date().toISOString());
     const budget = new GetBudget(defaultBudget);
-    const adapterWith = (overrides: Partial<MetrcSettings>) => createMetrcAdapter({ settings: settingsFor(url, vendorKey, overrides), connections: store, fetch, now: () => new Date(), budget });
+    const adapterWith = (overrides: Partial<MetrcSettings>, now = () => new Date()) => createMetrcAdapter({ settings: settingsFor(url, vendorKey, overrides), connections: store, fetch, now, budget });
     const adapter = adapterWith({});
     const shipper: StateAccount = { licenseeId: 'tenant-1', system: metrcSystem, stateLicenseNumber: SHIPPER, identity: {} };
     const receiver: StateAccount = { licenseeId: 'tenant-2', system: metrcSystem, stateLicenseNumber: RECEIVER, identity: {} };
