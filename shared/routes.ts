@@ -160,13 +160,9 @@ export const functions = {
     description: 'Delivers submissions to the state tracking system in lifecycle order, with retries',
     // Below the queue's visibility timeout, so a batch never reappears while it is still being worked.
     timeoutSeconds: 120,
-    // Renders the manifest version that prints the state's number: CPU in proportion to memory, as for the transfers.
-    memoryMb: 1024,
+    memoryMb: 512,
     tables: [{ table: hubTable, access: 'readWrite' }],
-    // Stores that version's PDF.
-    buckets: [{ bucket: documentsBucket, access: 'readWrite' }],
     queues: [{ queue: stateSubmissionsQueue, access: 'consume' }],
-    files: manifestFontFiles,
     stateSystem: true,
   },
   outboxSweeper: {

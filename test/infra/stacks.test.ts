@@ -457,22 +457,6 @@ describe('the state-system pipeline in AWS', () => {
     });
   });
 
-  it('lets the submitter store the manifest version that prints the state number: the documents bucket, fonts beside the bundle', () => {
-    const actions = roleActions('stateSubmitter');
-    expect(actions).toEqual(expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'dynamodb:UpdateItem', 's3:PutObject', 's3:GetObject*']));
-    expect(actions).not.toContain('sqs:SendMessage');
-    const policies = JSON.stringify(
-      (Object.values(template.findResources('AWS::IAM::Policy')) as PolicyJson[]).filter((p) =>
-        JSON.stringify(p.Properties.Roles).includes(`"${stateless.getLogicalId(stateless.functions['stateSubmitter']?.function.role?.node.defaultChild as CfnResource)}"`),
-      ),
-    );
-    expect(policies).toContain(logicalId(stateful, stateful.buckets[documentsBucket.name]));
-    expect(policies).not.toContain(logicalId(stateful, stateful.buckets[exportsBucket.name]));
-    expect(policies).not.toContain(logicalId(stateful, stateful.buckets[uploadsBucket.name]));
-    expect(functions.stateSubmitter.files).toEqual(functions.transfers.files);
-    expect(environmentOf('stateSubmitter')).toHaveProperty('PUBLIC_BASE_URL');
-  });
-
   it('lets the operations function take from the DLQ and put back on the queue, nothing else', () => {
     const actions = roleActions('operations');
     expect(actions).toEqual(expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:SendMessage']));
