@@ -13,7 +13,7 @@ import type { Caller } from '#shared/http/caller.ts';
 import { logger, tracer } from '#shared/observability.ts';
 import type { TenantDeps } from '#shared/tenants/use-cases.ts';
 import { authorize } from '#shared/tenants/use-cases.ts';
-import { keyCheckDeps } from '#shared/wiring/api-keys.ts';
+import { keyCheckDeps } from '#shared/wiring/authorizer.ts';
 
 export type AuthorizerResult = APIGatewaySimpleAuthorizerWithContextResult<Caller> | APIGatewaySimpleAuthorizerResult;
 

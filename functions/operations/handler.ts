@@ -9,7 +9,7 @@ import { httpHandler } from '#shared/http/handler.ts';
 import { jsonResponse } from '#shared/http/problem.ts';
 import { readQuery } from '#shared/http/request.ts';
 import { redriveDeadLetters, redriveQuery } from '#shared/submissions/redrive.ts';
-import { redriveDeps } from '#shared/wiring/submissions.ts';
+import { redriveDeps } from '#shared/wiring/outbox.ts';
 
 export function createHandler(deps: { readonly sqs: SQSClient; readonly queueUrl: string; readonly deadLetterUrl: string }) {
   return httpHandler(async (event: APIGatewayProxyEventV2) => {

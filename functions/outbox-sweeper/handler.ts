@@ -8,7 +8,7 @@ import { readConfig } from '#shared/config.ts';
 import { metrics, recordOldestPending, recordOverdue } from '#shared/submissions/metrics.ts';
 import { sweepOutbox } from '#shared/submissions/outbox.ts';
 import type { OutboxDeps } from '#shared/submissions/outbox.ts';
-import { outboxSweepDeps } from '#shared/wiring/submissions.ts';
+import { outboxSweepDeps } from '#shared/wiring/outbox.ts';
 
 export function createHandler(deps: OutboxDeps & { readonly graceMs: number }) {
   return async () => {

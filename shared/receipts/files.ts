@@ -9,7 +9,6 @@ import { sha256Hex } from '../manifests/files.ts';
 import type { ManifestStore } from '../manifests/store.ts';
 import { logger } from '../observability.ts';
 import type { ReceiptFiles } from '../receipt-links/uploads.ts';
-import { receiptFilename, renderReceiptPdf } from './receipt-pdf.ts';
 
 export interface ReceiptDocuments {
   /** PDFs, stored as the manifests are. */
@@ -24,11 +23,15 @@ const folder = (transfer: Pick<Transfer, 'id' | 'shipperId'>) => `receipts/${tra
 export const receiptPdfKey = (transfer: Pick<Transfer, 'id' | 'shipperId'>) => `${folder(transfer)}/receipt.pdf`;
 export const signatureKey = (transfer: Pick<Transfer, 'id' | 'shipperId'>, sha256: string) => `${folder(transfer)}/signature-${sha256.slice(0, 16)}.png`;
 export const photoFolder = (transfer: Pick<Transfer, 'id' | 'shipperId'>) => `${folder(transfer)}/photos/`;
+// Here, not beside the renderer: a static import of it would put pdf-lib in every function that reads a transfer.
+const receiptFilename = (transfer: Transfer) => `receipt-${transfer.manifest?.number ?? transfer.id}.pdf`;
 
 async function render(documents: ReceiptDocuments, transfer: Transfer): Promise<Uint8Array> {
   const signature = recorded(transfer.receipt, transfer, 'receipt').confirmation?.signature;
   const png = signature ? await documents.files.get(signature.key) : undefined;
   if (signature && !png) throw new Error(`The signature of transfer ${transfer.id} is missing from ${signature.key}`);
+  // pdf-lib and the font are loaded when a receipt is first rendered, not at every cold start.
+  const { renderReceiptPdf } = await import('./receipt-pdf.ts');
   return renderReceiptPdf(transfer, png, documents.publicBaseUrl);
 }
 

@@ -33,8 +33,6 @@ const reasonText: Readonly<Record<string, string>> = {
 /** The receipt's fingerprint, printed in the footer: the same receipt, the same hash. */
 export const receiptHash = (transfer: Transfer) => payloadHash(recorded(transfer.receipt, transfer, 'receipt')).slice(0, 16);
 
-export const receiptFilename = (transfer: Transfer) => `receipt-${transfer.manifest?.number ?? transfer.id}.pdf`;
-
 /** What a receipt line says in its outcome column; rejected and adjusted lines are marked to stand out. */
 function outcomeOf(line: ReceiptLine): { readonly label: string; readonly detail: string; readonly flagged: boolean } {
   if (line.outcome === 'rejected') return { label: 'REJECTED', detail: reasonText[line.reason] ?? line.reason, flagged: true };

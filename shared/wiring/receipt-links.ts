@@ -15,7 +15,7 @@ import { documentsBucket, hubTable } from '../resources.ts';
 import { createLicenseeRepository } from '../tenants/repository.ts';
 import { createLicenseeDirectory } from '../transfers/licensee-directory.ts';
 import { createTransferRepository } from '../transfers/repository.ts';
-import { submissionOutbox } from './submissions.ts';
+import { submissionOutbox } from './outbox.ts';
 
 export function linkPageDeps(config: HubConfig, aws: Pick<AwsClients, 'dynamodb' | 's3' | 'sqs'> = createAwsClients(config)): LinkPageDeps & { readonly variancePercent: number } {
   const table = resourceName(config, hubTable);

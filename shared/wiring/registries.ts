@@ -3,7 +3,7 @@
  * and idempotent POSTs.
  */
 import type { AwsClients } from '../adapters/aws-clients.ts';
-import { createAwsClients } from '../adapters/aws-clients.ts';
+import { createDynamoDbClients } from '../adapters/aws-clients.ts';
 import { pageCursorsFrom } from '../adapters/page-cursors.ts';
 import type { HubConfig } from '../config.ts';
 import { resourceName } from '../config.ts';
@@ -13,7 +13,7 @@ import { createRegistryRepository } from '../registries/repository.ts';
 import type { RegistryDeps } from '../registries/use-cases.ts';
 import { hubTable } from '../resources.ts';
 
-export function registryDeps(config: HubConfig, aws: Pick<AwsClients, 'dynamodb' | 'dynamodbClient'> = createAwsClients(config)): RegistryDeps & { readonly idempotency: IdempotencyDeps } {
+export function registryDeps(config: HubConfig, aws: Pick<AwsClients, 'dynamodb' | 'dynamodbClient'> = createDynamoDbClients(config)): RegistryDeps & { readonly idempotency: IdempotencyDeps } {
   return {
     registries: createRegistryRepository(aws.dynamodb, resourceName(config, hubTable), pageCursorsFrom(config)),
     now: () => new Date(),

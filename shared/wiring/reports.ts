@@ -3,7 +3,7 @@
  * too large to answer inline.
  */
 import type { AwsClients } from '../adapters/aws-clients.ts';
-import { createAwsClients } from '../adapters/aws-clients.ts';
+import { createDynamoDbClients, createS3Client } from '../adapters/aws-clients.ts';
 import type { HubConfig } from '../config.ts';
 import { resourceName } from '../config.ts';
 import type { TransferEvent } from '../domain/transfer/index.ts';
@@ -17,7 +17,7 @@ import type { StoredTransfer } from '../transfers/use-cases.ts';
 /** Below Lambda's 6 MB response limit, with room for headers and encoding. */
 const INLINE_LIMIT_BYTES = 5 * 1024 * 1024;
 
-export function reportDeps(config: HubConfig, aws: Pick<AwsClients, 'dynamodb' | 's3'> = createAwsClients(config)): ReportDeps & {
+export function reportDeps(config: HubConfig, aws: Pick<AwsClients, 'dynamodb' | 's3'> = { ...createDynamoDbClients(config), s3: createS3Client(config) }): ReportDeps & {
   readonly exports: ReportExports;
   readonly inlineLimitBytes: number;
   readonly now: () => Date;

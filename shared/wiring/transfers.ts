@@ -9,7 +9,6 @@ import type { HubConfig } from '../config.ts';
 import { requireSetting, resourceName } from '../config.ts';
 import { hubIdempotency } from '../http/idempotency.ts';
 import type { IdempotencyDeps } from '../http/idempotency.ts';
-import { renderManifestPdf } from '../manifests/pdf/manifest-pdf.ts';
 import { createS3ManifestStore } from '../manifests/store.ts';
 import { receiptLinkSettings } from '../receipt-links/tokens.ts';
 import { receiptFilesFrom } from '../receipt-links/uploads.ts';
@@ -24,7 +23,7 @@ import { createLicenseeDirectory } from '../transfers/licensee-directory.ts';
 import { createStateChecks } from '../transfers/preflight.ts';
 import { createTransferRepository } from '../transfers/repository.ts';
 import type { TransferDeps } from '../transfers/use-cases.ts';
-import { submissionOutbox } from './submissions.ts';
+import { submissionOutbox } from './outbox.ts';
 
 export type TransferApiDeps = TransferDeps & { readonly stateVerdictWaitMs: number };
 
@@ -41,7 +40,8 @@ export function transferDeps(config: HubConfig, aws: Pick<AwsClients, 'dynamodb'
     defaultStateSystem: config.defaultStateSystem,
     manifests: {
       publicBaseUrl: requireSetting(config.publicBaseUrl, 'PUBLIC_BASE_URL'),
-      render: renderManifestPdf,
+      // pdf-lib and the font are loaded when a manifest is first rendered, not at every cold start.
+      render: async (document) => (await import('../manifests/pdf/manifest-pdf.ts')).renderManifestPdf(document),
       store: createS3ManifestStore(aws.s3, resourceName(config, documentsBucket)),
     },
     receiptLinks: receiptLinkSettings(config),

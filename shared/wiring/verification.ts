@@ -4,7 +4,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AwsClients } from '../adapters/aws-clients.ts';
-import { createAwsClients } from '../adapters/aws-clients.ts';
+import { createDynamoDbClients } from '../adapters/aws-clients.ts';
 import type { HubConfig } from '../config.ts';
 import { resourceName } from '../config.ts';
 import type { TransferEvent } from '../domain/transfer/index.ts';
@@ -15,7 +15,7 @@ import { createSubmissionRepository } from '../submissions/repository.ts';
 import { createTransferRepository } from '../transfers/repository.ts';
 import type { StoredTransfer } from '../transfers/use-cases.ts';
 
-export function verifyPageDeps(config: HubConfig, aws: Pick<AwsClients, 'dynamodb'> = createAwsClients(config)): VerifyDeps {
+export function verifyPageDeps(config: HubConfig, aws: Pick<AwsClients, 'dynamodb'> = createDynamoDbClients(config)): VerifyDeps {
   const table = resourceName(config, hubTable);
   return {
     transfers: createTransferRepository<StoredTransfer, TransferEvent>(aws.dynamodb, table),
