@@ -3,6 +3,7 @@
  * (names are not privileges: IAM grants are per function, see `shared/routes.ts`).
  * The endpoint overrides are set by local mode only; in AWS the SDK's defaults apply.
  */
+import type { MetrcSettings } from './state-system/metrc/client.ts';
 import { z } from 'zod';
 import { defaultTransferRules } from './domain/transfer/index.ts';
 import type { StateSystem, TransferRules } from './domain/transfer/index.ts';
@@ -115,22 +116,8 @@ export interface NyApiConfig {
   readonly clientSecret?: string;
 }
 
-export interface MetrcConfig {
-  readonly baseUrl?: string;
-  readonly vendorKeySecret?: string;
-  readonly vendorKey?: string;
-  readonly timeoutMs: number;
-  readonly settleMs?: number;
-  readonly pageSize: number;
-  readonly windowHours: number;
-  readonly overlapMinutes: number;
-  readonly lookbackHours: number;
-  readonly maxWindowsPerCall: number;
-  readonly timeZone: string;
-  readonly transferTypeName: string;
-  readonly registerLink?: string;
-  readonly budget: { readonly perFacilityPerSecond: number; readonly perIntegratorPerSecond: number; readonly concurrentPerFacility: number; readonly concurrentPerIntegrator: number };
-}
+/** Metrc's settings as configured: the adapter's, with the base URL optional (none: no Metrc) and the vendor key plain or in a secret. */
+export type MetrcConfig = Omit<MetrcSettings, 'baseUrl' | 'vendorKey'> & { readonly baseUrl?: string; readonly vendorKeySecret?: string; readonly vendorKey?: string };
 
 export interface HubConfig {
   readonly region: string;

@@ -38,7 +38,7 @@ export interface SubmissionError {
 
 /** What a person must do in the state system's own app to finish a step, and by when. */
 export interface PersonWait {
-  /** In plain words, with the place: "Register template HUB-7K2Q in Metrc: Transfers → Templates → Register". */
+  /** In plain words: what to do, in which system, and where (the menu path or the link). */
   readonly instruction: string;
   /** A deep link into the state system's app, or the exact menu path. */
   readonly where: { readonly link: string } | { readonly menuPath: readonly string[] };
@@ -53,7 +53,7 @@ export const isOverdue = (submission: Pick<Submission, 'status' | 'awaitingPerso
   submission.status === 'awaiting-person' && submission.awaitingPerson !== undefined && Date.parse(submission.awaitingPerson.deadline) < now.getTime();
 
 export interface Submission {
-  /** `<transferId>-<sequence>-<step>`: unique, and the root of every ExternalID sent for it. */
+  /** `<transferId>-<sequence>-<step>`: unique, and the key every state-system call for it carries. */
   readonly id: string;
   readonly transferId: string;
   /** The transfer version the transition produced: orders a transfer's submissions. */

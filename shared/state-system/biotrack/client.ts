@@ -4,6 +4,7 @@
  * knows how to treat. Both error styles of the contract count as failures: an HTTP error status
  * with `{Error, ErrorCode}`, and HTTP 200 with `{success: 0}`.
  */
+import { retryAfterMs } from '../../http/retry-after.ts';
 import type { z } from 'zod';
 import { StateSystemError } from '../port.ts';
 import type { StateFailureKind } from '../port.ts';
@@ -31,14 +32,6 @@ export function failureKind(status: number, code: string): StateFailureKind {
   if (code === 'CONSENT_EXPIRED') return 'consent-expired';
   if (status === 429 || status >= 500 || transientCodes.has(code)) return 'transient';
   return 'permanent';
-}
-
-function retryAfterMs(header: string | null): number | undefined {
-  if (!header) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
 export interface RawAnswer {

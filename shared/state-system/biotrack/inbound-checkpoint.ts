@@ -3,6 +3,7 @@
  * hub): the latest inventory-transfer TransactionID it has read the list up to, the transfers still
  * on the road (followed by their manifest until they arrive), and those it could not read last time.
  */
+import { readCheckpoint } from '../checkpoint.ts';
 import { z } from 'zod';
 
 const checkpointSchema = z.object({
@@ -22,16 +23,8 @@ export interface InboundCheckpoint {
 
 /** A missing or unreadable checkpoint starts from the beginning: the pull is idempotent, so that is safe. */
 export function decodeCheckpoint(text: string | undefined): InboundCheckpoint {
-  const empty = { transactionId: undefined, onTheRoad: [], retry: [] };
-  if (!text) return empty;
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return empty;
-  }
-  const parsed = checkpointSchema.safeParse(json);
-  return parsed.success ? { transactionId: parsed.data.transactionId, onTheRoad: parsed.data.onTheRoad, retry: parsed.data.retry } : empty;
+  const read = readCheckpoint(text, checkpointSchema);
+  return read ? { transactionId: read.transactionId, onTheRoad: read.onTheRoad, retry: read.retry } : { transactionId: undefined, onTheRoad: [], retry: [] };
 }
 
 export function encodeCheckpoint(checkpoint: InboundCheckpoint): string {

@@ -5,6 +5,7 @@
  * list, so the transfer a row belongs to may come in a later run), and the inbound rows that could
  * not be read last time.
  */
+import { readCheckpoint } from '../checkpoint.ts';
 import { z } from 'zod';
 
 const rowSummary = z.object({
@@ -38,16 +39,8 @@ export interface PollCheckpoint {
 
 /** A missing or unreadable checkpoint starts over: observing is idempotent, so that is safe. */
 export function decodeCheckpoint(text: string | undefined): PollCheckpoint {
-  const empty: PollCheckpoint = { through: undefined, unclaimed: [], retryInbound: [] };
-  if (!text) return empty;
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return empty;
-  }
-  const parsed = checkpointSchema.safeParse(json);
-  return parsed.success ? { through: parsed.data.through, unclaimed: parsed.data.unclaimed, retryInbound: parsed.data.retryInbound } : empty;
+  const read = readCheckpoint(text, checkpointSchema);
+  return read ? { through: read.through, unclaimed: read.unclaimed, retryInbound: read.retryInbound } : { through: undefined, unclaimed: [], retryInbound: [] };
 }
 
 export function encodeCheckpoint(checkpoint: PollCheckpoint): string {

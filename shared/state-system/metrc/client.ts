@@ -5,6 +5,7 @@
  * budget, answers validated with zod and every failure turned into a `StateSystemError`. A 401 is
  * not taken for a revoked key until `GET /facilities/v2/` refuses the key too.
  */
+import { retryAfterMs } from '../../http/retry-after.ts';
 import type { z } from 'zod';
 import { StateSystemError } from '../port.ts';
 import * as schemas from './schemas.ts';
@@ -119,14 +120,6 @@ export function windows(from: number, to: number, hours: number, max: number): {
   const out: { start: number; end: number }[] = [];
   for (let start = from; start < to && out.length < max; start += span) out.push({ start, end: Math.min(start + span, to) });
   return out;
-}
-
-function retryAfterMs(header: string | null): number | undefined {
-  if (!header) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
 /** Metrc's own words from an error body: `{Message}`, row errors, or plain text. */
