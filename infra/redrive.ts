@@ -8,7 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { stateSubmissionsQueue } from '#shared/resources.ts';
 import { redriveDeadLetters } from '#shared/submissions/redrive.ts';
 import { repositoryRoot } from './local/hub.ts';

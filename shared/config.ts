@@ -4,7 +4,7 @@
  * The endpoint overrides are set by local mode only; in AWS the SDK's defaults apply.
  */
 import type { MetrcSettings } from './state-system/metrc/client.ts';
-import { z } from 'zod';
+import * as z from 'zod';
 import { defaultTransferRules } from './domain/transfer/index.ts';
 import type { StateSystem, TransferRules } from './domain/transfer/index.ts';
 import { buckets, queues, tables } from './resources.ts';

@@ -2,7 +2,7 @@
  * /v1/transfers: drafts, the lifecycle actions, lists and the event history.
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { readConfig } from '#shared/config.ts';
 import * as domain from '#shared/domain/transfer/index.ts';
 import { callerOf } from '#shared/http/caller.ts';

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { z } from 'zod';
+import * as z from 'zod';
 import { MissingJavaError } from './dynamodb-local.ts';
 import { repositoryRoot, startLocalHub } from './hub.ts';
 import { demoKeyFile, seedDemoData } from './seed.ts';

@@ -3,7 +3,7 @@
  * (`functions/authorizer`) and handed to every protected route in the authorizer context.
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The authorizer's context, as API Gateway passes it on (`requestContext.authorizer.lambda`). */
 export const callerContextSchema = z.object({

@@ -7,7 +7,7 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { logger, tracer } from '../observability.ts';
 import { ConflictError, ForbiddenError, InvalidCursorError, NotFoundError, RuleViolationError, StaleVersionError, VersionRequiredError } from '../errors.ts';
 import { idempotentPosts, withShownOnce } from './idempotency.ts';

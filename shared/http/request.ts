@@ -3,7 +3,7 @@
  * its own status (415, 413, 400, 422) and every offending field named by a JSON pointer.
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { jsonPointer } from '../schemas/common.ts';
 import type { ExpectedVersion } from '../versions.ts';
 import { HttpProblem } from './problem.ts';

@@ -2,7 +2,7 @@
  * What the manifest endpoints accept and answer, as zod schemas for validation and the OpenAPI
  * document.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { stateSystemView } from '../submissions/representation.ts';
 import * as domain from '../domain/transfer/index.ts';
 import { MANIFEST_FORMAT } from './document.ts';

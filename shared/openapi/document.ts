@@ -2,7 +2,7 @@
  * The OpenAPI 3.1 document, generated from the zod schemas that validate requests (never written
  * by hand) and from the route table, so it cannot describe an API other than the one that runs.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RouteDefinition } from '../routes.ts';
 import { edgeAnswers, remembersPosts, sharedAnswers } from './answers.ts';
 import type { EdgeAnswer } from './answers.ts';

@@ -4,7 +4,7 @@
  * listed are the handler's own; those of the shared edge code (body, query, idempotency, If-Match,
  * authorizer, gateway) are added from one table (`answers.ts`).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import * as domain from '../domain/transfer/index.ts';
 import { apiKeyListQuery, apiKeyPage, apiKeyView, createApiKeyBody, createdApiKeyView, meView } from '../tenants/schemas.ts';
 import { registryBodies, registryListQuery, registryRecords } from '../registries/schemas.ts';

@@ -4,7 +4,7 @@
  * Per line `line-<i>-outcome` is `accept` (the shipped quantity), `adjust` (another quantity, with
  * `line-<i>-confirm`) or `reject` (with `line-<i>-reason` and an optional `line-<i>-note`).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { defaultTransferRules, jsonPointer, receiptBody } from '../domain/transfer/index.ts';
 import type { FieldProblem, ReceiptBody, TransferLine, TransferRules } from '../domain/transfer/index.ts';
 import { formatPercent, quantityProblem, variance } from '../domain/transfer/quantities.ts';

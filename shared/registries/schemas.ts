@@ -2,7 +2,7 @@
  * What a shipper keeps on file: drivers, vehicles and partners (counterparties, tenants of the hub
  * or not). Request bodies are strict: unknown fields are refused and every string is bounded.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { conveyanceTypes } from '../domain/transfer/index.ts';
 import { addressFields, phone, text, usStateCode } from '../schemas/common.ts';
 import { licenseNumberSchema } from '../schemas/common.ts';

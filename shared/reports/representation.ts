@@ -1,7 +1,7 @@
 /**
  * The inventory report's query and answer, also published in the OpenAPI document.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { movementColumns } from './inventory-movements.ts';
 import { rejectionReasons } from '../domain/transfer/index.ts';
 import { newYorkDayEnd, newYorkDayStart } from '../manifests/new-york-time.ts';

@@ -2,7 +2,7 @@
  * Building blocks every request schema shares: bounded text, phone numbers, US addresses, and the
  * JSON pointers that name a field in a 422 answer. Pure zod, so the domain uses them too.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { MAX_LICENSE_NUMBER_LENGTH, parseLicenseNumber } from '../tenants/license.ts';
 
 /**

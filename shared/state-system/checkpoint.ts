@@ -1,5 +1,5 @@
 /** An adapter's reconciliation checkpoint, read back: a missing or unreadable one is none (observing is idempotent, so starting over is safe). */
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 export function readCheckpoint<S extends z.ZodType>(text: string | undefined, schema: S): z.output<S> | undefined {
   if (!text) return undefined;

@@ -6,7 +6,7 @@
  */
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const redriveQuery = z.object({ max: z.coerce.number().int().min(1).max(10_000).default(10_000) });
 export const redriveResult = z.object({ moved: z.number().int() }).meta({ id: 'RedriveResult' });

@@ -2,7 +2,7 @@
  * What a party sees of a submission: the step, how delivery went, and the state system's own code
  * and message when it refused. Internal index keys and versions stay inside.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { discrepancyKinds } from '../domain/reconciliation/judge.ts';
 import { stateSystemStatuses } from '../domain/submission/state-status.ts';
 import { submissionStatuses, submissionSteps } from '../domain/submission/submission.ts';

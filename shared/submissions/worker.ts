@@ -8,7 +8,7 @@ import { SqsFifoPartialProcessorAsync, processPartialResponse } from '@aws-lambd
 import { ChangeMessageVisibilityBatchCommand } from '@aws-sdk/client-sqs';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { logger } from '../observability.ts';
 import { deliverTransfer } from './deliver.ts';
 import type { DeliveryDeps } from './deliver.ts';

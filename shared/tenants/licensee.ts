@@ -1,7 +1,7 @@
 /**
  * Licensees (the hub's tenants) and their API keys as records. Pure: no I/O.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { licenseTypeName, parseLicenseNumber } from './license.ts';
 import type { LicenseNumberWarning } from './license.ts';
 import type { licenseeRegistrationSchema } from './schemas.ts';

@@ -3,7 +3,7 @@
  * API answers with (also used by the OpenAPI document). Strict: unknown fields are refused and
  * every string is bounded.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { addressFields, licenseNumberSchema, phone, text } from '../schemas/common.ts';
 import { isKnownStateSystem, linkableStateSystems, linkIdentityFields, requiredLinkFields } from '../state-system/capabilities.ts';
 import { consentStatusView } from '../state-system/biotrack/representation.ts';

@@ -2,7 +2,7 @@
  * What the API answers about transfers, as zod schemas for the OpenAPI document. Requests are
  * validated by the domain's schemas; these describe responses and are built from the same parts.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import * as domain from '../domain/transfer/index.ts';
 import { rangeInOrder } from '../schemas/common.ts';
 import { linkableStateSystems } from '../state-system/capabilities.ts';

@@ -2,7 +2,7 @@
  * What the emulator lets a test or a first sandbox run decide: every behaviour metrc.md marks
  * [inferred] is a setting here, with the reading we believe in as its default.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const isoDate = z.iso.date();
 const positiveInt = z.int().positive();

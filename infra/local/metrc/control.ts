@@ -2,7 +2,7 @@
  * Bodies of the control routes under `/_emulator`: the human steps a person takes in Metrc's web
  * app (register, depart, arrive, receive, void, edit, accept rejected packages), and the test levers.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { LAB_TESTING_STATES } from './seed.ts';
 
 const id = z.int().positive();

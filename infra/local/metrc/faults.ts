@@ -2,7 +2,7 @@
  * Injected faults, as in the NY-API emulator: per route, latency and a seeded, deterministic share of
  * 429s, 5xx, timeouts and commit-then-drop, a late commit; a rule may be limited to its first N requests.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const share = z.number().min(0).max(1);
 

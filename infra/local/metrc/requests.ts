@@ -6,7 +6,7 @@
  * (`Error converting value "abc" to type 'Decimal'. Path '[0].Quantity'.`, `The Name field is required.`).
  * Business rules (does the package exist, is the recipient known) follow in the model.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RowError } from './errors.ts';
 
 type Expected = 'String' | 'Decimal' | 'Int64' | 'Boolean' | 'DateTime' | 'Date' | 'List' | 'Object';

@@ -3,7 +3,7 @@
  * paging, an array body), which permissions serve it (any of them), and a handler that makes one
  * model call and shapes the answer. HTTP, auth, paging and windows are the server's.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { MetrcConfig } from './config.ts';
 import { badRequest, unauthorized } from './errors.ts';
 import { ADJUST_REASONS, SHIPMENT_PACKAGE_STATES, UNITS_OF_MEASURE } from './model.ts';

@@ -1,5 +1,5 @@
 /** What `POST /_emulator/seed` takes: facilities, user keys and their grants, packages, drivers and vehicles. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { facilityRoles } from './config.ts';
 import { FACILITY_TYPE_FLAGS } from './shapes.ts';
 

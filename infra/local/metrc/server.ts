@@ -8,7 +8,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { compileTemplates } from '../path-templates.ts';
 import { EmulatorClock } from './clock.ts';
 import { mergeConfig, metrcConfigSchema } from './config.ts';

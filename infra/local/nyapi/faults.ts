@@ -3,7 +3,7 @@
  * timeouts and commit-then-drop, a late commit, plus the legacy 200-with-`success:0` error mode. A rule
  * may be limited to the first N requests it matches.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const rate = z.number().min(0).max(1);
 

@@ -7,7 +7,7 @@
  * line's Price may be absent here so that the model answers DRIVER_REQUIRED, VEHICLE_REQUIRED,
  * NO_ITEMS or MISSING_PRICE.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ApiError } from './model.ts';
 import { UNITS_OF_MEASURE } from './shapes.ts';
 

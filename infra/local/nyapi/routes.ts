@@ -2,7 +2,7 @@
  * The `/v1` route table (ny-api.md §3): method + path template → handler. Handlers parse the body, call
  * one model operation and shape the answer; auth, sessions, replays and faults are the server's job.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { AuthStore } from './auth.ts';
 import type { EmulatorClock } from './clock.ts';
 import { ok } from './model.ts';

@@ -1,5 +1,5 @@
 /** The body of `POST /_emulator/seed`: licensees (the vendor directory), their users and inventory. */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const emulatorUserSchema = z.object({
   Username: z.string().min(1),

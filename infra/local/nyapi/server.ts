@@ -7,7 +7,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import { AuthStore } from './auth.ts';
 import type { OAuthClient, TokenOutcome } from './auth.ts';
 import { EmulatorClock } from './clock.ts';

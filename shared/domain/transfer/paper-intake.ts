@@ -5,7 +5,7 @@
  * the very receipt operation of the API, so the variance rule, confirmations, rejection reasons
  * and outcomes are the same. What the paper does not carry is marked, never guessed.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { licenseNumberSchema, text } from '../../schemas/common.ts';
 import { duplicateTagProblems, lineProblems } from './content.ts';
 import { payloadHash, transferEvent } from './events.ts';

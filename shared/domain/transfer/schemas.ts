@@ -7,7 +7,7 @@
  * shipper's state system, and the rules an operator may configure (`rules.ts`). The domain
  * operations check those and report them with the same pointers.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { addressFields, note, text, usStateCode } from '../../schemas/common.ts';
 import { draftInvariantProblems, duplicateTagProblems, lineProblems, thcBases } from './content.ts';
 import type { DraftInvariantFields } from './content.ts';

@@ -7,7 +7,7 @@
  * refreshed, one refresher per license at a time.
  */
 import { randomUUID } from 'node:crypto';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { StateObservation } from '../../domain/reconciliation/observation.ts';
 import type { Unit } from '../../domain/transfer/index.ts';
 import { unitOf } from '../../domain/transfer/index.ts';

@@ -5,7 +5,7 @@
  * with `{Error, ErrorCode}`, and HTTP 200 with `{success: 0}`.
  */
 import { retryAfterMs } from '../../http/retry-after.ts';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { StateSystemError } from '../port.ts';
 import type { StateFailureKind } from '../port.ts';
 import { apiError, legacyError, tokenError, tokenResponse } from './schemas.ts';

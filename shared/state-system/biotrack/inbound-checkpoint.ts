@@ -4,7 +4,7 @@
  * on the road (followed by their manifest until they arrive), and those it could not read last time.
  */
 import { readCheckpoint } from '../checkpoint.ts';
-import { z } from 'zod';
+import * as z from 'zod';
 
 const checkpointSchema = z.object({
   v: z.literal(1),

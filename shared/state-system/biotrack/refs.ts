@@ -2,7 +2,7 @@
  * BioTrack's record of one transfer at the state, as the hub keeps it for this adapter: each id in
  * the JSON type the recorded shapes give it (integers stay integers). Only this adapter reads it.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { StateFacts, StateRefs } from '../port.ts';
 
 /** Ids kept before the recorded types were followed were strings: read them either way. */

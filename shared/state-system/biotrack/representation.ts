@@ -1,7 +1,7 @@
 /**
  * The integration endpoints' inputs and answers, also published in the OpenAPI document.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { text } from '../../schemas/common.ts';
 import { stateSystemConnectionView } from '../connections.ts';
 

@@ -5,7 +5,7 @@
  * recordings give them: Employee, Vehicle and InventoryTransfer ids are integers; ManifestID,
  * InvoiceID and InventoryID are strings.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const integerId = z.number().int();
 const stringId = z.string().min(1);

@@ -1,5 +1,5 @@
 /** The NY-API's settings from configuration: the integrator's credentials from a secret in AWS, plain settings in local mode. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { secretText } from '../../adapters/secrets.ts';
 import { ConfigError, requireSetting } from '../../config.ts';
 import type { HubConfig } from '../../config.ts';

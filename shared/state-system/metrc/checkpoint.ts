@@ -6,7 +6,7 @@
  * not be read last time.
  */
 import { readCheckpoint } from '../checkpoint.ts';
-import { z } from 'zod';
+import * as z from 'zod';
 
 const rowSummary = z.object({
   id: z.number().int(),

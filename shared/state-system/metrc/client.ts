@@ -6,7 +6,7 @@
  * not taken for a revoked key until `GET /facilities/v2/` refuses the key too.
  */
 import { retryAfterMs } from '../../http/retry-after.ts';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { StateSystemError } from '../port.ts';
 import * as schemas from './schemas.ts';
 

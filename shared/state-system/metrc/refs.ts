@@ -4,7 +4,7 @@
  * deliveries, Metrc's manifest number) and what the adapter has already observed of it, so each
  * observation is reported once. Ids are integers, as Metrc gives them. Only this adapter reads it.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { StateFacts, StateRefs } from '../port.ts';
 
 const id = z.number().int();

@@ -4,7 +4,7 @@
  * offset, null where Metrc has nothing to say. Loose: fields the hub does not read may come and go;
  * a body that does not match is an unexpected answer, never silently accepted.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const id = z.number().int();
 const text = z.string().nullish();

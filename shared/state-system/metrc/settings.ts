@@ -1,5 +1,5 @@
 /** Metrc's settings from configuration, or none when Metrc is not configured (no base URL): the vendor key from a secret in AWS. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { secretText } from '../../adapters/secrets.ts';
 import { ConfigError, requireSetting } from '../../config.ts';
 import type { HubConfig } from '../../config.ts';

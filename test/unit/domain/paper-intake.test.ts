@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { packageTagFormatOf } from '#shared/state-system/capabilities.ts';
-import { z } from 'zod';
+import * as z from 'zod';
 import { submissionId } from '#shared/domain/submission/submission.ts';
 import { submissionsOwed } from '#shared/submissions/planning.ts';
 import { NOT_ON_PAPER, jsonPointer, paperManifestBody, payloadHash, takeInPaperManifest } from '#shared/domain/transfer/index.ts';

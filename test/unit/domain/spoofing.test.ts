@@ -3,7 +3,7 @@
  * bidirectional formatting; notes keep tabs and line breaks.
  */
 import { describe, expect, it } from 'vitest';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { createTransferBody, jsonPointer, receiptBody } from '#shared/domain/transfer/index.ts';
 import { driverBody, partnerBody } from '#shared/registries/schemas.ts';
 import { biotrackTag, draftBody, line } from './fixtures.ts';

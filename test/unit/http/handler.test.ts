@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { toProblemResponse } from '#shared/http/handler.ts';
 import { HttpProblem, PROBLEM_CONTENT_TYPE } from '#shared/http/problem.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConflictError, NotFoundError } from '#shared/errors.ts';
 import { presentLicensee } from '#shared/tenants/licensee.ts';
 import { createApiKey, getLicensee, listApiKeys, registerLicensee, revokeApiKey } from '#shared/tenants/use-cases.ts';
