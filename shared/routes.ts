@@ -160,9 +160,13 @@ export const functions = {
     description: 'Delivers submissions to the state tracking system in lifecycle order, with retries',
     // Below the queue's visibility timeout, so a batch never reappears while it is still being worked.
     timeoutSeconds: 120,
-    memoryMb: 512,
+    // Renders the manifest version that prints the state's number: CPU in proportion to memory, as for the transfers.
+    memoryMb: 1024,
     tables: [{ table: hubTable, access: 'readWrite' }],
+    // Stores that version's PDF.
+    buckets: [{ bucket: documentsBucket, access: 'readWrite' }],
     queues: [{ queue: stateSubmissionsQueue, access: 'consume' }],
+    files: manifestFontFiles,
     stateSystem: true,
   },
   outboxSweeper: {
@@ -177,8 +181,12 @@ export const functions = {
     entry: 'functions/inbound-pull/handler.ts',
     description: "Pulls integrated receivers' inbound transfers from the NY-API into their incoming lists",
     timeoutSeconds: 300,
-    memoryMb: 512,
+    // Renders the manifest version that prints the number Metrc issued at a person's registration.
+    memoryMb: 1024,
     tables: [{ table: hubTable, access: 'readWrite' }],
+    // Stores that version's PDF.
+    buckets: [{ bucket: documentsBucket, access: 'readWrite' }],
+    files: manifestFontFiles,
     stateSystem: true,
   },
   operations: {

@@ -59,8 +59,8 @@ export interface ManifestDocument {
   /** When the manifest was created: the issue time of its first version (UTC). */
   readonly createdAt: string;
   /**
-   * The state tracking system's id of the manifest, when this version was issued after the state
-   * gave it one. Nothing sets it yet: issuing a version that carries it is the state-system pipeline's part.
+   * The state tracking system's number of the manifest, on a version issued once the state gave
+   * it one (the hub issues such a version before departure as soon as it learns the number).
    */
   readonly stateManifestId?: string;
   /** SHA-256 of the issued content (see the domain's `Manifest.contentHash`). */
@@ -144,6 +144,7 @@ export function manifestDocument(transfer: Transfer, issued: IssuedVersion, publ
     invoiceNumbers: terms.invoiceNumbers ?? [],
     issuedAt: manifest.manifestedAt,
     createdAt: issuedVersions(transfer)[0]?.manifest.manifestedAt ?? manifest.manifestedAt,
+    ...(manifest.stateManifestNumber ? { stateManifestId: manifest.stateManifestNumber } : {}),
     contentHash: manifest.contentHash,
     shortHash: manifest.contentHash.slice(0, SHORT_HASH_LENGTH),
     verificationUrl: verificationUrl(publicBaseUrl, manifest.number, manifest.contentHash),

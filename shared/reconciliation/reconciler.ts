@@ -16,7 +16,7 @@ import type { TransferEvent } from '../domain/transfer/index.ts';
 import { logger } from '../observability.ts';
 import type { InboundCheckpoints } from '../state-system/inbound-checkpoints.ts';
 import type { InboundTransfer, Observed, StateAccount, StateTrackingSystem } from '../state-system/port.ts';
-import type { StateAccounts } from '../submissions/deliver.ts';
+import type { OnStateManifestNumber, StateAccounts } from '../submissions/deliver.ts';
 import type { SubmissionRepository } from '../submissions/repository.ts';
 import { stateObjectItems } from '../submissions/repository.ts';
 import { refreshStateStatus } from '../submissions/state-status.ts';
@@ -37,6 +37,8 @@ export interface ReconcilerDeps {
   readonly now: () => Date;
   /** Watched transfers looked at per run and licensee. */
   readonly watchPerRun?: number;
+  /** Puts the number the state issued at a person's registration on the hub's manifest. */
+  readonly onStateManifestNumber?: OnStateManifestNumber;
 }
 
 export interface ReconcileResult {
@@ -159,6 +161,7 @@ async function takeObservation(
     const { refs } = await deps.submissions.stateRefs(transfer.id);
     await deps.submissions.saveStateRefs(transfer.id, owner, item.refs, system.factsOf({ ...refs, ...item.refs }));
   }
+  if (item.observation.kind === 'registered') await numberManifest(deps, transfer.id, item.observation.manifestNumber);
   const judgement = judge(transfer, item.observation, deps.now());
   let recorded = 0;
   for (const discrepancy of judgement.discrepancies) if (await deps.discrepancies.record(transfer.id, account.licenseeId, discrepancy)) recorded += 1;
@@ -168,4 +171,13 @@ async function takeObservation(
     await refreshStateStatus(deps.submissions, transfer.id);
   }
   return recorded;
+}
+
+/** One transfer's manifest version must not stop the licensee's run; the worker's next drain of it compares the kept number again. */
+async function numberManifest(deps: ReconcilerDeps, transferId: string, stateManifestNumber: string): Promise<void> {
+  try {
+    await deps.onStateManifestNumber?.(transferId, stateManifestNumber);
+  } catch (error) {
+    logger.error("The state's manifest number is not on the manifest yet", { transferId, error: error as Error });
+  }
 }

@@ -31,6 +31,9 @@ export interface SubmissionMetrics {
   retried(step: string): void;
 }
 
+/** Puts the state's manifest number on the hub's manifest (a new version before departure); safe to call again. */
+export type OnStateManifestNumber = (transferId: string, stateManifestNumber: string) => Promise<unknown>;
+
 export interface DeliveryDeps {
   readonly submissions: SubmissionRepository;
   readonly transfers: { get(id: string): Promise<Transfer | undefined> };
@@ -46,6 +49,8 @@ export interface DeliveryDeps {
   readonly quickRetries: number;
   /** The longest wait between receives of a failing submission. */
   readonly backoffCapSeconds: number;
+  /** Called once a drain leaves the state's manifest number kept but not yet on the transfer. */
+  readonly onStateManifestNumber?: OnStateManifestNumber;
 }
 
 export type DeliveryResult = { readonly done: true } | { readonly done: false; readonly retryInSeconds: number };
@@ -57,6 +62,8 @@ const QUICK_RETRY_MAX_MS = 2000;
 interface Drain {
   transfer?: Transfer;
   refs?: StateRefs;
+  /** The state manifest number this drain handed the hook already (whatever came of it). */
+  numbered?: string;
 }
 
 export async function deliverTransfer(deps: DeliveryDeps, transferId: string, receiveCount: number): Promise<DeliveryResult> {
@@ -65,8 +72,26 @@ export async function deliverTransfer(deps: DeliveryDeps, transferId: string, re
   const latest = new Map<string, Submission>(all.map((submission) => [submission.id, submission]));
   const result = await drainSubmissions(deps, drain, all, receiveCount, (next) => void latest.set(next.id, next));
   // Lists show where the transfer stands with the state system: as this drain leaves it.
-  await refreshStateStatus(deps.submissions, transferId, { submissions: [...latest.values()] });
+  const status = await refreshStateStatus(deps.submissions, transferId, { submissions: [...latest.values()] });
+  if (status.stateManifestId) await numberManifest(deps, drain, transferId, status.stateManifestId);
   return result;
+}
+
+/**
+ * The kept facts name a state manifest number the transfer does not record yet: the hook puts it on
+ * the manifest, once per drain. Compared again at the end of every drain, so a failed try is made
+ * again by the next drain instead of failing a submission the state has already accepted.
+ */
+async function numberManifest(deps: DeliveryDeps, drain: Drain, transferId: string, stateManifestNumber: string): Promise<void> {
+  if (!deps.onStateManifestNumber || drain.numbered === stateManifestNumber) return;
+  const transfer = drain.transfer ?? (await deps.transfers.get(transferId));
+  if (!transfer?.manifest || transfer.stateManifestNumber === stateManifestNumber) return;
+  drain.numbered = stateManifestNumber;
+  try {
+    await deps.onStateManifestNumber(transferId, stateManifestNumber);
+  } catch (error) {
+    logger.error("The state's manifest number is not on the manifest yet; the next drain tries again", { transferId, error: error as Error });
+  }
 }
 
 async function drainSubmissions(
@@ -91,6 +116,9 @@ async function drainSubmissions(
       continue;
     }
     const outcome = await attempt(deps, drain, submission, receiveCount);
+    // Before the step shows as recorded: whoever waits for that verdict then finds the version that prints the number.
+    const kept = drain.refs && deps.systems[submission.system]?.factsOf(drain.refs).manifestNumber;
+    if (outcome.kind === 'succeeded' && kept) await numberManifest(deps, drain, submission.transferId, kept);
     const next = recordOutcome(submission, outcome, deps.now().toISOString());
     await save(deps, next);
     saved(next);

@@ -142,7 +142,7 @@ export async function amendTransfer(
  * The transfer is committed: a failed upload must not undo that. The first download renders the
  * PDF again (rendering is deterministic) and stores it then.
  */
-async function storeAfterCommit(deps: TransferDeps, transfer: StoredTransfer, pdf: Uint8Array): Promise<void> {
+export async function storeAfterCommit(deps: Pick<TransferDeps, 'manifests'>, transfer: StoredTransfer, pdf: Uint8Array): Promise<void> {
   try {
     await storeIssued(deps.manifests, transfer, pdf);
   } catch (error) {

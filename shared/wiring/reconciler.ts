@@ -1,6 +1,7 @@
 /**
  * The reconciler's wiring: what it reads and records in the table, the state systems it observes,
- * their per-licensee checkpoints, and who is connected to each.
+ * their per-licensee checkpoints, who is connected to each, and the manifest version that prints
+ * the number the state issued at a person's registration.
  */
 import type { AwsClients } from '../adapters/aws-clients.ts';
 import { createAwsClients } from '../adapters/aws-clients.ts';
@@ -19,6 +20,7 @@ import { createLicenseeRepository } from '../tenants/repository.ts';
 import { createLicenseeDirectory } from '../transfers/licensee-directory.ts';
 import { createTransferRepository } from '../transfers/repository.ts';
 import type { StoredTransfer } from '../transfers/use-cases.ts';
+import { stateManifestNumbering } from './state-numbering.ts';
 
 export type ReconcilerRunDeps = ReconcilerDeps & { readonly connections: Pick<ConnectionStore, 'connectedLicensees'> };
 
@@ -35,6 +37,8 @@ export async function reconcilerDeps(config: HubConfig, aws: AwsClients = create
     systems: systems.adapters,
     checkpoints: createInboundCheckpoints(aws.dynamodb, table),
     connections: systems.connections,
+    // Metrc issues its number when a person registers the template: the reconciler sees it first.
+    onStateManifestNumber: stateManifestNumbering(config, aws),
     now: () => new Date(),
   };
 }

@@ -1,6 +1,6 @@
 /**
  * The submission worker's wiring: the submissions and transfers it reads, the state systems it
- * reports to, its metrics and its queue.
+ * reports to, its metrics and its queue, and the manifest version that prints the state's number.
  */
 import type { AwsClients } from '../adapters/aws-clients.ts';
 import { createAwsClients } from '../adapters/aws-clients.ts';
@@ -16,8 +16,10 @@ import type { SubmissionWorkerDeps } from '../submissions/worker.ts';
 import { createLicenseeRepository } from '../tenants/repository.ts';
 import { createTransferRepository } from '../transfers/repository.ts';
 import type { StoredTransfer } from '../transfers/use-cases.ts';
+import { stateManifestNumbering } from './state-numbering.ts';
 
-// All the clients: the state systems' wiring takes them together, though it reads DynamoDB only.
+// All the clients: the state systems' wiring takes them together, though it reads DynamoDB only;
+// the manifest version that prints the state's number is stored in S3.
 export async function submissionWorkerDeps(config: HubConfig, aws: AwsClients = createAwsClients(config)): Promise<SubmissionWorkerDeps> {
   const table = resourceName(config, hubTable);
   const systems = await stateSystemsFrom(config, aws, table);
@@ -33,6 +35,8 @@ export async function submissionWorkerDeps(config: HubConfig, aws: AwsClients = 
     maxReceiveCount: stateSubmissionsQueue.deadLetter.maxReceiveCount,
     quickRetries: 2,
     backoffCapSeconds: config.submissionBackoffCapSeconds,
+    // BioTrack's manifest id comes with the manifest report's answer: the driver's paper should print it.
+    onStateManifestNumber: stateManifestNumbering(config, aws),
     sqs: aws.sqs,
     queueUrl: resourceName(config, stateSubmissionsQueue),
   };

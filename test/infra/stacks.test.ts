@@ -457,6 +457,26 @@ describe('the state-system pipeline in AWS', () => {
     });
   });
 
+  it.each(['stateSubmitter', 'inboundPull'] as const)(
+    'lets %s store the manifest version that prints the state number: the documents bucket, fonts beside the bundle',
+    (name) => {
+      const actions = roleActions(name);
+      expect(actions).toEqual(expect.arrayContaining(['dynamodb:UpdateItem', 's3:PutObject', 's3:GetObject*']));
+      expect(actions).not.toContain('sqs:SendMessage');
+      const policies = JSON.stringify(
+        (Object.values(template.findResources('AWS::IAM::Policy')) as PolicyJson[]).filter((p) =>
+          JSON.stringify(p.Properties.Roles).includes(`"${stateless.getLogicalId(stateless.functions[name]?.function.role?.node.defaultChild as CfnResource)}"`),
+        ),
+      );
+      expect(policies).toContain(logicalId(stateful, stateful.buckets[documentsBucket.name]));
+      expect(policies).not.toContain(logicalId(stateful, stateful.buckets[exportsBucket.name]));
+      expect(policies).not.toContain(logicalId(stateful, stateful.buckets[uploadsBucket.name]));
+      expect(functions[name].files).toEqual(functions.transfers.files);
+      expect(functions[name].memoryMb).toBeGreaterThanOrEqual(functions.transfers.memoryMb);
+      expect(environmentOf(name)).toHaveProperty('PUBLIC_BASE_URL');
+    },
+  );
+
   it('lets the operations function take from the DLQ and put back on the queue, nothing else', () => {
     const actions = roleActions('operations');
     expect(actions).toEqual(expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:SendMessage']));

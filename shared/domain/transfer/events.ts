@@ -15,8 +15,11 @@ export interface Actor {
   readonly apiKeyId: string;
 }
 
-/** Lifecycle actions, plus changes that leave the state as it is (the receipt link). */
-export type EventAction = 'create' | TransferAction | 'issue-receipt-link' | 'revoke-receipt-link';
+/**
+ * Lifecycle actions, plus changes that leave the state as it is (the receipt link, the state
+ * system's manifest number learned).
+ */
+export type EventAction = 'create' | TransferAction | 'issue-receipt-link' | 'revoke-receipt-link' | 'record-state-manifest-number';
 
 export interface TransferEvent {
   readonly transferId: string;

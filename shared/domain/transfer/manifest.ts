@@ -10,6 +10,7 @@ import { checkTransition } from './lifecycle.ts';
 import type { FieldProblem } from './problems.ts';
 import { jsonPointer } from './problems.ts';
 import { compareWeights, packageWeight } from './quantities.ts';
+import { activeLink } from './receipt-link.ts';
 import type { TransferRules } from './rules.ts';
 import type { AmendBody, TransferContent } from './schemas.ts';
 import { advance, patched, recorded, refuse } from './transfer.ts';
@@ -115,7 +116,14 @@ export function amend(transfer: Transfer, patch: AmendBody, parties: AmendmentPa
   if (problems.length > 0 || !vehicle) return refuse(problems);
 
   const issued = issue(
-    { number: current.number, version: current.version + 1, content, parties: { shipper, receiver: current.parties.receiver, transporter: parties.transporter, drivers: parties.drivers, vehicle } },
+    {
+      number: current.number,
+      version: current.version + 1,
+      content,
+      parties: { shipper, receiver: current.parties.receiver, transporter: parties.transporter, drivers: parties.drivers, vehicle },
+      // Once the state's number is printed, every later version prints it too.
+      stateManifestNumber: current.stateManifestNumber,
+    },
     context,
   );
   const { lines: _lines, ...terms } = transfer.content;
@@ -132,6 +140,60 @@ export function amend(transfer: Transfer, patch: AmendBody, parties: AmendmentPa
   );
 }
 
+/** What a state-numbered change did: a new version prints the number, or the transfer records it without one. */
+export type StateNumbering = { readonly kind: 'unchanged' } | ({ readonly kind: 'new-version' | 'recorded' } & Change);
+
+/**
+ * The state system filed the manifest under its own number (BioTrack's manifest id once the report
+ * succeeds, Metrc's number once a person registers it). Before departure the hub issues version
+ * N+1 with the same content and parties that prints the number, so the driver's paper and the
+ * inspector's check name it; after departure the paper is on the road, so the number is only
+ * recorded on the transfer. Owes the state system nothing, and is no amendment of the shipper's.
+ * Unchanged when the hub already holds that number.
+ */
+export function recordStateManifestNumber(transfer: Transfer, stateManifestNumber: string, context: TransitionContext): Result<StateNumbering> {
+  const current = transfer.manifest;
+  const stateNumber = stateManifestNumber.trim();
+  if (!current) return refuse([{ pointer: '', code: 'not-manifested', message: 'Only a manifested transfer has a manifest the state system can number' }]);
+  if (stateNumber === '') return refuse([{ pointer: '', code: 'state-manifest-number-empty', message: "The state system's manifest number is empty" }]);
+  const reissue = transfer.status === 'MANIFESTED' && !transfer.origin;
+  const known = reissue ? current.stateManifestNumber : transfer.stateManifestNumber;
+  if (known === stateNumber) return { ok: true, kind: 'unchanged' };
+  const said = `The state system recorded manifest ${current.number} as ${stateNumber}`;
+  if (!reissue) {
+    const recorded = advance(
+      transfer,
+      { action: 'record-state-manifest-number', to: transfer.status, payload: { stateManifestNumber: stateNumber }, summary: `${said}; ${whyNoNewVersion(transfer)}` },
+      { stateManifestNumber: stateNumber },
+      context,
+    );
+    return { ...recorded, kind: 'recorded' };
+  }
+  const issued = issue({ number: current.number, version: current.version + 1, content: transfer.content, parties: { ...current.parties, transporter: current.parties.transporter }, stateManifestNumber: stateNumber }, context);
+  // The link the receiver holds stays the one of record; this version issues none.
+  const linkId = activeLink(transfer)?.linkId;
+  const manifest: Manifest = { ...issued.manifest, ...(linkId ? { receiptLinkId: linkId } : {}) };
+  const { lines: _lines, ...terms } = transfer.content;
+  const numbered = advance(
+    transfer,
+    {
+      action: 'record-state-manifest-number',
+      to: 'MANIFESTED',
+      payload: { stateManifestNumber: stateNumber, document: issued.document },
+      summary: `${said}; version ${manifest.version} carries its number`,
+    },
+    { manifest, manifestHistory: [...(transfer.manifestHistory ?? []), { manifest: current, terms }], stateManifestNumber: stateNumber },
+    context,
+  );
+  return { ...numbered, kind: 'new-version' };
+}
+
+function whyNoNewVersion(transfer: Transfer): string {
+  if (transfer.origin) return "the manifest is the shipper's own paper, so the hub issues no version of it";
+  if (transfer.status === 'VOIDED') return 'the manifest is void, so no new version was issued';
+  return `the shipment had left (${transfer.status.toLowerCase().replace(/_/g, ' ')}), so no new version was issued: the paper on the road names the hub's number only`;
+}
+
 /** Freezes a manifest version: the snapshot of who is involved, and the hash of what it says. */
 function issue(
   input: {
@@ -139,10 +201,11 @@ function issue(
     readonly version: number;
     readonly content: TransferContent;
     readonly parties: Omit<PartiesSnapshot, 'transporter'> & { readonly transporter: PartySnapshot | undefined };
+    readonly stateManifestNumber?: string | undefined;
   },
   context: TransitionContext,
 ): { readonly manifest: Manifest; readonly document: object } {
-  const { content, parties } = input;
+  const { content, parties, stateManifestNumber } = input;
   const snapshot: PartiesSnapshot = {
     shipper: parties.shipper,
     receiver: parties.receiver,
@@ -152,9 +215,11 @@ function issue(
     vehicle: parties.vehicle,
   };
   const manifestedAt = context.now.toISOString();
-  const document = { number: input.number, version: input.version, manifestedAt, content, parties: snapshot };
+  // The state's number is printed, so the hash vouches for it; absent, the hash is as it always was.
+  const stateNumber = stateManifestNumber ? { stateManifestNumber } : {};
+  const document = { number: input.number, version: input.version, manifestedAt, content, parties: snapshot, ...stateNumber };
   return {
-    manifest: { number: input.number, version: input.version, manifestedAt, contentHash: payloadHash(document), parties: snapshot },
+    manifest: { number: input.number, version: input.version, manifestedAt, contentHash: payloadHash(document), parties: snapshot, ...stateNumber },
     document,
   };
 }

@@ -100,6 +100,8 @@ export interface Manifest {
   readonly file?: ManifestFile;
   /** The receipt link current when this version was issued (sent to the receiver, never printed). */
   readonly receiptLinkId?: string;
+  /** The number the state system filed the manifest under, when this version was issued to print it (or kept it from one that did). */
+  readonly stateManifestNumber?: string;
 }
 
 /** A rendered manifest: the SHA-256 and size of its bytes, kept with the transfer to prove the stored object. */
@@ -221,6 +223,8 @@ export interface Transfer {
   readonly returnIds: readonly string[];
   /** The current receipt link, when the receiver is not integrated. */
   readonly receiptLink?: ReceiptLink;
+  /** The number the state system filed the manifest under, once the hub learned it (printed only on versions issued after). */
+  readonly stateManifestNumber?: string;
   readonly createdAt: string;
   readonly updatedAt: string;
 }
