@@ -148,7 +148,7 @@ export const functions = {
   },
   integrations: {
     entry: 'functions/integrations/handler.ts',
-    description: "The license admin's consent to the hub in the NY-API, and the state users API keys act as",
+    description: "The license's connections to the state systems: consent to the hub in the NY-API and the state users API keys act as; the Metrc user key",
     timeoutSeconds: 15,
     memoryMb: 256,
     tables: [{ table: hubTable, access: 'readWrite' }],
@@ -294,6 +294,7 @@ export const routes = [
     publicBecause: "The state system sends the license admin's browser back here; only the single-use state the hub issued is accepted.",
   },
   { method: 'PUT', path: '/v1/integrations/biotrack/users/{apiKeyId}', function: 'integrations', auth: 'licensee' },
+  { method: 'PUT', path: '/v1/integrations/metrc/credentials', function: 'integrations', auth: 'licensee' },
   { method: 'POST', path: '/ops/state-submissions/redrive', function: 'operations', auth: 'operator' },
   { method: 'GET', path: '/v1/reports/inventory-movements', function: 'reports', auth: 'licensee' },
 ] as const satisfies readonly RouteDefinition[];

@@ -1,27 +1,21 @@
 /**
  * /v1/integrations/{system}: a license's connection to each state system in neutral terms; for
  * BioTrack (/v1/integrations/biotrack/...) also the license admin's consent (OAuth authorization
- * code) and which state-system user each hub API key acts as.
+ * code) and which state-system user each hub API key acts as; for Metrc the license's user key.
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { createAwsClients } from '#shared/adapters/aws-clients.ts';
-import { readConfig, requireSetting, resourceName } from '#shared/config.ts';
+import { readConfig } from '#shared/config.ts';
 import { callerOf } from '#shared/http/caller.ts';
+import { escapeHtml } from '#shared/http/html.ts';
 import { httpHandler } from '#shared/http/handler.ts';
 import { HttpProblem, jsonResponse } from '#shared/http/problem.ts';
 import { pathParameter, preferredMediaType, readJsonBody, readQuery } from '#shared/http/request.ts';
-import { hubTable, stateSubmissionsQueue } from '#shared/resources.ts';
 import { completeConsent, integrationStatus, linkStateUser, startConsent } from '#shared/state-system/biotrack/consent.ts';
-import type { ConsentDeps } from '#shared/state-system/biotrack/consent.ts';
 import { callbackQuery, stateUserBody } from '#shared/state-system/biotrack/representation.ts';
 import { bioTrackSystem, integrationPathSegments, stateSystemConnection, systemAtIntegrationPath } from '#shared/state-system/capabilities.ts';
-import { createConnectionStore, createConsentRequests } from '#shared/state-system/connections.ts';
-import { nyApiSettingsFrom } from '#shared/state-system/biotrack/settings.ts';
-import { tokenCipherFrom } from '#shared/state-system/wiring.ts';
-import { createSqsSubmissionQueue } from '#shared/submissions/outbox.ts';
-import { createSubmissionRepository } from '#shared/submissions/repository.ts';
-import { createApiKeyRepository, createLicenseeRepository } from '#shared/tenants/repository.ts';
-import { escapeHtml } from '#shared/http/html.ts';
+import { enterUserKey, userKeyBody } from '#shared/state-system/metrc/credentials.ts';
+import { integrationDeps } from '#shared/wiring/integrations.ts';
+import type { IntegrationDeps } from '#shared/wiring/integrations.ts';
 
 /** What the admin's browser lands on after approving. */
 const connectedPage = (expiresAt: string) =>
@@ -29,7 +23,7 @@ const connectedPage = (expiresAt: string) =>
   `<body style="font-family:system-ui,sans-serif;max-width:34rem;margin:2rem auto;padding:0 1rem"><h1>Connected to the NY-API</h1>` +
   `<p>The hub now reports this license's transfers to the state tracking system. The consent lasts until <strong>${escapeHtml(expiresAt)}</strong>; the hub warns 14 days before.</p></body></html>`;
 
-export function createHandler(deps: ConsentDeps) {
+export function createHandler({ consent: deps, credentials }: IntegrationDeps) {
   return httpHandler(async (event: APIGatewayProxyEventV2) => {
     switch (event.routeKey) {
       case 'GET /v1/integrations/{system}': {
@@ -63,26 +57,12 @@ export function createHandler(deps: ConsentDeps) {
       }
       case 'PUT /v1/integrations/biotrack/users/{apiKeyId}':
         return jsonResponse(200, await linkStateUser(deps, callerOf(event), pathParameter(event, 'apiKeyId'), readJsonBody(event, stateUserBody)));
+      case 'PUT /v1/integrations/metrc/credentials':
+        return jsonResponse(200, await enterUserKey(credentials, callerOf(event), readJsonBody(event, userKeyBody)), { 'cache-control': 'no-store' });
       default:
         throw new Error(`Route ${event.routeKey} is not an integration route`);
     }
   });
 }
 
-const config = readConfig();
-const aws = createAwsClients(config);
-const table = resourceName(config, hubTable);
-export const handler = createHandler({
-  requests: createConsentRequests(aws.dynamodb, table),
-  settings: await nyApiSettingsFrom(config),
-  connections: createConnectionStore(aws.dynamodb, table, tokenCipherFrom(config)),
-  licensees: createLicenseeRepository(aws.dynamodb, table),
-  apiKeys: createApiKeyRepository(aws.dynamodb, table),
-  submissions: createSubmissionRepository(aws.dynamodb, table),
-  queue: createSqsSubmissionQueue(aws.sqs, resourceName(config, stateSubmissionsQueue)),
-  publicBaseUrl: requireSetting(config.publicBaseUrl, 'PUBLIC_BASE_URL'),
-  fetch: globalThis.fetch,
-  now: () => new Date(),
-});
-
-
+export const handler = createHandler(await integrationDeps(readConfig()));

@@ -15,6 +15,7 @@ import type { OperationDefinition, OperationResponse } from './document.ts';
 import { submissionList } from '../submissions/representation.ts';
 import { movementsQueryFields, movementsReportView } from '../reports/representation.ts';
 import { redriveQuery, redriveResult } from '../submissions/redrive.ts';
+import { keyConnectionView, userKeyBody } from '../state-system/metrc/credentials.ts';
 import { callbackQuery, consentStartView, consentStatusView, integrationView, linkedStateUserView, stateUserBody } from '../state-system/biotrack/representation.ts';
 import { integrationPathSegments } from '../state-system/capabilities.ts';
 import { manifestDocumentView, manifestDownloadView, manifestVersionQuery, verificationView, verifyQuery } from '../manifests/representation.ts';
@@ -339,6 +340,17 @@ export const operations: Readonly<Record<string, OperationDefinition>> = {
     tag: 'State system',
     body: stateUserBody,
     responses: { 200: { description: 'The link, without the password', schema: linkedStateUserView }, 404: problem('No such API key of yours (`not-found`)'), 409: problem('Not a NY-API licensee (`not-integrated`)') },
+  },
+  'PUT /v1/integrations/metrc/credentials': {
+    summary: "Enter the license's Metrc user key: checked with Metrc (it must reach this license's facility), kept encrypted, never shown again; submissions that waited for a key are sent again",
+    tag: 'State system',
+    body: userKeyBody,
+    responses: {
+      200: { description: 'The connection, in neutral terms, with the facility the key reaches', schema: keyConnectionView },
+      409: problem('The licensee does not report to Metrc (`not-integrated`)'),
+      422: problem('Metrc refuses the key, or the key cannot act for this license (`state-credentials-refused`); nothing was stored'),
+      503: problem('Metrc did not answer (`state-system-unavailable`), or the hub has no Metrc address (`state-system-not-configured`); nothing was stored'),
+    },
   },
   'GET /v1/reports/inventory-movements': {
     summary: 'The routine inventory report: every package that left or arrived in the period, for the caller only (at most a year)',

@@ -61,8 +61,17 @@ export type ConnectionHealthView = Omit<StateSystemConnection, 'system' | 'displ
 /** Which state user an API key acts as; `default` is the license's integration user. */
 export const DEFAULT_STATE_USER = 'default';
 
-/** The consent's dates, readable without the key that seals the tokens. */
-export type ConsentDates = Pick<StateConnection, 'consentGrantedAt' | 'consentExpiresAt' | 'refreshFailedAt' | 'refreshFailure'>;
+/**
+ * The connection's dates, readable without the key that seals its secrets: since when it was
+ * granted (an OAuth consent, or a user key entered), when it runs out (consents only), and since
+ * when the state system refuses it.
+ */
+export interface ConsentDates {
+  readonly consentGrantedAt: string;
+  readonly consentExpiresAt?: string;
+  readonly refreshFailedAt?: string;
+  readonly refreshFailure?: string;
+}
 
 export interface ConnectionStore {
   get(licenseeId: string, system: string): Promise<StateConnection | undefined>;
@@ -75,7 +84,13 @@ export interface ConnectionStore {
    */
   leaseRefresh(licenseeId: string, system: string, holder: string, now: Date, until: Date): Promise<boolean>;
   releaseRefresh(licenseeId: string, system: string, holder: string): Promise<void>;
+  /** The state system refuses the connection's credentials (a refused refresh, a revoked key) until new ones are given. */
   markRefreshFailed(licenseeId: string, system: string, at: string, reason: string): Promise<void>;
+  /**
+   * For systems a licensee connects by a user key (no consent, no expiry): seals the key as the
+   * license's default state user and records the connection as granted now, which ends any refusal.
+   */
+  putUserKey(licenseeId: string, system: string, userKey: string, at: string): Promise<void>;
   /** Licensees that have connected to `system` (consent may since have expired). */
   connectedLicensees(system: string): Promise<string[]>;
   stateUser(licenseeId: string, system: string, apiKeyId: string): Promise<StateUserCredentials | undefined>;
@@ -142,7 +157,7 @@ export function createConsentReader(client: DynamoDBDocumentClient, tableName: s
 function datesOf(item: Record<string, unknown>): ConsentDates {
   return {
     consentGrantedAt: String(item['consentGrantedAt']),
-    consentExpiresAt: String(item['consentExpiresAt']),
+    ...(typeof item['consentExpiresAt'] === 'string' ? { consentExpiresAt: item['consentExpiresAt'] } : {}),
     ...(typeof item['refreshFailedAt'] === 'string' ? { refreshFailedAt: item['refreshFailedAt'] } : {}),
     ...(typeof item['refreshFailure'] === 'string' ? { refreshFailure: item['refreshFailure'] } : {}),
   };
@@ -160,18 +175,28 @@ export function createConnectionStore(client: DynamoDBDocumentClient, tableName:
       throw error;
     }
   };
+  async function putStateUser(licenseeId: string, system: string, apiKeyId: string, credentials: StateUserCredentials, at: string): Promise<void> {
+    const password = await cipher.encrypt(credentials.password, { ...context(licenseeId, system), apiKeyId });
+    await client.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: { ...keys.stateUser(licenseeId, system, apiKeyId), licenseeId, system, apiKeyId, username: credentials.username, password, updatedAt: at },
+      }),
+    );
+  }
   return {
     async get(licenseeId, system) {
       const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: keys.stateConnection(licenseeId, system), ConsistentRead: true }));
-      if (!Item) return undefined;
-      const sealed = Item['tokens'] as string;
-      const tokens = JSON.parse(await cipher.decrypt(sealed, context(licenseeId, system))) as { accessToken: string; refreshToken?: string };
+      // A connection by user key holds no tokens.
+      if (typeof Item?.['tokens'] !== 'string') return undefined;
+      const tokens = JSON.parse(await cipher.decrypt(Item['tokens'], context(licenseeId, system))) as { accessToken: string; refreshToken?: string };
       return {
         licenseeId,
         system,
         ...tokens,
         accessExpiresAt: String(Item['accessExpiresAt']),
         ...datesOf(Item),
+        consentExpiresAt: String(Item['consentExpiresAt']),
         updatedAt: String(Item['updatedAt']),
       };
     },
@@ -241,12 +266,15 @@ export function createConnectionStore(client: DynamoDBDocumentClient, tableName:
       return { username: String(Item['username']), password };
     },
 
-    async putStateUser(licenseeId, system, apiKeyId, credentials, at) {
-      const password = await cipher.encrypt(credentials.password, { ...context(licenseeId, system), apiKeyId });
+    putStateUser,
+
+    async putUserKey(licenseeId, system, userKey, at) {
+      // The key first: once the connection is listed, the reconciler uses it.
+      await putStateUser(licenseeId, system, DEFAULT_STATE_USER, { username: '', password: userKey }, at);
       await client.send(
         new PutCommand({
           TableName: tableName,
-          Item: { ...keys.stateUser(licenseeId, system, apiKeyId), licenseeId, system, apiKeyId, username: credentials.username, password, updatedAt: at },
+          Item: { ...keys.stateConnection(licenseeId, system), GSI1PK: keys.connectedLicensees(system), GSI1SK: licenseeId, licenseeId, system, consentGrantedAt: at, updatedAt: at },
         }),
       );
     },

@@ -38,6 +38,10 @@ export function memoryConnectionStore(): MemoryConnectionStore {
     connectedLicensees: async () => [...connections.keys()],
     stateUser: async (licenseeId, _system, apiKeyId) => users.get(`${licenseeId}/${apiKeyId}`),
     putStateUser: async (licenseeId, _system, apiKeyId, credentials) => void users.set(`${licenseeId}/${apiKeyId}`, credentials),
+    putUserKey: async (licenseeId, system, userKey, at) => {
+      users.set(`${licenseeId}/${DEFAULT_STATE_USER}`, { username: '', password: userKey });
+      connections.set(licenseeId, { licenseeId, system, accessToken: '', accessExpiresAt: '', consentGrantedAt: at, consentExpiresAt: '', updatedAt: at });
+    },
     stateUsers: async () => [],
   };
 }

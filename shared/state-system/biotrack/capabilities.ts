@@ -33,8 +33,9 @@ export const biotrackCapabilities: StateSystemCapabilities = {
  * new approval helps either way).
  */
 export function bioTrackConnectionHealth(dates: ConsentDates | undefined, now: Date): ConnectionHealthView {
-  if (!dates) return { health: 'missing' };
-  const expiresAt = dates.consentExpiresAt;
+  // A BioTrack consent always runs out; a record without its end was never a consent.
+  const expiresAt = dates?.consentExpiresAt;
+  if (!dates || !expiresAt) return { health: 'missing' };
   const end = Date.parse(expiresAt);
   if (end <= now.getTime()) return { health: 'reconnect-required', expiresAt, since: expiresAt };
   if (dates.refreshFailedAt) return { health: 'reconnect-required', expiresAt, since: dates.refreshFailedAt };

@@ -37,7 +37,7 @@ export interface ConsentView {
  * hub's refresh token inside the 100 days, which only a new approval repairs.
  */
 export function consentView(dates: ConsentDates | undefined, now: Date): ConsentView {
-  if (!dates) return { status: 'not-connected' };
+  if (!dates?.consentExpiresAt) return { status: 'not-connected' };
   const left = Date.parse(dates.consentExpiresAt) - now.getTime();
   const daysLeft = Math.max(0, Math.ceil(left / DAY_MS));
   const base = { grantedAt: dates.consentGrantedAt, expiresAt: dates.consentExpiresAt, daysLeft };

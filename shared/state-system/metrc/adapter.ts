@@ -30,6 +30,7 @@ import { metrcSystem } from './capabilities.ts';
 import { defaultBudget, GetBudget, metrcConnection, requestTime, windows } from './client.ts';
 import type { MetrcConnection, MetrcSettings } from './client.ts';
 import { decodeCheckpoint, encodeCheckpoint } from './checkpoint.ts';
+import { KEY_REFUSED } from './connection.ts';
 import type { RowSummary } from './checkpoint.ts';
 import { deliveryKey, metrcFacts, metrcRefs } from './refs.ts';
 import type { MetrcRefs, RegisteredLine } from './refs.ts';
@@ -38,7 +39,7 @@ import * as schemas from './schemas.ts';
 export interface MetrcDeps {
   readonly settings: MetrcSettings;
   /** Where each licensee's user key is kept, sealed (as a state user whose password is the key). */
-  readonly connections: Pick<ConnectionStore, 'stateUser'>;
+  readonly connections: Pick<ConnectionStore, 'stateUser' | 'markRefreshFailed'>;
   readonly fetch: typeof fetch;
   readonly now: () => Date;
   /** One per process, shared by every licensee (metrc.md §1). */
@@ -85,7 +86,8 @@ export function createMetrcAdapter(deps: MetrcDeps): MetrcAdapter {
       (account.actingApiKeyId ? await deps.connections.stateUser(account.licenseeId, metrcSystem, account.actingApiKeyId) : undefined) ??
       (await deps.connections.stateUser(account.licenseeId, metrcSystem, DEFAULT_STATE_USER));
     if (!stored) throw new StateSystemError('consent-expired', 'NOT_CONNECTED', 'No Metrc user key is stored for this license: the license admin must create one in Metrc and enter it in the hub');
-    return metrcConnection({ settings, fetch: deps.fetch, budget, userKey: stored.password, license: account.stateLicenseNumber, now: deps.now });
+    const onRevoked = () => deps.connections.markRefreshFailed(account.licenseeId, metrcSystem, deps.now().toISOString(), KEY_REFUSED);
+    return metrcConnection({ settings, fetch: deps.fetch, budget, userKey: stored.password, license: account.stateLicenseNumber, now: deps.now, onRevoked });
   }
 
   const at = (account: StateAccount) => ({ licenseNumber: account.stateLicenseNumber });

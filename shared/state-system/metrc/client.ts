@@ -158,6 +158,8 @@ export interface ConnectionInput {
   readonly userKey: string;
   readonly license: string;
   readonly now: () => Date;
+  /** Told when Metrc refuses the key itself, before the error is thrown (the hub records the connection as revoked). */
+  readonly onRevoked?: () => Promise<void>;
 }
 
 export const revoked = () =>
@@ -206,7 +208,10 @@ export function metrcConnection(input: ConnectionInput): MetrcConnection {
 
   async function facilities(): Promise<z.output<typeof schemas.facilities>> {
     const answer = await exchange({ method: 'GET', path: '/facilities/v2/' });
-    if (answer.status === 401) throw revoked();
+    if (answer.status === 401) {
+      await input.onRevoked?.();
+      throw revoked();
+    }
     return interpret(answer, schemas.facilities);
   }
 
