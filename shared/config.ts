@@ -60,6 +60,12 @@ const envSchema = z.object({
   METRC_SETTLE_MS: z.coerce.number().int().min(0).max(600_000).optional(),
   /** Rows per list page; Metrc allows at most 20. */
   METRC_PAGE_SIZE: z.coerce.number().int().min(1).max(20).default(20),
+  /** JSON changing New York's Metrc rules by effective date, rule by rule (`shared/state-system/metrc/rules.ts`); metrc.md's otherwise. */
+  METRC_RULES: z.string().optional(),
+  /** How long the package picker reuses a facility's active packages read from Metrc. */
+  METRC_PACKAGE_LIST_CACHE_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
+  /** [inferred] The picker's lastModified windows over a facility's active packages (NY production took years; set 24 where Metrc holds to a day). */
+  METRC_PACKAGE_LIST_WINDOW_HOURS: z.coerce.number().positive().max(24 * 3660).default(366 * 24),
   /** [inferred] The longest lastModified window per list call (Metrc documents 24 h). */
   METRC_WINDOW_HOURS: z.coerce.number().positive().max(24 * 366).default(24),
   /** Each poll starts this far before the previous one ended. */
@@ -117,7 +123,13 @@ export interface NyApiConfig {
 }
 
 /** Metrc's settings as configured: the adapter's, with the base URL optional (none: no Metrc) and the vendor key plain or in a secret. */
-export type MetrcConfig = Omit<MetrcSettings, 'baseUrl' | 'vendorKey'> & { readonly baseUrl?: string; readonly vendorKeySecret?: string; readonly vendorKey?: string };
+export type MetrcConfig = Omit<MetrcSettings, 'baseUrl' | 'vendorKey' | 'rules'> & {
+  readonly baseUrl?: string;
+  readonly vendorKeySecret?: string;
+  readonly vendorKey?: string;
+  /** `METRC_RULES` as given: the settings parse it. */
+  readonly rules?: string;
+};
 
 export interface HubConfig {
   readonly region: string;
@@ -194,6 +206,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
       pageSize: e.METRC_PAGE_SIZE,
       windowHours: e.METRC_WINDOW_HOURS,
       overlapMinutes: e.METRC_OVERLAP_MINUTES,
+      ...(e.METRC_RULES === undefined ? {} : { rules: e.METRC_RULES }),
+      packageListCacheMs: e.METRC_PACKAGE_LIST_CACHE_MS,
+      packageListWindowHours: e.METRC_PACKAGE_LIST_WINDOW_HOURS,
       lookbackHours: e.METRC_LOOKBACK_HOURS,
       maxWindowsPerCall: e.METRC_MAX_WINDOWS_PER_POLL,
       timeZone: e.METRC_TIME_ZONE,

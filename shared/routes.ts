@@ -179,13 +179,15 @@ export const functions = {
   },
   inboundPull: {
     entry: 'functions/inbound-pull/handler.ts',
-    description: "Pulls integrated receivers' inbound transfers from the NY-API into their incoming lists",
+    description: "The reconciler: reads back what each state system shows (inbound transfers, the licensee's own ones), settles steps a person did there and records differences",
     timeoutSeconds: 300,
     // Renders the manifest version that prints the number Metrc issued at a person's registration.
     memoryMb: 1024,
     tables: [{ table: hubTable, access: 'readWrite' }],
     // Stores that version's PDF.
     buckets: [{ bucket: documentsBucket, access: 'readWrite' }],
+    // Sends the steps that waited behind a person's step once the state shows it done.
+    queues: [{ queue: stateSubmissionsQueue, access: 'send' }],
     files: manifestFontFiles,
     stateSystem: true,
   },
@@ -203,6 +205,16 @@ export const functions = {
     memoryMb: 1024,
     tables: [{ table: hubTable, access: 'read' }],
     buckets: [{ bucket: exportsBucket, access: 'readWrite' }],
+  },
+  statePackages: {
+    entry: 'functions/state-packages/handler.ts',
+    description: "The caller's active packages at its state system, for picking a draft's lines",
+    timeoutSeconds: 15,
+    memoryMb: 256,
+    // Reads the licensee, its account and its sealed user key; writes nothing.
+    tables: [{ table: hubTable, access: 'read' }],
+    cursorKey: true,
+    stateSystem: true,
   },
   openapi: {
     entry: 'functions/openapi/handler.ts',
@@ -297,6 +309,7 @@ export const routes = [
   { method: 'PUT', path: '/v1/integrations/metrc/credentials', function: 'integrations', auth: 'licensee' },
   { method: 'POST', path: '/ops/state-submissions/redrive', function: 'operations', auth: 'operator' },
   { method: 'GET', path: '/v1/reports/inventory-movements', function: 'reports', auth: 'licensee' },
+  { method: 'GET', path: '/v1/state-system/packages', function: 'statePackages', auth: 'licensee' },
 ] as const satisfies readonly RouteDefinition[];
 
 /** Queue → function wiring with Lambda's SQS contract (batches, partial batch failures). */

@@ -19,6 +19,7 @@ import { keyConnectionView, userKeyBody } from '../state-system/metrc/credential
 import { callbackQuery, consentStartView, consentStatusView, integrationView, linkedStateUserView, stateUserBody } from '../state-system/biotrack/representation.ts';
 import { integrationPathSegments } from '../state-system/capabilities.ts';
 import { manifestDocumentView, manifestDownloadView, manifestVersionQuery, verificationView, verifyQuery } from '../manifests/representation.ts';
+import { statePackagePage, statePackageQuery } from '../state-packages/list.ts';
 
 const problem = (description: string): OperationResponse => ({ description, problem: true });
 const pdfRedirect = (description: string): OperationResponse => ({ description, location: 'A short-lived link to the PDF (application/pdf), valid 5 minutes' });
@@ -360,6 +361,18 @@ export const operations: Readonly<Record<string, OperationDefinition>> = {
       200: { description: 'JSON, or CSV (RFC 4180) with format=csv or Accept: text/csv', schema: movementsReportView, csv: true },
       303: { description: 'A report too large to answer inline (over 5 MB)', location: 'A short-lived link to the report (JSON or CSV), valid 5 minutes' },
       400: problem('The period: `to` before `from`, or longer than 367 days (`invalid-query`)'),
+    },
+  },
+  'GET /v1/state-system/packages': {
+    summary: "Your active packages at your state system, by tag or product name, for picking a draft's lines (tag order; the facility's list is kept briefly)",
+    tag: 'State system',
+    query: statePackageQuery,
+    responses: {
+      200: { description: 'One page, in tag order, each package with whether it could ship to a dispensary now and why not', schema: statePackagePage },
+      404: problem('Your state system offers no package list (`no-package-list`): type or scan the tags'),
+      409: problem('Your license reports to no state system (`not-integrated`), or the hub cannot act for it there (`state-system-not-connected`)'),
+      502: problem('The state system refused the listing (`state-system-refused`)'),
+      503: problem('The state system did not answer in time (`state-system-unavailable`)'),
     },
   },
   'POST /ops/state-submissions/redrive': {

@@ -141,17 +141,73 @@ export interface ReportedLine {
   readonly unitPrice: number;
 }
 
-/** Something the state system's records say about a line before it is manifested. */
+/** Something the state system's records say about a line (or the whole shipment) before it is manifested. */
 export interface LineCheck {
-  /** The line's index in the transfer. */
-  readonly line: number;
-  readonly field: 'tag' | 'unit' | 'quantity';
+  /** The line's index in the transfer; none when the problem is the shipment's (then `field` is a top-level field). */
+  readonly line?: number;
+  readonly field: 'tag' | 'unit' | 'quantity' | 'finishedGoods' | 'labTestStatus' | 'vehicleId';
   /**
-   * `unavailable-at-state`: held, but the state will not let it move (inactive, on hold, in transit);
-   * `whole-package-only`: the state transfers whole packages and this line ships part of one.
+   * `unavailable-at-state`: held, but the state will not let it move (inactive, on hold, recalled, in transit);
+   * `whole-package-only`: the state transfers whole packages and this line ships part of one;
+   * `not-finished-at-state`, `lab-test-not-passed-at-state`, `retail-ids-missing-at-state`: a rule in
+   * force for this kind of shipment (say distributor to dispensary) asks the package to be flagged a
+   * finished good, to have passed its lab test, or to carry Retail Item IDs on every unit, and the
+   * state's record says it is not, has not or does not;
+   * `required-by-state`: the state system's terms for this shipment ask for something the hub cannot
+   * give for this line or vehicle (a gross weight, a registration number).
    */
-  readonly code: 'not-at-state' | 'unavailable-at-state' | 'unit-differs' | 'more-than-state-holds' | 'whole-package-only';
+  readonly code:
+    | 'not-at-state'
+    | 'unavailable-at-state'
+    | 'unit-differs'
+    | 'more-than-state-holds'
+    | 'whole-package-only'
+    | 'not-finished-at-state'
+    | 'lab-test-not-passed-at-state'
+    | 'retail-ids-missing-at-state'
+    | 'required-by-state';
+  /** Plain words: what is wrong and what to do, with the state system's own words where it gave them. */
   readonly message: string;
+}
+
+/** The shipment the lines of a pre-flight travel on, as far as the hub knows it when manifesting. */
+export interface LineCheckShipment {
+  /** OCM license type codes (`DIST`, `RETL`, …) of shipper and receiver: rules apply to kinds of shipment. */
+  readonly shipperLicenseType?: string;
+  readonly receiverLicenseType?: string;
+  readonly vehicle?: { readonly plate?: string; readonly vin?: string };
+}
+
+/** One package the licensee holds at the state system, as a picker for drafts shows it. */
+export interface StatePackage {
+  readonly tag: string;
+  readonly productName: string;
+  readonly category?: string;
+  readonly quantity: number;
+  /** The hub's unit when the state's is one of them; otherwise the state's own name of it. */
+  readonly unit: string;
+  readonly labTest: 'passed' | 'failed' | 'pending' | 'not-submitted' | 'other';
+  /** The state system's own name of the lab state, as it shows it. */
+  readonly labTestState?: string;
+  readonly finishedGood: boolean;
+  /** Whether the state system would let it ship to a dispensary now, and why not (plain words) when not. */
+  readonly toDispensary: { readonly allowed: boolean; readonly reasons: readonly string[] };
+}
+
+export interface StatePackageQuery {
+  /** Matched against the tag and the product name, case-insensitive. */
+  readonly search?: string;
+  /** Packages after this tag (tags sort as text). */
+  readonly afterTag?: string;
+  readonly limit: number;
+  /** The shipment to a dispensary each package is judged for (`toDispensary`): the licensee's license type and a dispensary's. */
+  readonly dispensaryShipment?: LineCheckShipment;
+}
+
+export interface StatePackagePage {
+  readonly items: readonly StatePackage[];
+  /** More matched after the last one. */
+  readonly more: boolean;
 }
 
 /**
@@ -263,7 +319,12 @@ export interface StateTrackingSystem {
    * common refusals never get one. Problems it cannot learn (the state system is down) are none:
    * the submission meets them later.
    */
-  checkLines(account: StateAccount, lines: readonly ReportedLine[]): Promise<LineCheck[]>;
+  checkLines(account: StateAccount, lines: readonly ReportedLine[], shipment?: LineCheckShipment): Promise<LineCheck[]>;
+  /**
+   * The active packages the licensee holds at the state system, filtered and in tag order (a
+   * picker for drafts). Optional: a system without a package list leaves it out.
+   */
+  listPackages?(account: StateAccount, query: StatePackageQuery): Promise<StatePackagePage>;
   /**
    * `known`: the refs an earlier try already kept (an invoice made for this manifest is reused);
    * `keep` persists refs the moment they exist, so a refusal later in the report leaves the hub

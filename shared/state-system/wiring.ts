@@ -36,7 +36,7 @@ export interface StateSystems {
   readonly adapters: Readonly<Partial<Record<KnownStateSystem, StateTrackingSystem>>>;
 }
 
-export async function stateSystemsFrom(config: HubConfig, aws: AwsClients, tableName: string): Promise<StateSystems> {
+export async function stateSystemsFrom(config: HubConfig, aws: Pick<AwsClients, 'dynamodb'>, tableName: string): Promise<StateSystems> {
   const nyApi = await nyApiSettingsFrom(config);
   const metrc = await metrcSettingsFrom(config);
   const connections = createConnectionStore(aws.dynamodb, tableName, tokenCipherFrom(config));

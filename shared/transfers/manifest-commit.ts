@@ -62,7 +62,7 @@ export async function manifestTransfer(
     const change = unwrap(result);
     // The state system's refusals that its records already show are the shipper's to fix now, unnumbered.
     if (attempt === 1 && deps.stateChecks && shipperProfile.stateSystem !== 'none') {
-      const problems = await deps.stateChecks.linesOf(caller.licenseeId, transfer);
+      const problems = await deps.stateChecks.linesOf(caller.licenseeId, change.transfer);
       if (problems.length > 0) throw new RuleViolationError(problems);
     }
     const linked = domain.withReceiptLink(change.transfer, ulid(), linkContext(deps));

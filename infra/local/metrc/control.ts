@@ -42,6 +42,7 @@ export const editSchema = z.strictObject({
 export const packageChangeSchema = z.strictObject({
   label: z.string().min(1),
   isOnHold: z.boolean().optional(),
+  isOnRecall: z.boolean().optional(),
   labTestingState: z.enum(LAB_TESTING_STATES).optional(),
   isFinishedGood: z.boolean().optional(),
   retailIdCount: z.int().nonnegative().optional(),

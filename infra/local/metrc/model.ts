@@ -113,6 +113,7 @@ export interface PackageRecord {
   isFinishedGood: boolean;
   labTestingState: string;
   isOnHold: boolean;
+  isOnRecall: boolean;
   qrCount: number;
   isTradeSample: boolean;
   finished: boolean;
@@ -331,6 +332,7 @@ export class MetrcModel {
         isFinishedGood: seeded.isFinishedGood,
         labTestingState: seeded.labTestingState,
         isOnHold: seeded.isOnHold,
+        isOnRecall: seeded.isOnRecall,
         qrCount: seeded.retailIdCount,
         isTradeSample: seeded.isTradeSample,
         finished: seeded.finished,
@@ -358,11 +360,12 @@ export class MetrcModel {
     return true;
   }
 
-  /** Changes a seeded package as a person would in Metrc's web app (hold, lab result, finished-good flag, Retail Item IDs). */
-  updatePackage(label: string, change: { isOnHold?: boolean | undefined; labTestingState?: string | undefined; isFinishedGood?: boolean | undefined; retailIdCount?: number | undefined; finished?: boolean | undefined }): PackageRecord {
+  /** Changes a seeded package as a person would in Metrc's web app (hold, recall, lab result, finished-good flag, Retail Item IDs). */
+  updatePackage(label: string, change: { isOnHold?: boolean | undefined; isOnRecall?: boolean | undefined; labTestingState?: string | undefined; isFinishedGood?: boolean | undefined; retailIdCount?: number | undefined; finished?: boolean | undefined }): PackageRecord {
     const found = this.packages.get(label.toUpperCase());
     if (!found) throw stepRefused(404, `Package ${label} does not exist.`);
     if (change.isOnHold !== undefined) found.isOnHold = change.isOnHold;
+    if (change.isOnRecall !== undefined) found.isOnRecall = change.isOnRecall;
     if (change.labTestingState !== undefined) found.labTestingState = change.labTestingState;
     if (change.isFinishedGood !== undefined) found.isFinishedGood = change.isFinishedGood;
     if (change.retailIdCount !== undefined) found.qrCount = change.retailIdCount;
@@ -445,6 +448,7 @@ export class MetrcModel {
     }
     if (found.finished) problems.add(row, `Package ${label} is not active.`);
     else if (found.isOnHold) problems.add(row, `Package ${label} is on hold and cannot be transferred.`);
+    else if (found.isOnRecall) problems.add(row, `Package ${label} is on recall and cannot be transferred.`);
     else if (found.transitDeliveryId !== undefined) {
       const manifest = this.deliveryById(found.transitDeliveryId)?.transfer.manifestNumber ?? '';
       problems.add(row, `Package ${label} is already in transit on manifest ${manifest}.`);
@@ -962,6 +966,7 @@ export class MetrcModel {
             isFinishedGood: line.IsFinishedGood ?? false,
             labTestingState: 'NotSubmitted',
             isOnHold: false,
+            isOnRecall: false,
             qrCount: 0,
             isTradeSample: false,
             finished: false,

@@ -76,6 +76,8 @@ export const packageSeedSchema = z.strictObject({
   isFinishedGood: z.boolean().prefault(false),
   labTestingState: z.enum(LAB_TESTING_STATES).prefault('TestPassed'),
   isOnHold: z.boolean().prefault(false),
+  /** On recall (`IsOnRecall`): active, but it cannot be transferred. */
+  isOnRecall: z.boolean().prefault(false),
   /** Retail Item IDs (QR codes) associated with the package: `ProductLabel.QrCount`. */
   retailIdCount: z.int().nonnegative().prefault(0),
   isTradeSample: z.boolean().prefault(false),

@@ -17,12 +17,16 @@ import type {
   InboundTransfer,
   KeepStateRefs,
   LineCheck,
+  LineCheckShipment,
   ManifestReport,
   ObservationBatch,
   Observed,
   PersonTask,
   ReportedLine,
   StateAccount,
+  StatePackage,
+  StatePackagePage,
+  StatePackageQuery,
   StateTrackingSystem,
   WatchedTransfer,
 } from '../port.ts';
@@ -34,6 +38,8 @@ import { KEY_REFUSED } from './connection.ts';
 import type { RowSummary } from './checkpoint.ts';
 import { deliveryKey, metrcFacts, metrcRefs } from './refs.ts';
 import type { MetrcRefs, RegisteredLine } from './refs.ts';
+import { defaultMetrcRules, ruleProblems, rulesInForce } from './rules.ts';
+import type { MetrcRule, RuledPackage, RuleRequirement } from './rules.ts';
 import * as schemas from './schemas.ts';
 
 export interface MetrcDeps {
@@ -52,6 +58,8 @@ export type MetrcAdapter = StateTrackingSystem;
 const uomOf: Readonly<Record<Unit, string>> = { each: 'Each', g: 'Grams', kg: 'Kilograms', oz: 'Ounces', lb: 'Pounds', mL: 'Milliliters', L: 'Liters' };
 const unitOf = (name: string | null | undefined): Unit | undefined => (Object.entries(uomOf).find(([, metrc]) => metrc === name)?.[0] as Unit | undefined) ?? undefined;
 const WEIGHT_UNITS: ReadonlySet<Unit> = new Set(['g', 'kg', 'oz', 'lb']);
+/** Metrc's units that are not counts (`QuantityType` WeightBased or VolumeBased). */
+const WEIGHT_OR_VOLUME: ReadonlySet<string> = new Set(['Grams', 'Kilograms', 'Milligrams', 'Ounces', 'Pounds', 'Milliliters', 'Liters', 'Fluid Ounces', 'Gallons', 'Pints', 'Quarts']);
 
 const REGISTER_MENU = ['Transfers', 'Templates', 'Register'] as const;
 /** [inferred] Where a registered transfer is edited or voided in Metrc's web app. */
@@ -62,6 +70,7 @@ const PATHS = {
   incoming: '/transfers/v2/incoming',
   types: '/transfers/v2/types',
   inTransit: '/packages/v2/intransit',
+  active: '/packages/v2/active',
 } as const;
 /** Package lookups in flight at once when checking lines (inside the GET budget anyway). */
 const CHECK_CONCURRENCY = 5;
@@ -70,6 +79,11 @@ const FALLBACK_LOOKUPS = 10;
 /** Outgoing rows no watched transfer claimed, kept for a later run's watch list (bounded). */
 const UNCLAIMED_MAX = 200;
 const TYPES_CACHE_MS = 10 * 60_000;
+const DEFAULT_LIST_CACHE_MS = 30_000;
+/** [inferred] No New York package is older than Metrc's New York start (credentialing from November 2025). */
+const DEFAULT_LIST_SINCE = '2025-11-01T00:00:00-04:00';
+/** [inferred] NY production answered windows of years (metrc.md §1): the picker reads the active list in a few calls. */
+const DEFAULT_LIST_WINDOW_HOURS = 366 * 24;
 
 const notByApi = (what: string) =>
   new StateSystemError('permanent', 'NOT_BY_API', `Metrc has no API for ${what}: it happens in Metrc's web app and the hub reads it back`);
@@ -234,19 +248,165 @@ export function createMetrcAdapter(deps: MetrcDeps): MetrcAdapter {
     }
   }
 
-  function lineProblem(index: number, line: ReportedLine, pkg: schemas.PackageBody | undefined, inTransit: ReadonlySet<string>): LineCheck[] {
-    const problem = (field: LineCheck['field'], code: LineCheck['code'], message: string): LineCheck[] => [{ line: index, field, code, message }];
-    if (!pkg) return problem('tag', 'not-at-state', `Package ${line.tag} does not exist in the current Facility.`);
-    if (pkg.IsFinished || pkg.ArchivedDate) return problem('tag', 'unavailable-at-state', `Package ${line.tag} is not active.`);
-    if (pkg.IsOnHold) return problem('tag', 'unavailable-at-state', `Package ${line.tag} is on hold and cannot be transferred.`);
-    if (inTransit.has(pkg.Label.toUpperCase())) return problem('tag', 'unavailable-at-state', `Package ${line.tag} is already in transit.`);
-    const unit = uomOf[line.unit];
-    if (pkg.UnitOfMeasureName !== unit) return problem('unit', 'unit-differs', `Package ${line.tag} is tracked in ${pkg.UnitOfMeasureName} in Metrc, not in ${unit}.`);
-    if (line.quantity > pkg.Quantity) return problem('quantity', 'more-than-state-holds', `Package ${line.tag} holds only ${pkg.Quantity} ${pkg.UnitOfMeasureName} in Metrc.`);
-    if (line.quantity < pkg.Quantity) {
-      return problem('quantity', 'whole-package-only', `Metrc transfers whole packages: package ${line.tag} holds ${pkg.Quantity} ${pkg.UnitOfMeasureName}; ship all of it, or repackage first.`);
+  /** Why Metrc will not let the package move at all, in plain words; none when it may. */
+  function unavailability(tag: string, pkg: schemas.PackageBody, inTransit: ReadonlySet<string>): string | undefined {
+    if (pkg.IsFinished || pkg.ArchivedDate) return `Metrc shows package ${tag} as not active (finished or archived): it cannot be transferred. Take it off this transfer.`;
+    if (pkg.IsOnRecall || pkg.IsOnRecallCombined || pkg.IsOnInvestigationRecall) return `Metrc shows package ${tag} on recall: it cannot be transferred until the recall is lifted in Metrc. Take it off this transfer.`;
+    if (pkg.IsOnHold || pkg.IsOnHoldCombined || pkg.IsOnInvestigationHold) return `Metrc shows package ${tag} on hold: it cannot be transferred until the hold is released in Metrc. Take it off this transfer, or release the hold first.`;
+    if (inTransit.has(pkg.Label.toUpperCase())) return `Metrc shows package ${tag} already in transit on another transfer: it can travel on one at a time. Take it off this transfer.`;
+    return undefined;
+  }
+
+  const ruled = (pkg: schemas.PackageBody): RuledPackage => ({
+    label: pkg.Label.toUpperCase(),
+    isFinishedGood: pkg.IsFinishedGood === true,
+    labTestingState: pkg.LabTestingState ?? 'NotSubmitted',
+    retailIdCount: pkg.ProductLabel?.QrCount ?? 0,
+    quantity: pkg.Quantity,
+    countBased: !WEIGHT_OR_VOLUME.has(pkg.UnitOfMeasureName),
+  });
+
+  const shipmentWords = (shipment: LineCheckShipment) => `a shipment from ${shipment.shipperLicenseType ?? 'this license'} to ${shipment.receiverLicenseType ?? 'this receiver'}`;
+
+  const RULE_FIELDS: Readonly<Record<RuleRequirement, { readonly field: LineCheck['field']; readonly code: LineCheck['code'] }>> = {
+    'finished-good': { field: 'finishedGoods', code: 'not-finished-at-state' },
+    'lab-passed': { field: 'labTestStatus', code: 'lab-test-not-passed-at-state' },
+    'retail-ids': { field: 'tag', code: 'retail-ids-missing-at-state' },
+  };
+
+  function lineProblems(
+    index: number,
+    line: ReportedLine,
+    held: schemas.PackageBody | undefined,
+    inTransit: ReadonlySet<string>,
+    rules: readonly MetrcRule[],
+    shipment: LineCheckShipment,
+  ): LineCheck[] {
+    const problem = (field: LineCheck['field'], code: LineCheck['code'], message: string): LineCheck => ({ line: index, field, code, message });
+    if (!held) {
+      return [problem('tag', 'not-at-state', `Metrc: "Package ${line.tag} does not exist in the current Facility." No package with this tag is at this license's facility in Metrc: check the tag, or pick the package from the license's packages.`)];
     }
-    return [];
+    const unavailable = unavailability(line.tag, held, inTransit);
+    if (unavailable) return [problem('tag', 'unavailable-at-state', unavailable)];
+    const problems: LineCheck[] = [];
+    const unit = uomOf[line.unit];
+    const held$ = `${held.Quantity} ${held.UnitOfMeasureName}`;
+    if (held.UnitOfMeasureName !== unit) {
+      problems.push(problem('unit', 'unit-differs', `Metrc tracks package ${line.tag} in ${held.UnitOfMeasureName}, not in ${unit}: draft it in ${unitOf(held.UnitOfMeasureName) ?? held.UnitOfMeasureName} (it holds ${held$}).`));
+    } else if (line.quantity > held.Quantity) {
+      problems.push(problem('quantity', 'more-than-state-holds', `Metrc shows package ${line.tag} holding only ${held$}: draft at most that much, or correct the package in Metrc first.`));
+    } else if (line.quantity < held.Quantity) {
+      problems.push(problem('quantity', 'whole-package-only', `Metrc transfers whole packages: package ${line.tag} holds ${held$}; ship all of it, or split it into a new package in Metrc first.`));
+    }
+    for (const found of ruleProblems(rules, ruled(held), shipmentWords(shipment))) {
+      const { field, code } = RULE_FIELDS[found.requires];
+      problems.push(problem(field, code, found.message));
+    }
+    return problems;
+  }
+
+  /** What the transfer type templates use asks for that the hub cannot give for this shipment (metrc.md §3: `Requires*`). */
+  function typeProblems(type: schemas.TransferTypeBody, lines: readonly ReportedLine[], shipment: LineCheckShipment): LineCheck[] {
+    const problems: LineCheck[] = [];
+    if (type.RequiresPackagesGrossWeight) {
+      lines.forEach((line, index) => {
+        if (WEIGHT_UNITS.has(line.unit)) return;
+        problems.push({
+          line: index,
+          field: 'unit',
+          code: 'required-by-state',
+          message: `Metrc's transfer type ${type.Name} requires a gross weight for every package, and the hub knows weights only of packages tracked by weight: package ${line.tag} is counted in ${uomOf[line.unit]}. Ask the hub's operator for another transfer type, or ship it on a transfer of its own.`,
+        });
+      });
+    }
+    if (type.RequiresVehicleRegistrationNumber && shipment.vehicle && !shipment.vehicle.plate && !shipment.vehicle.vin) {
+      problems.push({
+        field: 'vehicleId',
+        code: 'required-by-state',
+        message: `Metrc's transfer type ${type.Name} requires the vehicle's registration number: give the vehicle a plate or a VIN in the registry, or choose another vehicle.`,
+      });
+    }
+    return problems;
+  }
+
+  async function checkLines(account: StateAccount, lines: readonly ReportedLine[], shipment: LineCheckShipment = {}): Promise<LineCheck[]> {
+    try {
+      const metrc = await connect(account);
+      const held: (schemas.PackageBody | undefined)[] = [];
+      for (let start = 0; start < lines.length; start += CHECK_CONCURRENCY) {
+        held.push(...(await Promise.all(lines.slice(start, start + CHECK_CONCURRENCY).map((line) => heldPackage(metrc, account, line.tag)))));
+      }
+      const inTransit = held.some(Boolean) ? await packagesInTransit(metrc, account) : new Set<string>();
+      const rules = rulesInForce(settings.rules ?? defaultMetrcRules, deps.now(), settings.timeZone, shipment);
+      const type = await transferType(metrc, account);
+      return [
+        ...lines.flatMap((line, index) => lineProblems(index, line, held[index], inTransit, rules, shipment)),
+        ...typeProblems(type, lines, shipment),
+      ];
+    } catch (error) {
+      // Not reachable or not connected now: the manifest goes ahead; its submission meets what is wrong.
+      if (error instanceof StateSystemError) return [];
+      throw error;
+    }
+  }
+
+  // ---- the package picker ----
+
+  const listCacheMs = settings.packageListCacheMs ?? DEFAULT_LIST_CACHE_MS;
+  const activeOf = new Map<string, { readonly rows: Promise<schemas.PackageBody[]>; readonly until: number }>();
+
+  /** Every active package of the facility, read to the end in windows; reused briefly so a picker's typing costs no GETs. */
+  function activePackages(metrc: MetrcConnection, account: StateAccount): Promise<schemas.PackageBody[]> {
+    const cached = activeOf.get(account.stateLicenseNumber);
+    if (cached && cached.until > Date.now()) return cached.rows;
+    const now = deps.now().getTime();
+    const rows = (async () => {
+      const read = await metrc.windowed(PATHS.active, at(account), schemas.packageOne, Date.parse(settings.packageListSince ?? DEFAULT_LIST_SINCE), now + overlapMs, settings.packageListWindowHours ?? DEFAULT_LIST_WINDOW_HOURS);
+      // A package changed during the read may come twice: the later row wins.
+      return [...new Map(read.map((row) => [row.Label.toUpperCase(), row])).values()].sort((a, b) => a.Label.toUpperCase().localeCompare(b.Label.toUpperCase()));
+    })();
+    activeOf.set(account.stateLicenseNumber, { rows, until: Date.now() + listCacheMs });
+    // A failed read is not kept: the next call tries again.
+    rows.catch(() => activeOf.delete(account.stateLicenseNumber));
+    return rows;
+  }
+
+  const LAB_TESTS: Readonly<Record<string, StatePackage['labTest']>> = {
+    TestPassed: 'passed',
+    RetestPassed: 'passed',
+    TestFailed: 'failed',
+    RetestFailed: 'failed',
+    SubmittedForTesting: 'pending',
+    NotSubmitted: 'not-submitted',
+  };
+
+  function pickerRow(pkg: schemas.PackageBody, dispensaryRules: readonly MetrcRule[], shipment: LineCheckShipment): StatePackage {
+    const tag = pkg.Label.toUpperCase();
+    const unavailable = unavailability(tag, pkg, new Set());
+    const reasons = [...(unavailable ? [unavailable] : []), ...ruleProblems(dispensaryRules, ruled(pkg), shipmentWords(shipment)).map((found) => found.message)];
+    return {
+      tag,
+      productName: pkg.Item?.Name ?? tag,
+      ...(pkg.Item?.ProductCategoryName ? { category: pkg.Item.ProductCategoryName } : {}),
+      quantity: pkg.Quantity,
+      unit: unitOf(pkg.UnitOfMeasureName) ?? pkg.UnitOfMeasureName,
+      labTest: LAB_TESTS[pkg.LabTestingState ?? 'NotSubmitted'] ?? 'other',
+      ...(pkg.LabTestingState ? { labTestState: pkg.LabTestingState } : {}),
+      finishedGood: pkg.IsFinishedGood === true,
+      toDispensary: { allowed: reasons.length === 0, reasons },
+    };
+  }
+
+  async function listPackages(account: StateAccount, query: StatePackageQuery): Promise<StatePackagePage> {
+    const metrc = await connect(account);
+    const rows = await activePackages(metrc, account);
+    const search = query.search?.trim().toUpperCase();
+    const matching = rows.filter(
+      (pkg) => (query.afterTag === undefined || pkg.Label.toUpperCase() > query.afterTag) && (!search || pkg.Label.toUpperCase().includes(search) || (pkg.Item?.Name ?? '').toUpperCase().includes(search)),
+    );
+    const shipment = query.dispensaryShipment ?? {};
+    const rules = rulesInForce(settings.rules ?? defaultMetrcRules, deps.now(), settings.timeZone, shipment);
+    return { items: matching.slice(0, query.limit).map((pkg) => pickerRow(pkg, rules, shipment)), more: matching.length > query.limit };
   }
 
   // ---- observation ----
@@ -461,21 +621,8 @@ export function createMetrcAdapter(deps: MetrcDeps): MetrcAdapter {
   return {
     factsOf: metrcFacts,
 
-    async checkLines(account, lines) {
-      try {
-        const metrc = await connect(account);
-        const held: (schemas.PackageBody | undefined)[] = [];
-        for (let start = 0; start < lines.length; start += CHECK_CONCURRENCY) {
-          held.push(...(await Promise.all(lines.slice(start, start + CHECK_CONCURRENCY).map((line) => heldPackage(metrc, account, line.tag)))));
-        }
-        const inTransit = held.some(Boolean) ? await packagesInTransit(metrc, account) : new Set<string>();
-        return lines.flatMap((line, index) => lineProblem(index, line, held[index], inTransit));
-      } catch (error) {
-        // Not reachable or not connected now: the manifest goes ahead; its submission meets what is wrong.
-        if (error instanceof StateSystemError) return [];
-        throw error;
-      }
-    },
+    checkLines,
+    listPackages,
 
     async reportManifest(account, report, knownRefs, keep: KeepStateRefs) {
       const known = metrcRefs(knownRefs);

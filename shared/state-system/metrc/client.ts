@@ -8,6 +8,7 @@
 import { retryAfterMs } from '../../http/retry-after.ts';
 import type * as z from 'zod';
 import { StateSystemError } from '../port.ts';
+import type { MetrcRules } from './rules.ts';
 import * as schemas from './schemas.ts';
 
 export interface MetrcBudgetLimits {
@@ -40,6 +41,14 @@ export interface MetrcSettings {
   /** [inferred] A deep link to a template in Metrc's web app (`{license}`, `{templateId}`); none: the menu path. */
   readonly registerLink?: string;
   readonly budget: MetrcBudgetLimits;
+  /** New York's rules by effective date (`rules.ts`); none: metrc.md's defaults. */
+  readonly rules?: MetrcRules;
+  /** How long the package picker reuses a facility's active packages before reading them again. */
+  readonly packageListCacheMs?: number;
+  /** [inferred] The picker's lastModified windows over the active packages (NY production took years; 24 where Metrc holds to a day). */
+  readonly packageListWindowHours?: number;
+  /** How far back the picker's windows reach (an ISO instant): packages unchanged since before it are not listed. */
+  readonly packageListSince?: string;
 }
 
 export const defaultBudget: MetrcBudgetLimits = { perFacilityPerSecond: 50, perIntegratorPerSecond: 150, concurrentPerFacility: 10, concurrentPerIntegrator: 30 };
@@ -145,8 +154,8 @@ export interface MetrcConnection {
   call<T extends z.ZodType>(request: MetrcRequest, schema: T): Promise<z.output<T>>;
   /** Every row of a paged list. */
   all<T extends z.ZodType>(path: string, query: Query, item: T): Promise<z.output<T>[]>;
-  /** Every row of a windowed list whose LastModified falls in [from, to], window by window. */
-  windowed<T extends z.ZodType>(path: string, query: Query, item: T, from: number, to: number): Promise<z.output<T>[]>;
+  /** Every row of a windowed list whose LastModified falls in [from, to], window by window (of `hours`, the setting's by default). */
+  windowed<T extends z.ZodType>(path: string, query: Query, item: T, from: number, to: number, hours?: number): Promise<z.output<T>[]>;
   /** The facilities the user key may act for; throws `consent-expired` when Metrc refuses the key itself. */
   facilities(): Promise<z.output<typeof schemas.facilities>>;
 }
@@ -266,9 +275,9 @@ export function metrcConnection(input: ConnectionInput): MetrcConnection {
     }
   }
 
-  async function windowed<T extends z.ZodType>(path: string, query: Query, item: T, from: number, to: number): Promise<z.output<T>[]> {
+  async function windowed<T extends z.ZodType>(path: string, query: Query, item: T, from: number, to: number, hours = settings.windowHours): Promise<z.output<T>[]> {
     const rows: z.output<T>[] = [];
-    for (const { start, end } of windows(from, to, settings.windowHours, Number.POSITIVE_INFINITY)) {
+    for (const { start, end } of windows(from, to, hours, Number.POSITIVE_INFINITY)) {
       rows.push(...(await all(path, { ...query, lastModifiedStart: requestTime(start, settings.timeZone), lastModifiedEnd: requestTime(end, settings.timeZone) }, item)));
     }
     return rows;

@@ -33,20 +33,32 @@ export const transferType = z.looseObject({
   Name: z.string(),
   TransactionType: text,
   ForLicensedShipments: z.boolean(),
+  RequiresDestinationGrossWeight: z.boolean().nullish(),
   RequiresInvoiceNumber: z.boolean().nullish(),
   RequiresPackagesGrossWeight: z.boolean().nullish(),
   RequiresVehicleRegistrationNumber: z.boolean().nullish(),
 });
 export type TransferTypeBody = z.output<typeof transferType>;
 
+/** A package (`GET /packages/v2/{label}`, and the rows of `/active` and `/intransit`): what the pre-flight and the picker read. */
 export const packageOne = z.looseObject({
   Id: id,
   Label: z.string(),
   Quantity: z.number(),
   UnitOfMeasureName: z.string(),
   IsOnHold: z.boolean().nullish(),
+  IsOnHoldCombined: z.boolean().nullish(),
+  IsOnInvestigationHold: z.boolean().nullish(),
+  // Metrc's own example sends IsOnRecall null: null is "no".
+  IsOnRecall: z.boolean().nullish(),
+  IsOnRecallCombined: z.boolean().nullish(),
+  IsOnInvestigationRecall: z.boolean().nullish(),
   IsFinished: z.boolean().nullish(),
   ArchivedDate: time,
+  IsFinishedGood: z.boolean().nullish(),
+  LabTestingState: text,
+  Item: z.looseObject({ Name: text, ProductCategoryName: text }).nullish(),
+  ProductLabel: z.looseObject({ QrCount: z.number().int().nullish() }).nullish(),
 });
 export type PackageBody = z.output<typeof packageOne>;
 

@@ -4,6 +4,7 @@ import { secretText } from '../../adapters/secrets.ts';
 import { ConfigError, requireSetting } from '../../config.ts';
 import type { HubConfig } from '../../config.ts';
 import type { MetrcSettings } from './client.ts';
+import { metrcRulesFrom } from './rules.ts';
 
 const vendorKeySecret = z.union([z.object({ vendorKey: z.string().min(1) }).transform((secret) => secret.vendorKey), z.string().min(1)]);
 
@@ -21,10 +22,12 @@ async function vendorKeyIn(config: HubConfig, secretId: string): Promise<string>
 }
 
 export async function metrcSettingsFrom(config: HubConfig): Promise<MetrcSettings | undefined> {
-  const { baseUrl, vendorKey, vendorKeySecret: secretId, ...tuning } = config.metrc;
+  const { baseUrl, vendorKey, vendorKeySecret: secretId, rules, ...tuning } = config.metrc;
   if (!baseUrl) return undefined;
   return {
     ...tuning,
+    // Parsed here, so a malformed METRC_RULES stops the function at start with its reason.
+    rules: metrcRulesFrom(rules),
     baseUrl,
     vendorKey: requireSetting(secretId ? await vendorKeyIn(config, secretId) : vendorKey, 'METRC_VENDOR_KEY or METRC_VENDOR_KEY_SECRET'),
   };

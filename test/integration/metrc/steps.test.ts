@@ -237,6 +237,21 @@ describe('Metrc emulator: NY rules by date', () => {
     expect(refused.body.Problems).toEqual([`NY_IB_0011: Package ${label(7)} must carry Retail Item IDs on every unit (it has 19).`]);
   });
 
+  it('a package on recall shows it, is refused in a template and at registration, and moves again once the recall is lifted', async () => {
+    const templateId = (await dist.send<{ Ids: number[] }>('POST', '/transfers/v2/templates/outgoing', [templateBody({ labels: [label(1)] })], { licenseNumber: DISTRIBUTOR })).body.Ids[0];
+    await admin.control('PUT', '/packages', { label: label(1), isOnRecall: true });
+    const shown = await dist.get<Record<string, unknown>>(`/packages/v2/${label(1)}`, { licenseNumber: DISTRIBUTOR });
+    expect([shown.body['IsOnRecall'], shown.body['IsOnRecallCombined'], shown.body['IsOnHold']]).toEqual([true, true, false]);
+    const refused = await dist.send<RowErrorBody[]>('POST', '/transfers/v2/templates/outgoing', [templateBody({ labels: [label(1)] })], { licenseNumber: DISTRIBUTOR });
+    expect(refused.status).toBe(400);
+    expect(refused.body).toEqual([{ row: 0, message: `Package ${label(1)} is on recall and cannot be transferred.` }]);
+    const atRegistration = await admin.control<StepFailure>('POST', '/ui/register', { templateId });
+    expect(atRegistration.status).toBe(400);
+    expect(atRegistration.body.Problems).toContain(`Package ${label(1)} is on recall and cannot be transferred.`);
+    await admin.control('PUT', '/packages', { label: label(1), isOnRecall: false });
+    expect((await admin.control('POST', '/ui/register', { templateId })).status).toBe(200);
+  });
+
   it('Retail Item IDs processor to distributor from 2025-12-17', async () => {
     const processor = admin.as(KEYS.processor);
     const body = templateBody({ recipient: DISTRIBUTOR, labels: [label(20)] });
