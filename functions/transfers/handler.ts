@@ -16,7 +16,8 @@ import { presentSubmission } from '#shared/submissions/representation.ts';
 import { recordPaperManifest } from '#shared/transfers/paper-intake.ts';
 import { present, presentListed } from '#shared/transfers/presentation.ts';
 import { transferListQuery } from '#shared/transfers/representation.ts';
-import { awaitVerdict, stateSystemOf } from '#shared/transfers/state-system.ts';
+import { manifestAnswer } from '#shared/transfers/manifest-answer.ts';
+import { stateSystemOf } from '#shared/transfers/state-system.ts';
 import type { StoredTransfer } from '#shared/transfers/use-cases.ts';
 import * as transfers from '#shared/transfers/use-cases.ts';
 import { transferApiDeps } from '#shared/wiring/transfers.ts';
@@ -64,10 +65,8 @@ export function createHandler(deps: TransferApiDeps & { readonly idempotency?: I
           return jsonResponse(200, { items: await transfers.transferEvents(deps, caller, id) });
         case 'POST /v1/transfers/{id}/manifest': {
           if (!optionalBody(event)) readJsonBody(event, z.strictObject({}));
-          const { transfer, warnings } = await transfers.manifestTransfer(deps, caller, id, expected());
-          const link = await transfers.issuedLink(deps, transfer);
-          // Where the state system answers quickly, the shipper hears its verdict here and now.
-          const stateSystem = await awaitVerdict(deps, transfer, deps.stateVerdictWaitMs);
+          // With the state's verdict when it comes quickly, and the transfer as it then stands (its ETag current).
+          const { transfer, stateSystem, link, warnings } = await manifestAnswer(deps, caller, id, expected(), deps.stateVerdictWaitMs);
           return jsonResponse(200, { ...present(transfer), stateSystem, ...(link ? { issuedReceiptLink: link } : {}), warnings }, { etag: etagOf(transfer.version) });
         }
         case 'POST /v1/transfers/{id}/receipt-link': {

@@ -105,6 +105,10 @@ const detailsView = z
     hash: z.object({
       result: z.enum(['current', 'superseded']),
       version: z.int().meta({ description: 'The version the given hash belongs to' }),
+      newerPrint: z
+        .object({ version: z.int(), stateManifestId: z.string().optional() })
+        .optional()
+        .meta({ description: "With `current` for an earlier version: the newer version differs from the copy only by the state system's manifest ID it prints" }),
     }),
   })
   .meta({

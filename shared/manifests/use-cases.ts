@@ -76,9 +76,15 @@ export async function manifestJson(
   };
 }
 
+/** A version issued after the copy only to print the state's manifest number: the copy is as good as it. */
+export interface NewerPrint {
+  readonly version: number;
+  readonly stateManifestId?: string;
+}
+
 export type HashCheck =
   | { readonly result: 'not-given' }
-  | { readonly result: 'current'; readonly version: number }
+  | { readonly result: 'current'; readonly version: number; readonly newerPrint?: NewerPrint }
   /** The copy is an earlier version: an amendment replaced it. */
   | { readonly result: 'superseded'; readonly version: number }
   | { readonly result: 'mismatch' };
@@ -128,7 +134,14 @@ function checkHash(transfer: TransferHeader<StoredTransfer>, given: string | und
     (m) => (given.length === SHORT_HASH_LENGTH ? m.contentHash.startsWith(given) : m.contentHash === given) || m.file?.sha256 === given,
   );
   if (!matching) return { result: 'mismatch' };
-  return matching.version === transfer.manifest?.version ? { result: 'current', version: matching.version } : { result: 'superseded', version: matching.version };
+  const current = transfer.manifest;
+  if (!current || matching.version === current.version) return { result: 'current', version: matching.version };
+  // A copy printed before the state's number came in says all the later versions say, but that number.
+  const later = versions.filter((m) => m.version > matching.version);
+  if (later.every((m) => m.onlyAddsStateNumber)) {
+    return { result: 'current', version: matching.version, newerPrint: { version: current.version, ...(current.stateManifestNumber ? { stateManifestId: current.stateManifestNumber } : {}) } };
+  }
+  return { result: 'superseded', version: matching.version };
 }
 
 export type VerifyOutcome =

@@ -36,6 +36,14 @@ function verdict(v: ManifestVerification): { tone: 'good' | 'warn' | 'bad'; text
       text: `Not recorded by the state system: it refused manifest ${number}${v.stateSystem.message ? ` (${escapeHtml(v.stateSystem.message)})` : ''}. This copy matches the hub's record, but the shipment is not on record with the state.`,
     };
   }
+  const { newerPrint } = v.hash;
+  if (newerPrint) {
+    const stateId = newerPrint.stateManifestId ? ` (${escapeHtml(newerPrint.stateManifestId)})` : '';
+    return {
+      tone: 'good',
+      text: `Genuine: this copy (version ${v.hash.version}) of manifest ${number} is current. A newer print, version ${newerPrint.version}, only adds the state system's manifest ID${stateId}; nothing else on it changed.`,
+    };
+  }
   return { tone: 'good', text: `Genuine: this copy is the current version (${v.hash.version}) of manifest ${number}.` };
 }
 

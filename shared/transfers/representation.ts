@@ -70,12 +70,15 @@ export const transferRepresentation = z
         parties: z.looseObject({ shipper: party, receiver: party, transporter: party.optional() }),
         file: manifestFile.optional(),
         receiptLinkId: z.string().optional().meta({ description: 'The receipt link current when this version was issued (sent to the receiver, never printed on the manifest)' }),
+        stateManifestNumber: z.string().optional().meta({ description: "The state system's manifest number, printed on this version" }),
+        onlyAddsStateNumber: z.literal(true).optional().meta({ description: "This version was issued only to print the state system's manifest number: otherwise it says what the version before it says" }),
       })
       .optional(),
     manifestHistory: z
       .array(z.looseObject({ manifest: z.looseObject({ number: z.string(), version: z.int(), manifestedAt: at, contentHash: z.string(), file: manifestFile.optional() }) }))
       .optional()
       .meta({ description: 'Earlier manifest versions an amendment replaced, oldest first, each with the terms it carried' }),
+    stateManifestNumber: z.string().optional().meta({ description: "The state system's manifest number, once the hub learned it (printed only on versions issued before departure)" }),
     departedAt: at.optional(),
     arrivedAt: at.optional(),
     arrivalReport: z

@@ -9,10 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessibilityViolations, desktop, launchChromium, phone, saveScreenshot } from '../support/browser.ts';
 import { demoTenant } from '../support/hub-api.ts';
 import { call, draftTo, step } from '../support/lifecycle.ts';
-import { freshInventory } from '../support/nyapi.ts';
+import { eventually, freshInventory } from '../support/nyapi.ts';
 
 let browser: Browser | undefined;
-let manifest: { number: string; verificationUrl: string; stateManifestId: string; driver: string; plate: string };
+let manifest: { number: string; verificationUrl: string; firstVerificationUrl: string; stateManifestId: string; driver: string; plate: string };
 
 /** The state system's id of the manifest, once the submission worker has recorded it. */
 async function stateManifestId(id: string): Promise<string> {
@@ -30,13 +30,20 @@ beforeAll(async () => {
   const tags = await freshInventory('distributor', 2);
   const id = await draftTo('processor', tags);
   const manifested = await step('distributor', id, 'manifest');
-  const document = await call('distributor', 'GET', `/v1/transfers/${id}/manifest.json`);
-  expect(document.status, JSON.stringify(document.body)).toBe(200);
+  // The state's manifest id comes back with the manifest report: version 2 prints it, and is the current one.
+  const document = await eventually(async () => {
+    const current = await call('distributor', 'GET', `/v1/transfers/${id}/manifest.json`);
+    expect(current.status, JSON.stringify(current.body)).toBe(200);
+    return current.body['version'] === 2 ? current : undefined;
+  }, 30_000, 'version 2 of the manifest');
+  const first = await call('distributor', 'GET', `/v1/transfers/${id}/manifest.json?version=1`);
+  expect(first.status, JSON.stringify(first.body)).toBe(200);
   const [driver] = document.body['drivers'] as { name: string }[];
   const vehicle = document.body['vehicle'] as { plate: string; plateState: string };
   manifest = {
     number: (manifested['manifest'] as { number: string }).number,
     verificationUrl: document.body['verificationUrl'] as string,
+    firstVerificationUrl: first.body['verificationUrl'] as string,
     stateManifestId: await stateManifestId(id),
     driver: driver?.name ?? '',
     plate: `${vehicle.plate} (${vehicle.plateState})`,
@@ -76,7 +83,7 @@ describe('the manifest verification page in a browser', () => {
       expect(await heading.innerText()).toBe(`Manifest ${manifest.number}`);
       const verdict = page.getByRole('status');
       expect(await verdict.isVisible()).toBe(true);
-      expect(await verdict.innerText()).toBe(`Genuine: this copy is the current version (1) of manifest ${manifest.number}.`);
+      expect(await verdict.innerText()).toBe(`Genuine: this copy is the current version (2) of manifest ${manifest.number}.`);
       expect(await details(page)).toMatchObject({
         Status: 'Manifested, not yet departed',
         Shipper: `${shipper.name} (${shipper.licenseNumber})`,
@@ -101,6 +108,27 @@ describe('the manifest verification page in a browser', () => {
 
       const screenshot = await saveScreenshot(page, `verification-page-${viewport}`);
       expect((await stat(screenshot)).size).toBeGreaterThan(1000);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('vouches for a copy printed before the state’s manifest id came in, and says what the newer print adds', async () => {
+    if (!browser) throw new Error('Chromium did not start');
+    const context = await browser.newContext(phone);
+    try {
+      const page = await context.newPage();
+      const response = await page.goto(manifest.firstVerificationUrl);
+      expect(response?.status()).toBe(200);
+      const verdict = page.getByRole('status');
+      expect(await verdict.innerText()).toBe(
+        `Genuine: this copy (version 1) of manifest ${manifest.number} is current. A newer print, version 2, only adds the state system's manifest ID (${manifest.stateManifestId}); nothing else on it changed.`,
+      );
+      // The good tone of a genuine copy, not the dashed one of an outdated copy.
+      expect(await verdict.getAttribute('class')).toBe('verdict good');
+      expect(await details(page)).toMatchObject({ 'Vehicle plate': manifest.plate, Driver: manifest.driver, 'State system manifest ID': manifest.stateManifestId });
+      expect(await accessibilityViolations(page)).toEqual([]);
+      await saveScreenshot(page, 'verification-page-before-state-number');
     } finally {
       await context.close();
     }

@@ -172,7 +172,7 @@ export function recordStateManifestNumber(transfer: Transfer, stateManifestNumbe
   const issued = issue({ number: current.number, version: current.version + 1, content: transfer.content, parties: { ...current.parties, transporter: current.parties.transporter }, stateManifestNumber: stateNumber }, context);
   // The link the receiver holds stays the one of record; this version issues none.
   const linkId = activeLink(transfer)?.linkId;
-  const manifest: Manifest = { ...issued.manifest, ...(linkId ? { receiptLinkId: linkId } : {}) };
+  const manifest: Manifest = { ...issued.manifest, onlyAddsStateNumber: true, ...(linkId ? { receiptLinkId: linkId } : {}) };
   const { lines: _lines, ...terms } = transfer.content;
   const numbered = advance(
     transfer,

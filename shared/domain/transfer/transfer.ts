@@ -102,6 +102,11 @@ export interface Manifest {
   readonly receiptLinkId?: string;
   /** The number the state system filed the manifest under, when this version was issued to print it (or kept it from one that did). */
   readonly stateManifestNumber?: string;
+  /**
+   * This version was issued only to print the state's manifest number: content and parties are the
+   * version before's, so a copy of that one is as good as this (an inspector is not told it is outdated).
+   */
+  readonly onlyAddsStateNumber?: true;
 }
 
 /** A rendered manifest: the SHA-256 and size of its bytes, kept with the transfer to prove the stored object. */

@@ -41,6 +41,12 @@ describe('a receipt link', { timeout: 120_000 }, () => {
     expect(Date.parse(link.validUntil) - Date.now()).toBeGreaterThan(6.9 * 24 * 3600 * 1000);
     const transfer = manifested as { receiptLink: { linkId: string }; manifest: { receiptLinkId: string } };
     expect(transfer.manifest.receiptLinkId).toBe(transfer.receiptLink.linkId);
+    // The state's manifest id comes back with the manifest report: version 2 prints it, and keeps the link of record.
+    const numbered = await eventually(async () => {
+      const seen = (await call('distributor', 'GET', `/v1/transfers/${id}`)).body as { manifest: { version: number; receiptLinkId: string } };
+      return seen.manifest.version === 2 ? seen : undefined;
+    }, 30_000, 'version 2 of the manifest');
+    expect(numbered.manifest.receiptLinkId).toBe(transfer.receiptLink.linkId);
     // The paper travels with the driver: neither it nor its JSON twin (which the carrier may read) carries the link.
     const document = await call('distributor', 'GET', `/v1/transfers/${id}/manifest.json`);
     expect(document.body['receiptLinkUrl']).toBeUndefined();
@@ -126,8 +132,9 @@ describe('a receipt link', { timeout: 120_000 }, () => {
     expect((await call('retail dispensary', 'GET', `/v1/transfers/${id}`)).body['receipt']).toEqual(receipt);
 
     const history = await events(id);
-    expect(history.map((e) => e['action'])).toEqual(['create', 'manifest', 'depart', 'arrive', 'receive']);
-    const byLink = history.slice(3);
+    // Version 2, which prints the state's manifest id, came before the departure.
+    expect(history.map((e) => e['action'])).toEqual(['create', 'manifest', 'record-state-manifest-number', 'depart', 'arrive', 'receive']);
+    const byLink = history.slice(4);
     for (const event of byLink) expect((event['actor'] as { apiKeyId: string }).apiKeyId).toBe(`receipt-link:${transfer.receiptLink.linkId}`);
     expect(byLink[0]?.['summary']).toBe(`Arrival reported by the receiver through the receipt link, at ${String(shipperView.body['arrivedAt'])}; no driver or carrier recorded it`);
     expect(byLink[1]?.['summary']).toBe('Received through the receipt link by Dana Reyes (Inventory manager): 2 accepted, 1 rejected');

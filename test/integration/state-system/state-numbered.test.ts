@@ -33,6 +33,7 @@ describe('a manifest the state system numbered', { timeout: 120_000 }, () => {
     const manifested = await step('distributor', id, 'manifest');
     const number = (manifested['manifest'] as { number: string }).number;
 
+    // Version 2 comes with the state's verdict (the manifest answer shows it when the verdict comes within its wait).
     const download = await eventually(
       async () => {
         const answer = await call('distributor', 'GET', `/v1/transfers/${id}/manifest`);
@@ -41,12 +42,14 @@ describe('a manifest the state system numbered', { timeout: 120_000 }, () => {
       30_000,
       'version 2 of the manifest',
     );
-    const transfer = (await call('distributor', 'GET', `/v1/transfers/${id}`)).body;
+    const seen = await call('distributor', 'GET', `/v1/transfers/${id}`);
+    const transfer = seen.body;
     const stateManifestId = (transfer['stateSystem'] as { stateManifestId?: string }).stateManifestId ?? '';
     expect(stateManifestId).toMatch(/^\d{16}$/);
     expect(download).toMatchObject({ manifestNumber: number, version: 2, current: true });
     expect(transfer['status']).toBe('MANIFESTED');
-    expect(transfer['manifest']).toMatchObject({ number, version: 2, stateManifestNumber: stateManifestId });
+    expect(transfer['manifest']).toMatchObject({ number, version: 2, stateManifestNumber: stateManifestId, onlyAddsStateNumber: true });
+    expect(transfer['stateManifestNumber']).toBe(stateManifestId);
 
     // The JSON twin of version 2 names the state's id; version 1 stays as issued, without it.
     const twin = (await call('distributor', 'GET', `/v1/transfers/${id}/manifest.json`)).body as unknown as Twin;
@@ -71,6 +74,14 @@ describe('a manifest the state system numbered', { timeout: 120_000 }, () => {
     const html = await (await fetch(twin.verificationUrl, { headers: { accept: 'text/html' } })).text();
     expect(html).toContain(`Genuine: this copy is the current version (2) of manifest ${number}.`);
     expect(html).toContain(stateManifestId);
+    // A copy of version 1, printed before the state's number came in, is as good: it is not outdated.
+    const firstVerified = (await (await fetch(first.verificationUrl, { headers: { accept: 'application/json' } })).json()) as Record<string, unknown>;
+    expect(firstVerified).toMatchObject({ version: 2, hash: { result: 'current', version: 1, newerPrint: { version: 2, stateManifestId } } });
+    const firstHtml = await (await fetch(first.verificationUrl, { headers: { accept: 'text/html' } })).text();
+    expect(firstHtml).toContain(
+      `Genuine: this copy (version 1) of manifest ${number} is current. A newer print, version 2, only adds the state system's manifest ID (${stateManifestId}); nothing else on it changed.`,
+    );
+    expect(firstHtml).not.toContain('Outdated');
 
     // The history says what happened, in plain words; it is no amendment of the shipper's.
     const events = (await call('distributor', 'GET', `/v1/transfers/${id}/events`)).body['items'] as { action: string; summary: string }[];
@@ -83,7 +94,9 @@ describe('a manifest the state system numbered', { timeout: 120_000 }, () => {
     expect(writes.map((c) => `${c.method} ${c.route}`)).toEqual(['POST /v1/invoice', 'POST /v1/manifest']);
 
     // The trip goes on from version 2, which stays the current one.
-    await step('distributor', id, 'depart');
+    const departed = await call('distributor', 'POST', `/v1/transfers/${id}/depart`, undefined, { 'if-match': seen.headers.get('etag') ?? '' });
+    expect(departed.status, JSON.stringify(departed.body)).toBe(200);
+    expect(departed.body['status']).toBe('IN_TRANSIT');
     await eventually(async () => ((await submissions('distributor', id)).every((s) => s.status === 'succeeded') ? true : undefined), 30_000, 'the shipment reported');
     const after = (await call('distributor', 'GET', `/v1/transfers/${id}`)).body;
     expect(after['manifest']).toMatchObject({ version: 2, stateManifestNumber: stateManifestId });

@@ -30,6 +30,7 @@ describe('recording the state system’s manifest number', () => {
       version: 2,
       manifestedAt: minutesAfter(5).toISOString(),
       stateManifestNumber: STATE_NUMBER,
+      onlyAddsStateNumber: true,
       parties: before.manifest?.parties,
     });
     // What the new version prints differs by the number, and its hash vouches for it.
@@ -48,6 +49,8 @@ describe('recording the state system’s manifest number', () => {
     // An amendment after it still owes its report, and keeps printing the state's number.
     const amended = expectOk(amend(numbered.transfer, { plannedRoute: 'Taconic Pkwy S' }, parties, context(minutesAfter(10))));
     expect(amended.transfer.manifest).toMatchObject({ version: 3, stateManifestNumber: STATE_NUMBER });
+    // An amendment says more than the state's number: a copy of an earlier version is outdated.
+    expect(amended.transfer.manifest?.onlyAddsStateNumber).toBeUndefined();
     expect(plannedSubmissions(amended, everyStepReported).map((s) => s.step)).toEqual(['amend']);
   });
 
