@@ -19,7 +19,11 @@ import type { StateSystem } from '../domain/transfer/index.ts';
 const DISPENSARY_LICENSE_TYPE = 'RETL';
 
 export const statePackageQuery = z.strictObject({
-  search: text(100).optional().meta({ description: 'Part of a tag or of a product name, case-insensitive' }),
+  // An empty search box lists everything.
+  search: z
+    .union([z.literal(''), text(100)])
+    .optional()
+    .meta({ description: 'Part of a tag or of a product name, case-insensitive; empty or absent: every active package' }),
   limit: z.coerce.number().int().min(1).max(100).default(25),
   cursor: z.string().max(2048).optional(),
 });

@@ -389,8 +389,8 @@ describe('the state-system pipeline in AWS', () => {
 
   it('lets exactly the functions that talk to the state system seal and open tokens and read the credentials', () => {
     const talking = Object.entries(functions).filter(([, d]) => 'stateSystem' in d && d.stateSystem).map(([name]) => name);
-    // The transfers function checks a manifest's packages at the state before numbering it (pre-flight).
-    expect(talking.sort()).toEqual(['inboundPull', 'integrations', 'stateSubmitter', 'transfers']);
+    // The transfers function checks a manifest's packages at the state before numbering it (pre-flight); statePackages lists them for a picker.
+    expect(talking.sort()).toEqual(['inboundPull', 'integrations', 'statePackages', 'stateSubmitter', 'transfers']);
     for (const name of Object.keys(functions)) {
       const actions = roleActions(name);
       const env = environmentOf(name);
@@ -544,7 +544,7 @@ describe('receipt links in AWS', () => {
     const key = resourceOf(stateful, stateful.cursorKey);
     expect(key.Properties).toMatchObject({ KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' });
     const sealing = Object.entries<FunctionDefinition>(functions).filter(([, d]) => d.cursorKey).map(([name]) => name);
-    expect(sealing.sort()).toEqual(['apiKeys', 'registries', 'transfers']);
+    expect(sealing.sort()).toEqual(['apiKeys', 'registries', 'statePackages', 'transfers']);
     for (const name of Object.keys(functions)) {
       const onCursorKey = macResources(name).filter((resource) => resource.includes(cursorKeyId));
       if (sealing.includes(name)) {

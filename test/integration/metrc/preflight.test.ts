@@ -185,6 +185,8 @@ describe('the Metrc package picker', { timeout: 60_000 }, () => {
     documented('GET', '/v1/state-system/packages', elsewhere);
     const other = await metrcHubWorld([{ n: 1 }]);
     expect((await other.call('GET', `/v1/state-system/packages?search=gelato&limit=2&cursor=${cursor}`)).body['code']).toBe('invalid-cursor');
+    // An empty search box: every active package of the facility.
+    expect(((await w.call('GET', '/v1/state-system/packages?search=')).body['items'] as Row[]).length).toBe(5);
     const bad = await w.call('GET', '/v1/state-system/packages?limit=500');
     expect([bad.status, bad.body['code']]).toEqual([400, 'invalid-query']);
     documented('GET', '/v1/state-system/packages', bad);
