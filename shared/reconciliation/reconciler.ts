@@ -11,12 +11,16 @@
  */
 import { ulid } from 'ulid';
 import { judge } from '../domain/reconciliation/judge.ts';
+import type { StateObservation } from '../domain/reconciliation/observation.ts';
+import { awaitedStepDone } from '../domain/reconciliation/settle.ts';
+import { isOpen, recordOutcome } from '../domain/submission/submission.ts';
 import * as domain from '../domain/transfer/index.ts';
 import type { TransferEvent } from '../domain/transfer/index.ts';
 import { logger } from '../observability.ts';
 import type { InboundCheckpoints } from '../state-system/inbound-checkpoints.ts';
 import type { InboundTransfer, Observed, StateAccount, StateTrackingSystem } from '../state-system/port.ts';
 import type { OnStateManifestNumber, StateAccounts } from '../submissions/deliver.ts';
+import type { SubmissionQueue } from '../submissions/outbox.ts';
 import type { SubmissionRepository } from '../submissions/repository.ts';
 import { stateObjectItems } from '../submissions/repository.ts';
 import { refreshStateStatus } from '../submissions/state-status.ts';
@@ -28,7 +32,9 @@ import type { DiscrepancyStore } from './discrepancies.ts';
 
 export interface ReconcilerDeps {
   readonly transfers: TransferRepository<StoredTransfer, TransferEvent>;
-  readonly submissions: Pick<SubmissionRepository, 'transferOfStateObject' | 'followUps' | 'saveStateRefs' | 'touchFollowUp' | 'list' | 'stateRefs' | 'saveStatus'>;
+  readonly submissions: Pick<SubmissionRepository, 'transferOfStateObject' | 'followUps' | 'saveStateRefs' | 'touchFollowUp' | 'list' | 'save' | 'stateRefs' | 'saveStatus'>;
+  /** Where the steps that waited behind a person's step go once it is seen done. */
+  readonly queue: SubmissionQueue;
   readonly discrepancies: Pick<DiscrepancyStore, 'record' | 'countOpen' | 'ofTransfer'>;
   readonly licensees: LicenseeDirectory;
   readonly accounts: StateAccounts;
@@ -162,15 +168,30 @@ async function takeObservation(
     await deps.submissions.saveStateRefs(transfer.id, owner, item.refs, system.factsOf({ ...refs, ...item.refs }));
   }
   if (item.observation.kind === 'registered') await numberManifest(deps, transfer.id, item.observation.manifestNumber);
+  const settled = await settleAwaited(deps, transfer.id, item.observation);
   const judgement = judge(transfer, item.observation, deps.now());
   let recorded = 0;
   for (const discrepancy of judgement.discrepancies) if (await deps.discrepancies.record(transfer.id, account.licenseeId, discrepancy)) recorded += 1;
   if (judgement.arrived && transfer.origin) await followArrival(deps, transfer.id, account.licenseeId);
-  if (recorded > 0) {
-    logger.warn('The state system sees a transfer differently from the hub', { transferId: transfer.id, kinds: judgement.discrepancies.map((d) => d.kind) });
-    await refreshStateStatus(deps.submissions, transfer.id);
-  }
+  if (recorded > 0) logger.warn('The state system sees a transfer differently from the hub', { transferId: transfer.id, kinds: judgement.discrepancies.map((d) => d.kind) });
+  if (recorded > 0 || settled) await refreshStateStatus(deps.submissions, transfer.id);
   return recorded;
+}
+
+/**
+ * A person did in the state system's app what a submission waited for: it is done (its tries
+ * unchanged: the hub made none), and the steps that waited behind it go to the queue.
+ */
+async function settleAwaited(deps: ReconcilerDeps, transferId: string, observation: StateObservation): Promise<boolean> {
+  const submissions = await deps.submissions.list(transferId);
+  const done = awaitedStepDone(observation, submissions);
+  if (!done) return false;
+  const next = { ...recordOutcome(done, { kind: 'succeeded' }, observation.at ?? deps.now().toISOString()), attempts: done.attempts };
+  // Lost to another writer (a second run, a worker): that one recorded it.
+  if (!(await deps.submissions.save(next))) return false;
+  const behind = submissions.filter((submission) => submission.id !== done.id && isOpen(submission.status));
+  if (behind.length > 0) await deps.queue.send(behind, `settled-${done.id}`);
+  return true;
 }
 
 /** One transfer's manifest version must not stop the licensee's run; the worker's next drain of it compares the kept number again. */

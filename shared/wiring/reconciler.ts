@@ -10,11 +10,12 @@ import { resourceName } from '../config.ts';
 import type { TransferEvent } from '../domain/transfer/index.ts';
 import { createDiscrepancyStore } from '../reconciliation/discrepancies.ts';
 import type { ReconcilerDeps } from '../reconciliation/reconciler.ts';
-import { hubTable } from '../resources.ts';
+import { hubTable, stateSubmissionsQueue } from '../resources.ts';
 import type { ConnectionStore } from '../state-system/connections.ts';
 import { createInboundCheckpoints } from '../state-system/inbound-checkpoints.ts';
 import { stateSystemsFrom } from '../state-system/wiring.ts';
 import { createStateAccounts } from '../submissions/accounts.ts';
+import { createSqsSubmissionQueue } from '../submissions/outbox.ts';
 import { createSubmissionRepository } from '../submissions/repository.ts';
 import { createLicenseeRepository } from '../tenants/repository.ts';
 import { createLicenseeDirectory } from '../transfers/licensee-directory.ts';
@@ -36,6 +37,7 @@ export async function reconcilerDeps(config: HubConfig, aws: AwsClients = create
     accounts: createStateAccounts(licensees),
     systems: systems.adapters,
     checkpoints: createInboundCheckpoints(aws.dynamodb, table),
+    queue: createSqsSubmissionQueue(aws.sqs, resourceName(config, stateSubmissionsQueue)),
     connections: systems.connections,
     // Metrc issues its number when a person registers the template: the reconciler sees it first.
     onStateManifestNumber: stateManifestNumbering(config, aws),

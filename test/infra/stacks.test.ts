@@ -457,12 +457,18 @@ describe('the state-system pipeline in AWS', () => {
     });
   });
 
+  it('lets inboundPull send the steps that waited behind a person’s step once the state shows it done, and take nothing from the queue', () => {
+    const actions = roleActions('inboundPull');
+    expect(actions).toContain('sqs:SendMessage');
+    expect(actions).not.toContain('sqs:ReceiveMessage');
+    expect(actions).not.toContain('sqs:DeleteMessage');
+  });
+
   it.each(['stateSubmitter', 'inboundPull'] as const)(
     'lets %s store the manifest version that prints the state number: the documents bucket, fonts beside the bundle',
     (name) => {
       const actions = roleActions(name);
       expect(actions).toEqual(expect.arrayContaining(['dynamodb:UpdateItem', 's3:PutObject', 's3:GetObject*']));
-      expect(actions).not.toContain('sqs:SendMessage');
       const policies = JSON.stringify(
         (Object.values(template.findResources('AWS::IAM::Policy')) as PolicyJson[]).filter((p) =>
           JSON.stringify(p.Properties.Roles).includes(`"${stateless.getLogicalId(stateless.functions[name]?.function.role?.node.defaultChild as CfnResource)}"`),
