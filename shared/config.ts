@@ -5,10 +5,8 @@
  */
 import type { MetrcSettings } from './state-system/metrc/client.ts';
 import * as z from 'zod';
-// The rules and the state-system id from their own modules: the domain's index would bring every schema of the transfer domain into every function.
-import { defaultTransferRules } from './domain/transfer/rules.ts';
-import type { TransferRules } from './domain/transfer/rules.ts';
-import type { StateSystem } from './domain/transfer/tags.ts';
+import { defaultTransferRules } from './domain/transfer/index.ts';
+import type { StateSystem, TransferRules } from './domain/transfer/index.ts';
 import { buckets, queues, tables } from './resources.ts';
 import { bioTrackSystem, stateSystems } from './state-system/capabilities.ts';
 import type { QueueDefinition } from './resources.ts';
@@ -64,6 +62,8 @@ const envSchema = z.object({
   METRC_PAGE_SIZE: z.coerce.number().int().min(1).max(20).default(20),
   /** JSON changing New York's Metrc rules by effective date, rule by rule (`shared/state-system/metrc/rules.ts`); metrc.md's otherwise. */
   METRC_RULES: z.string().optional(),
+  /** How long a manifest's pre-flight may spend looking its packages up in Metrc; lines left then are not checked before numbering. */
+  METRC_PREFLIGHT_BUDGET_MS: z.coerce.number().int().min(0).max(60_000).default(8_000),
   /** How long the package picker reuses a facility's active packages read from Metrc. */
   METRC_PACKAGE_LIST_CACHE_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
   /** [inferred] The picker's lastModified windows over a facility's active packages (NY production took years; set 24 where Metrc holds to a day). */
@@ -166,8 +166,7 @@ export function requireSetting<T>(value: T | undefined, name: string): T {
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
-  // Parsed once per process: zod's compiled fast path would cost more to generate than this one parse takes.
-  const parsed = envSchema.safeParse(env, { jitless: true });
+  const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new ConfigError(`Invalid environment: ${problems}`);
@@ -210,6 +209,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
       windowHours: e.METRC_WINDOW_HOURS,
       overlapMinutes: e.METRC_OVERLAP_MINUTES,
       ...(e.METRC_RULES === undefined ? {} : { rules: e.METRC_RULES }),
+      preflightBudgetMs: e.METRC_PREFLIGHT_BUDGET_MS,
       packageListCacheMs: e.METRC_PACKAGE_LIST_CACHE_MS,
       packageListWindowHours: e.METRC_PACKAGE_LIST_WINDOW_HOURS,
       lookbackHours: e.METRC_LOOKBACK_HOURS,

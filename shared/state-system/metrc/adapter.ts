@@ -80,6 +80,8 @@ const FALLBACK_LOOKUPS = 10;
 const UNCLAIMED_MAX = 200;
 const TYPES_CACHE_MS = 10 * 60_000;
 const DEFAULT_LIST_CACHE_MS = 30_000;
+/** Well inside the transfers function's 15 s, with room for the manifest's own work. */
+const DEFAULT_PREFLIGHT_BUDGET_MS = 8_000;
 /** [inferred] No New York package is older than Metrc's New York start (credentialing from November 2025). */
 const DEFAULT_LIST_SINCE = '2025-11-01T00:00:00-04:00';
 /** [inferred] NY production answered windows of years (metrc.md §1): the picker reads the active list in a few calls. */
@@ -332,15 +334,19 @@ export function createMetrcAdapter(deps: MetrcDeps): MetrcAdapter {
   async function checkLines(account: StateAccount, lines: readonly ReportedLine[], shipment: LineCheckShipment = {}): Promise<LineCheck[]> {
     try {
       const metrc = await connect(account);
+      // Lines not looked up within the budget are not refused: the manifest must answer within its function's time,
+      // and what Metrc would refuse of them the submission meets (a large transfer against a slow Metrc).
+      const until = Date.now() + (settings.preflightBudgetMs ?? DEFAULT_PREFLIGHT_BUDGET_MS);
       const held: (schemas.PackageBody | undefined)[] = [];
-      for (let start = 0; start < lines.length; start += CHECK_CONCURRENCY) {
+      for (let start = 0; start < lines.length && Date.now() < until; start += CHECK_CONCURRENCY) {
         held.push(...(await Promise.all(lines.slice(start, start + CHECK_CONCURRENCY).map((line) => heldPackage(metrc, account, line.tag)))));
       }
+      const checked = lines.slice(0, held.length);
       const inTransit = held.some(Boolean) ? await packagesInTransit(metrc, account) : new Set<string>();
       const rules = rulesInForce(settings.rules ?? defaultMetrcRules, deps.now(), settings.timeZone, shipment);
       const type = await transferType(metrc, account);
       return [
-        ...lines.flatMap((line, index) => lineProblems(index, line, held[index], inTransit, rules, shipment)),
+        ...checked.flatMap((line, index) => lineProblems(index, line, held[index], inTransit, rules, shipment)),
         ...typeProblems(type, lines, shipment),
       ];
     } catch (error) {

@@ -43,6 +43,8 @@ export interface MetrcSettings {
   readonly budget: MetrcBudgetLimits;
   /** New York's rules by effective date (`rules.ts`); none: metrc.md's defaults. */
   readonly rules?: MetrcRules;
+  /** How long the pre-flight may spend looking packages up one by one; lines left then are not checked. */
+  readonly preflightBudgetMs?: number;
   /** How long the package picker reuses a facility's active packages before reading them again. */
   readonly packageListCacheMs?: number;
   /** [inferred] The picker's lastModified windows over the active packages (NY production took years; 24 where Metrc holds to a day). */
