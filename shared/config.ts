@@ -5,8 +5,10 @@
  */
 import type { MetrcSettings } from './state-system/metrc/client.ts';
 import * as z from 'zod';
-import { defaultTransferRules } from './domain/transfer/index.ts';
-import type { StateSystem, TransferRules } from './domain/transfer/index.ts';
+// The rules and the state-system id from their own modules: the domain's index would bring every schema of the transfer domain into every function.
+import { defaultTransferRules } from './domain/transfer/rules.ts';
+import type { TransferRules } from './domain/transfer/rules.ts';
+import type { StateSystem } from './domain/transfer/tags.ts';
 import { buckets, queues, tables } from './resources.ts';
 import { bioTrackSystem, stateSystems } from './state-system/capabilities.ts';
 import type { QueueDefinition } from './resources.ts';
@@ -166,7 +168,8 @@ export function requireSetting<T>(value: T | undefined, name: string): T {
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
-  const parsed = envSchema.safeParse(env);
+  // Parsed once per process: zod's compiled fast path would cost more to generate than this one parse takes.
+  const parsed = envSchema.safeParse(env, { jitless: true });
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new ConfigError(`Invalid environment: ${problems}`);

@@ -1,11 +1,11 @@
 /**
- * One logger and one tracer per process. Tracing switches itself off outside Lambda
- * (local mode, tests); logs are structured JSON everywhere.
+ * One logger per process; logs are structured JSON everywhere. No Powertools Tracer: the hub traces
+ * no SDK call of its own, and Lambda's active tracing (see `HubFunction`) already records each
+ * invocation with its initialization (the cold start) and invocation subsegments, so the tracer's
+ * handler subsegment repeated them at the price of the X-Ray SDK in every bundle's cold start.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import { Tracer } from '@aws-lambda-powertools/tracer';
 
 const serviceName = 'ny-transfer-hub';
 
 export const logger = new Logger({ serviceName });
-export const tracer = new Tracer({ serviceName });

@@ -6,7 +6,7 @@
 import { readConfig } from '#shared/config.ts';
 import { callerOf } from '#shared/http/caller.ts';
 import { httpHandler } from '#shared/http/handler.ts';
-import { showOnce } from '#shared/http/idempotency.ts';
+import { showOnce } from '#shared/http/shown-once.ts';
 import type { IdempotencyDeps } from '#shared/http/idempotency.ts';
 import { jsonResponse } from '#shared/http/problem.ts';
 import { pathParameter, readJsonBody, readQuery } from '#shared/http/request.ts';

@@ -6,11 +6,10 @@
  */
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerResult, APIGatewaySimpleAuthorizerWithContextResult } from 'aws-lambda';
 import { readConfig } from '#shared/config.ts';
 import type { Caller } from '#shared/http/caller.ts';
-import { logger, tracer } from '#shared/observability.ts';
+import { logger } from '#shared/observability.ts';
 import type { TenantDeps } from '#shared/tenants/use-cases.ts';
 import { authorize } from '#shared/tenants/use-cases.ts';
 import { keyCheckDeps } from '#shared/wiring/authorizer.ts';
@@ -20,7 +19,6 @@ export type AuthorizerResult = APIGatewaySimpleAuthorizerWithContextResult<Calle
 export function createHandler(deps: Pick<TenantDeps, 'apiKeys'>) {
   return middy<APIGatewayRequestAuthorizerEventV2, AuthorizerResult>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(captureLambdaHandler(tracer))
     .handler(async (event) => {
       // The identity source is the Authorization header; its value is what API Gateway caches on.
       const decision = await authorize(deps, event.identitySource[0]);

@@ -2,33 +2,18 @@
  * GET /v1/me: the caller's licensee profile, its link to the state system and its connection to
  * each system in neutral terms.
  */
-import { createAwsClients } from '#shared/adapters/aws-clients.ts';
-import { readConfig, resourceName } from '#shared/config.ts';
+import { readConfig } from '#shared/config.ts';
 import { callerOf } from '#shared/http/caller.ts';
 import { httpHandler } from '#shared/http/handler.ts';
 import { jsonResponse } from '#shared/http/problem.ts';
-import { hubTable } from '#shared/resources.ts';
 import { presentLicensee } from '#shared/tenants/licensee.ts';
-import { createLicenseeRepository } from '#shared/tenants/repository.ts';
-import type { TenantDeps } from '#shared/tenants/use-cases.ts';
 import { getLicensee } from '#shared/tenants/use-cases.ts';
 import { consentView } from '#shared/state-system/biotrack/consent.ts';
 import { bioTrackSystem, stateSystemConnections } from '#shared/state-system/capabilities.ts';
-import { createConsentReader } from '#shared/state-system/connections.ts';
-import type { ConnectionStore } from '#shared/state-system/connections.ts';
-import { createDiscrepancyStore } from '#shared/reconciliation/discrepancies.ts';
-import type { DiscrepancyStore } from '#shared/reconciliation/discrepancies.ts';
-import { createSubmissionRepository } from '#shared/submissions/repository.ts';
-import type { SubmissionRepository } from '#shared/submissions/repository.ts';
+import { profileDeps } from '#shared/wiring/profile.ts';
+import type { ProfileDeps } from '#shared/wiring/profile.ts';
 
-export function createHandler(
-  deps: Pick<TenantDeps, 'licensees'> & {
-    readonly consent: Pick<ConnectionStore, 'consentDates'>;
-    readonly submissions: Pick<SubmissionRepository, 'countRefused' | 'countOverdue'>;
-    readonly discrepancies: Pick<DiscrepancyStore, 'countOpen'>;
-    readonly now: () => Date;
-  },
-) {
+export function createHandler(deps: ProfileDeps) {
   return httpHandler(async (event) => {
     const caller = callerOf(event);
     const licensee = await getLicensee(deps, caller);
@@ -47,13 +32,4 @@ export function createHandler(
   });
 }
 
-const config = readConfig();
-const aws = createAwsClients(config);
-const table = resourceName(config, hubTable);
-export const handler = createHandler({
-  licensees: createLicenseeRepository(aws.dynamodb, table),
-  consent: createConsentReader(aws.dynamodb, table),
-  submissions: createSubmissionRepository(aws.dynamodb, table),
-  discrepancies: createDiscrepancyStore(aws.dynamodb, table),
-  now: () => new Date(),
-});
+export const handler = createHandler(profileDeps(readConfig()));

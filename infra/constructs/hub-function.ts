@@ -17,13 +17,12 @@ import { buckets, queues, tables } from '#shared/resources.ts';
 import type { QueueDefinition } from '#shared/resources.ts';
 import type { FunctionDefinition } from '#shared/routes.ts';
 import { resourceFor } from '../stateful-stack.ts';
+import { functionBuildOptions } from './function-bundle.ts';
 import type { StatefulResources } from '../stateful-stack.ts';
 
 const repositoryRoot = path.resolve(import.meta.dirname, '../..');
 
-/** Lets bundled CommonJS dependencies call `require` inside the ESM bundle. */
-const createRequireBanner =
-  "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
+const bundleScript = path.join(repositoryRoot, 'infra/constructs/function-bundle.ts');
 
 /** Where the state system is, from `cdk.json` context (the BioTrack sandbox by default). */
 export interface StateSystemEndpoint {
@@ -50,6 +49,22 @@ export function copyFiles(files: readonly string[]): ICommandHooks {
         `mkdir -p "${path.posix.join(outputDir, 'node_modules', path.posix.dirname(file))}"`,
         `cp "${path.posix.join(inputDir, 'node_modules', file)}" "${path.posix.join(outputDir, 'node_modules', file)}"`,
       ]),
+  };
+}
+
+/**
+ * Bundling hooks that bundle the function again with code splitting (`function-bundle.ts`: the
+ * bundle `NodejsFunction` writes cannot split), then copy its run-time files beside it.
+ */
+export function splitBundle(entry: string, files: readonly string[] = []): ICommandHooks {
+  const copies = copyFiles(files);
+  return {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (inputDir, outputDir) => [
+      `"${process.execPath}" "${path.posix.join(inputDir, path.relative(repositoryRoot, bundleScript))}" "${path.posix.join(inputDir, entry)}" "${outputDir}"`,
+      ...copies.afterBundling(inputDir, outputDir),
+    ],
   };
 }
 
@@ -84,19 +99,19 @@ export class HubFunction extends Construct {
         POWERTOOLS_SERVICE_NAME: 'ny-transfer-hub',
         ...resourceEnvironment(resources),
       },
+      // The same options as `function-bundle.ts`, which then bundles again with code splitting.
       bundling: {
         format: OutputFormat.ESM,
-        mainFields: ['module', 'main'],
-        banner: createRequireBanner,
-        target: 'node24',
-        minify: true,
-        sourceMap: true,
-        // Stack traces need file and line only; embedded sources nearly triple the map Node parses.
-        sourcesContent: false,
+        mainFields: [...functionBuildOptions.mainFields],
+        banner: functionBuildOptions.banner.js,
+        target: functionBuildOptions.target,
+        minify: functionBuildOptions.minify,
+        sourceMap: functionBuildOptions.sourcemap,
+        sourcesContent: functionBuildOptions.sourcesContent,
         // Ship the AWS SDK versions pinned in package-lock.json, not whatever the runtime carries.
         bundleAwsSDK: true,
         // Run-time files (fonts) go where the bundle's module resolution finds them: node_modules beside it.
-        ...(definition.files?.length ? { commandHooks: copyFiles(definition.files) } : {}),
+        commandHooks: splitBundle(definition.entry, definition.files ?? []),
       },
     });
 

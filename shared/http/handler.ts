@@ -1,17 +1,17 @@
 /**
  * The middy chain every HTTP function shares: normalized headers, Lambda context in the logs,
- * tracing, and one error → problem+json mapping. A handler is this chain plus one use-case call.
+ * and one error → problem+json mapping (traces come from Lambda's active tracing, see
+ * `shared/observability.ts`). A handler is this chain plus one use-case call.
  */
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import * as z from 'zod';
-import { logger, tracer } from '../observability.ts';
+import { logger } from '../observability.ts';
 import { ConflictError, ForbiddenError, InvalidCursorError, NotFoundError, RuleViolationError, StaleVersionError, VersionRequiredError } from '../errors.ts';
-import { idempotentPosts, withShownOnce } from './idempotency.ts';
 import type { IdempotencyDeps } from './idempotency.ts';
+import { withShownOnce } from './shown-once.ts';
 import { HttpProblem, problemResponse } from './problem.ts';
 import type { ProblemDetails } from './problem.ts';
 import { fieldErrors, validationProblem } from './request.ts';
@@ -77,6 +77,18 @@ export interface HttpHandlerOptions {
   readonly idempotency?: IdempotencyDeps;
 }
 
+/**
+ * Powertools idempotency, imported with the first request of a function that remembers POSTs: the
+ * module (and Powertools') is a chunk of its own, so a function without idempotency never reads it.
+ */
+function idempotentOnDemand(handler: HttpHandler, deps: IdempotencyDeps): HttpHandler {
+  let remembered: Promise<HttpHandler> | undefined;
+  return async (event, context) => {
+    remembered ??= import('./idempotency.ts').then(({ idempotentPosts }) => idempotentPosts(handler, deps));
+    return (await remembered)(event, context);
+  };
+}
+
 export function httpHandler(handler: HttpHandler, options: HttpHandlerOptions = {}) {
   // Errors become problem responses before idempotency sees them, so a 4xx answer is replayed as given.
   const answered: HttpHandler = async (event, context) => {
@@ -86,11 +98,10 @@ export function httpHandler(handler: HttpHandler, options: HttpHandlerOptions = 
       return toProblemResponse(error);
     }
   };
-  const core = options.idempotency ? idempotentPosts(answered, options.idempotency) : answered;
+  const core = options.idempotency ? idempotentOnDemand(answered, options.idempotency) : answered;
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
     .use(httpHeaderNormalizer())
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(captureLambdaHandler(tracer))
     .handler(async (event, context) => {
       try {
         return withShownOnce(event, await core(event, context));

@@ -24,23 +24,8 @@ type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIG
 const KEY_TTL_SECONDS = 24 * 60 * 60;
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
-const shownOnce = new WeakMap<APIGatewayProxyEventV2, Record<string, unknown>>();
-
-/**
- * Fields for the first answer only (a secret shown once): they are added to the JSON body after the
- * answer has been remembered, so a replay answers without them and no secret reaches the idempotency table.
- */
-export function showOnce(event: APIGatewayProxyEventV2, fields: Record<string, unknown>): void {
-  shownOnce.set(event, fields);
-}
-
-/** Adds what `showOnce` set aside, unless this answer is a replay. */
-export function withShownOnce(event: APIGatewayProxyEventV2, response: APIGatewayProxyStructuredResultV2): APIGatewayProxyStructuredResultV2 {
-  const fields = shownOnce.get(event);
-  if (!fields || response.headers?.['idempotent-replayed'] === 'true' || response.body === undefined) return response;
-  shownOnce.delete(event);
-  return { ...response, body: JSON.stringify({ ...(JSON.parse(response.body) as Record<string, unknown>), ...fields }) };
-}
+// The fields shown once live apart, so that functions without idempotency do not bundle Powertools'.
+export { showOnce, withShownOnce } from './shown-once.ts';
 
 export interface IdempotencyDeps {
   readonly persistenceStore: BasePersistenceLayer;
