@@ -1,20 +1,11 @@
 /**
- * GET /openapi.json: the OpenAPI 3.1 document of this API, generated at start from the route table
- * and the zod schemas that validate requests.
+ * GET /openapi.json: the OpenAPI 3.1 document of this API, generated from the route table and the
+ * zod schemas that validate requests (when the function is bundled, see `document.prebuilt.ts`).
  */
 import { httpHandler } from '#shared/http/handler.ts';
 import { jsonResponse } from '#shared/http/problem.ts';
-import { buildOpenApiDocument } from '#shared/openapi/document.ts';
-import { operations } from '#shared/openapi/operations.ts';
-import { routes } from '#shared/routes.ts';
+import { openApiDocument } from '#shared/openapi/document.prebuilt.ts';
 
-const document = buildOpenApiDocument({
-  title: 'NY transfer hub',
-  version: '1',
-  routes,
-  operations,
-  isPublic: (route) => route.auth === 'public',
-});
-const body = jsonResponse(200, document, { 'cache-control': 'public, max-age=300' });
+const body = jsonResponse(200, openApiDocument, { 'cache-control': 'public, max-age=300' });
 
 export const handler = httpHandler(async () => body);
