@@ -143,9 +143,12 @@ export interface ReportedLine {
 
 /** Something the state system's records say about a line (or the whole shipment) before it is manifested. */
 export interface LineCheck {
-  /** The line's index in the transfer; none when the problem is the shipment's (then `field` is a top-level field). */
+  /**
+   * The line's index in the transfer; none when the problem is the shipment's: then `field` is a
+   * top-level field, or `''` when no field of the transfer can mend it.
+   */
   readonly line?: number;
-  readonly field: 'tag' | 'unit' | 'quantity' | 'finishedGoods' | 'labTestStatus' | 'vehicleId';
+  readonly field: 'tag' | 'unit' | 'quantity' | 'finishedGoods' | 'labTestStatus' | 'vehicleId' | '';
   /**
    * `unavailable-at-state`: held, but the state will not let it move (inactive, on hold, recalled, in transit);
    * `whole-package-only`: the state transfers whole packages and this line ships part of one;
@@ -154,7 +157,7 @@ export interface LineCheck {
    * finished good, to have passed its lab test, or to carry Retail Item IDs on every unit, and the
    * state's record says it is not, has not or does not;
    * `required-by-state`: the state system's terms for this shipment ask for something the hub cannot
-   * give for this line or vehicle (a gross weight, a registration number).
+   * give for this line, its vehicle or at all (a gross weight, a registration number, a document).
    */
   readonly code:
     | 'not-at-state'

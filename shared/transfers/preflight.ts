@@ -41,7 +41,7 @@ export function createStateChecks(deps: {
         },
       );
       return checks.map((check) => ({
-        pointer: check.line === undefined ? `/${check.field}` : `/lines/${check.line}/${check.field}`,
+        pointer: check.line !== undefined ? `/lines/${check.line}/${check.field}` : check.field === '' ? '' : `/${check.field}`,
         code: check.code,
         message: check.message,
       }));

@@ -321,6 +321,15 @@ export function createMetrcAdapter(deps: MetrcDeps): MetrcAdapter {
         });
       });
     }
+    // The template carries neither a destination's gross weight nor a document: a type that asks for one cannot be met.
+    const unmet = [type.RequiresDestinationGrossWeight ? 'a gross weight for the whole destination' : undefined, type.RequiresPDFDocument ? 'a PDF document' : undefined].filter(Boolean);
+    if (unmet.length > 0) {
+      problems.push({
+        field: '',
+        code: 'required-by-state',
+        message: `Metrc's transfer type ${type.Name} requires ${unmet.join(' and ')}, which the hub does not send: ask the hub's operator to use another transfer type (METRC_TRANSFER_TYPE), or register this transfer in Metrc by hand.`,
+      });
+    }
     if (type.RequiresVehicleRegistrationNumber && shipment.vehicle && !shipment.vehicle.plate && !shipment.vehicle.vin) {
       problems.push({
         field: 'vehicleId',

@@ -34,6 +34,7 @@ export const transferType = z.looseObject({
   TransactionType: text,
   ForLicensedShipments: z.boolean(),
   RequiresDestinationGrossWeight: z.boolean().nullish(),
+  RequiresPDFDocument: z.boolean().nullish(),
   RequiresInvoiceNumber: z.boolean().nullish(),
   RequiresPackagesGrossWeight: z.boolean().nullish(),
   RequiresVehicleRegistrationNumber: z.boolean().nullish(),

@@ -38,7 +38,7 @@ describe('the Metrc pre-flight, rule by rule and day by day', () => {
     expect(await moved.checkLines(w.shipper, lines, toDispensary)).toEqual([]);
   });
 
-  it('checks what the transfer type requires: a registration number for the vehicle, a gross weight for every package', async () => {
+  it('checks what the transfer type requires: a registration number for the vehicle, a gross weight for every package, nothing the template cannot carry', async () => {
     const w = await world();
     // The emulator's Wholesale type requires the vehicle's registration number.
     const wholesale = w.adapterWith({ transferTypeName: 'Wholesale' });
@@ -49,7 +49,17 @@ describe('the Metrc pre-flight, rule by rule and day by day', () => {
 
     const license = 'OCM-DIST-26-000777';
     await w.control('POST', '/seed', {
-      facilities: [{ licenseNumber: license, name: 'Weighed Distribution LLC', role: 'distributor', transferTypes: [{ Name: 'Weighed', TransactionType: 'Standard', RequiresPackagesGrossWeight: true }] }],
+      facilities: [
+        {
+          licenseNumber: license,
+          name: 'Weighed Distribution LLC',
+          role: 'distributor',
+          transferTypes: [
+            { Name: 'Weighed', TransactionType: 'Standard', RequiresPackagesGrossWeight: true },
+            { Name: 'Documented', TransactionType: 'Standard', RequiresDestinationGrossWeight: true, RequiresPDFDocument: true },
+          ],
+        },
+      ],
       userKeys: [{ key: 'key-weighed', facilities: [{ licenseNumber: license, permissions: 'all' }] }],
       packages: [
         { label: label(71), licenseNumber: license, quantity: 20, unitOfMeasure: 'Each', isFinishedGood: true, retailIdCount: 20 },
@@ -61,6 +71,10 @@ describe('the Metrc pre-flight, rule by rule and day by day', () => {
     const checks = await w.adapterWith({ transferTypeName: 'Weighed' }).checkLines(weighed, [line(71), line(72, { quantity: 453.6, unit: 'g' })], toDispensary);
     expect(codes(checks)).toEqual([[0, 'unit', 'required-by-state']]);
     expect(checks[0]?.message).toContain('gross weight');
+    // What the template never carries, no line or field can mend: the whole shipment's problem.
+    const documented = await w.adapterWith({ transferTypeName: 'Documented' }).checkLines(weighed, [line(71)], toDispensary);
+    expect(codes(documented)).toEqual([[undefined, '', 'required-by-state']]);
+    expect(documented[0]?.message).toContain('a gross weight for the whole destination and a PDF document');
   });
 
   it('leaves the lines it could not look up within its budget to the submission, so a slow Metrc cannot hold the manifest', async () => {
