@@ -1,11 +1,12 @@
 /**
- * The state system's side of the demo: the integrated demo tenants as NY-API licensees in the
- * emulator (vendor directory, an integration user, a pool of inventory tags), their default state
- * users linked in the hub, and the OAuth consent given, as a license admin would click through
- * it. The emulator keeps its state in memory, so this runs at every start.
+ * BioTrack's side of the demo: the demo tenants on BioTrack as NY-API licensees in the emulator
+ * (vendor directory, an integration user, a pool of inventory tags), their default state users
+ * linked in the hub, and the OAuth consent given, as a license admin would click through it; the
+ * other demo tenants and the partner that is no tenant in the directory only. The emulator keeps
+ * its state in memory, so this runs at every start. (Metrc's side: `seed-metrc.ts`.)
  */
 import { demoLicensees, outsidePartner } from './seed.ts';
-import type { DemoTenant } from './seed.ts';
+import type { DemoLicensee, DemoTenant } from './seed.ts';
 import { bioTrackSystem } from '#shared/state-system/capabilities.ts';
 
 export interface StateSystemTarget {
@@ -27,8 +28,9 @@ async function ok(response: Promise<Response>, what: string): Promise<Response> 
   return answer;
 }
 
-export async function seedStateSystem(target: StateSystemTarget, tenants: readonly DemoTenant[]): Promise<void> {
-  const integrated = demoLicensees.flatMap(({ registration }) => {
+/** `licensees`: the demo set the hub was seeded with (default: the tests' set, on BioTrack). */
+export async function seedStateSystem(target: StateSystemTarget, tenants: readonly DemoTenant[], licensees: readonly DemoLicensee[] = demoLicensees): Promise<void> {
+  const integrated = licensees.flatMap(({ registration }) => {
     const link = registration.stateSystem;
     if (link.adapter !== bioTrackSystem || !link.stateLicenseNumber || !link.ubi) return [];
     return [{ registration, stateLicenseNumber: link.stateLicenseNumber, ubi: link.ubi }];
@@ -51,7 +53,7 @@ export async function seedStateSystem(target: StateSystemTarget, tenants: readon
           users: [demoStateUser(stateLicenseNumber)],
           inventory: demoInventoryTags(stateLicenseNumber).map((ID, i) => ({ ID, ProductName: `Demo package ${i + 1}`, UOM: 'each', RemainingAmount: 1000 })),
           })),
-          ...directoryOnly(),
+          ...directoryOnly(licensees),
         ],
       }),
     }),
@@ -65,12 +67,13 @@ export async function seedStateSystem(target: StateSystemTarget, tenants: readon
 }
 
 /**
- * Licensees without an integrator are still in the state's directory (they use the state's own
- * screens); a manifest to one of them names it by the license the hub knows, its OCM number.
+ * Licensees without an integrator here are still in the state's directory (they use the state's
+ * own screens, or another system); a manifest to one of them names it by the license the hub
+ * knows, its OCM number (a Metrc tenant's facility license is that number too).
  */
-function directoryOnly() {
+function directoryOnly(licensees: readonly DemoLicensee[]) {
   const parties = [
-    ...demoLicensees.filter(({ registration }) => registration.stateSystem.adapter === 'none').map(({ registration }) => registration),
+    ...licensees.filter(({ registration }) => registration.stateSystem.adapter !== bioTrackSystem).map(({ registration }) => registration),
     outsidePartner,
   ];
   return parties.map((party, i) => ({

@@ -1,6 +1,7 @@
 /**
- * Demo data for local mode and tests: a distributor, a processor and a retail dispensary (the
- * dispensary is not integrated with the state system), each with one API key.
+ * Demo data for local mode and tests: a distributor, a processor and a retail dispensary, each
+ * with one API key, linked to the state systems as one of the sets below says (`npm start`: New
+ * York's, mostly on Metrc; the integration tests: on BioTrack).
  *
  * Seeding is idempotent. A licensee is created only when its license number is not taken yet (the
  * conditional write that reserves the number is the marker). Only hashes of API keys are stored, so
@@ -23,7 +24,7 @@ import { createApiKeyRepository, createLicenseeRepository } from '#shared/tenant
 import type { LicenseeRegistration } from '#shared/tenants/schemas.ts';
 import type { TenantDeps } from '#shared/tenants/use-cases.ts';
 import { authorize, createApiKey, registerLicensee } from '#shared/tenants/use-cases.ts';
-import { bioTrackSystem } from '#shared/state-system/capabilities.ts';
+import { bioTrackSystem, metrcSystem } from '#shared/state-system/capabilities.ts';
 
 export type DemoRole = 'distributor' | 'processor' | 'retail dispensary';
 
@@ -33,6 +34,12 @@ export interface DemoTenant {
   readonly licenseNumber: string;
   readonly role: DemoRole;
   readonly integrated: boolean;
+  /** The adapter its link names (`metrc`, `biotrack-ny`, or `none`), as its tenant record says. */
+  readonly stateSystem: string;
+  /** The license the state system knows it by (for Metrc its facility license), when integrated. */
+  readonly stateLicenseNumber?: string;
+  /** The user key the hub holds for it, when it is on our Metrc emulator (Basic-auth password, beside the vendor key). */
+  readonly metrcUserKey?: string;
   readonly apiKey: string;
 }
 
@@ -57,41 +64,55 @@ export interface SeededTenant {
 
 export const DEMO_KEY_LABEL = 'Demo key (local mode)';
 
-export const demoLicensees: readonly { readonly role: DemoRole; readonly registration: LicenseeRegistration }[] = [
-  {
-    role: 'distributor',
-    registration: {
-      licenseNumber: 'OCM-DIST-24-000114-DX1',
-      legalName: 'Capital District Distribution LLC',
-      dba: 'Capital Cannabis Logistics',
-      premisesAddress: { street: '1450 Central Ave', unit: 'Bay 3', city: 'Albany', state: 'NY', zip: '12205' },
-      phone: '(518) 555-0142',
-      stateSystem: { adapter: bioTrackSystem, stateLicenseNumber: 'LocLic114', ubi: '604114228' },
-    },
-  },
-  {
-    role: 'processor',
-    registration: {
-      licenseNumber: 'OCM-PROC-26-000331-P1',
-      legalName: 'Seneca Ridge Processing Inc.',
-      dba: 'Seneca Ridge',
-      premisesAddress: { street: '2285 Hamilton St', city: 'Geneva', state: 'NY', zip: '14456' },
-      phone: '(315) 555-0178',
-      stateSystem: { adapter: bioTrackSystem, stateLicenseNumber: 'LocLic331', ubi: '604331907' },
-    },
-  },
-  {
-    role: 'retail dispensary',
-    registration: {
-      licenseNumber: 'OCM-CAURD-24-000321',
-      legalName: 'Hudson Valley Remedies LLC',
-      dba: 'Remedies Kingston',
-      premisesAddress: { street: '12 Main St', city: 'Kingston', state: 'NY', zip: '12401' },
-      phone: '(845) 555-0199',
-      // Not integrated: it confirms receipt through a link.
-      stateSystem: { adapter: 'none' },
-    },
-  },
+export interface DemoLicensee {
+  readonly role: DemoRole;
+  readonly registration: LicenseeRegistration;
+}
+
+type Party = Omit<LicenseeRegistration, 'stateSystem'>;
+
+const distributor: Party = {
+  licenseNumber: 'OCM-DIST-24-000114-DX1',
+  legalName: 'Capital District Distribution LLC',
+  dba: 'Capital Cannabis Logistics',
+  premisesAddress: { street: '1450 Central Ave', unit: 'Bay 3', city: 'Albany', state: 'NY', zip: '12205' },
+  phone: '(518) 555-0142',
+};
+const processor: Party = {
+  licenseNumber: 'OCM-PROC-26-000331-P1',
+  legalName: 'Seneca Ridge Processing Inc.',
+  dba: 'Seneca Ridge',
+  premisesAddress: { street: '2285 Hamilton St', city: 'Geneva', state: 'NY', zip: '14456' },
+  phone: '(315) 555-0178',
+};
+const dispensary: Party = {
+  licenseNumber: 'OCM-CAURD-24-000321',
+  legalName: 'Hudson Valley Remedies LLC',
+  dba: 'Remedies Kingston',
+  premisesAddress: { street: '12 Main St', city: 'Kingston', state: 'NY', zip: '12401' },
+  phone: '(845) 555-0199',
+};
+
+/**
+ * The demo tenants as New York has them (every licensee on Metrc since December 2025): the
+ * distributor and the dispensary on Metrc, known there by their OCM license numbers; the processor
+ * still on BioTrack's NY-API. `npm start` seeds these.
+ */
+export const newYorkDemoLicensees: readonly DemoLicensee[] = [
+  { role: 'distributor', registration: { ...distributor, stateSystem: { adapter: metrcSystem, stateLicenseNumber: distributor.licenseNumber } } },
+  { role: 'processor', registration: { ...processor, stateSystem: { adapter: bioTrackSystem, stateLicenseNumber: 'LocLic331', ubi: '604331907' } } },
+  { role: 'retail dispensary', registration: { ...dispensary, stateSystem: { adapter: metrcSystem, stateLicenseNumber: dispensary.licenseNumber } } },
+];
+
+/**
+ * The same tenants with the distributor and the processor on BioTrack's NY-API and the dispensary
+ * not integrated (it confirms receipt through a link): the integration tests' hub, whose
+ * state-system tests are written against these.
+ */
+export const demoLicensees: readonly DemoLicensee[] = [
+  { role: 'distributor', registration: { ...distributor, stateSystem: { adapter: bioTrackSystem, stateLicenseNumber: 'LocLic114', ubi: '604114228' } } },
+  { role: 'processor', registration: { ...processor, stateSystem: { adapter: bioTrackSystem, stateLicenseNumber: 'LocLic331', ubi: '604331907' } } },
+  { role: 'retail dispensary', registration: { ...dispensary, stateSystem: { adapter: 'none' } } },
 ];
 
 async function ensureLicensee(deps: SeedDeps, registration: LicenseeRegistration): Promise<{ licensee: Licensee; created: boolean }> {
@@ -110,11 +131,11 @@ async function keptKey(deps: SeedDeps, apiKey: string | undefined, licensee: Lic
 }
 
 /** The demo tenants, created once, each with a working API key. */
-export async function seedDemoTenants(deps: SeedDeps): Promise<SeededTenant[]> {
+export async function seedDemoTenants(deps: SeedDeps, licensees: readonly DemoLicensee[] = demoLicensees): Promise<SeededTenant[]> {
   const stored = (await deps.keyStore?.load()) ?? {};
   const keys: Record<string, string> = {};
   const tenants: SeededTenant[] = [];
-  for (const { role, registration } of demoLicensees) {
+  for (const { role, registration } of licensees) {
     const { licensee, created } = await ensureLicensee(deps, registration);
     const apiKey =
       (await keptKey(deps, stored[licensee.licenseNumber], licensee)) ?? (await createApiKey(deps, licensee.id, DEMO_KEY_LABEL)).apiKey;
@@ -143,12 +164,12 @@ export function demoKeyFile(path: string): DemoKeyStore {
   };
 }
 
-const demoDrivers = [
+export const demoDrivers = [
   { name: 'Zoë Peña', employeeId: 'E-104', driversLicenseNumber: '512 884 301', phone: '(518) 555-0142' },
   { name: 'Łukasz Nowak', employeeId: 'E-117', driversLicenseNumber: '633 120 774', phone: '(518) 555-0178' },
 ];
 
-const demoVehicles = [
+export const demoVehicles = [
   {
     conveyance: 'van',
     make: 'Ford',
@@ -204,7 +225,10 @@ export interface SeedTarget {
  * All demo data of a running local hub: the tenants with their keys, and for each tenant created on
  * this run its drivers, vehicles and partners (so a restart does not add them twice).
  */
-export async function seedDemoData(target: SeedTarget, options: { readonly keyStore?: DemoKeyStore } = {}): Promise<DemoTenant[]> {
+export async function seedDemoData(
+  target: SeedTarget,
+  options: { readonly keyStore?: DemoKeyStore; readonly licensees?: readonly DemoLicensee[] } = {},
+): Promise<DemoTenant[]> {
   const config = readConfig(target.env);
   const { dynamodb, dynamodbClient } = createAwsClients(config);
   try {
@@ -215,7 +239,7 @@ export async function seedDemoData(target: SeedTarget, options: { readonly keySt
       now: () => new Date(),
       newId: monotonicFactory(),
       ...(options.keyStore ? { keyStore: options.keyStore } : {}),
-    });
+    }, options.licensees);
     const registries = createRegistryRepository(dynamodb, table);
     for (const tenant of tenants.filter((t) => t.created)) {
       await seedRegistries(registries, tenant, tenants.filter((other) => other !== tenant));
@@ -225,6 +249,8 @@ export async function seedDemoData(target: SeedTarget, options: { readonly keySt
       licenseNumber: licensee.licenseNumber,
       role,
       integrated: isIntegrated(licensee),
+      stateSystem: licensee.stateSystem.adapter,
+      ...(licensee.stateSystem.stateLicenseNumber ? { stateLicenseNumber: licensee.stateSystem.stateLicenseNumber } : {}),
       apiKey,
     }));
   } finally {

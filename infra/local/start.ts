@@ -8,10 +8,12 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as z from 'zod';
 import { MissingJavaError } from './dynamodb-local.ts';
-import { repositoryRoot, startLocalHub } from './hub.ts';
-import { demoKeyFile, seedDemoData } from './seed.ts';
+import { LOCAL_METRC_VENDOR_KEY, repositoryRoot, startLocalHub } from './hub.ts';
+import { demoKeyFile, newYorkDemoLicensees, seedDemoData } from './seed.ts';
+import { seedMetrc } from './seed-metrc.ts';
 import { seedStateSystem } from './seed-state-system.ts';
 import { stateSubmissionsQueue } from '#shared/resources.ts';
+import { capabilitiesOf, isKnownStateSystem } from '#shared/state-system/capabilities.ts';
 import type { DemoTenant } from './seed.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -115,9 +117,18 @@ try {
 
 let tenants: DemoTenant[];
 try {
-  tenants = await seedDemoData({ env: hub.env, apiUrl: hub.urls.api }, { keyStore: demoKeyFile(join(localDir, 'demo-keys.json')) });
-  // Only our emulator can be seeded and approves consent by itself; another NY-API is left as it is.
-  if (!externalNyApi) await seedStateSystem({ apiUrl: hub.urls.api, nyapiUrl: hub.urls.nyapi }, tenants);
+  const licensees = newYorkDemoLicensees;
+  tenants = await seedDemoData({ env: hub.env, apiUrl: hub.urls.api }, { keyStore: demoKeyFile(join(localDir, 'demo-keys.json')), licensees });
+  // Only our emulators can be seeded (and the NY-API's approves consent by itself); another NY-API or Metrc is left as it is.
+  if (!externalNyApi) await seedStateSystem({ apiUrl: hub.urls.api, nyapiUrl: hub.urls.nyapi }, tenants, licensees);
+  if (!externalMetrc) tenants = await seedMetrc({ env: hub.env, metrcUrl: hub.urls.metrc }, tenants);
+  // Data kept from before the demo tenants moved to Metrc keeps its old links: say so.
+  for (const tenant of tenants) {
+    const meant = licensees.find((l) => l.registration.licenseNumber === tenant.licenseNumber)?.registration.stateSystem.adapter;
+    if (meant !== undefined && meant !== tenant.stateSystem) {
+      console.warn(`The kept demo tenant ${tenant.licenseNumber} is on ${tenant.stateSystem}, not ${meant}: npm run start:reset seeds the demo afresh.`);
+    }
+  }
 } catch (error) {
   console.error('The demo data could not be seeded:', error);
   await hub.stop();
@@ -132,6 +143,8 @@ const run = {
     stateSubmissions: hub.env[stateSubmissionsQueue.env],
     stateSubmissionsDlq: hub.env[stateSubmissionsQueue.deadLetter.env],
   },
+  // Our Metrc emulator's integrator key (Basic-auth username beside a tenant's metrcUserKey); another Metrc's is a secret.
+  ...(externalMetrc ? {} : { metrcVendorKey: LOCAL_METRC_VENDOR_KEY }),
   pid: process.pid,
   startedAt: new Date(started).toISOString(),
   tenants,
@@ -154,17 +167,23 @@ NY transfer hub is running (ready in ${((Date.now() - started) / 1000).toFixed(1
   Metrc      ${hub.urls.metrc}   ${
   externalMetrc
     ? '(METRC_BASE_URL: not our emulator. Nothing was seeded there; each Metrc tenant enters a user key of its own)'
-    : '(our Metrc emulator, in memory and empty: seed facilities and user keys with POST /_emulator/seed; see /_emulator/state)'
+    : `(our Metrc emulator, in memory, seeded at every start; vendor key ${LOCAL_METRC_VENDOR_KEY}; see /_emulator/state)`
 }
 
   Demo tenants (API keys also in ${runFile}):
-${tenants
-  .map((t) => `    ${t.role.padEnd(17)} ${t.name}, ${t.licenseNumber}${t.integrated ? '' : ' (not integrated)'}\n      ${t.apiKey}`)
-  .join('\n')}
+${tenants.map(describeTenant).join('\n')}
   Try: curl -H "Authorization: Bearer ${tenants[0]?.apiKey ?? '<api key>'}" ${hub.urls.api}/v1/me
 
   Written to ${runFile}. Ctrl-C stops everything.
 `);
+
+/** A tenant in the banner: its role and name, the state system it is on and as whom, its API key. */
+function describeTenant(tenant: DemoTenant): string {
+  const system = isKnownStateSystem(tenant.stateSystem) ? capabilitiesOf(tenant.stateSystem).displayName : 'no state system';
+  const at = tenant.stateLicenseNumber ? ` as ${tenant.stateLicenseNumber}` : '';
+  const userKey = tenant.metrcUserKey ? `, user key ${tenant.metrcUserKey}` : '';
+  return `    ${tenant.role.padEnd(17)} ${tenant.name}, ${tenant.licenseNumber}\n      on ${system}${at}${userKey}\n      API key ${tenant.apiKey}`;
+}
 
 let stopping = false;
 const shutdown = async (signal: string) => {

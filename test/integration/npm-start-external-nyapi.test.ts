@@ -13,8 +13,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '#infra/local/free-port.ts';
 import { repositoryRoot } from '#infra/local/hub.ts';
 import { startNyApiEmulator } from '#infra/local/nyapi/server.ts';
-import { demoLicensees } from '#infra/local/seed.ts';
+import { newYorkDemoLicensees } from '#infra/local/seed.ts';
 import type { DemoTenant } from '#infra/local/seed.ts';
+import { bioTrackSystem } from '#shared/state-system/capabilities.ts';
 
 const client = { clientId: 'sandbox-client', clientSecret: 'sandbox-secret' };
 const sandbox = await startNyApiEmulator({ port: 0, ...client });
@@ -54,10 +55,11 @@ const control = async (method: string, path: string, body?: unknown) =>
 
 describe('npm start against another NY-API', () => {
   it('uses NYAPI_BASE_URL instead of starting its emulator, says so, and connects there through the consent flow', { timeout: 150_000 }, async () => {
-    // The "sandbox" knows the distributor's license, as the state's own would.
-    const distributor = demoLicensees.find((l) => l.role === 'distributor')?.registration.stateSystem;
-    if (!distributor?.stateLicenseNumber || !distributor.ubi) throw new Error('The demo distributor is not integrated');
-    await control('POST', '/_emulator/seed', { licensees: [{ LocationLicense: distributor.stateLicenseNumber, UBI: distributor.ubi, Name: 'Distributor at the sandbox' }] });
+    // The "sandbox" knows the license of the demo tenant on BioTrack, as the state's own would.
+    const onBioTrack = newYorkDemoLicensees.find((l) => l.registration.stateSystem.adapter === bioTrackSystem);
+    const link = onBioTrack?.registration.stateSystem;
+    if (!onBioTrack || !link?.stateLicenseNumber || !link.ubi) throw new Error('No demo tenant is on BioTrack');
+    await control('POST', '/_emulator/seed', { licensees: [{ LocationLicense: link.stateLicenseNumber, UBI: link.ubi, Name: 'Licensee at the sandbox' }] });
 
     const ports = { PORT: await freePort(), DYNAMODB_PORT: await freePort(), S3_PORT: await freePort(), SQS_PORT: await freePort(), NYAPI_PORT: await freePort() };
     child = spawn(process.execPath, ['infra/local/start.ts'], {
@@ -85,10 +87,10 @@ describe('npm start against another NY-API', () => {
     expect((await fetch(`http://127.0.0.1:${ports.NYAPI_PORT}/_emulator/state`).catch(() => undefined))?.status).toBeUndefined();
     // Nothing was seeded there: the sandbox holds only what it held.
     const state = await control('GET', '/_emulator/state');
-    expect((state['licensees'] as { LocationLicense: string }[]).map((l) => l.LocationLicense)).toEqual([distributor.stateLicenseNumber]);
+    expect((state['licensees'] as { LocationLicense: string }[]).map((l) => l.LocationLicense)).toEqual([link.stateLicenseNumber]);
 
     // The license admin connects the hub to it: authorize at the sandbox, back to the hub's callback.
-    const key = run.tenants.find((t) => t.role === 'distributor')?.apiKey ?? '';
+    const key = run.tenants.find((t) => t.licenseNumber === onBioTrack.registration.licenseNumber)?.apiKey ?? '';
     const connect = await fetch(`${run.api}/v1/integrations/biotrack/connect`, { headers: { authorization: `Bearer ${key}`, accept: 'application/json' } });
     const { authorizeUrl } = (await connect.json()) as { authorizeUrl: string };
     expect(new URL(authorizeUrl).origin).toBe(sandbox.url);

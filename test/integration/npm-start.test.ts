@@ -1,8 +1,9 @@
 /**
  * `npm start` as a newcomer runs it: a child process on free ports with its own data directory.
- * Proves it becomes healthy, writes run.json with the demo tenants and their keys, keeps data and
+ * Proves it becomes healthy, writes run.json with the demo tenants and their keys (on Metrc, one on
+ * BioTrack), seeds both state-system emulators and connects the tenants to them, keeps data and
  * keys across a restart, resets on request, and leaves nothing running after Ctrl-C or even after
- * being killed outright.
+ * being killed outright (nor after a test that timed out).
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -13,11 +14,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '#infra/local/free-port.ts';
 import { repositoryRoot } from '#infra/local/hub.ts';
+import { demoPackageLabel, DEMO_PACKAGES_PER_FACILITY } from '#infra/local/metrc-demo-data.ts';
 import type { DemoTenant } from '#infra/local/seed.ts';
 import { hubTable } from '#shared/resources.ts';
+import { bioTrackSystem, metrcSystem } from '#shared/state-system/capabilities.ts';
 
 interface RunFile {
   api: string;
@@ -25,16 +28,33 @@ interface RunFile {
   s3: string;
   sqs: string;
   nyapi: string;
+  metrc: string;
+  metrcVendorKey: string;
   pid: number;
   tenants: DemoTenant[];
 }
 
 const localDir = await mkdtemp(join(tmpdir(), 'hub-npm-start-'));
-const ports = { PORT: await freePort(), DYNAMODB_PORT: await freePort(), S3_PORT: await freePort(), SQS_PORT: await freePort(), NYAPI_PORT: await freePort() };
+const ports = {
+  PORT: await freePort(),
+  DYNAMODB_PORT: await freePort(),
+  S3_PORT: await freePort(),
+  SQS_PORT: await freePort(),
+  NYAPI_PORT: await freePort(),
+  METRC_PORT: await freePort(),
+};
 const children: ChildProcess[] = [];
 
+// Each test stops its hub; one that timed out left it running, holding the ports the next test starts on.
+afterEach(async () => {
+  const running = children.filter((child) => child.exitCode === null && child.signalCode === null);
+  for (const child of running) child.kill('SIGKILL');
+  await Promise.all(running.map(exited));
+  if (running.length > 0) await allClosed(15_000);
+});
+
 afterAll(async () => {
-  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   await rm(localDir, { recursive: true, force: true });
 });
 
@@ -87,7 +107,7 @@ function runBash(script: string, cwd: string, env: Record<string, string>): Prom
 
 const exited = (child: ChildProcess) =>
   new Promise<number | null>((resolve) => {
-    if (child.exitCode !== null) resolve(child.exitCode);
+    if (child.exitCode !== null || child.signalCode !== null) resolve(child.exitCode);
     else child.once('exit', (code) => resolve(code));
   });
 
@@ -112,6 +132,12 @@ async function allClosed(timeoutMs: number): Promise<boolean> {
   return false;
 }
 
+/** The licenses of the outgoing-transfer polls Metrc answered: the reconciler's, made with each licensee's own user key. */
+async function metrcLicensesPolled(run: RunFile): Promise<string[]> {
+  const { calls } = (await (await fetch(`${run.metrc}/_emulator/calls`)).json()) as { calls: { route: string; status: number; license?: string }[] };
+  return [...new Set(calls.filter((c) => c.route === '/transfers/v2/outgoing' && c.status === 200).flatMap((c) => (c.license ? [c.license] : [])))];
+}
+
 const table = (run: RunFile) =>
   DynamoDBDocumentClient.from(
     new DynamoDBClient({ region: 'us-east-1', endpoint: run.dynamodb, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }),
@@ -121,24 +147,47 @@ const marker = { PK: 'TEST', SK: 'SURVIVES_RESTART' };
 describe('npm start', () => {
   let firstTenants: DemoTenant[] = [];
 
-  it('serves /health, writes run.json with working demo keys, and stops everything on Ctrl-C', async () => {
+  it('serves /health, writes run.json with working demo keys, connects the demo tenants to both state systems, and stops everything on Ctrl-C', { timeout: 150_000 }, async () => {
     const child = start();
     const run = await healthy(child);
 
     expect(run.api).toBe(`http://127.0.0.1:${ports.PORT}`);
     expect(run.dynamodb).toBe(`http://127.0.0.1:${ports.DYNAMODB_PORT}`);
-    expect(run.tenants.map((t) => t.role)).toEqual(['distributor', 'processor', 'retail dispensary']);
+    expect(run.tenants.map((t) => [t.role, t.stateSystem])).toEqual([
+      ['distributor', metrcSystem],
+      ['processor', bioTrackSystem],
+      ['retail dispensary', metrcSystem],
+    ]);
     for (const tenant of run.tenants) {
       const me = await fetch(`${run.api}/v1/me`, { headers: { authorization: `Bearer ${tenant.apiKey}` } });
-      const profile = (await me.json()) as { licenseNumber: string; stateSystemConsent?: { status: string } };
+      const profile = (await me.json()) as { licenseNumber: string; stateSystem: { adapter: string; stateLicenseNumber?: string }; stateSystemConsent?: { status: string } };
       expect(profile.licenseNumber).toBe(tenant.licenseNumber);
-      // The integrated demo tenants are connected to the NY-API emulator at start.
-      expect(profile.stateSystemConsent?.status).toBe(tenant.integrated ? 'connected' : undefined);
+      // run.json says what the tenant record says.
+      expect(profile.stateSystem).toMatchObject({ adapter: tenant.stateSystem, stateLicenseNumber: tenant.stateLicenseNumber });
+      // The BioTrack tenant is connected to the NY-API emulator at start through the consent flow.
+      expect(profile.stateSystemConsent?.status).toBe(tenant.stateSystem === bioTrackSystem ? 'connected' : undefined);
     }
     expect(run.nyapi).toBe(`http://127.0.0.1:${ports.NYAPI_PORT}`);
     const directory = (await (await fetch(`${run.nyapi}/_emulator/state`)).json()) as { licensees: { Name: string }[] };
-    // Every demo tenant is in the state's directory, integrated or not.
+    // Every demo tenant is in the NY-API's directory, on BioTrack or not.
     expect(directory.licensees.map((l) => l.Name)).toEqual(expect.arrayContaining(run.tenants.map((t) => t.name)));
+
+    // Each Metrc tenant's user key opens its facility at our Metrc emulator, which holds its 50 demo packages.
+    expect(run.metrc).toBe(`http://127.0.0.1:${ports.METRC_PORT}`);
+    const onMetrc = run.tenants.filter((t) => t.stateSystem === metrcSystem);
+    expect(onMetrc).toHaveLength(2);
+    for (const tenant of onMetrc) {
+      const license = tenant.stateLicenseNumber ?? '';
+      expect(tenant.metrcUserKey).toMatch(/^[0-9A-Za-z]{48}$/);
+      const auth = { authorization: `Basic ${Buffer.from(`${run.metrcVendorKey}:${tenant.metrcUserKey ?? ''}`).toString('base64')}` };
+      const facilities = (await (await fetch(`${run.metrc}/facilities/v2/`, { headers: auth })).json()) as { License: { Number: string } }[];
+      expect(facilities.map((f) => f.License.Number)).toEqual([license]);
+      const last = await fetch(`${run.metrc}/packages/v2/${demoPackageLabel(license, DEMO_PACKAGES_PER_FACILITY)}?licenseNumber=${license}`, { headers: auth });
+      expect(last.status).toBe(200);
+    }
+    // The hub holds those keys as the Metrc adapter reads them, and the reconciler polls each Metrc tenant with its key.
+    await expect.poll(() => metrcLicensesPolled(run), { timeout: 40_000, interval: 1_000 }).toEqual(expect.arrayContaining(onMetrc.map((t) => t.stateLicenseNumber)));
+
     // Printed for the newcomer, and kept readable by the owner only.
     await new Promise((resolve) => setTimeout(resolve, 300));
     for (const tenant of run.tenants) expect(output).toContain(tenant.apiKey);
@@ -154,7 +203,7 @@ describe('npm start', () => {
     expect(existsSync(join(localDir, 'run.json'))).toBe(false);
   });
 
-  it('keeps data and demo keys across a restart; nothing outlives a killed hub', async () => {
+  it('keeps data and demo keys across a restart; nothing outlives a killed hub', { timeout: 120_000 }, async () => {
     const child = start();
     const run = await healthy(child);
     expect(run.tenants).toEqual(firstTenants);
@@ -170,7 +219,7 @@ describe('npm start', () => {
     expect(await allClosed(15_000)).toBe(true);
   });
 
-  it('answers /health 503 starting until seeding and consent are done and run.json is written, so the README script that waits for 200 never races it and works against the demo data', async () => {
+  it('answers /health 503 starting until seeding and connecting are done and run.json is written, so the README script that waits for 200 never races it and takes a transfer through Metrc on the demo data', async () => {
     // The hub killed above left its run.json behind.
     const runFile = join(localDir, 'run.json');
     expect(existsSync(runFile)).toBe(true);
@@ -195,10 +244,13 @@ describe('npm start', () => {
     expect(seen.every((status) => status === 503)).toBe(true);
     const run = JSON.parse(await readFile(runFile, 'utf8')) as RunFile;
     expect(run.pid).toBe(child.pid);
-    // Seeded and connected by the time /health says so.
-    const [integrated] = run.tenants.filter((t) => t.integrated);
-    const me = (await (await fetch(`${run.api}/v1/me`, { headers: { authorization: `Bearer ${integrated?.apiKey ?? ''}` } })).json()) as { stateSystemConsent?: { status: string } };
+    // Seeded and connected by the time /health says so, at the NY-API and at Metrc.
+    const onBioTrack = run.tenants.find((t) => t.stateSystem === bioTrackSystem);
+    const me = (await (await fetch(`${run.api}/v1/me`, { headers: { authorization: `Bearer ${onBioTrack?.apiKey ?? ''}` } })).json()) as { stateSystemConsent?: { status: string } };
     expect(me.stateSystemConsent?.status).toBe('connected');
+    const distributor = run.tenants.find((t) => t.role === 'distributor');
+    const metrcAuth = { authorization: `Basic ${Buffer.from(`${run.metrcVendorKey}:${distributor?.metrcUserKey ?? ''}`).toString('base64')}` };
+    expect((await fetch(`${run.metrc}/facilities/v2/`, { headers: metrcAuth })).status).toBe(200);
 
     // The README's getting-started script, pasted as is into bash in a directory whose .local is this hub's.
     const readme = await readFile(join(repositoryRoot, 'README.md'), 'utf8');
@@ -208,15 +260,20 @@ describe('npm start', () => {
     await symlink(localDir, join(cwd, '.local'));
     const pasted = await runBash(script ?? '', cwd, { PORT: String(ports.PORT), N: '7' });
     expect(pasted.code, pasted.output).toBe(0);
-    const submissions = JSON.parse(pasted.output.trim().split('\n').at(-1) ?? '{}') as { items: { step: string; status: string }[] };
-    expect(submissions.items.map((s) => [s.step, s.status])).toEqual([['manifest', 'succeeded']]);
+    // It ends with where the transfer stands: the template registered by the person, Metrc's manifest number recorded.
+    const stateSystem = JSON.parse(pasted.output.trim().split('\n').at(-1) ?? '{}') as { stateManifestId?: string };
+    expect(stateSystem.stateManifestId).toMatch(/^\d{10}$/);
+    const state = (await (await fetch(`${run.metrc}/_emulator/state`)).json()) as { templates: { Id: number; Name: string }[]; transfers: { ManifestNumber: string; OriginatingTemplateId: number; deliveries: { Packages: { PackageLabel: string }[] }[] }[] };
+    const registered = state.transfers.find((t) => t.ManifestNumber === stateSystem.stateManifestId);
+    expect(registered?.deliveries.flatMap((d) => d.Packages.map((p) => p.PackageLabel))).toEqual([demoPackageLabel(distributor?.stateLicenseNumber ?? '', 7)]);
+    expect(state.templates.find((t) => t.Id === registered?.OriginatingTemplateId)?.Name).toMatch(/^HUB-/);
     await rm(cwd, { recursive: true, force: true });
 
     child.kill('SIGTERM');
     expect(await exited(child)).toBe(0);
-  }, 120_000);
+  }, 180_000);
 
-  it('starts from empty data with --reset', async () => {
+  it('starts from empty data with --reset', { timeout: 120_000 }, async () => {
     const child = start('--reset');
     const run = await healthy(child);
     const client = table(run);
