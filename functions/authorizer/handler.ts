@@ -11,7 +11,7 @@ import { readConfig } from '#shared/config.ts';
 import type { Caller } from '#shared/http/caller.ts';
 import { logger } from '#shared/observability.ts';
 import type { TenantDeps } from '#shared/tenants/use-cases.ts';
-import { authorize } from '#shared/tenants/use-cases.ts';
+import { authorize } from '#shared/tenants/authorize.ts';
 import { keyCheckDeps } from '#shared/wiring/authorizer.ts';
 
 export type AuthorizerResult = APIGatewaySimpleAuthorizerWithContextResult<Caller> | APIGatewaySimpleAuthorizerResult;

@@ -4,7 +4,7 @@
  */
 import { NotFoundError } from '../errors.ts';
 import type { Caller } from '../http/caller.ts';
-import { apiKeyIdOf, bearerToken, isApiKeyId, issueApiKey, matchesHash } from './api-key.ts';
+import { isApiKeyId, issueApiKey } from './api-key.ts';
 import type { LicenseNumberWarning } from './license.ts';
 import { newLicensee, presentApiKey } from './licensee.ts';
 import type { ApiKeySummary, ApiKeyView, Licensee } from './licensee.ts';
@@ -86,19 +86,6 @@ export async function revokeApiKey(
   return presentApiKey(revoked ?? (await ownKey()));
 }
 
-export type AccessDecision =
-  | { readonly allowed: true; readonly caller: Caller }
-  | { readonly allowed: false; readonly reason: 'missing' | 'malformed' | 'unknown-key' | 'wrong-secret' | 'revoked' };
-
-/** The authorizer's decision on an `Authorization` header: one read of the key's item. */
-export async function authorize(deps: Pick<TenantDeps, 'apiKeys'>, authorization: string | undefined): Promise<AccessDecision> {
-  if (authorization === undefined || authorization.trim() === '') return { allowed: false, reason: 'missing' };
-  const apiKey = bearerToken(authorization);
-  const keyId = apiKey === undefined ? undefined : apiKeyIdOf(apiKey);
-  if (apiKey === undefined || keyId === undefined) return { allowed: false, reason: 'malformed' };
-  const stored = await deps.apiKeys.get(keyId);
-  if (!stored) return { allowed: false, reason: 'unknown-key' };
-  if (!matchesHash(apiKey, stored.secretHash)) return { allowed: false, reason: 'wrong-secret' };
-  if (stored.revokedAt !== undefined) return { allowed: false, reason: 'revoked' };
-  return { allowed: true, caller: { licenseeId: stored.licenseeId, apiKeyId: stored.id } };
-}
+// The authorizer's decision lives apart, so that the authorizer bundles none of the onboarding schemas.
+export { authorize } from './authorize.ts';
+export type { AccessDecision } from './authorize.ts';
