@@ -30,6 +30,8 @@ const stateSystem = {
   baseUrl: context('nyApiBaseUrl', defaultStateSystemEndpoint.baseUrl),
   tokenPath: context('nyApiTokenPath', defaultStateSystemEndpoint.tokenPath),
   authorizePath: context('nyApiAuthorizePath', defaultStateSystemEndpoint.authorizePath),
+  // `-c metrcBaseUrl=https://api-ny.metrc.com` for production.
+  metrcBaseUrl: context('metrcBaseUrl', defaultStateSystemEndpoint.metrcBaseUrl),
 };
 
 const stateful = new StatefulStack(app, 'NyTransferHub-Stateful', {

@@ -44,6 +44,8 @@ export interface StateSystemSecrets {
   readonly tokenKey: Key;
   /** JSON `{"clientId", "clientSecret"}` as the state issued them to the integrator; set by an operator. */
   readonly credentials: Secret;
+  /** The integrator's Metrc vendor key (JSON `{"vendorKey"}` or the key itself), as Metrc issued it; set by an operator. */
+  readonly metrcVendorKey: Secret;
 }
 
 /** The constructs built for a definition, looked up by its name; unknown names fail the synth. */
@@ -180,7 +182,7 @@ export class StatefulStack extends Stack implements StatefulResources {
 
   private stateSystemSecrets(): StateSystemSecrets {
     const tokenKey = new Key(this, 'StateSystemTokenKey', {
-      description: "Seals licensees' NY-API OAuth tokens and state-user passwords in the hub table",
+      description: "Seals licensees' NY-API OAuth tokens, state-user passwords and Metrc user keys in the hub table",
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
@@ -193,7 +195,16 @@ export class StatefulStack extends Stack implements StatefulResources {
       id: 'AwsSolutions-SMG4',
       reason: 'The state issues and rotates integrator credentials through its own onboarding; the operator stores each new pair.',
     });
-    return { tokenKey, credentials };
+    const metrcVendorKey = new Secret(this, 'MetrcVendorKey', {
+      description: 'The Metrc (New York) vendor key of the integrator: set it with `aws secretsmanager put-secret-value` before go-live',
+      generateSecretString: { secretStringTemplate: JSON.stringify({}), generateStringKey: 'vendorKey' },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(metrcVendorKey).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'Metrc issues vendor keys through its integrator onboarding and rotates them there; the operator stores each new key.',
+    });
+    return { tokenKey, credentials, metrcVendorKey };
   }
 
   private table(definition: TableDefinition): TableV2 {

@@ -42,11 +42,12 @@ export interface StatelessStackProps extends StackProps {
   readonly publicBaseUrl?: string;
 }
 
-/** The state's NY-API sandbox (ny-api.md); production is a context change. */
+/** The state's NY-API sandbox (ny-api.md) and Metrc's New York sandbox (metrc.md §1); production is a context change. */
 export const defaultStateSystemEndpoint: StateSystemEndpoint = {
   baseUrl: 'https://licensee-api.sandbox-ny.biotr.ac',
   tokenPath: '/oauth/token',
   authorizePath: '/oauth',
+  metrcBaseUrl: 'https://sandbox-api-ny.metrc.com',
 };
 
 /** A submission older than this means the pipeline is stuck (the state system down, or a bug). */

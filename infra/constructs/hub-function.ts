@@ -24,11 +24,14 @@ const repositoryRoot = path.resolve(import.meta.dirname, '../..');
 
 const bundleScript = path.join(repositoryRoot, 'infra/constructs/function-bundle.ts');
 
-/** Where the state system is, from `cdk.json` context (the BioTrack sandbox by default). */
+/** Where the state systems are, from `cdk.json` context (the sandboxes by default). */
 export interface StateSystemEndpoint {
+  /** BioTrack's NY-API. */
   readonly baseUrl: string;
   readonly tokenPath: string;
   readonly authorizePath: string;
+  /** Metrc's New York API. */
+  readonly metrcBaseUrl: string;
 }
 
 export interface HubFunctionProps {
@@ -149,6 +152,9 @@ export class HubFunction extends Construct {
       this.function.addEnvironment('NYAPI_BASE_URL', endpoint.baseUrl);
       this.function.addEnvironment('NYAPI_TOKEN_PATH', endpoint.tokenPath);
       this.function.addEnvironment('NYAPI_AUTHORIZE_PATH', endpoint.authorizePath);
+      resources.stateSystem.metrcVendorKey.grantRead(role);
+      this.function.addEnvironment('METRC_BASE_URL', endpoint.metrcBaseUrl);
+      this.function.addEnvironment('METRC_VENDOR_KEY_SECRET', resources.stateSystem.metrcVendorKey.secretArn);
     }
     if (definition.receiptLinkKey) {
       // Derives tokens only: no VerifyMac (a token is looked up by its hash), nothing else on any other key.

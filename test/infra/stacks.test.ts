@@ -398,11 +398,16 @@ describe('the state-system pipeline in AWS', () => {
         expect(actions, name).toEqual(expect.arrayContaining(['kms:Encrypt', 'kms:Decrypt', 'secretsmanager:GetSecretValue']));
         expect(env, name).toMatchObject({ NYAPI_BASE_URL: 'https://licensee-api.sandbox-ny.biotr.ac', NYAPI_TOKEN_PATH: '/oauth/token' });
         expect(Object.keys(env)).toEqual(expect.arrayContaining(['TOKEN_KMS_KEY_ID', 'NYAPI_CREDENTIALS_SECRET']));
+        // Metrc's New York sandbox unless `-c metrcBaseUrl=…` says otherwise; the vendor key is a secret, never a variable.
+        expect(env, name).toMatchObject({ METRC_BASE_URL: 'https://sandbox-api-ny.metrc.com' });
+        expect(Object.keys(env)).toContain('METRC_VENDOR_KEY_SECRET');
+        expect(Object.keys(env)).not.toContain('METRC_VENDOR_KEY');
       } else {
         // kms:GenerateMac is the receipt-link key's, on that key alone (see 'receipt links in AWS').
         const stateSystemActions = actions.filter((a) => (a.startsWith('kms:') && a !== 'kms:GenerateMac') || a.startsWith('secretsmanager:'));
         expect(stateSystemActions, name).toEqual([]);
         expect(env, name).not.toHaveProperty('NYAPI_BASE_URL');
+        expect(env, name).not.toHaveProperty('METRC_VENDOR_KEY_SECRET');
       }
     }
   });
