@@ -22,6 +22,7 @@ import {
 import type { FunctionDefinition, QueueConsumerDefinition, RouteDefinition, ScheduleDefinition } from '#shared/routes.ts';
 import { startNyApiEmulator } from './nyapi/server.ts';
 import { startMetrcEmulator } from './metrc/server.ts';
+import { startMailServer } from './mail-server.ts';
 import { bootstrapResources } from './bootstrap.ts';
 import { startDynamoDbLocal } from './dynamodb-local.ts';
 import { freePort } from './free-port.ts';
@@ -41,7 +42,7 @@ export interface LocalHubOptions {
   /** Keep data here across restarts; without it everything lives in memory or a temp dir. */
   readonly dataDir?: string;
   /** Fixed ports; a missing one is picked free. */
-  readonly ports?: { readonly api?: number; readonly dynamodb?: number; readonly s3?: number; readonly sqs?: number; readonly nyapi?: number; readonly metrc?: number };
+  readonly ports?: { readonly api?: number; readonly dynamodb?: number; readonly s3?: number; readonly sqs?: number; readonly nyapi?: number; readonly metrc?: number; readonly smtp?: number; readonly mailbox?: number };
   /** Seals state-system tokens; keep it with `dataDir` so stored tokens stay readable. Random when absent. */
   readonly tokenKey?: Buffer;
   /** Local stand-in for EventBridge schedules: every schedule runs this often (default 10 s); 0 turns them off. */
@@ -91,6 +92,10 @@ export interface LocalHubUrls {
   readonly nyapi: string;
   /** Metrc: our emulator, or the configured one. */
   readonly metrc: string;
+  /** The local mailbox page: every e-mail the hub sent (`infra/local/mail-server.ts`). */
+  readonly mailbox: string;
+  /** Its SMTP server, which the hub sends through. */
+  readonly smtp: string;
 }
 
 /** The emulator's integrator client; the hub is configured with the same pair. */
@@ -115,6 +120,8 @@ async function startMetrc(options: LocalHubOptions, stops: (() => Promise<void>)
   const emulator = await startMetrcEmulator({
     port: options.ports?.metrc ?? 0,
     config: { vendorKeys: [LOCAL_METRC_VENDOR_KEY] },
+    // The hub's data outlives a restart: Metrc's ids must too.
+    ...(options.dataDir ? { idSequencesFile: join(options.dataDir, 'metrc-ids.json') } : {}),
     ...(options.log ? { log: options.log } : {}),
   });
   stops.push(() => emulator.close());
@@ -197,7 +204,14 @@ export async function startLocalHub(options: LocalHubOptions = {}): Promise<Loca
     const endpoint = (i: number) => (started[i] as PromiseFulfilledResult<{ endpoint: string }>).value.endpoint;
     const nyApi: NyApiEndpoint = options.nyApi ?? (await startEmulator(options, stops));
     const metrc: MetrcEndpoint = options.metrc ?? (await startMetrc(options, stops));
-    const urls = { dynamodb: endpoint(0), s3: endpoint(1), sqs: endpoint(2), nyapi: nyApi.baseUrl, metrc: metrc.baseUrl };
+    // The hub's e-mail goes to a real SMTP server on loopback and stays on this machine.
+    const mail = await startMailServer({
+      ...(options.ports?.smtp ? { smtpPort: options.ports.smtp } : {}),
+      ...(options.ports?.mailbox ? { httpPort: options.ports.mailbox } : {}),
+      ...(options.dataDir ? { directory: join(options.dataDir, 'mail') } : {}),
+    });
+    stops.push(() => mail.stop());
+    const urls = { dynamodb: endpoint(0), s3: endpoint(1), sqs: endpoint(2), nyapi: nyApi.baseUrl, metrc: metrc.baseUrl, mailbox: mail.url, smtp: mail.smtpUrl };
 
     const clients = {
       dynamodb: new DynamoDBClient({ region: REGION, endpoint: urls.dynamodb, credentials: LOCAL_CREDENTIALS }),
@@ -236,6 +250,8 @@ export async function startLocalHub(options: LocalHubOptions = {}): Promise<Loca
       METRC_VENDOR_KEY: metrc.vendorKey,
       ...(options.metrc ? {} : { METRC_TIMEOUT_MS: '2000' }),
       TOKEN_ENCRYPTION_KEY: tokenKey.toString('base64'),
+      MAIL_SMTP_URL: mail.smtpUrl,
+      MAIL_SENDER: 'hub@transfer-hub.example',
       // Derived from the token key, so printed receipt links survive a restart of `npm start`.
       RECEIPT_LINK_SECRET: Buffer.from(hkdfSync('sha256', tokenKey, '', 'ny-transfer-hub/receipt-links', 32)).toString('base64'),
       // Likewise, so a cursor a client holds keeps working across a restart.

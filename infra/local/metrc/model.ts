@@ -259,7 +259,7 @@ function present(value: string | null | undefined): value is string {
   return typeof value === 'string' && value.trim().length > 0;
 }
 
-type Sequence = 'facility' | 'item' | 'package' | 'template' | 'templateDelivery' | 'transfer' | 'delivery' | 'deliveryPackage' | 'driver' | 'vehicle' | 'adjustment' | 'manifest' | 'externalLabel';
+export type Sequence = 'facility' | 'item' | 'package' | 'template' | 'templateDelivery' | 'transfer' | 'delivery' | 'deliveryPackage' | 'driver' | 'vehicle' | 'adjustment' | 'manifest' | 'externalLabel';
 
 export class MetrcModel {
   readonly #clock: EmulatorClock;
@@ -274,14 +274,25 @@ export class MetrcModel {
   /** Each kind of id counts from its own base, so that a transfer Id is never mistaken for a delivery Id or a manifest number. */
   readonly #sequences: Record<Sequence, number> = { facility: 1000, item: 100, package: 300000, template: 5000, templateDelivery: 6000, transfer: 80000, delivery: 90000, deliveryPackage: 400000, driver: 7000, vehicle: 8000, adjustment: 9000, manifest: 12344, externalLabel: 0 };
 
-  constructor(clock: EmulatorClock, config: () => MetrcConfig) {
+  readonly #advanced: ((sequences: Readonly<Record<Sequence, number>>) => void) | undefined;
+
+  /** `sequences`: where an earlier run's counters stopped (each kind goes on from the larger of it and its base). */
+  constructor(clock: EmulatorClock, config: () => MetrcConfig, sequences: Readonly<Partial<Record<string, number>>> = {}, advanced?: (sequences: Readonly<Record<Sequence, number>>) => void) {
     this.#clock = clock;
     this.#config = config;
+    this.#advanced = advanced;
+    for (const kind of Object.keys(this.#sequences) as Sequence[]) this.#sequences[kind] = Math.max(this.#sequences[kind], sequences[kind] ?? 0);
   }
 
   #next(kind: Sequence): number {
     this.#sequences[kind] += 1;
+    this.#advanced?.(this.#sequences);
     return this.#sequences[kind];
+  }
+
+  /** The id counters as they stand. */
+  sequences(): Readonly<Record<Sequence, number>> {
+    return { ...this.#sequences };
   }
 
   now(): number {

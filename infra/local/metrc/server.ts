@@ -18,6 +18,8 @@ import { badRequest, MetrcFailure, unauthorized } from './errors.ts';
 import type { RowError } from './errors.ts';
 import { faultConfigSchema, FaultPlan } from './faults.ts';
 import type { FaultDecision, FaultKind } from './faults.ts';
+import { idSequenceFile } from './id-sequences.ts';
+import type { IdSequenceStore } from './id-sequences.ts';
 import { MetrcModel } from './model.ts';
 import type { Facility, Transfer, UserKey } from './model.ts';
 import { GetLimiter } from './rate-limit.ts';
@@ -38,6 +40,8 @@ export interface MetrcEmulatorOptions {
   readonly seed?: MetrcSeed;
   /** The emulator clock's start, e.g. a day before a NY rule takes effect. */
   readonly now?: string;
+  /** Keeps the id counters in this file across runs (and resets), so no id names two objects; none: every run starts at the bases. */
+  readonly idSequencesFile?: string;
   readonly log?: (entry: Record<string, unknown>) => void;
 }
 
@@ -154,10 +158,10 @@ function envelope(rows: readonly unknown[], page: { number: number; size: number
   };
 }
 
-function createWorld(options: MetrcEmulatorOptions, config: MetrcConfig): { clock: EmulatorClock; model: MetrcModel; config: MetrcConfig } {
+function createWorld(options: MetrcEmulatorOptions, config: MetrcConfig, ids?: IdSequenceStore, from?: MetrcModel): { clock: EmulatorClock; model: MetrcModel; config: MetrcConfig } {
   const clock = new EmulatorClock(options.now);
   const world = { clock, config, model: undefined as unknown as MetrcModel };
-  world.model = new MetrcModel(clock, () => world.config);
+  world.model = ids ? new MetrcModel(clock, () => world.config, from?.sequences() ?? ids.initial, (sequences) => ids.save(sequences)) : new MetrcModel(clock, () => world.config);
   if (options.seed) world.model.seed(seedSchema.parse(options.seed));
   return world;
 }
@@ -166,7 +170,8 @@ export async function startMetrcEmulator(options: MetrcEmulatorOptions = {}): Pr
   const initialConfig = metrcConfigSchema.parse(options.config ?? {});
   const matchRoute = compileTemplates(metrcRoutes, (route) => route.template);
   const stopping = new AbortController();
-  let world = createWorld(options, initialConfig);
+  const ids = options.idSequencesFile ? idSequenceFile(options.idSequencesFile) : undefined;
+  let world = createWorld(options, initialConfig, ids);
   let faults = new FaultPlan();
   let limiter = new GetLimiter();
   let calls: CallRecord[] = [];
@@ -397,7 +402,7 @@ export async function startMetrcEmulator(options: MetrcEmulatorOptions = {}): Pr
     const { model } = world;
     switch (`${method} ${url.pathname}`) {
       case 'POST /_emulator/reset':
-        world = createWorld(options, world.config);
+        world = createWorld(options, world.config, ids, world.model);
         faults = new FaultPlan();
         limiter = new GetLimiter();
         calls = [];
@@ -503,6 +508,7 @@ export async function startMetrcEmulator(options: MetrcEmulatorOptions = {}): Pr
     close: () =>
       new Promise((resolve, reject) => {
         stopping.abort();
+        ids?.flush();
         server.closeAllConnections();
         server.close((error) => {
           if (error) reject(error);
