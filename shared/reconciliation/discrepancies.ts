@@ -2,12 +2,14 @@
  * Discrepancies in the hub table: where the state system sees a transfer differently from the
  * hub. Each lives in its transfer's partition of them (read with the transfer's view) and, while
  * open, in the licensee's GSI1 list, so counts and consoles find them without scanning. Recording
- * the same difference twice keeps the first.
+ * the same difference twice keeps the first. The state system's receipt, once seen, is kept in
+ * the same partition: the transfer's view shows whether the state shows it received.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Discrepancy } from '../domain/reconciliation/judge.ts';
+import type { StateReceipt } from '../domain/reconciliation/state-receipt.ts';
 import { keys, withoutKeys } from '../repositories/keys.ts';
 import { countGsi1, queryAll } from '../repositories/paging.ts';
 
@@ -23,7 +25,12 @@ export interface DiscrepancyStore {
   record(transferId: string, licenseeId: string, discrepancy: Discrepancy): Promise<boolean>;
   ofTransfer(transferId: string): Promise<StoredDiscrepancy[]>;
   countOpen(licenseeId: string): Promise<number>;
+  /** Keeps the receipt the state system shows (the last seen wins). */
+  recordStateReceipt(transferId: string, receipt: StateReceipt): Promise<void>;
+  stateReceipt(transferId: string): Promise<StateReceipt | undefined>;
 }
+
+const STATE_RECEIPT = 'STATE_RECEIPT';
 
 export function createDiscrepancyStore(client: DynamoDBDocumentClient, tableName: string): DiscrepancyStore {
   return {
@@ -62,12 +69,26 @@ export function createDiscrepancyStore(client: DynamoDBDocumentClient, tableName
     async ofTransfer(transferId) {
       const items = await queryAll(
         client,
-        { TableName: tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': keys.discrepancies(transferId) }, ConsistentRead: true },
+        {
+          TableName: tableName,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :kind)',
+          ExpressionAttributeValues: { ':pk': keys.discrepancies(transferId), ':kind': 'DISCREPANCY#' },
+          ConsistentRead: true,
+        },
         1000,
       );
       return items.map((item) => withoutKeys(item) as unknown as StoredDiscrepancy).sort((a, b) => a.observedAt.localeCompare(b.observedAt));
     },
 
     countOpen: (licenseeId) => countGsi1(client, tableName, keys.openDiscrepancies(licenseeId)),
+
+    async recordStateReceipt(transferId, receipt) {
+      await client.send(new PutCommand({ TableName: tableName, Item: { PK: keys.discrepancies(transferId), SK: STATE_RECEIPT, ...receipt } }));
+    },
+
+    async stateReceipt(transferId) {
+      const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: { PK: keys.discrepancies(transferId), SK: STATE_RECEIPT }, ConsistentRead: true }));
+      return Item ? (withoutKeys(Item) as unknown as StateReceipt) : undefined;
+    },
   };
 }

@@ -6,6 +6,9 @@
  * - The licensee's own transfers that the state may still show more of (the watch list, bounded
  *   per run, longest unobserved first) are judged against what the hub recorded: a difference is
  *   a discrepancy on the transfer, never adopted, never dropped.
+ * - A receipt the state shows is kept for the transfer's view; when the hub has none of its own,
+ *   it is recorded from the state (the same transition as the hub's receipt), so the transfer is
+ *   received and its rejected packages can go back as after any receipt.
  * Running twice records nothing twice: imports are conditional on their state object being new,
  * discrepancies on their key. The checkpoint moves on only once everything returned is handled.
  */
@@ -13,10 +16,14 @@ import { ulid } from 'ulid';
 import { judge } from '../domain/reconciliation/judge.ts';
 import type { StateObservation } from '../domain/reconciliation/observation.ts';
 import { awaitedStepDone } from '../domain/reconciliation/settle.ts';
+import { receiptFromState, stateReceiptOf, stateReceiptRules, stateSystemActor } from '../domain/reconciliation/state-receipt.ts';
+import type { StateReceipt } from '../domain/reconciliation/state-receipt.ts';
 import { isOpen, recordOutcome } from '../domain/submission/submission.ts';
 import * as domain from '../domain/transfer/index.ts';
 import type { TransferEvent } from '../domain/transfer/index.ts';
+import { StaleVersionError } from '../errors.ts';
 import { logger } from '../observability.ts';
+import { capabilitiesOf, receiptCapabilities } from '../state-system/capabilities.ts';
 import type { InboundCheckpoints } from '../state-system/inbound-checkpoints.ts';
 import type { InboundTransfer, Observed, StateAccount, StateTrackingSystem } from '../state-system/port.ts';
 import type { OnStateManifestNumber, StateAccounts } from '../submissions/deliver.ts';
@@ -35,7 +42,7 @@ export interface ReconcilerDeps {
   readonly submissions: Pick<SubmissionRepository, 'transferOfStateObject' | 'followUps' | 'saveStateRefs' | 'touchFollowUp' | 'list' | 'save' | 'stateRefs' | 'saveStatus'>;
   /** Where the steps that waited behind a person's step go once it is seen done. */
   readonly queue: SubmissionQueue;
-  readonly discrepancies: Pick<DiscrepancyStore, 'record' | 'countOpen' | 'ofTransfer'>;
+  readonly discrepancies: Pick<DiscrepancyStore, 'record' | 'countOpen' | 'ofTransfer' | 'recordStateReceipt'>;
   readonly licensees: LicenseeDirectory;
   readonly accounts: StateAccounts;
   readonly systems: Partial<Record<string, StateTrackingSystem>>;
@@ -169,7 +176,13 @@ async function takeObservation(
   }
   if (item.observation.kind === 'registered') await numberManifest(deps, transfer.id, item.observation.manifestNumber);
   const settled = await settleAwaited(deps, transfer.id, item.observation);
-  const judgement = judge(transfer, item.observation, deps.now());
+  let current = transfer;
+  if (item.observation.kind === 'received') {
+    const receipt = stateReceiptOf(item.observation, deps.now());
+    await deps.discrepancies.recordStateReceipt(transfer.id, receipt);
+    current = await receiveFromState(deps, transfer, receipt, account.system);
+  }
+  const judgement = judge(current, item.observation, deps.now());
   let recorded = 0;
   for (const discrepancy of judgement.discrepancies) if (await deps.discrepancies.record(transfer.id, account.licenseeId, discrepancy)) recorded += 1;
   if (judgement.arrived && transfer.origin) await followArrival(deps, transfer.id, account.licenseeId);
@@ -192,6 +205,40 @@ async function settleAwaited(deps: ReconcilerDeps, transferId: string, observati
   const behind = submissions.filter((submission) => submission.id !== done.id && isOpen(submission.status));
   if (behind.length > 0) await deps.queue.send(behind, `settled-${done.id}`);
   return true;
+}
+
+/**
+ * The state's receipt of a transfer the hub holds no receipt of, recorded as the state system's:
+ * what it owes nobody (the state has it), tags released as after any receipt. One the domain does
+ * not take (other packages, a state the transfer cannot be received in) stays the judge's to show.
+ */
+async function receiveFromState(deps: ReconcilerDeps, transfer: StoredTransfer, receipt: StateReceipt, system: string): Promise<StoredTransfer> {
+  if (transfer.receipt || transfer.origin) return transfer;
+  const now = deps.now();
+  const body = receiptFromState(transfer, receipt, capabilitiesOf(system).displayName, now);
+  if (!body) return transfer;
+  const change = domain.receive(transfer, body, {
+    now,
+    actor: stateSystemActor(transfer, system),
+    rules: stateReceiptRules(domain.defaultTransferRules),
+    receiverStateAccessLost: false,
+    stateSystem: receiptCapabilities(transfer),
+  });
+  if (!change.ok) {
+    logger.warn("The state system's receipt cannot be recorded on the transfer", { transferId: transfer.id, error: change.error });
+    return transfer;
+  }
+  const stored = toStored(change.transfer);
+  try {
+    await deps.transfers.commit(stored, transfer.version, change.event, { receipt: true });
+  } catch (error) {
+    if (!(error instanceof StaleVersionError)) throw error;
+    // Changed meanwhile (a receipt of the hub's own, say): judged as it now is.
+    const latest = await deps.transfers.get(transfer.id);
+    return latest && latest.version !== transfer.version ? receiveFromState(deps, latest, receipt, system) : transfer;
+  }
+  await deps.transfers.releaseTags(stored.id, stored.content.lines.map((line) => line.tag), stored.updatedAt);
+  return stored;
 }
 
 /** One transfer's manifest version must not stop the licensee's run; the worker's next drain of it compares the kept number again. */

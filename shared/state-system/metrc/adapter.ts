@@ -37,10 +37,12 @@ import { decodeCheckpoint, encodeCheckpoint } from './checkpoint.ts';
 import { KEY_REFUSED } from './connection.ts';
 import type { RowSummary } from './checkpoint.ts';
 import { deliveryKey, metrcFacts, metrcRefs } from './refs.ts';
+import { DEFAULT_RECEIPT_WITHIN_HOURS, metrcReceivingMenu } from './receiving.ts';
 import type { MetrcRefs, RegisteredLine } from './refs.ts';
 import { defaultMetrcRules, ruleProblems, rulesInForce } from './rules.ts';
 import type { MetrcRule, RuledPackage, RuleRequirement } from './rules.ts';
 import * as schemas from './schemas.ts';
+import { metrcTransporters } from './transporters.ts';
 
 export interface MetrcDeps {
   readonly settings: MetrcSettings;
@@ -50,6 +52,8 @@ export interface MetrcDeps {
   readonly now: () => Date;
   /** One per process, shared by every licensee (metrc.md §1). */
   readonly budget?: GetBudget;
+  /** How long after the hub's receipt the receipt in Metrc is due (default 24 h). */
+  readonly receiptWithinHours?: number;
 }
 
 export type MetrcAdapter = StateTrackingSystem;
@@ -683,7 +687,20 @@ export function createMetrcAdapter(deps: MetrcDeps): MetrcAdapter {
 
     reportShipment: async () => Promise.reject(notByApi('a departure')),
     reportArrival: async () => Promise.reject(notByApi('an arrival')),
-    reportReceipt: async () => Promise.reject(notByApi('a receipt')),
+    // No API receives a licensed transfer (metrc.md §2): the receiver enters the hub's receipt in Metrc, as the receiving sheet lists it.
+    reportReceipt: async (_account, refs) => {
+      const known = metrcRefs(refs);
+      const manifest = known.manifestNumber ?? known.templateName ?? 'of this transfer';
+      const within = (deps.receiptWithinHours ?? DEFAULT_RECEIPT_WITHIN_HOURS) * 3_600_000;
+      return Promise.reject(
+        new PersonStepRequired({
+          action: `Receive manifest ${manifest} (enter what the hub's receiving sheet says)`,
+          where: { menuPath: metrcReceivingMenu },
+          resultKey: manifest,
+          deadline: new Date(deps.now().getTime() + within).toISOString(),
+        }),
+      );
+    },
     reportIntake: async () => Promise.reject(notByApi('a shipment taken in on paper (an external incoming transfer is the licensee’s to record)')),
 
     async reportVoid(account, refs) {
@@ -703,6 +720,19 @@ export function createMetrcAdapter(deps: MetrcDeps): MetrcAdapter {
     },
 
     observe,
+    transporters: metrcTransporters(connect),
+
+    async stateManifestDocument(account, refs) {
+      const { transferId, manifestNumber } = metrcRefs(refs);
+      // Metrc prints its manifest once a person registered the template.
+      if (transferId === undefined || !manifestNumber) return undefined;
+      const file = await (await connect(account)).call({ method: 'GET', path: `/transfers/v2/manifest/${transferId}/pdf`, query: at(account) }, schemas.fileAnswer);
+      const bytes = new Uint8Array(Buffer.from(file.FileContents, 'base64'));
+      if (Buffer.from(bytes.subarray(0, 5)).toString('latin1') !== '%PDF-') {
+        throw new StateSystemError('transient', 'UNEXPECTED_RESPONSE', `Metrc's manifest of transfer ${manifestNumber} is not a PDF (${file.FileDownloadName ?? 'unnamed'})`);
+      }
+      return bytes;
+    },
 
     async checkConsent(account) {
       try {

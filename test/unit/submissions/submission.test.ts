@@ -75,7 +75,7 @@ describe('which transitions owe the state system a submission', () => {
     expect(submissionsOwed(answer(withParties(arrived(), { receiver: notATenant })))).toEqual([]);
   });
 
-  it('owes nothing for a step the system only lets the hub observe: a Metrc shipper reports its manifest, not its trip or receipt', () => {
+  it('owes nothing for a step the system only lets the hub observe: a Metrc shipper reports its manifest, not its trip; the receipt awaits the receiver in Metrc', () => {
     const onMetrc = { ...parties, shipper: { ...parties.shipper, stateSystem: 'metrc' }, receiver: { ...integratedReceiver, stateSystem: 'metrc' } };
     const metrcContext = manifestContext({ shipperTags: packageTagFormatOf('metrc') });
     const metrcLines = draft().content.lines.map((l, i) => ({ ...l, tag: `1A4${String(i + 1).padStart(21, '0')}` }));
@@ -87,7 +87,8 @@ describe('which transitions owe the state system a submission', () => {
     const arrivedOnMetrc = expectOk(arrive(departed.transfer, {}, context(minutesAfter(200))));
     expect(submissionsOwed(arrivedOnMetrc)).toEqual([]);
     const received = expectOk(receive(arrivedOnMetrc.transfer, receiptFor(arrivedOnMetrc.transfer), receiveContext(RECEIVED_AT, { actor: receiverActor })));
-    expect(submissionsOwed(received)).toEqual([]);
+    // A person receives in Metrc's app: the receiver's submission waits for that (its adapter says what to do).
+    expect(submissionsOwed(received).map((s) => [s.step, s.system, s.licenseeId])).toEqual([['receive', 'metrc', receiverActor.licenseeId]]);
   });
 
   it('leaves the acting key out when a transporter, not the reporting licensee, made the change', () => {
