@@ -113,6 +113,10 @@ const envSchema = z.object({
   HUB_READY_FILE: z.string().min(1).optional(),
   /** The benchmark's capacity meter (`npm run bench`); never set in AWS. */
   DYNAMODB_CAPACITY_METER: z.stringbool().default(false),
+  /** The From address of the hub's e-mail (sign-in links, invitations): a verified SES identity in AWS (the stack's `mailSender`). */
+  MAIL_SENDER: z.email().optional(),
+  /** Local mode: the loopback SMTP server that keeps every message; unset in AWS, where SES sends. */
+  MAIL_SMTP_URL: z.url({ protocol: /^smtp$/ }).optional(),
 });
 
 export interface NyApiConfig {
@@ -153,6 +157,8 @@ export interface HubConfig {
   readonly submissionBackoffCapSeconds: number;
   /** Local mode only: the hub is ready once this file exists. */
   readonly readyFile?: string;
+  /** E-mail: the sender, and local mode's SMTP server (SES otherwise). */
+  readonly mail: { readonly sender?: string; readonly smtpUrl?: string };
   /** Physical resource names keyed by the `env` of their definition in `shared/resources.ts`. */
   readonly resources: Readonly<Record<string, string>>;
 }
@@ -179,6 +185,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
   for (const key of Object.keys(resourceEnv)) resources[key] = e[key] as string;
   return {
     region: e.AWS_REGION,
+    mail: { ...(e.MAIL_SENDER ? { sender: e.MAIL_SENDER } : {}), ...(e.MAIL_SMTP_URL ? { smtpUrl: e.MAIL_SMTP_URL } : {}) },
     endpoints: {
       ...(e.AWS_ENDPOINT_URL_DYNAMODB ? { dynamodb: e.AWS_ENDPOINT_URL_DYNAMODB } : {}),
       ...(e.AWS_ENDPOINT_URL_S3 ? { s3: e.AWS_ENDPOINT_URL_S3 } : {}),

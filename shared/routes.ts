@@ -32,6 +32,8 @@ export interface FunctionDefinition {
   readonly cursorKey?: boolean;
   /** Its pages' scripts post files straight to these buckets (CORS from the hub's public origin). */
   readonly browserUploads?: readonly BucketDefinition[];
+  /** Sends e-mail (invitations, sign-in links): SES from the configured sender identity. */
+  readonly sendsMail?: boolean;
 }
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -216,6 +218,24 @@ export const functions = {
     cursorKey: true,
     stateSystem: true,
   },
+  people: {
+    entry: 'functions/people/handler.ts',
+    description: "The licensee's people and their invitations by e-mail",
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    tables: [{ table: hubTable, access: 'readWrite' }],
+    cursorKey: true,
+    sendsMail: true,
+  },
+  signIn: {
+    entry: 'functions/sign-in/handler.ts',
+    description: "People's pages: sign-in by e-mailed link, invitations, their account, signing out, the admin's people page",
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    tables: [{ table: hubTable, access: 'readWrite' }],
+    cursorKey: true,
+    sendsMail: true,
+  },
   openapi: {
     entry: 'functions/openapi/handler.ts',
     description: 'The OpenAPI 3.1 document of the API',
@@ -310,6 +330,24 @@ export const routes = [
   { method: 'POST', path: '/ops/state-submissions/redrive', function: 'operations', auth: 'operator' },
   { method: 'GET', path: '/v1/reports/inventory-movements', function: 'reports', auth: 'licensee' },
   { method: 'GET', path: '/v1/state-system/packages', function: 'statePackages', auth: 'licensee' },
+  // People and sign-in (issue 15): the API with a key; the pages public, each opening only what its token or session opens.
+  { method: 'POST', path: '/v1/people/invitations', function: 'people', auth: 'licensee' },
+  { method: 'GET', path: '/v1/people', function: 'people', auth: 'licensee' },
+  ...(
+    [
+      ['GET', '/sign-in', 'The sign-in form: anyone may ask for a link, which goes only to an address that has an account; asking is limited per address and network.'],
+      ['POST', '/sign-in', 'The sign-in form: anyone may ask for a link, which goes only to an address that has an account; asking is limited per address and network.'],
+      ['GET', '/sign-in/{token}', 'A sign-in link from an e-mail: its unguessable single-use token is the credential; wrong tokens are slowed, then refused.'],
+      ['POST', '/sign-in/{token}', 'A sign-in link from an e-mail: its unguessable single-use token is the credential; wrong tokens are slowed, then refused.'],
+      ['GET', '/invitations/{token}', "An invitation from an e-mail: its unguessable single-use token sets up that one person's account; wrong tokens are slowed, then refused."],
+      ['POST', '/invitations/{token}', "An invitation from an e-mail: its unguessable single-use token sets up that one person's account; wrong tokens are slowed, then refused."],
+      ['GET', '/console', "A person's own page: the session cookie is the credential (no cookie: a redirect to sign-in)."],
+      ['POST', '/sign-out', 'Ends the session its cookie names, with the session\'s form token.'],
+      ['POST', '/sign-out/everywhere', "Ends every session of the cookie's person, with the session's form token."],
+      ['GET', '/console/people', "The admin's people page: the session cookie of a person with the admin role is the credential."],
+      ['POST', '/console/people', "The admin's invitation form: the session cookie of a person with the admin role and the session's form token."],
+    ] as const
+  ).map(([method, path, publicBecause]) => ({ method, path, function: 'signIn', auth: 'public', publicBecause }) as const),
 ] as const satisfies readonly RouteDefinition[];
 
 /** Queue → function wiring with Lambda's SQS contract (batches, partial batch failures). */

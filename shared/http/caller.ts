@@ -1,6 +1,7 @@
 /**
  * Who is calling: the licensee the API key belongs to, as resolved by the Lambda authorizer
- * (`functions/authorizer`) and handed to every protected route in the authorizer context.
+ * (`functions/authorizer`) and handed to every protected route in the authorizer context; or a
+ * person signed in to the console, who acts through the same use-cases (`shared/people/`).
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import * as z from 'zod';
@@ -9,6 +10,8 @@ import * as z from 'zod';
 export const callerContextSchema = z.object({
   licenseeId: z.string().min(1),
   apiKeyId: z.string().min(1),
+  /** A person who acted (signed in to the console) beside what they acted through; absent for an API key's own calls. */
+  personId: z.string().min(1).optional(),
 });
 
 export type Caller = z.infer<typeof callerContextSchema>;

@@ -20,6 +20,7 @@ import { callbackQuery, consentStartView, consentStatusView, integrationView, li
 import { integrationPathSegments } from '../state-system/capabilities.ts';
 import { manifestDocumentView, manifestDownloadView, manifestVersionQuery, verificationView, verifyQuery } from '../manifests/representation.ts';
 import { statePackagePage, statePackageQuery } from '../state-packages/list.ts';
+import { invitationBody, peopleListQuery, personPage, personView } from '../people/person.ts';
 
 const problem = (description: string): OperationResponse => ({ description, problem: true });
 const pdfRedirect = (description: string): OperationResponse => ({ description, location: 'A short-lived link to the PDF (application/pdf), valid 5 minutes' });
@@ -380,5 +381,108 @@ export const operations: Readonly<Record<string, OperationDefinition>> = {
     tag: 'Operations',
     query: redriveQuery,
     responses: { 200: { description: 'How many messages moved', schema: redriveResult } },
+  },
+  // People and sign-in (issue 15).
+  'POST /v1/people/invitations': {
+    summary: 'Invite a person by e-mail with their roles; the e-mail carries a single-use link (7 days) that sets up the account',
+    tag: 'People',
+    body: invitationBody,
+    responses: {
+      201: { description: 'The person, invited (status invited until the link is taken up)', schema: personView },
+      409: problem('The address already has an account on the hub (`email-taken`)'),
+    },
+  },
+  'GET /v1/people': {
+    summary: "Your licensee's people, newest first",
+    tag: 'People',
+    query: peopleListQuery,
+    responses: { 200: { description: 'One page', schema: personPage } },
+  },
+  'GET /sign-in': { summary: 'The sign-in page (HTML): a person asks for a sign-in link by e-mail', tag: 'Sign-in', responses: { 200: { description: 'The form', html: true } } },
+  'POST /sign-in': {
+    summary: 'Send a sign-in link (15 minutes, single use) to the address if it has an account; the answer is the same either way',
+    tag: 'Sign-in',
+    form: 'The form of the page: `email` and `csrf` (the page\'s form token, also in its cookie)',
+    responses: {
+      200: { description: 'Check your e-mail', html: true },
+      403: { description: 'The form token is missing or wrong: nothing sent', html: true },
+      422: { description: 'The form again, the address refused next to its field', html: true },
+      429: { description: 'More than 5 requests for the address, or 30 from the network, in 15 minutes', html: true },
+    },
+  },
+  ...Object.fromEntries(
+    (
+      [
+        ['sign-in', 'A sign-in link', 'Sign in', 'The session cookie is set; a redirect to the account page'],
+        ['invitations', 'An invitation', 'Set up the account (`name`) and sign in', 'The account is active and the session cookie set; a redirect to the account page'],
+      ] as const
+    ).flatMap(([segment, what, action, done]) => [
+      [
+        `GET /${segment}/{token}`,
+        {
+          summary: `${what} (HTML): a page with one button; opening it uses nothing up`,
+          tag: 'Sign-in',
+          responses: {
+            200: { description: 'The page', html: true },
+            404: { description: 'No such link', html: true },
+            410: { description: 'The link was used or has expired, in plain words', html: true },
+            429: { description: 'Too many wrong links from this network', html: true },
+          },
+        },
+      ],
+      [
+        `POST /${segment}/{token}`,
+        {
+          summary: `${action}: uses the link up`,
+          tag: 'Sign-in',
+          form: '`csrf` (the page\'s form token, also in its cookie)' + (segment === 'invitations' ? ' and `name`' : ''),
+          responses: {
+            303: { description: done, location: '/console' },
+            403: { description: 'The form token is missing or wrong: nothing used', html: true },
+            404: { description: 'No such link', html: true },
+            410: { description: 'The link was used or has expired', html: true },
+            ...(segment === 'invitations' ? { 422: { description: 'The form again, the name refused next to its field', html: true } } : {}),
+            429: { description: 'Too many wrong links from this network', html: true },
+          },
+        },
+      ],
+    ]),
+  ) as Record<string, OperationDefinition>,
+  'GET /console': {
+    summary: "The signed-in person's page (HTML): name, company, roles, signing out",
+    tag: 'Sign-in',
+    responses: { 200: { description: 'The page', html: true }, 303: { description: 'Not signed in (or the session ended)', location: '/sign-in' } },
+  },
+  ...Object.fromEntries(
+    (
+      [
+        ['/sign-out', 'End this session'],
+        ['/sign-out/everywhere', 'End every session of the person, on every device'],
+      ] as const
+    ).map(([path, summary]) => [
+      `POST ${path}`,
+      {
+        summary,
+        tag: 'Sign-in',
+        form: "`csrf` (the session's form token)",
+        responses: { 303: { description: 'Signed out (or not signed in)', location: '/sign-in' }, 403: { description: 'The form token is missing or wrong: still signed in', html: true } },
+      },
+    ]),
+  ) as Record<string, OperationDefinition>,
+  'GET /console/people': {
+    summary: "The admin's people page (HTML): the licensee's people and the invitation form",
+    tag: 'Sign-in',
+    responses: { 200: { description: 'The page', html: true }, 303: { description: 'Not signed in', location: '/sign-in' }, 403: { description: 'The person is no admin', html: true } },
+  },
+  'POST /console/people': {
+    summary: 'Invite a person (the same rules as POST /v1/people/invitations)',
+    tag: 'Sign-in',
+    form: "`email`, `name`, `roles` (repeated) and `csrf` (the session's form token)",
+    responses: {
+      200: { description: 'The page, saying the invitation was sent', html: true },
+      303: { description: 'Not signed in', location: '/sign-in' },
+      403: { description: 'The person is no admin, or the form token is missing or wrong: nothing sent', html: true },
+      422: { description: 'The form again, each problem next to its field', html: true },
+    },
   },
 };

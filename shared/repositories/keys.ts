@@ -116,6 +116,15 @@ export const keys = {
   stateUser: (licenseeId: string, system: string, apiKeyId: string) => ({ PK: `LICENSEE#${licenseeId}`, SK: `STATE_USER#${system}#${apiKeyId}` }),
   /** A pending OAuth consent request, found by the hash of its `state` parameter. */
   consentRequest: (stateHash: string) => ({ PK: `CONSENT_REQUEST#${stateHash}`, SK: 'CONSENT_REQUEST' }),
+  /** A person's account, in its licensee's partition: a Query lists a licensee's people (ULIDs, newest first). */
+  person: (licenseeId: string, personId: string) => ({ PK: `LICENSEE#${licenseeId}`, SK: `PERSON#${personId}` }),
+  personPrefix: 'PERSON#',
+  /** Which account an e-mail address signs in to (and its uniqueness across the hub); written with the account. */
+  personEmail: (email: string) => ({ PK: `PERSON_EMAIL#${email}`, SK: 'PERSON_EMAIL' }),
+  /** An invitation or sign-in link, by the SHA-256 of its token (the token itself is never stored). */
+  oneTimeLink: (tokenHash: string) => ({ PK: `SIGN_IN_LINK#${tokenHash}`, SK: 'LINK' }),
+  /** A signed-in session, by the SHA-256 of its cookie's token. */
+  session: (tokenHash: string) => ({ PK: `SESSION#${tokenHash}`, SK: 'SESSION' }),
   /** A package tag held by one open transfer; released when that transfer closes. */
   tagReservation: (tag: string) => ({ PK: `TAG#${tag}`, SK: 'RESERVATION' }),
 } as const;

@@ -159,7 +159,7 @@ export const transferEventRepresentation = z
     from: z.enum(domain.transferStatuses).nullable(),
     to: z.enum(domain.transferStatuses),
     at,
-    actor: z.object({ licenseeId: z.string(), apiKeyId: z.string() }),
+    actor: z.object({ licenseeId: z.string(), apiKeyId: z.string(), personId: z.string().optional() }),
     payloadHash: z.string().meta({ description: 'SHA-256 of the canonical JSON of what the change carried' }),
     summary: z.string(),
   })

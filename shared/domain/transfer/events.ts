@@ -13,6 +13,8 @@ import type { TransferAction, TransferStatus } from './lifecycle.ts';
 export interface Actor {
   readonly licenseeId: string;
   readonly apiKeyId: string;
+  /** The person who acted, when a person did (the console); absent for an API key's own calls. */
+  readonly personId?: string;
 }
 
 /**
