@@ -11,6 +11,7 @@ import * as z from 'zod';
 import { logger } from '../observability.ts';
 import { ConflictError, ForbiddenError, InvalidCursorError, NotFoundError, RuleViolationError, StaleVersionError, VersionRequiredError } from '../errors.ts';
 import type { IdempotencyDeps } from './idempotency.ts';
+import { carriesIdempotencyKey } from './idempotency-key.ts';
 import { withShownOnce } from './shown-once.ts';
 import { HttpProblem, problemResponse } from './problem.ts';
 import type { ProblemDetails } from './problem.ts';
@@ -78,13 +79,14 @@ export interface HttpHandlerOptions {
 }
 
 /**
- * Powertools idempotency, imported with the first request of a function that remembers POSTs: the
- * module (and Powertools') is a chunk of its own, so a function without idempotency never reads it.
+ * Powertools idempotency, imported with the first POST that carries an Idempotency-Key: the module
+ * (and Powertools') is a chunk of its own, so a cold start that answers anything else never reads it.
  */
 function idempotentOnDemand(handler: HttpHandler, deps: IdempotencyDeps): HttpHandler {
   let remembered: Promise<HttpHandler> | undefined;
   return async (event, context) => {
-    remembered ??= import('./idempotency.ts').then(({ idempotentPosts }) => idempotentPosts(handler, deps));
+    if (!carriesIdempotencyKey(event)) return handler(event, context);
+    remembered ??= import('./remembered-posts.ts').then(({ idempotentPosts }) => idempotentPosts(handler, deps));
     return (await remembered)(event, context);
   };
 }

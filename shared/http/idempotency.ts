@@ -1,109 +1,25 @@
 /**
- * `Idempotency-Key` on every POST, with Powertools idempotency and its own table: a retry with the
- * same key and body replays the first answer without acting again; the same key with another body
- * is refused (422). Keys are scoped to the caller and the route, so tenants cannot collide.
+ * `Idempotency-Key` on every POST, with Powertools idempotency and its own table
+ * (`remembered-posts.ts`): a retry with the same key and body replays the first answer without acting
+ * again; the same key with another body is refused (422). Keys are scoped to the caller and the
+ * route, so tenants cannot collide. This module is what a function's wiring builds at start: where
+ * the answers are kept. Powertools itself is imported with the first POST that carries a key.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  IdempotencyAlreadyInProgressError,
-  IdempotencyConfig,
-  IdempotencyValidationError,
-  makeIdempotent,
-} from '@aws-lambda-powertools/idempotency';
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { HubConfig } from '../config.ts';
 import { resourceName } from '../config.ts';
 import { idempotencyTable } from '../resources.ts';
-import { HttpProblem } from './problem.ts';
-
-type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
-
-/** How long a key is remembered: a client retrying after a day is sending a new request. */
-const KEY_TTL_SECONDS = 24 * 60 * 60;
-const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
 // The fields shown once live apart, so that functions without idempotency do not bundle Powertools'.
 export { showOnce, withShownOnce } from './shown-once.ts';
 
+/** Where a function's POSTs are remembered: the table, and the DynamoDB client Powertools writes it with. */
 export interface IdempotencyDeps {
-  readonly persistenceStore: BasePersistenceLayer;
-}
-
-export function createIdempotencyStore(client: DynamoDBClient, tableName: string): BasePersistenceLayer {
-  return new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: client });
+  readonly tableName: string;
+  readonly client: DynamoDBClient;
 }
 
 /** The idempotency of a function's POSTs, on the hub's own idempotency table. */
 export function hubIdempotency(config: HubConfig, client: DynamoDBClient): IdempotencyDeps {
-  return { persistenceStore: createIdempotencyStore(client, resourceName(config, idempotencyTable)) };
-}
-
-/** Server failures are not remembered: the client's retry must get a real second attempt. */
-class ServerFailure extends Error {
-  readonly response: APIGatewayProxyStructuredResultV2;
-  constructor(response: APIGatewayProxyStructuredResultV2) {
-    super('server failure');
-    this.response = response;
-  }
-}
-
-export function idempotentPosts(handler: Handler, deps: IdempotencyDeps): Handler {
-  const config = new IdempotencyConfig({
-    // No header, no key: the `&&` yields null and Powertools lets the request through untouched.
-    eventKeyJmesPath:
-      'headers."idempotency-key" && [requestContext.authorizer.lambda.licenseeId, routeKey, rawPath, headers."idempotency-key"]',
-    payloadValidationJmesPath: 'body',
-    throwOnNoIdempotencyKey: false,
-    expiresAfterSeconds: KEY_TTL_SECONDS,
-    responseHook: (response) => {
-      const replayed = response as APIGatewayProxyStructuredResultV2;
-      return { ...replayed, headers: { ...replayed.headers, 'idempotent-replayed': 'true' } };
-    },
-  });
-  const remembered = makeIdempotent(
-    async (event: APIGatewayProxyEventV2, context: Context) => {
-      const response = await handler(event, context);
-      if ((response.statusCode ?? 200) >= 500) throw new ServerFailure(response);
-      return response;
-    },
-    { persistenceStore: deps.persistenceStore, config },
-  );
-
-  return async (event, context) => {
-    const key = event.headers['idempotency-key'];
-    if (event.requestContext.http.method !== 'POST' || key === undefined) return handler(event, context);
-    if (!KEY_PATTERN.test(key)) {
-      throw new HttpProblem({
-        status: 400,
-        code: 'invalid-idempotency-key',
-        title: 'The Idempotency-Key header is not valid',
-        detail: 'Use 1 to 255 visible ASCII characters, e.g. a UUID.',
-      });
-    }
-    config.registerLambdaContext(context);
-    try {
-      return await remembered(event, context);
-    } catch (error) {
-      if (error instanceof ServerFailure) return error.response;
-      if (error instanceof IdempotencyValidationError) {
-        throw new HttpProblem({
-          status: 422,
-          code: 'idempotency-key-reused',
-          title: 'This Idempotency-Key was used with another request body',
-          detail: 'Use a new key for a new request.',
-        });
-      }
-      if (error instanceof IdempotencyAlreadyInProgressError) {
-        throw new HttpProblem({
-          status: 409,
-          code: 'request-in-progress',
-          title: 'A request with this Idempotency-Key is still being processed',
-          detail: 'Retry in a moment to get its answer.',
-        });
-      }
-      throw error;
-    }
-  };
+  return { tableName: resourceName(config, idempotencyTable), client };
 }
