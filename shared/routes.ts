@@ -193,6 +193,14 @@ export const functions = {
     files: manifestFontFiles,
     stateSystem: true,
   },
+  registrySync: {
+    entry: 'functions/registry-sync/handler.ts',
+    description: "Syncs each connected licensee's drivers and vehicles both ways with its state system's transporter list",
+    timeoutSeconds: 120,
+    memoryMb: 256,
+    tables: [{ table: hubTable, access: 'readWrite' }],
+    stateSystem: true,
+  },
   operations: {
     entry: 'functions/operations/handler.ts',
     description: 'Operator actions: redrive dead-lettered submissions',
@@ -358,4 +366,5 @@ export const queueConsumers: readonly QueueConsumerDefinition[] = [
 export const schedules: readonly ScheduleDefinition[] = [
   { function: 'outboxSweeper', everyMinutes: 1, description: 'Outbox sweep and pipeline lag metric' },
   { function: 'inboundPull', everyMinutes: 5, description: 'Inbound transfers from the NY-API' },
+  { function: 'registrySync', everyMinutes: 15, description: 'Drivers and vehicles synced both ways with the state system' },
 ];

@@ -10,6 +10,7 @@ import { jsonResponse } from '#shared/http/problem.ts';
 import { etagOf, ifMatchVersion, pathParameter, readJsonBody, readQuery } from '#shared/http/request.ts';
 import type { RegistryRecord } from '#shared/registries/repository.ts';
 import { registryBodies, registryListQuery } from '#shared/registries/schemas.ts';
+import { stateLinkView } from '#shared/registries/state-link.ts';
 import type { RegistryKind } from '#shared/registries/schemas.ts';
 import type { RegistryDeps } from '#shared/registries/use-cases.ts';
 import { addEntry, deactivateEntry, getEntry, listEntries, replaceEntry } from '#shared/registries/use-cases.ts';
@@ -19,8 +20,9 @@ const kinds: Readonly<Record<string, RegistryKind>> = { drivers: 'driver', vehic
 
 /** The representation clients see: the record's own fields first, then what they entered. */
 export function present(record: RegistryRecord) {
-  const { data, kind: _kind, licenseeId: _licenseeId, ...meta } = record;
-  return { ...meta, ...data };
+  const { data, kind: _kind, licenseeId: _licenseeId, stateSystem, ...meta } = record;
+  const link = stateLinkView(stateSystem);
+  return { ...meta, ...data, ...(link ? { stateSystem: link } : {}) };
 }
 
 const one = (status: number, record: RegistryRecord, extra: Record<string, string> = {}) =>

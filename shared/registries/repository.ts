@@ -10,6 +10,7 @@ import { processCursors, queryPage } from '../repositories/paging.ts';
 import type { Page, PageCursors } from '../repositories/paging.ts';
 import { keys, withoutKeys } from '../repositories/keys.ts';
 import type { RegistryData, RegistryKind } from './schemas.ts';
+import type { RegistryStateLink } from './state-link.ts';
 
 export interface RegistryRecord<K extends RegistryKind = RegistryKind> {
   readonly kind: K;
@@ -21,6 +22,8 @@ export interface RegistryRecord<K extends RegistryKind = RegistryKind> {
   readonly updatedAt: string;
   readonly deactivatedAt?: string;
   readonly data: RegistryData[K];
+  /** A driver's or vehicle's link to its copy in the license's state system (the registries' sync). */
+  readonly stateSystem?: RegistryStateLink;
 }
 
 export interface RegistryRepository {

@@ -10,12 +10,12 @@ import type { Caller } from '../http/caller.ts';
 import type { RegistryRecord, RegistryRepository } from './repository.ts';
 import type { Page } from '../repositories/paging.ts';
 import type { RegistryData, RegistryKind } from './schemas.ts';
+import type { RegistryStateLink } from './state-link.ts';
 
 export interface RegistryDeps {
   readonly registries: RegistryRepository;
   readonly now: () => Date;
 }
-
 
 export async function addEntry<K extends RegistryKind>(
   deps: RegistryDeps,
@@ -64,12 +64,31 @@ export async function replaceEntry<K extends RegistryKind>(
 ): Promise<RegistryRecord<K>> {
   const current = await getEntry(deps, caller, kind, id);
   requireVersion(current.version, expected);
-  if (!current.active) {
+  const link = current.stateSystem;
+  // An entry the state system made waits, inactive, for the fields only the hub keeps: this PUT enters them.
+  if (!current.active && !link?.incomplete) {
     throw new ConflictError('deactivated', `This ${kind} is deactivated and cannot be changed`, { id });
   }
-  const next: RegistryRecord<K> = { ...current, data, version: current.version + 1, updatedAt: deps.now().toISOString() };
+  const next: RegistryRecord<K> = {
+    ...current,
+    active: true,
+    data,
+    version: current.version + 1,
+    updatedAt: deps.now().toISOString(),
+    ...(link ? { stateSystem: resolved(link) } : {}),
+  };
   await deps.registries.replace(next, current.version);
   return next;
+}
+
+/**
+ * A person's PUT settles what the sync left open: the values chosen over a conflict are the hub's
+ * change against what the state system showed then (so the next sync pushes them, or finds both
+ * agree), and an entry the state system made is complete.
+ */
+function resolved(link: RegistryStateLink): RegistryStateLink {
+  const { conflict, incomplete: _incomplete, ...rest } = link;
+  return conflict ? { ...rest, base: conflict.stateSystem } : rest;
 }
 
 /** Deactivation keeps the record: drafts and history still point at it. Repeating it changes nothing. */

@@ -7,6 +7,7 @@ import type { StateObservation } from '../domain/reconciliation/observation.ts';
 import type { StateSystem, TransferCapabilities, Unit } from '../domain/transfer/index.ts';
 
 export type { StateObservation } from '../domain/reconciliation/observation.ts';
+import type { StateTransporters } from './transporters.ts';
 
 /**
  * A step of a transfer as a state system sees it. `void-registered`: voiding a manifest the state
@@ -348,6 +349,11 @@ export interface StateTrackingSystem {
    */
   observe(account: StateAccount, checkpoint: string | undefined, watched: readonly WatchedTransfer[]): Promise<ObservationBatch>;
   checkConsent(account: StateAccount): Promise<ConsentStatus>;
+  /**
+   * The license's drivers and vehicles as the state system keeps them, for the registries' two-way
+   * sync. Optional: a system without such a list leaves it out.
+   */
+  transporters?: StateTransporters;
 }
 
 /**

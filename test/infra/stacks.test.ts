@@ -389,8 +389,9 @@ describe('the state-system pipeline in AWS', () => {
 
   it('lets exactly the functions that talk to the state system seal and open tokens and read the credentials', () => {
     const talking = Object.entries(functions).filter(([, d]) => 'stateSystem' in d && d.stateSystem).map(([name]) => name);
-    // The transfers function checks a manifest's packages at the state before numbering it (pre-flight); statePackages lists them for a picker.
-    expect(talking.sort()).toEqual(['inboundPull', 'integrations', 'statePackages', 'stateSubmitter', 'transfers']);
+    // The transfers function checks a manifest's packages at the state before numbering it (pre-flight); statePackages lists them for a picker;
+    // registrySync syncs drivers and vehicles with the state system's transporter list.
+    expect(talking.sort()).toEqual(['inboundPull', 'integrations', 'registrySync', 'statePackages', 'stateSubmitter', 'transfers']);
     for (const name of Object.keys(functions)) {
       const actions = roleActions(name);
       const env = environmentOf(name);
@@ -421,8 +422,8 @@ describe('the state-system pipeline in AWS', () => {
     });
   });
 
-  it('runs the sweeper every minute and the inbound pull every five on EventBridge schedules', () => {
-    for (const [name, rate] of [['outboxSweeper', 'rate(1 minute)'], ['inboundPull', 'rate(5 minutes)']] as const) {
+  it('runs the sweeper every minute, the inbound pull every five and the registry sync every fifteen on EventBridge schedules', () => {
+    for (const [name, rate] of [['outboxSweeper', 'rate(1 minute)'], ['inboundPull', 'rate(5 minutes)'], ['registrySync', 'rate(15 minutes)']] as const) {
       template.hasResourceProperties('AWS::Events::Rule', {
         ScheduleExpression: rate,
         Targets: Match.arrayWith([Match.objectLike({ Arn: { 'Fn::GetAtt': [logicalId(stateless, stateless.functions[name]?.function as IConstruct), 'Arn'] } })]),
