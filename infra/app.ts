@@ -6,7 +6,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { defaultDocumentRetention, StatefulStack } from './stateful-stack.ts';
 import type { DocumentRetention } from './stateful-stack.ts';
-import { defaultStateSystemEndpoint, StatelessStack } from './stateless-stack.ts';
+import { defaultMailSender, defaultStateSystemEndpoint, StatelessStack } from './stateless-stack.ts';
 
 const app = new App();
 const env = {
@@ -48,6 +48,8 @@ new StatelessStack(app, 'NyTransferHub-Stateless', {
   resources: stateful,
   stateSystem,
   ...(publicBaseUrl ? { publicBaseUrl } : {}),
+  // `-c mailSender=hub@your-domain`: the verified SES identity sign-in and invitation e-mails come from.
+  mailSender: context('mailSender', defaultMailSender),
 });
 
 // cdk-nag 3 is a policy validation plugin: any unacknowledged finding fails `cdk synth`.

@@ -22,6 +22,7 @@ import type { FunctionDefinition, QueueConsumerDefinition, RouteDefinition, Sche
 import { stateSubmissionsQueue } from '#shared/resources.ts';
 import { METRICS_NAMESPACE, OLDEST_PENDING_METRIC, OVERDUE_METRIC } from '#shared/submissions/metrics.ts';
 import { HubFunction } from './constructs/hub-function.ts';
+import { grantSendMail } from './constructs/mail.ts';
 import type { StateSystemEndpoint } from './constructs/hub-function.ts';
 import { resourceFor } from './stateful-stack.ts';
 import type { StatefulResources } from './stateful-stack.ts';
@@ -40,7 +41,12 @@ export interface StatelessStackProps extends StackProps {
   readonly stateSystem?: StateSystemEndpoint;
   /** The hub's public address (a custom domain) for manifests' QR codes; the API's own URL by default. */
   readonly publicBaseUrl?: string;
+  /** The From address of the hub's e-mail: a verified SES identity (the address or its domain). */
+  readonly mailSender?: string;
 }
+
+/** Until `-c mailSender=…` names a verified identity, SES refuses to send (sign-in e-mails fail, nothing else). */
+export const defaultMailSender = 'no-reply@transfer-hub.example';
 
 /** The state's NY-API sandbox (ny-api.md) and Metrc's New York sandbox (metrc.md §1); production is a context change. */
 export const defaultStateSystemEndpoint: StateSystemEndpoint = {
@@ -102,6 +108,11 @@ export class StatelessStack extends Stack {
       throttle: THROTTLE,
       accessLogSettings: { destination: new LogGroupLogDestination(accessLogs), format: ACCESS_LOG_FORMAT },
     });
+
+    for (const [name, definition] of Object.entries<FunctionDefinition>(props.functions ?? functions)) {
+      const fn = this.functions[name];
+      if (definition.sendsMail && fn) grantSendMail(fn, props.mailSender ?? defaultMailSender);
+    }
 
     this.authorizer = new HubFunction(this, 'authorizer', { definition: authorizer, resources });
     const publicBaseUrl = props.publicBaseUrl ?? stage.url;

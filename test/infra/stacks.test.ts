@@ -556,7 +556,7 @@ describe('receipt links in AWS', () => {
     const key = resourceOf(stateful, stateful.cursorKey);
     expect(key.Properties).toMatchObject({ KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' });
     const sealing = Object.entries<FunctionDefinition>(functions).filter(([, d]) => d.cursorKey).map(([name]) => name);
-    expect(sealing.sort()).toEqual(['apiKeys', 'registries', 'statePackages', 'transfers']);
+    expect(sealing.sort()).toEqual(['apiKeys', 'people', 'registries', 'signIn', 'statePackages', 'transfers']);
     for (const name of Object.keys(functions)) {
       const onCursorKey = macResources(name).filter((resource) => resource.includes(cursorKeyId));
       if (sealing.includes(name)) {
