@@ -304,6 +304,7 @@ export const routes = [
   { method: 'POST', path: '/v1/transfers/{id}/receipt-link', function: 'transfers', auth: 'licensee' },
   { method: 'DELETE', path: '/v1/transfers/{id}/receipt-link', function: 'transfers', auth: 'licensee' },
   { method: 'GET', path: '/v1/transfers/{id}/receipt.pdf', function: 'transfers', auth: 'licensee' },
+  { method: 'GET', path: '/v1/transfers/{id}/receiving-sheet', function: 'transfers', auth: 'licensee' },
   ...(
     [
       ['GET', '/r/{token}'],

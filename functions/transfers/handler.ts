@@ -12,6 +12,7 @@ import { jsonResponse } from '#shared/http/problem.ts';
 import { etagOf, ifMatchVersion, pathParameter, preferredMediaType, readJsonBody, readQuery } from '#shared/http/request.ts';
 import { manifestVersionQuery } from '#shared/manifests/representation.ts';
 import * as manifests from '#shared/manifests/use-cases.ts';
+import { receivingSheetOf, receivingSheetPdfUrl } from '#shared/receipts/receiving-sheets.ts';
 import { presentSubmission } from '#shared/submissions/representation.ts';
 import { recordPaperManifest } from '#shared/transfers/paper-intake.ts';
 import { present, presentListed } from '#shared/transfers/presentation.ts';
@@ -82,6 +83,13 @@ export function createHandler(deps: TransferApiDeps & { readonly idempotency?: I
             return { statusCode: 302, headers: { location: pdf.url, 'cache-control': 'no-store' }, body: '' };
           }
           return jsonResponse(200, pdf, { 'cache-control': 'no-store' });
+        }
+        case 'GET /v1/transfers/{id}/receiving-sheet': {
+          const sheet = await receivingSheetOf(deps, caller, id);
+          if (preferredMediaType(event, ['application/json', 'application/pdf', 'text/html']) !== 'application/json') {
+            return { statusCode: 302, headers: { location: (await receivingSheetPdfUrl(deps, sheet)).url, 'cache-control': 'no-store' }, body: '' };
+          }
+          return jsonResponse(200, sheet, { 'cache-control': 'no-store' });
         }
         case 'POST /v1/transfers/{id}/amend':
           return one(200, await transfers.amendTransfer(deps, caller, id, readJsonBody(event, domain.amendBody), expected()));

@@ -9,6 +9,7 @@ import * as domain from '../domain/transfer/index.ts';
 import { apiKeyListQuery, apiKeyPage, apiKeyView, createApiKeyBody, createdApiKeyView, meView } from '../tenants/schemas.ts';
 import { registryBodies, registryListQuery, registryRecords } from '../registries/schemas.ts';
 import { issuedReceiptLink, transferEventList, transferListQuery, transferPage, transferRepresentation } from '../transfers/representation.ts';
+import { receivingSheetView } from '../receipts/receiving-sheet-view.ts';
 import { photoRequest } from '../receipt-links/form.ts';
 import type { RegistryKind } from '../registries/schemas.ts';
 import type { OperationDefinition, OperationResponse } from './document.ts';
@@ -193,6 +194,15 @@ const transferOperations: Record<string, OperationDefinition> = {
       200: { description: 'The link to the PDF', schema: receiptPdfView },
       302: pdfRedirect('Accept prefers text/html or application/pdf: a redirect to the PDF'),
       404: problem('Not a party, or no receipt recorded yet (`not-found`)'),
+    },
+  },
+  'GET /v1/transfers/{id}/receiving-sheet': {
+    summary: "What to enter in the state system's own app to record the hub's receipt there (Metrc's receiver receives there): per package accept or reject, the quantity received, the variance to confirm, the reason; as JSON, or a redirect to its PDF for a browser or Accept: application/pdf",
+    tag: 'Receipt links',
+    responses: {
+      200: { description: 'The sheet', schema: receivingSheetView },
+      302: pdfRedirect('Accept prefers text/html or application/pdf: a redirect to the PDF'),
+      404: problem('Not the shipper or the receiver, no receipt recorded yet, or the state system takes the receipt from the hub itself (`not-found`)'),
     },
   },
   'GET /v1/transfers/{id}/events': {

@@ -3,6 +3,7 @@
  * and message when it refused. Internal index keys and versions stay inside.
  */
 import * as z from 'zod';
+import { stateReceiptView } from '../receipts/receiving-sheet-view.ts';
 import { discrepancyKinds } from '../domain/reconciliation/judge.ts';
 import { stateSystemStatuses } from '../domain/submission/state-status.ts';
 import { submissionStatuses, submissionSteps } from '../domain/submission/submission.ts';
@@ -81,6 +82,7 @@ export const stateSystemView = z
       .array(discrepancyView)
       .optional()
       .meta({ description: '`discrepancy`, on the transfer: each difference, with both sides; list rows carry the count only' }),
+    receipt: stateReceiptView.optional().meta({ description: 'On the transfer: the receipt as the state system shows it, once the hub saw it there' }),
     since: timestamp.optional(),
   })
   .meta({ id: 'StateSystemStatus', description: 'Where the transfer stands with the state tracking system. On list rows it may trail the transfer by the moment a delivery takes.' });

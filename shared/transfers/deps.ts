@@ -43,7 +43,7 @@ export interface TransferDeps {
   /** Signatures and photos of receipts, for the receipt PDF. */
   readonly receiptFiles: ReceiptFiles;
   /** Where the state system sees a transfer differently; absent: the view counts them without listing. */
-  readonly discrepancies?: Pick<DiscrepancyStore, 'ofTransfer'>;
+  readonly discrepancies?: Pick<DiscrepancyStore, 'ofTransfer' | 'stateReceipt'>;
   /** The state system's word on the lines before a manifest is numbered; absent: no pre-flight. */
   readonly stateChecks?: StateChecks;
   readonly now: () => Date;

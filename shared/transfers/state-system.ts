@@ -5,6 +5,7 @@
  * the departure (a rule), and the manifest answer waits briefly for the state's verdict.
  */
 import { manifestRefused, stateSystemStatusOf } from '../domain/submission/state-status.ts';
+import type { StateReceipt } from '../domain/reconciliation/state-receipt.ts';
 import type { StateSystemStatus } from '../domain/submission/state-status.ts';
 import type { TransferRules } from '../domain/transfer/index.ts';
 import { ConflictError } from '../errors.ts';
@@ -15,8 +16,8 @@ import type { ListedTransfer } from './repository.ts';
 
 export interface StateSystemViewDeps {
   readonly outbox: { readonly submissions: Pick<SubmissionRepository, 'list' | 'statuses' | 'stateRefs'> };
-  /** Absent: the view counts discrepancies without listing them. */
-  readonly discrepancies?: Pick<DiscrepancyStore, 'ofTransfer'>;
+  /** Absent: the view counts discrepancies without listing them, and does not say whether the state shows the receipt. */
+  readonly discrepancies?: Pick<DiscrepancyStore, 'ofTransfer' | 'stateReceipt'>;
 }
 
 interface WithStateIds {
@@ -26,10 +27,18 @@ interface WithStateIds {
 /** The state's manifest number, once its adapter has one. */
 const manifestNumberOf = async (deps: StateSystemViewDeps, transfer: WithStateIds) => (await deps.outbox.submissions.stateRefs(transfer.id)).manifestNumber;
 
-/** Where the transfer stands, with the differences the state system shows still to settle. */
-export async function stateSystemOf(deps: StateSystemViewDeps, transfer: WithStateIds, now: Date = new Date()): Promise<StateSystemStatus & { readonly differences?: readonly StoredDiscrepancy[] }> {
-  const [submissions, record] = await Promise.all([deps.outbox.submissions.list(transfer.id), deps.outbox.submissions.stateRefs(transfer.id)]);
-  const status = stateSystemStatusOf(submissions, record.manifestNumber, now, record.openDiscrepancies);
+/** Where the transfer stands, with the differences the state system shows still to settle and the receipt it shows, once it does. */
+export async function stateSystemOf(
+  deps: StateSystemViewDeps,
+  transfer: WithStateIds,
+  now: Date = new Date(),
+): Promise<StateSystemStatus & { readonly differences?: readonly StoredDiscrepancy[]; readonly receipt?: StateReceipt }> {
+  const [submissions, record, receipt] = await Promise.all([
+    deps.outbox.submissions.list(transfer.id),
+    deps.outbox.submissions.stateRefs(transfer.id),
+    deps.discrepancies?.stateReceipt(transfer.id),
+  ]);
+  const status = { ...stateSystemStatusOf(submissions, record.manifestNumber, now, record.openDiscrepancies), ...(receipt ? { receipt } : {}) };
   if (record.openDiscrepancies === 0 || !deps.discrepancies) return status;
   return { ...status, differences: (await deps.discrepancies.ofTransfer(transfer.id)).filter((d) => d.status === 'open') };
 }

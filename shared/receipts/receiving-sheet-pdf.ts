@@ -1,0 +1,98 @@
+/**
+ * The receiving sheet as a PDF: what the person at the state system's app enters, package by
+ * package, with a box to tick per line. Same typeface and drawing as the manifest and the receipt;
+ * the same sheet always gives the same bytes.
+ */
+import { PDFDocument } from 'pdf-lib';
+import { formatNewYorkTime } from '../manifests/new-york-time.ts';
+import { GlyphCodes, PageCanvas } from '../manifests/pdf/canvas.ts';
+import { PRODUCER } from '../manifests/pdf/manifest-pdf.ts';
+import { fontBytes, sharedFontkit, wrapped } from '../manifests/pdf/typeface.ts';
+import type { ReceivingSheet, ReceivingSheetPackage } from './receiving-sheet.ts';
+
+const PAGE = { width: 612, height: 792 } as const;
+const MARGIN = 36;
+const WIDTH = PAGE.width - 2 * MARGIN;
+const TOP = 728;
+const BOTTOM = 60;
+const ROW = 11;
+const columns = { check: 0, tag: 16, product: 140, shipped: 286, decision: 344, enter: 390 } as const;
+
+const whatToEnter = (pkg: ReceivingSheetPackage) =>
+  pkg.decision === 'reject'
+    ? `Reason: ${pkg.reason ?? ''}`
+    : `Received: ${pkg.receivedQuantity ?? pkg.shipped.quantity} ${pkg.shipped.unit}${pkg.confirmVariance ? '; confirm the variance' : ''}`;
+
+export async function renderReceivingSheetPdf(sheet: ReceivingSheet): Promise<Uint8Array> {
+  const pdf = await PDFDocument.create({ updateMetadata: false });
+  pdf.registerFontkit(sharedFontkit);
+  const glyphs = new GlyphCodes({
+    regular: await pdf.embedFont(fontBytes.regular, { subset: true }),
+    bold: await pdf.embedFont(fontBytes.bold, { subset: true }),
+  });
+  const at = new Date(sheet.receivedAt);
+  pdf.setTitle(`Receiving sheet for manifest ${sheet.stateManifestNumber ?? sheet.manifestNumber}`);
+  pdf.setSubject(`What to enter in ${sheet.stateSystem} to receive transfer ${sheet.transferId}`);
+  pdf.setCreator('NY transfer hub');
+  pdf.setProducer(PRODUCER);
+  pdf.setCreationDate(at);
+  pdf.setModificationDate(at);
+  pdf.setLanguage('en-US');
+
+  const pages: PageCanvas[] = [];
+  const newPage = () => {
+    const canvas = new PageCanvas(pdf.addPage([PAGE.width, PAGE.height]), glyphs);
+    pages.push(canvas);
+    return { canvas, y: TOP };
+  };
+  let cursor = newPage();
+  const paragraph = (text: string, size = 9, weight: 'regular' | 'bold' = 'regular') => {
+    for (const line of wrapped(text, weight, size, WIDTH)) {
+      cursor.canvas.text(line, MARGIN, cursor.y, { size, weight, width: WIDTH });
+      cursor.y -= ROW + 1;
+    }
+  };
+  paragraph(sheet.instruction, 10, 'bold');
+  paragraph(`Hub manifest ${sheet.manifestNumber}${sheet.stateManifestNumber ? ` · ${sheet.stateSystem} manifest ${sheet.stateManifestNumber}` : ''} · received ${formatNewYorkTime(sheet.receivedAt)} by ${sheet.receivedBy.name}, ${sheet.receivedBy.title}`);
+  cursor.y -= 8;
+
+  const header = () => {
+    for (const [name, label] of [['tag', 'Package tag'], ['product', 'Product'], ['shipped', 'Shipped'], ['decision', 'Do'], ['enter', 'Enter']] as const) {
+      cursor.canvas.text(label, MARGIN + columns[name], cursor.y, { weight: 'bold', size: 7.5, width: 120 });
+    }
+    cursor.canvas.line(MARGIN, cursor.y - 3, MARGIN + WIDTH, cursor.y - 3, 0.5);
+    cursor.y -= ROW + 2;
+  };
+  header();
+  for (const pkg of sheet.packages) {
+    const product = wrapped(pkg.productName, 'regular', 8, columns.shipped - columns.product - 6);
+    const enter = wrapped(whatToEnter(pkg), 'bold', 8, WIDTH - columns.enter);
+    const rows = Math.max(1, product.length, enter.length);
+    if (cursor.y - rows * ROW < BOTTOM) {
+      cursor = newPage();
+      header();
+    }
+    const text = (value: string, x: number, width: number, y = cursor.y, weight: 'regular' | 'bold' = 'regular') => cursor.canvas.text(value, MARGIN + x, y, { size: 8, width, weight });
+    // A box to tick once the line is entered.
+    cursor.canvas.box(MARGIN + columns.check, cursor.y - 1, 8, 8, 0.6);
+    text(pkg.tag, columns.tag, 122);
+    product.forEach((part, i) => text(part, columns.product, columns.shipped - columns.product - 6, cursor.y - i * ROW));
+    text(`${pkg.shipped.quantity} ${pkg.shipped.unit}`, columns.shipped, 56);
+    text(pkg.decision === 'accept' ? 'Accept' : 'REJECT', columns.decision, 44, cursor.y, pkg.decision === 'accept' ? 'regular' : 'bold');
+    enter.forEach((part, i) => text(part, columns.enter, WIDTH - columns.enter, cursor.y - i * ROW, 'bold'));
+    cursor.y -= rows * ROW + 3;
+  }
+
+  pages.forEach((canvas, index) => {
+    const top = PAGE.height - MARGIN - 8;
+    canvas.text(`RECEIVING SHEET FOR ${sheet.stateSystem.toUpperCase()}`, MARGIN, top, { weight: 'bold', size: 11, width: 300 });
+    canvas.text(`Manifest ${sheet.stateManifestNumber ?? sheet.manifestNumber}`, MARGIN + 300, top, { weight: 'bold', size: 9, width: WIDTH - 300, align: 'right' });
+    canvas.line(MARGIN, top - 6, MARGIN + WIDTH, top - 6, 1);
+    const bottom = MARGIN + 2;
+    canvas.line(MARGIN, bottom + 18, MARGIN + WIDTH, bottom + 18, 0.5);
+    canvas.text(`Transfer ${sheet.transferId} · the hub's receipt, as ${sheet.stateSystem} asks for it`, MARGIN, bottom + 8, { size: 7, width: WIDTH - 70 });
+    canvas.text(`Page ${index + 1} of ${pages.length}`, MARGIN + WIDTH - 70, bottom + 8, { weight: 'bold', size: 8, width: 70, align: 'right' });
+    canvas.finish();
+  });
+  return pdf.save({ useObjectStreams: true });
+}
