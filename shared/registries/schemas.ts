@@ -93,7 +93,33 @@ const recordShape = {
   deactivatedAt: z.iso.datetime({ offset: true }).optional(),
 };
 
-export const driverRecord = z.object({ ...recordShape, ...driverBody.shape }).meta({ id: 'Driver' });
-export const vehicleRecord = z.object({ ...recordShape, ...vehicleBody.shape }).meta({ id: 'Vehicle' });
+/** A driver's or vehicle's link to its copy in the license's state system (the registries' sync). */
+function stateLinkShape<T extends z.ZodType>(fields: T, id: string) {
+  const at = z.iso.datetime({ offset: true });
+  return z
+    .object({
+      system: z.string(),
+      origin: z.enum(['hub', 'state-system']).meta({ description: 'Made in the hub, or in the state system (added by the sync)' }),
+      syncedAt: at,
+      incomplete: z
+        .array(z.string())
+        .optional()
+        .meta({ description: 'Fields only the hub keeps, still to be entered: the entry stays inactive until a PUT gives them' }),
+      conflict: z
+        .object({ hub: fields, stateSystem: fields, seenAt: at })
+        .optional()
+        .meta({ description: 'Both sides changed since the last sync: neither is changed until a PUT with the chosen values clears it' }),
+    })
+    .meta({ id });
+}
+const driverSyncFields = z.object({ name: z.string(), employeeId: z.string(), driversLicenseNumber: z.string() });
+const vehicleSyncFields = z.object({ make: z.string(), model: z.string(), plate: z.string() });
+
+export const driverRecord = z
+  .object({ ...recordShape, ...driverBody.shape, stateSystem: stateLinkShape(driverSyncFields, 'DriverStateLink').optional() })
+  .meta({ id: 'Driver' });
+export const vehicleRecord = z
+  .object({ ...recordShape, ...vehicleBody.shape, stateSystem: stateLinkShape(vehicleSyncFields, 'VehicleStateLink').optional() })
+  .meta({ id: 'Vehicle' });
 export const partnerRecord = z.object({ ...recordShape, ...partnerBody.shape }).meta({ id: 'Partner' });
 export const registryRecords = { driver: driverRecord, vehicle: vehicleRecord, partner: partnerRecord } as const;
