@@ -90,11 +90,15 @@ export function planSync<K extends TransporterKind>(kind: K, entries: readonly S
   const byRef = new Map(rows.map((row) => [row.ref, normalized(kind, row.fields)]));
   const claimed = new Set(entries.flatMap((entry) => (entry.link ? [entry.link.ref] : [])));
   const actions: SyncAction<K>[] = [];
+  /** Linked to a row the state system no longer lists: archived there (left as it is), or the state system lost it and holds it again under another id. */
+  const orphans = new Set<string>();
   for (const entry of entries) {
     if (!entry.link || entry.deactivated || !entry.fields) continue;
     const state = byRef.get(entry.link.ref);
-    // Gone from the state system's list (archived there): left as it is.
-    if (!state) continue;
+    if (!state) {
+      orphans.add(entry.id);
+      continue;
+    }
     const action = mergeLinked({ ...entry, link: entry.link, fields: normalized(kind, entry.fields) }, state);
     if (action) actions.push(action);
   }
@@ -104,14 +108,15 @@ export function planSync<K extends TransporterKind>(kind: K, entries: readonly S
     if (!claimed.has(row.ref) && identity !== '' && !unclaimed.has(identity)) unclaimed.set(identity, row);
   }
   for (const entry of entries) {
-    if (entry.link || entry.deactivated || !entry.fields) continue;
+    const orphan = orphans.has(entry.id);
+    if ((entry.link && !orphan) || entry.deactivated || !entry.fields) continue;
     const fields = normalized(kind, entry.fields);
     const row = unclaimed.get(identityOf(kind, fields));
     if (row) {
       unclaimed.delete(identityOf(kind, fields));
       claimed.add(row.ref);
       actions.push({ type: 'adopt', id: entry.id, ref: row.ref, fields, state: normalized(kind, row.fields) });
-    } else {
+    } else if (!orphan) {
       actions.push({ type: 'create', id: entry.id, fields });
     }
   }

@@ -85,6 +85,11 @@ describe('planning a sync of drivers', () => {
     expect(planSync('driver', entries, [row('9', { ...base, name: 'Changed in Metrc' })])).toEqual([]);
   });
 
+  it('links an entry whose row is gone to the row the state system now holds under its license (a sandbox wiped and seeded again), importing no copy', () => {
+    const entries: SyncEntry<'driver'>[] = [{ id: 'D1', deactivated: false, fields: base, link: link({ ref: '7001' }) }];
+    expect(planSync('driver', entries, [row('7400', base)])).toEqual([{ type: 'adopt', id: 'D1', ref: '7400', fields: base, state: base }]);
+  });
+
   it('compares vehicles with spaces trimmed and plates in capitals', () => {
     const fields = { make: 'Ford', model: 'Transit', plate: 'KXT4410' };
     const entries: SyncEntry<'vehicle'>[] = [{ id: 'V', deactivated: false, fields, link: { system: 'metrc', origin: 'hub', ref: '8', base: fields, syncedAt: 'x' } }];
