@@ -221,8 +221,8 @@ export const functions = {
     description: "The caller's active packages at its state system, for picking a draft's lines",
     timeoutSeconds: 15,
     memoryMb: 256,
-    // Reads the licensee, its account and its sealed user key; writes nothing.
-    tables: [{ table: hubTable, access: 'read' }],
+    // Reads the licensee, its account and its sealed user key; writes only Metrc's shared GET budget.
+    tables: [{ table: hubTable, access: 'readWrite' }],
     cursorKey: true,
     stateSystem: true,
   },

@@ -106,6 +106,8 @@ export const keys = {
   linkGuesses: (address: string, window: number) => ({ PK: `LINK_GUESSES#${address}`, SK: `WINDOW#${window}` }),
   /** Failed lookups of one kind (`VERIFY`: manifest verification) from one address in one window (`LINK` would be the key above). */
   guesses: (scope: string, address: string, window: number) => ({ PK: `${scope}_GUESSES#${address}`, SK: `WINDOW#${window}` }),
+  /** A state system's shared GET budget: a scope's tokens per window (`WINDOW#<n>`) and its instances' leases on GETs in flight (`LEASES`). */
+  getBudget: (scope: string, part: string) => ({ PK: `GET_BUDGET#${scope}`, SK: part }),
   /** A licensee's link to a state system: consent tokens (encrypted) and its dates. */
   stateConnection: (licenseeId: string, system: string) => ({ PK: `LICENSEE#${licenseeId}`, SK: `STATE_CONNECTION#${system}` }),
   /** Where a licensee's inbound pull from a state system stopped (the adapter's own checkpoint). */

@@ -3,9 +3,11 @@
  * AWS, a local key in local mode), the integrator credentials (Secrets Manager in AWS, plain
  * settings in local mode), the BioTrack adapter over them, and the Metrc adapter when Metrc is
  * configured (its base URL and vendor key; each licensee's user key is sealed in the connection
- * store). Pointing the hub at a state's sandbox is a matter of these settings only.
+ * store) with Metrc's GET budget kept in the hub table, so that every function instance spends one
+ * budget. Pointing the hub at a state's sandbox is a matter of these settings only.
  */
 import { KMSClient } from '@aws-sdk/client-kms';
+import { createDynamoDbBudgetStore } from '../adapters/get-budget-store.ts';
 import { createKmsTokenCipher, createLocalTokenCipher } from '../adapters/token-cipher.ts';
 import type { TokenCipher } from '../adapters/token-cipher.ts';
 import type { AwsClients } from '../adapters/aws-clients.ts';
@@ -45,8 +47,10 @@ export async function stateSystemsFrom(config: HubConfig, aws: Pick<AwsClients, 
     connections,
     adapters: {
       [bioTrackSystem]: createBioTrackAdapter({ settings: nyApi, connections, fetch: globalThis.fetch, now }),
-      // One GET budget per process, shared by every licensee it serves (metrc.md §1).
-      ...(metrc ? { [metrcSystem]: createMetrcAdapter({ settings: metrc, connections, fetch: globalThis.fetch, now, budget: new GetBudget(metrc.budget) }) } : {}),
+      // One GET budget for every licensee and every function instance (metrc.md §1): its counts are in the hub table.
+      ...(metrc
+        ? { [metrcSystem]: createMetrcAdapter({ settings: metrc, connections, fetch: globalThis.fetch, now, budget: new GetBudget(metrc.budget, { store: createDynamoDbBudgetStore(aws.dynamodb, tableName) }) }) }
+        : {}),
     },
   };
 }

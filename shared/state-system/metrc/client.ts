@@ -59,50 +59,285 @@ export const defaultBudget: MetrcBudgetLimits = { perFacilityPerSecond: 50, perI
 export const MAX_PAGE_SIZE = 20;
 
 /**
+ * Where the GET budget's counts live, so that every function instance spends one budget: per-window
+ * token counts per scope (a facility, the integrator key) and leases naming the instances that use a
+ * scope. In memory for one process (`memoryBudgetStore`); in DynamoDB for every Lambda instance
+ * (`shared/adapters/get-budget-store.ts`).
+ */
+export interface BudgetStore {
+  /** Takes up to `want` of window `window`'s `cap` tokens in `scope`; answers how many it got (0: the window is spent). */
+  take(scope: string, window: number, want: number, cap: number, windowEndsAt: number): Promise<number>;
+  /** Spends windows `from`…`to` of `scope` whole, so that no instance sends there (a 429's Retry-After). */
+  spend(scope: string, from: number, to: number, cap: number, windowMs: number): Promise<void>;
+  /** The instances' leases on `scope`'s GETs in flight, with the version a `putLeases` must name. */
+  leases(scope: string): Promise<{ readonly version: number; readonly leases: Leases }>;
+  /** Writes the leases if nobody did since `version` was read; false if somebody did. */
+  putLeases(scope: string, version: number, leases: Leases, expiresAt: number): Promise<boolean>;
+}
+
+/** Per instance: how many GETs in flight it may have in the scope, until when. */
+export type Leases = Readonly<Record<string, { readonly share: number; readonly until: number }>>;
+
+export function memoryBudgetStore(): BudgetStore {
+  const taken = new Map<string, number>();
+  const leases = new Map<string, { version: number; leases: Leases }>();
+  return {
+    async take(scope, window, want, cap) {
+      const key = `${scope}@${window}`;
+      const got = Math.max(0, Math.min(want, cap - (taken.get(key) ?? 0)));
+      taken.set(key, (taken.get(key) ?? 0) + got);
+      return got;
+    },
+    async spend(scope, from, to, cap) {
+      for (let window = from; window <= to; window += 1) taken.set(`${scope}@${window}`, cap);
+    },
+    async leases(scope) {
+      return leases.get(scope) ?? { version: 0, leases: {} };
+    },
+    async putLeases(scope, version, next) {
+      if ((leases.get(scope)?.version ?? 0) !== version) return false;
+      leases.set(scope, { version: version + 1, leases: next });
+      return true;
+    },
+  };
+}
+
+export interface GetBudgetOptions {
+  /** Shared counts; default: this process alone. */
+  readonly store?: BudgetStore;
+  readonly instanceId?: string;
+  /** The token windows' width: a second of sends touches at most 1000 / windowMs + 1 windows. */
+  readonly windowMs?: number;
+  /** Tokens taken per store write: fewer writes per GET, more tokens left unused when a window ends. */
+  readonly batch?: number;
+  /** How long an instance's lease on a scope's GETs in flight lasts; it is renewed after a third of that. */
+  readonly leaseMs?: number;
+  readonly now?: () => number;
+}
+
+export interface GetBudgetStats {
+  readonly gets: number;
+  readonly rateLimited: number;
+  readonly tokenWrites: number;
+  readonly leaseWrites: number;
+}
+
+interface Scope {
+  readonly name: string;
+  /** Tokens per window: the per-second limit spread so that any second of sends stays within it. */
+  readonly cap: number;
+  readonly concurrent: number;
+  window: number;
+  left: number;
+  spent: boolean;
+  taking: Promise<void> | undefined;
+  inFlight: number;
+  share: number;
+  leaseRenewAt: number;
+  leasing: Promise<void> | undefined;
+  pausedUntil: number;
+}
+
+const DEFAULT_WINDOW_MS = 500;
+const DEFAULT_BATCH = 5;
+const DEFAULT_LEASE_MS = 3_000;
+/** The longest Retry-After spent in the store (longer ones still pause this instance). */
+const MAX_PAUSE_WINDOWS = 40;
+
+const budgetUnavailable = (error: unknown) =>
+  new StateSystemError('transient', 'BUDGET_UNAVAILABLE', `The shared Metrc GET budget could not be read: ${error instanceof Error ? error.message : String(error)}`);
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(1, ms)));
+
+/**
  * Metrc's GET limits (metrc.md §1: per facility and per integrator key, per second and in flight),
- * one budget for every licensee this process serves: a GET waits for room rather than earn a 429.
+ * one budget for every licensee and, with a shared store, every function instance: a GET waits for
+ * room rather than earn a 429.
+ *
+ * Per second: time is cut into windows (500 ms); each window of a scope has `limit / (1000 /
+ * windowMs + 1)` tokens (16 of the facility's 50, 50 of the integrator's 150), so any sliding second
+ * of sends, which touches at most three windows, stays within the limit Metrc (and our emulator)
+ * counts over a sliding second; the price is a sustained rate of two thirds of it. An instance
+ * takes tokens in batches (one conditional write per batch and scope: with batches of 5, 0.4 write
+ * units per GET at full speed); a token is good only in its window, so a crashed or idle instance
+ * holds nothing. In flight: the scope's leases record each instance's share; an instance takes
+ * its fair share (the limit over the live leases) only where the others' recorded shares leave
+ * room, and never records less than it has in flight, so the recorded shares, and with them the
+ * GETs in flight, never sum past the limit. Leases last 3 s and are renewed every second while the
+ * instance sends (a read and a write), every window while it waits for room. A 429 is counted
+ * and its Retry-After spends the facility's windows until then, so every instance waits it out.
  */
 export class GetBudget {
   readonly #limits: MetrcBudgetLimits;
-  readonly #sent = new Map<string, number[]>();
-  readonly #inFlight = new Map<string, number>();
-  readonly #waiting: (() => void)[] = [];
+  readonly #store: BudgetStore;
+  readonly #instanceId: string;
+  readonly #windowMs: number;
+  readonly #batch: number;
+  readonly #leaseMs: number;
+  readonly #now: () => number;
+  readonly #scopes = new Map<string, Scope>();
+  readonly #waiting = new Set<() => void>();
+  readonly #stats = { gets: 0, rateLimited: 0, tokenWrites: 0, leaseWrites: 0 };
+  /** How long a take from the store lasts (a moving average): tokens are taken for the window they will arrive in. */
+  #takeMs = 0;
 
-  constructor(limits: MetrcBudgetLimits) {
+  constructor(limits: MetrcBudgetLimits, options: GetBudgetOptions = {}) {
     this.#limits = limits;
+    this.#store = options.store ?? memoryBudgetStore();
+    this.#instanceId = options.instanceId ?? crypto.randomUUID();
+    this.#windowMs = options.windowMs ?? DEFAULT_WINDOW_MS;
+    this.#batch = options.batch ?? DEFAULT_BATCH;
+    this.#leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+    this.#now = options.now ?? Date.now;
+  }
+
+  stats(): GetBudgetStats {
+    return { ...this.#stats };
+  }
+
+  #scope(name: string, perSecond: number, concurrent: number): Scope {
+    let scope = this.#scopes.get(name);
+    if (!scope) {
+      const cap = Math.max(1, Math.floor(perSecond / (Math.ceil(1000 / this.#windowMs) + 1)));
+      scope = { name, cap, concurrent, window: -1, left: 0, spent: false, taking: undefined, inFlight: 0, share: 1, leaseRenewAt: 0, leasing: undefined, pausedUntil: 0 };
+      this.#scopes.set(name, scope);
+    }
+    return scope;
+  }
+
+  #scopesOf(facility: string): [Scope, Scope] {
+    return [
+      this.#scope(`facility#${facility}`, this.#limits.perFacilityPerSecond, this.#limits.concurrentPerFacility),
+      this.#scope('integrator', this.#limits.perIntegratorPerSecond, this.#limits.concurrentPerIntegrator),
+    ];
+  }
+
+  async #lease(scope: Scope, now: number): Promise<void> {
+    if (now < scope.leaseRenewAt) return;
+    scope.leasing ??= (async () => {
+      try {
+        for (;;) {
+          const { version, leases } = await this.#store.leases(scope.name);
+          const others = Object.entries(leases).filter(([id, lease]) => id !== this.#instanceId && lease.until > now);
+          const fair = Math.max(1, Math.floor(scope.concurrent / (others.length + 1)));
+          const room = scope.concurrent - others.reduce((sum, [, lease]) => sum + lease.share, 0);
+          const share = Math.max(0, Math.min(fair, room));
+          const until = now + this.#leaseMs;
+          const next = { ...Object.fromEntries(others), [this.#instanceId]: { share: Math.max(share, scope.inFlight), until } };
+          this.#stats.leaseWrites += 1;
+          if (!(await this.#store.putLeases(scope.name, version, next, until))) continue;
+          scope.share = share;
+          // Short of a fair share, look again soon: the others give theirs back at their next renewal.
+          scope.leaseRenewAt = now + (share < fair ? this.#windowMs : this.#leaseMs / 3);
+          return;
+        }
+      } catch (error) {
+        throw budgetUnavailable(error);
+      } finally {
+        scope.leasing = undefined;
+      }
+    })();
+    await scope.leasing;
+  }
+
+  /** Whether `scope` has a token of `window` (taking a batch from the store when it has none). */
+  async #tokens(scope: Scope, window: number): Promise<boolean> {
+    for (;;) {
+      if (scope.window === window && scope.left > 0) return true;
+      if (scope.window === window && scope.spent) return false;
+      if (scope.window > window) return false;
+      if (!scope.taking) {
+        const want = Math.min(this.#batch, scope.cap);
+        scope.taking = (async () => {
+          try {
+            const started = this.#now();
+            const got = await this.#store.take(scope.name, window, want, scope.cap, (window + 1) * this.#windowMs);
+            this.#stats.tokenWrites += 1;
+            this.#takeMs = 0.7 * this.#takeMs + 0.3 * (this.#now() - started);
+            if (scope.window !== window) scope.left = 0;
+            scope.window = window;
+            scope.left += got;
+            scope.spent = got < want;
+          } catch (error) {
+            throw budgetUnavailable(error);
+          } finally {
+            scope.taking = undefined;
+          }
+        })();
+      }
+      await scope.taking;
+    }
+  }
+
+  /** Sleeps `ms`, or less if a GET of this instance ends meanwhile. */
+  async #wait(ms: number): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.#waiting.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, Math.max(1, ms));
+      this.#waiting.add(done);
+    });
   }
 
   async run<T>(facility: string, call: () => Promise<T>): Promise<T> {
-    const keys = [`facility:${facility}`, 'integrator'] as const;
+    const scopes = this.#scopesOf(facility);
+    const [facilityScope, integratorScope] = scopes;
     for (;;) {
-      const now = Date.now();
-      const recent = keys.map((key) => (this.#sent.get(key) ?? []).filter((at) => at > now - 1000));
-      keys.forEach((key, i) => this.#sent.set(key, recent[i] ?? []));
-      const [facilityRecent = [], integratorRecent = []] = recent;
-      const roomPerSecond = facilityRecent.length < this.#limits.perFacilityPerSecond && integratorRecent.length < this.#limits.perIntegratorPerSecond;
-      const roomInFlight = (this.#inFlight.get(keys[0]) ?? 0) < this.#limits.concurrentPerFacility && (this.#inFlight.get(keys[1]) ?? 0) < this.#limits.concurrentPerIntegrator;
-      if (roomPerSecond && roomInFlight) break;
-      const oldest = Math.min(...[facilityRecent, integratorRecent].filter((list) => list.length > 0).map((list) => list[0] ?? now));
-      // Wait for a slot to free up: the oldest send leaving the second, or a call in flight ending.
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, roomPerSecond ? 1000 : Math.max(1, oldest + 1000 - now));
-        const waiter = () => done();
-        function done() {
-          clearTimeout(timer);
-          resolve();
-        }
-        this.#waiting.push(waiter);
-      });
+      const now = this.#now();
+      const pausedUntil = Math.max(...scopes.map((scope) => scope.pausedUntil));
+      if (pausedUntil > now) {
+        await sleep(pausedUntil - now);
+        continue;
+      }
+      await Promise.all(scopes.map((scope) => this.#lease(scope, now)));
+      if (scopes.some((scope) => scope.inFlight >= scope.share)) {
+        await this.#wait(this.#windowMs);
+        continue;
+      }
+      const window = Math.floor((now + this.#takeMs) / this.#windowMs);
+      const room = (await Promise.all([this.#tokens(facilityScope, window), this.#tokens(integratorScope, window)])).every(Boolean);
+      if (!room) {
+        await sleep((window + 1) * this.#windowMs - this.#now());
+        continue;
+      }
+      const early = window * this.#windowMs - this.#now();
+      if (early > 0) await sleep(early);
+      // Awaited writes may have let other GETs of this instance in, or the window end: look again.
+      if (Math.floor(this.#now() / this.#windowMs) !== window || scopes.some((scope) => scope.inFlight >= scope.share || scope.left <= 0)) continue;
+      break;
     }
-    for (const key of keys) {
-      this.#sent.get(key)?.push(Date.now());
-      this.#inFlight.set(key, (this.#inFlight.get(key) ?? 0) + 1);
+    for (const scope of scopes) {
+      scope.left -= 1;
+      scope.inFlight += 1;
     }
+    this.#stats.gets += 1;
     try {
       return await call();
     } finally {
-      for (const key of keys) this.#inFlight.set(key, (this.#inFlight.get(key) ?? 1) - 1);
-      this.#waiting.splice(0).forEach((wake) => wake());
+      for (const scope of scopes) scope.inFlight -= 1;
+      const waiting = [...this.#waiting];
+      this.#waiting.clear();
+      waiting.forEach((wake) => wake());
+    }
+  }
+
+  /** Metrc answered 429: counted, and nobody sends for the facility until its Retry-After (1 s when it gave none) has passed. */
+  async rateLimited(facility: string, retryAfterMs: number | undefined): Promise<void> {
+    this.#stats.rateLimited += 1;
+    const [scope] = this.#scopesOf(facility);
+    const now = this.#now();
+    const until = now + (retryAfterMs ?? 1000);
+    scope.pausedUntil = Math.max(scope.pausedUntil, until);
+    const from = Math.floor(now / this.#windowMs);
+    const to = Math.min(Math.floor(until / this.#windowMs), from + MAX_PAUSE_WINDOWS);
+    try {
+      await this.#store.spend(scope.name, from, to, scope.cap, this.#windowMs);
+      this.#stats.tokenWrites += to - from + 1;
+    } catch (error) {
+      throw budgetUnavailable(error);
     }
   }
 }
@@ -208,6 +443,8 @@ export function metrcConnection(input: ConnectionInput): MetrcConnection {
       }
     };
     const { response, text } = request.method === 'GET' ? await input.budget.run(license, send) : await send();
+    // Counted, and the facility paused for every instance until Metrc's Retry-After.
+    if (request.method === 'GET' && response.status === 429) await input.budget.rateLimited(license, retryAfterMs(response.headers.get('retry-after')));
     let body: unknown = text;
     try {
       body = text === '' ? undefined : JSON.parse(text);
