@@ -11,6 +11,7 @@ import { MissingJavaError } from './dynamodb-local.ts';
 import { LOCAL_METRC_VENDOR_KEY, repositoryRoot, startLocalHub } from './hub.ts';
 import { demoKeyFile, newYorkDemoLicensees, seedDemoData } from './seed.ts';
 import { seedMetrc } from './seed-metrc.ts';
+import { describePeople, seedPeople } from './seed-people.ts';
 import { seedStateSystem } from './seed-state-system.ts';
 import { stateSubmissionsQueue } from '#shared/resources.ts';
 import { capabilitiesOf, isKnownStateSystem } from '#shared/state-system/capabilities.ts';
@@ -129,6 +130,7 @@ try {
       console.warn(`The kept demo tenant ${tenant.licenseNumber} is on ${tenant.stateSystem}, not ${meant}: npm run start:reset seeds the demo afresh.`);
     }
   }
+  tenants = await seedPeople({ env: hub.env }, tenants);
 } catch (error) {
   console.error('The demo data could not be seeded:', error);
   await hub.stop();
@@ -173,6 +175,10 @@ NY transfer hub is running (ready in ${((Date.now() - started) / 1000).toFixed(1
   Demo tenants (API keys also in ${runFile}):
 ${tenants.map(describeTenant).join('\n')}
   Try: curl -H "Authorization: Bearer ${tenants[0]?.apiKey ?? '<api key>'}" ${hub.urls.api}/v1/me
+
+  Mailbox    ${hub.urls.mailbox}   (every e-mail the hub sent: sign-in links, invitations; nothing leaves this machine)
+  Sign in    ${hub.urls.api}/sign-in   Demo people, one per role (each link works once, for a day; then sign in by e-mail):
+${describePeople(tenants)}
 
   Written to ${runFile}. Ctrl-C stops everything.
 `);
