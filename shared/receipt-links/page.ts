@@ -9,6 +9,8 @@ import { formatNewYorkTime } from '../manifests/new-york-time.ts';
 import type { FormProblem, ReceiptForm } from './form.ts';
 import { lineOfField, MAX_PHOTO_BYTES, MAX_PHOTOS, photoTypes } from './form.ts';
 import { escapeHtml } from '../http/html.ts';
+import { receivingSheet, recordInStateSystem } from '../receipts/receiving-sheet.ts';
+import { receivingPlaceOf } from '../state-system/receiving.ts';
 
 
 export const reasonLabels: Readonly<Record<RejectionReason, string>> = {
@@ -228,6 +230,16 @@ export function reviewPage(transfer: Transfer, form: ReceiptForm, nonce: string)
   return { status: 200, html: layout(`Check the receipt of ${recorded(transfer.manifest, transfer, 'manifest').number}`, body, nonce, true), nonce };
 }
 
+/** Where the state system needs a person to record the receipt in its app too (Metrc: every licensee receives there), what to enter, line by line. */
+function stateSystemSteps(transfer: Transfer): string {
+  const place = receivingPlaceOf(transfer);
+  if (!place) return '';
+  const sheet = receivingSheet(transfer, place);
+  return `<h2>Now record this in ${escapeHtml(sheet.stateSystem)}</h2><div class="card" id="state-system-receipt"><p>${escapeHtml(recordInStateSystem(sheet))}</p><ol>${sheet.packages
+    .map((pkg) => `<li><span class="tag">${escapeHtml(pkg.tag)}</span>: ${escapeHtml(pkg.enter.slice(pkg.tag.length + 2))}</li>`)
+    .join('')}</ol></div>`;
+}
+
 /** The recorded receipt, read-only: what a used link shows, to either party, as often as opened. */
 export function recordedReceiptPage(transfer: Transfer, nonce: string, pdfPath: string): Page {
   const receipt = recorded(transfer.receipt, transfer, 'receipt');
@@ -245,7 +257,7 @@ export function recordedReceiptPage(transfer: Transfer, nonce: string, pdfPath: 
   const channel = receipt.confirmation ? 'through this receipt link' : "through the receiver's own system";
   const body = `<h1>Receipt recorded</h1><div class="card ok" role="status"><p>Recorded ${escapeHtml(formatNewYorkTime(receipt.at))} by <strong>${escapeHtml(receipt.receivedBy.name)}</strong>, ${escapeHtml(receipt.receivedBy.title)}, ${channel}. It cannot be changed; submitting again changes nothing.</p>
 <p><a class="button" href="${escapeHtml(pdfPath)}" id="receipt-pdf">Download the signed receipt (PDF)</a></p></div>${shipmentCard(transfer)}
-<h2>Packages</h2><div class="card"><table><thead><tr><th scope="col">Package</th><th scope="col">Shipped</th><th scope="col">Outcome</th></tr></thead><tbody>${rows}</tbody></table></div>`;
+<h2>Packages</h2><div class="card"><table><thead><tr><th scope="col">Package</th><th scope="col">Shipped</th><th scope="col">Outcome</th></tr></thead><tbody>${rows}</tbody></table></div>${stateSystemSteps(transfer)}`;
   return { status: 200, html: layout(`Receipt of ${recorded(transfer.manifest, transfer, 'manifest').number}`, body, nonce), nonce };
 }
 

@@ -11,6 +11,8 @@ import { formatNewYorkTime } from '../manifests/new-york-time.ts';
 import { GlyphCodes, PageCanvas } from '../manifests/pdf/canvas.ts';
 import { PRODUCER } from '../manifests/pdf/manifest-pdf.ts';
 import { fontBytes, sharedFontkit, wrapped } from '../manifests/pdf/typeface.ts';
+import { receivingPlaceOf } from '../state-system/receiving.ts';
+import { reasonText, receivingSheet, recordInStateSystem } from './receiving-sheet.ts';
 
 const PAGE = { width: 612, height: 792 } as const;
 const MARGIN = 36;
@@ -19,16 +21,6 @@ const TOP = 728;
 const BOTTOM = 60;
 const ROW = 11;
 
-const reasonText: Readonly<Record<string, string>> = {
-  damaged: 'Damaged',
-  'wrong-product': 'Wrong product',
-  'quantity-mismatch': 'Quantity mismatch',
-  expired: 'Expired',
-  'failed-lab-test': 'Failed lab test',
-  'missing-lab-test': 'Missing lab test',
-  'not-ordered': 'Not ordered',
-  other: 'Other',
-};
 
 /** The receipt's fingerprint, printed in the footer: the same receipt, the same hash. */
 export const receiptHash = (transfer: Transfer) => payloadHash(recorded(transfer.receipt, transfer, 'receipt')).slice(0, 16);
@@ -165,6 +157,22 @@ export async function renderReceiptPdf(transfer: Transfer, signaturePng?: Uint8A
   cursor.canvas.line(MARGIN, cursor.y, MARGIN + 240, cursor.y, 0.5);
   cursor.y -= 10;
   cursor.canvas.text(`${receipt.receivedBy.name}, ${receipt.receivedBy.title}`, MARGIN, cursor.y, { size: 8, width: 240 });
+  cursor.y -= ROW;
+
+  // The state system needs a person to record the receipt in its app too (Metrc): what to enter there.
+  const place = receivingPlaceOf(transfer);
+  if (place) {
+    const sheet = receivingSheet(transfer, place);
+    title(`Now record this in ${sheet.stateSystem}`);
+    for (const text of [recordInStateSystem(sheet), ...sheet.packages.map((pkg, index) => `${index + 1}. ${pkg.enter}`)]) {
+      const lines = wrapped(text, 'regular', 8.5, WIDTH);
+      ensure(lines.length * ROW);
+      for (const line of lines) {
+        cursor.canvas.text(line, MARGIN, cursor.y, { size: 8.5, width: WIDTH });
+        cursor.y -= ROW;
+      }
+    }
+  }
 
   const hash = receiptHash(transfer);
   // The receipt's own time: the same receipt always gives the same bytes, whenever it is rendered.

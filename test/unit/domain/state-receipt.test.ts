@@ -3,6 +3,7 @@ import { judge } from '#shared/domain/reconciliation/judge.ts';
 import { isStateSystemActor, receiptFromState, stateReceiptOf, stateReceiptRules, stateSystemActor } from '#shared/domain/reconciliation/state-receipt.ts';
 import { defaultTransferRules, receive } from '#shared/domain/transfer/index.ts';
 import type { Transfer } from '#shared/domain/transfer/index.ts';
+import { recordedReceiptPage } from '#shared/receipt-links/page.ts';
 import { recordInStateSystem, receivingSheet } from '#shared/receipts/receiving-sheet.ts';
 import { metrcSystem } from '#shared/state-system/capabilities.ts';
 import { metrcCapabilities } from '#shared/state-system/metrc/capabilities.ts';
@@ -123,5 +124,12 @@ describe('a receipt a person must still record in the state system', () => {
     expect(unnumbered.receive).toBe(`the transfer from ${shipper.legalName} (hub manifest ${change.transfer.manifest?.number ?? ''})`);
     // A system whose receipt the hub reports by API has no sheet.
     expect(receivingPlaceOf(received(answers).transfer)).toBeUndefined();
+
+    // The recorded-receipt page ends with what to enter in Metrc; not for a system that takes the receipt from the hub.
+    const page = recordedReceiptPage(change.transfer, 'n0nce', '/r/x/receipt.pdf').html;
+    expect(page).toContain('<h2>Now record this in Metrc</h2>');
+    expect(page).toContain('Now record this in Metrc: receive manifest 0000000007 under Transfers → Licensed → Incoming, entering for each package:');
+    expect(page).toContain(`<li><span class="tag">${TAG2}</span>: reject; reason &quot;Damaged: Crushed carton&quot;</li>`);
+    expect(recordedReceiptPage(received(answers).transfer, 'n0nce', '/r/x/receipt.pdf').html).not.toContain('Now record this in');
   });
 });

@@ -1,0 +1,239 @@
+/**
+ * The receipt of a Metrc transfer, over HTTP through the local hub and its Metrc emulator, with the
+ * reconciler on its local schedule: the receiver (a tenant on Metrc) receives in the hub, the
+ * transfer then waits for the receipt in Metrc with a receiving sheet to enter it from; a person
+ * receiving in Metrc as the sheet says (the emulator's `ui/receive`) settles it, and the transfer
+ * shows the state's receipt; one receiving otherwise is a discrepancy with both sides; and a
+ * receipt made only in Metrc is recorded from the state, its rejected package ready to go back.
+ */
+import { randomInt } from 'node:crypto';
+import { monotonicFactory } from 'ulid';
+import { describe, expect, inject, it } from 'vitest';
+import { createAwsClients } from '#shared/adapters/aws-clients.ts';
+import { readConfig } from '#shared/config.ts';
+import { hubTable } from '#shared/resources.ts';
+import { metrcSystem } from '#shared/state-system/capabilities.ts';
+import { createConnectionStore } from '#shared/state-system/connections.ts';
+import { tokenCipherFrom } from '#shared/state-system/wiring.ts';
+import { createApiKeyRepository, createLicenseeRepository } from '#shared/tenants/repository.ts';
+import { createApiKey, registerLicensee } from '#shared/tenants/use-cases.ts';
+import { request } from '../../support/hub-api.ts';
+import type { Answer } from '../../support/hub-api.ts';
+import { eventually } from '../../support/nyapi.ts';
+import { metrcHubWorld } from './hub-world.ts';
+import type { MetrcHubWorld } from './hub-world.ts';
+
+const config = readConfig();
+const aws = createAwsClients(config);
+const connections = createConnectionStore(aws.dynamodb, hubTable.name, tokenCipherFrom(config));
+const tenants = { licensees: createLicenseeRepository(aws.dynamodb, hubTable.name), apiKeys: createApiKeyRepository(aws.dynamodb, hubTable.name), now: () => new Date(), newId: monotonicFactory() };
+
+interface Submission {
+  readonly step: string;
+  readonly status: string;
+  readonly reportedBy: string;
+  readonly awaitingPerson?: { readonly instruction: string; readonly resultKey: string; readonly deadline: string; readonly overdue: boolean };
+}
+interface StateSystemView {
+  readonly status: string;
+  readonly step?: string;
+  readonly instruction?: string;
+  readonly deadline?: string;
+  readonly overdue?: boolean;
+  readonly receipt?: { readonly at: string; readonly packages: readonly { tag: string; outcome: string; quantity: number }[] };
+  readonly differences?: readonly { kind: string; lines: readonly { tag: string; hub?: unknown; state?: unknown }[] }[];
+}
+
+interface Shipment {
+  readonly w: MetrcHubWorld;
+  readonly id: string;
+  readonly deliveryId: number;
+  readonly manifestNumber: string;
+  readonly receiver: { readonly id: string; call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Answer> };
+}
+
+/** A license connected as an admin connects it (listed for the reconciler), under the user key Metrc knows. */
+async function connect(licenseeId: string, userKey: string): Promise<void> {
+  await connections.putUserKey(licenseeId, metrcSystem, userKey, new Date().toISOString());
+}
+
+/** The world's dispensary as a tenant on Metrc too, with its own API key and user key. */
+async function receiverTenant(w: MetrcHubWorld) {
+  const license = w.shipperLicense.replace('OCM-DIST', 'OCM-RETL');
+  const userKey = `receiver-key-${String(randomInt(100_000, 999_999))}`;
+  await w.control('POST', '/seed', { userKeys: [{ key: userKey, facilities: [{ licenseNumber: license, permissions: 'all' }] }] });
+  const { licensee } = await registerLicensee(tenants, {
+    licenseNumber: license,
+    legalName: `Empire Cannabis Dispensary ${license.slice(-6)}`,
+    premisesAddress: { street: '88 Broadway', city: 'Albany', state: 'NY', zip: '12207' },
+    phone: '(518) 555-0133',
+    stateSystem: { adapter: metrcSystem, stateLicenseNumber: license },
+  });
+  await connect(licensee.id, userKey);
+  const { apiKey } = await createApiKey(tenants, licensee.id, 'Metrc receipt test');
+  return { id: licensee.id, call: (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => request(method, path, { apiKey, body, headers }) };
+}
+
+const submissionsOf = async (w: MetrcHubWorld, id: string) => (await w.call('GET', `/v1/transfers/${id}/submissions`)).body['items'] as Submission[];
+const stateOf = async (w: MetrcHubWorld, id: string) => (await w.call('GET', `/v1/transfers/${id}`)).body['stateSystem'] as StateSystemView;
+
+/** Two packages (20 each, and 100 each) manifested, registered by a person in Metrc, seen by the hub, and departed. */
+async function registeredAndDeparted(): Promise<Shipment> {
+  const w = await metrcHubWorld([{ n: 1 }, { n: 2, quantity: 100 }]);
+  const receiver = await receiverTenant(w);
+  const me = await w.call('GET', '/v1/me');
+  const shipperId = (me.body['licensee'] as { id?: string } | undefined)?.id ?? (me.body['id'] as string);
+  const stored = await connections.stateUser(shipperId, metrcSystem, 'default');
+  if (!stored) throw new Error('the world stores a user key');
+  await connect(shipperId, stored.password);
+  const id = await w.draft([{ n: 1 }, { n: 2, quantity: 100 }]);
+  const manifested = await w.manifest(id);
+  expect(manifested.status, JSON.stringify(manifested.body)).toBe(200);
+  const [awaited] = await eventually(async () => {
+    const list = await submissionsOf(w, id);
+    return list[0]?.status === 'awaiting-person' ? list : undefined;
+  }, 30_000, 'the manifest step waiting for a person');
+  const state = (await w.control('GET', '/state')) as { templates: { Id: number; Name: string }[] };
+  const templateId = state.templates.find((t) => t.Name === awaited?.awaitingPerson?.resultKey)?.Id;
+  const registered = (await w.control('POST', '/ui/register', { templateId })) as { ManifestNumber: string; Deliveries: { DeliveryId: number }[] };
+  const deliveryId = registered.Deliveries[0]?.DeliveryId ?? 0;
+  await eventually(async () => ((await stateOf(w, id)).status === 'recorded' ? true : undefined), 60_000, 'the registration seen');
+  const transfer = (await w.call('GET', `/v1/transfers/${id}`)).body;
+  const departed = await w.call('POST', `/v1/transfers/${id}/depart`, {}, { 'if-match': `"${String(transfer['version'])}"` });
+  expect(departed.status, JSON.stringify(departed.body)).toBe(200);
+  return { w, id, deliveryId, manifestNumber: registered.ManifestNumber, receiver };
+}
+
+/** The receiver's receipt in the hub: package 1 rejected (damaged), package 2 accepted at 97 of 100 (3%, confirmed). */
+async function hubReceipt(s: Shipment): Promise<void> {
+  const transfer = (await s.receiver.call('GET', `/v1/transfers/${s.id}`)).body;
+  const answer = await s.receiver.call(
+    'POST',
+    `/v1/transfers/${s.id}/receipt`,
+    {
+      lines: [
+        { tag: s.w.tag(1), outcome: 'rejected', reason: 'damaged', note: 'Crushed carton' },
+        { tag: s.w.tag(2), outcome: 'accepted', acceptedQuantity: 97, confirmVariance: true },
+      ],
+      receivedBy: { name: 'Ada Ruiz', title: 'Receiving lead' },
+    },
+    { 'if-match': `"${String(transfer['version'])}"` },
+  );
+  expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+}
+
+describe('the receipt of a Metrc transfer', { timeout: 180_000 }, () => {
+  it('awaits the receipt in Metrc with a receiving sheet; Metrc receiving as the sheet says settles it, with the state’s receipt shown', async () => {
+    const s = await registeredAndDeparted();
+    await hubReceipt(s);
+    const receive = await eventually(async () => (await submissionsOf(s.w, s.id)).find((sub) => sub.step === 'receive' && sub.status === 'awaiting-person'), 30_000, 'the receipt awaited in Metrc');
+    expect(receive.reportedBy).toBe(s.receiver.id);
+    expect(receive.awaitingPerson?.instruction).toBe(`Receive manifest ${s.manifestNumber} (enter what the hub's receiving sheet says) in Metrc: Transfers → Licensed → Incoming`);
+    const hours = (Date.parse(receive.awaitingPerson?.deadline ?? '') - Date.now()) / 3_600_000;
+    expect(hours).toBeGreaterThan(23);
+    expect(hours).toBeLessThanOrEqual(24);
+    expect(await stateOf(s.w, s.id)).toMatchObject({ status: 'awaiting-person', step: 'receive', overdue: false });
+
+    // The sheet, for the receiver and the shipper alike.
+    const sheet = await s.receiver.call('GET', `/v1/transfers/${s.id}/receiving-sheet`);
+    expect(sheet.status, JSON.stringify(sheet.body)).toBe(200);
+    expect(sheet.body).toMatchObject({ stateSystem: 'Metrc', stateManifestNumber: s.manifestNumber, menuPath: ['Transfers', 'Licensed', 'Incoming'] });
+    expect(sheet.body['packages']).toMatchObject([
+      { tag: s.w.tag(1), decision: 'reject', reason: 'Damaged: Crushed carton', shipped: { quantity: 20, unit: 'each' } },
+      { tag: s.w.tag(2), decision: 'accept', receivedQuantity: 97, confirmVariance: true, shipped: { quantity: 100, unit: 'each' } },
+    ]);
+    expect((await s.w.call('GET', `/v1/transfers/${s.id}/receiving-sheet`)).body).toEqual(sheet.body);
+    const asPdf = await fetch(`${inject('hub').urls.api}/v1/transfers/${s.id}/receiving-sheet`, { headers: { authorization: `Bearer ${s.w.apiKey}`, accept: 'application/pdf' }, redirect: 'manual' });
+    expect(asPdf.status).toBe(302);
+    const pdf = Buffer.from(await (await fetch(asPdf.headers.get('location') ?? '')).arrayBuffer());
+    expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+
+    // A person receives in Metrc as the sheet says.
+    const packages = sheet.body['packages'] as { tag: string; decision: string; receivedQuantity?: number; confirmVariance?: boolean; reason?: string }[];
+    await s.w.control('POST', '/ui/receive', {
+      deliveryId: s.deliveryId,
+      packages: packages.map((p) =>
+        p.decision === 'reject'
+          ? { label: p.tag, action: 'reject', rejectReason: p.reason }
+          : { label: p.tag, action: 'accept', receivedQuantity: p.receivedQuantity, confirmVariance: p.confirmVariance },
+      ),
+    });
+    const seen = await eventually(async () => {
+      const view = await stateOf(s.w, s.id);
+      return view.receipt && view.status === 'recorded' ? view : undefined;
+    }, 60_000, 'the receipt seen in Metrc');
+    expect(seen.receipt?.packages).toEqual([
+      { tag: s.w.tag(1), outcome: 'rejected', quantity: 0, unit: 'each' },
+      { tag: s.w.tag(2), outcome: 'accepted', quantity: 97, unit: 'each' },
+    ]);
+    expect(seen.differences).toBeUndefined();
+    expect((await submissionsOf(s.w, s.id)).find((sub) => sub.step === 'receive')).toMatchObject({ status: 'succeeded' });
+    // The receiver sees the same.
+    expect(((await s.receiver.call('GET', `/v1/transfers/${s.id}`)).body['stateSystem'] as StateSystemView).receipt).toEqual(seen.receipt);
+  });
+
+  it('shows a receipt in Metrc that differs from the hub’s as a discrepancy with both sides', async () => {
+    const s = await registeredAndDeparted();
+    await hubReceipt(s);
+    await eventually(async () => (await submissionsOf(s.w, s.id)).find((sub) => sub.step === 'receive' && sub.status === 'awaiting-person'), 30_000, 'the receipt awaited in Metrc');
+    await s.w.control('POST', '/ui/receive', {
+      deliveryId: s.deliveryId,
+      packages: [
+        { label: s.w.tag(1), action: 'reject', rejectReason: 'Damaged' },
+        { label: s.w.tag(2), action: 'accept' },
+      ],
+    });
+    const view = await eventually(async () => {
+      const state = await stateOf(s.w, s.id);
+      return state.status === 'discrepancy' && state.differences ? state : undefined;
+    }, 60_000, 'the discrepancy');
+    expect(view.differences?.[0]).toMatchObject({
+      kind: 'receipt-differs',
+      lines: [{ tag: s.w.tag(2), hub: { outcome: 'accepted', quantity: 97 }, state: { outcome: 'accepted', quantity: 100 } }],
+    });
+    // Never adopted: the hub's receipt stays as recorded.
+    const transfer = (await s.w.call('GET', `/v1/transfers/${s.id}`)).body;
+    expect((transfer['receipt'] as { lines: { acceptedQuantity?: number }[] }).lines[1]?.acceptedQuantity).toBe(97);
+    expect(view.receipt?.packages[1]).toMatchObject({ quantity: 100 });
+  });
+
+  it('records a receipt made only in Metrc as the state system’s, its rejected package ready to go back', async () => {
+    const s = await registeredAndDeparted();
+    await s.w.control('POST', '/ui/receive', {
+      deliveryId: s.deliveryId,
+      packages: [
+        { label: s.w.tag(1), action: 'reject', rejectReason: 'Damaged' },
+        { label: s.w.tag(2), action: 'accept', receivedQuantity: 98, confirmVariance: true },
+      ],
+    });
+    const received = await eventually(async () => {
+      const body = (await s.w.call('GET', `/v1/transfers/${s.id}`)).body;
+      return body['status'] === 'PARTIALLY_ACCEPTED' ? body : undefined;
+    }, 60_000, 'the receipt recorded from Metrc');
+    expect(received['receipt']).toMatchObject({
+      receivedBy: { name: 'Recorded in Metrc' },
+      lines: [
+        { tag: s.w.tag(1), outcome: 'rejected', reason: 'other' },
+        { tag: s.w.tag(2), outcome: 'accepted', acceptedQuantity: 98 },
+      ],
+    });
+    const events = (await s.w.call('GET', `/v1/transfers/${s.id}/events`)).body['items'] as { action: string; actor: { licenseeId: string; apiKeyId: string } }[];
+    expect(events.find((e) => e.action === 'receive')?.actor).toEqual({ licenseeId: s.receiver.id, apiKeyId: 'state-system:metrc' });
+    // Nothing is owed for it: the state has it.
+    expect((await submissionsOf(s.w, s.id)).some((sub) => sub.step === 'receive')).toBe(false);
+    expect(await stateOf(s.w, s.id)).toMatchObject({ status: 'recorded', receipt: { packages: [{ outcome: 'rejected' }, { outcome: 'accepted', quantity: 98 }] } });
+
+    // The receiver sends the rejected package back, as after any receipt.
+    const partner = await s.receiver.call('POST', '/v1/partners', {
+      legalName: 'Hudson Valley Distribution',
+      licenseNumber: s.w.shipperLicense,
+      premisesAddress: { street: '12 River Rd', city: 'Kingston', state: 'NY', zip: '12401' },
+      phone: '(845) 555-0100',
+      integrated: true,
+    });
+    expect(partner.status, JSON.stringify(partner.body)).toBe(201);
+    const draft = await s.receiver.call('POST', `/v1/transfers/${s.id}/return`, { receiverPartnerId: partner.body['id'] }, { 'if-match': `"${String(received['version'])}"` });
+    expect(draft.status, JSON.stringify(draft.body)).toBe(201);
+    expect((draft.body['content'] as { lines: { tag: string }[] }).lines.map((l) => l.tag)).toEqual([s.w.tag(1)]);
+  });
+});
