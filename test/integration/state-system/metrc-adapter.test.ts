@@ -142,12 +142,18 @@ describe('the Metrc adapter pushing a template', () => {
     await w.adapter.reportVoid(w.shipper, refs, 'c-void-1');
   });
 
-  it('refuses the steps Metrc has no API for, instead of pretending', async () => {
+  it('refuses the steps Metrc has no API for, instead of pretending; a receipt waits for the receiver to receive in Metrc', async () => {
     const w = await world();
-    for (const step of [w.adapter.reportShipment(w.shipper, {}, 'k'), w.adapter.reportArrival(w.shipper, {}, 'k'), w.adapter.reportReceipt(w.shipper, {}, { submissionKey: 'k', lines: [] })]) {
+    for (const step of [w.adapter.reportShipment(w.shipper, {}, 'k'), w.adapter.reportArrival(w.shipper, {}, 'k')]) {
       const refused = await failure(step);
       expect([refused.kind, refused.code]).toEqual(['permanent', 'NOT_BY_API']);
     }
+    const receipt = await w.adapter.reportReceipt(w.shipper, { manifestNumber: '0000000042' }, { submissionKey: 'k', lines: [] }).catch((error: unknown) => error);
+    expect(receipt).toBeInstanceOf(PersonStepRequired);
+    const { task } = receipt as PersonStepRequired;
+    expect(task).toMatchObject({ action: "Receive manifest 0000000042 (enter what the hub's receiving sheet says)", where: { menuPath: ['Transfers', 'Licensed', 'Incoming'] }, resultKey: '0000000042' });
+    // Due a day after the hub's receipt.
+    expect(Math.abs(Date.parse(task.deadline) - Date.now() - 24 * 3_600_000)).toBeLessThan(60_000);
   });
 });
 
