@@ -325,6 +325,7 @@ export const routes = [
   ),
   { method: 'GET', path: '/v1/transfers/{id}/manifest', function: 'transfers', auth: 'licensee' },
   { method: 'GET', path: '/v1/transfers/{id}/manifest.json', function: 'transfers', auth: 'licensee' },
+  { method: 'GET', path: '/v1/transfers/{id}/state-manifest', function: 'transfers', auth: 'licensee' },
   { method: 'GET', path: '/v1/integrations/{system}', function: 'integrations', auth: 'licensee' },
   { method: 'GET', path: '/v1/integrations/biotrack/connect', function: 'integrations', auth: 'licensee' },
   {

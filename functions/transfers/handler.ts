@@ -18,6 +18,7 @@ import { recordPaperManifest } from '#shared/transfers/paper-intake.ts';
 import { present, presentListed } from '#shared/transfers/presentation.ts';
 import { transferListQuery } from '#shared/transfers/representation.ts';
 import { manifestAnswer } from '#shared/transfers/manifest-answer.ts';
+import { stateManifestDownload } from '#shared/transfers/state-manifest.ts';
 import { stateSystemOf } from '#shared/transfers/state-system.ts';
 import type { StoredTransfer } from '#shared/transfers/use-cases.ts';
 import * as transfers from '#shared/transfers/use-cases.ts';
@@ -96,6 +97,13 @@ export function createHandler(deps: TransferApiDeps & { readonly idempotency?: I
         case 'GET /v1/transfers/{id}/manifest': {
           const download = await manifests.manifestDownload(deps, caller, id, readQuery(event, manifestVersionQuery).version);
           // A browser follows a redirect straight to the PDF; software gets the link and the hash to check it.
+          if (preferredMediaType(event, ['application/json', 'application/pdf', 'text/html']) !== 'application/json') {
+            return { statusCode: 302, headers: { location: download.url, 'cache-control': 'no-store' }, body: '' };
+          }
+          return jsonResponse(200, download, { 'cache-control': 'no-store' });
+        }
+        case 'GET /v1/transfers/{id}/state-manifest': {
+          const download = await stateManifestDownload(deps, caller, id);
           if (preferredMediaType(event, ['application/json', 'application/pdf', 'text/html']) !== 'application/json') {
             return { statusCode: 302, headers: { location: download.url, 'cache-control': 'no-store' }, body: '' };
           }

@@ -41,6 +41,19 @@ export const manifestDownloadView = z
   })
   .meta({ id: 'ManifestDownload', description: 'A short-lived link to the PDF of a manifest version, with the hash to check it by' });
 
+export const stateManifestDownloadView = z
+  .object({
+    url: z.url().meta({ description: 'Presigned GET of the PDF; works until expiresAt' }),
+    expiresAt: at,
+    system: z.string().meta({ description: "The state system's id, as a tenant's link names its adapter" }),
+    displayName: z.string(),
+    stateManifestNumber: z.string().meta({ description: 'The manifest number the state system issued' }),
+    contentType: z.literal('application/pdf'),
+    ...file,
+    fetchedAt: at.meta({ description: 'When the hub fetched it from the state system (it keeps that copy)' }),
+  })
+  .meta({ id: 'StateManifestDownload', description: "A short-lived link to the state system's own manifest of the transfer, as the hub fetched and keeps it" });
+
 const party = z.object({ legalName: z.string(), dba: z.string().optional(), licenseNumber: z.string(), premisesAddress: domain.addressSchema, phone: z.string(), integrated: z.boolean() });
 
 export const manifestDocumentView = z

@@ -22,7 +22,11 @@ export const isNotFound = (error: unknown) =>
   (error.name === 'NotFound' || error.name === 'NoSuchKey' || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404);
 
 /** Writes a document (manifest, receipt, signature): S3 checks the bytes against the hash the hub keeps, as Object Lock wants a checksum anyway. */
-export async function putDocument(s3: S3Client, bucket: string, document: { key: string; body: Uint8Array; contentType: string; sha256: string }): Promise<void> {
+export async function putDocument(
+  s3: S3Client,
+  bucket: string,
+  document: { key: string; body: Uint8Array; contentType: string; sha256: string; metadata?: Readonly<Record<string, string>> },
+): Promise<void> {
   await s3.send(
     new PutObjectCommand({
       Bucket: bucket,
@@ -31,7 +35,7 @@ export async function putDocument(s3: S3Client, bucket: string, document: { key:
       ContentType: document.contentType,
       ServerSideEncryption: 'AES256',
       ChecksumSHA256: Buffer.from(document.sha256, 'hex').toString('base64'),
-      Metadata: { sha256: document.sha256 },
+      Metadata: { ...document.metadata, sha256: document.sha256 },
     }),
   );
 }

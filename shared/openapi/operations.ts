@@ -19,7 +19,7 @@ import { redriveQuery, redriveResult } from '../submissions/redrive.ts';
 import { keyConnectionView, userKeyBody } from '../state-system/metrc/credentials.ts';
 import { callbackQuery, consentStartView, consentStatusView, integrationView, linkedStateUserView, stateUserBody } from '../state-system/biotrack/representation.ts';
 import { integrationPathSegments } from '../state-system/capabilities.ts';
-import { manifestDocumentView, manifestDownloadView, manifestVersionQuery, verificationView, verifyQuery } from '../manifests/representation.ts';
+import { manifestDocumentView, manifestDownloadView, manifestVersionQuery, stateManifestDownloadView, verificationView, verifyQuery } from '../manifests/representation.ts';
 import { statePackagePage, statePackageQuery } from '../state-packages/list.ts';
 import { invitationBody, peopleListQuery, personPage, personView } from '../people/person.ts';
 
@@ -164,6 +164,16 @@ const transferOperations: Record<string, OperationDefinition> = {
       200: { description: 'The link, and the SHA-256 and size to check the file by', schema: manifestDownloadView },
       302: pdfRedirect('Accept prefers text/html or application/pdf: a redirect to the PDF'),
       404: problem('Not a party, not manifested, or no such version (`not-found`)'),
+    },
+  },
+  'GET /v1/transfers/{id}/state-manifest': {
+    summary: "The state system's own manifest (Metrc prints one once a person registers the transfer there): fetched once, kept beside the hub's; a short-lived link (JSON), or a redirect to it for a browser",
+    tag: 'Manifests',
+    responses: {
+      200: { description: 'The link, the state’s manifest number, and the SHA-256 and size to check the file by', schema: stateManifestDownloadView },
+      302: pdfRedirect('Accept prefers text/html or application/pdf: a redirect to the PDF'),
+      404: problem('Not a party, or the state system of this transfer prints no manifest of its own (`not-found`)'),
+      409: problem('The state system has not issued its manifest yet (`state-manifest-not-issued`)'),
     },
   },
   'GET /v1/transfers/{id}/manifest.json': {

@@ -330,6 +330,11 @@ export interface StateTrackingSystem {
    */
   listPackages?(account: StateAccount, query: StatePackageQuery): Promise<StatePackagePage>;
   /**
+   * The state system's own manifest document of a transfer it has numbered, as PDF bytes; undefined
+   * while it has issued none. Optional: a system that prints no manifest of its own leaves it out.
+   */
+  stateManifestDocument?(account: StateAccount, refs: StateRefs): Promise<Uint8Array | undefined>;
+  /**
    * `known`: the refs an earlier try already kept (an invoice made for this manifest is reused);
    * `keep` persists refs the moment they exist, so a refusal later in the report leaves the hub
    * knowing what the state system holds.

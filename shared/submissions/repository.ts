@@ -90,6 +90,8 @@ export interface StateRefsOwner {
 
 export interface StateRecord {
   readonly refs: StateRefs;
+  /** The system and licensee the refs are of (the one that reports the transfer); none before any was kept. */
+  readonly owner?: StateRefsOwner;
   /** The state's manifest number, as the adapter read it from the refs. */
   readonly manifestNumber?: string;
   /** Differences with the state system still to settle (kept by the discrepancy store). */
@@ -199,7 +201,14 @@ export function createSubmissionRepository(client: DynamoDBDocumentClient, table
       if (!Item) return { refs: {}, openDiscrepancies: 0 };
       const manifestNumber: unknown = Item['stateManifestId'];
       const open: unknown = Item['openDiscrepancies'];
-      return { refs: stateIdsOf(Item), ...(typeof manifestNumber === 'string' ? { manifestNumber } : {}), openDiscrepancies: typeof open === 'number' ? open : 0 };
+      const system: unknown = Item['system'];
+      const licenseeId: unknown = Item['licenseeId'];
+      return {
+        refs: stateIdsOf(Item),
+        ...(typeof system === 'string' && typeof licenseeId === 'string' ? { owner: { system, licenseeId } } : {}),
+        ...(typeof manifestNumber === 'string' ? { manifestNumber } : {}),
+        openDiscrepancies: typeof open === 'number' ? open : 0,
+      };
     },
 
     async saveStateRefs(transferId, owner, changed, facts) {

@@ -1,4 +1,5 @@
 /** What the transfer use-cases are given: the repositories, the licensee directory, the rules and the adapters they call. */
+import type { StateManifestDeps } from './state-manifest.ts';
 import type { PartySnapshot, StateSystem, TransferEvent, TransferRules } from '../domain/transfer/index.ts';
 import type { RegistryRepository } from '../registries/repository.ts';
 import type { ManifestFiles } from '../manifests/files.ts';
@@ -46,5 +47,7 @@ export interface TransferDeps {
   readonly discrepancies?: Pick<DiscrepancyStore, 'ofTransfer' | 'stateReceipt'>;
   /** The state system's word on the lines before a manifest is numbered; absent: no pre-flight. */
   readonly stateChecks?: StateChecks;
+  /** The state system's own manifest documents, fetched once and kept; absent: none offered. */
+  readonly stateManifests?: StateManifestDeps;
   readonly now: () => Date;
 }

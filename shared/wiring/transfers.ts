@@ -18,6 +18,7 @@ import { documentsBucket, hubTable } from '../resources.ts';
 import { stateSystemsFrom } from '../state-system/wiring.ts';
 import type { StateSystems } from '../state-system/wiring.ts';
 import { createStateAccounts } from '../submissions/accounts.ts';
+import { createSubmissionRepository } from '../submissions/repository.ts';
 import { createLicenseeRepository } from '../tenants/repository.ts';
 import { createLicenseeDirectory } from '../transfers/licensee-directory.ts';
 import { createStateChecks } from '../transfers/preflight.ts';
@@ -35,7 +36,17 @@ export function transferDeps(config: HubConfig, aws: Pick<AwsClients, 'dynamodb'
     transfers: createTransferRepository(aws.dynamodb, table, pageCursorsFrom(config)),
     registries: createRegistryRepository(aws.dynamodb, table),
     licensees: createLicenseeDirectory(licensees),
-    ...(systems ? { stateChecks: createStateChecks({ accounts: createStateAccounts(licensees), systems: systems.adapters }) } : {}),
+    ...(systems
+      ? {
+          stateChecks: createStateChecks({ accounts: createStateAccounts(licensees), systems: systems.adapters }),
+          stateManifests: {
+            accounts: createStateAccounts(licensees),
+            systems: systems.adapters,
+            submissions: createSubmissionRepository(aws.dynamodb, table),
+            documents: { s3: aws.s3, bucket: resourceName(config, documentsBucket), store: createS3ManifestStore(aws.s3, resourceName(config, documentsBucket)) },
+          },
+        }
+      : {}),
     rules: config.transferRules,
     defaultStateSystem: config.defaultStateSystem,
     manifests: {

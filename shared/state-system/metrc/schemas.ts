@@ -115,3 +115,6 @@ export const deliveryPackage = z.looseObject({
 export type DeliveryPackageBody = z.output<typeof deliveryPackage>;
 
 export const transporterDetail = z.looseObject({ DriverName: text, VehicleMake: text, VehicleModel: text, VehicleLicensePlateNumber: text });
+
+/** `GET /transfers/v2/manifest/{id}/pdf`: the official manifest as a file answer (metrc.md §2). */
+export const fileAnswer = z.looseObject({ FileContents: z.string().min(1), ContentType: text, FileDownloadName: text });

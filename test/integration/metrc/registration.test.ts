@@ -6,6 +6,7 @@
  * on the transfer and on a new manifest version; and a registration nobody makes by the estimated
  * departure shows as overdue.
  */
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createAwsClients } from '#shared/adapters/aws-clients.ts';
 import { readConfig } from '#shared/config.ts';
@@ -62,6 +63,10 @@ describe('a Metrc manifest a person registers', { timeout: 120_000 }, () => {
     expect(template).toMatch(/^HUB-/);
     expect(awaited?.awaitingPerson?.instruction).toBe(`Register template ${template} in Metrc: Transfers → Templates → Register`);
     expect(await stateOf(w, id)).toMatchObject({ status: 'awaiting-person', overdue: false, instruction: awaited?.awaitingPerson?.instruction });
+    // Metrc prints its manifest only once registered.
+    const early = await w.call('GET', `/v1/transfers/${id}/state-manifest`);
+    expect(early.status).toBe(409);
+    expect(early.body['code']).toBe('state-manifest-not-issued');
 
     const state = (await w.control('GET', '/state')) as { templates: { Id: number; Name: string }[] };
     const templateId = state.templates.find((t) => t.Name === template)?.Id;
@@ -80,6 +85,22 @@ describe('a Metrc manifest a person registers', { timeout: 120_000 }, () => {
     expect(settled?.awaitingPerson).toBeUndefined();
     const transfer = (await w.call('GET', `/v1/transfers/${id}`)).body;
     expect(transfer['manifest']).toMatchObject({ version: 2, stateManifestNumber: metrcNumber });
+
+    // Metrc's own manifest, beside the hub's: fetched once, then served from the hub's copy.
+    const official = await w.call('GET', `/v1/transfers/${id}/state-manifest`);
+    expect(official.status, JSON.stringify(official.body)).toBe(200);
+    expect(official.body).toMatchObject({ system: metrcSystem, displayName: 'Metrc', stateManifestNumber: metrcNumber, contentType: 'application/pdf' });
+    const pdf = Buffer.from(await (await fetch(official.body['url'] as string)).arrayBuffer());
+    expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(createHash('sha256').update(pdf).digest('hex')).toBe(official.body['sha256']);
+    expect(pdf.byteLength).toBe(official.body['bytes']);
+    const pdfCalls = async () =>
+      ((await w.control('GET', '/calls')) as { calls: { path: string; query: string }[] }).calls.filter((c) => c.path.endsWith('/pdf') && c.query.includes(w.shipperLicense)).length;
+    const asked = await pdfCalls();
+    expect(asked).toBeGreaterThanOrEqual(1);
+    const again = await w.call('GET', `/v1/transfers/${id}/state-manifest`);
+    expect(again.body).toMatchObject({ sha256: official.body['sha256'], fetchedAt: official.body['fetchedAt'] });
+    expect(await pdfCalls()).toBe(asked);
   });
 
   it('shows a registration nobody made by the estimated departure as overdue, on the transfer and on /v1/me', async () => {
