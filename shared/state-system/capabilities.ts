@@ -4,8 +4,12 @@
  * record gives, and the domain is handed what it needs (a tag format, the transfer rules)
  * without ever seeing a system's name.
  */
-import type { PackageTagFormat, StateSystem, Transfer, TransferCapabilities } from '../domain/transfer/index.ts';
-import { anyTagFormat, hubLifecycle, noStateSystem } from '../domain/transfer/index.ts';
+// From the modules themselves, not the domain's index: the authorizer reads this registry at every cold start.
+import { hubLifecycle } from '../domain/transfer/lifecycle.ts';
+import type { TransferCapabilities } from '../domain/transfer/lifecycle.ts';
+import { anyTagFormat, noStateSystem } from '../domain/transfer/tags.ts';
+import type { PackageTagFormat, StateSystem } from '../domain/transfer/tags.ts';
+import type { Transfer } from '../domain/transfer/transfer.ts';
 import { bioTrackConnectionHealth, bioTrackIntegrationPath, bioTrackSystem, biotrackCapabilities } from './biotrack/capabilities.ts';
 import { bioTrackLink } from './biotrack/link.ts';
 import type { ConnectionHealthView, ConnectionStore, ConsentDates, StateSystemConnection } from './connections.ts';

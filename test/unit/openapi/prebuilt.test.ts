@@ -17,7 +17,8 @@ const outdir = mkdtempSync(join(tmpdir(), 'hub-openapi-bundle-'));
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
 describe('the bundled OpenAPI function', () => {
-  it('answers the document built from source, without bundling the schemas or the builder', async () => {
+  // Bundles the function with esbuild: seconds on a loaded machine.
+  it('answers the document built from source, without bundling the schemas or the builder', { timeout: 120_000 }, async () => {
     const metafile = await bundleFunction('functions/openapi/handler.ts', outdir);
     const inputs = Object.values(metafile.outputs).flatMap((output) => Object.keys(output.inputs));
     expect(inputs).toContain('functions/openapi/handler.ts');
