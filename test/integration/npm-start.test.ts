@@ -206,7 +206,13 @@ describe('npm start', () => {
   it('keeps data and demo keys across a restart; nothing outlives a killed hub', { timeout: 120_000 }, async () => {
     const child = start();
     const run = await healthy(child);
-    expect(run.tenants).toEqual(firstTenants);
+    // The same tenants and keys; the same demo people, each with a new single-use sign-in link.
+    const withoutLinks = (tenants: DemoTenant[]) =>
+      tenants.map((tenant) => ({ ...tenant, people: ((tenant as { people?: { signInLink: string }[] }).people ?? []).map(({ signInLink: _link, ...person }) => person) }));
+    expect(withoutLinks(run.tenants)).toEqual(withoutLinks(firstTenants));
+    const links = (tenants: DemoTenant[]) => tenants.flatMap((tenant) => ((tenant as { people?: { signInLink: string }[] }).people ?? []).map((p) => p.signInLink));
+    expect(links(run.tenants)).toHaveLength(15);
+    expect(links(run.tenants).filter((link) => links(firstTenants).includes(link))).toEqual([]);
     const client = table(run);
 
     const { Item } = await client.send(new GetCommand({ TableName: hubTable.name, Key: marker }));
