@@ -690,6 +690,8 @@ export function createMetrcAdapter(deps: MetrcDeps): MetrcAdapter {
     // No API receives a licensed transfer (metrc.md §2): the receiver enters the hub's receipt in Metrc, as the receiving sheet lists it.
     reportReceipt: async (_account, refs) => {
       const known = metrcRefs(refs);
+      // The reconciler saw Metrc's receipt before this step was first tried: nothing is owed.
+      if (known.receiptSeen) return;
       const manifest = known.manifestNumber ?? known.templateName ?? 'of this transfer';
       const within = (deps.receiptWithinHours ?? DEFAULT_RECEIPT_WITHIN_HOURS) * 3_600_000;
       return Promise.reject(

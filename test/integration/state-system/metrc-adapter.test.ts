@@ -154,6 +154,8 @@ describe('the Metrc adapter pushing a template', () => {
     expect(task).toMatchObject({ action: "Receive manifest 0000000042 (enter what the hub's receiving sheet says)", where: { menuPath: ['Transfers', 'Licensed', 'Incoming'] }, resultKey: '0000000042' });
     // Due a day after the hub's receipt.
     expect(Math.abs(Date.parse(task.deadline) - Date.now() - 24 * 3_600_000)).toBeLessThan(60_000);
+    // Once the reconciler has seen Metrc's receipt, the step owes nothing (it may be tried after the receipt is seen).
+    await expect(w.adapter.reportReceipt(w.shipper, { manifestNumber: '0000000042', receiptSeen: true }, { submissionKey: 'k', lines: [] })).resolves.toBeUndefined();
   });
 });
 
