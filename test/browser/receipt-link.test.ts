@@ -111,7 +111,11 @@ describe('the receipt link in a browser', { timeout: 120_000 }, () => {
       const userAgent = await page.evaluate(() => navigator.userAgent);
       expect((receipt['confirmation'] as { submittedFrom?: unknown }).submittedFrom).toEqual({ userAgent, address: '127.0.0.1' });
       const history = (await call('distributor', 'GET', `/v1/transfers/${id}/events`)).body['items'] as { action: string }[];
-      expect(history.map((e) => e.action)).toEqual(['create', 'manifest', 'depart', 'arrive', 'receive']);
+      // The hub's manifest version that prints the state's manifest id comes when the state answers: once, after the manifest.
+      const actions = history.map((e) => e.action);
+      expect(actions.filter((a) => a !== 'record-state-manifest-number')).toEqual(['create', 'manifest', 'depart', 'arrive', 'receive']);
+      expect(actions.filter((a) => a === 'record-state-manifest-number').length).toBeLessThanOrEqual(1);
+      expect(actions.indexOf('record-state-manifest-number')).not.toBe(0);
 
       const pdf = await call('retail dispensary', 'GET', `/v1/transfers/${id}/receipt.pdf`);
       expect(pdf.status).toBe(200);
