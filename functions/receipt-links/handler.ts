@@ -14,6 +14,7 @@ import type { Page } from '#shared/receipt-links/page.ts';
 import { linkReceiptPdf, MAX_PHOTO_GRANTS, openLink, photoUpload, reviewReceipt, submitReceipt } from '#shared/receipt-links/use-cases.ts';
 import type { LinkPageDeps, OpenedLink } from '#shared/receipt-links/use-cases.ts';
 import { linkPageDeps } from '#shared/wiring/receipt-links.ts';
+import { privatePageHeaders } from '#shared/http/html.ts';
 
 /** The form with a drawn signature is well under this; anything larger is not our page's. */
 const MAX_FORM_BYTES = 1024 * 1024;
@@ -21,16 +22,8 @@ const MAX_FORM_BYTES = 1024 * 1024;
 function html(page: Page, uploadOrigin: string, extra: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 {
   return {
     statusCode: page.status,
-    headers: {
-      'content-type': 'text/html; charset=utf-8',
-      // The URL is the key: no caching, no referrer, no framing, no third-party anything.
-      'cache-control': 'no-store',
-      'referrer-policy': 'no-referrer',
-      'x-robots-tag': 'noindex',
-      'x-content-type-options': 'nosniff',
-      'content-security-policy': `default-src 'none'; style-src 'nonce-${page.nonce}'; script-src 'nonce-${page.nonce}'; img-src 'self' data:; connect-src 'self' ${uploadOrigin}; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`,
-      ...extra,
-    },
+    // The URL is the key; the form's script posts files straight to the uploads bucket.
+    headers: { ...privatePageHeaders(page.nonce, `'self' ${uploadOrigin}`), ...extra },
     body: page.html,
   };
 }

@@ -21,6 +21,7 @@ import { clearedSessionCookie, cookieNames, formToken, readCookie, sessionCookie
 import { sameToken } from '#shared/sessions/session.ts';
 import type { SignInSettings } from '#shared/wiring/people.ts';
 import { peopleDeps } from '#shared/wiring/people.ts';
+import { privatePageHeaders } from '#shared/http/html.ts';
 
 const MAX_FORM_BYTES = 16 * 1024;
 
@@ -40,16 +41,8 @@ function respond(answer: Answer): APIGatewayProxyStructuredResultV2 {
   if (!page) throw new Error('An answer needs a page or a redirect');
   return {
     statusCode: page.status,
-    headers: {
-      'content-type': 'text/html; charset=utf-8',
-      // Links carry one-time tokens and pages personal data: no caching, no referrer, no framing.
-      'cache-control': 'no-store',
-      'referrer-policy': 'no-referrer',
-      'x-robots-tag': 'noindex',
-      'x-content-type-options': 'nosniff',
-      'content-security-policy': `default-src 'none'; style-src 'nonce-${page.nonce}'; script-src 'nonce-${page.nonce}'; img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`,
-      ...answer.headers,
-    },
+    // Links carry one-time tokens and pages personal data.
+    headers: { ...privatePageHeaders(page.nonce), ...answer.headers },
     body: page.html,
     ...cookies,
   };

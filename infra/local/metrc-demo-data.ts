@@ -12,6 +12,8 @@
 import { createHash } from 'node:crypto';
 import type { FacilityRole } from './metrc/config.ts';
 import type { FacilitySeed, MetrcSeed, PackageSeed, TransferTypeSeed } from './metrc/seed.ts';
+import { typeSeed } from './metrc/model.ts';
+import { seededRandom } from './seeded-random.ts';
 
 /** A demo tenant as Metrc knows it. */
 export interface MetrcDemoFacility {
@@ -24,17 +26,6 @@ export const DEMO_PACKAGES_PER_FACILITY = 50;
 /** Packages from this number on carry a problem each. */
 export const FIRST_PROBLEM_PACKAGE = 41;
 
-/** mulberry32: a small seeded PRNG, so the demo inventory is the same on every start. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** One seed per facility, from its license number: adding a tenant changes no other tenant's data. */
 const seedOf = (licenseNumber: string): number => createHash('sha256').update(`metrc-demo:${licenseNumber}`).digest().readUInt32BE(0);
@@ -58,7 +49,7 @@ export function demoPackageLabel(licenseNumber: string, n: number): string {
 
 /** A user key as Metrc shows one (48 characters); fixed per facility, so the banner's key stays valid across restarts. */
 export function demoUserKey(licenseNumber: string): string {
-  const random = seeded(seedOf(`user-key:${licenseNumber}`));
+  const random = seededRandom(seedOf(`user-key:${licenseNumber}`));
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
   return Array.from({ length: 48 }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
 }
@@ -107,7 +98,7 @@ const PACKAGED_FROM = Date.parse('2026-09-01T00:00:00Z');
 const PACKAGED_DAYS = 75;
 
 export function demoPackages(facility: MetrcDemoFacility): PackageSeed[] {
-  const random = seeded(seedOf(facility.licenseNumber));
+  const random = seededRandom(seedOf(facility.licenseNumber));
     return Array.from({ length: DEMO_PACKAGES_PER_FACILITY }, (_, i) => {
     const n = i + 1;
     const product = pick(random, RETAIL);
@@ -140,22 +131,11 @@ export function demoPackages(facility: MetrcDemoFacility): PackageSeed[] {
  * and external incoming shipments for a dispensary.
  */
 export function demoTransferTypes(role: FacilityRole): TransferTypeSeed[] {
-  const licensed = (type: Partial<TransferTypeSeed> & Pick<TransferTypeSeed, 'Name' | 'TransactionType'>): TransferTypeSeed => ({
-    ForLicensedShipments: true,
-    ForExternalIncomingShipments: false,
-    ForExternalOutgoingShipments: false,
-    RequiresDestinationGrossWeight: false,
-    RequiresPackagesGrossWeight: false,
-    RequiresInvoiceNumber: false,
-    RequiresPDFDocument: false,
-    RequiresVehicleRegistrationNumber: false,
-    ...type,
-  });
   return [
-    licensed({ Name: 'Transfer', TransactionType: 'Standard' }),
-    licensed({ Name: 'Wholesale', TransactionType: 'Wholesale', RequiresInvoiceNumber: true, RequiresVehicleRegistrationNumber: true }),
-    licensed({ Name: 'Unaffiliated', TransactionType: 'Wholesale', RequiresVehicleRegistrationNumber: true, priced: true }),
-    ...(role === 'dispensary' ? [licensed({ Name: 'External Incoming', TransactionType: 'Standard', ForLicensedShipments: false, ForExternalIncomingShipments: true })] : []),
+    typeSeed({ Name: 'Transfer', TransactionType: 'Standard' }),
+    typeSeed({ Name: 'Wholesale', TransactionType: 'Wholesale', RequiresInvoiceNumber: true, RequiresVehicleRegistrationNumber: true }),
+    typeSeed({ Name: 'Unaffiliated', TransactionType: 'Wholesale', RequiresVehicleRegistrationNumber: true, priced: true }),
+    ...(role === 'dispensary' ? [typeSeed({ Name: 'External Incoming', TransactionType: 'Standard', ForLicensedShipments: false, ForExternalIncomingShipments: true })] : []),
   ];
 }
 

@@ -8,10 +8,20 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 
 export interface ManifestStore {
-  put(key: string, pdf: Uint8Array, sha256: string): Promise<void>;
+  /** `metadata`: kept with the object beside its hash (e.g. when a copy was fetched). */
+  put(key: string, pdf: Uint8Array, sha256: string, metadata?: Readonly<Record<string, string>>): Promise<void>;
   exists(key: string): Promise<boolean>;
+  /** The stored object's hash, size, metadata and time; undefined when there is none. */
+  describe(key: string): Promise<StoredDocument | undefined>;
   /** A short-lived GET URL that serves the PDF inline under `filename`. */
   downloadUrl(key: string, filename: string, expiresInSeconds: number): Promise<string>;
+}
+
+export interface StoredDocument {
+  readonly sha256: string;
+  readonly bytes: number;
+  readonly metadata: Readonly<Record<string, string>>;
+  readonly storedAt?: string;
 }
 
 export const manifestObjectKey = (shipperId: string, transferId: string, version: number) =>
@@ -41,18 +51,24 @@ export async function putDocument(
 }
 
 export function createS3ManifestStore(s3: S3Client, bucket: string): ManifestStore {
+  async function describe(key: string): Promise<StoredDocument | undefined> {
+    try {
+      const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+      const metadata = head.Metadata ?? {};
+      return { sha256: metadata['sha256'] ?? '', bytes: head.ContentLength ?? 0, metadata, ...(head.LastModified ? { storedAt: head.LastModified.toISOString() } : {}) };
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
   return {
-    put: (key, pdf, sha256) => putDocument(s3, bucket, { key, body: pdf, contentType: 'application/pdf', sha256 }),
+    put: (key, pdf, sha256, metadata) => putDocument(s3, bucket, { key, body: pdf, contentType: 'application/pdf', sha256, ...(metadata ? { metadata } : {}) }),
 
     async exists(key) {
-      try {
-        await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-        return true;
-      } catch (error) {
-        if (isNotFound(error)) return false;
-        throw error;
-      }
+      return (await describe(key)) !== undefined;
     },
+
+    describe,
 
     downloadUrl(key, filename, expiresInSeconds) {
       return getSignedUrl(

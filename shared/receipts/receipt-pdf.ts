@@ -3,23 +3,15 @@
  * the receiver's drawn signature. Both parties download it; the receiver through its link. Same
  * typeface and drawing as the manifest; the same receipt always gives the same bytes.
  */
-import { PDFDocument } from 'pdf-lib';
 import type { ReceiptLine, Transfer } from '../domain/transfer/index.ts';
 import { NOT_REPORTED, payloadHash, recorded } from '../domain/transfer/index.ts';
 import { verificationUrl } from '../manifests/document.ts';
 import { formatNewYorkTime } from '../manifests/new-york-time.ts';
-import { GlyphCodes, PageCanvas } from '../manifests/pdf/canvas.ts';
-import { PRODUCER } from '../manifests/pdf/manifest-pdf.ts';
-import { fontBytes, sharedFontkit, wrapped } from '../manifests/pdf/typeface.ts';
+import { BOTTOM, framedPdf, letterDocument, MARGIN, ROW, WIDTH } from '../manifests/pdf/letter-document.ts';
+import { wrapped } from '../manifests/pdf/typeface.ts';
 import { receivingPlaceOf } from '../state-system/receiving.ts';
 import { reasonText, receivingSheet, recordInStateSystem } from './receiving-sheet.ts';
 
-const PAGE = { width: 612, height: 792 } as const;
-const MARGIN = 36;
-const WIDTH = PAGE.width - 2 * MARGIN;
-const TOP = 728;
-const BOTTOM = 60;
-const ROW = 11;
 
 
 /** The receipt's fingerprint, printed in the footer: the same receipt, the same hash. */
@@ -42,28 +34,14 @@ export async function renderReceiptPdf(transfer: Transfer, signaturePng?: Uint8A
   const receipt = recorded(transfer.receipt, transfer, 'receipt');
   const manifest = recorded(transfer.manifest, transfer, 'manifest');
   const { shipper, receiver } = manifest.parties;
-  const pdf = await PDFDocument.create({ updateMetadata: false });
-  pdf.registerFontkit(sharedFontkit);
-  const glyphs = new GlyphCodes({
-    regular: await pdf.embedFont(fontBytes.regular, { subset: true }),
-    bold: await pdf.embedFont(fontBytes.bold, { subset: true }),
+  const document = await letterDocument({
+    title: `Receipt of manifest ${manifest.number}`,
+    subject: `Receipt by ${receiver.licenseNumber} of a transfer from ${shipper.licenseNumber}`,
+    author: receiver.legalName,
+    at: new Date(receipt.at),
   });
-  const at = new Date(receipt.at);
-  pdf.setTitle(`Receipt of manifest ${manifest.number}`);
-  pdf.setSubject(`Receipt by ${receiver.licenseNumber} of a transfer from ${shipper.licenseNumber}`);
-  pdf.setAuthor(receiver.legalName);
-  pdf.setCreator('NY transfer hub');
-  pdf.setProducer(PRODUCER);
-  pdf.setCreationDate(at);
-  pdf.setModificationDate(at);
-  pdf.setLanguage('en-US');
-
-  const pages: PageCanvas[] = [];
-  const newPage = () => {
-    const canvas = new PageCanvas(pdf.addPage([PAGE.width, PAGE.height]), glyphs);
-    pages.push(canvas);
-    return { canvas, y: TOP };
-  };
+  const { pdf } = document;
+  const newPage = () => document.newPage();
   let cursor = newPage();
   const ensure = (height: number) => {
     if (cursor.y - height < BOTTOM) cursor = newPage();
@@ -178,17 +156,11 @@ export async function renderReceiptPdf(transfer: Transfer, signaturePng?: Uint8A
   // The receipt's own time: the same receipt always gives the same bytes, whenever it is rendered.
   const generated = `Generated ${formatNewYorkTime(receipt.at)}`;
   const verify = publicBaseUrl === undefined ? undefined : verificationUrl(publicBaseUrl, manifest.number, manifest.contentHash);
-  pages.forEach((canvas, index) => {
-    const top = PAGE.height - MARGIN - 8;
-    canvas.text('RECEIPT OF TRANSFER', MARGIN, top, { weight: 'bold', size: 11, width: 240 });
-    canvas.text(`Manifest ${manifest.number}`, MARGIN + 240, top, { weight: 'bold', size: 9, width: WIDTH - 240, align: 'right' });
-    canvas.line(MARGIN, top - 6, MARGIN + WIDTH, top - 6, 1);
-    const bottom = MARGIN + 2;
-    canvas.line(MARGIN, bottom + 18, MARGIN + WIDTH, bottom + 18, 0.5);
-    canvas.text(`${generated} · Transfer ${transfer.id} · Receipt hash ${hash}`, MARGIN, bottom + 8, { size: 7, width: WIDTH - 70 });
-    if (verify) canvas.text(`Verify: ${verify}`, MARGIN, bottom, { size: 6.5, width: WIDTH - 70 });
-    canvas.text(`Page ${index + 1} of ${pages.length}`, MARGIN + WIDTH - 70, bottom + 8, { weight: 'bold', size: 8, width: 70, align: 'right' });
-    canvas.finish();
+  return framedPdf(document, {
+    heading: 'RECEIPT OF TRANSFER',
+    headingWidth: 240,
+    reference: `Manifest ${manifest.number}`,
+    footer: `${generated} · Transfer ${transfer.id} · Receipt hash ${hash}`,
+    ...(verify ? { footnote: `Verify: ${verify}` } : {}),
   });
-  return pdf.save({ useObjectStreams: true });
 }

@@ -3,19 +3,11 @@
  * package, with a box to tick per line. Same typeface and drawing as the manifest and the receipt;
  * the same sheet always gives the same bytes.
  */
-import { PDFDocument } from 'pdf-lib';
 import { formatNewYorkTime } from '../manifests/new-york-time.ts';
-import { GlyphCodes, PageCanvas } from '../manifests/pdf/canvas.ts';
-import { PRODUCER } from '../manifests/pdf/manifest-pdf.ts';
-import { fontBytes, sharedFontkit, wrapped } from '../manifests/pdf/typeface.ts';
+import { BOTTOM, framedPdf, letterDocument, MARGIN, ROW, WIDTH } from '../manifests/pdf/letter-document.ts';
+import { wrapped } from '../manifests/pdf/typeface.ts';
 import type { ReceivingSheet, ReceivingSheetPackage } from './receiving-sheet.ts';
 
-const PAGE = { width: 612, height: 792 } as const;
-const MARGIN = 36;
-const WIDTH = PAGE.width - 2 * MARGIN;
-const TOP = 728;
-const BOTTOM = 60;
-const ROW = 11;
 const columns = { check: 0, tag: 16, product: 140, shipped: 286, decision: 344, enter: 390 } as const;
 
 const whatToEnter = (pkg: ReceivingSheetPackage) =>
@@ -24,27 +16,12 @@ const whatToEnter = (pkg: ReceivingSheetPackage) =>
     : `Received: ${pkg.receivedQuantity ?? pkg.shipped.quantity} ${pkg.shipped.unit}${pkg.confirmVariance ? '; confirm the variance' : ''}`;
 
 export async function renderReceivingSheetPdf(sheet: ReceivingSheet): Promise<Uint8Array> {
-  const pdf = await PDFDocument.create({ updateMetadata: false });
-  pdf.registerFontkit(sharedFontkit);
-  const glyphs = new GlyphCodes({
-    regular: await pdf.embedFont(fontBytes.regular, { subset: true }),
-    bold: await pdf.embedFont(fontBytes.bold, { subset: true }),
+  const document = await letterDocument({
+    title: `Receiving sheet for manifest ${sheet.stateManifestNumber ?? sheet.manifestNumber}`,
+    subject: `What to enter in ${sheet.stateSystem} to receive transfer ${sheet.transferId}`,
+    at: new Date(sheet.receivedAt),
   });
-  const at = new Date(sheet.receivedAt);
-  pdf.setTitle(`Receiving sheet for manifest ${sheet.stateManifestNumber ?? sheet.manifestNumber}`);
-  pdf.setSubject(`What to enter in ${sheet.stateSystem} to receive transfer ${sheet.transferId}`);
-  pdf.setCreator('NY transfer hub');
-  pdf.setProducer(PRODUCER);
-  pdf.setCreationDate(at);
-  pdf.setModificationDate(at);
-  pdf.setLanguage('en-US');
-
-  const pages: PageCanvas[] = [];
-  const newPage = () => {
-    const canvas = new PageCanvas(pdf.addPage([PAGE.width, PAGE.height]), glyphs);
-    pages.push(canvas);
-    return { canvas, y: TOP };
-  };
+  const newPage = () => document.newPage();
   let cursor = newPage();
   const paragraph = (text: string, size = 9, weight: 'regular' | 'bold' = 'regular') => {
     for (const line of wrapped(text, weight, size, WIDTH)) {
@@ -83,16 +60,10 @@ export async function renderReceivingSheetPdf(sheet: ReceivingSheet): Promise<Ui
     cursor.y -= rows * ROW + 3;
   }
 
-  pages.forEach((canvas, index) => {
-    const top = PAGE.height - MARGIN - 8;
-    canvas.text(`RECEIVING SHEET FOR ${sheet.stateSystem.toUpperCase()}`, MARGIN, top, { weight: 'bold', size: 11, width: 300 });
-    canvas.text(`Manifest ${sheet.stateManifestNumber ?? sheet.manifestNumber}`, MARGIN + 300, top, { weight: 'bold', size: 9, width: WIDTH - 300, align: 'right' });
-    canvas.line(MARGIN, top - 6, MARGIN + WIDTH, top - 6, 1);
-    const bottom = MARGIN + 2;
-    canvas.line(MARGIN, bottom + 18, MARGIN + WIDTH, bottom + 18, 0.5);
-    canvas.text(`Transfer ${sheet.transferId} · the hub's receipt, as ${sheet.stateSystem} asks for it`, MARGIN, bottom + 8, { size: 7, width: WIDTH - 70 });
-    canvas.text(`Page ${index + 1} of ${pages.length}`, MARGIN + WIDTH - 70, bottom + 8, { weight: 'bold', size: 8, width: 70, align: 'right' });
-    canvas.finish();
+  return framedPdf(document, {
+    heading: `RECEIVING SHEET FOR ${sheet.stateSystem.toUpperCase()}`,
+    headingWidth: 300,
+    reference: `Manifest ${sheet.stateManifestNumber ?? sheet.manifestNumber}`,
+    footer: `Transfer ${sheet.transferId} · the hub's receipt, as ${sheet.stateSystem} asks for it`,
   });
-  return pdf.save({ useObjectStreams: true });
 }

@@ -6,11 +6,8 @@
  * later. A system that prints no manifest of its own (BioTrack) has none to give.
  */
 import { createHash } from 'node:crypto';
-import { HeadObjectCommand } from '@aws-sdk/client-s3';
-import type { S3Client } from '@aws-sdk/client-s3';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import type { Caller } from '../http/caller.ts';
-import { isNotFound, putDocument } from '../manifests/store.ts';
 import type { ManifestStore } from '../manifests/store.ts';
 import { DOWNLOAD_LINK_SECONDS } from '../manifests/use-cases.ts';
 import { capabilitiesOf, isKnownStateSystem } from '../state-system/capabilities.ts';
@@ -24,7 +21,8 @@ export interface StateManifestDeps {
   readonly accounts: Pick<StateAccounts, 'account'>;
   readonly systems: Partial<Record<string, StateTrackingSystem>>;
   readonly submissions: Pick<SubmissionRepository, 'stateRefs'>;
-  readonly documents: { readonly s3: S3Client; readonly bucket: string; readonly store: Pick<ManifestStore, 'downloadUrl'> };
+  /** The documents bucket, as the manifests are kept there. */
+  readonly documents: Pick<ManifestStore, 'put' | 'describe' | 'downloadUrl'>;
 }
 
 export interface StateManifestDownload {
@@ -44,13 +42,8 @@ export const stateManifestKey = (shipperId: string, transferId: string, stateMan
   `state-manifests/${shipperId}/${transferId}/${stateManifestNumber.replace(/[^\w.-]/g, '_')}.pdf`;
 
 async function stored(deps: StateManifestDeps, key: string): Promise<{ sha256: string; bytes: number; fetchedAt: string } | undefined> {
-  try {
-    const head = await deps.documents.s3.send(new HeadObjectCommand({ Bucket: deps.documents.bucket, Key: key }));
-    return { sha256: head.Metadata?.['sha256'] ?? '', bytes: head.ContentLength ?? 0, fetchedAt: head.Metadata?.['fetched-at'] ?? head.LastModified?.toISOString() ?? '' };
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
+  const found = await deps.documents.describe(key);
+  return found && { sha256: found.sha256, bytes: found.bytes, fetchedAt: found.metadata['fetched-at'] ?? found.storedAt ?? '' };
 }
 
 export async function stateManifestDownload(deps: TransferDeps, caller: Caller, id: string): Promise<StateManifestDownload> {
@@ -76,11 +69,11 @@ export async function stateManifestDownload(deps: TransferDeps, caller: Caller, 
     if (!pdf) throw new ConflictError('state-manifest-not-issued', `${displayName} has not issued its manifest yet.`, { system });
     const sha256 = createHash('sha256').update(pdf).digest('hex');
     const fetchedAt = deps.now().toISOString();
-    await putDocument(state.documents.s3, state.documents.bucket, { key, body: pdf, contentType: 'application/pdf', sha256, metadata: { 'fetched-at': fetchedAt } });
+    await state.documents.put(key, pdf, sha256, { 'fetched-at': fetchedAt });
     kept = { sha256, bytes: pdf.byteLength, fetchedAt };
   }
   return {
-    url: await state.documents.store.downloadUrl(key, `${displayName}-manifest-${number}.pdf`, DOWNLOAD_LINK_SECONDS),
+    url: await state.documents.downloadUrl(key, `${displayName}-manifest-${number}.pdf`, DOWNLOAD_LINK_SECONDS),
     expiresAt: new Date(deps.now().getTime() + DOWNLOAD_LINK_SECONDS * 1000).toISOString(),
     system,
     displayName,

@@ -43,7 +43,7 @@ export function transferDeps(config: HubConfig, aws: Pick<AwsClients, 'dynamodb'
             accounts: createStateAccounts(licensees),
             systems: systems.adapters,
             submissions: createSubmissionRepository(aws.dynamodb, table),
-            documents: { s3: aws.s3, bucket: resourceName(config, documentsBucket), store: createS3ManifestStore(aws.s3, resourceName(config, documentsBucket)) },
+            documents: createS3ManifestStore(aws.s3, resourceName(config, documentsBucket)),
           },
         }
       : {}),

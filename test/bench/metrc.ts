@@ -26,7 +26,7 @@ import { demoPackageLabel } from '#infra/local/metrc-demo-data.ts';
 import { seedMetrc } from '#infra/local/seed-metrc.ts';
 import { newYorkDemoLicensees, seedDemoData } from '#infra/local/seed.ts';
 import { defaultBudget } from '#shared/state-system/metrc/client.ts';
-import { percentile, table } from './stats.ts';
+import { percentile, pool, table } from './stats.ts';
 import { client } from './transfers.ts';
 import type { Client } from './transfers.ts';
 
@@ -68,18 +68,6 @@ async function calls(hub: LocalHub, since = 0): Promise<Call[]> {
   return (await control(hub, 'GET', `/calls?since=${since}`))['calls'] as Call[];
 }
 
-async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: limit }, async () => {
-      while (next < items.length) {
-        const item = items[next];
-        next += 1;
-        if (item !== undefined) await work(item);
-      }
-    }),
-  );
-}
 
 async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
   const deadline = Date.now() + timeoutMs;

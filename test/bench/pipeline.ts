@@ -25,7 +25,7 @@ import { readConfig } from '#shared/config.ts';
 import { hubTable } from '#shared/resources.ts';
 import { createSubmissionRepository } from '#shared/submissions/repository.ts';
 import type { StoredSubmission } from '#shared/submissions/repository.ts';
-import { percentile, table } from './stats.ts';
+import { percentile, pool, table } from './stats.ts';
 import { client } from './transfers.ts';
 import type { Client } from './transfers.ts';
 
@@ -48,19 +48,6 @@ async function emulator(hub: LocalHub, method: string, path: string, body?: unkn
 let tagSequence = 0;
 const nextTag = () => `7${String(Date.now() % 1e9).padStart(9, '0')}${String((tagSequence += 1)).padStart(6, '0')}`;
 
-/** Runs `work` over `items` with at most `limit` at once. */
-async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: limit }, async () => {
-      while (next < items.length) {
-        const item = items[next];
-        next += 1;
-        if (item !== undefined) await work(item);
-      }
-    }),
-  );
-}
 
 interface World {
   readonly hub: LocalHub;

@@ -1,4 +1,4 @@
-/** Latency statistics for the benchmarks: nearest-rank percentiles over recorded samples. */
+/** Shared parts of the benchmarks: nearest-rank percentiles over recorded samples, tables, and a bounded pool of work. */
 export function percentile(samples: readonly number[], p: number): number {
   if (samples.length === 0) return Number.NaN;
   const sorted = [...samples].sort((a, b) => a - b);
@@ -40,4 +40,18 @@ export function table(rows: readonly Record<string, string | number>[]): string 
   const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
   const line = (values: string[]) => values.map((v, i) => v.padEnd(widths[i] ?? 0)).join('  ');
   return [line(columns), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(columns.map((c) => cell(r[c]))))].join('\n');
+}
+
+/** Runs `work` over `items` with at most `limit` at once. */
+export async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) {
+        const item = items[next];
+        next += 1;
+        if (item !== undefined) await work(item);
+      }
+    }),
+  );
 }

@@ -3,6 +3,7 @@
  * 429s, 5xx, timeouts and commit-then-drop, a late commit; a rule may be limited to its first N requests.
  */
 import * as z from 'zod';
+import { seededRandom } from '../seeded-random.ts';
 
 const share = z.number().min(0).max(1);
 
@@ -33,17 +34,6 @@ export interface FaultDecision {
   readonly kind?: FaultKind;
 }
 
-/** mulberry32: a small seeded PRNG, so that a fault run replays exactly. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export class FaultPlan {
   readonly config: FaultConfig;
@@ -52,7 +42,7 @@ export class FaultPlan {
 
   constructor(config: FaultConfig = { rules: [] }) {
     this.config = config;
-    this.#random = seeded(config.seed ?? 1);
+    this.#random = seededRandom(config.seed ?? 1);
   }
 
   /** The first matching rule not spent wins; one draw decides among its shares, in the order listed. */

@@ -54,7 +54,8 @@ export const DEFAULT_TRANSFER_TYPES: readonly TransferTypeSeed[] = [
   typeSeed({ Name: 'External Incoming', TransactionType: 'Standard', ForLicensedShipments: false, ForExternalIncomingShipments: true }),
 ];
 
-function typeSeed(partial: Partial<TransferTypeSeed> & Pick<TransferTypeSeed, 'Name' | 'TransactionType'>): TransferTypeSeed {
+/** A transfer type for licensed shipments that requires nothing but what `partial` says. */
+export function typeSeed(partial: Partial<TransferTypeSeed> & Pick<TransferTypeSeed, 'Name' | 'TransactionType'>): TransferTypeSeed {
   return {
     ForLicensedShipments: true,
     ForExternalIncomingShipments: false,

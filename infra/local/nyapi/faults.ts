@@ -4,6 +4,7 @@
  * may be limited to the first N requests it matches.
  */
 import * as z from 'zod';
+import { seededRandom } from '../seeded-random.ts';
 
 const rate = z.number().min(0).max(1);
 
@@ -37,17 +38,6 @@ export interface FaultDecision {
   readonly kind?: FaultKind;
 }
 
-/** mulberry32: a tiny seeded PRNG, so a fault run can be replayed exactly. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export class FaultPlan {
   readonly #rules: readonly FaultRule[];
@@ -57,7 +47,7 @@ export class FaultPlan {
 
   constructor(config: FaultConfig = { rules: [] }) {
     this.#rules = config.rules;
-    this.#random = mulberry32(config.seed ?? 1);
+    this.#random = seededRandom(config.seed ?? 1);
   }
 
   /** The first matching rule that is not spent wins; one draw decides among its rates, tried in order. */
