@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { StaleVersionError } from '../errors.ts';
 import { keys } from '../repositories/keys.ts';
 import type { Submission } from '../domain/submission/submission.ts';
-import { cancellationOf, transact } from './transactions.ts';
+import { cancellationOf, onlyConflicts, transact } from './transactions.ts';
 import type { Cancellation, TransactionItem, TransferTable } from './transactions.ts';
 import { currentVersion, transferWrites, versionFailure } from './transfer-items.ts';
 import type { EventShape, TransferShape } from './transfer-items.ts';
@@ -89,7 +89,8 @@ async function manifestFailure(table: TransferTable, cancelled: Cancellation, id
     // Same version but another attempt: a concurrent manifest fenced this one.
     throw new ManifestRaceError();
   }
-  if (cancelled.failed.has('manifest-counter')) throw new ManifestRaceError();
+  // Still meeting a concurrent manifest after transact's own tries: the same race, taken from the top.
+  if (cancelled.failed.has('manifest-counter') || onlyConflicts(cancelled)) throw new ManifestRaceError();
   throw new Error(`Manifest transaction cancelled: ${cancelled.codes.join(', ')}`);
 }
 

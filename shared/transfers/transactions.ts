@@ -39,8 +39,33 @@ export interface TransactionItem {
   readonly item: NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 }
 
+/** Tries of a transaction that another transaction on one of its items got in the way of. */
+const CONFLICT_ATTEMPTS = 4;
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Writes the items in one transaction. DynamoDB cancels a transaction with `TransactionConflict`
+ * when another one is writing one of its items at that moment (two manifests of one shipper both
+ * bump its counter); the SDK does not retry that, and nothing was written, so it is tried again
+ * after a short jittered pause. A condition that failed is never retried: it is the caller's answer.
+ */
 export async function transact(client: DynamoDBDocumentClient, items: readonly TransactionItem[]): Promise<void> {
-  await client.send(new TransactWriteCommand({ TransactItems: items.map(({ item }) => item) }));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await client.send(new TransactWriteCommand({ TransactItems: items.map(({ item }) => item) }));
+      return;
+    } catch (error) {
+      const cancelled = cancellationOf(error, items);
+      if (!cancelled || !onlyConflicts(cancelled) || attempt === CONFLICT_ATTEMPTS) throw error;
+      await pause(Math.random() * 20 * 2 ** attempt);
+    }
+  }
+}
+
+/** The transaction met another one and no condition of its own failed. */
+export function onlyConflicts(cancelled: Cancellation): boolean {
+  return cancelled.failed.size === 0 && cancelled.codes.includes('TransactionConflict');
 }
 
 export interface Cancellation {

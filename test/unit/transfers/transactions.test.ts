@@ -120,3 +120,38 @@ describe('the transfer repository maps a cancelled transaction by role', () => {
     await expect(heldAndRaced.commitManifest(manifest(n))).rejects.toThrow(ManifestRaceError);
   });
 });
+
+/** A document client whose first `conflicts` transactions meet another transaction on the counter, as DynamoDB cancels them. */
+function conflictingClient(conflicts: number): { client: DynamoDBDocumentClient; tries: () => number } {
+  let tries = 0;
+  const send = async (command: unknown) => {
+    if (!(command instanceof TransactWriteCommand)) throw new Error(`unexpected ${(command as object).constructor.name}`);
+    tries++;
+    if (tries > conflicts) return {};
+    const reasons = (command.input.TransactItems ?? []).map((written) => ({ Code: isCounter(keyOf(written)) ? 'TransactionConflict' : 'None' }));
+    throw new TransactionCanceledException({ message: 'Transaction cancelled', $metadata: {}, CancellationReasons: reasons });
+  };
+  return { client: { send } as unknown as DynamoDBDocumentClient, tries: () => tries };
+}
+
+describe('a transaction that meets another one on an item', () => {
+  it('is written once the other is done: a conflict is tried again, nothing else is', async () => {
+    const { client, tries } = conflictingClient(2);
+    await createTransferRepository<TestTransfer, typeof event>(client, 'hub').commitManifest(manifest(1));
+    expect(tries()).toBe(3);
+  });
+
+  it('is a manifest race, not an internal error, when the conflicts go on', async () => {
+    const { client, tries } = conflictingClient(Infinity);
+    await expect(createTransferRepository<TestTransfer, typeof event>(client, 'hub').commitManifest(manifest(0))).rejects.toThrow(ManifestRaceError);
+    expect(tries()).toBe(4);
+  });
+
+  it('does not try again a transaction whose own condition failed', async () => {
+    let tries = 0;
+    const refusing = refusingClient(isCounter);
+    const counting = { send: (command: unknown) => (command instanceof TransactWriteCommand && tries++, refusing.send(command as never)) } as unknown as DynamoDBDocumentClient;
+    await expect(createTransferRepository<TestTransfer, typeof event>(counting, 'hub').commitManifest(manifest(0))).rejects.toThrow(ManifestRaceError);
+    expect(tries).toBe(1);
+  });
+});
