@@ -27,7 +27,9 @@ import { capabilitiesOf, receiptCapabilities } from '../state-system/capabilitie
 import type { InboundCheckpoints } from '../state-system/inbound-checkpoints.ts';
 import type { InboundTransfer, Observed, StateAccount, StateTrackingSystem } from '../state-system/port.ts';
 import type { OnStateManifestNumber, StateAccounts } from '../submissions/deliver.ts';
+import { handOver } from '../submissions/outbox.ts';
 import type { SubmissionQueue } from '../submissions/outbox.ts';
+import { submissionsOwed } from '../submissions/planning.ts';
 import type { SubmissionRepository } from '../submissions/repository.ts';
 import { stateObjectItems } from '../submissions/repository.ts';
 import { refreshStateStatus } from '../submissions/state-status.ts';
@@ -39,7 +41,7 @@ import type { DiscrepancyStore } from './discrepancies.ts';
 
 export interface ReconcilerDeps {
   readonly transfers: TransferRepository<StoredTransfer, TransferEvent>;
-  readonly submissions: Pick<SubmissionRepository, 'transferOfStateObject' | 'followUps' | 'saveStateRefs' | 'touchFollowUp' | 'list' | 'save' | 'stateRefs' | 'saveStatus'>;
+  readonly submissions: Pick<SubmissionRepository, 'transferOfStateObject' | 'followUps' | 'saveStateRefs' | 'touchFollowUp' | 'list' | 'save' | 'stateRefs' | 'saveStatus' | 'markEnqueued'>;
   /** Where the steps that waited behind a person's step go once it is seen done. */
   readonly queue: SubmissionQueue;
   readonly discrepancies: Pick<DiscrepancyStore, 'record' | 'countOpen' | 'ofTransfer' | 'recordStateReceipt'>;
@@ -229,8 +231,10 @@ async function receiveFromState(deps: ReconcilerDeps, transfer: StoredTransfer, 
     return transfer;
   }
   const stored = toStored(change.transfer);
+  // The state has the receipt; what it still owes is the shipper's taking rejected packages back.
+  const owed = submissionsOwed(change);
   try {
-    await deps.transfers.commit(stored, transfer.version, change.event, { receipt: true });
+    await deps.transfers.commit(stored, transfer.version, change.event, { receipt: true }, owed);
   } catch (error) {
     if (!(error instanceof StaleVersionError)) throw error;
     // Changed meanwhile (a receipt of the hub's own, say): judged as it now is.
@@ -238,6 +242,7 @@ async function receiveFromState(deps: ReconcilerDeps, transfer: StoredTransfer, 
     return latest && latest.version !== transfer.version ? receiveFromState(deps, latest, receipt, system) : transfer;
   }
   await deps.transfers.releaseTags(stored.id, stored.content.lines.map((line) => line.tag), stored.updatedAt);
+  await handOver({ queue: deps.queue, submissions: deps.submissions, now: deps.now }, owed);
   return stored;
 }
 

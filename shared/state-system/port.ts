@@ -237,6 +237,11 @@ export interface ManifestReport extends Keyed {
   readonly lines: readonly ReportedLine[];
 }
 
+/** The packages the receiver rejected, which the shipper takes back. */
+export interface TakeBackReport extends Keyed {
+  readonly tags: readonly string[];
+}
+
 export interface ReceiptReport extends Keyed {
   readonly lines: readonly {
     readonly tag: string;
@@ -345,6 +350,8 @@ export interface StateTrackingSystem {
   reportShipment(account: StateAccount, refs: StateRefs, submissionKey: string): Promise<StateRefs>;
   reportArrival(account: StateAccount, refs: StateRefs, submissionKey: string): Promise<void>;
   reportReceipt(account: StateAccount, refs: StateRefs, report: ReceiptReport): Promise<void>;
+  /** The shipper takes the receiver's rejected packages back; only a system whose capabilities have `accept-returned` by a person is asked. */
+  reportTakeBack?(account: StateAccount, refs: StateRefs, report: TakeBackReport): Promise<void>;
   /** Returns the refs of the shipment the state system recorded. */
   reportIntake(account: StateAccount, report: IntakeReport): Promise<StateRefs>;
   reportVoid(account: StateAccount, refs: StateRefs, submissionKey: string): Promise<void>;

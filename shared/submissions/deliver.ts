@@ -245,6 +245,11 @@ async function report(
         ),
       });
     }
+    case 'take-back': {
+      if (!system.reportTakeBack) throw new StateSystemError('permanent', 'NOT_SUPPORTED', 'This state system takes rejected packages back by itself');
+      const rejected = recorded(transfer.receipt, transfer, 'receipt').lines.filter((line) => line.outcome === 'rejected');
+      return system.reportTakeBack(account, refs, { submissionKey, tags: rejected.map((line) => line.tag) });
+    }
     case 'intake': {
       const { shipper } = recorded(transfer.manifest, transfer, 'manifest').parties;
       return keep(await system.reportIntake(account, intakeReport(transfer, submissionKey, await deps.accounts.stateLicenseOf(shipper))));

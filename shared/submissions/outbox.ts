@@ -58,7 +58,10 @@ export interface OutboxDeps {
  * system in lists. Never throws: what it cannot hand over, the sweeper will; a status it cannot
  * store, the worker stores after its drain.
  */
-export async function handOver(deps: OutboxDeps, submissions: readonly QueuedSubmission[]): Promise<void> {
+export async function handOver(
+  deps: Omit<OutboxDeps, 'submissions'> & { readonly submissions: Pick<SubmissionRepository, 'markEnqueued' | 'list' | 'stateRefs' | 'saveStatus'> },
+  submissions: readonly QueuedSubmission[],
+): Promise<void> {
   if (submissions.length === 0) return;
   try {
     await deps.queue.send(submissions);

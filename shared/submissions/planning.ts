@@ -22,6 +22,7 @@ const stateStepOf: Readonly<Record<SubmissionStep, StateSystemStep>> = {
   ship: 'depart',
   arrive: 'arrive',
   receive: 'receive',
+  'take-back': 'accept-returned',
   void: 'void',
   intake: 'intake',
 };
@@ -35,9 +36,39 @@ export const reportsStep: ReportsStep = (system, step) => {
 const receiptByPerson = (system: string) => isKnownStateSystem(system) && capabilitiesOf(system).byPerson.includes('receive');
 
 export function submissionsOwed(change: { readonly transfer: Transfer; readonly event: TransferEvent }): Submission[] {
-  if (change.event.action === 'receive' && isStateSystemActor(change.event.actor)) return [];
+  const takeBack = takeBackOwed(change);
+  if (change.event.action === 'receive' && isStateSystemActor(change.event.actor)) return takeBack;
   const owed = plannedSubmissions(change, reportsStep);
-  return owed.length > 0 ? owed : receiptAwaitedFromShipper(change);
+  return [...(owed.length > 0 ? owed : receiptAwaitedFromShipper(change)), ...takeBack];
+}
+
+/**
+ * Packages the receiver rejected go back into the shipper's stock only when the shipper accepts
+ * them back; where a person does that in the state system's app (Metrc), the shipper owes it after
+ * any receipt with a rejection (the hub's, a link's or the one the state shows), behind the receipt.
+ */
+function takeBackOwed({ transfer, event }: { readonly transfer: Transfer; readonly event: TransferEvent }): Submission[] {
+  const shipper = transfer.manifest?.parties.shipper;
+  if (event.action !== 'receive' || transfer.origin || !shipper || shipper.licenseeId !== transfer.shipperId) return [];
+  if (!isKnownStateSystem(shipper.stateSystem) || !capabilitiesOf(shipper.stateSystem).byPerson.includes('accept-returned')) return [];
+  if (!transfer.receipt?.lines.some((line) => line.outcome === 'rejected')) return [];
+  return [pendingStep(transfer, event, 'take-back', transfer.shipperId, shipper.stateSystem)];
+}
+
+function pendingStep(transfer: Transfer, event: TransferEvent, step: SubmissionStep, licenseeId: string, system: Submission['system']): Submission {
+  return {
+    id: submissionId(transfer.id, event.sequence, step),
+    transferId: transfer.id,
+    sequence: event.sequence,
+    step,
+    licenseeId,
+    system,
+    status: 'pending',
+    attempts: 0,
+    createdAt: event.at,
+    updatedAt: event.at,
+    version: 1,
+  };
 }
 
 /** A receiver not on the hub (a link receipt) must still record the receipt in the shipper's state system: the shipper is told. */
@@ -47,20 +78,5 @@ function receiptAwaitedFromShipper({ transfer, event }: { readonly transfer: Tra
   const { shipper, receiver } = parties;
   if (receiver.licenseeId && receiver.stateSystem !== noStateSystem) return [];
   if (shipper.licenseeId !== transfer.shipperId || !receiptByPerson(shipper.stateSystem)) return [];
-  const step = 'receive';
-  return [
-    {
-      id: submissionId(transfer.id, event.sequence, step),
-      transferId: transfer.id,
-      sequence: event.sequence,
-      step,
-      licenseeId: transfer.shipperId,
-      system: shipper.stateSystem,
-      status: 'pending',
-      attempts: 0,
-      createdAt: event.at,
-      updatedAt: event.at,
-      version: 1,
-    },
-  ];
+  return [pendingStep(transfer, event, 'receive', transfer.shipperId, shipper.stateSystem)];
 }

@@ -52,6 +52,7 @@ export function judge(transfer: Transfer, observation: StateObservation, now: Da
     case 'arrived':
       return { discrepancies: [], arrived: true };
     case 'departed':
+    case 'taken-back':
       return none;
     case 'voided':
       return transfer.status === 'VOIDED' ? none : { discrepancies: [voidedAtState(transfer, at)], arrived: false };

@@ -37,5 +37,7 @@ export type StateObservation =
   /** The receipt as the state system recorded it, package by package. */
   | { readonly kind: 'received'; readonly at?: string; readonly packages: readonly ObservedPackage[] }
   | { readonly kind: 'voided'; readonly at?: string }
+  /** The shipper took the rejected packages back into its stock there. */
+  | { readonly kind: 'taken-back'; readonly at?: string }
   /** Someone changed the transfer at the state after it was reported. */
   | { readonly kind: 'edited'; readonly at?: string; readonly receiverLicenseNumber?: string; readonly lines?: readonly ObservedLine[] };

@@ -1,7 +1,7 @@
 /**
  * Which step waiting for a person an observation shows done: the person registered the report in
  * the state system's app (the manifest step), recorded the edit or the void the hub asked for, or
- * received the shipment there. The hub stops asking once it sees it, whatever the state shows
+ * received the shipment there, or took the rejected packages back. The hub stops asking once it sees it, whatever the state shows
  * beside (a difference is the judge's discrepancy, not a reason to keep asking). Pure.
  */
 import type { Submission, SubmissionStep } from '../submission/submission.ts';
@@ -12,6 +12,7 @@ const stepDoneBy: Readonly<Record<StateObservation['kind'], SubmissionStep | und
   edited: 'amend',
   voided: 'void',
   received: 'receive',
+  'taken-back': 'take-back',
   departed: undefined,
   arrived: undefined,
 };

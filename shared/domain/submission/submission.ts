@@ -9,8 +9,10 @@ import type { EventAction, StateSystem, Transfer, TransferEvent } from '../trans
 /**
  * What is reported, in the order a transfer's life reports it. `intake` is a paper manifest taken
  * in: the receiver reports the shipment the state system never heard of and its receipt at once.
+ * `take-back`: the shipper takes the packages the receiver rejected back into its stock (at a
+ * state system where a person does that, after the receipt is there).
  */
-export const submissionSteps = ['manifest', 'amend', 'ship', 'arrive', 'void', 'receive', 'intake'] as const;
+export const submissionSteps = ['manifest', 'amend', 'ship', 'arrive', 'void', 'receive', 'take-back', 'intake'] as const;
 export type SubmissionStep = (typeof submissionSteps)[number];
 
 /**

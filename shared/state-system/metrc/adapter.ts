@@ -37,7 +37,7 @@ import { decodeCheckpoint, encodeCheckpoint } from './checkpoint.ts';
 import { KEY_REFUSED } from './connection.ts';
 import type { RowSummary } from './checkpoint.ts';
 import { deliveryKey, metrcFacts, metrcRefs } from './refs.ts';
-import { DEFAULT_RECEIPT_WITHIN_HOURS, metrcReceivingMenu } from './receiving.ts';
+import { DEFAULT_RECEIPT_WITHIN_HOURS, metrcReceivingMenu, metrcRejectedMenu } from './receiving.ts';
 import type { MetrcRefs, RegisteredLine } from './refs.ts';
 import { defaultMetrcRules, ruleProblems, rulesInForce } from './rules.ts';
 import type { MetrcRule, RuledPackage, RuleRequirement } from './rules.ts';
@@ -492,8 +492,16 @@ export function createMetrcAdapter(deps: MetrcDeps): MetrcAdapter {
       refs.arrivedSeen = true;
     }
     if (deliveries.length > 0 && deliveries.every((d) => d.ReceivedDateTime) && !known.receiptSeen) {
-      observations.push({ kind: 'received', ...when(first?.ReceivedDateTime), packages: [...packages.values()].flat().map(receivedPackage) });
+      const received = [...packages.values()].flat().map(receivedPackage);
+      observations.push({ kind: 'received', ...when(first?.ReceivedDateTime), packages: received });
       refs.receiptSeen = true;
+      if (received.some((pkg) => !pkg.accepted)) refs.rejectedSeen = true;
+    }
+    // Every delivery with a rejection taken back: the shipper accepted the rejected packages back in Metrc.
+    const withRejection = deliveries.filter((d) => (packages.get(d.Id) ?? []).some((pkg) => pkg.ShipmentPackageState === 'Rejected' || pkg.ShipmentPackageState === 'Returned'));
+    if (withRejection.length > 0 && withRejection.every((d) => d.RejectedPackagesReturned) && !known.returnSeen) {
+      observations.push({ kind: 'taken-back', ...when(row.lastModified) });
+      refs.returnSeen = true;
     }
     if (row.voided && !known.voidSeen) {
       observations.push({ kind: 'voided', ...when(row.lastModified) });
@@ -698,6 +706,22 @@ export function createMetrcAdapter(deps: MetrcDeps): MetrcAdapter {
         new PersonStepRequired({
           action: `Receive manifest ${manifest} (enter what the hub's receiving sheet says)`,
           where: { menuPath: metrcReceivingMenu },
+          resultKey: manifest,
+          deadline: new Date(deps.now().getTime() + within).toISOString(),
+        }),
+      );
+    },
+    // Taking rejected packages back is web-only too (metrc.md §2): the shipper does it under Rejected.
+    reportTakeBack: async (_account, refs, report) => {
+      const known = metrcRefs(refs);
+      if (known.returnSeen) return;
+      const manifest = known.manifestNumber ?? known.templateName ?? 'of this transfer';
+      const within = (deps.receiptWithinHours ?? DEFAULT_RECEIPT_WITHIN_HOURS) * 3_600_000;
+      const count = report.tags.length === 1 ? `rejected package ${report.tags[0] ?? ''}` : `${report.tags.length} rejected packages`;
+      return Promise.reject(
+        new PersonStepRequired({
+          action: `Accept back the ${count} of manifest ${manifest}`,
+          where: { menuPath: metrcRejectedMenu },
           resultKey: manifest,
           deadline: new Date(deps.now().getTime() + within).toISOString(),
         }),

@@ -32,6 +32,9 @@ const refsSchema = z.object({
   departedSeen: z.boolean().optional(),
   arrivedSeen: z.boolean().optional(),
   receiptSeen: z.boolean().optional(),
+  /** The receipt seen had rejected packages: the shipper's taking them back is watched for. */
+  rejectedSeen: z.boolean().optional(),
+  returnSeen: z.boolean().optional(),
   voidSeen: z.boolean().optional(),
 });
 
@@ -58,7 +61,7 @@ export function metrcFacts(refs: StateRefs): StateFacts {
       ...(r.transferId === undefined ? [] : [transferKey(r.transferId)]),
       ...(r.deliveryIds ?? []).map(deliveryKey),
     ],
-    // From the template on, until the receipt (or a void) is seen: the registration is observed too.
-    followUp: (r.templateId !== undefined || r.transferId !== undefined) && !r.receiptSeen && !r.voidSeen && !r.templateArchived,
+    // From the template on, until the receipt (or a void) is seen, and after a receipt with a rejection until the shipper took the packages back.
+    followUp: (r.templateId !== undefined || r.transferId !== undefined) && (!r.receiptSeen || (r.rejectedSeen === true && !r.returnSeen)) && !r.voidSeen && !r.templateArchived,
   };
 }

@@ -100,6 +100,7 @@ export const delivery = z.looseObject({
   EstimatedArrivalDateTime: time,
   ActualArrivalDateTime: time,
   ReceivedDateTime: time,
+  RejectedPackagesReturned: z.boolean().nullish(),
 });
 export type DeliveryBody = z.output<typeof delivery>;
 

@@ -160,7 +160,7 @@ describe('the receipt of a Metrc transfer', { timeout: 180_000 }, () => {
     });
     const seen = await eventually(async () => {
       const view = await stateOf(s.w, s.id);
-      return view.receipt && view.status === 'recorded' ? view : undefined;
+      return view.receipt && view.step === 'take-back' ? view : undefined;
     }, 60_000, 'the receipt seen in Metrc');
     expect(seen.receipt?.packages).toEqual([
       { tag: s.w.tag(1), outcome: 'rejected', quantity: 0, unit: 'each' },
@@ -170,6 +170,19 @@ describe('the receipt of a Metrc transfer', { timeout: 180_000 }, () => {
     expect((await submissionsOf(s.w, s.id)).find((sub) => sub.step === 'receive')).toMatchObject({ status: 'succeeded' });
     // The receiver sees the same.
     expect(((await s.receiver.call('GET', `/v1/transfers/${s.id}`)).body['stateSystem'] as StateSystemView).receipt).toEqual(seen.receipt);
+
+    // The rejected package is the shipper's to accept back in Metrc, which the hub then sees.
+    const shipperId = (await submissionsOf(s.w, s.id)).find((sub) => sub.step === 'manifest')?.reportedBy;
+    expect(seen).toMatchObject({
+      status: 'awaiting-person',
+      step: 'take-back',
+      licenseeId: shipperId,
+      instruction: `Accept back the rejected package ${s.w.tag(1)} of manifest ${s.manifestNumber} in Metrc: Transfers → Licensed → Rejected`,
+      overdue: false,
+    });
+    await s.w.control('POST', '/ui/accept-rejected', { deliveryId: s.deliveryId });
+    await eventually(async () => ((await stateOf(s.w, s.id)).status === 'recorded' ? true : undefined), 60_000, 'the rejected package seen taken back');
+    expect((await submissionsOf(s.w, s.id)).find((sub) => sub.step === 'take-back')).toMatchObject({ status: 'succeeded', reportedBy: shipperId });
   });
 
   it('shows a receipt in Metrc that differs from the hub’s as a discrepancy with both sides', async () => {
@@ -221,7 +234,10 @@ describe('the receipt of a Metrc transfer', { timeout: 180_000 }, () => {
     expect(events.find((e) => e.action === 'receive')?.actor).toEqual({ licenseeId: s.receiver.id, apiKeyId: 'state-system:metrc' });
     // Nothing is owed for it: the state has it.
     expect((await submissionsOf(s.w, s.id)).some((sub) => sub.step === 'receive')).toBe(false);
-    expect(await stateOf(s.w, s.id)).toMatchObject({ status: 'recorded', receipt: { packages: [{ outcome: 'rejected' }, { outcome: 'accepted', quantity: 98 }] } });
+    // Only the shipper's taking the rejected package back is: in Metrc too.
+    const takeBack = await eventually(async () => (await submissionsOf(s.w, s.id)).find((sub) => sub.step === 'take-back' && sub.status === 'awaiting-person'), 30_000, 'the take-back awaited');
+    expect(takeBack.awaitingPerson?.resultKey).toBe(s.manifestNumber);
+    expect(await stateOf(s.w, s.id)).toMatchObject({ status: 'awaiting-person', step: 'take-back', receipt: { packages: [{ outcome: 'rejected' }, { outcome: 'accepted', quantity: 98 }] } });
 
     // The receiver sends the rejected package back, as after any receipt.
     const partner = await s.receiver.call('POST', '/v1/partners', {

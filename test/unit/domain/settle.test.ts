@@ -39,4 +39,12 @@ describe('what a step seen done at the state settles', () => {
     const editing = submission('amend', 'awaiting-person', 2);
     expect(awaitedStepDone({ kind: 'edited' }, [submission('manifest', 'succeeded', 1), editing])).toBe(editing);
   });
+
+  it('settles the taking back of rejected packages once the state shows them returned, not at the receipt', () => {
+    const receive = submission('receive', 'awaiting-person', 5);
+    const takeBack = submission('take-back', 'awaiting-person', 5);
+    expect(awaitedStepDone({ kind: 'received', packages: [] }, [receive, takeBack])).toBe(receive);
+    expect(awaitedStepDone({ kind: 'taken-back' }, [receive, takeBack])).toBe(takeBack);
+    expect(awaitedStepDone({ kind: 'taken-back' }, [receive])).toBeUndefined();
+  });
 });

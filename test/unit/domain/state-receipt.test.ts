@@ -65,8 +65,12 @@ describe('the receipt as the state system shows it', () => {
     expect(change.event.actor).toEqual(actor);
     // What the state shows is now the hub's receipt: nothing differs.
     expect(judge(change.transfer, { kind: 'received', packages: [{ tag: TAG1, accepted: true, receivedQuantity: 20 }, { tag: TAG2, accepted: false, receivedQuantity: 0 }] }, SEEN).discrepancies).toEqual([]);
-    // It owes the state system nothing: the state has it.
-    expect(submissionsOwed(change)).toEqual([]);
+    // It owes the state system no receipt (the state has it): only the shipper's taking the rejected package back.
+    expect(submissionsOwed(change)).toMatchObject([{ step: 'take-back', status: 'pending', licenseeId: shipper.licenseeId, system: metrcSystem }]);
+    // A receipt from the state that rejects nothing owes nothing at all.
+    const whole = receiptFromState(transfer, stateReceived([{ tag: TAG1, accepted: true, receivedQuantity: 24 }, { tag: TAG2, accepted: true, receivedQuantity: 12 }]), 'Metrc', SEEN);
+    if (!whole) throw new Error('no body');
+    expect(submissionsOwed(expectOk(receive(transfer, whole, { ...receiveContext(SEEN), actor, rules: stateReceiptRules(defaultTransferRules), stateSystem: metrcCapabilities })))).toEqual([]);
   });
 
   it('keeps its time between the departure and now, and takes no receipt of other packages', () => {
@@ -90,7 +94,11 @@ describe('a receipt a person must still record in the state system', () => {
     for (const [receiverOnHub, owner] of [[true, receiverActor.licenseeId], [false, shipper.licenseeId]] as const) {
       const transfer = onMetrc(arrived(), receiverOnHub);
       const change = expectOk(receive(transfer, receiptFor(transfer, answers), { ...receiveContext(minutesAfter(240)), stateSystem: metrcCapabilities }));
-      expect(submissionsOwed(change)).toMatchObject([{ step: 'receive', status: 'pending', licenseeId: owner, system: metrcSystem }]);
+      // The rejected package is the shipper's to take back in Metrc, behind the receipt (same version, later step).
+      expect(submissionsOwed(change)).toMatchObject([
+        { step: 'receive', status: 'pending', licenseeId: owner, system: metrcSystem },
+        { step: 'take-back', status: 'pending', licenseeId: shipper.licenseeId, system: metrcSystem },
+      ]);
     }
     // The fixture's shipper is on BioTrack and its receiver on none: the API receipt owes nothing to anyone.
     expect(submissionsOwed(received(answers))).toEqual([]);
