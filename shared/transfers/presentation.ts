@@ -31,12 +31,18 @@ export function present(transfer: StoredTransfer) {
             : receipt,
         }
       : {}),
-    allowedActions: domain.allowedActions(transfer.status, receiptCapabilities(transfer)),
+    allowedActions: actionsOn(transfer),
   };
 }
+
+/** What its state allows, except a return of an accepted transfer that holds no overage to send back. */
+const actionsOn = (transfer: domain.Transfer) =>
+  domain.allowedActions(transfer.status, receiptCapabilities(transfer)).filter((action) => action !== 'return' || transfer.status !== 'ACCEPTED' || domain.hasOverage(transfer));
 
 /** A list row: the summary the index holds, where it stands with the state system, and what can be done next. */
 export function presentListed(row: ListedTransfer & { readonly stateSystem: StateSystemStatus }) {
   const { summary, ...meta } = row;
-  return { ...meta, ...summary, allowedActions: domain.allowedActions(row.status as domain.TransferStatus) };
+  // A row holds no receipt lines: an accepted one offers its return (of an overage) on the transfer only.
+  const allowed = domain.allowedActions(row.status as domain.TransferStatus).filter((action) => action !== 'return' || row.status !== 'ACCEPTED');
+  return { ...meta, ...summary, allowedActions: allowed };
 }

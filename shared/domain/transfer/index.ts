@@ -15,7 +15,7 @@ export { jsonPointer } from './problems.ts';
 export type { FieldProblem } from './problems.ts';
 export { units, volumeUnits, weightUnits } from './quantities.ts';
 export type { Unit, Weight, WeightUnit } from './quantities.ts';
-export { receive, returnDraftFrom } from './receipt.ts';
+export { hasOverage, receive, returnDraftFrom } from './receipt.ts';
 export { activeLink, issueReceiptLink, linkStanding, receiveByLink, revokeReceiptLink, takesReceiptLink, withReceiptLink } from './receipt-link.ts';
 export type { LinkStanding } from './receipt-link.ts';
 export type { ReceiveContext, ReturnContext } from './receipt.ts';

@@ -4,7 +4,8 @@
  *   DRAFT --manifest--> MANIFESTED --depart--> IN_TRANSIT --arrive--> ARRIVED --receive--> ACCEPTED | PARTIALLY_ACCEPTED | REJECTED
  *   DRAFT --discard--> DISCARDED              MANIFESTED --void--> VOIDED (before departure only)
  *   DRAFT --update--> DRAFT                   MANIFESTED --amend--> MANIFESTED (a new manifest version; the old one is kept)
- *   PARTIALLY_ACCEPTED | REJECTED --return--> (same state; a new return draft is created)
+ *   ACCEPTED | PARTIALLY_ACCEPTED | REJECTED --return--> (same state; a new return draft is created:
+ *   of the rejected packages, and of an accepted overage repackaged under new tags)
  */
 export const transferStatuses = [
   'DRAFT',
@@ -43,8 +44,8 @@ const transitions: Readonly<Record<TransferStatus, Partial<Record<TransferAction
   MANIFESTED: { amend: ['MANIFESTED'], depart: ['IN_TRANSIT'], void: ['VOIDED'] },
   IN_TRANSIT: { arrive: ['ARRIVED'] },
   ARRIVED: { receive: receiptOutcomes },
-  ACCEPTED: {},
-  // The original stays as it is; the return is a transfer of its own.
+  // The original stays as it is; the return is a transfer of its own (from an accepted one, only of an overage).
+  ACCEPTED: { return: ['ACCEPTED'] },
   PARTIALLY_ACCEPTED: { return: ['PARTIALLY_ACCEPTED'] },
   REJECTED: { return: ['REJECTED'] },
   DISCARDED: {},

@@ -130,8 +130,9 @@ export interface ReturnContext extends TransitionContext {
 /**
  * A return draft from the caller (the original receiver) back to the original shipper, carrying the
  * rejected packages at their shipped quantity. A shortfall accepted with a variance never arrived, so
- * it is not returned; an overage goes back under a new package tag, which the receiver adds to the
- * draft. The original stays in its state and records the return.
+ * it is not returned. An unwanted overage (New York: accept it, repackage the excess under a new
+ * tag, return it on a new transfer) goes back under the new tag the body names, at the excess
+ * quantity. The original stays in its state and records the return.
  */
 export function returnDraftFrom(
   original: Transfer,
@@ -143,10 +144,16 @@ export function returnDraftFrom(
   const issued = recorded(original.manifest, original, 'manifest');
   const receipt = recorded(original.receipt, original, 'receipt');
   const rejected = new Map(receipt.lines.flatMap((line) => (line.outcome === 'rejected' ? [[line.tag, line] as const] : [])));
-  const lines = original.content.lines.flatMap((line) => {
+  const returned = original.content.lines.flatMap((line) => {
     const answer = rejected.get(line.tag);
     return answer ? [{ ...line, notes: `Returned: ${answer.reason}${answer.note === undefined ? '' : ` (${answer.note})`}`.slice(0, 1000) }] : [];
   });
+  const overage = overageLines(original, receipt, body.overages ?? []);
+  if (!overage.ok) return overage;
+  const lines = [...returned, ...overage.lines];
+  if (lines.length === 0) {
+    return refuse([{ pointer: '/overages', code: 'nothing-to-return', message: 'No package was rejected: name the overage to return, with the new package tag it was repackaged under' }]);
+  }
   const content: TransferContent = {
     type: 'return',
     receiverPartnerId: body.receiverPartnerId,
@@ -161,7 +168,7 @@ export function returnDraftFrom(
       content,
       returnOf: { transferId: original.id, manifestNumber: issued.number, shipperLicenseNumber: issued.parties.shipper.licenseNumber },
     },
-    `Return of manifest ${issued.number} drafted with ${plural(lines.length, 'rejected package')}`,
+    `Return of manifest ${issued.number} drafted with ${[returned.length > 0 ? plural(returned.length, 'rejected package') : '', overage.lines.length > 0 ? plural(overage.lines.length, 'overage') : ''].filter(Boolean).join(' and ')}`,
     context,
   );
   const updated = advance(
@@ -172,3 +179,40 @@ export function returnDraftFrom(
   );
   return { ok: true, original: updated, draft };
 }
+
+/** The excess of each named package the receipt accepted above what was shipped, as a line under its new tag. */
+function overageLines(original: Transfer, receipt: Receipt, overages: NonNullable<ReturnBody['overages']>): { readonly ok: true; readonly lines: TransferLine[] } | ReturnType<typeof refuse> {
+  const problems: FieldProblem[] = [];
+  const shipped = new Map(original.content.lines.map((line) => [line.tag, line]));
+  const answers = new Map(receipt.lines.map((line) => [line.tag, line]));
+  const taken = new Set(original.content.lines.map((line) => line.tag));
+  const lines: TransferLine[] = [];
+  overages.forEach(({ tag, newTag }, i) => {
+    const line = shipped.get(tag);
+    const answer = answers.get(tag);
+    if (!line || answer?.outcome !== 'accepted' || answer.acceptedQuantity <= line.quantity) {
+      problems.push({ pointer: `/overages/${i}/tag`, code: 'no-overage', message: `Package ${tag} was not accepted with more than was shipped` });
+      return;
+    }
+    if (taken.has(newTag)) {
+      problems.push({ pointer: `/overages/${i}/newTag`, code: 'duplicate-tag', message: `Package ${newTag} is already on this transfer or this return: the excess goes back under a new package` });
+      return;
+    }
+    taken.add(newTag);
+    // Quantities carry at most four decimals; the difference must not carry float noise.
+    const excess = Math.round((answer.acceptedQuantity - line.quantity) * 10_000) / 10_000;
+    lines.push({
+      ...line,
+      tag: newTag,
+      quantity: excess,
+      notes: `Overage of package ${tag}: ${formatQuantity(answer.acceptedQuantity, line.unit)} received of ${formatQuantity(line.quantity, line.unit)} shipped, the excess repackaged as ${newTag} and returned`.slice(0, 1000),
+    });
+  });
+  return problems.length > 0 ? refuse(problems) : { ok: true, lines };
+}
+
+/** A package the receipt accepted above what was shipped: an overage the receiver may return under a new package. */
+export const hasOverage = (transfer: Pick<Transfer, 'content' | 'receipt'>): boolean => {
+  const shipped = new Map(transfer.content.lines.map((line) => [line.tag, line.quantity]));
+  return (transfer.receipt?.lines ?? []).some((line) => line.outcome === 'accepted' && line.acceptedQuantity > (shipped.get(line.tag) ?? Infinity));
+};

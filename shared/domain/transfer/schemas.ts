@@ -241,7 +241,17 @@ export const returnBody = z
     receiverPartnerId: id.describe("The original shipper, as it appears in the returning licensee's partner registry"),
     estimatedDeparture: dateTime.optional(),
     estimatedArrival: dateTime.optional(),
+    overages: z
+      .array(
+        z.strictObject({
+          tag: packageTag.describe('A package accepted with more than was shipped'),
+          newTag: packageTag.describe('The new package the excess was repackaged into, which goes back'),
+        }),
+      )
+      .max(1000)
+      .optional()
+      .describe("Unwanted overage (New York's transfer variance rule): the excess of each package is repackaged under a new tag and returned on this draft"),
   })
   .check((ctx) => report(ctx, draftInvariantProblems(ctx.value)))
-  .meta({ id: 'ReturnInput', description: 'Draft a return of the rejected packages to the original shipper.' });
+  .meta({ id: 'ReturnInput', description: 'Draft a return of the rejected packages, and of any unwanted overage under new packages, to the original shipper.' });
 export type ReturnBody = z.output<typeof returnBody>;

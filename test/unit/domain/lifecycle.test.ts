@@ -9,7 +9,7 @@ describe('the transfer lifecycle', () => {
       MANIFESTED: ['amend', 'void', 'depart'],
       IN_TRANSIT: ['arrive'],
       ARRIVED: ['receive'],
-      ACCEPTED: [],
+      ACCEPTED: ['return'],
       PARTIALLY_ACCEPTED: ['return'],
       REJECTED: ['return'],
       DISCARDED: [],
@@ -38,9 +38,9 @@ describe('the transfer lifecycle', () => {
       ok: false,
       error: { kind: 'invalid-transition', current: 'IN_TRANSIT', action: 'void', allowed: ['arrive'] },
     });
-    expect(checkTransition('ACCEPTED', 'return')).toEqual({
+    expect(checkTransition('ACCEPTED', 'receive')).toEqual({
       ok: false,
-      error: { kind: 'invalid-transition', current: 'ACCEPTED', action: 'return', allowed: [] },
+      error: { kind: 'invalid-transition', current: 'ACCEPTED', action: 'receive', allowed: ['return'] },
     });
     expect(checkTransition('MANIFESTED', 'update')).toMatchObject({ ok: false, error: { allowed: ['amend', 'void', 'depart'] } });
     expect(checkTransition('DRAFT', 'manifest')).toEqual({ ok: true });

@@ -218,13 +218,31 @@ describe('returnDraftFrom', () => {
     expect(draft.transfer.content.lines.map((l) => l.tag)).toEqual([first, second]);
   });
 
-  it('is refused when nothing was rejected', () => {
-    expect(expectRefused(returnDraftFrom(received().transfer, { receiverPartnerId: 'partner-hudson' }, returnContext()))).toEqual({
-      kind: 'invalid-transition',
-      current: 'ACCEPTED',
-      action: 'return',
-      allowed: [],
-    });
+  it('is refused when nothing was rejected and no overage is named', () => {
+    expect(pointersOf(returnDraftFrom(received().transfer, { receiverPartnerId: 'partner-hudson' }, returnContext()))).toEqual(['/overages']);
+  });
+
+  it('returns an unwanted overage under its new package at the excess quantity, beside the rejected packages', () => {
+    // 25 of 24 accepted (4%, confirmed): the receiver repackaged the one extra unit and sends it back.
+    const over = received({ [first]: accepted(first, 25, true), [second]: rejected(second, 'other', 'Jars arrived open') }).transfer;
+    const newTag = biotrackTag(77);
+    const { draft } = expectOk(returnDraftFrom(over, { receiverPartnerId: 'partner-hudson', overages: [{ tag: first, newTag }] }, returnContext()));
+    expect(draft.transfer.content.lines).toMatchObject([
+      { tag: second, quantity: 12, notes: 'Returned: other (Jars arrived open)' },
+      { tag: newTag, quantity: 1, productName: over.content.lines[0]?.productName, notes: `Overage of package ${first}: 25 each received of 24 each shipped, the excess repackaged as ${newTag} and returned` },
+    ]);
+    expect(draft.event.summary).toBe('Return of manifest 000042 drafted with 1 rejected package and 1 overage');
+    // All accepted: a return is of the overage only.
+    const allAccepted = received({ [first]: accepted(first, 25, true), [second]: accepted(second, 12) }).transfer;
+    const onlyOverage = expectOk(returnDraftFrom(allAccepted, { receiverPartnerId: 'partner-hudson', overages: [{ tag: first, newTag }] }, returnContext()));
+    expect(onlyOverage.draft.transfer.content.lines.map((l) => [l.tag, l.quantity])).toEqual([[newTag, 1]]);
+    expect(onlyOverage.original.transfer.status).toBe('ACCEPTED');
+  });
+
+  it('refuses an overage of a package not received above what was shipped, or under a tag already on the transfer', () => {
+    const over = received({ [first]: accepted(first, 25, true), [second]: accepted(second, 12) }).transfer;
+    const refused = returnDraftFrom(over, { receiverPartnerId: 'partner-hudson', overages: [{ tag: second, newTag: biotrackTag(78) }, { tag: first, newTag: second }] }, returnContext());
+    expect(pointersOf(refused)).toEqual(['/overages/0/tag', '/overages/1/newTag']);
   });
 
   describe('the return draft', () => {
