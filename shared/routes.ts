@@ -6,6 +6,7 @@
 import { documentsBucket, exportsBucket, hubTable, idempotencyTable, stateSubmissionsQueue, uploadsBucket } from './resources.ts';
 import type { BucketDefinition, QueueDefinition, TableDefinition } from './resources.ts';
 import { manifestFontFiles } from './manifests/fonts.ts';
+import { passkeyBrowserLibraryFile } from './people/browser-library.ts';
 
 export type TableAccess = 'read' | 'readWrite';
 export type BucketAccess = 'read' | 'readWrite';
@@ -237,12 +238,14 @@ export const functions = {
   },
   signIn: {
     entry: 'functions/sign-in/handler.ts',
-    description: "People's pages: sign-in by e-mailed link, invitations, their account, signing out, the admin's people page",
+    description: "People's pages: sign-in by e-mailed link or passkey, invitations, their account and passkeys, signing out, the admin's people page",
     timeoutSeconds: 10,
     memoryMb: 256,
     tables: [{ table: hubTable, access: 'readWrite' }],
     cursorKey: true,
     sendsMail: true,
+    // The passkey pages' script: @simplewebauthn/browser's build, served at /assets/passkeys.js.
+    files: [passkeyBrowserLibraryFile],
   },
   openapi: {
     entry: 'functions/openapi/handler.ts',
@@ -343,6 +346,8 @@ export const routes = [
   // People and sign-in (issue 15): the API with a key; the pages public, each opening only what its token or session opens.
   { method: 'POST', path: '/v1/people/invitations', function: 'people', auth: 'licensee' },
   { method: 'GET', path: '/v1/people', function: 'people', auth: 'licensee' },
+  { method: 'POST', path: '/v1/people/{id}/revoke', function: 'people', auth: 'licensee' },
+  { method: 'POST', path: '/v1/people/{id}/resend-invitation', function: 'people', auth: 'licensee' },
   ...(
     [
       ['GET', '/sign-in', 'The sign-in form: anyone may ask for a link, which goes only to an address that has an account; asking is limited per address and network.'],
@@ -356,6 +361,14 @@ export const routes = [
       ['POST', '/sign-out/everywhere', "Ends every session of the cookie's person, with the session's form token."],
       ['GET', '/console/people', "The admin's people page: the session cookie of a person with the admin role is the credential."],
       ['POST', '/console/people', "The admin's invitation form: the session cookie of a person with the admin role and the session's form token."],
+      ['POST', '/console/people/{id}/revoke', "The admin's revoke form (a confirmation page, then the revocation): the session cookie of a person with the admin role and the session's form token."],
+      ['POST', '/console/people/{id}/resend', "The admin's form that sends an invitation again: the session cookie of a person with the admin role and the session's form token."],
+      ['GET', '/assets/passkeys.js', 'The passkey pages\' script (@simplewebauthn/browser and a few lines): the same for everyone, no data.'],
+      ['POST', '/sign-in/passkey/options', "A passkey sign-in's challenge: anyone on the sign-in page may ask (its form token), limited per network; it opens nothing by itself."],
+      ['POST', '/sign-in/passkey/verify', 'A passkey sign-in: the signed challenge is the credential; failures are slowed, then refused, per network.'],
+      ['POST', '/console/passkeys/options', "Adding a passkey: the session cookie is the credential, with the session's form token."],
+      ['POST', '/console/passkeys', "Adding a passkey: the session cookie is the credential, with the session's form token and the challenge it was given."],
+      ['POST', '/console/passkeys/{id}/remove', "Removing one of the person's own passkeys: the session cookie is the credential, with the session's form token."],
     ] as const
   ).map(([method, path, publicBecause]) => ({ method, path, function: 'signIn', auth: 'public', publicBecause }) as const),
 ] as const satisfies readonly RouteDefinition[];

@@ -22,6 +22,7 @@ import { integrationPathSegments } from '../state-system/capabilities.ts';
 import { manifestDocumentView, manifestDownloadView, manifestVersionQuery, stateManifestDownloadView, verificationView, verifyQuery } from '../manifests/representation.ts';
 import { statePackagePage, statePackageQuery } from '../state-packages/list.ts';
 import { invitationBody, peopleListQuery, personPage, personView } from '../people/person.ts';
+import { authenticationBody, registrationBody } from '../people/passkeys.ts';
 
 const problem = (description: string): OperationResponse => ({ description, problem: true });
 const pdfRedirect = (description: string): OperationResponse => ({ description, location: 'A short-lived link to the PDF (application/pdf), valid 5 minutes' });
@@ -418,6 +419,24 @@ export const operations: Readonly<Record<string, OperationDefinition>> = {
     query: peopleListQuery,
     responses: { 200: { description: 'One page', schema: personPage } },
   },
+  'POST /v1/people/{id}/revoke': {
+    summary: 'Revoke a person: every session of theirs ends at once, and their passkeys and links no longer sign in; the record keeps who revoked and when. Revoking again changes nothing',
+    tag: 'People',
+    responses: {
+      200: { description: 'The person, revoked (revokedAt, revokedBy)', schema: personView },
+      404: problem('No such person at your licensee'),
+      409: problem('A person cannot revoke themselves (`cannot-revoke-yourself`)'),
+    },
+  },
+  'POST /v1/people/{id}/resend-invitation': {
+    summary: 'Send the invitation again to a person who has not set up the account: a new link (7 days); the one sent before no longer works',
+    tag: 'People',
+    responses: {
+      200: { description: 'The person, still invited (invitationResentAt, invitationResentBy)', schema: personView },
+      404: problem('No such person at your licensee'),
+      409: problem('The person already set up the account, or was revoked (`not-invited`)'),
+    },
+  },
   'GET /sign-in': { summary: 'The sign-in page (HTML): a person asks for a sign-in link by e-mail', tag: 'Sign-in', responses: { 200: { description: 'The form', html: true } } },
   'POST /sign-in': {
     summary: 'Send a sign-in link (15 minutes, single use) to the address if it has an account; the answer is the same either way',
@@ -494,6 +513,88 @@ export const operations: Readonly<Record<string, OperationDefinition>> = {
     tag: 'Sign-in',
     responses: { 200: { description: 'The page', html: true }, 303: { description: 'Not signed in', location: '/sign-in' }, 403: { description: 'The person is no admin', html: true } },
   },
+  'POST /console/people/{id}/revoke': {
+    summary: 'Revoke a person (the same rules as POST /v1/people/{id}/revoke): without `confirm=yes` a page asks to confirm',
+    tag: 'Sign-in',
+    form: "`csrf` (the session's form token) and, to revoke, `confirm=yes`",
+    responses: {
+      200: { description: 'The confirmation page, or the people page saying the person was revoked', html: true },
+      303: { description: 'Not signed in', location: '/sign-in' },
+      403: { description: 'The person is no admin, or the form token is missing or wrong: nothing changed', html: true },
+      404: { description: 'No such person', html: true },
+      409: { description: 'The admin tried to revoke themselves', html: true },
+    },
+  },
+  'POST /console/people/{id}/resend': {
+    summary: 'Send the invitation again (the same rules as POST /v1/people/{id}/resend-invitation)',
+    tag: 'Sign-in',
+    form: "`csrf` (the session's form token)",
+    responses: {
+      200: { description: 'The people page, saying a new invitation went out', html: true },
+      303: { description: 'Not signed in', location: '/sign-in' },
+      403: { description: 'The person is no admin, or the form token is missing or wrong: nothing sent', html: true },
+      404: { description: 'No such person', html: true },
+      409: { description: 'The person already set up the account, or was revoked', html: true },
+    },
+  },
+  'GET /assets/passkeys.js': {
+    summary: "The passkey pages' script: @simplewebauthn/browser and the lines that wire it to the sign-in and account pages",
+    tag: 'Sign-in',
+    responses: { 200: { description: 'JavaScript (cacheable: the pages name it with its version)' } },
+  },
+  'POST /sign-in/passkey/options': {
+    summary: "A passkey sign-in's options (WebAuthn PublicKeyCredentialRequestOptionsJSON) with a new challenge: single use, 5 minutes, bound to the page's form token",
+    tag: 'Sign-in',
+    responses: {
+      200: { description: 'The options for navigator.credentials.get' },
+      403: problem("The `x-hub-csrf` header does not carry the page's form token (`csrf-token-refused`)"),
+      429: problem('Too many sign-in challenges from this network (`too-many-tries`)'),
+    },
+  },
+  'POST /sign-in/passkey/verify': {
+    summary: 'Sign in with a passkey: the assertion (`response`, as @simplewebauthn/browser gives it) for a challenge of the options above',
+    tag: 'Sign-in',
+    body: authenticationBody,
+    responses: {
+      200: { description: 'Signed in: the session cookie is set; `next` is the page to go to' },
+      400: problem(
+        'The challenge is unknown, used, expired or not this page\'s (`passkey-challenge`); the passkey is unknown or did not check out (`passkey-unknown-passkey`, `passkey-not-verified`)',
+      ),
+      403: problem('The account cannot sign in (revoked) (`passkey-not-allowed`), or the form token is wrong (`csrf-token-refused`)'),
+      429: problem('Too many failed passkey sign-ins from this network (`too-many-tries`)'),
+    },
+  },
+  'POST /console/passkeys/options': {
+    summary: "Adding a passkey: the options (PublicKeyCredentialCreationOptionsJSON) with a new challenge bound to the session (single use, 5 minutes)",
+    tag: 'Sign-in',
+    responses: {
+      200: { description: 'The options for navigator.credentials.create' },
+      403: problem("Not signed in (`not-signed-in`), or the `x-hub-csrf` header does not carry the session's form token (`csrf-token-refused`)"),
+      409: problem('The account holds the most passkeys it may (`passkey-too-many`)'),
+    },
+  },
+  'POST /console/passkeys': {
+    summary: 'Adding a passkey: the attestation (`response`, as @simplewebauthn/browser gives it) and an optional `name`',
+    tag: 'Sign-in',
+    body: registrationBody,
+    responses: {
+      201: { description: 'The passkey was added' },
+      400: problem('The challenge is unknown, used, expired or another session\'s (`passkey-challenge`), or the attestation did not check out (`passkey-not-verified`)'),
+      403: problem('Not signed in (`not-signed-in`), or the form token is wrong (`csrf-token-refused`)'),
+      409: problem('The passkey is already on the account (`passkey-already-added`)'),
+    },
+  },
+  'POST /console/passkeys/{id}/remove': {
+    summary: "Remove one of the signed-in person's passkeys (by credential ID)",
+    tag: 'Sign-in',
+    form: "`csrf` (the session's form token)",
+    responses: {
+      200: { description: 'The account page, saying the passkey was removed', html: true },
+      303: { description: 'Not signed in', location: '/sign-in' },
+      403: { description: 'The form token is missing or wrong: nothing removed', html: true },
+      404: { description: 'No such passkey on the account', html: true },
+    },
+  },
   'POST /console/people': {
     summary: 'Invite a person (the same rules as POST /v1/people/invitations)',
     tag: 'Sign-in',
@@ -504,5 +605,44 @@ export const operations: Readonly<Record<string, OperationDefinition>> = {
       403: { description: 'The person is no admin, or the form token is missing or wrong: nothing sent', html: true },
       422: { description: 'The form again, each problem next to its field', html: true },
     },
+  },
+  // The console (issue 15): pages for signed-in people, through the same use-cases as the transfers API.
+  'GET /console/today': {
+    summary: "Today (HTML): what needs the person now: transfers to receive, drafts, steps owed in the state system, overdue and refused ones, the connection's health",
+    tag: 'Console',
+    responses: { 200: { description: 'The page', html: true }, 303: { description: 'Not signed in (or the session ended)', location: '/sign-in' } },
+  },
+  'GET /console/transfers': {
+    summary: 'Outgoing or incoming transfers (HTML), by `direction`, `status` and `q` (a manifest number, package tag or company), a page at a time (`cursor`)',
+    tag: 'Console',
+    responses: { 200: { description: 'The page', html: true }, 303: { description: 'Not signed in', location: '/sign-in' } },
+  },
+  'GET /console/transfers/{id}': {
+    summary: 'One transfer (HTML): parties, packages, where it stands with the state system, history, and the actions the person may take',
+    tag: 'Console',
+    responses: { 200: { description: 'The page', html: true }, 303: { description: 'Not signed in', location: '/sign-in' }, 404: { description: 'No such transfer, or another licensee’s', html: true } },
+  },
+  'GET /console/transfers/{id}/manifest.pdf': {
+    summary: "The transfer's current manifest PDF",
+    tag: 'Console',
+    responses: { 302: pdfRedirect('The PDF'), 303: { description: 'Not signed in', location: '/sign-in' }, 404: { description: 'No such transfer, or no manifest yet', html: true } },
+  },
+  'POST /console/transfers/{id}/{action}': {
+    summary: 'An action on the transfer (`manifest`, `discard`, `depart`, `arrive`, `void`, `receipt-link`), through the same use-case as the API',
+    tag: 'Console',
+    form: "`csrf` (the session's form token), `version` (the transfer's version the page showed) and, to void, `reason`",
+    responses: {
+      200: { description: 'The transfer page with what the action warned of', html: true },
+      303: { description: 'Done: back to the transfer (or the trips); or not signed in', location: '/console/transfers/{id}' },
+      403: { description: 'The form token is missing or wrong, or the person’s role does not allow the action: nothing done', html: true },
+      404: { description: 'No such transfer or action, or another licensee’s transfer', html: true },
+      409: { description: 'The transfer’s state does not allow it now, or it changed since the page was shown', html: true },
+      422: { description: 'A rule refused it (e.g. no reason to void)', html: true },
+    },
+  },
+  'GET /console/trips': {
+    summary: "The driver's trips today (HTML), with the manifest and the departure and arrival buttons",
+    tag: 'Console',
+    responses: { 200: { description: 'The page', html: true }, 303: { description: 'Not signed in', location: '/sign-in' } },
   },
 };

@@ -4,7 +4,8 @@
  * phone. Words are for people: no API terms.
  */
 import { escapeHtml } from '../http/html.ts';
-import type { Person } from './person.ts';
+import type { Passkey } from './passkeys.ts';
+import type { ActedBy, Person } from './person.ts';
 import { roleDescriptions, roles } from './person.ts';
 
 export interface Page {
@@ -39,9 +40,16 @@ dt{font-weight:600}dd{margin:0}
 ul.people{list-style:none;padding:0;margin:0 0 1rem}
 ul.people li{background:#fff;border:1px solid #ccc;border-radius:6px;padding:.6rem .8rem;margin:0 0 .5rem}
 a{color:#0b4f2c}
+button.danger{background:#fff;color:#8a1000;border-color:#8a1000}
+.or{margin:1.5rem 0 1rem;font-weight:600}
+.meta{color:#4a4a4a;font-size:.92rem}
+ul.people form{display:inline-block;margin:.5rem .5rem 0 0}
 `;
 
-function layout(nonce: string, title: string, body: string, status = 200): Page {
+/** A page's one script (the passkey module), loaded with the page's nonce. */
+const scriptTag = (nonce: string, src: string | undefined) => (src ? `\n<script nonce="${escapeHtml(nonce)}" src="${escapeHtml(src)}" defer></script>` : '');
+
+function layout(nonce: string, title: string, body: string, status = 200, script?: string): Page {
   return {
     status,
     nonce,
@@ -51,7 +59,7 @@ function layout(nonce: string, title: string, body: string, status = 200): Page 
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)} · NY transfer hub</title>
-<style nonce="${escapeHtml(nonce)}">${STYLE}</style>
+<style nonce="${escapeHtml(nonce)}">${STYLE}</style>${scriptTag(nonce, script)}
 </head>
 <body>
 <main>
@@ -66,7 +74,30 @@ const csrfField = (csrf: string) => `<input type="hidden" name="csrf" value="${e
 const fieldError = (id: string, message: string | undefined) => (message ? `<p class="error" id="${id}-error">${escapeHtml(message)}</p>` : '');
 const described = (id: string, message: string | undefined) => (message ? ` aria-invalid="true" aria-describedby="${id}-error"` : '');
 
-export function signInPage(nonce: string, csrf: string, options: { readonly email?: string; readonly problem?: string; readonly status?: number } = {}): Page {
+/** What the passkey script needs from a page: where it runs and the form token its requests carry. */
+export interface PasskeyPagePart {
+  readonly script: string;
+  /** The relying party's origin: where passkeys work (local mode: localhost, not 127.0.0.1). */
+  readonly origin: string;
+  readonly rpId: string;
+}
+
+const passkeyData = (passkey: PasskeyPagePart, csrf: string) =>
+  ` data-csrf="${escapeHtml(csrf)}" data-rp-id="${escapeHtml(passkey.rpId)}" data-origin="${escapeHtml(passkey.origin)}"`;
+
+export function signInPage(
+  nonce: string,
+  csrf: string,
+  options: { readonly email?: string; readonly problem?: string; readonly status?: number; readonly passkey?: PasskeyPagePart } = {},
+): Page {
+  const passkey = options.passkey
+    ? `
+<div id="passkey-sign-in" hidden${passkeyData(options.passkey, csrf)}>
+<p class="or">Or, if you added a passkey to your account:</p>
+<button type="button" class="secondary" id="passkey-sign-in-button">Sign in with a passkey</button>
+<p id="passkey-status" role="status" aria-live="polite"></p>
+</div>`
+    : '';
   return layout(
     nonce,
     'Sign in',
@@ -80,8 +111,9 @@ ${csrfField(csrf)}
 ${fieldError('email', options.problem)}
 </div>
 <button type="submit">E-mail me a sign-in link</button>
-</form>`,
+</form>${passkey}`,
     options.status,
+    options.passkey?.script,
   );
 }
 
@@ -132,13 +164,16 @@ const LINK_PROBLEMS = {
   used: { status: 410, title: 'This link was already used', text: 'Each link works only once.' },
   expired: { status: 410, title: 'This link has expired', text: 'Links work for a short time only, so an old e-mail cannot be used to sign in.' },
   unknown: { status: 404, title: 'This link does not work', text: 'It may have been copied only in part. Check that the whole link from the e-mail is in the address bar.' },
+  replaced: { status: 410, title: 'A newer invitation replaced this one', text: 'Your invitation was sent again. Use the link in the latest e-mail.' },
 } as const;
 
 export function linkProblemPage(nonce: string, kind: keyof typeof LINK_PROBLEMS, purpose: 'invitation' | 'sign-in'): Page {
   const problem = LINK_PROBLEMS[kind];
   const next =
     purpose === 'invitation' && kind !== 'used'
-      ? '<p>Ask the person who invited you to send a new invitation.</p>'
+      ? kind === 'replaced'
+        ? '<p>No newer e-mail? Ask the person who invited you to send the invitation again.</p>'
+        : '<p>Ask the person who invited you to send a new invitation.</p>'
       : '<p><a href="/sign-in">Get a new sign-in link</a></p>';
   return layout(nonce, problem.title, `<h1>${problem.title}</h1>\n<p>${problem.text}</p>\n${next}`, problem.status);
 }
@@ -162,17 +197,55 @@ export function refusedFormPage(nonce: string): Page {
   );
 }
 
+export function notFoundPage(nonce: string): Page {
+  return layout(nonce, 'Not found', `<h1>Not found</h1>\n<p>There is no such person or passkey on your account.</p>\n<p><a href="/console">Back to your account</a></p>`, 404);
+}
+
 export function notAdminPage(nonce: string): Page {
   return layout(nonce, 'Only for admins', `<h1>Only for admins</h1>\n<p>Only a person with the admin role can invite people. Ask an admin of your company.</p>\n<p><a href="/console">Back to your account</a></p>`, 403);
 }
 
 const roleList = (given: readonly string[]) => given.join(', ');
 
+const day = (iso: string) => new Date(iso).toLocaleDateString('en-US', { timeZone: 'America/New_York', dateStyle: 'medium' });
+const moment = (iso: string) =>
+  new Date(iso).toLocaleString('en-US', { timeZone: 'America/New_York', dateStyle: 'medium', timeStyle: 'short' });
+
 export interface HomeView {
   readonly person: Person;
   readonly company: string;
   readonly csrf: string;
   readonly notice?: string;
+  readonly passkeys?: readonly Passkey[];
+  readonly passkey?: PasskeyPagePart;
+}
+
+const passkeyPath = (passkey: Passkey) => `/console/passkeys/${encodeURIComponent(passkey.credentialId)}/remove`;
+
+function passkeySection(view: HomeView): string {
+  const passkeys = view.passkeys ?? [];
+  const list = passkeys.length
+    ? `<ul class="people" aria-label="Your passkeys">
+${passkeys
+  .map(
+    (p) => `<li><strong>${escapeHtml(p.name)}</strong><br><span class="meta">Added ${escapeHtml(day(p.createdAt))} · ${p.lastUsedAt ? `last used ${escapeHtml(moment(p.lastUsedAt))}` : 'not used yet'}</span><br>
+<form method="post" action="${escapeHtml(passkeyPath(p))}">${csrfField(view.csrf)}<button type="submit" class="danger" aria-label="Remove the passkey ${escapeHtml(p.name)}">Remove</button></form></li>`,
+  )
+  .join('\n')}
+</ul>`
+    : '<p>You have no passkey yet. With one, you sign in with your fingerprint, face or screen lock instead of waiting for an e-mail.</p>';
+  const add = view.passkey
+    ? `<form id="passkey-add" hidden${passkeyData(view.passkey, view.csrf)}>
+<div class="field">
+<label for="passkey-name">Name for the new passkey (optional)</label>
+<input type="text" id="passkey-name" name="name" maxlength="60" autocomplete="off" placeholder="Work phone">
+</div>
+<button type="submit">Add a passkey</button>
+</form>
+<p id="passkey-status" role="status" aria-live="polite"></p>
+<noscript><p>Adding a passkey needs JavaScript. Signing in by e-mailed link works without it.</p></noscript>`
+    : '';
+  return `<h2>Passkeys</h2>\n${list}\n${add}`;
 }
 
 export function homePage(nonce: string, view: HomeView): Page {
@@ -189,26 +262,64 @@ ${view.notice ? `<p class="notice" role="status">${escapeHtml(view.notice)}</p>`
 <dt>Roles</dt><dd>${person.roles.map((role) => `${escapeHtml(role)}: ${escapeHtml(roleDescriptions[role])}`).join('<br>')}</dd>
 </dl>
 ${admin}
+${passkeySection(view)}
+<h2>Signing out</h2>
 <div class="actions">
 <form method="post" action="/sign-out">${csrfField(view.csrf)}<button type="submit" class="secondary">Sign out</button></form>
 <form method="post" action="/sign-out/everywhere">${csrfField(view.csrf)}<button type="submit" class="secondary">Sign out on every device</button></form>
 </div>`,
+    200,
+    view.passkey?.script,
   );
 }
 
 export interface PeopleView {
   readonly people: readonly Person[];
   readonly csrf: string;
+  /** The admin looking: no button revokes themselves. */
+  readonly viewerId?: string;
   readonly form?: { readonly email?: string; readonly name?: string; readonly roles?: readonly string[] };
   readonly problems?: Readonly<Record<string, string>>;
   readonly notice?: string;
+  readonly status?: number;
+}
+
+const personPath = (person: Person, action: 'revoke' | 'resend') => `/console/people/${encodeURIComponent(person.id)}/${action}`;
+
+/** Who acted, in words: a person of the list by name, else the API key. */
+function actor(by: ActedBy | undefined, people: readonly Person[]): string {
+  if (!by) return 'unknown';
+  const person = by.personId === undefined ? undefined : people.find((p) => p.id === by.personId);
+  if (person) return person.name;
+  return by.apiKeyId === 'console' ? 'an admin' : `API key ${by.apiKeyId}`;
+}
+
+function personStatus(person: Person, people: readonly Person[]): string {
+  if (person.status === 'invited') {
+    return person.invitationResentAt ? `invited, not set up yet (invitation sent again ${moment(person.invitationResentAt)})` : 'invited, not set up yet';
+  }
+  if (person.status === 'revoked') return `revoked ${person.revokedAt ? moment(person.revokedAt) : ''} by ${actor(person.revokedBy, people)}`;
+  return person.status;
+}
+
+function personActions(person: Person, view: PeopleView): string {
+  if (person.status === 'revoked' || person.id === view.viewerId) return '';
+  const resend =
+    person.status === 'invited'
+      ? `<form method="post" action="${escapeHtml(personPath(person, 'resend'))}">${csrfField(view.csrf)}<button type="submit" class="secondary" aria-label="Send the invitation to ${escapeHtml(person.name)} again">Send the invitation again</button></form>`
+      : '';
+  const revoke = `<form method="post" action="${escapeHtml(personPath(person, 'revoke'))}">${csrfField(view.csrf)}<button type="submit" class="danger" aria-label="Revoke ${escapeHtml(person.name)}">Revoke…</button></form>`;
+  return `<br>${resend}${revoke}`;
 }
 
 export function peoplePage(nonce: string, view: PeopleView): Page {
   const problems = view.problems ?? {};
   const chosen = view.form?.roles ?? [];
   const list = view.people
-    .map((p) => `<li><strong>${escapeHtml(p.name)}</strong> · ${escapeHtml(p.email)}<br>${escapeHtml(roleList(p.roles))} · ${p.status === 'invited' ? 'invited, not set up yet' : escapeHtml(p.status)}</li>`)
+    .map(
+      (p) =>
+        `<li><strong>${escapeHtml(p.name)}</strong> · ${escapeHtml(p.email)}<br>${escapeHtml(roleList(p.roles))} · ${escapeHtml(personStatus(p, view.people))}${personActions(p, view)}</li>`,
+    )
     .join('\n');
   return layout(
     nonce,
@@ -244,6 +355,21 @@ ${fieldError('invite-roles', problems['roles'])}
 <button type="submit">Send the invitation</button>
 </form>
 <p><a href="/console">Back to your account</a></p>`,
-    Object.keys(problems).length > 0 ? 422 : 200,
+    view.status ?? (Object.keys(problems).length > 0 ? 422 : 200),
+  );
+}
+
+/** Revoking cannot be undone: the admin confirms on a page of its own (the first POST shows it; the form posts `confirm`). */
+export function confirmRevokePage(nonce: string, csrf: string, person: Person): Page {
+  return layout(
+    nonce,
+    `Revoke ${person.name}`,
+    `<h1>Revoke ${escapeHtml(person.name)}?</h1>
+<p><strong>${escapeHtml(person.name)}</strong> (${escapeHtml(person.email)}) is signed out on every device at once, and can no longer sign in: not by e-mailed link, not with a passkey${person.status === 'invited' ? ', and the invitation no longer works' : ''}. The account stays in the list, marked revoked, with your name. This cannot be undone; to let them in again, invite them again with another address.</p>
+<form method="post" action="${escapeHtml(personPath(person, 'revoke'))}">
+${csrfField(csrf)}
+<input type="hidden" name="confirm" value="yes">
+<div class="actions"><button type="submit" class="danger">Revoke ${escapeHtml(person.name)}</button> <a href="/console/people">Keep them</a></div>
+</form>`,
   );
 }

@@ -56,6 +56,16 @@ export interface Person {
   readonly invitedBy: ActedBy;
   readonly activatedAt?: string;
   readonly revokedAt?: string;
+  /** Who revoked the account (the audit of it: the person record is kept). */
+  readonly revokedBy?: ActedBy;
+  /**
+   * The SHA-256 of the invitation link that works now: sending the invitation again replaces it,
+   * and an older link is refused. Absent on accounts invited before invitations could be sent again.
+   */
+  readonly invitationHash?: string;
+  /** When and by whom the invitation was last sent again. */
+  readonly invitationResentAt?: string;
+  readonly invitationResentBy?: ActedBy;
   /**
    * Sessions carry the generation they were opened in; signing out everywhere (or revoking the
    * person) moves it on, so every older session ends at its next request.
@@ -110,6 +120,23 @@ export function activated(person: Person, name: string, at: string): Person {
 
 export const canSignIn = (person: Person): boolean => person.status === 'active';
 
+/**
+ * Revoking: the account stays (history names it) but opens nothing any more. The session
+ * generation moves on in the same write, so every session of the person ends at its next request.
+ */
+export function revoked(person: Person, at: string, by: ActedBy): Person {
+  return { ...person, status: 'revoked', revokedAt: at, revokedBy: by, sessionGeneration: person.sessionGeneration + 1, version: person.version + 1 };
+}
+
+/** The invitation sent again: a new link replaces the old one. */
+export function reinvited(person: Person, invitationHash: string, at: string, by: ActedBy): Person {
+  return { ...person, invitationHash, invitationResentAt: at, invitationResentBy: by, version: person.version + 1 };
+}
+
+/** Whether an invitation link (by its hash) is the one that works for this person now. */
+export const isCurrentInvitation = (person: Person, tokenHash: string): boolean =>
+  person.status === 'invited' && (person.invitationHash === undefined || person.invitationHash === tokenHash);
+
 /** The person as the API and pages show them. */
 export const personView = z
   .object({
@@ -122,6 +149,9 @@ export const personView = z
     invitedBy: z.object({ apiKeyId: z.string(), personId: z.string().optional() }),
     activatedAt: z.iso.datetime({ offset: true }).optional(),
     revokedAt: z.iso.datetime({ offset: true }).optional(),
+    revokedBy: z.object({ apiKeyId: z.string(), personId: z.string().optional() }).optional(),
+    invitationResentAt: z.iso.datetime({ offset: true }).optional(),
+    invitationResentBy: z.object({ apiKeyId: z.string(), personId: z.string().optional() }).optional(),
   })
   .meta({ id: 'Person' });
 export type PersonView = z.infer<typeof personView>;
@@ -136,6 +166,9 @@ export const presentPerson = (person: Person): PersonView => ({
   invitedBy: person.invitedBy,
   ...(person.activatedAt ? { activatedAt: person.activatedAt } : {}),
   ...(person.revokedAt ? { revokedAt: person.revokedAt } : {}),
+  ...(person.revokedBy ? { revokedBy: person.revokedBy } : {}),
+  ...(person.invitationResentAt ? { invitationResentAt: person.invitationResentAt } : {}),
+  ...(person.invitationResentBy ? { invitationResentBy: person.invitationResentBy } : {}),
 });
 
 export const peopleListQuery = z.strictObject({

@@ -27,6 +27,10 @@ export interface PeopleRepository {
    * False when the link was used meanwhile (or the person changed): nothing is written then.
    */
   useLink(link: OneTimeLink, at: string, changed?: Person): Promise<boolean>;
+  /** Writes `changed` if the stored person is still at the version before it; false otherwise (nothing written). */
+  update(changed: Person): Promise<boolean>;
+  /** A new invitation link and the person that names it (`invitationHash`), in one transaction; false if the person changed meanwhile. */
+  replaceInvitation(changed: Person, invitation: OneTimeLink): Promise<boolean>;
   /** Ends every session the person has: returns the person with the next session generation. */
   nextSessionGeneration(licenseeId: string, personId: string): Promise<Person | undefined>;
 }
@@ -37,6 +41,13 @@ const toLink = (item: Record<string, unknown>) => withoutKeys(item) as unknown a
 const linkTtl = (link: OneTimeLink) => Math.ceil(Date.parse(link.validUntil) / 1000) + 24 * 3600;
 
 export function createPeopleRepository(client: DynamoDBDocumentClient, tableName: string, cursors: PageCursors = processCursors): PeopleRepository {
+  /** A Put of the changed person, conditional on the stored one being at the version before. */
+  const personAtVersion = (changed: Person) => ({
+    TableName: tableName,
+    Item: { ...keys.person(changed.licenseeId, changed.id), ...changed },
+    ConditionExpression: 'version = :before',
+    ExpressionAttributeValues: { ':before': changed.version - 1 },
+  });
   const get = async (licenseeId: string, personId: string) => {
     const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: keys.person(licenseeId, personId), ConsistentRead: true }));
     return Item ? toPerson(Item) : undefined;
@@ -126,6 +137,36 @@ export function createPeopleRepository(client: DynamoDBDocumentClient, tableName
         : [];
       try {
         await client.send(new TransactWriteCommand({ TransactItems: [use, ...write] }));
+        return true;
+      } catch (error) {
+        if (error instanceof TransactionCanceledException) {
+          const codes = (error.CancellationReasons ?? []).map((reason) => reason.Code);
+          if (codes.includes('ConditionalCheckFailed') || codes.includes('TransactionConflict')) return false;
+        }
+        throw error;
+      }
+    },
+
+    async update(changed) {
+      try {
+        await client.send(new PutCommand(personAtVersion(changed)));
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
+    },
+
+    async replaceInvitation(changed, invitation) {
+      try {
+        await client.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              { Put: { TableName: tableName, Item: { ...keys.oneTimeLink(invitation.tokenHash), ...invitation, expiresAt: linkTtl(invitation) }, ConditionExpression: 'attribute_not_exists(PK)' } },
+              { Put: personAtVersion(changed) },
+            ],
+          }),
+        );
         return true;
       } catch (error) {
         if (error instanceof TransactionCanceledException) {

@@ -4,7 +4,7 @@
  * link tokens per address; sign-in e-mails per address and per e-mail address, so the hub cannot
  * be used to flood a mailbox.
  */
-import { ForbiddenError, NotFoundError } from '../errors.ts';
+import { ConflictError, ForbiddenError, NotFoundError } from '../errors.ts';
 import type { Caller } from '../http/caller.ts';
 import { guarded } from '../guessing/guard.ts';
 import type { GuessCounter } from '../guessing/counter.ts';
@@ -18,10 +18,11 @@ import type { Licensee } from '../tenants/licensee.ts';
 import { invitationMessage, signInMessage } from './messages.ts';
 import { hashLinkToken, isLinkToken, issueLink, linkStanding } from './one-time-links.ts';
 import type { LinkPurpose, OneTimeLink } from './one-time-links.ts';
-import { activated, allows, canSignIn, invitationBody, invitedPerson, normalizeEmail } from './person.ts';
+import { activated, allows, canSignIn, invitationBody, invitedPerson, isCurrentInvitation, normalizeEmail, reinvited, revoked } from './person.ts';
 import type { Person } from './person.ts';
 import type { PeopleRepository } from './repository.ts';
 import { createHash } from 'node:crypto';
+import { logger } from '../observability.ts';
 
 /** Sign-in e-mails one address may ask for in 15 minutes: a few tries, not a flood. */
 export const SIGN_IN_EMAILS_PER_ADDRESS = 5;
@@ -42,23 +43,80 @@ export interface PeopleDeps {
   readonly sleep: (ms: number) => Promise<void>;
 }
 
-/** Who invites: an API key of the licensee, or a person with the admin role through the console. */
+/** Who manages people: an API key of the licensee, or a person with the admin role through the console. */
+async function requireManager(deps: Pick<PeopleDeps, 'people'>, caller: Caller, what: string): Promise<void> {
+  if (caller.personId === undefined) return;
+  const admin = await deps.people.get(caller.licenseeId, caller.personId);
+  if (!admin || !canSignIn(admin) || !allows(admin.roles, 'manage-people')) throw new ForbiddenError('admin-only', `Only an admin ${what}`);
+}
+
+const actedBy = (caller: Caller) => ({ apiKeyId: caller.apiKeyId, ...(caller.personId === undefined ? {} : { personId: caller.personId }) });
+
 export async function invitePerson(deps: PeopleDeps, caller: Caller, body: unknown): Promise<Person> {
   const invitation = invitationBody.parse(body);
-  if (caller.personId !== undefined) {
-    const inviter = await deps.people.get(caller.licenseeId, caller.personId);
-    if (!inviter || !canSignIn(inviter) || !allows(inviter.roles, 'manage-people')) throw new ForbiddenError('admin-only', 'Only an admin invites people');
-  }
+  await requireManager(deps, caller, 'invites people');
   const now = deps.now();
-  const person = invitedPerson(invitation, { id: deps.newId(), licenseeId: caller.licenseeId }, now.toISOString(), {
-    apiKeyId: caller.apiKeyId,
-    ...(caller.personId === undefined ? {} : { personId: caller.personId }),
-  });
-  const { token, link } = issueLink('invitation', { licenseeId: person.licenseeId, personId: person.id }, now);
+  const id = deps.newId();
+  const { token, link } = issueLink('invitation', { licenseeId: caller.licenseeId, personId: id }, now);
+  const person: Person = { ...invitedPerson(invitation, { id, licenseeId: caller.licenseeId }, now.toISOString(), actedBy(caller)), invitationHash: link.tokenHash };
   await deps.people.createInvited(person, link);
-  const licensee = await deps.licensees.get(caller.licenseeId);
-  await deps.mailer.send(invitationMessage(person, licensee?.legalName ?? 'your company', linkUrl(deps, 'invitation', token), link.validUntil));
+  await sendInvitation(deps, person, token, link);
   return person;
+}
+
+async function sendInvitation(deps: PeopleDeps, person: Person, token: string, link: OneTimeLink): Promise<void> {
+  const licensee = await deps.licensees.get(person.licenseeId);
+  await deps.mailer.send(invitationMessage(person, licensee?.legalName ?? 'your company', linkUrl(deps, 'invitation', token), link.validUntil));
+}
+
+/** A person of the caller's licensee, or 404 (another licensee's people do not exist for it). */
+async function personOf(deps: Pick<PeopleDeps, 'people'>, caller: Caller, personId: string): Promise<Person> {
+  const person = /^[0-9A-HJKMNP-TV-Z]{26}$/.test(personId) ? await deps.people.get(caller.licenseeId, personId) : undefined;
+  if (!person) throw new NotFoundError('person');
+  return person;
+}
+
+/**
+ * The invitation sent again, to a person who has not set up the account: a fresh link (a week),
+ * and the one sent before refused from now on.
+ */
+export async function resendInvitation(deps: PeopleDeps, caller: Caller, personId: string): Promise<Person> {
+  await requireManager(deps, caller, 'sends invitations');
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    const person = await personOf(deps, caller, personId);
+    if (person.status !== 'invited') {
+      throw new ConflictError('not-invited', person.status === 'active' ? 'This person has already set up the account' : 'This person was revoked', { personStatus: person.status });
+    }
+    const now = deps.now();
+    const { token, link } = issueLink('invitation', { licenseeId: person.licenseeId, personId: person.id }, now);
+    const changed = reinvited(person, link.tokenHash, now.toISOString(), actedBy(caller));
+    if (await deps.people.replaceInvitation(changed, link)) {
+      await sendInvitation(deps, changed, token, link);
+      return changed;
+    }
+  }
+  throw new ConflictError('person-changed', 'The person changed while the invitation was being sent; try again');
+}
+
+/**
+ * Revoking a person: at once, every session of theirs stops working (the session generation moves
+ * on in the same write), and their passkeys and links open nothing (only an active person signs in;
+ * only an invited one takes up an invitation). The record says who revoked and when. An admin cannot
+ * revoke themselves (an API key of the licensee can revoke anyone). Revoking again changes nothing.
+ */
+export async function revokePerson(deps: Pick<PeopleDeps, 'people' | 'now'>, caller: Caller, personId: string): Promise<Person> {
+  await requireManager(deps, caller, 'revokes people');
+  if (caller.personId === personId) throw new ConflictError('cannot-revoke-yourself', 'You cannot revoke yourself; ask another admin');
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    const person = await personOf(deps, caller, personId);
+    if (person.status === 'revoked') return person;
+    const changed = revoked(person, deps.now().toISOString(), actedBy(caller));
+    if (await deps.people.update(changed)) {
+      logger.info('Person revoked', { licenseeId: person.licenseeId, personId: person.id, revokedBy: changed.revokedBy });
+      return changed;
+    }
+  }
+  throw new ConflictError('person-changed', 'The person changed while being revoked; try again');
 }
 
 export async function listPeople(deps: Pick<PeopleDeps, 'people'>, caller: Caller, options: { limit: number; cursor?: string }): Promise<Page<Person>> {
@@ -70,7 +128,7 @@ const linkUrl = (deps: Pick<PeopleDeps, 'baseUrl'>, purpose: LinkPurpose, token:
 
 export type OpenedLink =
   | { readonly kind: 'usable'; readonly link: OneTimeLink; readonly person: Person }
-  | { readonly kind: 'used' | 'expired' | 'unknown' }
+  | { readonly kind: 'used' | 'expired' | 'unknown' | 'replaced' }
   | { readonly kind: 'throttled'; readonly retryAfterSeconds: number };
 
 /**
@@ -84,8 +142,11 @@ export async function openLink(deps: PeopleDeps, purpose: LinkPurpose, token: st
     const standing = linkStanding(link, deps.now());
     if (standing !== 'usable') return { value: { kind: standing }, failed: false };
     const person = await deps.people.get(link.licenseeId, link.personId);
+    if (!person) return { value: { kind: 'used' }, failed: false };
+    // An invitation sent again replaces the one before.
+    if (purpose === 'invitation' && person.status === 'invited' && !isCurrentInvitation(person, link.tokenHash)) return { value: { kind: 'replaced' }, failed: false };
     // A revoked person's links no longer open anything.
-    const fit = person && (purpose === 'invitation' ? person.status === 'invited' : canSignIn(person));
+    const fit = purpose === 'invitation' ? person.status === 'invited' : canSignIn(person);
     return { value: fit ? { kind: 'usable', link, person } : { kind: 'used' }, failed: false };
   });
   return answer.kind === 'throttled' ? answer : answer.value;
@@ -98,7 +159,7 @@ export interface SignedIn {
   readonly person: Person;
 }
 
-async function startSession(deps: PeopleDeps, person: Person, method: SignInMethod): Promise<SignedIn> {
+export async function startSession(deps: Pick<PeopleDeps, 'sessions' | 'now'>, person: Person, method: SignInMethod): Promise<SignedIn> {
   const { token, session } = openSession(person, method, deps.now());
   await deps.sessions.create(session);
   return { token, session, person };
