@@ -9,6 +9,7 @@
  */
 import { generateAuthenticationOptions, generateRegistrationOptions, verifyAuthenticationResponse, verifyRegistrationResponse } from '@simplewebauthn/server';
 import type { AuthenticatorTransport, PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
+import { COSEALG } from '@simplewebauthn/server/helpers';
 import type { GuessCounter } from '../guessing/counter.ts';
 import { guarded } from '../guessing/guard.ts';
 import { logger } from '../observability.ts';
@@ -22,6 +23,12 @@ import { canSignIn } from './person.ts';
 import type { PeopleDeps, CurrentSession, SignedIn } from './use-cases.ts';
 import { startSession } from './use-cases.ts';
 import type * as z from 'zod';
+
+/**
+ * EdDSA, ES256 and RS256: what authenticators offer. Named, rather than the library's default, which
+ * probes the runtime for ML-DSA (an experimental Web Crypto feature in Node 24 that warns in the logs).
+ */
+const SUPPORTED_ALGORITHMS = [COSEALG.EdDSA, COSEALG.ES256, COSEALG.RS256];
 
 /** Sign-in challenges one network may ask for in 15 minutes (an office has several people, each may try twice). */
 export const PASSKEY_CHALLENGES_PER_NETWORK = 120;
@@ -75,6 +82,7 @@ export async function passkeyRegistrationOptions(
     challenge: Buffer.from(challenge, 'base64url'),
     timeout: CEREMONY_TIMEOUT_MS,
     attestationType: 'none',
+    supportedAlgorithmIDs: SUPPORTED_ALGORITHMS,
     excludeCredentials: existing.map((passkey) => ({ id: passkey.credentialId, transports: transportsOf(passkey) })),
     // Discoverable, so sign-in needs no address; verified (PIN, fingerprint, face), so the passkey alone signs in.
     authenticatorSelection: { residentKey: 'required', requireResidentKey: true, userVerification: 'required' },
@@ -99,6 +107,7 @@ export async function addPasskey(
       expectedOrigin: [...deps.relyingParty.origins],
       expectedRPID: deps.relyingParty.id,
       requireUserVerification: true,
+      supportedAlgorithmIDs: SUPPORTED_ALGORITHMS,
     });
   } catch (error) {
     logger.info('Passkey registration refused', { personId: person.id, reason: error instanceof Error ? error.message : String(error) });

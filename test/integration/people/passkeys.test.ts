@@ -181,6 +181,12 @@ describe('passkeys', () => {
 
     // And a genuine sign-in still works after all that.
     expect((await passkeySignIn(new Visitor(), authenticator)).verified.status).toBe(200);
+    // A copy of the authenticator whose counter lags behind (a cloned key) is refused, with a fresh challenge too.
+    const credential = authenticator.credentials[0];
+    if (!credential) throw new Error('No credential');
+    credential.counter = 0;
+    const cloned = await passkeySignIn(new Visitor(), authenticator);
+    expect(cloned.verified.body['code']).toBe('passkey-not-verified');
   });
 });
 
