@@ -247,6 +247,21 @@ export const functions = {
     // The passkey pages' script: @simplewebauthn/browser's build, served at /assets/passkeys.js.
     files: [passkeyBrowserLibraryFile],
   },
+  console: {
+    entry: 'functions/console/handler.ts',
+    description: "The console's pages for signed-in people: Today, transfer lists, a transfer and its actions, the driver's trips",
+    timeoutSeconds: 15,
+    // Issuing a manifest renders its PDF: CPU in proportion to memory, as for the transfers.
+    memoryMb: 1024,
+    // The same use-cases as the transfers API, so the same reach (its pages add no other).
+    tables: [{ table: hubTable, access: 'readWrite' }],
+    buckets: [{ bucket: documentsBucket, access: 'readWrite' }],
+    queues: [{ queue: stateSubmissionsQueue, access: 'send' }],
+    files: manifestFontFiles,
+    receiptLinkKey: true,
+    cursorKey: true,
+    stateSystem: true,
+  },
   openapi: {
     entry: 'functions/openapi/handler.ts',
     description: 'The OpenAPI 3.1 document of the API',
@@ -371,6 +386,17 @@ export const routes = [
       ['POST', '/console/passkeys/{id}/remove', "Removing one of the person's own passkeys: the session cookie is the credential, with the session's form token."],
     ] as const
   ).map(([method, path, publicBecause]) => ({ method, path, function: 'signIn', auth: 'public', publicBecause }) as const),
+  // The console (issue 15): pages for signed-in people; each opens only what the session's person may see and do.
+  ...(
+    [
+      ['GET', '/console/today', "A person's Today page: the session cookie is the credential (no cookie: a redirect to sign-in)."],
+      ['GET', '/console/transfers', "The transfers of the session's licensee: the session cookie is the credential."],
+      ['GET', '/console/transfers/{id}', "One transfer the session's licensee is a party to: the session cookie is the credential."],
+      ['GET', '/console/transfers/{id}/manifest.pdf', "The manifest of a transfer the session's licensee is a party to: the session cookie is the credential."],
+      ['POST', '/console/transfers/{id}/{action}', "An action on a transfer: the session cookie, the session's form token and a role that allows it."],
+      ['GET', '/console/trips', "A driver's trips of the day: the session cookie is the credential."],
+    ] as const
+  ).map(([method, path, publicBecause]) => ({ method, path, function: 'console', auth: 'public', publicBecause }) as const),
 ] as const satisfies readonly RouteDefinition[];
 
 /** Queue → function wiring with Lambda's SQS contract (batches, partial batch failures). */

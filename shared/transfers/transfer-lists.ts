@@ -13,6 +13,11 @@ export type ListedTransfer = Pick<TransferShape, 'id' | 'shipperId' | 'status' |
 
 export interface ListOptions {
   readonly status?: string;
+  /**
+   * Rows whose manifest number, shipper or receiver name contains this text (as written: DynamoDB's
+   * `contains` tells case). A page may then hold fewer rows than `limit` and still have a cursor.
+   */
+  readonly search?: string;
   /** Inclusive bounds on creation (outgoing) or manifest time (incoming), ISO-8601. */
   readonly from?: string;
   readonly to?: string;
@@ -38,6 +43,8 @@ export async function listPage(
         : options.to
           ? { expression: `#sk <= :to`, values: { ':to': `${options.to}\uffff` } }
           : undefined;
+  const searched = options.search ? '(contains(#summary.#number, :search) OR contains(#summary.#shipper, :search) OR contains(#summary.#receiver, :search))' : undefined;
+  const filter = [options.status ? '#status = :status' : undefined, searched].filter(Boolean).join(' AND ') || undefined;
   const page = await queryPage(
     table.client,
     cursors,
@@ -45,9 +52,14 @@ export async function listPage(
       TableName: table.tableName,
       IndexName: index,
       KeyConditionExpression: `#pk = :pk${range ? ` AND ${range.expression}` : ''}`,
-      ...(options.status ? { FilterExpression: '#status = :status' } : {}),
-      ExpressionAttributeNames: { '#pk': pk, ...(range ? { '#sk': sk } : {}), ...(options.status ? { '#status': 'status' } : {}) },
-      ExpressionAttributeValues: { ':pk': partition, ...range?.values, ...(options.status ? { ':status': options.status } : {}) },
+      ...(filter ? { FilterExpression: filter } : {}),
+      ExpressionAttributeNames: {
+        '#pk': pk,
+        ...(range ? { '#sk': sk } : {}),
+        ...(options.status ? { '#status': 'status' } : {}),
+        ...(options.search ? { '#summary': 'summary', '#number': 'manifestNumber', '#shipper': 'shipperName', '#receiver': 'receiverName' } : {}),
+      },
+      ExpressionAttributeValues: { ':pk': partition, ...range?.values, ...(options.status ? { ':status': options.status } : {}), ...(options.search ? { ':search': options.search } : {}) },
     },
     {
       limit: options.limit,
