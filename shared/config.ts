@@ -72,6 +72,10 @@ const envSchema = z.object({
   METRC_PACKAGE_LIST_WINDOW_HOURS: z.coerce.number().positive().max(24 * 3660).default(366 * 24),
   /** [inferred] The longest lastModified window per list call (Metrc documents 24 h). */
   METRC_WINDOW_HOURS: z.coerce.number().positive().max(24 * 366).default(24),
+  /** How long after the hub's receipt (or a receipt with a rejection) the person's receipt, or the shipper's taking back, in Metrc is due before it shows overdue. */
+  METRC_RECEIPT_WITHIN_HOURS: z.coerce.number().positive().max(24 * 30).default(24),
+  /** How far the state system's departure or arrival time may be from the hub's before it is shown as a difference. */
+  STATE_TIME_TOLERANCE_MINUTES: z.coerce.number().min(0).max(24 * 60).default(15),
   /** Each poll starts this far before the previous one ended. */
   METRC_OVERLAP_MINUTES: z.coerce.number().min(0).max(24 * 60).default(10),
   /** How far back a license's first poll, and the lookups of a template's fate, reach. */
@@ -146,6 +150,8 @@ export interface HubConfig {
   readonly meterDynamoDbCapacity: boolean;
   readonly transferRules: TransferRules;
   readonly stateVerdictWaitMs: number;
+  /** A departure or arrival time the state system shows this far from the hub's is a difference. */
+  readonly stateTimeToleranceMinutes: number;
   readonly defaultStateSystem: StateSystem;
   readonly publicBaseUrl?: string;
   readonly nyApi: NyApiConfig;
@@ -197,6 +203,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     meterDynamoDbCapacity: e.DYNAMODB_CAPACITY_METER,
     transferRules: transferRules(e.TRANSFER_RULES),
     stateVerdictWaitMs: e.STATE_VERDICT_WAIT_MS,
+    stateTimeToleranceMinutes: e.STATE_TIME_TOLERANCE_MINUTES,
     defaultStateSystem: e.DEFAULT_STATE_SYSTEM,
     ...(e.PUBLIC_BASE_URL ? { publicBaseUrl: e.PUBLIC_BASE_URL } : {}),
     nyApi: {
@@ -218,6 +225,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
       pageSize: e.METRC_PAGE_SIZE,
       windowHours: e.METRC_WINDOW_HOURS,
       overlapMinutes: e.METRC_OVERLAP_MINUTES,
+      receiptWithinHours: e.METRC_RECEIPT_WITHIN_HOURS,
       ...(e.METRC_RULES === undefined ? {} : { rules: e.METRC_RULES }),
       preflightBudgetMs: e.METRC_PREFLIGHT_BUDGET_MS,
       packageListCacheMs: e.METRC_PACKAGE_LIST_CACHE_MS,

@@ -25,6 +25,8 @@ export interface DiscrepancyStore {
   record(transferId: string, licenseeId: string, discrepancy: Discrepancy): Promise<boolean>;
   ofTransfer(transferId: string): Promise<StoredDiscrepancy[]>;
   countOpen(licenseeId: string): Promise<number>;
+  /** Keeps the departure or arrival time the state system shows, beside the transfer's state ids (read with them). */
+  recordStateTime(transferId: string, which: 'departed' | 'arrived', at: string): Promise<void>;
   /** Keeps the receipt the state system shows (the last seen wins). */
   recordStateReceipt(transferId: string, receipt: StateReceipt): Promise<void>;
   stateReceipt(transferId: string): Promise<StateReceipt | undefined>;
@@ -81,6 +83,18 @@ export function createDiscrepancyStore(client: DynamoDBDocumentClient, tableName
     },
 
     countOpen: (licenseeId) => countGsi1(client, tableName, keys.openDiscrepancies(licenseeId)),
+
+    async recordStateTime(transferId, which, at) {
+      await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: keys.transferStateIds(transferId),
+          UpdateExpression: 'SET #time = :at',
+          ExpressionAttributeNames: { '#time': which === 'departed' ? 'stateDepartedAt' : 'stateArrivedAt' },
+          ExpressionAttributeValues: { ':at': at },
+        }),
+      );
+    },
 
     async recordStateReceipt(transferId, receipt) {
       await client.send(new PutCommand({ TableName: tableName, Item: { PK: keys.discrepancies(transferId), SK: STATE_RECEIPT, ...receipt } }));

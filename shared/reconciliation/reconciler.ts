@@ -14,6 +14,7 @@
  */
 import { ulid } from 'ulid';
 import { judge } from '../domain/reconciliation/judge.ts';
+import type { JudgeOptions } from '../domain/reconciliation/judge.ts';
 import type { StateObservation } from '../domain/reconciliation/observation.ts';
 import { awaitedStepDone } from '../domain/reconciliation/settle.ts';
 import { receiptFromState, stateReceiptOf, stateReceiptRules, stateSystemActor } from '../domain/reconciliation/state-receipt.ts';
@@ -44,7 +45,7 @@ export interface ReconcilerDeps {
   readonly submissions: Pick<SubmissionRepository, 'transferOfStateObject' | 'followUps' | 'saveStateRefs' | 'touchFollowUp' | 'list' | 'save' | 'stateRefs' | 'saveStatus' | 'markEnqueued'>;
   /** Where the steps that waited behind a person's step go once it is seen done. */
   readonly queue: SubmissionQueue;
-  readonly discrepancies: Pick<DiscrepancyStore, 'record' | 'countOpen' | 'ofTransfer' | 'recordStateReceipt'>;
+  readonly discrepancies: Pick<DiscrepancyStore, 'record' | 'countOpen' | 'ofTransfer' | 'recordStateReceipt' | 'recordStateTime'>;
   readonly licensees: LicenseeDirectory;
   readonly accounts: StateAccounts;
   readonly systems: Partial<Record<string, StateTrackingSystem>>;
@@ -52,6 +53,8 @@ export interface ReconcilerDeps {
   readonly now: () => Date;
   /** Watched transfers looked at per run and licensee. */
   readonly watchPerRun?: number;
+  /** How the domain judges what the state shows (the time tolerance). */
+  readonly judging?: JudgeOptions;
   /** Puts the number the state issued at a person's registration on the hub's manifest. */
   readonly onStateManifestNumber?: OnStateManifestNumber;
 }
@@ -184,7 +187,10 @@ async function takeObservation(
     await deps.discrepancies.recordStateReceipt(transfer.id, receipt);
     current = await receiveFromState(deps, transfer, receipt, account.system);
   }
-  const judgement = judge(current, item.observation, deps.now());
+  if ((item.observation.kind === 'departed' || item.observation.kind === 'arrived') && item.observation.at) {
+    await deps.discrepancies.recordStateTime(transfer.id, item.observation.kind, item.observation.at);
+  }
+  const judgement = judge(current, item.observation, deps.now(), deps.judging);
   let recorded = 0;
   for (const discrepancy of judgement.discrepancies) if (await deps.discrepancies.record(transfer.id, account.licenseeId, discrepancy)) recorded += 1;
   if (judgement.arrived && transfer.origin) await followArrival(deps, transfer.id, account.licenseeId);

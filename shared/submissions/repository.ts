@@ -96,10 +96,12 @@ export interface StateRecord {
   readonly manifestNumber?: string;
   /** Differences with the state system still to settle (kept by the discrepancy store). */
   readonly openDiscrepancies: number;
+  /** The departure and arrival times the state system shows, once the reconciler saw them (kept by the discrepancy store). */
+  readonly stateTimes?: { readonly departedAt?: string; readonly arrivedAt?: string };
 }
 
 /** Attributes of the refs item that are the hub's own; every other one is a field of the adapter's refs. */
-const hubAttributes = new Set(['system', 'licenseeId', 'stateManifestId', 'openDiscrepancies']);
+const hubAttributes = new Set(['system', 'licenseeId', 'stateManifestId', 'openDiscrepancies', 'stateDepartedAt', 'stateArrivedAt']);
 
 /** The adapter's refs an item of the transfer's partition holds. */
 export function stateIdsOf(item: Record<string, unknown>): StateRefs {
@@ -203,11 +205,15 @@ export function createSubmissionRepository(client: DynamoDBDocumentClient, table
       const open: unknown = Item['openDiscrepancies'];
       const system: unknown = Item['system'];
       const licenseeId: unknown = Item['licenseeId'];
+      const departedAt: unknown = Item['stateDepartedAt'];
+      const arrivedAt: unknown = Item['stateArrivedAt'];
+      const times = { ...(typeof departedAt === 'string' ? { departedAt } : {}), ...(typeof arrivedAt === 'string' ? { arrivedAt } : {}) };
       return {
         refs: stateIdsOf(Item),
         ...(typeof system === 'string' && typeof licenseeId === 'string' ? { owner: { system, licenseeId } } : {}),
         ...(typeof manifestNumber === 'string' ? { manifestNumber } : {}),
         openDiscrepancies: typeof open === 'number' ? open : 0,
+        ...(Object.keys(times).length > 0 ? { stateTimes: times } : {}),
       };
     },
 

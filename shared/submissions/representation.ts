@@ -59,8 +59,15 @@ const discrepancyView = z
     transferId: z.string(),
     lines: z.array(z.object({ tag: z.string(), hub: packageAccount.optional(), state: packageAccount.optional() })),
     receiver: z.object({ hub: z.string(), state: z.string() }).optional(),
+    times: z.object({ hub: timestamp, state: timestamp }).optional().meta({ description: 'For a departure or arrival time that differs: the time each side recorded' }),
   })
   .meta({ id: 'StateDiscrepancy' });
+
+const stateTimeView = z.object({
+  hub: timestamp.optional().meta({ description: 'As the hub recorded it; absent until it does' }),
+  state: timestamp.meta({ description: 'As the state system shows it' }),
+  apartMinutes: z.int().optional().meta({ description: 'Minutes between the two; beyond the tolerance it is also a discrepancy' }),
+});
 
 export const stateSystemView = z
   .object({
@@ -83,6 +90,10 @@ export const stateSystemView = z
       .optional()
       .meta({ description: '`discrepancy`, on the transfer: each difference, with both sides; list rows carry the count only' }),
     receipt: stateReceiptView.optional().meta({ description: 'On the transfer: the receipt as the state system shows it, once the hub saw it there' }),
+    times: z
+      .object({ departure: stateTimeView.optional(), arrival: stateTimeView.optional() })
+      .optional()
+      .meta({ description: 'On the transfer: the departure and arrival times the state system shows (where it records them itself, as Metrc does), beside the hub’s' }),
     since: timestamp.optional(),
   })
   .meta({ id: 'StateSystemStatus', description: 'Where the transfer stands with the state tracking system. On list rows it may trail the transfer by the moment a delivery takes.' });

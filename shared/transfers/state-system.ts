@@ -22,6 +22,21 @@ export interface StateSystemViewDeps {
 
 interface WithStateIds {
   readonly id: string;
+  readonly departedAt?: string;
+  readonly arrivedAt?: string;
+}
+
+/** A time as each side recorded it: the state's, once the reconciler saw it, beside the hub's. */
+export interface StateTime {
+  readonly hub?: string;
+  readonly state: string;
+  /** Minutes between the two, when both are known. */
+  readonly apartMinutes?: number;
+}
+
+function stateTime(hub: string | undefined, state: string | undefined): StateTime | undefined {
+  if (!state) return undefined;
+  return { ...(hub ? { hub, apartMinutes: Math.round(Math.abs(Date.parse(state) - Date.parse(hub)) / 60_000) } : {}), state };
 }
 
 /** The state's manifest number, once its adapter has one. */
@@ -32,13 +47,22 @@ export async function stateSystemOf(
   deps: StateSystemViewDeps,
   transfer: WithStateIds,
   now: Date = new Date(),
-): Promise<StateSystemStatus & { readonly differences?: readonly StoredDiscrepancy[]; readonly receipt?: StateReceipt }> {
+): Promise<
+  StateSystemStatus & {
+    readonly differences?: readonly StoredDiscrepancy[];
+    readonly receipt?: StateReceipt;
+    readonly times?: { readonly departure?: StateTime; readonly arrival?: StateTime };
+  }
+> {
   const [submissions, record, receipt] = await Promise.all([
     deps.outbox.submissions.list(transfer.id),
     deps.outbox.submissions.stateRefs(transfer.id),
     deps.discrepancies?.stateReceipt(transfer.id),
   ]);
-  const status = { ...stateSystemStatusOf(submissions, record.manifestNumber, now, record.openDiscrepancies), ...(receipt ? { receipt } : {}) };
+  const departure = stateTime(transfer.departedAt, record.stateTimes?.departedAt);
+  const arrival = stateTime(transfer.arrivedAt, record.stateTimes?.arrivedAt);
+  const times = departure || arrival ? { times: { ...(departure ? { departure } : {}), ...(arrival ? { arrival } : {}) } } : {};
+  const status = { ...stateSystemStatusOf(submissions, record.manifestNumber, now, record.openDiscrepancies), ...(receipt ? { receipt } : {}), ...times };
   if (record.openDiscrepancies === 0 || !deps.discrepancies) return status;
   return { ...status, differences: (await deps.discrepancies.ofTransfer(transfer.id)).filter((d) => d.status === 'open') };
 }

@@ -41,6 +41,7 @@ export async function reconcilerDeps(config: HubConfig, aws: AwsClients = create
     connections: systems.connections,
     // Metrc issues its number when a person registers the template: the reconciler sees it first.
     onStateManifestNumber: stateManifestNumbering(config, aws),
+    judging: { timeToleranceMinutes: config.stateTimeToleranceMinutes },
     now: () => new Date(),
   };
 }

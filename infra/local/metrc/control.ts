@@ -9,8 +9,10 @@ const id = z.int().positive();
 const dateTime = z.string().min(1);
 
 export const registerSchema = z.strictObject({ templateId: id });
-export const departSchema = z.strictObject({ transferId: id, deliveryId: id.optional() });
+/** `at`: the actual time the person enters (default: now on the emulator's clock). */
+export const departSchema = z.strictObject({ transferId: id, deliveryId: id.optional(), at: z.iso.datetime({ offset: true }).optional() });
 export const deliveryStepSchema = z.strictObject({ deliveryId: id });
+export const arriveSchema = z.strictObject({ deliveryId: id, at: z.iso.datetime({ offset: true }).optional() });
 export const voidSchema = z.strictObject({ transferId: id });
 
 export const receiveSchema = z.strictObject({

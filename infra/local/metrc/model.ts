@@ -757,25 +757,26 @@ export class MetrcModel {
     return found;
   }
 
-  depart(transferId: number, deliveryId?: number): Transfer {
+  depart(transferId: number, deliveryId?: number, at?: string): Transfer {
     const transfer = this.#transfer(transferId);
     if (transfer.voided) throw stepRefused(409, `Transfer ${transfer.manifestNumber} is voided.`);
     const legs = transfer.deliveries.filter((d) => deliveryId === undefined || d.id === deliveryId);
     if (legs.length === 0) throw stepRefused(404, `Delivery ${String(deliveryId)} is not part of transfer ${transfer.manifestNumber}.`);
     if (legs.some((d) => d.actualDepartureMs !== null)) throw stepRefused(409, `Transfer ${transfer.manifestNumber} has already departed.`);
     const now = this.now();
-    for (const leg of legs) leg.actualDepartureMs = now;
+    for (const leg of legs) leg.actualDepartureMs = at === undefined ? now : Date.parse(at);
     transfer.lastModifiedMs = now;
     return transfer;
   }
 
-  arrive(deliveryId: number): Transfer {
+  arrive(deliveryId: number, at?: string): Transfer {
     const { transfer, delivery } = this.#delivery(deliveryId);
     if (transfer.voided) throw stepRefused(409, `Transfer ${transfer.manifestNumber} is voided.`);
     if (delivery.actualDepartureMs === null) throw stepRefused(409, `Delivery ${deliveryId} has not departed.`);
     if (delivery.actualArrivalMs !== null) throw stepRefused(409, `Delivery ${deliveryId} has already arrived.`);
-    delivery.actualArrivalMs = this.now();
-    transfer.lastModifiedMs = delivery.actualArrivalMs;
+    const now = this.now();
+    delivery.actualArrivalMs = at === undefined ? now : Date.parse(at);
+    transfer.lastModifiedMs = now;
     return transfer;
   }
 

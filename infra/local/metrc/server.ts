@@ -13,7 +13,7 @@ import { compileTemplates } from '../path-templates.ts';
 import { EmulatorClock } from './clock.ts';
 import { mergeConfig, metrcConfigSchema } from './config.ts';
 import type { MetrcConfig, MetrcConfigInput } from './config.ts';
-import { clockSchema, deliveryStepSchema, departSchema, editSchema, packageChangeSchema, receiveSchema, registerSchema, revokeSchema, voidSchema } from './control.ts';
+import { arriveSchema, clockSchema, deliveryStepSchema, departSchema, editSchema, packageChangeSchema, receiveSchema, registerSchema, revokeSchema, voidSchema } from './control.ts';
 import { badRequest, MetrcFailure, unauthorized } from './errors.ts';
 import type { RowError } from './errors.ts';
 import { faultConfigSchema, FaultPlan } from './faults.ts';
@@ -449,10 +449,12 @@ export async function startMetrcEmulator(options: MetrcEmulatorOptions = {}): Pr
         return { status: 200, body: stepAnswer(model.register(parse(registerSchema).templateId)) };
       case 'POST /_emulator/ui/depart': {
         const step = parse(departSchema);
-        return { status: 200, body: stepAnswer(model.depart(step.transferId, step.deliveryId)) };
+        return { status: 200, body: stepAnswer(model.depart(step.transferId, step.deliveryId, step.at)) };
       }
-      case 'POST /_emulator/ui/arrive':
-        return { status: 200, body: stepAnswer(model.arrive(parse(deliveryStepSchema).deliveryId)) };
+      case 'POST /_emulator/ui/arrive': {
+        const step = parse(arriveSchema);
+        return { status: 200, body: stepAnswer(model.arrive(step.deliveryId, step.at)) };
+      }
       case 'POST /_emulator/ui/receive': {
         const step = parse(receiveSchema);
         return { status: 200, body: stepAnswer(model.receive(step.deliveryId, step.packages)) };

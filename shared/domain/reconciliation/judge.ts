@@ -10,7 +10,7 @@ import type { Unit } from '../transfer/quantities.ts';
 import type { Transfer } from '../transfer/transfer.ts';
 import type { ObservedLine, ObservedPackage, StateObservation } from './observation.ts';
 
-export const discrepancyKinds = ['receipt-differs', 'shipment-differs', 'receiver-differs', 'voided-at-state'] as const;
+export const discrepancyKinds = ['receipt-differs', 'shipment-differs', 'receiver-differs', 'voided-at-state', 'departure-time-differs', 'arrival-time-differs'] as const;
 export type DiscrepancyKind = (typeof discrepancyKinds)[number];
 
 /** One package on which the two sides differ; a side that does not list the package has none. */
@@ -35,7 +35,16 @@ export interface Discrepancy {
   readonly lines: readonly DiscrepancyLine[];
   /** For `receiver-differs`: the license each side names. */
   readonly receiver?: { readonly hub: string; readonly state: string };
+  /** For the time kinds: the time each side recorded. */
+  readonly times?: { readonly hub: string; readonly state: string };
 }
+
+export interface JudgeOptions {
+  /** How far apart the two sides' departure or arrival times may be before they differ (minutes). */
+  readonly timeToleranceMinutes: number;
+}
+
+export const defaultJudgeOptions: JudgeOptions = { timeToleranceMinutes: 15 };
 
 export interface Judgement {
   readonly discrepancies: readonly Discrepancy[];
@@ -44,14 +53,16 @@ export interface Judgement {
 }
 
 const plural = (n: number, word: string) => `${n} package${n === 1 ? '' : 's'} ${word}`;
+const minutesText = (n: number) => `${n} minute${n === 1 ? '' : 's'}`;
 
-export function judge(transfer: Transfer, observation: StateObservation, now: Date): Judgement {
+export function judge(transfer: Transfer, observation: StateObservation, now: Date, options: JudgeOptions = defaultJudgeOptions): Judgement {
   const at = observation.at ?? now.toISOString();
   const none: Judgement = { discrepancies: [], arrived: false };
   switch (observation.kind) {
     case 'arrived':
-      return { discrepancies: [], arrived: true };
+      return { discrepancies: timeDiscrepancies('arrival', transfer.arrivedAt, observation.at, options, now), arrived: true };
     case 'departed':
+      return { discrepancies: timeDiscrepancies('departure', transfer.departedAt, observation.at, options, now), arrived: false };
     case 'taken-back':
       return none;
     case 'voided':
@@ -64,8 +75,31 @@ export function judge(transfer: Transfer, observation: StateObservation, now: Da
   }
 }
 
-function discrepancy(kind: DiscrepancyKind, message: string, at: string, lines: readonly DiscrepancyLine[], receiver?: Discrepancy['receiver']): Discrepancy {
-  return { key: `${kind}:${payloadHash({ lines, receiver }).slice(0, 16)}`, kind, message, observedAt: at, lines, ...(receiver ? { receiver } : {}) };
+function discrepancy(kind: DiscrepancyKind, message: string, at: string, lines: readonly DiscrepancyLine[], receiver?: Discrepancy['receiver'], times?: Discrepancy['times']): Discrepancy {
+  return { key: `${kind}:${payloadHash({ lines, receiver, times }).slice(0, 16)}`, kind, message, observedAt: at, lines, ...(receiver ? { receiver } : {}), ...(times ? { times } : {}) };
+}
+
+/**
+ * The state's departure or arrival time against the hub's, once both are known: further apart than
+ * the tolerance, a difference (each side's time kept). A time the hub has not recorded yet is not
+ * one: the transfer's view shows the state's time beside the hub's whenever both exist.
+ */
+function timeDiscrepancies(which: 'departure' | 'arrival', hub: string | undefined, state: string | undefined, options: JudgeOptions, now: Date): Discrepancy[] {
+  if (!hub || !state) return [];
+  const minutes = Math.round(Math.abs(Date.parse(state) - Date.parse(hub)) / 60_000);
+  if (minutes <= options.timeToleranceMinutes) return [];
+  const verb = which === 'departure' ? 'departed' : 'arrived';
+  const direction = Date.parse(state) < Date.parse(hub) ? 'earlier' : 'later';
+  return [
+    discrepancy(
+      which === 'departure' ? 'departure-time-differs' : 'arrival-time-differs',
+      `The state system shows the shipment ${verb} ${minutesText(minutes)} ${direction} than the hub recorded (more than the ${minutesText(options.timeToleranceMinutes)} allowed). Correct the ${which} time where it is wrong, so both agree.`,
+      now.toISOString(),
+      [],
+      undefined,
+      { hub, state },
+    ),
+  ];
 }
 
 function voidedAtState(transfer: Transfer, at: string): Discrepancy {

@@ -52,8 +52,6 @@ export interface MetrcDeps {
   readonly now: () => Date;
   /** One per process, shared by every licensee (metrc.md §1). */
   readonly budget?: GetBudget;
-  /** How long after the hub's receipt the receipt in Metrc is due (default 24 h). */
-  readonly receiptWithinHours?: number;
 }
 
 export type MetrcAdapter = StateTrackingSystem;
@@ -453,7 +451,9 @@ export function createMetrcAdapter(deps: MetrcDeps): MetrcAdapter {
       return other?.tag === line.tag && other.quantity === line.quantity;
     });
 
-  const when = (value: string | null | undefined) => (value ? { at: value } : {});
+  /** Metrc's times carry their offset (`…+00:00`); the hub keeps instants as ISO UTC, so the same time compares and shows the same. */
+  const instant = (value: string) => (Number.isNaN(Date.parse(value)) ? value : new Date(value).toISOString());
+  const when = (value: string | null | undefined) => (value ? { at: instant(value) } : {});
 
   /** What one outgoing row shows about a watched transfer that the refs have not seen yet, each step once. */
   async function stepsOf(metrc: MetrcConnection, watched: WatchedTransfer, row: RowSummary): Promise<Observed[]> {
@@ -484,11 +484,11 @@ export function createMetrcAdapter(deps: MetrcDeps): MetrcAdapter {
     }
     const first = deliveries[0];
     if (first?.ActualDepartureDateTime && !known.departedSeen) {
-      observations.push({ kind: 'departed', at: first.ActualDepartureDateTime });
+      observations.push({ kind: 'departed', at: instant(first.ActualDepartureDateTime) });
       refs.departedSeen = true;
     }
     if (first?.ActualArrivalDateTime && !known.arrivedSeen) {
-      observations.push({ kind: 'arrived', at: first.ActualArrivalDateTime });
+      observations.push({ kind: 'arrived', at: instant(first.ActualArrivalDateTime) });
       refs.arrivedSeen = true;
     }
     if (deliveries.length > 0 && deliveries.every((d) => d.ReceivedDateTime) && !known.receiptSeen) {
@@ -701,7 +701,7 @@ export function createMetrcAdapter(deps: MetrcDeps): MetrcAdapter {
       // The reconciler saw Metrc's receipt before this step was first tried: nothing is owed.
       if (known.receiptSeen) return;
       const manifest = known.manifestNumber ?? known.templateName ?? 'of this transfer';
-      const within = (deps.receiptWithinHours ?? DEFAULT_RECEIPT_WITHIN_HOURS) * 3_600_000;
+      const within = (settings.receiptWithinHours ?? DEFAULT_RECEIPT_WITHIN_HOURS) * 3_600_000;
       return Promise.reject(
         new PersonStepRequired({
           action: `Receive manifest ${manifest} (enter what the hub's receiving sheet says)`,
@@ -716,7 +716,7 @@ export function createMetrcAdapter(deps: MetrcDeps): MetrcAdapter {
       const known = metrcRefs(refs);
       if (known.returnSeen) return;
       const manifest = known.manifestNumber ?? known.templateName ?? 'of this transfer';
-      const within = (deps.receiptWithinHours ?? DEFAULT_RECEIPT_WITHIN_HOURS) * 3_600_000;
+      const within = (settings.receiptWithinHours ?? DEFAULT_RECEIPT_WITHIN_HOURS) * 3_600_000;
       const count = report.tags.length === 1 ? `rejected package ${report.tags[0] ?? ''}` : `${report.tags.length} rejected packages`;
       return Promise.reject(
         new PersonStepRequired({

@@ -41,6 +41,8 @@ export interface MetrcSettings {
   /** [inferred] A deep link to a template in Metrc's web app (`{license}`, `{templateId}`); none: the menu path. */
   readonly registerLink?: string;
   readonly budget: MetrcBudgetLimits;
+  /** How long after the hub's receipt the receipt in Metrc (and a take-back) is due; default 24 h. */
+  readonly receiptWithinHours?: number;
   /** New York's rules by effective date (`rules.ts`); none: metrc.md's defaults. */
   readonly rules?: MetrcRules;
   /** How long the pre-flight may spend looking packages up one by one; lines left then are not checked. */

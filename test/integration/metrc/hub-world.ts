@@ -213,3 +213,40 @@ export async function metrcHubWorld(packages: readonly SeededPackage[]): Promise
     },
   };
 }
+
+export interface ReceiverTenant {
+  readonly id: string;
+  call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Answer>;
+}
+
+/** A license connected as an admin connects it (listed for the reconciler), under the user key Metrc knows. */
+export async function connectLicense(licenseeId: string, userKey: string): Promise<void> {
+  await connections.putUserKey(licenseeId, metrcSystem, userKey, new Date().toISOString());
+}
+
+/** The world's shipper connected as its admin connects it: the reconciler polls its facility. */
+export async function connectShipper(w: MetrcHubWorld): Promise<string> {
+  const me = await w.call('GET', '/v1/me');
+  const shipperId = (me.body['licensee'] as { id?: string } | undefined)?.id ?? (me.body['id'] as string);
+  const stored = await connections.stateUser(shipperId, metrcSystem, DEFAULT_STATE_USER);
+  if (!stored) throw new Error('the world stores a user key');
+  await connectLicense(shipperId, stored.password);
+  return shipperId;
+}
+
+/** The world's dispensary as a tenant on Metrc too, with its own API key and user key. */
+export async function receiverTenant(w: MetrcHubWorld): Promise<ReceiverTenant> {
+  const license = w.shipperLicense.replace('OCM-DIST', 'OCM-RETL');
+  const userKey = `receiver-key-${String(randomInt(100_000, 999_999))}`;
+  await w.control('POST', '/seed', { userKeys: [{ key: userKey, facilities: [{ licenseNumber: license, permissions: 'all' }] }] });
+  const { licensee } = await registerLicensee(tenants, {
+    licenseNumber: license,
+    legalName: `Empire Cannabis Dispensary ${license.slice(-6)}`,
+    premisesAddress: { street: '88 Broadway', city: 'Albany', state: 'NY', zip: '12207' },
+    phone: '(518) 555-0133',
+    stateSystem: { adapter: metrcSystem, stateLicenseNumber: license },
+  });
+  await connectLicense(licensee.id, userKey);
+  const { apiKey } = await createApiKey(tenants, licensee.id, 'Metrc receiver test');
+  return { id: licensee.id, call: (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => request(method, path, { apiKey, body, headers }) };
+}

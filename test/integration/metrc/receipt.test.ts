@@ -6,27 +6,10 @@
  * shows the state's receipt; one receiving otherwise is a discrepancy with both sides; and a
  * receipt made only in Metrc is recorded from the state, its rejected package ready to go back.
  */
-import { randomInt } from 'node:crypto';
-import { monotonicFactory } from 'ulid';
 import { describe, expect, inject, it } from 'vitest';
-import { createAwsClients } from '#shared/adapters/aws-clients.ts';
-import { readConfig } from '#shared/config.ts';
-import { hubTable } from '#shared/resources.ts';
-import { metrcSystem } from '#shared/state-system/capabilities.ts';
-import { createConnectionStore } from '#shared/state-system/connections.ts';
-import { tokenCipherFrom } from '#shared/state-system/wiring.ts';
-import { createApiKeyRepository, createLicenseeRepository } from '#shared/tenants/repository.ts';
-import { createApiKey, registerLicensee } from '#shared/tenants/use-cases.ts';
-import { request } from '../../support/hub-api.ts';
-import type { Answer } from '../../support/hub-api.ts';
 import { eventually } from '../../support/nyapi.ts';
-import { metrcHubWorld } from './hub-world.ts';
-import type { MetrcHubWorld } from './hub-world.ts';
-
-const config = readConfig();
-const aws = createAwsClients(config);
-const connections = createConnectionStore(aws.dynamodb, hubTable.name, tokenCipherFrom(config));
-const tenants = { licensees: createLicenseeRepository(aws.dynamodb, hubTable.name), apiKeys: createApiKeyRepository(aws.dynamodb, hubTable.name), now: () => new Date(), newId: monotonicFactory() };
+import { connectShipper, metrcHubWorld, receiverTenant } from './hub-world.ts';
+import type { MetrcHubWorld, ReceiverTenant } from './hub-world.ts';
 
 interface Submission {
   readonly step: string;
@@ -49,29 +32,7 @@ interface Shipment {
   readonly id: string;
   readonly deliveryId: number;
   readonly manifestNumber: string;
-  readonly receiver: { readonly id: string; call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Answer> };
-}
-
-/** A license connected as an admin connects it (listed for the reconciler), under the user key Metrc knows. */
-async function connect(licenseeId: string, userKey: string): Promise<void> {
-  await connections.putUserKey(licenseeId, metrcSystem, userKey, new Date().toISOString());
-}
-
-/** The world's dispensary as a tenant on Metrc too, with its own API key and user key. */
-async function receiverTenant(w: MetrcHubWorld) {
-  const license = w.shipperLicense.replace('OCM-DIST', 'OCM-RETL');
-  const userKey = `receiver-key-${String(randomInt(100_000, 999_999))}`;
-  await w.control('POST', '/seed', { userKeys: [{ key: userKey, facilities: [{ licenseNumber: license, permissions: 'all' }] }] });
-  const { licensee } = await registerLicensee(tenants, {
-    licenseNumber: license,
-    legalName: `Empire Cannabis Dispensary ${license.slice(-6)}`,
-    premisesAddress: { street: '88 Broadway', city: 'Albany', state: 'NY', zip: '12207' },
-    phone: '(518) 555-0133',
-    stateSystem: { adapter: metrcSystem, stateLicenseNumber: license },
-  });
-  await connect(licensee.id, userKey);
-  const { apiKey } = await createApiKey(tenants, licensee.id, 'Metrc receipt test');
-  return { id: licensee.id, call: (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => request(method, path, { apiKey, body, headers }) };
+  readonly receiver: ReceiverTenant;
 }
 
 const submissionsOf = async (w: MetrcHubWorld, id: string) => (await w.call('GET', `/v1/transfers/${id}/submissions`)).body['items'] as Submission[];
@@ -81,11 +42,7 @@ const stateOf = async (w: MetrcHubWorld, id: string) => (await w.call('GET', `/v
 async function registeredAndDeparted(): Promise<Shipment> {
   const w = await metrcHubWorld([{ n: 1 }, { n: 2, quantity: 100 }]);
   const receiver = await receiverTenant(w);
-  const me = await w.call('GET', '/v1/me');
-  const shipperId = (me.body['licensee'] as { id?: string } | undefined)?.id ?? (me.body['id'] as string);
-  const stored = await connections.stateUser(shipperId, metrcSystem, 'default');
-  if (!stored) throw new Error('the world stores a user key');
-  await connect(shipperId, stored.password);
+  await connectShipper(w);
   const id = await w.draft([{ n: 1 }, { n: 2, quantity: 100 }]);
   const manifested = await w.manifest(id);
   expect(manifested.status, JSON.stringify(manifested.body)).toBe(200);

@@ -63,3 +63,29 @@ describe('judging what the state system shows', () => {
     expect(judge(transfer, { kind: 'departed' }, NOW)).toEqual({ discrepancies: [], arrived: false });
   });
 });
+
+describe('judging the times the state system shows', () => {
+  const departed = inTransit();
+  const at = (minutes: number) => new Date(Date.parse(departed.departedAt ?? '') + minutes * 60_000).toISOString();
+
+  it('finds a departure further from the hub’s than the tolerance, with both times', () => {
+    const [found, ...others] = judge(departed, { kind: 'departed', at: at(40) }, NOW, { timeToleranceMinutes: 15 }).discrepancies;
+    expect(others).toEqual([]);
+    expect(found).toMatchObject({
+      kind: 'departure-time-differs',
+      times: { hub: departed.departedAt, state: at(40) },
+      message: 'The state system shows the shipment departed 40 minutes later than the hub recorded (more than the 15 minutes allowed). Correct the departure time where it is wrong, so both agree.',
+    });
+    // The same difference seen again is the same discrepancy.
+    expect(judge(departed, { kind: 'departed', at: at(40) }, NOW, { timeToleranceMinutes: 15 }).discrepancies[0]?.key).toBe(found?.key);
+  });
+
+  it('takes a time within the tolerance, and one the hub has not recorded yet, as no difference', () => {
+    expect(judge(departed, { kind: 'departed', at: at(-15) }, NOW, { timeToleranceMinutes: 15 }).discrepancies).toEqual([]);
+    expect(judge(departed, { kind: 'departed', at: at(-16) }, NOW, { timeToleranceMinutes: 15 }).discrepancies[0]?.message).toMatch(/^The state system shows the shipment departed 16 minutes earlier/);
+    expect(judge(departed, { kind: 'arrived', at: at(90) }, NOW).discrepancies).toEqual([]);
+    const landed = arrived();
+    const arrival = judge(landed, { kind: 'arrived', at: new Date(Date.parse(landed.arrivedAt ?? '') + 3_600_000).toISOString() }, NOW);
+    expect(arrival).toMatchObject({ arrived: true, discrepancies: [{ kind: 'arrival-time-differs' }] });
+  });
+});
