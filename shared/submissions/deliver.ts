@@ -42,10 +42,18 @@ export interface DeliveryDeps {
   readonly metrics: SubmissionMetrics;
   readonly now: () => Date;
   readonly random: () => number;
-  readonly sleep: (ms: number) => Promise<void>;
+  /**
+   * Not called by delivery any more: a failing submission never waits in the worker (the queue
+   * holds its transfer back instead). Kept optional so existing wiring still type-checks.
+   */
+  readonly sleep?: (ms: number) => Promise<void>;
   /** The queue's maxReceiveCount: a transient failure on this receive is the last before the DLQ. */
   readonly maxReceiveCount: number;
-  /** Quick retries within one receive, for blips (a 429 asking for a short wait, one dropped answer). */
+  /**
+   * Tries again at once within one receive, for blips that ask for no wait (a 503, a dropped
+   * answer, whose retry looks its object up first). A failure that asks for a wait (a 429's
+   * Retry-After, an unsettled create's settle window) goes back to the queue at once instead.
+   */
   readonly quickRetries: number;
   /** The longest wait between receives of a failing submission. */
   readonly backoffCapSeconds: number;
@@ -54,9 +62,6 @@ export interface DeliveryDeps {
 }
 
 export type DeliveryResult = { readonly done: true } | { readonly done: false; readonly retryInSeconds: number };
-
-/** Quick retries wait at most this long; a longer `Retry-After` goes back to the queue. */
-const QUICK_RETRY_MAX_MS = 2000;
 
 /** What one drain reads once for all the submissions of its transfer. */
 interface Drain {
@@ -163,11 +168,8 @@ async function attempt(deps: DeliveryDeps, drain: Drain, submission: Submission,
       }
       unsettledSince = failure.unsettledSince ?? unsettledSince;
       deps.metrics.retried(submission.step);
-      const wait = failure.retryAfterMs ?? Math.round(deps.random() * 100 * 2 ** quick);
-      if (quick < deps.quickRetries && wait <= QUICK_RETRY_MAX_MS) {
-        await deps.sleep(wait);
-        continue;
-      }
+      // Never a wait here: what must wait goes back to the queue, and the worker goes on with other transfers.
+      if (quick < deps.quickRetries && !failure.retryAfterMs) continue;
       return {
         kind: 'transient',
         error: {

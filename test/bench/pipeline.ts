@@ -9,7 +9,15 @@
  *            receive) committed with the worker stopped, then drained: the pipeline's throughput,
  *            without the HTTP driver (which on two cores is slower than the pipeline) in the way.
  * Then it checks nothing was lost or duplicated: every submission succeeded, and the emulator
- * created exactly as many objects as the hub reported. Figures go to test-artifacts/bench-pipeline.json.
+ * created exactly as many objects as the hub reported. It also counts the DynamoDB capacity of the
+ * backlog, from the first commit to the last acknowledgement, per lifecycle: the four transitions
+ * with their outbox and every drain of their submissions (retries included).
+ *
+ * The targets are ratios within one run, because absolute times on shared machines move by 3× with
+ * load: the faults drain against the clean drain of the same run, the clean p99 against the clean
+ * p50. Each is printed with ✓/✗ and what it is compared with. The schedules (outbox sweep, inbound
+ * pull, registry sync) run every minute, as they do in AWS.
+ * Figures go to test-artifacts/bench-pipeline.json.
  */
 import { spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -21,6 +29,7 @@ import type { LocalHub } from '#infra/local/hub.ts';
 import { demoLicensees, seedDemoData } from '#infra/local/seed.ts';
 import { seedStateSystem } from '#infra/local/seed-state-system.ts';
 import { createAwsClients } from '#shared/adapters/aws-clients.ts';
+import { capacityMeter } from '#shared/adapters/capacity-meter.ts';
 import { readConfig } from '#shared/config.ts';
 import { hubTable } from '#shared/resources.ts';
 import { createSubmissionRepository } from '#shared/submissions/repository.ts';
@@ -32,6 +41,14 @@ import type { Client } from './transfers.ts';
 const SUBMISSIONS = Number(process.env['BENCH_PIPELINE_SUBMISSIONS'] ?? 2000);
 const LIVE_LIFECYCLES = Number(process.env['BENCH_PIPELINE_LIVE'] ?? 100);
 const CONCURRENCY = 8;
+
+/** Targets of issue 17, as ratios measured side by side in this run. */
+const TARGETS = { faultsDrainShareOfClean: 0.5, cleanP99OverP50: 2 };
+/**
+ * DynamoDB capacity per full lifecycle with its submissions, measured by this bench before the
+ * pipeline's waits moved to the queue (commit 3ba186f): the figure must not grow.
+ */
+const CAPACITY_BEFORE = { read: Number.NaN, write: Number.NaN };
 
 /** 20% of calls fail, in four kinds, on every NY-API route. */
 const FAULTS = [{ route: '*', rate429: 0.05, retryAfterSeconds: 1, rate5xx: 0.05, status5xx: 503, rateTimeout: 0.05, timeoutMs: 2500, rateCommitThenDrop: 0.05 }];
@@ -69,7 +86,7 @@ async function world(hub: LocalHub): Promise<World> {
   const driver = (await items('/v1/drivers'))[0];
   const vehicle = (await items('/v1/vehicles')).find((v) => v['conveyance'] === 'van');
   if (!partner?.['id'] || !driver?.['id'] || !vehicle?.['id']) throw new Error('demo registries incomplete');
-  const { dynamodb } = createAwsClients(readConfig(hub.env));
+  const { dynamodb } = createAwsClients(readConfig({ ...hub.env, DYNAMODB_CAPACITY_METER: 'false' }));
   return {
     hub,
     shipper,
@@ -135,7 +152,9 @@ async function collect(w: World, ids: readonly string[]): Promise<StoredSubmissi
 const lag = (s: StoredSubmission) => Date.parse(s.succeededAt ?? s.updatedAt) - Date.parse(s.createdAt);
 
 async function scenario(name: string, faults: boolean) {
-  const hub = await startLocalHub({ consumersPaused: true, scheduleEveryMs: 1000, outboxGraceSeconds: 600, submissionBackoffCapSeconds: 2 });
+  // Every hub function in this process meters its DynamoDB capacity; the bench's own reads do not.
+  process.env['DYNAMODB_CAPACITY_METER'] = 'true';
+  const hub = await startLocalHub({ consumersPaused: true, scheduleEveryMs: 60_000, outboxGraceSeconds: 600, submissionBackoffCapSeconds: 2 });
   try {
     const w = await world(hub);
     if (faults) await emulator(hub, 'PUT', '/_emulator/faults', { seed: 2026, rules: FAULTS });
@@ -144,6 +163,7 @@ async function scenario(name: string, faults: boolean) {
     const lifecycles = Math.ceil(SUBMISSIONS / 4);
     const backlogTags = await inventory(hub, lifecycles);
     const backlogIds: string[] = [];
+    const capacityBefore = capacityMeter.totals();
     const driveStarted = performance.now();
     await pool(backlogTags, CONCURRENCY, async (tag) => void backlogIds.push(await lifecycle(w, tag)));
     const driveSeconds = (performance.now() - driveStarted) / 1000;
@@ -154,6 +174,12 @@ async function scenario(name: string, faults: boolean) {
     const backlog = await collect(w, backlogIds);
     const lastAck = Math.max(...backlog.map((s) => Date.parse(s.succeededAt ?? s.updatedAt)));
     const drainSeconds = (lastAck - drainStarted) / 1000;
+    const capacityAfter = capacityMeter.totals();
+    const perLifecycle = (units: number) => Number((units / backlogIds.length).toFixed(1));
+    const capacity = {
+      readUnits: perLifecycle(capacityAfter.readCapacityUnits - capacityBefore.readCapacityUnits),
+      writeUnits: perLifecycle(capacityAfter.writeCapacityUnits - capacityBefore.writeCapacityUnits),
+    };
 
     progress(`${name}: drained in ${drainSeconds.toFixed(1)} s; live phase`);
     // Live: the worker runs while lifecycles are driven.
@@ -181,6 +207,7 @@ async function scenario(name: string, faults: boolean) {
         drainSeconds: Number(drainSeconds.toFixed(1)),
         throughputPerSecond: Number((backlog.length / drainSeconds).toFixed(1)),
       },
+      capacityPerLifecycle: capacity,
       live: {
         submissions: live.length,
         commitToAckMs: { p50: percentile(liveLags, 50), p99: percentile(liveLags, 99), max: Math.max(...liveLags) },
@@ -225,6 +252,7 @@ function runScenario(name: string): Promise<Awaited<ReturnType<typeof scenario>>
 }
 
 const results = [await runScenario('clean'), await runScenario('faults')];
+const [clean, faulty] = results as [(typeof results)[number], (typeof results)[number]];
 console.log(
   table(
     results.map((r) => ({
@@ -236,11 +264,30 @@ console.log(
       retried: r.retriedSubmissions,
       lost: r.lost,
       duplicated: r.duplicated,
+      'RRU/lifecycle': r.capacityPerLifecycle.readUnits,
+      'WRU/lifecycle': r.capacityPerLifecycle.writeUnits,
     })),
   ),
 );
 for (const r of results) console.log(`${r.scenario}: statuses ${JSON.stringify(r.statuses)}; hub ${JSON.stringify(r.hubCounts)} / emulator ${JSON.stringify(r.emulatorCounts)}; faults ${JSON.stringify(r.injectedFaults)}`);
+
+const mark = (ok: boolean) => (ok ? '✓' : '✗');
+const drainShare = faulty.backlog.throughputPerSecond / clean.backlog.throughputPerSecond;
+const tail = clean.live.commitToAckMs.p99 / clean.live.commitToAckMs.p50;
+const exact = results.every((r) => r.lost === 0 && r.duplicated === 0);
+const capacity = clean.capacityPerLifecycle;
+const noGrowth = !(capacity.readUnits > CAPACITY_BEFORE.read || capacity.writeUnits > CAPACITY_BEFORE.write);
+const verdicts = [
+  `${mark(drainShare >= TARGETS.faultsDrainShareOfClean)} drain with 20% faults ${faulty.backlog.throughputPerSecond}/s is ${(drainShare * 100).toFixed(0)}% of the clean drain of this run (${clean.backlog.throughputPerSecond}/s); target ≥ ${TARGETS.faultsDrainShareOfClean * 100}%`,
+  `${mark(tail <= TARGETS.cleanP99OverP50)} clean commit → ack p99 ${clean.live.commitToAckMs.p99} ms is ${tail.toFixed(2)}× the clean p50 of this run (${clean.live.commitToAckMs.p50} ms); target ≤ ${TARGETS.cleanP99OverP50}×` +
+    ` (with faults: p50 ${faulty.live.commitToAckMs.p50} ms, p99 ${faulty.live.commitToAckMs.p99} ms, not a target)`,
+  `${mark(exact)} lost ${results.map((r) => r.lost).join(' / ')}, duplicated ${results.map((r) => r.duplicated).join(' / ')} (clean / faults), counted against the emulator's objects; target 0`,
+  `${Number.isNaN(CAPACITY_BEFORE.read) ? '·' : mark(noGrowth)} DynamoDB capacity per full lifecycle with its submissions (clean backlog, transactions billed double): ` +
+    `${capacity.readUnits} RRU, ${capacity.writeUnits} WRU; before the change (3ba186f, same bench): ${CAPACITY_BEFORE.read} RRU, ${CAPACITY_BEFORE.write} WRU; target: no growth` +
+    ` (with faults: ${faulty.capacityPerLifecycle.readUnits} RRU, ${faulty.capacityPerLifecycle.writeUnits} WRU)`,
+];
+console.log(`\nTargets (ratios within this run)\n${verdicts.join('\n')}`);
 const out = join(repositoryRoot, 'test-artifacts');
 await mkdir(out, { recursive: true });
-await writeFile(join(out, 'bench-pipeline.json'), `${JSON.stringify(results, null, 2)}\n`);
+await writeFile(join(out, 'bench-pipeline.json'), `${JSON.stringify({ results, drainShare, cleanTail: tail, capacityBefore: CAPACITY_BEFORE }, null, 2)}\n`);
 process.exit(0);

@@ -1,6 +1,7 @@
 /**
  * The worker's use-case with fakes for its ports: lifecycle order, stopping at the first step that
- * cannot go, no retry storms, quick retries for short waits, the last attempt before the DLQ.
+ * cannot go, no retry storms, no waits in the worker (quick retries only for what asks no wait,
+ * everything else back to the queue), the last attempt before the DLQ.
  */
 import { describe, expect, it } from 'vitest';
 import type { StateSystemStatus } from '#shared/domain/submission/state-status.ts';
@@ -97,6 +98,7 @@ function world(plan: Partial<Record<SubmissionStep, (() => void)[]>>, submission
     },
     now: () => new Date('2026-03-02T15:00:00.000Z'),
     random: () => 0.5,
+    // Delivery must never wait in place: a call here is a failure of the test below.
     sleep: async (ms) => void slept.push(ms),
     maxReceiveCount: 5,
     quickRetries: 2,
@@ -129,11 +131,34 @@ describe('delivering a transfer’s submissions', () => {
     expect(w.counts.retried).toBe(3);
   });
 
-  it('retries a short Retry-After at once and then succeeds', async () => {
-    const w = world({ ship: [fail('transient', 'RATE_LIMITED', 1000)] }, [submission(3, 'ship')]);
+  it('retries a blip that asks for no wait at once, without sleeping, and then succeeds', async () => {
+    const w = world({ ship: [fail('transient', 'SERVER_ERROR'), fail('transient', 'SERVER_ERROR')] }, [submission(3, 'ship'), submission(4, 'arrive')]);
     expect(await deliverTransfer(w.deps, transfer.id, 1)).toEqual({ done: true });
-    expect(w.slept).toEqual([1000]);
+    expect(w.reported).toEqual(['ship', 'ship', 'ship', 'arrive']);
+    expect(w.slept).toEqual([]);
     expect(w.stored.get(`${transfer.id}-3-ship`)).toMatchObject({ status: 'succeeded', attempts: 1 });
+  });
+
+  it('sends even a short Retry-After back to the queue at once: the worker never waits in place', async () => {
+    const w = world({ ship: [fail('transient', 'RATE_LIMITED', 1000)] }, [submission(3, 'ship'), submission(4, 'arrive')]);
+    expect(await deliverTransfer(w.deps, transfer.id, 1)).toEqual({ done: false, retryInSeconds: 2 });
+    expect(w.reported).toEqual(['ship']);
+    expect(w.slept).toEqual([]);
+    expect(w.stored.get(`${transfer.id}-3-ship`)).toMatchObject({ status: 'retrying', attempts: 1, lastError: { code: 'RATE_LIMITED' } });
+    expect(w.stored.get(`${transfer.id}-4-arrive`)?.status).toBe('pending');
+    // The next receive, after the wait, delivers both in order.
+    expect(await deliverTransfer(w.deps, transfer.id, 2)).toEqual({ done: true });
+    expect(w.reported).toEqual(['ship', 'ship', 'arrive']);
+  });
+
+  it('sends an unsettled create back to the queue for what is left of its settle window, not waiting for it', async () => {
+    const unsettled = () => {
+      throw new StateSystemError('transient', 'UNSETTLED', 'looking again in 3 s', { retryAfterMs: 2500, unsettledSince: '2026-03-02T14:59:58.000Z' });
+    };
+    const w = world({ ship: [unsettled] }, [submission(3, 'ship')]);
+    expect(await deliverTransfer(w.deps, transfer.id, 1)).toEqual({ done: false, retryInSeconds: 3 });
+    expect(w.slept).toEqual([]);
+    expect(w.stored.get(`${transfer.id}-3-ship`)?.lastError).toMatchObject({ code: 'UNSETTLED', unsettledSince: '2026-03-02T14:59:58.000Z' });
   });
 
   it('sends a long Retry-After back to the queue for at least that long', async () => {
