@@ -7,9 +7,7 @@
  * person's passkey is refused. Failed passkey sign-ins are slowed, then refused, per network, as
  * wrong link tokens are; asking for a sign-in challenge is limited per network.
  */
-import { generateAuthenticationOptions, generateRegistrationOptions, verifyAuthenticationResponse, verifyRegistrationResponse } from '@simplewebauthn/server';
 import type { AuthenticatorTransport, PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
-import { COSEALG } from '@simplewebauthn/server/helpers';
 import type { GuessCounter } from '../guessing/counter.ts';
 import { guarded } from '../guessing/guard.ts';
 import { logger } from '../observability.ts';
@@ -25,10 +23,17 @@ import { startSession } from './use-cases.ts';
 import type * as z from 'zod';
 
 /**
- * EdDSA, ES256 and RS256: what authenticators offer. Named, rather than the library's default, which
- * probes the runtime for ML-DSA (an experimental Web Crypto feature in Node 24 that warns in the logs).
+ * EdDSA, ES256 and RS256 (their COSE numbers): what authenticators offer. Named, rather than the
+ * library's default, which probes the runtime for ML-DSA (an experimental Web Crypto feature in
+ * Node 24 that warns in the logs).
  */
-const SUPPORTED_ALGORITHMS = [COSEALG.EdDSA, COSEALG.ES256, COSEALG.RS256];
+const SUPPORTED_ALGORITHMS = [-8, -7, -257];
+
+/**
+ * The WebAuthn library and its certificate parsers are most of this function's code: loaded at the
+ * first ceremony (a chunk of its own in the bundle), not at every cold start of the sign-in pages.
+ */
+const webauthn = () => import('@simplewebauthn/server');
 
 /** Sign-in challenges one network may ask for in 15 minutes (an office has several people, each may try twice). */
 export const PASSKEY_CHALLENGES_PER_NETWORK = 120;
@@ -73,6 +78,7 @@ export async function passkeyRegistrationOptions(
   if (existing.length >= MAX_PASSKEYS_PER_PERSON) return { kind: 'refused', reason: 'too-many' };
   const { challenge, record } = issueChallenge('add-passkey', current.session.tokenHash, deps.now(), { licenseeId: person.licenseeId, personId: person.id });
   await deps.passkeys.putChallenge(record);
+  const { generateRegistrationOptions } = await webauthn();
   const options = await generateRegistrationOptions({
     rpName: deps.relyingParty.name,
     rpID: deps.relyingParty.id,
@@ -99,6 +105,7 @@ export async function addPasskey(
   const { person } = current;
   const taken = await takeChallenge(deps, body.response.response.clientDataJSON, 'add-passkey', current.session.tokenHash);
   if (!taken || taken.record.personId !== person.id || taken.record.licenseeId !== person.licenseeId) return { kind: 'refused', reason: 'challenge' };
+  const { verifyRegistrationResponse } = await webauthn();
   let verified;
   try {
     verified = await verifyRegistrationResponse({
@@ -155,6 +162,7 @@ export async function passkeySignInOptions(deps: PasskeyDeps, formToken: string,
   }
   const { challenge, record } = issueChallenge('passkey-sign-in', formToken, now, undefined);
   await deps.passkeys.putChallenge(record);
+  const { generateAuthenticationOptions } = await webauthn();
   const options = await generateAuthenticationOptions({
     rpID: deps.relyingParty.id,
     challenge: Buffer.from(challenge, 'base64url'),
@@ -180,6 +188,7 @@ export async function signInWithPasskey(deps: PasskeyDeps, body: z.infer<typeof 
     const person = owner ? await deps.people.get(owner.licenseeId, owner.personId) : undefined;
     const passkey = person ? await deps.passkeys.get(person.licenseeId, person.id, body.response.id) : undefined;
     if (!person || !passkey) return refused('unknown-passkey');
+    const { verifyAuthenticationResponse } = await webauthn();
     let verified;
     try {
       verified = await verifyAuthenticationResponse({

@@ -28,7 +28,10 @@ const FLAG_AT = 0x40;
 export class SoftwareAuthenticator {
   readonly credentials: Credential[] = [];
   /** How much the counter moves at each use (0: an authenticator that keeps no counter). */
-  constructor(private readonly counterStep = 1) {}
+  readonly counterStep: number;
+  constructor(counterStep = 1) {
+    this.counterStep = counterStep;
+  }
 
   private authData(rpId: string, flags: number, counter: number, attested?: Buffer): Buffer {
     const head = Buffer.alloc(37);

@@ -4,10 +4,14 @@
  * counter, revoking and sending an invitation again; and the pages' passkey and people parts.
  */
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { confirmRevokePage, homePage, linkProblemPage, peoplePage, signInPage } from '#shared/people/pages.ts';
-import { passkeyGlue } from '#shared/people/passkey-script.ts';
+import { passkeyGlue, passkeyScript, passkeyScriptUrl } from '#shared/people/passkey-script.ts';
+import { passkeyBrowserLibraryFile } from '#shared/people/browser-library.ts';
+import { functions } from '#shared/routes.ts';
 import {
   bindingOf,
   CHALLENGE_TTL_MS,
@@ -198,6 +202,16 @@ describe('the pages', () => {
     const page = linkProblemPage('N', 'replaced', 'invitation');
     expect(page.status).toBe(410);
     expect(page.html).toContain('A newer invitation replaced this one');
+  });
+
+  it("the script is the library's build and the glue, and the sign-in function's bundle carries the library's file", () => {
+    const files: readonly string[] = functions.signIn.files;
+    expect(files).toEqual([passkeyBrowserLibraryFile]);
+    expect(existsSync(fileURLToPath(new URL(`../../../node_modules/${passkeyBrowserLibraryFile}`, import.meta.url)))).toBe(true);
+    const script = passkeyScript();
+    expect(script.body).toContain('SimpleWebAuthnBrowser');
+    expect(script.body.endsWith(passkeyGlue)).toBe(true);
+    expect(passkeyScriptUrl()).toBe(`/assets/passkeys.js?v=${script.version}`);
   });
 
   it('the script sends only to the hub, with the form token, and is plain JavaScript', () => {
