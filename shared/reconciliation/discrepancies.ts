@@ -98,6 +98,15 @@ export function createDiscrepancyStore(client: DynamoDBDocumentClient, tableName
 
     async recordStateReceipt(transferId, receipt) {
       await client.send(new PutCommand({ TableName: tableName, Item: { PK: keys.discrepancies(transferId), SK: STATE_RECEIPT, ...receipt } }));
+      // Beside the state ids too, where the stored status (list rows) reads it: the state shows it received.
+      await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: keys.transferStateIds(transferId),
+          UpdateExpression: 'SET stateReceiptSeenAt = if_not_exists(stateReceiptSeenAt, :at)',
+          ExpressionAttributeValues: { ':at': receipt.seenAt },
+        }),
+      );
     },
 
     async stateReceipt(transferId) {

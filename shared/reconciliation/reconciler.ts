@@ -195,7 +195,7 @@ async function takeObservation(
   for (const discrepancy of judgement.discrepancies) if (await deps.discrepancies.record(transfer.id, account.licenseeId, discrepancy)) recorded += 1;
   if (judgement.arrived && transfer.origin) await followArrival(deps, transfer.id, account.licenseeId);
   if (recorded > 0) logger.warn('The state system sees a transfer differently from the hub', { transferId: transfer.id, kinds: judgement.discrepancies.map((d) => d.kind) });
-  if (recorded > 0 || settled) await refreshStateStatus(deps.submissions, transfer.id);
+  if (recorded > 0 || settled || item.observation.kind === 'received') await refreshStateStatus(deps.submissions, transfer.id);
   return recorded;
 }
 

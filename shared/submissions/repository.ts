@@ -98,10 +98,12 @@ export interface StateRecord {
   readonly openDiscrepancies: number;
   /** The departure and arrival times the state system shows, once the reconciler saw them (kept by the discrepancy store). */
   readonly stateTimes?: { readonly departedAt?: string; readonly arrivedAt?: string };
+  /** When the reconciler first saw the state system's receipt. */
+  readonly receiptSeenAt?: string;
 }
 
 /** Attributes of the refs item that are the hub's own; every other one is a field of the adapter's refs. */
-const hubAttributes = new Set(['system', 'licenseeId', 'stateManifestId', 'openDiscrepancies', 'stateDepartedAt', 'stateArrivedAt']);
+const hubAttributes = new Set(['system', 'licenseeId', 'stateManifestId', 'openDiscrepancies', 'stateDepartedAt', 'stateArrivedAt', 'stateReceiptSeenAt']);
 
 /** The adapter's refs an item of the transfer's partition holds. */
 export function stateIdsOf(item: Record<string, unknown>): StateRefs {
@@ -207,6 +209,7 @@ export function createSubmissionRepository(client: DynamoDBDocumentClient, table
       const licenseeId: unknown = Item['licenseeId'];
       const departedAt: unknown = Item['stateDepartedAt'];
       const arrivedAt: unknown = Item['stateArrivedAt'];
+      const receiptSeenAt: unknown = Item['stateReceiptSeenAt'];
       const times = { ...(typeof departedAt === 'string' ? { departedAt } : {}), ...(typeof arrivedAt === 'string' ? { arrivedAt } : {}) };
       return {
         refs: stateIdsOf(Item),
@@ -214,6 +217,7 @@ export function createSubmissionRepository(client: DynamoDBDocumentClient, table
         ...(typeof manifestNumber === 'string' ? { manifestNumber } : {}),
         openDiscrepancies: typeof open === 'number' ? open : 0,
         ...(Object.keys(times).length > 0 ? { stateTimes: times } : {}),
+        ...(typeof receiptSeenAt === 'string' ? { receiptSeenAt } : {}),
       };
     },
 

@@ -89,6 +89,7 @@ export const stateSystemView = z
       .array(discrepancyView)
       .optional()
       .meta({ description: '`discrepancy`, on the transfer: each difference, with both sides; list rows carry the count only' }),
+    receiptSeenAt: timestamp.optional().meta({ description: 'Since when the state system shows the transfer received (its own receipt); on list rows too' }),
     receipt: stateReceiptView.optional().meta({ description: 'On the transfer: the receipt as the state system shows it, once the hub saw it there' }),
     times: z
       .object({ departure: stateTimeView.optional(), arrival: stateTimeView.optional() })

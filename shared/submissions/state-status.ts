@@ -19,7 +19,8 @@ export async function refreshStateStatus(
   seen?: { readonly submissions: readonly Submission[] },
 ): Promise<StateSystemStatus> {
   const [submissions, record] = await Promise.all([seen?.submissions ?? repository.list(transferId), repository.stateRefs(transferId)]);
-  const status = stateSystemStatusOf(submissions, record.manifestNumber, undefined, record.openDiscrepancies);
+  const derived = stateSystemStatusOf(submissions, record.manifestNumber, undefined, record.openDiscrepancies);
+  const status = record.receiptSeenAt ? { ...derived, receiptSeenAt: record.receiptSeenAt } : derived;
   await repository.saveStatus(transferId, status, basisOf(submissions));
   return status;
 }

@@ -62,7 +62,8 @@ export async function stateSystemOf(
   const departure = stateTime(transfer.departedAt, record.stateTimes?.departedAt);
   const arrival = stateTime(transfer.arrivedAt, record.stateTimes?.arrivedAt);
   const times = departure || arrival ? { times: { ...(departure ? { departure } : {}), ...(arrival ? { arrival } : {}) } } : {};
-  const status = { ...stateSystemStatusOf(submissions, record.manifestNumber, now, record.openDiscrepancies), ...(receipt ? { receipt } : {}), ...times };
+  const seen = record.receiptSeenAt ? { receiptSeenAt: record.receiptSeenAt } : {};
+  const status = { ...stateSystemStatusOf(submissions, record.manifestNumber, now, record.openDiscrepancies), ...seen, ...(receipt ? { receipt } : {}), ...times };
   if (record.openDiscrepancies === 0 || !deps.discrepancies) return status;
   return { ...status, differences: (await deps.discrepancies.ofTransfer(transfer.id)).filter((d) => d.status === 'open') };
 }

@@ -31,6 +31,8 @@ export interface StateSystemStatus {
   readonly stateManifestId?: string;
   /** How many differences between the hub and the state system are open (`discrepancy`). */
   readonly discrepancies?: number;
+  /** Since when the state system shows the transfer received (its own receipt, seen by the reconciler). */
+  readonly receiptSeenAt?: string;
   readonly since?: string;
 }
 

@@ -6,7 +6,7 @@
  * failed), the manifest pushes one template, a person registers it (Metrc's number on the hub's
  * next manifest version, Metrc's own PDF kept beside it), the hub records the departure and Metrc's
  * time far from it shows as a difference, the receiver receives in Metrc with one rejection, a 3%
- * shortfall and a 2% overage, the hub shows Metrc's receipt, asks the shipper to accept the rejected
+ * shortfall and a 2% overage, the hub shows Metrc's receipt (on its list rows too), asks the shipper to accept the rejected
  * package back in Metrc and sees it done, and the receiver drafts the return: the rejected package,
  * and the overage under a new package.
  */
@@ -123,6 +123,13 @@ describe('a New York transfer through Metrc, from draft to return', { timeout: 2
     ]);
     const receivedTransfer = (await receiver.call('GET', `/v1/transfers/${id}`)).body;
     expect(receivedTransfer['status']).toBe('PARTIALLY_ACCEPTED');
+    // The lists say so too: the shipper's outgoing row and the receiver's incoming one show the state's receipt.
+    const row = async (who: { call: MetrcHubWorld['call'] }, direction: string) =>
+      ((await who.call('GET', `/v1/transfers?direction=${direction}&limit=100`)).body['items'] as { id: string; stateSystem: { receiptSeenAt?: string } }[]).find((t) => t.id === id);
+    // (Rows carry the stored status, which the reconciler refreshes a moment after it keeps the receipt.)
+    const listed = await eventually(async () => (await row(w, 'outgoing'))?.stateSystem.receiptSeenAt, 10_000, 'the receipt on the outgoing row');
+    expect(Date.parse(listed)).not.toBeNaN();
+    expect((await row(receiver, 'incoming'))?.stateSystem.receiptSeenAt).toBe(listed);
 
     // The shipper is asked to accept the rejected package back in Metrc, and the hub sees it done.
     const takeBack = await eventually(async () => (await submissionsOf(w, id)).find((s) => s.step === 'take-back' && s.status === 'awaiting-person'), 30_000, 'the take-back asked for');
