@@ -165,17 +165,19 @@ const LINK_PROBLEMS = {
   expired: { status: 410, title: 'This link has expired', text: 'Links work for a short time only, so an old e-mail cannot be used to sign in.' },
   unknown: { status: 404, title: 'This link does not work', text: 'It may have been copied only in part. Check that the whole link from the e-mail is in the address bar.' },
   replaced: { status: 410, title: 'A newer invitation replaced this one', text: 'Your invitation was sent again. Use the link in the latest e-mail.' },
+  closed: { status: 403, title: 'This account can no longer sign in', text: 'An admin of your company closed it. Ask them if you think this is a mistake.' },
 } as const;
+
+function nextStep(kind: keyof typeof LINK_PROBLEMS, purpose: 'invitation' | 'sign-in'): string {
+  if (kind === 'closed') return '';
+  if (purpose === 'invitation' && kind === 'replaced') return '<p>No newer e-mail? Ask the person who invited you to send the invitation again.</p>';
+  if (purpose === 'invitation' && kind !== 'used') return '<p>Ask the person who invited you to send a new invitation.</p>';
+  return '<p><a href="/sign-in">Get a new sign-in link</a></p>';
+}
 
 export function linkProblemPage(nonce: string, kind: keyof typeof LINK_PROBLEMS, purpose: 'invitation' | 'sign-in'): Page {
   const problem = LINK_PROBLEMS[kind];
-  const next =
-    purpose === 'invitation' && kind !== 'used'
-      ? kind === 'replaced'
-        ? '<p>No newer e-mail? Ask the person who invited you to send the invitation again.</p>'
-        : '<p>Ask the person who invited you to send a new invitation.</p>'
-      : '<p><a href="/sign-in">Get a new sign-in link</a></p>';
-  return layout(nonce, problem.title, `<h1>${problem.title}</h1>\n<p>${problem.text}</p>\n${next}`, problem.status);
+  return layout(nonce, problem.title, `<h1>${problem.title}</h1>\n<p>${problem.text}</p>\n${nextStep(kind, purpose)}`, problem.status);
 }
 
 export function throttledPage(nonce: string, retryAfterSeconds: number): Page {

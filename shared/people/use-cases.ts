@@ -128,7 +128,7 @@ const linkUrl = (deps: Pick<PeopleDeps, 'baseUrl'>, purpose: LinkPurpose, token:
 
 export type OpenedLink =
   | { readonly kind: 'usable'; readonly link: OneTimeLink; readonly person: Person }
-  | { readonly kind: 'used' | 'expired' | 'unknown' | 'replaced' }
+  | { readonly kind: 'used' | 'expired' | 'unknown' | 'replaced' | 'closed' }
   | { readonly kind: 'throttled'; readonly retryAfterSeconds: number };
 
 /**
@@ -147,7 +147,7 @@ export async function openLink(deps: PeopleDeps, purpose: LinkPurpose, token: st
     if (purpose === 'invitation' && person.status === 'invited' && !isCurrentInvitation(person, link.tokenHash)) return { value: { kind: 'replaced' }, failed: false };
     // A revoked person's links no longer open anything.
     const fit = purpose === 'invitation' ? person.status === 'invited' : canSignIn(person);
-    return { value: fit ? { kind: 'usable', link, person } : { kind: 'used' }, failed: false };
+    return { value: fit ? { kind: 'usable', link, person } : { kind: person.status === 'revoked' ? 'closed' : 'used' }, failed: false };
   });
   return answer.kind === 'throttled' ? answer : answer.value;
 }

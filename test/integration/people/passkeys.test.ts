@@ -218,7 +218,9 @@ describe('revoking a person', () => {
     const withPasskey = await passkeySignIn(new Visitor(), authenticator);
     expect(withPasskey.verified.status).toBe(403);
     expect(withPasskey.verified.body['code']).toBe('passkey-not-allowed');
-    expect((await new Visitor().open(unusedLink)).status).toBe(410);
+    const linkPage = await new Visitor().open(unusedLink);
+    expect(linkPage.status).toBe(403);
+    expect(linkPage.html).toContain('This account can no longer sign in');
     // Asking for a sign-in link sends nothing.
     const mails = (await mailTo(email)).length;
     const visitor = new Visitor();

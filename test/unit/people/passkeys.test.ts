@@ -198,10 +198,14 @@ describe('the pages', () => {
     expect(confirm).toContain('the invitation no longer works');
   });
 
-  it('an invitation replaced by a newer one says so', () => {
+  it('an invitation replaced by a newer one says so, and a link of a closed account says that', () => {
     const page = linkProblemPage('N', 'replaced', 'invitation');
     expect(page.status).toBe(410);
     expect(page.html).toContain('A newer invitation replaced this one');
+    const closed = linkProblemPage('N', 'closed', 'sign-in');
+    expect(closed.status).toBe(403);
+    expect(closed.html).toContain('This account can no longer sign in');
+    expect(closed.html).not.toContain('Get a new sign-in link');
   });
 
   it("the script is the library's build and the glue, and the sign-in function's bundle carries the library's file", () => {
