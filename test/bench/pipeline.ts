@@ -211,6 +211,13 @@ async function scenario(name: string, faults: boolean) {
       live: {
         submissions: live.length,
         commitToAckMs: { p50: percentile(liveLags, 50), p99: percentile(liveLags, 99), max: Math.max(...liveLags) },
+        // Where the tail comes from: each step's own spread.
+        byStep: Object.fromEntries(
+          ['manifest', 'ship', 'arrive', 'receive'].map((step) => {
+            const lags = live.filter((s) => s.step === step).map(lag);
+            return [step, { p50: percentile(lags, 50), p99: percentile(lags, 99) }];
+          }),
+        ),
       },
       retriedSubmissions: all.filter((s) => s.attempts > 1).length,
       statuses: byStatus,
@@ -269,6 +276,7 @@ console.log(
     })),
   ),
 );
+for (const r of results) console.log(`${r.scenario}: commit → ack by step (ms) ${JSON.stringify(r.live.byStep)}`);
 for (const r of results) console.log(`${r.scenario}: statuses ${JSON.stringify(r.statuses)}; hub ${JSON.stringify(r.hubCounts)} / emulator ${JSON.stringify(r.emulatorCounts)}; faults ${JSON.stringify(r.injectedFaults)}`);
 
 const mark = (ok: boolean) => (ok ? '✓' : '✗');
