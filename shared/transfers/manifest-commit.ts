@@ -40,14 +40,21 @@ export async function manifestTransfer(
   expected: ExpectedVersion,
 ): Promise<{ transfer: StoredTransfer; warnings: readonly FieldProblem[] }> {
   for (let attempt = 1; ; attempt += 1) {
-    const transfer = await loadFor(deps, caller, id, 'manifest', expected);
-    const shipperProfile = await profileOf(deps, caller.licenseeId);
-    const [receiver, transporter, { drivers, vehicle }] = await Promise.all([
-      partnerParty(deps, caller, transfer.content.receiverPartnerId),
-      partnerParty(deps, caller, transfer.content.transporterPartnerId),
-      crew(deps, caller, transfer),
-    ]);
-    const sequence = await deps.transfers.nextManifestNumber(caller.licenseeId);
+    // The transfer, the shipper's profile and its next number are read at once: none needs another.
+    const loaded = loadFor(deps, caller, id, 'manifest', expected);
+    const parties = loaded.then((transfer) =>
+      Promise.all([
+        partnerParty(deps, caller, transfer.content.receiverPartnerId),
+        partnerParty(deps, caller, transfer.content.transporterPartnerId),
+        crew(deps, caller, transfer),
+      ]),
+    );
+    const [transfer, shipperProfile, sequence, [receiver, transporter, { drivers, vehicle }]] = await settledInOrder(
+      loaded,
+      profileOf(deps, caller.licenseeId),
+      deps.transfers.nextManifestNumber(caller.licenseeId),
+      parties,
+    );
     const result = domain.manifest(
       transfer,
       {
@@ -60,16 +67,15 @@ export async function manifestTransfer(
       { ...contextFor(deps, caller), shipperTags: packageTagFormatOf(shipperProfile.stateSystem), manifestNumber: formatManifestNumber(shipperProfile.licenseNumber, sequence) },
     );
     const change = unwrap(result);
-    // The state system's refusals that its records already show are the shipper's to fix now, unnumbered.
-    if (attempt === 1 && deps.stateChecks && shipperProfile.stateSystem !== 'none') {
-      const problems = await deps.stateChecks.linesOf(caller.licenseeId, change.transfer);
-      if (problems.length > 0) throw new RuleViolationError(problems);
-    }
     const linked = domain.withReceiptLink(change.transfer, ulid(), linkContext(deps));
-    const rendered = await renderIssued(deps.manifests, linked);
+    // The state system's refusals that its records already show are the shipper's to fix now, unnumbered.
+    // Its answer is awaited while the PDF renders (the render is CPU, the check a call out); a refused
+    // manifest's render is thrown away.
+    const checked = attempt === 1 && deps.stateChecks && shipperProfile.stateSystem !== 'none' ? deps.stateChecks.linesOf(caller.licenseeId, change.transfer) : Promise.resolve([]);
+    const [problems, linkItems, rendered] = await settledInOrder(checked, newLinkItems(deps, transfer, linked), renderIssued(deps.manifests, linked));
+    if (problems.length > 0) throw new RuleViolationError(problems);
     const next = toStored(rendered.transfer);
     const submissions = submissionsOwed({ transfer: next, event: change.event });
-    const newItems = await newLinkItems(deps, transfer, next);
     try {
       await deps.transfers.commitManifest({
         next,
@@ -80,10 +86,11 @@ export async function manifestTransfer(
         tags: next.content.lines.map((line) => line.tag),
         at: next.updatedAt,
         submissions,
-        newItems,
+        newItems: linkItems,
       });
-      await handOver({ ...deps.outbox, now: deps.now }, submissions);
-      await storeAfterCommit(deps, next, rendered.pdf);
+      // Committed: the submissions go to the queue while the PDF goes to the bucket, and the answer
+      // waits for both, so the file is stored before the shipper hears of the manifest.
+      await Promise.all([handOver({ ...deps.outbox, now: deps.now }, submissions), storeAfterCommit(deps, next, rendered.pdf)]);
       return { transfer: next, warnings: change.warnings };
     } catch (error) {
       if (error instanceof TagsTakenError) {
@@ -102,6 +109,18 @@ export async function manifestTransfer(
       throw error;
     }
   }
+}
+
+/**
+ * Awaits work started together, and throws the first failure in the order given (not the first in
+ * time): a transfer that cannot be loaded is a 404 even if another read failed sooner. Every one
+ * settles first, so none is left to reject unheard.
+ */
+async function settledInOrder<T extends readonly unknown[]>(...work: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const settled = await Promise.allSettled(work);
+  const failed = settled.find((outcome) => outcome.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((outcome) => (outcome as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
 
 /**

@@ -1,24 +1,11 @@
 /**
  * Drawing on one manifest page with raw PDF operators: one text object per page, fonts set only
  * when they change, rules and boxes as plain paths. pdf-lib's `drawText` wraps every string in its
- * own graphics state and text object, which for a 1000-package manifest triples the content.
+ * own graphics state and text object, which for a 1000-package manifest triples the content; and
+ * building an operator object per string was most of what was left of a render's own time.
  */
-import {
-  beginText,
-  endText,
-  fill,
-  lineTo,
-  moveTo,
-  rectangle,
-  setFillingGrayscaleColor,
-  setFontAndSize,
-  setLineWidth,
-  setTextMatrix,
-  showText,
-  stroke,
-} from 'pdf-lib';
-import { PDFHexString } from 'pdf-lib';
-import type { PDFFont, PDFName, PDFOperator, PDFPage } from 'pdf-lib';
+import { deflate } from './compression.ts';
+import type { PDFFont, PDFPage } from 'pdf-lib';
 import { drawable, fitted, widthOf } from './typeface.ts';
 import type { Weight } from './typeface.ts';
 
@@ -30,11 +17,54 @@ export interface TextStyle {
   readonly align?: 'left' | 'right' | 'center';
 }
 
+/** A fontkit glyph, as pdf-lib's subset embedder keeps it. */
+interface Glyph {
+  readonly id: number;
+}
+
+/** The parts of pdf-lib's `CustomFontSubsetEmbedder` (pdf-lib 1.17) that `encodeText` uses. */
+interface SubsetEmbedder {
+  readonly font: { layout(text: string, features?: unknown): { readonly glyphs: readonly Glyph[] } };
+  readonly fontFeatures?: unknown;
+  readonly subset: { includeGlyph(glyph: Glyph): number };
+  readonly glyphs: Glyph[];
+  readonly glyphIdMap: Map<number, number>;
+  readonly glyphCache: { invalidate(): void };
+}
+
+const subsetEmbedderOf = (font: PDFFont): SubsetEmbedder | undefined => {
+  const embedder = (font as unknown as { embedder?: Partial<SubsetEmbedder> }).embedder;
+  return embedder?.subset && embedder.glyphs && embedder.glyphIdMap && embedder.glyphCache && embedder.font ? (embedder as SubsetEmbedder) : undefined;
+};
+
+/**
+ * The glyphs of each character, per parsed font and across documents: the fonts are parsed once per
+ * process (see `sharedFontkit`), and shaping one character with fontkit gives the same glyphs every
+ * time. Laying characters out anew in every document was a fifth of a 20-package render.
+ */
+const laidOut = new WeakMap<object, Map<string, readonly Glyph[]>>();
+
+function glyphsOf(embedder: SubsetEmbedder, char: string): readonly Glyph[] {
+  let cache = laidOut.get(embedder.font);
+  if (!cache) {
+    cache = new Map();
+    laidOut.set(embedder.font, cache);
+  }
+  let glyphs = cache.get(char);
+  if (!glyphs) {
+    glyphs = embedder.font.layout(char, embedder.fontFeatures).glyphs;
+    cache.set(char, glyphs);
+  }
+  return glyphs;
+}
+
 /**
  * Glyph codes per character, learned once per document: pdf-lib's `encodeText` shapes every
  * string with fontkit (a thousand packages' worth is most of a render). Manifest text needs no
  * shaping (no ligatures, no kerning: widths are measured the same way), and a per-character code
- * also keeps copied and extracted text exactly as typed.
+ * also keeps copied and extracted text exactly as typed. A character new to the document is added
+ * to its font subset as pdf-lib's `encodeText` would add it (same subset ids, so the same bytes),
+ * from glyphs laid out once per process.
  */
 export class GlyphCodes {
   readonly fonts: Readonly<Record<Weight, PDFFont>>;
@@ -44,27 +74,45 @@ export class GlyphCodes {
     this.fonts = fonts;
   }
 
-  encode(text: string, weight: Weight): PDFHexString {
+  /** The hex glyph codes of drawable text (what goes between `<` and `>` in a `Tj`). */
+  encode(text: string, weight: Weight): string {
     const codes = this.#codes[weight];
     let hex = '';
     for (const char of text) {
       let code = codes.get(char);
       if (code === undefined) {
-        code = this.fonts[weight].encodeText(char).asString();
+        code = this.#learn(char, weight);
         codes.set(char, code);
       }
       hex += code;
     }
-    return PDFHexString.of(hex);
+    return hex;
+  }
+
+  #learn(char: string, weight: Weight): string {
+    const font = this.fonts[weight];
+    const embedder = subsetEmbedderOf(font);
+    // Another pdf-lib than the one this was written for: its own encodeText, slower but right.
+    if (!embedder) return font.encodeText(char).asString();
+    (font as unknown as { modified: boolean }).modified = true;
+    let code = '';
+    for (const glyph of glyphsOf(embedder, char)) {
+      const id = embedder.subset.includeGlyph(glyph);
+      embedder.glyphs[id - 1] = glyph;
+      embedder.glyphIdMap.set(glyph.id, id);
+      code += id.toString(16).padStart(4, '0').toUpperCase();
+    }
+    embedder.glyphCache.invalidate();
+    return code;
   }
 }
 
 export class PageCanvas {
   readonly page: PDFPage;
   readonly #glyphs: GlyphCodes;
-  readonly #fontKeys = new Map<Weight, PDFName>();
-  readonly #text: PDFOperator[] = [];
-  readonly #paths: PDFOperator[] = [];
+  readonly #fontKeys = new Map<Weight, string>();
+  #text = '';
+  #paths = '';
   #current: { weight: Weight; size: number } | undefined;
 
   constructor(page: PDFPage, glyphs: GlyphCodes) {
@@ -81,41 +129,52 @@ export class PageCanvas {
     const width = widthOf(shown, weight, style.size);
     const left = style.align === 'right' ? x + (style.width ?? 0) - width : style.align === 'center' ? x + ((style.width ?? 0) - width) / 2 : x;
     if (this.#current?.weight !== weight || this.#current.size !== style.size) {
-      this.#text.push(setFontAndSize(this.#fontKey(weight), style.size));
+      this.#text += `${this.#fontKey(weight)} ${num(style.size)} Tf\n`;
       this.#current = { weight, size: style.size };
     }
-    this.#text.push(setTextMatrix(1, 0, 0, 1, round(left), round(y)), showText(this.#glyphs.encode(shown, weight)));
+    this.#text += `1 0 0 1 ${num(left)} ${num(y)} Tm\n<${this.#glyphs.encode(shown, weight)}> Tj\n`;
     return width;
   }
 
   line(x1: number, y1: number, x2: number, y2: number, lineWidth = 0.5): void {
-    this.#paths.push(setLineWidth(lineWidth), moveTo(round(x1), round(y1)), lineTo(round(x2), round(y2)), stroke());
+    this.#paths += `${num(lineWidth)} w\n${num(x1)} ${num(y1)} m\n${num(x2)} ${num(y2)} l\nS\n`;
   }
 
   box(x: number, y: number, width: number, height: number, lineWidth = 0.5): void {
-    this.#paths.push(setLineWidth(lineWidth), rectangle(round(x), round(y), round(width), round(height)), stroke());
+    this.#paths += `${num(lineWidth)} w\n${num(x)} ${num(y)} ${num(width)} ${num(height)} re\nS\n`;
   }
 
   /** Filled black rectangles in one path: QR modules and barcode bars. */
   fillRects(rects: readonly { x: number; y: number; width: number; height: number }[]): void {
-    this.#paths.push(setFillingGrayscaleColor(0), ...rects.map((r) => rectangle(round(r.x), round(r.y), round(r.width), round(r.height))), fill());
+    let path = '0 g\n';
+    for (const r of rects) path += `${num(r.x)} ${num(r.y)} ${num(r.width)} ${num(r.height)} re\n`;
+    this.#paths += `${path}f\n`;
   }
 
-  /** Writes what was drawn into the page's content stream. */
+  /**
+   * Writes what was drawn as the page's content stream: the operators as text (what pdf-lib's
+   * operator objects would write, without building thousands of them), compressed with Node's zlib.
+   */
   finish(): void {
-    this.page.pushOperators(...this.#paths, beginText(), ...this.#text, endText());
+    const { context } = this.page.doc;
+    const content = `${this.#paths}BT\n${this.#text}ET`;
+    const stream = context.stream(deflate(content), { Filter: 'FlateDecode' });
+    this.page.node.addContentStream(context.register(stream));
   }
 
-  #fontKey(weight: Weight): PDFName {
+  #fontKey(weight: Weight): string {
     let key = this.#fontKeys.get(weight);
     if (!key) {
       const font = this.#glyphs.fonts[weight];
-      key = this.page.node.newFontDictionary(font.name, font.ref);
+      key = this.page.node.newFontDictionary(font.name, font.ref).toString();
       this.#fontKeys.set(weight, key);
     }
     return key;
   }
 }
 
-/** Two decimals are plenty at 72 dpi and keep the content stream short. */
-const round = (value: number) => Math.round(value * 100) / 100;
+/**
+ * A coordinate or size in the content stream. Two decimals are plenty at 72 dpi and keep the
+ * stream short; rounded so, a number never prints in exponent form.
+ */
+const num = (value: number) => String(Math.round(value * 100) / 100);

@@ -5,6 +5,7 @@
  */
 import { PDFDocument } from 'pdf-lib';
 import { GlyphCodes, PageCanvas } from './canvas.ts';
+import { withNativeDeflate } from './compression.ts';
 import { PRODUCER } from './manifest-pdf.ts';
 import { fontBytes, sharedFontkit } from './typeface.ts';
 
@@ -35,7 +36,7 @@ export interface LetterDocument {
 }
 
 export async function letterDocument(meta: DocumentMeta): Promise<LetterDocument> {
-  const pdf = await PDFDocument.create({ updateMetadata: false });
+  const pdf = withNativeDeflate(await PDFDocument.create({ updateMetadata: false }));
   pdf.registerFontkit(sharedFontkit);
   const glyphs = new GlyphCodes({
     regular: await pdf.embedFont(fontBytes.regular, { subset: true }),

@@ -11,6 +11,7 @@ import type { ManifestDocument, ManifestLine, ManifestParty } from '../document.
 import { formatNewYorkTime } from '../new-york-time.ts';
 import { GlyphCodes, PageCanvas } from './canvas.ts';
 import type { TextStyle } from './canvas.ts';
+import { withNativeDeflate } from './compression.ts';
 import { code128, qrCode } from './symbols.ts';
 import { drawable, fitted, fontBytes, sharedFontkit, widthOf, wrapped } from './typeface.ts';
 import type { Weight } from './typeface.ts';
@@ -301,9 +302,17 @@ function thc({ value, unit, per }: NonNullable<ManifestLine['totalThc']>): strin
 
 const productLines = (line: ManifestLine) => wrapped(line.productName, 'regular', VALUE_SIZE, columns.product.width);
 
-const packageHeight = (line: ManifestLine) => ROW * productLines(line).length + DETAIL_ROW * details(line).length + PACKAGE_GAP;
+/** A package's wrapped product name and detail rows, laid out once for its height and its drawing. */
+interface PackageText {
+  readonly product: readonly string[];
+  readonly details: readonly string[];
+}
 
-function packageRow(cursor: Cursor, line: ManifestLine): void {
+const packageText = (line: ManifestLine): PackageText => ({ product: productLines(line), details: details(line) });
+
+const packageHeight = (text: PackageText) => ROW * text.product.length + DETAIL_ROW * text.details.length + PACKAGE_GAP;
+
+function packageRow(cursor: Cursor, line: ManifestLine, text: PackageText): void {
   const { canvas } = cursor;
   const at = (col: ColumnName) => MARGIN + columns[col].x;
   const cell = (col: ColumnName, value: string, weight: Weight = 'regular') =>
@@ -320,13 +329,13 @@ function packageRow(cursor: Cursor, line: ManifestLine): void {
   canvas.text('A', at('decision') + 10, cursor.y, { size: 7 });
   canvas.box(at('decision') + 20, cursor.y - 2, 8, 8);
   canvas.text('R', at('decision') + 30, cursor.y, { size: 7 });
-  productLines(line).forEach((text, i) => {
+  text.product.forEach((product, i) => {
     if (i > 0) cursor.y -= ROW - 1;
-    canvas.text(text, at('product'), cursor.y, { size: VALUE_SIZE, width: columns.product.width });
+    canvas.text(product, at('product'), cursor.y, { size: VALUE_SIZE, width: columns.product.width });
   });
   // Clear of the received-quantity box above; the package's height stays what packageHeight says.
   cursor.y -= 1.5;
-  for (const row of details(line)) {
+  for (const row of text.details) {
     cursor.y -= DETAIL_ROW;
     canvas.text(row, at('tag'), cursor.y, { size: DETAIL_SIZE, width: DETAIL_WIDTH });
   }
@@ -338,11 +347,12 @@ function packageTable(layout: ManifestLayout, start: Cursor, document: ManifestD
   let cursor = layout.ensure(start, 60);
   tableHeader(cursor, document, false);
   for (const line of document.lines) {
-    if (cursor.y - packageHeight(line) < BODY_BOTTOM) {
+    const text = packageText(line);
+    if (cursor.y - packageHeight(text) < BODY_BOTTOM) {
       cursor = layout.newPage();
       tableHeader(cursor, document, true);
     }
-    packageRow(cursor, line);
+    packageRow(cursor, line, text);
   }
   return totals(layout, cursor, document);
 }
@@ -426,7 +436,7 @@ function frame(pages: readonly PageCanvas[], document: ManifestDocument): void {
 }
 
 export async function renderManifestPdf(document: ManifestDocument): Promise<Uint8Array> {
-  const pdf = await PDFDocument.create({ updateMetadata: false });
+  const pdf = withNativeDeflate(await PDFDocument.create({ updateMetadata: false }));
   pdf.registerFontkit(sharedFontkit);
   const fonts = {
     regular: await pdf.embedFont(fontBytes.regular, { subset: true }),

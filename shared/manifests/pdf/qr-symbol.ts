@@ -17,7 +17,8 @@
  */
 import QRCode from 'qrcode';
 import type { BitMatrix, QRCodeErrorCorrectionLevel, QRCodeMaskPattern } from 'qrcode';
-import { getPenaltyN1, getPenaltyN2, getPenaltyN3, getPenaltyN4 } from 'qrcode/lib/core/mask-pattern.js';
+import { applyMask, getPenaltyN1, getPenaltyN2, getPenaltyN3, getPenaltyN4 } from 'qrcode/lib/core/mask-pattern.js';
+import { getEncodedBits } from 'qrcode/lib/core/format-info.js';
 
 const MASKS: readonly QRCodeMaskPattern[] = [0, 1, 2, 3, 4, 5, 6, 7];
 
@@ -30,57 +31,118 @@ const NEAR_MISS = 0.1;
 /** The dark modules of the QR symbol of `text`. */
 export function qrModules(text: string): BitMatrix {
   for (const errorCorrectionLevel of LEVELS) {
-    const best = MASKS.map((maskPattern) => QRCode.create(text, { errorCorrectionLevel, maskPattern }).modules)
-      .filter((modules) => finderLookAlikes(modules).length === 0)
-      .map((modules) => ({ modules, nearMisses: finderLookAlikes(modules, NEAR_MISS).length, penalty: penalty(modules) }))
-      .sort((a, b) => a.nearMisses - b.nearMisses || a.penalty - b.penalty)[0];
+    const candidates = masked(text, errorCorrectionLevel).flatMap((modules) => {
+      // One pass finds both; a mask with a look-alike is out, so its pass stops at the first.
+      const [exact = [], near = []] = lookAlikes(modules, [0, NEAR_MISS], true);
+      return exact.length === 0 ? [{ modules, nearMisses: near.length }] : [];
+    });
+    // The fewest near misses, then the lowest penalty, then the lowest mask: the penalty is only worked out where it decides.
+    const fewest = Math.min(...candidates.map((c) => c.nearMisses));
+    const best = candidates
+      .filter((c) => c.nearMisses === fewest)
+      .map((c) => ({ ...c, penalty: penalty(c.modules) }))
+      .reduce<{ modules: BitMatrix; penalty: number } | undefined>((a, b) => (a && a.penalty <= b.penalty ? a : b), undefined);
     if (best) return best.modules;
   }
   // Never met in tens of thousands of URLs: the package's own choice, which most readers still read.
   return QRCode.create(text, { errorCorrectionLevel: 'M' }).modules;
 }
 
+/**
+ * The symbol of `text` under each of the eight masks, as `QRCode.create` with that `maskPattern`
+ * would draw it, from one encoding: a mask is an XOR over the data modules, so mask 0 is taken off
+ * and the next put on, and the format information (reserved, so never masked) is written for it.
+ * Encoding the text eight times was most of a 20-package render.
+ */
+export function masked(text: string, errorCorrectionLevel: QRCodeErrorCorrectionLevel): BitMatrix[] {
+  const first = QRCode.create(text, { errorCorrectionLevel, maskPattern: 0 });
+  return MASKS.map((maskPattern) => {
+    if (maskPattern === 0) return first.modules;
+    const modules = copy(first.modules);
+    applyMask(0, modules);
+    applyMask(maskPattern, modules);
+    writeFormatInfo(modules, getEncodedBits(first.errorCorrectionLevel, maskPattern));
+    return modules;
+  });
+}
+
+const copy = (modules: BitMatrix): BitMatrix =>
+  Object.assign(Object.create(Object.getPrototypeOf(modules) as object) as BitMatrix, { size: modules.size, data: modules.data.slice(), reservedBit: modules.reservedBit.slice() });
+
+/** The 15 format bits beside the finder patterns, placed as the `qrcode` package places them (`setupFormatInfo`). */
+function writeFormatInfo(modules: BitMatrix, bits: number): void {
+  const { size, data } = modules;
+  const set = (row: number, col: number, value: number) => {
+    data[row * size + col] = value;
+  };
+  for (let i = 0; i < 15; i += 1) {
+    const bit = (bits >> i) & 1;
+    set(i < 6 ? i : i < 8 ? i + 1 : size - 15 + i, 8, bit);
+    set(8, i < 8 ? size - i - 1 : i < 9 ? 15 - i : 15 - i - 1, bit);
+  }
+  set(size - 8, 8, 1);
+}
+
 const penalty = (modules: BitMatrix) => getPenaltyN1(modules) + getPenaltyN2(modules) + getPenaltyN3(modules) + getPenaltyN4(modules);
 
 /** Run lengths dark, light, dark, light, dark along a row or column, and where the middle (dark) run starts. */
 interface Runs {
-  readonly lengths: readonly number[];
+  readonly lengths: readonly [number, number, number, number, number];
   readonly start: number;
 }
 
+/** A row or a column of the symbol: module i is `data[base + i * stride]`. */
+interface Line {
+  readonly data: Uint8Array;
+  readonly base: number;
+  readonly stride: number;
+  readonly size: number;
+}
+
 /**
- * The five runs whose middle one is the dark run through `at` on a line of `size` modules (`dark(i)`
- * says whether module i is dark); undefined if `at` is light or a light run reaches the quiet zone.
+ * The five runs whose middle one is the dark run through `at` on a line (a module is dark when it
+ * is 1); undefined if `at` is light or a light run reaches the quiet zone.
  */
-function runsThrough(dark: (i: number) => boolean, at: number, size: number): Runs | undefined {
+function runsThrough({ data, base, stride, size }: Line, at: number): Runs | undefined {
+  const dark = (i: number) => data[base + i * stride] === 1;
   if (!dark(at)) return undefined;
   let start = at;
   while (start > 0 && dark(start - 1)) start -= 1;
   let end = at;
   while (end < size - 1 && dark(end + 1)) end += 1;
-  const lengths = [end - start + 1];
-  for (const step of [-1, 1]) {
-    let i = step < 0 ? start - 1 : end + 1;
-    for (const wanted of [false, true]) {
-      const from = i;
-      while (i >= 0 && i < size && dark(i) === wanted) i += step;
-      // A light run into the quiet zone has no dark run beyond it; a dark run may end at the edge.
-      if (i === from || (!wanted && (i < 0 || i >= size))) return undefined;
-      if (step < 0) lengths.unshift(from - i);
-      else lengths.push(i - from);
-    }
-  }
-  return { lengths, start };
+  // Outwards from the middle run: the light run, then the dark one beyond it, on each side.
+  const side = (from: number, step: number): [number, number] | undefined => {
+    let i = from;
+    while (i >= 0 && i < size && !dark(i)) i += step;
+    // A light run into the quiet zone has no dark run beyond it; a dark run may end at the edge.
+    if (i === from || i < 0 || i >= size) return undefined;
+    const light = Math.abs(i - from);
+    const outer = i;
+    while (i >= 0 && i < size && dark(i)) i += step;
+    return [light, Math.abs(i - outer)];
+  };
+  const before = side(start - 1, -1);
+  if (!before) return undefined;
+  const after = side(end + 1, 1);
+  if (!after) return undefined;
+  return { lengths: [before[1], before[0], end - start + 1, after[0], after[1]], start };
 }
 
-const total = (runs: Runs) => runs.lengths.reduce((sum, length) => sum + length, 0);
+const total = (runs: Runs) => runs.lengths[0] + runs.lengths[1] + runs.lengths[2] + runs.lengths[3] + runs.lengths[4];
 
 /**
  * 1:1:3:1:1, each run within half its share as readers accept a finder pattern's runs, with every
  * run read up to `slack` modules long or short (tried at the extremes, each run long or short).
  */
 function finderProportions({ lengths }: Runs, slack: number): boolean {
-  const [a = 0, b = 0, c = 0, d = 0, e = 0] = lengths;
+  const [a, b, c, d, e] = lengths;
+  // No reading can pass when a run is off its share even at its most favourable length: most runs
+  // of a symbol are, and the 32 readings below are then not worth trying.
+  const sum = a + b + c + d + e;
+  const low = (sum - 5 * slack) / 14;
+  const high = (3 * (sum + 5 * slack)) / 14;
+  for (const run of [a, b, d, e]) if (run + slack <= low || run - slack >= high) return false;
+  if (c + slack <= 3 * low || c - slack >= 3 * high) return false;
   const readings = slack === 0 ? 1 : 32;
   for (let reading = 0; reading < readings; reading += 1) {
     // Bit i of `reading` says whether run i is read long or short.
@@ -99,7 +161,7 @@ function finderProportions({ lengths }: Runs, slack: number): boolean {
 
 /** The middle module(s) of the dark run of `runs`: both when it is an even number of modules long. */
 function middles(runs: Runs): number[] {
-  const length = runs.lengths[2] ?? 0;
+  const length = runs.lengths[2];
   const half = runs.start + Math.floor(length / 2);
   return length % 2 === 0 ? [half - 1, half] : [half];
 }
@@ -110,33 +172,47 @@ function middles(runs: Runs): number[] {
  * across again through the middle of that (of much the same size); runs read up to `slack` modules off.
  */
 export function finderLookAlikes(modules: BitMatrix, slack = 0): [number, number][] {
-  const size = modules.size;
-  const dark = (row: number, col: number) => modules.get(row, col) === 1;
+  return lookAlikes(modules, [slack])[0] ?? [];
+}
+
+/**
+ * `finderLookAlikes` for each of `slacks` in one pass over the symbol's runs; with `stopAtFirst`,
+ * it stops as soon as the first slack has one (the rest are then incomplete).
+ */
+function lookAlikes(modules: BitMatrix, slacks: readonly number[], stopAtFirst = false): [number, number][][] {
+  const { size, data } = modules;
+  const row = (r: number): Line => ({ data, base: r * size, stride: 1, size });
+  const column = (c: number): Line => ({ data, base: c, stride: size, size });
   const corners = [
     [3, 3],
     [3, size - 4],
     [size - 4, 3],
   ] as const;
-  const found: [number, number][] = [];
-  for (let row = 0; row < size; row += 1) {
-    const inRow = (i: number) => dark(row, i);
+  const found = slacks.map((): [number, number][] => []);
+  for (let r = 0; r < size; r += 1) {
+    const line = row(r);
+    const base = r * size;
     for (let col = 0; col < size; col += 1) {
       // Each dark run once, from its first module.
-      if (!inRow(col) || (col > 0 && inRow(col - 1))) continue;
-      const across = runsThrough(inRow, col, size);
-      if (!across || !finderProportions(across, slack)) continue;
-      for (const downCol of middles(across)) {
-        const down = runsThrough((i) => dark(i, downCol), row, size);
-        if (!down || !finderProportions(down, slack) || 5 * Math.abs(total(down) - total(across)) >= 2 * total(across)) continue;
-        for (const centreRow of middles(down)) {
-          const again = runsThrough((i) => dark(centreRow, i), downCol, size);
-          if (!again || !finderProportions(again, slack) || 5 * Math.abs(total(again) - total(across)) >= total(across)) continue;
-          for (const centreCol of middles(again)) {
-            const real = corners.some(([r, c]) => Math.abs(r - centreRow) <= 1 && Math.abs(c - centreCol) <= 1);
-            if (!real) found.push([centreRow, centreCol]);
+      if (data[base + col] !== 1 || (col > 0 && data[base + col - 1] === 1)) continue;
+      const across = runsThrough(line, col);
+      if (!across) continue;
+      slacks.forEach((slack, k) => {
+        if (!finderProportions(across, slack)) return;
+        for (const downCol of middles(across)) {
+          const down = runsThrough(column(downCol), r);
+          if (!down || !finderProportions(down, slack) || 5 * Math.abs(total(down) - total(across)) >= 2 * total(across)) continue;
+          for (const centreRow of middles(down)) {
+            const again = runsThrough(row(centreRow), downCol);
+            if (!again || !finderProportions(again, slack) || 5 * Math.abs(total(again) - total(across)) >= total(across)) continue;
+            for (const centreCol of middles(again)) {
+              const real = corners.some(([cr, cc]) => Math.abs(cr - centreRow) <= 1 && Math.abs(cc - centreCol) <= 1);
+              if (!real) found[k]?.push([centreRow, centreCol]);
+            }
           }
         }
-      }
+      });
+      if (stopAtFirst && (found[0]?.length ?? 0) > 0) return found;
     }
   }
   return found;

@@ -42,39 +42,87 @@ export const sharedFontkit: typeof fontkit = {
     data === fontBytes.regular ? parsed.regular : data === fontBytes.bold ? parsed.bold : fontkit.create(data, postscriptName),
 };
 
-/** Advance widths in em, per weight and character: the same few characters recur on every page. */
-const advances: Readonly<Record<Weight, Map<string, number>>> = { regular: new Map(), bold: new Map() };
-
 export const PLACEHOLDER = '?';
 
 /** Control and format characters, and lone surrogates: never drawable, whatever the font. */
 const undrawable = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}]/u;
 
-/** The text as the font can draw it: each character it lacks (emoji, CJK, controls) becomes `?`. */
-export function drawable(text: string, weight: Weight): string {
-  let out = '';
-  for (const char of text) {
-    const codePoint = char.codePointAt(0) ?? 0;
-    out += undrawable.test(char) || !metrics[weight].hasGlyphForCodePoint(codePoint) ? PLACEHOLDER : char;
-  }
-  return out;
+/**
+ * Per weight and code point, whether the font draws it and how far it advances (in em), worked out
+ * once per process: fontkit's cmap lookup for every character was a third of a 1000-package render.
+ * Code points below `TABLE` (Latin, Greek, Cyrillic, general punctuation) are kept in arrays.
+ */
+const TABLE = 0x2000;
+const UNKNOWN = 0;
+const DRAWN = 1;
+const NOT_DRAWN = 2;
+
+interface Glyphs {
+  readonly drawn: Uint8Array;
+  readonly advance: Float64Array;
+  readonly drawnBeyond: Map<number, boolean>;
+  readonly advanceBeyond: Map<number, number>;
 }
 
-function advance(char: string, weight: Weight): number {
-  const cache = advances[weight];
-  let width = cache.get(char);
-  if (width === undefined) {
+const newGlyphs = (): Glyphs => ({ drawn: new Uint8Array(TABLE), advance: new Float64Array(TABLE).fill(Number.NaN), drawnBeyond: new Map(), advanceBeyond: new Map() });
+const glyphTables: Readonly<Record<Weight, Glyphs>> = { regular: newGlyphs(), bold: newGlyphs() };
+
+function canDraw(codePoint: number, weight: Weight): boolean {
+  const tables = glyphTables[weight];
+  const known = codePoint < TABLE ? tables.drawn[codePoint] : tables.drawnBeyond.get(codePoint) === undefined ? UNKNOWN : tables.drawnBeyond.get(codePoint) ? DRAWN : NOT_DRAWN;
+  if (known !== UNKNOWN) return known === DRAWN;
+  const can = !undrawable.test(String.fromCodePoint(codePoint)) && metrics[weight].hasGlyphForCodePoint(codePoint);
+  if (codePoint < TABLE) tables.drawn[codePoint] = can ? DRAWN : NOT_DRAWN;
+  else tables.drawnBeyond.set(codePoint, can);
+  return can;
+}
+
+function advanceOf(codePoint: number, weight: Weight): number {
+  const tables = glyphTables[weight];
+  let width = codePoint < TABLE ? tables.advance[codePoint] : tables.advanceBeyond.get(codePoint);
+  if (width === undefined || Number.isNaN(width)) {
     const font = metrics[weight];
-    width = font.glyphForCodePoint(char.codePointAt(0) ?? 0).advanceWidth / font.unitsPerEm;
-    cache.set(char, width);
+    width = font.glyphForCodePoint(codePoint).advanceWidth / font.unitsPerEm;
+    if (codePoint < TABLE) tables.advance[codePoint] = width;
+    else tables.advanceBeyond.set(codePoint, width);
   }
   return width;
+}
+
+/** The code point at `i` of `text` as `for…of` reads it (a lone surrogate on its own), and how many units it takes. */
+function codePointAt(text: string, i: number): number {
+  return text.codePointAt(i) ?? 0;
+}
+const units = (codePoint: number) => (codePoint > 0xffff ? 2 : 1);
+
+/** The text as the font can draw it: each character it lacks (emoji, CJK, controls) becomes `?`. */
+export function drawable(text: string, weight: Weight): string {
+  let i = 0;
+  // Nearly all text is drawable as it is: it is only copied when a character is not.
+  while (i < text.length) {
+    const codePoint = codePointAt(text, i);
+    if (!canDraw(codePoint, weight)) break;
+    i += units(codePoint);
+  }
+  if (i === text.length) return text;
+  let out = text.slice(0, i);
+  while (i < text.length) {
+    const codePoint = codePointAt(text, i);
+    const length = units(codePoint);
+    out += canDraw(codePoint, weight) ? text.slice(i, i + length) : PLACEHOLDER;
+    i += length;
+  }
+  return out;
 }
 
 /** Width in points of drawable text. */
 export function widthOf(text: string, weight: Weight, size: number): number {
   let em = 0;
-  for (const char of text) em += advance(char, weight);
+  for (let i = 0; i < text.length; ) {
+    const codePoint = codePointAt(text, i);
+    em += advanceOf(codePoint, weight);
+    i += units(codePoint);
+  }
   return em * size;
 }
 
@@ -87,7 +135,7 @@ export function fitted(text: string, weight: Weight, size: number, width: number
   let used = 0;
   let out = '';
   for (const char of text) {
-    const next = advance(char, weight) * size;
+    const next = advanceOf(char.codePointAt(0) ?? 0, weight) * size;
     if (used + next > room) break;
     used += next;
     out += char;

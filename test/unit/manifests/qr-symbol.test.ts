@@ -9,7 +9,7 @@ import QRCode from 'qrcode';
 import { describe, expect, it } from 'vitest';
 import { verificationUrl } from '#shared/manifests/document.ts';
 import { VERIFICATION_QR_SIZE, renderManifestPdf } from '#shared/manifests/pdf/manifest-pdf.ts';
-import { finderLookAlikes, qrModules } from '#shared/manifests/pdf/qr-symbol.ts';
+import { finderLookAlikes, masked, qrModules } from '#shared/manifests/pdf/qr-symbol.ts';
 import { qrCode } from '#shared/manifests/pdf/symbols.ts';
 import type { Rect } from '#shared/manifests/pdf/symbols.ts';
 import { formatManifestNumber } from '#shared/transfers/manifest-commit.ts';
@@ -73,6 +73,19 @@ describe('the verification QR code', () => {
     const packageChoice = QRCode.create(UNREAD, { errorCorrectionLevel: 'M' }).modules;
     expect(finderLookAlikes(packageChoice)).toContainEqual([31, 11]);
     expect(finderLookAlikes(qrModules(UNREAD))).toEqual([]);
+  });
+
+  it('draws each of the eight masks from one encoding exactly as the package draws that mask', () => {
+    fc.assert(
+      fc.property(verificationUrls, fc.constantFrom('M' as const, 'Q' as const, 'H' as const), (url, level) => {
+        masked(url, level).forEach((modules, maskPattern) => {
+          const own = QRCode.create(url, { errorCorrectionLevel: level, maskPattern }).modules;
+          expect(Buffer.from(modules.data).equals(Buffer.from(own.data)), `mask ${maskPattern}`).toBe(true);
+          expect(Buffer.from(modules.reservedBit).equals(Buffer.from(own.reservedBit))).toBe(true);
+        });
+      }),
+      { numRuns: 60, seed: 20261202 },
+    );
   });
 
   it('reads back at 150 dpi as the URL once unreadable at any resolution', { timeout: 30_000 }, () => {
