@@ -11,7 +11,9 @@ import type { ConsentDeps } from '../state-system/biotrack/consent.ts';
 import { nyApiSettingsFrom } from '../state-system/biotrack/settings.ts';
 import { createConnectionStore, createConsentRequests } from '../state-system/connections.ts';
 import type { CredentialsDeps } from '../state-system/metrc/credentials.ts';
+import { GetBudget } from '../state-system/metrc/client.ts';
 import { metrcSettingsFrom } from '../state-system/metrc/settings.ts';
+import { createDynamoDbBudgetStore } from '../adapters/get-budget-store.ts';
 import { tokenCipherFrom } from '../state-system/wiring.ts';
 import { createSqsSubmissionQueue } from '../submissions/outbox.ts';
 import { createSubmissionRepository } from '../submissions/repository.ts';
@@ -45,6 +47,7 @@ export async function integrationDeps(
       apiKeys: createApiKeyRepository(aws.dynamodb, table),
       publicBaseUrl: requireSetting(config.publicBaseUrl, 'PUBLIC_BASE_URL'),
     },
-    credentials: { ...shared, settings: metrc },
+    // The key check spends the facility's GET budget that every instance shares (its counts in the hub table).
+    credentials: { ...shared, settings: metrc, ...(metrc ? { budget: new GetBudget(metrc.budget, { store: createDynamoDbBudgetStore(aws.dynamodb, table) }) } : {}) },
   };
 }

@@ -15,7 +15,7 @@ import type { ConnectionStore } from '../connections.ts';
 import { stateSystemConnectionView } from '../connections.ts';
 import { StateSystemError } from '../port.ts';
 import { metrcCapabilities, metrcSystem } from './capabilities.ts';
-import { defaultBudget, GetBudget, metrcConnection } from './client.ts';
+import { GetBudget, metrcConnection } from './client.ts';
 import type { MetrcSettings } from './client.ts';
 import { metrcConnectionHealth } from './connection.ts';
 
@@ -48,6 +48,8 @@ export interface CredentialsDeps {
   readonly queue: SubmissionQueue;
   readonly fetch: typeof fetch;
   readonly now: () => Date;
+  /** The GET budget every instance shares (the check is a facility's GET like any other); none: this process's own. */
+  readonly budget?: GetBudget;
 }
 
 const refused = (detail: string) => new HttpProblem({ status: 422, code: 'state-credentials-refused', title: 'Metrc does not accept this user key', detail, errors: [{ pointer: '/userKey', message: detail }] });
@@ -59,7 +61,7 @@ export async function enterUserKey(deps: CredentialsDeps, caller: Caller, body: 
   if (!deps.settings) {
     throw new HttpProblem({ status: 503, code: 'state-system-not-configured', title: 'The hub is not connected to Metrc', detail: 'This hub has no Metrc address configured; ask its operator.' });
   }
-  const metrc = metrcConnection({ settings: deps.settings, fetch: deps.fetch, budget: new GetBudget(defaultBudget), userKey: body.userKey, license, now: deps.now });
+  const metrc = metrcConnection({ settings: deps.settings, fetch: deps.fetch, budget: deps.budget ?? new GetBudget(deps.settings.budget), userKey: body.userKey, license, now: deps.now });
   const facilities = await metrc.facilities().catch((error: unknown) => {
     if (error instanceof StateSystemError && error.kind === 'consent-expired') {
       throw refused('Metrc refused this key: check that it is the user key (not the vendor key), copied whole, and not deleted in Metrc. Create a new one in Metrc if unsure.');
