@@ -112,6 +112,8 @@ describe('a failing transfer waits in the queue', { timeout: 60_000 }, () => {
       metrics: { sent: () => undefined, succeeded: () => undefined, failed: () => undefined, retried: () => undefined },
       now: () => new Date(),
       random: () => 0.5,
+      // As the wiring gives it: a worker that slept in place would hold the poller, and B behind A.
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       maxReceiveCount: 5,
       quickRetries: 2,
       backoffCapSeconds: 900,
