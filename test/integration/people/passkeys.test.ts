@@ -122,6 +122,15 @@ describe('passkeys', () => {
     expect(home.html).toContain('Hello, Pat Kim');
     expect(home.html).toContain('last used');
 
+    // Signing in with a passkey where a session is open: a new session token, the old one ended (no fixation).
+    const oldToken = laptop.cookies.get('hub-session') ?? '';
+    expect((await passkeySignIn(laptop, authenticator)).verified.status).toBe(200);
+    expect(laptop.cookies.get('hub-session')).not.toBe(oldToken);
+    expect(await signedIn(laptop)).toBe(true);
+    const planted = new Visitor();
+    planted.cookies.set('hub-session', oldToken);
+    expect(await signedIn(planted)).toBe(false);
+
     // Removing it: a form (no script needed); it no longer signs in.
     const form = /<form method="post" action="(\/console\/passkeys\/[^"]+\/remove)">/.exec(home.html)?.[1] ?? '';
     const removed = await phone.submit(home, {}, form);
