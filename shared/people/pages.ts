@@ -41,7 +41,9 @@ ul.people{list-style:none;padding:0;margin:0 0 1rem}
 ul.people li{background:#fff;border:1px solid #ccc;border-radius:6px;padding:.6rem .8rem;margin:0 0 .5rem}
 a{color:#0b4f2c}
 button.danger{background:#fff;color:#8a1000;border-color:#8a1000}
-.or{margin:1.5rem 0 1rem;font-weight:600}
+#passkey-sign-in{margin-top:1.5rem}
+.or{margin:0 0 1rem;font-weight:600}
+#passkey-status{margin-top:.75rem}
 .meta{color:#4a4a4a;font-size:.92rem}
 ul.people form{display:inline-block;margin:.5rem .5rem 0 0}
 `;
