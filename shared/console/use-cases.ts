@@ -122,6 +122,9 @@ export interface ListRequest {
 
 export const LIST_PAGE = 25;
 
+/** What a person types, as the stored names and numbers may spell it: as typed, in capitals (manifest numbers), each word capitalized (company names). */
+export const spellingsOf = (q: string): string[] => [...new Set([q, q.toUpperCase(), q.toLowerCase().replace(/(^|[\s-])(\p{L})/gu, (_, before: string, letter: string) => before + letter.toUpperCase())])];
+
 /**
  * A page of the list, through the API's list use-case (its status filter, its search, its cursor).
  * A whole package tag is looked up where it was reserved: the transfer that carries it.
@@ -138,7 +141,7 @@ export async function transferList(deps: ConsoleDeps, caller: Caller, request: L
   return listed(deps, caller, request.direction, {
     limit: LIST_PAGE,
     ...(request.status ? { status: request.status } : {}),
-    ...(q ? { search: q } : {}),
+    ...(q ? { search: spellingsOf(q) } : {}),
     ...(request.cursor ? { cursor: request.cursor } : {}),
   });
 }

@@ -14,10 +14,11 @@ export type ListedTransfer = Pick<TransferShape, 'id' | 'shipperId' | 'status' |
 export interface ListOptions {
   readonly status?: string;
   /**
-   * Rows whose manifest number, shipper or receiver name contains this text (as written: DynamoDB's
-   * `contains` tells case). A page may then hold fewer rows than `limit` and still have a cursor.
+   * Rows whose manifest number, shipper or receiver name contains any of these spellings (DynamoDB's
+   * `contains` tells case, so a caller passes the spellings it means). A page may then hold fewer
+   * rows than `limit` and still have a cursor.
    */
-  readonly search?: string;
+  readonly search?: readonly string[];
   /** Inclusive bounds on creation (outgoing) or manifest time (incoming), ISO-8601. */
   readonly from?: string;
   readonly to?: string;
@@ -43,7 +44,10 @@ export async function listPage(
         : options.to
           ? { expression: `#sk <= :to`, values: { ':to': `${options.to}\uffff` } }
           : undefined;
-  const searched = options.search ? '(contains(#summary.#number, :search) OR contains(#summary.#shipper, :search) OR contains(#summary.#receiver, :search))' : undefined;
+  const spellings = [...new Set(options.search ?? [])].filter((text) => text !== '');
+  const searched = spellings.length
+    ? `(${spellings.flatMap((_, i) => ['#number', '#shipper', '#receiver'].map((field) => `contains(#summary.${field}, :search${i})`)).join(' OR ')})`
+    : undefined;
   const filter = [options.status ? '#status = :status' : undefined, searched].filter(Boolean).join(' AND ') || undefined;
   const page = await queryPage(
     table.client,
@@ -57,9 +61,9 @@ export async function listPage(
         '#pk': pk,
         ...(range ? { '#sk': sk } : {}),
         ...(options.status ? { '#status': 'status' } : {}),
-        ...(options.search ? { '#summary': 'summary', '#number': 'manifestNumber', '#shipper': 'shipperName', '#receiver': 'receiverName' } : {}),
+        ...(searched ? { '#summary': 'summary', '#number': 'manifestNumber', '#shipper': 'shipperName', '#receiver': 'receiverName' } : {}),
       },
-      ExpressionAttributeValues: { ':pk': partition, ...range?.values, ...(options.status ? { ':status': options.status } : {}), ...(options.search ? { ':search': options.search } : {}) },
+      ExpressionAttributeValues: { ':pk': partition, ...range?.values, ...(options.status ? { ':status': options.status } : {}), ...Object.fromEntries(spellings.map((text, i) => [`:search${i}`, text])) },
     },
     {
       limit: options.limit,

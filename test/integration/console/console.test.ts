@@ -102,13 +102,42 @@ describe('the console', () => {
     expect(byNumber.html).toContain(`href="/console/transfers/${id}"`);
     const byTag = await clerk.open(`/console/transfers?direction=outgoing&q=${tags[1] ?? ''}`);
     expect(byTag.html).toContain(`href="/console/transfers/${id}"`);
-    const byReceiver = await clerk.open(`/console/transfers?direction=outgoing&q=${encodeURIComponent('Seneca')}&status=MANIFESTED`);
+    // Typed as people type: in small letters.
+    const lowerNumber = await clerk.open(`/console/transfers?direction=outgoing&q=${encodeURIComponent(number.toLowerCase())}`);
+    expect(lowerNumber.html).toContain(`href="/console/transfers/${id}"`);
+    const byReceiver = await clerk.open(`/console/transfers?direction=outgoing&q=${encodeURIComponent('seneca ridge')}&status=MANIFESTED`);
     expect(byReceiver.html).toContain(`href="/console/transfers/${id}"`);
     const drafts = await clerk.open(`/console/transfers?direction=outgoing&status=DRAFT&q=${encodeURIComponent(number)}`);
     expect(drafts.html).not.toContain(`href="/console/transfers/${id}"`);
     // The receiver's side: a tag of the distributor's transfer is not the processor's outgoing.
     const wrongSide = await clerk.open(`/console/transfers?direction=incoming&q=${tags[0] ?? ''}`);
     expect(wrongSide.html).not.toContain(`href="/console/transfers/${id}"`);
+  });
+
+  it('gives the shipper the receipt link of a receiver without a system to copy, and a new one on request', async () => {
+    const tags = await freshInventory('distributor', 1);
+    const id = await draftTo('retail dispensary', tags);
+    const clerk = await signedIn('distributor', ['shipping']);
+    const manifested = await press(clerk, await clerk.open(`/console/transfers/${id}`), id, 'manifest');
+    expect(manifested.status).toBe(303);
+    const page = await clerk.open(`/console/transfers/${id}`);
+    const link = /id="receipt-link" readonly value="([^"]+)"/.exec(page.html)?.[1] ?? '';
+    expect(link).toMatch(/\/r\/[\w-]+$/);
+    // The link opens this transfer's receipt page (which waits for the departure).
+    const opened = await fetch(link);
+    expect(opened.status).toBe(409);
+    expect(await opened.text()).toContain('The shipment has not left yet');
+    const renewed = await press(clerk, page, id, 'receipt-link');
+    expect(renewed.status).toBe(303);
+    const after = await clerk.open(renewed.location ?? '');
+    expect(after.html).toContain('A new receipt link is ready');
+    const next = /id="receipt-link" readonly value="([^"]+)"/.exec(after.html)?.[1] ?? '';
+    expect(next).toMatch(/\/r\/[\w-]+$/);
+    expect(next).not.toBe(link);
+    expect((await fetch(link)).status).toBe(410);
+    // A viewer of the same company sees no link: it opens the receipt.
+    const viewer = await signedIn('distributor', ['viewer']);
+    expect((await viewer.open(`/console/transfers/${id}`)).html).not.toContain('id="receipt-link"');
   });
 
   it('pages through a list with the API cursor', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { href, html, safe, SafeHtml, withQuery } from '#shared/console/html.ts';
+import { spellingsOf } from '#shared/console/use-cases.ts';
 
 describe('the console templates', () => {
   it('escapes every interpolated value by default, in text and in quoted attributes', () => {
@@ -36,5 +37,11 @@ describe('the console templates', () => {
     expect(withQuery('/console/transfers', { direction: 'incoming', status: undefined, q: '' })).toBe('/console/transfers?direction=incoming');
     expect(withQuery('/p', { q: 'a b&c' })).toBe('/p?q=a+b%26c');
     expect(withQuery('/p', {})).toBe('/p');
+  });
+
+  it('searches the spellings a stored name or number may have', () => {
+    expect(spellingsOf('seneca ridge')).toEqual(['seneca ridge', 'SENECA RIDGE', 'Seneca Ridge']);
+    expect(spellingsOf('ocm-dist-24')).toEqual(['ocm-dist-24', 'OCM-DIST-24', 'Ocm-Dist-24']);
+    expect(spellingsOf('M-1')).toEqual(['M-1']);
   });
 });
