@@ -61,7 +61,7 @@ export interface Frame {
   readonly company: string;
   readonly csrf: string;
   /** Which navigation entry is this page. */
-  readonly current?: 'today' | 'outgoing' | 'incoming' | 'trips' | 'admin';
+  readonly current?: 'today' | 'outgoing' | 'incoming' | 'trips' | 'admin' | 'account';
 }
 
 export const csrfField = (csrf: string): SafeHtml => html`<input type="hidden" name="csrf" value="${csrf}">`;
@@ -73,6 +73,8 @@ function navigation(frame: Frame): SafeHtml {
     ['incoming', '/console/transfers?direction=incoming', 'Incoming'],
     ...(frame.person.roles.includes('driver') ? [['trips', '/console/trips', 'My trips'] as [NonNullable<Frame['current']>, string, string]] : []),
     ...(allows(frame.person.roles, 'manage-people') ? [['admin', '/console/people', 'Admin'] as [NonNullable<Frame['current']>, string, string]] : []),
+    // The person's own page (sign-in's): passkeys, signing out everywhere.
+    ['account', '/console', 'My account'],
   ];
   return html`<nav aria-label="Console"><ul>${entries.map(
     ([key, target, label]) => html`<li><a href="${href(target)}"${key === frame.current ? safe(' aria-current="page"') : ''}>${label}</a></li>`,

@@ -53,6 +53,9 @@ describe('the console', () => {
       expect(answer.status, path).toBe(303);
       expect(answer.location, path).toBe('/sign-in');
     }
+    const posted = await new Visitor().open('/console/transfers/01ANY/depart', { csrf: 'x' });
+    expect(posted.status).toBe(303);
+    expect(posted.location).toBe('/sign-in');
   });
 
   it('shows a shipping clerk their draft on Today, manifests it from its page, and finds it by number, tag and receiver', async () => {
@@ -240,6 +243,11 @@ describe('the console', () => {
     expect(await statusOf(id)).toBe('IN_TRANSIT');
     const arrived = await press(driver, await driver.open('/console/trips'), id, 'arrive');
     expect(arrived.status).toBe(303);
+    expect(await statusOf(id)).toBe('ARRIVED');
+    // The same button pressed again (an old page, a second tap) changes nothing and says why.
+    const again = await press(driver, trips, id, 'depart');
+    expect(again.status).toBe(409);
+    expect(again.html).toContain('This cannot be done in the state the transfer is in now.');
     expect(await statusOf(id)).toBe('ARRIVED');
     // A driver cannot cancel or issue manifests.
     const page = await driver.open(`/console/transfers/${id}`);
