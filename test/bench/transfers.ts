@@ -147,7 +147,41 @@ export async function runTransferBench(options: TransferBenchOptions) {
   }
 }
 
-export async function main(): Promise<void> {
+/** Issue 17: `POST …/manifest` within twice `POST …/depart`, both p95 of the same run. */
+const MANIFEST_TO_DEPART_P95 = 2;
+/** Issue 17: WRU per full lifecycle (submissions included) when it was filed; it must not grow. */
+const LIFECYCLE_WRU_WHEN_FILED = 211;
+
+export interface LifecycleTarget {
+  readonly target: string;
+  readonly measured: string;
+  readonly comparedWith: string;
+  readonly met: boolean;
+}
+
+export function lifecycleTargets(result: Awaited<ReturnType<typeof runTransferBench>>): LifecycleTarget[] {
+  const p95 = (name: string) => result.endpoints.find((r) => r.name === name)?.p95 ?? Number.NaN;
+  const manifest = p95('POST …/manifest');
+  const depart = p95('POST …/depart');
+  const ratio = manifest / depart;
+  const c = result.capacityPerLifecycle;
+  return [
+    {
+      target: `Manifest request: p95 of POST …/manifest ≤ ${MANIFEST_TO_DEPART_P95}× p95 of POST …/depart`,
+      measured: `${manifest.toFixed(1)} ms ÷ ${depart.toFixed(1)} ms = ${ratio.toFixed(2)}×`,
+      comparedWith: `POST …/depart of the same run (${result.transfers} lifecycles, one at a time)`,
+      met: ratio <= MANIFEST_TO_DEPART_P95,
+    },
+    {
+      target: 'Capacity per lifecycle: WRU does not grow',
+      measured: `${c.writeUnitsMean.toFixed(1)} WRU, ${c.readUnitsMean.toFixed(1)} RRU (mean)`,
+      comparedWith: `${LIFECYCLE_WRU_WHEN_FILED} WRU when issue 17 was filed`,
+      met: c.writeUnitsMean <= LIFECYCLE_WRU_WHEN_FILED,
+    },
+  ];
+}
+
+export async function main(): Promise<LifecycleTarget[]> {
   const transfers = Number(process.env['BENCH_TRANSFERS'] ?? 500);
   const result = await runTransferBench({ transfers, lines: 20, warmup: Math.min(20, transfers) });
   console.log(`\nTransfer lifecycle, ${result.transfers} transfers × ${result.lines} lines (ms)\n`);
@@ -157,7 +191,10 @@ export async function main(): Promise<void> {
     `\nDynamoDB capacity per full lifecycle (transactions billed double, as on AWS): ` +
       `${c.readUnitsMean.toFixed(1)} RRU, ${c.writeUnitsMean.toFixed(1)} WRU (mean); ${c.readUnitsP50} RRU, ${c.writeUnitsP50} WRU (p50)`,
   );
+  const targets = lifecycleTargets(result);
+  for (const t of targets) console.log(`${t.met ? '✓' : '✗'} ${t.target}: ${t.measured}; compared with ${t.comparedWith}`);
   const dir = join(repositoryRoot, 'test-artifacts');
   await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, 'bench-transfers.json'), `${JSON.stringify(result, null, 2)}\n`);
+  await writeFile(join(dir, 'bench-transfers.json'), `${JSON.stringify({ ...result, targets }, null, 2)}\n`);
+  return targets;
 }

@@ -107,17 +107,28 @@ export class GlyphCodes {
   }
 }
 
+/** One string as drawn: what a benchmark replays through pdf-lib's own `drawText` to compare. */
+export interface TextRun {
+  readonly text: string;
+  readonly x: number;
+  readonly y: number;
+  readonly weight: Weight;
+  readonly size: number;
+}
+
 export class PageCanvas {
   readonly page: PDFPage;
   readonly #glyphs: GlyphCodes;
+  readonly #onText: ((run: TextRun) => void) | undefined;
   readonly #fontKeys = new Map<Weight, string>();
   #text = '';
   #paths = '';
   #current: { weight: Weight; size: number } | undefined;
 
-  constructor(page: PDFPage, glyphs: GlyphCodes) {
+  constructor(page: PDFPage, glyphs: GlyphCodes, onText?: (run: TextRun) => void) {
     this.page = page;
     this.#glyphs = glyphs;
+    this.#onText = onText;
   }
 
   /** Draws `value` with its baseline at `y`; returns the width drawn. */
@@ -133,6 +144,7 @@ export class PageCanvas {
       this.#current = { weight, size: style.size };
     }
     this.#text += `1 0 0 1 ${num(left)} ${num(y)} Tm\n<${this.#glyphs.encode(shown, weight)}> Tj\n`;
+    this.#onText?.({ text: shown, x: left, y, weight, size: style.size });
     return width;
   }
 

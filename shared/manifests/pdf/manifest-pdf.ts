@@ -10,7 +10,7 @@ import { manifestTotals } from '../document.ts';
 import type { ManifestDocument, ManifestLine, ManifestParty } from '../document.ts';
 import { formatNewYorkTime } from '../new-york-time.ts';
 import { GlyphCodes, PageCanvas } from './canvas.ts';
-import type { TextStyle } from './canvas.ts';
+import type { TextRun, TextStyle } from './canvas.ts';
 import { withNativeDeflate } from './compression.ts';
 import { code128, qrCode } from './symbols.ts';
 import { drawable, fitted, fontBytes, sharedFontkit, widthOf, wrapped } from './typeface.ts';
@@ -63,15 +63,19 @@ interface Cursor {
 class ManifestLayout {
   readonly #doc: PDFDocument;
   readonly #glyphs: GlyphCodes;
+  readonly #onText: RenderOptions['onText'];
   readonly pages: PageCanvas[] = [];
 
-  constructor(doc: PDFDocument, fonts: Record<Weight, PDFFont>) {
+  constructor(doc: PDFDocument, fonts: Record<Weight, PDFFont>, onText: RenderOptions['onText']) {
     this.#doc = doc;
     this.#glyphs = new GlyphCodes(fonts);
+    this.#onText = onText;
   }
 
   newPage(): Cursor {
-    const canvas = new PageCanvas(this.#doc.addPage([PAGE.width, PAGE.height]), this.#glyphs);
+    const page = this.pages.length;
+    const onText = this.#onText;
+    const canvas = new PageCanvas(this.#doc.addPage([PAGE.width, PAGE.height]), this.#glyphs, onText && ((run) => onText(page, run)));
     this.pages.push(canvas);
     return { canvas, y: BODY_TOP };
   }
@@ -435,7 +439,12 @@ function frame(pages: readonly PageCanvas[], document: ManifestDocument): void {
   });
 }
 
-export async function renderManifestPdf(document: ManifestDocument): Promise<Uint8Array> {
+export interface RenderOptions {
+  /** Told of every string drawn and its page (from 0): the render benchmark replays them through pdf-lib's own drawText. */
+  readonly onText?: (page: number, run: TextRun) => void;
+}
+
+export async function renderManifestPdf(document: ManifestDocument, options: RenderOptions = {}): Promise<Uint8Array> {
   const pdf = withNativeDeflate(await PDFDocument.create({ updateMetadata: false }));
   pdf.registerFontkit(sharedFontkit);
   const fonts = {
@@ -452,7 +461,7 @@ export async function renderManifestPdf(document: ManifestDocument): Promise<Uin
   pdf.setModificationDate(issuedAt);
   pdf.setLanguage('en-US');
 
-  const layout = new ManifestLayout(pdf, fonts);
+  const layout = new ManifestLayout(pdf, fonts, options.onText);
   signatures(layout, packageTable(layout, firstPage(layout, document), document));
   frame(layout.pages, document);
   return pdf.save({ useObjectStreams: true });

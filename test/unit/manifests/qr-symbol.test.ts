@@ -6,6 +6,7 @@
 import { createCanvas } from '@napi-rs/canvas';
 import fc from 'fast-check';
 import QRCode from 'qrcode';
+import type { QRCodeMaskPattern } from 'qrcode';
 import { describe, expect, it } from 'vitest';
 import { verificationUrl } from '#shared/manifests/document.ts';
 import { VERIFICATION_QR_SIZE, renderManifestPdf } from '#shared/manifests/pdf/manifest-pdf.ts';
@@ -78,7 +79,8 @@ describe('the verification QR code', () => {
   it('draws each of the eight masks from one encoding exactly as the package draws that mask', () => {
     fc.assert(
       fc.property(verificationUrls, fc.constantFrom('M' as const, 'Q' as const, 'H' as const), (url, level) => {
-        masked(url, level).forEach((modules, maskPattern) => {
+        masked(url, level).forEach((modules, mask) => {
+          const maskPattern = mask as QRCodeMaskPattern;
           const own = QRCode.create(url, { errorCorrectionLevel: level, maskPattern }).modules;
           expect(Buffer.from(modules.data).equals(Buffer.from(own.data)), `mask ${maskPattern}`).toBe(true);
           expect(Buffer.from(modules.reservedBit).equals(Buffer.from(own.reservedBit))).toBe(true);
