@@ -262,6 +262,21 @@ export const functions = {
     cursorKey: true,
     stateSystem: true,
   },
+  consoleForms: {
+    entry: 'functions/console-forms/handler.ts',
+    description: "The console's new-transfer and draft form, and its receiving form",
+    timeoutSeconds: 20,
+    // Saving a draft and issuing its manifest in one post renders the manifest's PDF, as the console does.
+    memoryMb: 1024,
+    // The same use-cases as the transfers API and the package picker, so the same reach.
+    tables: [{ table: hubTable, access: 'readWrite' }],
+    buckets: [{ bucket: documentsBucket, access: 'readWrite' }],
+    queues: [{ queue: stateSubmissionsQueue, access: 'send' }],
+    files: manifestFontFiles,
+    receiptLinkKey: true,
+    cursorKey: true,
+    stateSystem: true,
+  },
   openapi: {
     entry: 'functions/openapi/handler.ts',
     description: 'The OpenAPI 3.1 document of the API',
@@ -397,6 +412,17 @@ export const routes = [
       ['GET', '/console/trips', "A driver's trips of the day: the session cookie is the credential."],
     ] as const
   ).map(([method, path, publicBecause]) => ({ method, path, function: 'console', auth: 'public', publicBecause }) as const),
+  // The console's two big forms (issue 15): a new transfer or a draft, and receiving a shipment.
+  ...(
+    [
+      ['GET', '/console/transfers/new', "The new-transfer form: the session cookie of a person whose role may make drafts is the credential."],
+      ['POST', '/console/transfers/new', "The new-transfer form posted: the session cookie, the session's form token and a role that may make drafts."],
+      ['GET', '/console/transfers/{id}/edit', "A draft of the session's licensee, to change: the session cookie is the credential."],
+      ['POST', '/console/transfers/{id}/edit', "A draft's form posted: the session cookie, the session's form token and a role that may change drafts."],
+      ['GET', '/console/transfers/{id}/receive', "The receiving form of a transfer to the session's licensee: the session cookie is the credential."],
+      ['POST', '/console/transfers/{id}/receive', "The receiving form posted: the session cookie, the session's form token and a role that may receive."],
+    ] as const
+  ).map(([method, path, publicBecause]) => ({ method, path, function: 'consoleForms', auth: 'public', publicBecause }) as const),
 ] as const satisfies readonly RouteDefinition[];
 
 /** Queue → function wiring with Lambda's SQS contract (batches, partial batch failures). */

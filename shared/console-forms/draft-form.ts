@@ -7,7 +7,7 @@
  */
 import type * as z from 'zod';
 import { createTransferBody, jsonPointer, units, updateTransferBody } from '../domain/transfer/index.ts';
-import type { CreateTransferBody, UpdateTransferBody , labTestStatuses, requestableTransferTypes} from '../domain/transfer/index.ts';
+import type { CreateTransferBody, labTestStatuses, requestableTransferTypes, UpdateTransferBody } from '../domain/transfer/index.ts';
 import { formatNewYorkTime, newYorkDateTime } from '../manifests/new-york-time.ts';
 import type { StatePackage } from '../state-system/port.ts';
 import type { StoredTransfer } from '../transfers/use-cases.ts';

@@ -60,6 +60,7 @@ export function varianceHint(line: TransferLine, rule: TransferRules['receivingV
   const step = line.unit === 'each' ? 1 : 1000;
   const low = Math.ceil(line.quantity * (1 - rule.threshold) * step) / step;
   const high = Math.floor(line.quantity * (1 + rule.threshold) * step) / step;
+  if (low >= line.quantity && high <= line.quantity) return `Counted whole: any other count is more than ${formatPercent(rule.threshold)} off; reject the package instead.`;
   return `Within ${formatPercent(rule.threshold)}: ${low} to ${high} ${line.unit}, with your confirmation.`;
 }
 
