@@ -64,6 +64,21 @@ describe('manifest PDFs', () => {
     expect((await api.manifestPdf(outsider.caller, id)).status).toBe(404);
   });
 
+  it('has the PDF stored, as recorded, by the time the manifest is answered: before anyone can ask for it', async () => {
+    // A bucket slow to take the file: an upload left running past the answer would not be done yet.
+    const store: ManifestStore = {
+      ...manifestFiles.store,
+      put: async (...args) => {
+        await new Promise((resolve) => setTimeout(resolve, 400));
+        await manifestFiles.store.put(...args);
+      },
+    };
+    const { id, manifest } = await manifestedTransfer(distributor, 3, transfersApi(directory, undefined, { ...manifestFiles, store }));
+    // Straight at the bucket, not through the download (which would render a missing one again).
+    const stored = await manifestFiles.store.describe(manifestObjectKey(distributor.profile.id, id, 1));
+    expect(stored).toMatchObject({ sha256: manifest.file.sha256, bytes: manifest.file.bytes });
+  });
+
   it('redirects a browser straight to the PDF', async () => {
     const { id, manifest } = await manifestedTransfer();
     const reply = await api.manifestPdf(distributor.caller, id, {}, { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' });
