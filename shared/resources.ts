@@ -133,7 +133,10 @@ export const stateSubmissionsQueue = {
   deadLetter: {
     name: 'state-submissions-dlq.fifo',
     env: 'STATE_SUBMISSIONS_DLQ_URL',
-    maxReceiveCount: 5,
+    // A receive is one try of a transfer's open step: a 429's Retry-After or an unanswered create's
+    // settle window is waited out in the queue (not in the worker), and costs a receive. Ten
+    // receives with the worker's doubling backoff (capped at 15 minutes) ride out about half an hour.
+    maxReceiveCount: 10,
     retentionPeriodSeconds: 14 * DAY,
   },
 } as const satisfies QueueDefinition;

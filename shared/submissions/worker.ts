@@ -8,10 +8,13 @@
  * transfer's submissions after the receive, so it covers every message of the batch) answers all
  * of the group's messages.
  *
- * A transfer that must retry is not waited for here. Its messages are reported as partial batch
- * failures and their visibility is set to the backoff the use-case chose: the queue holds the
- * group (the transfer) back for that long, and the invocation ends as soon as the other groups are
- * done. After the queue's last receive a failing message moves to the DLQ.
+ * A transfer that must retry is not waited for here. One of its messages (the one with the most
+ * receives left) is reported as a partial batch failure and its visibility set to the backoff the
+ * use-case chose: the queue holds the group (the transfer) back for that long, and the invocation
+ * ends as soon as the other groups are done. Its other messages are done with: they only said the
+ * transfer had something, and the kept message's drain delivers all of it, in order. So a
+ * transfer's later steps do not spend receives waiting behind an earlier one, and a transfer that
+ * keeps failing leaves one message in the DLQ, after the queue's last receive.
  */
 import { ChangeMessageVisibilityBatchCommand } from '@aws-sdk/client-sqs';
 import type { SQSClient } from '@aws-sdk/client-sqs';
@@ -71,12 +74,15 @@ export function createSubmissionWorker(deps: SubmissionWorkerDeps) {
       const { transferId } = parsed.data;
       if (drained.has(transferId)) continue;
       const rest = records.slice(i);
-      // The drain stands for every message of this transfer in the batch: the one closest to the DLQ decides whether this is the last try.
-      const receiveCount = Math.max(...rest.filter((r) => transferOf(r) === transferId).map(receiveCountOf));
-      const result = await drainSafely(transferId, receiveCount);
+      const own = rest.filter((r) => transferOf(r) === transferId);
+      // One of the transfer's messages is enough to wake it again: the one with the most receives left.
+      const kept = own.reduce((best, r) => (receiveCountOf(r) < receiveCountOf(best) ? r : best), record);
+      const result = await drainSafely(transferId, receiveCountOf(kept));
       if (!result.done) {
-        logger.info('A transfer waits in the queue before its next try', { transferId, retryInSeconds: result.retryInSeconds, receiveCount });
-        return rest.map((r) => ({ record: r, inSeconds: result.retryInSeconds }));
+        logger.info('A transfer waits in the queue before its next try', { transferId, retryInSeconds: result.retryInSeconds, receiveCount: receiveCountOf(kept) });
+        // Its other messages are answered (the kept one's drain reads every open submission in order);
+        // what follows in the group for anything else waits behind it.
+        return rest.filter((r) => r === kept || ![transferId, undefined].includes(transferOf(r))).map((r) => ({ record: r, inSeconds: result.retryInSeconds }));
       }
       drained.add(transferId);
     }

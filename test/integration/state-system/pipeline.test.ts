@@ -157,7 +157,7 @@ describe('reporting transfers to the NY-API', { timeout: 120_000 }, () => {
     await step('distributor', id, 'manifest');
     const [dead] = await settled(id, (s) => s[0]?.status === 'dead-lettered', 'a dead-lettered submission');
     expect(dead?.lastError?.code).toBe('SERVER_ERROR');
-    expect(dead?.attempts).toBe(5);
+    expect(dead?.attempts).toBe(stateSubmissionsQueue.deadLetter.maxReceiveCount);
 
     await clearFaults();
     const redrive = () =>
@@ -171,7 +171,7 @@ describe('reporting transfers to the NY-API', { timeout: 120_000 }, () => {
     const [delivered] = await settled(id, (s) => s[0]?.status === 'succeeded', 'the redriven submission');
     const invoices = ((await emulatorState())['invoices'] as { ExternalID?: string }[]).filter((i) => i.ExternalID?.startsWith(id));
     expect(invoices).toHaveLength(1);
-    expect(delivered?.attempts).toBe(6);
+    expect(delivered?.attempts).toBe(stateSubmissionsQueue.deadLetter.maxReceiveCount + 1);
     expect(demoTenant('distributor').integrated).toBe(true);
   });
 

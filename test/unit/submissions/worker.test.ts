@@ -111,18 +111,16 @@ describe('the submission worker’s batches', () => {
     expect(w.visibility).toEqual([]);
   });
 
-  it('sends a transfer that must wait back to the queue with the wait as visibility, it and its group behind it, while the others are done', async () => {
+  it('sends a transfer that must wait back to the queue with the wait as one message’s visibility, while the others are done', async () => {
     const w = world(async (transferId) => {
       if (transferId === 'A') throw new StateSystemError('transient', 'RATE_LIMITED', 'Too many requests', { retryAfterMs: 3000 });
     });
     const [a1, b1, a2] = [record('A'), record('B'), record('A')];
     const started = Date.now();
     const response = await w.handler({ Records: [a1, b1, a2] });
-    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: a1.messageId }, { itemIdentifier: a2.messageId }] });
-    expect(w.visibility).toEqual([
-      { Id: '0', ReceiptHandle: a1.receiptHandle, VisibilityTimeout: 3 },
-      { Id: '1', ReceiptHandle: a2.receiptHandle, VisibilityTimeout: 3 },
-    ]);
+    // One message wakes A again after the wait; A's other message is done with (that drain delivers all of A, in order).
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: a1.messageId }] });
+    expect(w.visibility).toEqual([{ Id: '0', ReceiptHandle: a1.receiptHandle, VisibilityTimeout: 3 }]);
     expect(w.stored.get('B-000003-ship')?.status).toBe('succeeded');
     expect(w.stored.get('A-000003-ship')).toMatchObject({ status: 'retrying', lastError: { code: 'RATE_LIMITED' } });
     // The wait is the queue's: the worker neither slept nor took anywhere near the three seconds.
@@ -130,17 +128,29 @@ describe('the submission worker’s batches', () => {
     expect(Date.now() - started).toBeLessThan(1000);
   });
 
-  it('takes the receive closest to the DLQ for the last try, and drops a malformed message instead of blocking its group', async () => {
+  it('keeps the message with the most receives left: a later step’s message does not inherit an earlier one’s retries', async () => {
     const w = world(async (transferId) => {
       if (transferId === 'A') throw new StateSystemError('transient', 'SERVER_ERROR', 'Unavailable');
     });
     const malformed = record('B', 1, 'not json');
     const [a1, a2, b1] = [record('A', 5), record('A', 3), record('B')];
     const response = await w.handler({ Records: [malformed, a1, a2, b1] });
-    // The fifth receive was the last: the submission says so, and the messages go to the DLQ at once.
-    expect(w.stored.get('A-000003-ship')?.status).toBe('dead-lettered');
-    expect(response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual([a1.messageId, a2.messageId]);
-    expect(w.visibility.map((v) => v.VisibilityTimeout)).toEqual([0, 0]);
+    // a1 is on its last receive, a2 is not: a2 carries A on, with the backoff of its third receive.
+    expect(w.stored.get('A-000003-ship')).toMatchObject({ status: 'retrying', attempts: 1 });
+    expect(response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual([a2.messageId]);
+    expect(w.visibility).toEqual([{ Id: '0', ReceiptHandle: a2.receiptHandle, VisibilityTimeout: 8 }]);
+    // The malformed message is dropped instead of blocking its group.
     expect(w.stored.get('B-000003-ship')?.status).toBe('succeeded');
+  });
+
+  it('after the last receive, says so on the submission and lets one message go to the DLQ at once', async () => {
+    const w = world(async (transferId) => {
+      if (transferId === 'A') throw new StateSystemError('transient', 'SERVER_ERROR', 'Unavailable');
+    });
+    const [a1, a2] = [record('A', 5), record('A', 5)];
+    const response = await w.handler({ Records: [a1, a2] });
+    expect(w.stored.get('A-000003-ship')?.status).toBe('dead-lettered');
+    expect(response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual([a1.messageId]);
+    expect(w.visibility.map((v) => v.VisibilityTimeout)).toEqual([0]);
   });
 });
