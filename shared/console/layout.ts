@@ -8,6 +8,7 @@ import { allows } from '../people/person.ts';
 import type { Person } from '../people/person.ts';
 import { href, html, safe } from './html.ts';
 import type { SafeHtml } from './html.ts';
+import { formServed } from './use-cases.ts';
 
 const STYLE = `
 *{box-sizing:border-box}
@@ -61,18 +62,21 @@ export interface Frame {
   readonly company: string;
   readonly csrf: string;
   /** Which navigation entry is this page. */
-  readonly current?: 'today' | 'outgoing' | 'incoming' | 'trips' | 'admin' | 'account';
+  readonly current?: 'today' | 'outgoing' | 'incoming' | 'new' | 'trips' | 'admin' | 'account';
 }
 
 export const csrfField = (csrf: string): SafeHtml => html`<input type="hidden" name="csrf" value="${csrf}">`;
 
+type Entry = [NonNullable<Frame['current']>, string, string];
+
 function navigation(frame: Frame): SafeHtml {
-  const entries: [NonNullable<Frame['current']>, string, string][] = [
+  const entries: Entry[] = [
     ['today', '/console/today', 'Today'],
     ['outgoing', '/console/transfers?direction=outgoing', 'Outgoing'],
     ['incoming', '/console/transfers?direction=incoming', 'Incoming'],
-    ...(frame.person.roles.includes('driver') ? [['trips', '/console/trips', 'My trips'] as [NonNullable<Frame['current']>, string, string]] : []),
-    ...(allows(frame.person.roles, 'manage-people') ? [['admin', '/console/people', 'Admin'] as [NonNullable<Frame['current']>, string, string]] : []),
+    ...(allows(frame.person.roles, 'edit-drafts') && formServed('new') ? [['new', '/console/transfers/new', 'New transfer'] as Entry] : []),
+    ...(frame.person.roles.includes('driver') ? [['trips', '/console/trips', 'My trips'] as Entry] : []),
+    ...(allows(frame.person.roles, 'manage-people') ? [['admin', '/console/people', 'Admin'] as Entry] : []),
     // The person's own page (sign-in's): passkeys, signing out everywhere.
     ['account', '/console', 'My account'],
   ];

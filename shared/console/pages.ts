@@ -13,7 +13,7 @@ import type { Frame } from './layout.ts';
 import { href, html, withQuery } from './html.ts';
 import type { SafeHtml } from './html.ts';
 import { rowLabel } from './use-cases.ts';
-import type { ActionOutcome, AwaitedStep, ConsoleAction, Direction, ListRequest, Row, TodayView, TransferView, Trip } from './use-cases.ts';
+import type { ActionOutcome, AwaitedStep, ConsoleAction, Direction, FormPage, ListRequest, Row, TodayView, TransferView, Trip } from './use-cases.ts';
 import { eventWords, stateBadge, stateWords, statusWords, stepWords, submissionStatusWords, when } from './words.ts';
 
 const transferPath = (id: string) => `/console/transfers/${encodeURIComponent(id)}`;
@@ -108,6 +108,8 @@ const actionLabels: Readonly<Record<ConsoleAction, string>> = {
   'receipt-link': 'Make a new receipt link',
 };
 
+const formLabels: Readonly<Record<Exclude<FormPage, 'new'>, string>> = { edit: 'Change the draft', receive: 'Receive this shipment' };
+
 function actionForm(id: string, action: ConsoleAction, view: TransferView, csrf: string, large = false): SafeHtml {
   const fields = html`${csrfField(csrf)}<input type="hidden" name="version" value="${view.transfer.version}">`;
   const target = href(`${transferPath(id)}/${action}`);
@@ -162,6 +164,7 @@ ${outcome?.notice ? html`<p class="notice" role="status">${outcome.notice}</p>` 
 ${(outcome?.warnings ?? []).map((w) => html`<p class="alert">${w}</p>`)}
 <p><strong>${statusWords[transfer.status]}</strong> · ${transfer.content.lines.length} package${transfer.content.lines.length === 1 ? '' : 's'}${transfer.manifest ? ` · version ${transfer.manifest.version}` : ''}</p>
 ${driverActions.length ? html`<div class="actions">${driverActions.map((a) => actionForm(transfer.id, a, view, frame.csrf, true))}</div>` : ''}
+${view.forms.length ? html`<div class="actions">${view.forms.map((form) => html`<a class="button" href="${href(`${transferPath(transfer.id)}/${form}`)}">${formLabels[form]}</a>`)}</div>` : ''}
 ${transfer.manifest ? html`<p><a class="button secondary" href="${href(`${transferPath(transfer.id)}/manifest.pdf`)}">Open the manifest (PDF)</a></p>` : ''}
 ${
   link

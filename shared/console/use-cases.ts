@@ -25,6 +25,7 @@ import * as transfers from '../transfers/use-cases.ts';
 import type { IssuedLink, StoredTransfer, TransferSummary } from '../transfers/use-cases.ts';
 import type { ExpectedVersion } from '../versions.ts';
 import type { TransferApiDeps } from '../wiring/transfers.ts';
+import { routes } from '../routes.ts';
 
 export interface ConsoleDeps {
   readonly people: PeopleDeps;
@@ -190,6 +191,23 @@ export function actionsFor(transfer: StoredTransfer, session: CurrentSession): C
   });
 }
 
+/** Pages of the console's forms (new transfer, a draft, receiving), offered where the route table serves them. */
+export type FormPage = 'new' | 'edit' | 'receive';
+const formRoutes: Readonly<Record<FormPage, string>> = { new: 'GET /console/transfers/new', edit: 'GET /console/transfers/{id}/edit', receive: 'GET /console/transfers/{id}/receive' };
+const served = new Set(routes.map((route) => `${route.method} ${route.path}`));
+export const formServed = (page: FormPage): boolean => served.has(formRoutes[page]);
+
+/** The forms this person may open for the transfer: change its draft, receive it. */
+export function formsFor(transfer: StoredTransfer, session: CurrentSession): Exclude<FormPage, 'new'>[] {
+  const allowed = domain.allowedActions(transfer.status, receiptCapabilities(transfer));
+  const parties = partyRoles(transfer, session.caller);
+  const roles = session.person.roles;
+  return [
+    ...(allowed.includes('update') && parties.includes('shipper') && allows(roles, 'edit-drafts') ? ['edit' as const] : []),
+    ...(allowed.includes('receive') && parties.includes('receiver') && allows(roles, 'receive') ? ['receive' as const] : []),
+  ].filter(formServed);
+}
+
 export interface TransferView {
   readonly transfer: StoredTransfer;
   readonly state: Awaited<ReturnType<typeof stateSystemOf>>;
@@ -197,6 +215,7 @@ export interface TransferView {
   readonly events: readonly domain.TransferEvent[];
   readonly submissions: readonly StoredSubmission[];
   readonly actions: readonly ConsoleAction[];
+  readonly forms: readonly Exclude<FormPage, 'new'>[];
   /** The receipt link, for the shipper to copy, while one works. */
   readonly receiptLink?: IssuedLink;
   /** Names of the company's people who acted, by id. */
@@ -223,6 +242,7 @@ export async function transferView(deps: ConsoleDeps, session: CurrentSession, i
     events,
     submissions,
     actions: actionsFor(transfer, session),
+    forms: formsFor(transfer, session),
     ...(receiptLink ? { receiptLink } : {}),
     actors: new Map(people.flatMap(([personId, name]) => (name ? [[personId, name]] : []))),
     parties,

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { transferPage } from '#shared/console/pages.ts';
-import { actionsFor } from '#shared/console/use-cases.ts';
+import { actionsFor, formServed, formsFor } from '#shared/console/use-cases.ts';
 import type { TransferView } from '#shared/console/use-cases.ts';
 import type { Role } from '#shared/people/person.ts';
 import type { CurrentSession } from '#shared/people/use-cases.ts';
@@ -57,6 +57,16 @@ describe('the actions a transfer page offers', () => {
     expect(actionsFor(transfer('IN_TRANSIT'), as('SHIP', ['driver']))).toEqual(['arrive']);
     expect(actionsFor(transfer('ACCEPTED'), as('SHIP', ['admin']))).toEqual([]);
   });
+
+  it('links the receiving form for the receiver’s receiving people, and the draft form for the shipper’s clerks, where the hub serves them', () => {
+    const arrived = transfer('ARRIVED');
+    const expected = (page: 'edit' | 'receive') => (formServed(page) ? [page] : []);
+    expect(formsFor(arrived, as('RECV', ['receiving']))).toEqual(expected('receive'));
+    expect(formsFor(arrived, as('RECV', ['viewer']))).toEqual([]);
+    expect(formsFor(arrived, as('SHIP', ['admin']))).toEqual([]);
+    expect(formsFor(transfer('DRAFT', { manifest: undefined }), as('SHIP', ['shipping']))).toEqual(expected('edit'));
+    expect(formsFor(transfer('DRAFT', { manifest: undefined }), as('SHIP', ['driver']))).toEqual([]);
+  });
 });
 
 describe('the transfer page', () => {
@@ -68,6 +78,7 @@ describe('the transfer page', () => {
       events: [{ transferId: '01TRANSFER', sequence: 2, action: 'manifest', from: 'DRAFT', to: 'MANIFESTED', at: now.toISOString(), actor: { licenseeId: 'SHIP', apiKeyId: 'console', personId: 'P' }, payloadHash: 'x', summary: 'Manifest M-7 issued' }],
       submissions: [{ id: 's', transferId: '01TRANSFER', sequence: 3, step: 'ship', licenseeId: 'SHIP', system: 'biotrack-ny', status: 'failed', attempts: 1, createdAt: now.toISOString(), updatedAt: now.toISOString(), lastError: { code: 'E42', message: 'Vehicle <unknown>', at: now.toISOString() }, version: 2 }],
       actions: ['arrive'],
+      forms: [],
       actors: new Map([['P', 'Kim <b>']]),
       parties: ['shipper'],
     } as unknown as TransferView;
