@@ -15,7 +15,7 @@ import { consolePage, csrfField } from '../console/layout.ts';
 import type { Frame } from '../console/layout.ts';
 import { labWords, transferTypeWords } from './draft-form.ts';
 import type { DraftForm, FormProblem, LineForm } from './draft-form.ts';
-import { FORM_STYLE, problemSummary } from './form-parts.ts';
+import { FORM_STYLE, problemSummary, SUMMARY_SCRIPT } from './form-parts.ts';
 
 export interface Pickers {
   readonly partners: readonly RegistryRecord<'partner'>[];
@@ -171,6 +171,7 @@ ${form.lines.length ? html`<ol class="lines">${form.lines.map((line, i) => lineI
 <div class="actions"><button type="submit" name="intent" value="save" class="secondary">Save the draft</button><button type="submit" name="intent" value="manifest">Issue the manifest</button></div>
 </form>
 ${view.draft ? html`<p><a href="${href(`/console/transfers/${encodeURIComponent(view.draft.id)}`)}">Back to the transfer</a></p>` : ''}
-<style nonce="${frame.nonce}">${safe(FORM_STYLE)}</style>`;
+<style nonce="${frame.nonce}">${safe(FORM_STYLE)}</style>
+${problems.length ? html`<script nonce="${frame.nonce}">${safe(SUMMARY_SCRIPT)}</script>` : ''}`;
   return consolePage({ ...frame, current: 'outgoing' }, title, body, status);
 }

@@ -25,6 +25,14 @@ input[type=checkbox],input[type=radio]{width:1.4rem;height:1.4rem}
 @media (min-width:48rem){.grid,.line{display:grid;grid-template-columns:repeat(4,1fr);gap:0 1rem}.wide{grid-column:span 2}.short{max-width:9rem}}
 `;
 
+/**
+ * A summary link puts the keyboard on its field (a fragment alone only scrolls there); a group
+ * (the drivers, a package's choice) gets its first input. The page works the same without it.
+ */
+export const SUMMARY_SCRIPT = `document.querySelectorAll('#problems a').forEach(a=>a.addEventListener('click',e=>{
+const t=document.getElementById(a.getAttribute('href').slice(1));if(!t)return;e.preventDefault();
+const f=t.matches('input,select,textarea')?t:t.querySelector('input,select,textarea');t.scrollIntoView({block:'center'});(f||t).focus();}));`;
+
 /** A problem's field in words, for the summary: a package by its number and tag, else the field's name. */
 export function summaryLabel(field: string, tags: readonly string[], names: Readonly<Record<string, string>>): string {
   const line = /^line-(\d+)-(\w+)$/.exec(field);
@@ -67,7 +75,7 @@ const fieldNames: Readonly<Record<string, string>> = {
 export function problemSummary(problems: readonly { readonly field: string; readonly message: string }[], lines: readonly { readonly tag: string }[]): SafeHtml | '' {
   if (problems.length === 0) return '';
   const tags = lines.map((line) => line.tag);
-  return html`<div class="alert" role="alert" id="problems"><h2>${problems.length === 1 ? 'One thing to fix' : `${problems.length} things to fix`}</h2><ul>${problems.map(
+  return html`<div class="alert" role="alert" id="problems" tabindex="-1" autofocus><h2>${problems.length === 1 ? 'One thing to fix' : `${problems.length} things to fix`}</h2><ul>${problems.map(
     (p) => html`<li><a href="#${p.field}">${summaryLabel(p.field, tags, fieldNames)}: ${p.message}</a></li>`,
   )}</ul></div>`;
 }

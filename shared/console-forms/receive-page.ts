@@ -19,7 +19,7 @@ import { href, html, safe } from '../console/html.ts';
 import type { SafeHtml } from '../console/html.ts';
 import { consolePage, csrfField } from '../console/layout.ts';
 import type { Frame } from '../console/layout.ts';
-import { FORM_STYLE, problemSummary } from './form-parts.ts';
+import { FORM_STYLE, problemSummary, SUMMARY_SCRIPT } from './form-parts.ts';
 
 export interface ReceivePageView {
   readonly id: string;
@@ -131,7 +131,7 @@ ${csrfField(frame.csrf)}<input type="hidden" name="version" value="${view.versio
 </form>
 <p><a href="${href(`/console/transfers/${encodeURIComponent(view.id)}`)}">Back to the transfer</a></p>
 <style nonce="${frame.nonce}">${safe(FORM_STYLE)}</style>
-<script nonce="${frame.nonce}">${safe(RECEIVE_SCRIPT)}</script>`;
+<script nonce="${frame.nonce}">${safe(RECEIVE_SCRIPT)}${view.problems.length ? safe(SUMMARY_SCRIPT) : ''}</script>`;
   return consolePage({ ...frame, current: 'incoming' }, title, body, status);
 }
 
