@@ -137,8 +137,12 @@ async function drainSubmissions(
 }
 
 async function save(deps: DeliveryDeps, next: Submission): Promise<void> {
+  // A drain comes of a queue message for this transfer, so its submissions are enqueued: saying so
+  // keeps the mark when this drain listed a submission before the outbox marked it (the save
+  // replaces the item), and the sweeper does not hand it over a second time.
+  const enqueued: StoredSubmission = { ...next, enqueuedAt: (next as StoredSubmission).enqueuedAt ?? deps.now().toISOString() };
   // Only one worker holds a transfer's message group; a lost race means a redelivery already wrote.
-  if (!(await deps.submissions.save(next))) logger.warn('Submission changed meanwhile', { submissionId: next.id });
+  if (!(await deps.submissions.save(enqueued))) logger.warn('Submission changed meanwhile', { submissionId: next.id });
 }
 
 /** One delivery, with quick retries for short transient failures; classifies what finally happened. */
