@@ -4,7 +4,7 @@
  * own graphics state and text object, which for a 1000-package manifest triples the content; and
  * building an operator object per string was most of what was left of a render's own time.
  */
-import { deflate } from './compression.ts';
+import { deflate, PAGE_CONTENT_LEVEL } from './compression.ts';
 import type { PDFFont, PDFPage } from 'pdf-lib';
 import { drawable, fitted, widthOf } from './typeface.ts';
 import type { Weight } from './typeface.ts';
@@ -170,7 +170,7 @@ export class PageCanvas {
   finish(): void {
     const { context } = this.page.doc;
     const content = `${this.#paths}BT\n${this.#text}ET`;
-    const stream = context.stream(deflate(content), { Filter: 'FlateDecode' });
+    const stream = context.stream(deflate(content, PAGE_CONTENT_LEVEL), { Filter: 'FlateDecode' });
     this.page.node.addContentStream(context.register(stream));
   }
 
