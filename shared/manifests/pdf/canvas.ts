@@ -22,11 +22,24 @@ interface Glyph {
   readonly id: number;
 }
 
-/** The parts of pdf-lib's `CustomFontSubsetEmbedder` (pdf-lib 1.17) that `encodeText` uses. */
+/** restructure's EncodeStream (a readable stream of the bytes written to it), as fontkit's subsets write to it. */
+interface EncodeStream {
+  flush(): void;
+  read(): Uint8Array | null;
+}
+
+interface FontSubset {
+  includeGlyph(glyph: Glyph): number;
+  encode(stream: EncodeStream): void;
+  encodeStream(): EncodeStream & { resume?(): void; constructor: new () => EncodeStream };
+}
+
+/** The parts of pdf-lib's `CustomFontSubsetEmbedder` (pdf-lib 1.17) that `encodeText` and `serializeFont` use. */
 interface SubsetEmbedder {
-  readonly font: { layout(text: string, features?: unknown): { readonly glyphs: readonly Glyph[] } };
+  readonly font: { layout(text: string, features?: unknown): { readonly glyphs: readonly Glyph[] }; createSubset(): FontSubset };
   readonly fontFeatures?: unknown;
-  readonly subset: { includeGlyph(glyph: Glyph): number };
+  readonly subset: FontSubset;
+  serializeFont(): Promise<Uint8Array>;
   readonly glyphs: Glyph[];
   readonly glyphIdMap: Map<number, number>;
   readonly glyphCache: { invalidate(): void };
@@ -36,6 +49,29 @@ const subsetEmbedderOf = (font: PDFFont): SubsetEmbedder | undefined => {
   const embedder = (font as unknown as { embedder?: Partial<SubsetEmbedder> }).embedder;
   return embedder?.subset && embedder.glyphs && embedder.glyphIdMap && embedder.glyphCache && embedder.font ? (embedder as SubsetEmbedder) : undefined;
 };
+
+let encodeStreamClass: (new () => EncodeStream) | undefined;
+
+/**
+ * fontkit writes a subset through a stream whose every step waits for a `setTimeout(0)` (its
+ * browser shim of `process.nextTick`): four timer turns, at least 4 ms, in every render. The
+ * subset is encoded here at once, into the same kind of stream, so the bytes are the same.
+ * The stream class is taken from one empty subset, encoded once per process.
+ */
+function serializeAtOnce(embedder: SubsetEmbedder): void {
+  if (!encodeStreamClass) {
+    const probe = embedder.font.createSubset().encodeStream();
+    probe.resume?.();
+    encodeStreamClass = probe.constructor;
+  }
+  const Stream = encodeStreamClass;
+  embedder.serializeFont = () => {
+    const stream = new Stream();
+    embedder.subset.encode(stream);
+    stream.flush();
+    return Promise.resolve(new Uint8Array(stream.read() ?? new Uint8Array(0)));
+  };
+}
 
 /**
  * The glyphs of each character, per parsed font and across documents: the fonts are parsed once per
@@ -72,6 +108,10 @@ export class GlyphCodes {
 
   constructor(fonts: Readonly<Record<Weight, PDFFont>>) {
     this.fonts = fonts;
+    for (const font of Object.values(fonts)) {
+      const embedder = subsetEmbedderOf(font);
+      if (embedder && typeof embedder.font.createSubset === 'function' && typeof embedder.subset.encode === 'function') serializeAtOnce(embedder);
+    }
   }
 
   /** The hex glyph codes of drawable text (what goes between `<` and `>` in a `Tj`). */
