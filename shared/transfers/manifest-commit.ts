@@ -2,6 +2,13 @@
  * Issuing a manifest: the shipper's next number, the parties and crew snapshotted, the PDF rendered
  * and its receipt link made, all committed with the tag reservations in one go; and amending it
  * before departure. The PDF is stored only once the commit stands.
+ *
+ * Where the request's time goes: the PDF is rendered in the request, because its hash and size are
+ * committed with the transfer (the answer, the JSON twin, its ETag and the verification of a
+ * printed copy all carry them); a render is a few milliseconds, done while the state system's
+ * pre-flight check is out. The upload runs beside the hand-over to the queue and is awaited, so the
+ * object is there before anyone hears of the manifest; should it fail, the first download renders
+ * the PDF again and stores it only if it hashes to what was committed (never a stale or missing file).
  */
 import { ulid } from 'ulid';
 import * as domain from '../domain/transfer/index.ts';
