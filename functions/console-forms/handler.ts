@@ -23,6 +23,7 @@ import { sameToken } from '#shared/sessions/session.ts';
 import type { Frame } from '#shared/console/layout.ts';
 import { consoleProblemPage } from '#shared/console/pages.ts';
 import { statusWords } from '#shared/console/words.ts';
+import { stateSystemOf } from '#shared/transfers/state-system.ts';
 import type { StoredTransfer } from '#shared/transfers/use-cases.ts';
 import { addTags, createBodyFromForm, emptyDraftForm, formOfDraft, patchFromForm, pointedProblems, readDraftForm, readIntent, waitingTags } from '#shared/console-forms/draft-form.ts';
 import type { DraftForm, FormProblem } from '#shared/console-forms/draft-form.ts';
@@ -160,8 +161,9 @@ async function draftPost(deps: ConsoleFormDeps, session: CurrentSession, frame: 
       ),
     );
   const addedWords = [added ? `${added} package${added === 1 ? '' : 's'} added.` : '', repeated.length ? `Already on the list: ${repeated.join(', ')}.` : ''].filter(Boolean).join(' ');
+  // After tags were added the scan field is ready for the next one (a scanner's Enter lands there).
   if (intent === 'add' || intent === 'find') {
-    return render({ form, ...(addedWords ? { notice: addedWords } : {}), focusScan: posted.scanned !== '' });
+    return render({ form, ...(addedWords ? { notice: addedWords } : {}), focusScan: intent === 'add' && waiting.length > 0 });
   }
   const refused = (problems: readonly FormProblem[], status = 422, current = shown) => render({ form, problems }, status, current);
   let saved: StoredTransfer;
@@ -261,8 +263,9 @@ async function received(deps: ConsoleFormDeps, session: CurrentSession, frame: F
     rejected: lines.filter((l) => l.outcome === 'rejected').length,
     open: 0,
   };
-  const sheet = await receivingSheet(deps, session.caller, transfer.id);
-  return receivedPage(frame, { id: transfer.id, label: labelOf(transfer), totals, ...(sheet ? { sheet } : {}) });
+  const now = deps.transfers.now();
+  const [sheet, state] = await Promise.all([receivingSheet(deps, session.caller, transfer.id), stateSystemOf(deps.transfers, transfer, now)]);
+  return receivedPage(frame, { id: transfer.id, label: labelOf(transfer), totals, ...(sheet ? { sheet } : {}), state }, now);
 }
 
 export const handler = createHandler(await consoleFormDeps(readConfig()));

@@ -108,6 +108,15 @@ ${
 }</div>`;
 }
 
+/**
+ * With script, a scan does not wait for the network: each tag joins the paste box and the scan field
+ * stays ready; Enter on the empty field (or the button) adds them all. Without it, each scan posts.
+ */
+const SCAN_SCRIPT = `(()=>{const s=document.getElementById('scanned'),p=document.getElementById('pasted'),out=document.getElementById('scan-status');if(!s||!p)return;
+s.addEventListener('keydown',e=>{if(e.key!=='Enter')return;const t=s.value.trim();if(!t)return;e.preventDefault();
+p.value=(p.value.trim()?p.value.trim()+'\\n':'')+t;s.value='';const n=p.value.split(/\\s+/).filter(Boolean).length;
+out.textContent=n+(n===1?' tag waits':' tags wait')+': scan the next, or press Enter to add them.';});})();`;
+
 export function draftPage(frame: Frame, view: DraftPageView, status = 200): Page {
   const { form, pickers, problems } = view;
   const action = view.draft ? `/console/transfers/${encodeURIComponent(view.draft.id)}/edit` : '/console/transfers/new';
@@ -141,7 +150,7 @@ ${textField(problems, 'invoiceNumbers', 'Invoice numbers (separated by commas)',
 <div class="field checks">${tax.text}<label><input type="checkbox" name="taxPaid" value="yes"${checked(form.taxPaid)}${tax.attrs}> The cannabis tax is paid</label></div>
 </div></fieldset>
 <fieldset><legend>Crew, vehicle and trip</legend><div class="grid">
-<fieldset class="field" id="driverIds"${drivers.attrs}><legend>Drivers</legend>${drivers.text}${pickers.drivers.map(
+<fieldset class="field checks" id="driverIds"${drivers.attrs}><legend>Drivers</legend>${drivers.text}${pickers.drivers.map(
     (d) => html`<label><input type="checkbox" name="driverIds" value="${d.id}"${checked(form.driverIds.includes(d.id))}> ${d.data.name}</label>`,
   )}${pickers.drivers.length ? '' : html`<p class="meta">No drivers in your registry yet.</p>`}</fieldset>
 <div class="field"><label for="vehicleId">Vehicle</label>${vehicle.text}<select id="vehicleId" name="vehicleId"${vehicle.attrs}>${options(
@@ -161,7 +170,7 @@ ${textField(problems, 'estimatedArrival', 'Arrives (New York time)', form.estima
 <div class="add">
 <div class="field"><label for="scanned">Scan or type a tag</label><p class="meta" id="scanned-hint">A scanner's Enter adds the package.</p><input id="scanned" name="scanned" value="" class="tag" autocomplete="off" spellcheck="false" enterkeyhint="go" aria-describedby="scanned-hint"${
     view.focusScan ? safe(' autofocus') : ''
-  }></div>
+  }><p id="scan-status" role="status" class="meta"></p></div>
 <div class="field"><label for="pasted">Or paste tags, one a line</label>${pasted.text}<textarea id="pasted" name="pasted" rows="3" class="tag" spellcheck="false"${pasted.attrs}>${form.pasted}</textarea></div>
 <details${form.lines.length === 0 ? safe(' open') : ''}><summary>New packages start with</summary><div class="line">${lineFields(problems, 'new-', form.defaults)}</div></details>
 <button type="submit" name="intent" value="add" class="secondary">Add the packages</button>
@@ -172,6 +181,6 @@ ${form.lines.length ? html`<ol class="lines">${form.lines.map((line, i) => lineI
 </form>
 ${view.draft ? html`<p><a href="${href(`/console/transfers/${encodeURIComponent(view.draft.id)}`)}">Back to the transfer</a></p>` : ''}
 <style nonce="${frame.nonce}">${safe(FORM_STYLE)}</style>
-${problems.length ? html`<script nonce="${frame.nonce}">${safe(SUMMARY_SCRIPT)}</script>` : ''}`;
-  return consolePage({ ...frame, current: 'outgoing' }, title, body, status);
+<script nonce="${frame.nonce}">${safe(SCAN_SCRIPT)}${problems.length ? safe(SUMMARY_SCRIPT) : ''}</script>`;
+  return consolePage({ ...frame, current: view.draft ? 'outgoing' : 'new' }, title, body, status);
 }

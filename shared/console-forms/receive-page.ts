@@ -6,6 +6,7 @@
  * line. The form is the receipt link's (`receipt-links/form.ts`): the same fields, read and checked
  * by the same code.
  */
+import type { StateSystemStatus } from '../domain/submission/state-status.ts';
 import { rejectionReasons } from '../domain/transfer/index.ts';
 import type { TransferLine, TransferRules } from '../domain/transfer/index.ts';
 import { formatPercent } from '../domain/transfer/quantities.ts';
@@ -19,6 +20,7 @@ import { href, html, safe } from '../console/html.ts';
 import type { SafeHtml } from '../console/html.ts';
 import { consolePage, csrfField } from '../console/layout.ts';
 import type { Frame } from '../console/layout.ts';
+import { stateBadge } from '../console/words.ts';
 import { FORM_STYLE, problemSummary, SUMMARY_SCRIPT } from './form-parts.ts';
 
 export interface ReceivePageView {
@@ -136,7 +138,11 @@ ${csrfField(frame.csrf)}<input type="hidden" name="version" value="${view.versio
 }
 
 /** After the receipt: what was recorded, and the state system's next step in plain words. */
-export function receivedPage(frame: Frame, view: { readonly id: string; readonly label: string; readonly totals: Totals; readonly sheet?: ReceivingSheet; readonly stateWords?: string }): Page {
+export function receivedPage(
+  frame: Frame,
+  view: { readonly id: string; readonly label: string; readonly totals: Totals; readonly sheet?: ReceivingSheet; readonly state?: StateSystemStatus },
+  now: Date,
+): Page {
   const transfer = `/console/transfers/${encodeURIComponent(view.id)}`;
   const body = html`<h1>${view.label} is received</h1>
 <p class="notice" role="status">The receipt is recorded: ${totalsText(view.totals)}.</p>
@@ -145,7 +151,9 @@ ${
     ? html`<h2>Now record this in ${view.sheet.stateSystem}</h2><div id="state-system-receipt"><p>${recordInStateSystem(view.sheet)}</p><ol>${view.sheet.packages.map(
         (p) => html`<li class="tag">${p.enter}</li>`,
       )}</ol></div>`
-    : html`<p>${view.stateWords ?? 'The hub reports the receipt to the state system itself.'}</p>`
+    : !view.state || view.state.status === 'not-required'
+      ? html`<p>The state system needs nothing more from you for this receipt.</p>`
+      : html`<p>The hub reports the receipt to the state system itself. ${stateBadge(view.state, now)}</p>${view.state.instruction ? html`<p>${view.state.instruction}</p>` : ''}`
 }
 <p><a href="${href(transfer)}">Back to the transfer</a></p>`;
   return consolePage({ ...frame, current: 'incoming' }, `${view.label} is received`, body);

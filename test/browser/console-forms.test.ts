@@ -28,10 +28,18 @@ async function accessible(page: Page): Promise<void> {
   expect(await accessibilityViolations(page), page.url()).toEqual([]);
 }
 
-/** The focused element: its id, its name, its value, and its text or label. */
+/** What a page's focused element shows, as the test reads it (the tests' types know no DOM). */
+interface FocusedElement {
+  readonly id: string;
+  getAttribute(name: string): string | null;
+  readonly value?: string;
+  readonly textContent: string | null;
+}
+
+/** The focused element: its id, its name, its value, and its text. */
 const focused = (page: Page) =>
   page.evaluate(() => {
-    const e = document.activeElement as HTMLInputElement | null;
+    const e = (globalThis as unknown as { document: { activeElement: FocusedElement | null } }).document.activeElement;
     return { id: e?.id ?? '', name: e?.getAttribute('name') ?? '', value: e?.value ?? '', text: (e?.textContent ?? '').trim() };
   });
 
@@ -72,7 +80,7 @@ describe.each([
   it('takes a shipping clerk from pasted tags through a fixed problem to the manifest', { timeout: 180_000 }, async () => {
     const tags = await freshInventory('distributor', 26);
     const partners = (await call('distributor', 'GET', '/v1/partners?limit=100')).body['items'] as Record<string, unknown>[];
-    const receiverName = String(partners.find((p) => p['licenseNumber'] === demoTenant('processor').licenseNumber)?.['legalName'] ?? '');
+    const receiverName = partners.find((p) => p['licenseNumber'] === demoTenant('processor').licenseNumber)?.['legalName'] as string;
     if (!browser) throw new Error('Chromium did not start');
     const context = await browser.newContext(options);
     try {
@@ -103,9 +111,13 @@ describe.each([
       await page.getByText('25 packages added.').waitFor();
       await expect(page.locator('ol.lines > li').count()).resolves.toBe(25);
 
-      // A scanner types the 26th tag and Enter; the page comes back ready for the next scan.
+      // A scanner types the 26th tag and Enter: it waits without a round trip, the field ready for the next
+      // scan; Enter on the empty field adds what waits, and the page comes back ready to scan again.
       await page.getByLabel('Scan or type a tag').focus();
       await page.keyboard.type(tags[25] ?? '');
+      await page.keyboard.press('Enter');
+      await expect(page.locator('#scan-status').textContent()).resolves.toBe('1 tag waits: scan the next, or press Enter to add them.');
+      expect((await focused(page)).id).toBe('scanned');
       await page.keyboard.press('Enter');
       await page.getByText('1 package added.').waitFor();
       expect((await focused(page)).id).toBe('scanned');

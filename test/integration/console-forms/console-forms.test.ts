@@ -282,6 +282,9 @@ describe('the receiving form', () => {
     expect(after.status).toBe(200);
     expect(after.html).toContain('is received');
     expect(after.html).toContain('2 accepted, 1 at another quantity, 1 rejected');
+    // The processor's state system takes the receipt from the hub: nothing to enter by hand.
+    expect(after.html).toContain('The hub reports the receipt to the state system itself.');
+    expect(after.html).not.toContain('Now record this in');
   });
 
   it('refuses a shipping clerk and a viewer, and a form without its token', async () => {

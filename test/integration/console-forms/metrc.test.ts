@@ -29,7 +29,7 @@ describe('the console forms with Metrc', () => {
   it('picks packages from Metrc, and fills a pasted tag from Metrc', async () => {
     const w = await metrcHubWorld([{ n: 1 }, { n: 2, quantity: 40, itemName: 'Gummies 10-pack' }, { n: 3 }]);
     await connectShipper(w);
-    const clerk = await person(w.call, ['shipping']);
+    const clerk = await person((method, path, body) => w.call(method, path, body), ['shipping']);
     const blank = await clerk.open('/console/transfers/new');
     expect(blank.status).toBe(200);
     expect(blank.html).toContain('Pick from Metrc');
@@ -63,7 +63,7 @@ describe('the console forms with Metrc', () => {
     const version = String((await w.call('GET', `/v1/transfers/${id}`)).body['version']);
     expect((await w.call('POST', `/v1/transfers/${id}/depart`, {}, { 'if-match': `"${version}"` })).status).toBe(200);
 
-    const clerk = await person(receiver.call, ['receiving']);
+    const clerk = await person((method, path, body) => receiver.call(method, path, body), ['receiving']);
     const page = await clerk.open(`/console/transfers/${id}/receive`);
     expect(page.status, page.html.slice(0, 2000)).toBe(200);
     const done = await post(clerk, page, {
