@@ -260,14 +260,14 @@ function runScenario(name: string): Promise<Awaited<ReturnType<typeof scenario>>
 
 /**
  * On a machine other hubs share, a scenario's local service can vanish under it (ECONNREFUSED
- * mid-run: another process took its port). Such a run measures nothing; it is run once more.
+ * mid-run, seen as a 500 from the hub: another process took its port). Such a run measures
+ * nothing; a failed scenario is run once more, and says so.
  */
 async function scenarioOnce(name: string): Promise<Awaited<ReturnType<typeof scenario>>> {
   try {
     return await runScenario(name);
   } catch (error) {
-    if (!String(error).includes('ECONNREFUSED')) throw error;
-    progress(`${name}: a local service went away mid-run (ECONNREFUSED); running the scenario again`);
+    progress(`${name}: the scenario failed (${String(error).split('\n')[0] ?? ''}); running it once more`);
     return runScenario(name);
   }
 }
