@@ -177,6 +177,7 @@ ${tenants.map(describeTenant).join('\n')}
   Try: curl -H "Authorization: Bearer ${tenants[0]?.apiKey ?? '<api key>'}" ${hub.urls.api}/v1/me
 
   Mailbox    ${hub.urls.mailbox}   (every e-mail the hub sent: sign-in links, invitations; nothing leaves this machine)
+  Console    ${hub.urls.api}/console/today   (people's pages: today's work, transfers, receiving, trips; sign in first)
   Sign in    ${hub.urls.api}/sign-in   Demo people, one per role (each link works once, for a day; then sign in by e-mail):
 ${describePeople(tenants)}
 

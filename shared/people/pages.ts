@@ -28,6 +28,7 @@ legend{font-weight:600;margin-bottom:.25rem}
 .check{display:flex;gap:.5rem;align-items:flex-start;font-weight:400;margin:.35rem 0}
 .check input{width:1.25rem;height:1.25rem;margin-top:.15rem}
 button{font:inherit;font-weight:600;padding:.7rem 1.2rem;min-height:44px;border:2px solid #0b4f2c;border-radius:6px;background:#0b5f34;color:#fff;cursor:pointer}
+a.button{display:inline-block;font-weight:600;padding:.7rem 1.2rem;min-height:44px;border:2px solid #0b4f2c;border-radius:6px;background:#0b5f34;color:#fff;text-decoration:none}
 button.secondary{background:#fff;color:#0b4f2c}
 :focus-visible{outline:3px solid #b35c00;outline-offset:2px}
 .field{margin:0 0 1rem}
@@ -260,6 +261,7 @@ export function homePage(nonce: string, view: HomeView): Page {
     'Your account',
     `<h1>Hello, ${escapeHtml(person.name)}</h1>
 ${view.notice ? `<p class="notice" role="status">${escapeHtml(view.notice)}</p>` : ''}
+<p class="actions"><a class="button" href="/console/today">Go to today’s work</a></p>
 <dl>
 <dt>E-mail</dt><dd>${escapeHtml(person.email)}</dd>
 <dt>Company</dt><dd>${escapeHtml(view.company)}</dd>

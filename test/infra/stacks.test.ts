@@ -390,8 +390,8 @@ describe('the state-system pipeline in AWS', () => {
   it('lets exactly the functions that talk to the state system seal and open tokens and read the credentials', () => {
     const talking = Object.entries(functions).filter(([, d]) => 'stateSystem' in d && d.stateSystem).map(([name]) => name);
     // The transfers function checks a manifest's packages at the state before numbering it (pre-flight); statePackages lists them for a picker;
-    // registrySync syncs drivers and vehicles with the state system's transporter list.
-    expect(talking.sort()).toEqual(['inboundPull', 'integrations', 'registrySync', 'statePackages', 'stateSubmitter', 'transfers']);
+    // registrySync syncs drivers and vehicles with the state system's transporter list; the console's pages call the transfers use-cases.
+    expect(talking.sort()).toEqual(['console', 'consoleForms', 'inboundPull', 'integrations', 'registrySync', 'statePackages', 'stateSubmitter', 'transfers']);
     for (const name of Object.keys(functions)) {
       const actions = roleActions(name);
       const env = environmentOf(name);
@@ -533,9 +533,9 @@ describe('receipt links in AWS', () => {
   const macResources = (name: string) =>
     statementsAllowing(name, 'kms:GenerateMac').flatMap((statement) => [statement.Resource].flat().map((resource) => JSON.stringify(resource)));
 
-  it('lets only the transfers function derive tokens: its key id, and kms:GenerateMac on that key alone', () => {
+  it('lets only the functions that issue receipt links (the API and the console) derive tokens: its key id, and kms:GenerateMac on that key alone', () => {
     const deriving = Object.entries<FunctionDefinition>(functions).filter(([, d]) => d.receiptLinkKey).map(([name]) => name);
-    expect(deriving).toEqual(['transfers']);
+    expect(deriving.sort()).toEqual(['console', 'consoleForms', 'transfers']);
     for (const name of Object.keys(functions)) {
       const onKey = macResources(name).filter((resource) => resource.includes(keyId));
       for (const statement of statementsAllowing(name, 'kms:GenerateMac')) expect(statement.Action, name).toBe('kms:GenerateMac');
@@ -556,7 +556,7 @@ describe('receipt links in AWS', () => {
     const key = resourceOf(stateful, stateful.cursorKey);
     expect(key.Properties).toMatchObject({ KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' });
     const sealing = Object.entries<FunctionDefinition>(functions).filter(([, d]) => d.cursorKey).map(([name]) => name);
-    expect(sealing.sort()).toEqual(['apiKeys', 'people', 'registries', 'signIn', 'statePackages', 'transfers']);
+    expect(sealing.sort()).toEqual(['apiKeys', 'console', 'consoleForms', 'people', 'registries', 'signIn', 'statePackages', 'transfers']);
     for (const name of Object.keys(functions)) {
       const onCursorKey = macResources(name).filter((resource) => resource.includes(cursorKeyId));
       if (sealing.includes(name)) {
