@@ -132,7 +132,7 @@ export function draftPage(frame: Frame, view: DraftPageView, status = 200): Page
   const body = html`<h1>${title}</h1>
 ${problemSummary(problems, form.lines)}
 ${view.notice ? html`<p class="notice" role="status">${view.notice}</p>` : ''}
-<form method="post" action="${href(action)}" novalidate>
+<form method="post" action="${href(action)}" id="form" novalidate>
 ${csrfField(frame.csrf)}${view.draft ? html`<input type="hidden" name="version" value="${view.draft.version}">` : ''}<input type="hidden" name="lines" value="${form.lines.length}">
 <button type="submit" name="intent" value="add" class="default" tabindex="-1">Add the waiting packages</button>
 <fieldset><legend>Shipment</legend><div class="grid">

@@ -116,7 +116,7 @@ export function receivePage(frame: Frame, view: ReceivePageView, status = 200): 
 <p class="meta">From ${view.shipperName} · ${view.lines.length} package${view.lines.length === 1 ? '' : 's'}</p>
 ${problemSummary(view.problems, view.lines)}
 ${view.notice ? html`<p class="notice" role="status">${view.notice}</p>` : ''}
-<form method="post" action="${href(action)}" novalidate>
+<form method="post" action="${href(action)}" id="form" novalidate>
 ${csrfField(frame.csrf)}<input type="hidden" name="version" value="${view.version}">
 <div class="row"><div class="field"><label for="find">Scan or type a tag to go to its package</label><input id="find" name="find" class="tag" autocomplete="off" spellcheck="false" enterkeyhint="go"${
     view.focusLine === undefined && view.problems.length === 0 ? safe(' autofocus') : ''
