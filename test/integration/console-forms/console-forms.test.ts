@@ -300,6 +300,22 @@ describe('the receiving form', () => {
     expect((await shipperClerk.open(`/console/transfers/${id}/receive`)).status).toBe(404);
   });
 
+  it('receives 1000 packages in one post: the rest accepted, one rejected', { timeout: 180_000 }, async () => {
+    const { id, tags } = await onTheRoad(1000);
+    const clerk = await signedIn('processor', ['receiving']);
+    const page = await clerk.open(`/console/transfers/${id}/receive`);
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('1000 to decide');
+    console.log(`console receiving page (1000 packages): ${Buffer.byteLength(page.html)} bytes`);
+    const rest = await post(clerk, page, { 'line-999-outcome': 'reject', 'line-999-reason': 'not-ordered', title: 'Receiving lead' }, 'accept-rest');
+    expect(rest.html).toContain('999 accepted, 0 at another quantity, 1 rejected, 0 to decide');
+    const done = await post(clerk, rest, {}, 'submit');
+    expect(done.status, done.html.slice(0, 2000)).toBe(303);
+    const receipt = (await call('processor', 'GET', `/v1/transfers/${id}`)).body['receipt'] as { lines: { tag: string; outcome: string }[] };
+    expect(receipt.lines).toHaveLength(1000);
+    expect(receipt.lines[999]).toMatchObject({ tag: tags[999], outcome: 'rejected' });
+  });
+
   it('keeps the receiving page of 25 packages under 100 KB', async () => {
     const { id } = await onTheRoad(25);
     const clerk = await signedIn('processor', ['receiving']);
