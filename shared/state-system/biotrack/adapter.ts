@@ -400,6 +400,8 @@ export function createBioTrackAdapter(deps: BioTrackDeps): BioTrackAdapter {
 
   /** The packages the state holds by these ids: looked up one by one for a few, from the whole inventory list for many. */
   async function heldPackages(account: StateAccount, tags: readonly string[]) {
+    // Once, before the lookups in parallel: each would otherwise read the connection record itself (or all fail alike).
+    await connection(account);
     if (tags.length > LOOKUPS_BEFORE_LISTING) {
       const all = await everyPage(account, '/v1/inventory', schemas.inventoryList, (page) => page.Inventory);
       return new Map(all.map((lot) => [lot.ID, lot]));
