@@ -345,27 +345,21 @@ export function createBodyFromForm(form: DraftForm): { readonly body: CreateTran
   return { body: parsed.data };
 }
 
-/** The draft replaced by what the form shows: every field sent, an emptied one cleared. */
+/** The draft replaced by what the form shows: every field sent, an emptied one cleared; a return stays a return. */
 export function patchFromForm(form: DraftForm): { readonly body: UpdateTransferBody } | { readonly problems: FormProblem[] } {
-  const created = createBodyFromForm(form);
-  if ('problems' in created) return created;
-  const b = created.body;
+  const problems: FormProblem[] = [];
+  const { type, ...rest } = bodyOf(form, problems);
+  // A draft always has its receiver: the patch could only leave it as it was, unlike what the form shows.
+  if (!form.receiverPartnerId) problems.push({ field: 'receiverPartnerId', message: emptyWords['receiverPartnerId'] ?? 'Choose who receives the shipment' });
+  const clearable = ['invoiceNumbers', 'taxPayer', 'driverIds', 'vehicleId', 'estimatedDeparture', 'estimatedArrival', 'plannedRoute'] as const;
   const patch = {
-    ...b,
-    invoiceNumbers: b.invoiceNumbers ?? null,
-    taxPayer: b.taxPayer ?? null,
-    driverIds: b.driverIds ?? null,
-    vehicleId: b.vehicleId ?? null,
-    estimatedDeparture: b.estimatedDeparture ?? null,
-    estimatedArrival: b.estimatedArrival ?? null,
-    plannedRoute: b.plannedRoute ?? null,
+    ...Object.fromEntries(clearable.map((field) => [field, null])),
+    ...rest,
+    ...(type === 'return' ? {} : { type }),
   };
   const parsed = updateTransferBody.safeParse(patch);
-  if (!parsed.success) {
-    const problems: FormProblem[] = [];
-    issuesToProblems(parsed.error.issues, problems);
-    return { problems };
-  }
+  if (!parsed.success) issuesToProblems(parsed.error.issues, problems);
+  if (problems.length > 0 || !parsed.success) return { problems };
   return { body: parsed.data };
 }
 

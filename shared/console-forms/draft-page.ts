@@ -136,7 +136,11 @@ ${view.notice ? html`<p class="notice" role="status">${view.notice}</p>` : ''}
 ${csrfField(frame.csrf)}${view.draft ? html`<input type="hidden" name="version" value="${view.draft.version}">` : ''}<input type="hidden" name="lines" value="${form.lines.length}">
 <button type="submit" name="intent" value="add" class="default" tabindex="-1">Add the waiting packages</button>
 <fieldset><legend>Shipment</legend><div class="grid">
-<div class="field"><label for="type">Kind</label>${type.text}<select id="type" name="type"${type.attrs}>${options(requestableTransferTypes, (t) => transferTypeWords[t as keyof typeof transferTypeWords], form.type)}</select></div>
+${
+  form.type === 'return'
+    ? html`<div class="field"><input type="hidden" name="type" value="return"><p><strong>Kind</strong><br>Return to the shipper</p></div>`
+    : html`<div class="field"><label for="type">Kind</label>${type.text}<select id="type" name="type"${type.attrs}>${options(requestableTransferTypes, (t) => transferTypeWords[t as keyof typeof transferTypeWords], form.type)}</select></div>`
+}
 <div class="field"><label for="receiverPartnerId">Receiver</label>${receiver.text}<select id="receiverPartnerId" name="receiverPartnerId"${receiver.attrs}>${options(
     pickers.partners.map((p) => p.id),
     (id) => {

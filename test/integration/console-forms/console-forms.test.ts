@@ -234,7 +234,7 @@ async function onTheRoad(count: number, quantity = 10): Promise<{ id: string; ta
 }
 
 describe('the receiving form', () => {
-  it('goes to a scanned package, accepts the rest, holds to the variance rule and records a rejection and a variance', async () => {
+  it('goes to a scanned package, accepts the rest, holds to the variance rule and records a rejection and a variance; the return draft stays a return when edited', async () => {
     const { id, tags } = await onTheRoad(4, 100);
     const clerk = await signedIn('processor', ['receiving'], 'Dana Cole');
     const page = await clerk.open(`/console/transfers/${id}/receive`);
@@ -285,6 +285,21 @@ describe('the receiving form', () => {
     // The processor's state system takes the receipt from the hub: nothing to enter by hand.
     expect(after.html).toContain('The hub reports the receipt to the state system itself.');
     expect(after.html).not.toContain('Now record this in');
+
+    // The rejected package goes back on a return draft, which the receiver's shipping clerk edits as a return.
+    const shipper = items(await call('processor', 'GET', '/v1/partners?limit=100')).find((p) => p['licenseNumber'] === demoTenant('distributor').licenseNumber);
+    const drafted = await call('processor', 'POST', `/v1/transfers/${id}/return`, { receiverPartnerId: shipper?.['id'] });
+    expect(drafted.status, JSON.stringify(drafted.body)).toBe(201);
+    const returnId = String(drafted.body['id']);
+    const returns = await signedIn('processor', ['shipping']);
+    const edit = await returns.open(`/console/transfers/${returnId}/edit`);
+    expect(edit.status).toBe(200);
+    expect(edit.html).toContain('Return to the shipper');
+    expect(edit.html).toContain(`value="${tags[2]}"`);
+    const savedReturn = await post(returns, edit, { plannedRoute: 'NY-5 E back to Albany' }, 'save');
+    expect(savedReturn.status, savedReturn.html.slice(0, 3000)).toBe(303);
+    const returned = (await call('processor', 'GET', `/v1/transfers/${returnId}`)).body;
+    expect(returned['content']).toMatchObject({ type: 'return', plannedRoute: 'NY-5 E back to Albany' });
   });
 
   it('refuses a shipping clerk and a viewer, and a form without its token', async () => {
