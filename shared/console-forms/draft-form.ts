@@ -29,6 +29,8 @@ export interface LineForm {
 export interface DraftForm {
   readonly type: string;
   readonly receiverPartnerId: string;
+  /** The carrier from the partners; empty: the shipper carries the goods itself. */
+  readonly transporterPartnerId: string;
   readonly driverIds: readonly string[];
   readonly vehicleId: string;
   /** New York wall-clock times, as `<input type="datetime-local">` gives them: `2026-03-02T09:30`. */
@@ -76,6 +78,7 @@ const emptyLine: Omit<LineForm, 'tag'> = {
 export const emptyDraftForm = (): DraftForm => ({
   type: 'wholesale',
   receiverPartnerId: '',
+  transporterPartnerId: '',
   driverIds: [],
   vehicleId: '',
   estimatedDeparture: '',
@@ -123,6 +126,7 @@ export function readDraftForm(params: URLSearchParams): DraftForm {
   return {
     type: value('type'),
     receiverPartnerId: value('receiverPartnerId'),
+    transporterPartnerId: value('transporterPartnerId'),
     driverIds: params.getAll('driverIds').map((id) => id.trim()).filter(Boolean),
     vehicleId: value('vehicleId'),
     estimatedDeparture: value('estimatedDeparture'),
@@ -216,6 +220,7 @@ export function formOfDraft(transfer: StoredTransfer): DraftForm {
     ...emptyDraftForm(),
     type: c.type,
     receiverPartnerId: c.receiverPartnerId,
+    transporterPartnerId: c.transporterPartnerId ?? '',
     driverIds: c.driverIds ?? [],
     vehicleId: c.vehicleId ?? '',
     estimatedDeparture: isoToNewYorkLocal(c.estimatedDeparture),
@@ -250,7 +255,7 @@ export function fieldOf(pointer: string): string {
   if (pointer.startsWith('/driverIds')) return 'driverIds';
   if (pointer.startsWith('/taxPayer')) return 'taxPaid';
   const top = /^\/(\w+)/.exec(pointer)?.[1] ?? '';
-  return ['type', 'receiverPartnerId', 'vehicleId', 'estimatedDeparture', 'estimatedArrival', 'plannedRoute', 'invoiceNumbers'].includes(top) ? top : 'form';
+  return ['type', 'receiverPartnerId', 'transporterPartnerId', 'vehicleId', 'estimatedDeparture', 'estimatedArrival', 'plannedRoute', 'invoiceNumbers'].includes(top) ? top : 'form';
 }
 
 /** The words for a field left empty, in a clerk's terms. */
@@ -313,6 +318,7 @@ function bodyOf(form: DraftForm, problems: FormProblem[]): Record<string, unknow
   return {
     type: form.type,
     ...(form.receiverPartnerId ? { receiverPartnerId: form.receiverPartnerId } : {}),
+    ...(form.transporterPartnerId ? { transporterPartnerId: form.transporterPartnerId } : {}),
     ...(invoices.length ? { invoiceNumbers: invoices } : {}),
     ...(form.taxPaid ? { taxPayer: { taxPaid: true } } : {}),
     ...(form.driverIds.length ? { driverIds: form.driverIds } : {}),
@@ -351,7 +357,7 @@ export function patchFromForm(form: DraftForm): { readonly body: UpdateTransferB
   const { type, ...rest } = bodyOf(form, problems);
   // A draft always has its receiver: the patch could only leave it as it was, unlike what the form shows.
   if (!form.receiverPartnerId) problems.push({ field: 'receiverPartnerId', message: emptyWords['receiverPartnerId'] ?? 'Choose who receives the shipment' });
-  const clearable = ['invoiceNumbers', 'taxPayer', 'driverIds', 'vehicleId', 'estimatedDeparture', 'estimatedArrival', 'plannedRoute'] as const;
+  const clearable = ['transporterPartnerId', 'invoiceNumbers', 'taxPayer', 'driverIds', 'vehicleId', 'estimatedDeparture', 'estimatedArrival', 'plannedRoute'] as const;
   const patch = {
     ...Object.fromEntries(clearable.map((field) => [field, null])),
     ...rest,

@@ -123,6 +123,11 @@ export function draftPage(frame: Frame, view: DraftPageView, status = 200): Page
   const title = view.draft ? `Edit ${view.draft.label}` : 'New transfer';
   const field = (id: string) => problemOf(problems, id);
   const receiver = field('receiverPartnerId');
+  const carrier = field('transporterPartnerId');
+  const partnerName = (id: string) => {
+    const p = pickers.partners.find((partner) => partner.id === id)?.data;
+    return p ? `${p.legalName}${p.dba ? ` (${p.dba})` : ''} · ${p.licenseNumber}` : id;
+  };
   const drivers = field('driverIds');
   const vehicle = field('vehicleId');
   const type = field('type');
@@ -143,12 +148,15 @@ ${
 }
 <div class="field"><label for="receiverPartnerId">Receiver</label>${receiver.text}<select id="receiverPartnerId" name="receiverPartnerId"${receiver.attrs}>${options(
     pickers.partners.map((p) => p.id),
-    (id) => {
-      const p = pickers.partners.find((partner) => partner.id === id)?.data;
-      return p ? `${p.legalName}${p.dba ? ` (${p.dba})` : ''} · ${p.licenseNumber}` : id;
-    },
+    partnerName,
     form.receiverPartnerId,
     'Choose the receiver',
+  )}</select></div>
+<div class="field"><label for="transporterPartnerId">Carrier</label>${carrier.text}<select id="transporterPartnerId" name="transporterPartnerId"${carrier.attrs}>${options(
+    pickers.partners.map((p) => p.id),
+    partnerName,
+    form.transporterPartnerId,
+    'We carry it ourselves',
   )}</select></div>
 ${textField(problems, 'invoiceNumbers', 'Invoice numbers (separated by commas)', form.invoiceNumbers)}
 <div class="field checks">${tax.text}<label><input type="checkbox" name="taxPaid" value="yes"${checked(form.taxPaid)}${tax.attrs}> The cannabis tax is paid</label></div>

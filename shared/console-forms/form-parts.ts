@@ -59,6 +59,7 @@ const fieldNames: Readonly<Record<string, string>> = {
   note: 'note',
   type: 'Kind',
   receiverPartnerId: 'Receiver',
+  transporterPartnerId: 'Carrier',
   invoiceNumbers: 'Invoice numbers',
   taxPaid: 'Tax',
   driverIds: 'Drivers',

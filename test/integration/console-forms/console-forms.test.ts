@@ -100,6 +100,7 @@ describe('the new-transfer form', () => {
     expect(blank.html).toContain(`<option value="${partner}">`);
     expect(blank.html).toContain(`value="${driver}"`);
     expect(blank.html).toContain(`<option value="${vehicle}">`);
+    expect(blank.html).toMatch(/<select id="transporterPartnerId" name="transporterPartnerId"><option value="">We carry it ourselves<\/option>/);
 
     // Pasted (one a line, one twice) and scanned (the scanner's Enter presses the form's first button: add).
     const pasted = await post(clerk, blank, { ...newLineDefaults, pasted: `${tags[0]}\n${tags[1]}\n\n${tags[2]}\n${tags[0]}` }, 'add');
