@@ -645,4 +645,56 @@ export const operations: Readonly<Record<string, OperationDefinition>> = {
     tag: 'Console',
     responses: { 200: { description: 'The page', html: true }, 303: { description: 'Not signed in', location: '/sign-in' } },
   },
+  'GET /console/transfers/new': {
+    summary: 'The new-transfer form (HTML): receiver, crew and vehicle from the registries, packages typed, scanned, pasted or picked from the state system',
+    tag: 'Console',
+    responses: { 200: { description: 'The form', html: true }, 303: { description: 'Not signed in', location: '/sign-in' }, 403: { description: 'The person’s role does not allow drafts', html: true } },
+  },
+  'POST /console/transfers/new': {
+    summary: 'Saves the new draft (or adds pasted and scanned packages to the form), and issues its manifest when asked, through the same use-cases as the API',
+    tag: 'Console',
+    form: "`csrf` (the session's form token) and the form's fields",
+    responses: {
+      200: { description: 'The form again: packages added, or each problem at its field', html: true },
+      303: { description: 'Saved (to the draft) or manifested (to the transfer); or not signed in', location: '/console/transfers/{id}' },
+      403: { description: 'The form token is missing or wrong, or the role does not allow it: nothing saved', html: true },
+      422: { description: 'The form with each problem at its field', html: true },
+    },
+  },
+  'GET /console/transfers/{id}/edit': {
+    summary: 'A draft in the transfer form (HTML)',
+    tag: 'Console',
+    responses: { 200: { description: 'The form', html: true }, 303: { description: 'Not signed in', location: '/sign-in' }, 404: { description: 'No such draft, or another licensee’s', html: true } },
+  },
+  'POST /console/transfers/{id}/edit': {
+    summary: 'Saves the draft (at the version the form showed), and issues its manifest when asked',
+    tag: 'Console',
+    form: "`csrf`, `version` and the form's fields",
+    responses: {
+      200: { description: 'The form again: packages added, or each problem at its field', html: true },
+      303: { description: 'Saved or manifested; or not signed in', location: '/console/transfers/{id}' },
+      403: { description: 'The form token is missing or wrong, or the role does not allow it: nothing saved', html: true },
+      404: { description: 'No such draft, or another licensee’s', html: true },
+      409: { description: 'Someone changed the draft since the form was shown', html: true },
+      422: { description: 'The form with each problem at its field', html: true },
+    },
+  },
+  'GET /console/transfers/{id}/receive': {
+    summary: 'The receiving form (HTML): each package accepted, adjusted within the variance or rejected with a reason; a tag field jumps to its package',
+    tag: 'Console',
+    responses: { 200: { description: 'The form', html: true }, 303: { description: 'Not signed in', location: '/sign-in' }, 404: { description: 'No such transfer to receive, or another licensee’s', html: true } },
+  },
+  'POST /console/transfers/{id}/receive': {
+    summary: "Records the receipt through the API's receipt use-case, and says what the state system still needs (e.g. the receipt to enter in Metrc)",
+    tag: 'Console',
+    form: "`csrf`, `version` and one answer per package",
+    responses: {
+      200: { description: 'Received: the receipt and the next step; or the form again (a package jumped to, the rest accepted)', html: true },
+      303: { description: 'Not signed in', location: '/sign-in' },
+      403: { description: 'The form token is missing or wrong, or the role does not allow receiving', html: true },
+      404: { description: 'No such transfer to receive, or another licensee’s', html: true },
+      409: { description: 'The transfer changed since the form was shown, or cannot be received now', html: true },
+      422: { description: 'The form with each problem at its package', html: true },
+    },
+  },
 };
