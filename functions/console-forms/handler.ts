@@ -5,12 +5,11 @@
  * and the person's role must allow it (shipping for drafts and manifests, receiving for receipts).
  */
 import { randomBytes } from 'node:crypto';
+import { formBody as postedBody, pageResponse, seeOther } from '#shared/http/pages.ts';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { readConfig } from '#shared/config.ts';
 import { ConflictError, ForbiddenError, NotFoundError, RuleViolationError, StaleVersionError } from '#shared/errors.ts';
 import { httpHandler } from '#shared/http/handler.ts';
-import { privatePageHeaders } from '#shared/http/html.ts';
-import { HttpProblem } from '#shared/http/problem.ts';
 import { pathParameter } from '#shared/http/request.ts';
 import type { Page } from '#shared/people/pages.ts';
 import { refusedFormPage } from '#shared/people/pages.ts';
@@ -49,23 +48,9 @@ import { consoleFormDeps } from '#shared/console-forms/wiring.ts';
 /** A receipt of 1000 lines, each with a short note, fits. */
 const MAX_FORM_BYTES = 512 * 1024;
 
-const page = (answer: Page): APIGatewayProxyStructuredResultV2 => ({ statusCode: answer.status, headers: privatePageHeaders(answer.nonce), body: answer.html });
-const redirect = (location: string, cookies?: string[]): APIGatewayProxyStructuredResultV2 => ({
-  statusCode: 303,
-  headers: { location, 'cache-control': 'no-store' },
-  body: '',
-  ...(cookies ? { cookies } : {}),
-});
-
-function formBody(event: APIGatewayProxyEventV2): string {
-  const type = (event.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
-  if (type !== 'application/x-www-form-urlencoded') {
-    throw new HttpProblem({ status: 415, code: 'unsupported-media-type', title: 'Send the form', detail: 'The page posts application/x-www-form-urlencoded.' });
-  }
-  const raw = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64') : Buffer.from(event.body ?? '', 'utf8');
-  if (raw.length > MAX_FORM_BYTES) throw new HttpProblem({ status: 413, code: 'payload-too-large', title: 'The form is too large', detail: 'The limit is 512 KB.' });
-  return raw.toString('utf8');
-}
+const page = (answer: Page) => pageResponse(answer);
+const redirect = seeOther;
+const formBody = (event: APIGatewayProxyEventV2) => postedBody(event, MAX_FORM_BYTES);
 
 const labelOf = (transfer: StoredTransfer): string => (transfer.manifest ? `Manifest ${transfer.manifest.number}` : `Draft ${transfer.id.slice(-6)}`);
 const transferPath = (id: string) => `/console/transfers/${encodeURIComponent(id)}`;

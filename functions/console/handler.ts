@@ -5,13 +5,12 @@
  * the caller, and the person's role must allow them.
  */
 import { randomBytes } from 'node:crypto';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { pageResponse, readForm as readPostedForm, seeOther } from '#shared/http/pages.ts';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import * as z from 'zod';
 import { readConfig } from '#shared/config.ts';
 import { ConflictError, ForbiddenError, InvalidCursorError, NotFoundError, RuleViolationError, StaleVersionError } from '#shared/errors.ts';
 import { httpHandler } from '#shared/http/handler.ts';
-import { privatePageHeaders } from '#shared/http/html.ts';
-import { HttpProblem } from '#shared/http/problem.ts';
 import { pathParameter } from '#shared/http/request.ts';
 import type { Page } from '#shared/people/pages.ts';
 import { refusedFormPage } from '#shared/people/pages.ts';
@@ -28,23 +27,9 @@ import { consoleDeps } from '#shared/console/wiring.ts';
 
 const MAX_FORM_BYTES = 16 * 1024;
 
-const page = (answer: Page): APIGatewayProxyStructuredResultV2 => ({ statusCode: answer.status, headers: privatePageHeaders(answer.nonce), body: answer.html });
-const redirect = (location: string, cookies?: string[]): APIGatewayProxyStructuredResultV2 => ({
-  statusCode: 303,
-  headers: { location, 'cache-control': 'no-store' },
-  body: '',
-  ...(cookies ? { cookies } : {}),
-});
-
-function readForm(event: APIGatewayProxyEventV2): URLSearchParams {
-  const type = (event.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
-  if (type !== 'application/x-www-form-urlencoded') {
-    throw new HttpProblem({ status: 415, code: 'unsupported-media-type', title: 'Send the form', detail: 'The page posts application/x-www-form-urlencoded.' });
-  }
-  const raw = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64') : Buffer.from(event.body ?? '', 'utf8');
-  if (raw.length > MAX_FORM_BYTES) throw new HttpProblem({ status: 413, code: 'payload-too-large', title: 'The form is too large', detail: 'The limit is 16 KB.' });
-  return new URLSearchParams(raw.toString('utf8'));
-}
+const page = (answer: Page) => pageResponse(answer);
+const redirect = seeOther;
+const readForm = (event: APIGatewayProxyEventV2) => readPostedForm(event, MAX_FORM_BYTES);
 
 const listQuery = z.object({
   direction: z.enum(directions).catch('outgoing'),

@@ -3,6 +3,7 @@
  * person (the core path is plain forms), JSON for the page's photo script, a redirect to the PDF.
  */
 import { randomBytes } from 'node:crypto';
+import { formBody as postedBody, seeOther } from '#shared/http/pages.ts';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { readConfig } from '#shared/config.ts';
 import { httpHandler } from '#shared/http/handler.ts';
@@ -28,17 +29,7 @@ function html(page: Page, uploadOrigin: string, extra: Record<string, string> = 
   };
 }
 
-const seeOther = (location: string): APIGatewayProxyStructuredResultV2 => ({ statusCode: 303, headers: { location, 'cache-control': 'no-store' }, body: '' });
-
-function formBody(event: APIGatewayProxyEventV2): string {
-  const type = (event.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
-  if (type !== 'application/x-www-form-urlencoded') {
-    throw new HttpProblem({ status: 415, code: 'unsupported-media-type', title: 'Send the form', detail: 'The receipt is posted as application/x-www-form-urlencoded.' });
-  }
-  const raw = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64') : Buffer.from(event.body ?? '', 'utf8');
-  if (raw.length > MAX_FORM_BYTES) throw new HttpProblem({ status: 413, code: 'payload-too-large', title: 'The form is too large', detail: 'The limit is 1 MB.' });
-  return raw.toString('utf8');
-}
+const formBody = (event: APIGatewayProxyEventV2) => postedBody(event, MAX_FORM_BYTES);
 
 export function createHandler(deps: LinkPageDeps & { readonly variancePercent: number }) {
   return httpHandler(async (event: APIGatewayProxyEventV2) => {

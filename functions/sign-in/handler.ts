@@ -7,6 +7,7 @@
  * small JSON calls from the pages' one script, with the same token in `x-hub-csrf`.
  */
 import { randomBytes } from 'node:crypto';
+import { readForm as readPostedForm } from '#shared/http/pages.ts';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod';
 import { readConfig } from '#shared/config.ts';
@@ -69,15 +70,7 @@ function respond(answer: Answer): APIGatewayProxyStructuredResultV2 {
   };
 }
 
-function readForm(event: APIGatewayProxyEventV2): URLSearchParams {
-  const type = (event.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
-  if (type !== 'application/x-www-form-urlencoded') {
-    throw new HttpProblem({ status: 415, code: 'unsupported-media-type', title: 'Send the form', detail: 'The page posts application/x-www-form-urlencoded.' });
-  }
-  const raw = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64') : Buffer.from(event.body ?? '', 'utf8');
-  if (raw.length > MAX_FORM_BYTES) throw new HttpProblem({ status: 413, code: 'payload-too-large', title: 'The form is too large', detail: 'The limit is 16 KB.' });
-  return new URLSearchParams(raw.toString('utf8'));
-}
+const readForm = (event: APIGatewayProxyEventV2) => readPostedForm(event, MAX_FORM_BYTES);
 
 const firstProblem = (error: z.ZodError, field: string) => error.issues.find((issue) => issue.path[0] === field)?.message;
 
