@@ -312,7 +312,7 @@ function personActions(person: Person, view: PeopleView): string {
   if (person.status === 'revoked' || person.id === view.viewerId) return '';
   const resend =
     person.status === 'invited'
-      ? `<form method="post" action="${escapeHtml(personPath(person, 'resend'))}">${csrfField(view.csrf)}<button type="submit" class="secondary" aria-label="Send the invitation to ${escapeHtml(person.name)} again">Send the invitation again</button></form>`
+      ? `<form method="post" action="${escapeHtml(personPath(person, 'resend'))}">${csrfField(view.csrf)}<button type="submit" class="secondary" aria-label="Send the invitation again to ${escapeHtml(person.name)}">Send the invitation again</button></form>`
       : '';
   const revoke = `<form method="post" action="${escapeHtml(personPath(person, 'revoke'))}">${csrfField(view.csrf)}<button type="submit" class="danger" aria-label="Revoke ${escapeHtml(person.name)}">Revoke…</button></form>`;
   return `<br>${resend}${revoke}`;

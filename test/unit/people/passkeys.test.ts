@@ -193,6 +193,10 @@ describe('the pages', () => {
     expect(html).toContain(`/console/people/${invited.id}/resend`);
     expect(html).not.toContain(`/console/people/${gone.id}/`);
     expect(html).toMatch(/revoked [^<]* by Avery Admin/);
+    // A button's spoken name begins with what it shows (WCAG 2.5.3, axe's label-content-name-mismatch).
+    for (const [, label, text] of html.matchAll(/<button[^>]*aria-label="([^"]*)"[^>]*>([^<]*)<\/button>/g)) {
+      expect(label?.startsWith((text ?? '').replace(/…$/, '')), `${label ?? ''} / ${text ?? ''}`).toBe(true);
+    }
     const confirm = confirmRevokePage('N', 'C', invited).html;
     expect(confirm).toContain('<input type="hidden" name="confirm" value="yes">');
     expect(confirm).toContain('the invitation no longer works');
