@@ -42,9 +42,10 @@ describe('inbound transfers from other systems', { timeout: 120_000 }, () => {
     const shipped = await other.reportShipment(account, ids, `other-${n}`);
     const stateTransferId = shipped.inventoryTransferIds?.[0];
 
-    // The pull (every 2 s here) records it for the processor, on the road.
+    // The pull (every 2 s here) records it for the processor, on the road. A run goes through every connected
+    // licensee of the test hub one after another (the Metrc worlds of other files too), so it may take a while.
     const incoming = async () => ((await call('processor', 'GET', '/v1/transfers?direction=incoming&limit=100')).body['items'] as Record<string, unknown>[]).find((t) => t['manifestNumber'] === ids.manifestId);
-    const listed = await eventually(incoming, 20_000, 'the imported transfer in the incoming list');
+    const listed = await eventually(incoming, 60_000, 'the imported transfer in the incoming list');
     expect(listed['status']).toBe('IN_TRANSIT');
     const id = listed['id'] as string;
     const transfer = (await call('processor', 'GET', `/v1/transfers/${id}`)).body;
