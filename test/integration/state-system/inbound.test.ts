@@ -15,7 +15,7 @@ import { connectInMemory, memoryConnectionStore } from '../../support/state-conn
 const { urls } = inject('hub');
 const settings = { baseUrl: urls.nyapi, tokenPath: '/oauth/token', authorizePath: '/oauth', timeoutMs: 2000, ...LOCAL_NYAPI_CLIENT };
 
-describe('inbound transfers from other systems', { timeout: 120_000 }, () => {
+describe('inbound transfers from other systems', { timeout: 180_000 }, () => {
   it('appear in the receiver’s incoming list, follow their arrival, and are received through the hub', async () => {
     const n = randomInt(100_000, 999_999);
     const license = `LocLicX${n}`;
@@ -56,7 +56,7 @@ describe('inbound transfers from other systems', { timeout: 120_000 }, () => {
 
     // It arrives (reported by the other system); the next pull follows.
     await other.reportArrival(account, ids, `other-${n}`);
-    await eventually(async () => ((await incoming())?.['status'] === 'ARRIVED' ? true : undefined), 20_000, 'the arrival');
+    await eventually(async () => ((await incoming())?.['status'] === 'ARRIVED' ? true : undefined), 60_000, 'the arrival');
 
     // Received through the hub, and reported to the state system by the processor.
     const received = await call('processor', 'POST', `/v1/transfers/${id}/receipt`, {
