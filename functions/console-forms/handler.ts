@@ -4,7 +4,6 @@
  * session's CSRF token; the work goes through the API's use-cases with the person as the caller,
  * and the person's role must allow it (shipping for drafts and manifests, receiving for receipts).
  */
-import { randomBytes } from 'node:crypto';
 import { formBody as postedBody, pageResponse, seeOther } from '#shared/http/pages.ts';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { readConfig } from '#shared/config.ts';
@@ -13,13 +12,12 @@ import { httpHandler } from '#shared/http/handler.ts';
 import { pathParameter } from '#shared/http/request.ts';
 import type { Page } from '#shared/people/pages.ts';
 import { refusedFormPage } from '#shared/people/pages.ts';
-import type { CurrentSession } from '#shared/people/use-cases.ts';
-import { currentSession } from '#shared/people/use-cases.ts';
 import { acceptingTheRest, formProblems, readForm as readReceiptForm, receiptFromForm } from '#shared/receipt-links/form.ts';
 import type { FormProblem as ReceiptProblem, ReceiptForm } from '#shared/receipt-links/form.ts';
-import { clearedSessionCookie, cookieNames, readCookie } from '#shared/sessions/cookies.ts';
 import { sameToken } from '#shared/sessions/session.ts';
 import type { Frame } from '#shared/console/layout.ts';
+import { answered, consoleRequest } from '#shared/console/session-frame.ts';
+import type { CurrentSession } from '#shared/people/use-cases.ts';
 import { consoleProblemPage } from '#shared/console/pages.ts';
 import { statusWords } from '#shared/console/words.ts';
 import { stateSystemOf } from '#shared/transfers/state-system.ts';
@@ -56,12 +54,10 @@ const labelOf = (transfer: StoredTransfer): string => (transfer.manifest ? `Mani
 const transferPath = (id: string) => `/console/transfers/${encodeURIComponent(id)}`;
 
 export function createHandler(deps: ConsoleFormDeps) {
-  const names = cookieNames(deps.secureCookies);
   return httpHandler(async (event: APIGatewayProxyEventV2) => {
-    const nonce = randomBytes(16).toString('base64');
-    const session: CurrentSession | undefined = await currentSession(deps.people, readCookie(event, names.session));
-    if (!session) return redirect('/sign-in', [clearedSessionCookie(deps.secureCookies)]);
-    const frame: Frame = { nonce, person: session.person, company: session.licensee.legalName, csrf: session.session.csrfToken };
+    const request = await consoleRequest(deps, event);
+    if (answered(request)) return request;
+    const { session, frame, nonce } = request;
     const { caller } = session;
     const notFound = () => page(consoleProblemPage(frame, 404, 'No such transfer', 'There is no transfer here, or your company is not a party to it.'));
     const notAllowed = () => page(consoleProblemPage(frame, 403, 'Not allowed', 'Your role does not allow this. Ask an admin of your company.'));

@@ -4,7 +4,6 @@
  * form posts the session's CSRF token; actions go through the API's use-cases with the person as
  * the caller, and the person's role must allow them.
  */
-import { randomBytes } from 'node:crypto';
 import { pageResponse, readForm as readPostedForm, seeOther } from '#shared/http/pages.ts';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import * as z from 'zod';
@@ -14,12 +13,9 @@ import { httpHandler } from '#shared/http/handler.ts';
 import { pathParameter } from '#shared/http/request.ts';
 import type { Page } from '#shared/people/pages.ts';
 import { refusedFormPage } from '#shared/people/pages.ts';
-import type { CurrentSession } from '#shared/people/use-cases.ts';
-import { currentSession } from '#shared/people/use-cases.ts';
-import { clearedSessionCookie, cookieNames, readCookie } from '#shared/sessions/cookies.ts';
 import { sameToken } from '#shared/sessions/session.ts';
 import { transferStatuses } from '#shared/domain/transfer/index.ts';
-import type { Frame } from '#shared/console/layout.ts';
+import { answered, consoleRequest } from '#shared/console/session-frame.ts';
 import { consoleProblemPage, listPage, todayPage, transferPage, tripsPage } from '#shared/console/pages.ts';
 import type { ActionOutcome, ConsoleDeps, ListRequest } from '#shared/console/use-cases.ts';
 import { act, directions, isConsoleAction, manifestPdfUrl, today, transferList, transferView, trips } from '#shared/console/use-cases.ts';
@@ -58,12 +54,10 @@ function refusalOf(error: unknown): { status: 403 | 409 | 422; text: string } | 
 }
 
 export function createHandler(deps: ConsoleDeps) {
-  const names = cookieNames(deps.secureCookies);
   return httpHandler(async (event: APIGatewayProxyEventV2) => {
-    const nonce = randomBytes(16).toString('base64');
-    const session: CurrentSession | undefined = await currentSession(deps.people, readCookie(event, names.session));
-    if (!session) return redirect('/sign-in', [clearedSessionCookie(deps.secureCookies)]);
-    const frame: Frame = { nonce, person: session.person, company: session.licensee.legalName, csrf: session.session.csrfToken };
+    const request = await consoleRequest(deps, event);
+    if (answered(request)) return request;
+    const { session, frame, nonce } = request;
     const now = () => deps.transfers.now();
     const notFound = () => page(consoleProblemPage(frame, 404, 'No such transfer', 'There is no transfer here, or your company is not a party to it.'));
 
