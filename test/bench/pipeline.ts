@@ -19,13 +19,16 @@
  * pull, registry sync) run every minute, as they do in AWS.
  * Figures go to test-artifacts/bench-pipeline.json.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { spawn } from 'node:child_process';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
 import { repositoryRoot, startLocalHub } from '#infra/local/hub.ts';
 import type { LocalHub } from '#infra/local/hub.ts';
+import { LocalLambdaRuntime } from '#infra/local/lambda-runtime.ts';
 import { demoLicensees, seedDemoData } from '#infra/local/seed.ts';
 import { seedStateSystem } from '#infra/local/seed-state-system.ts';
 import { createAwsClients } from '#shared/adapters/aws-clients.ts';
@@ -149,13 +152,98 @@ async function collect(w: World, ids: readonly string[]): Promise<StoredSubmissi
   return all;
 }
 
+/**
+ * Where a submission's time goes, seen from outside the hub's code: each invocation of the
+ * submitter (one batch the poller received), the messages it held (with SQS's sent timestamp) and
+ * the NY-API calls made while it ran, timed around the handler and the process's `fetch`.
+ */
+interface Invocation {
+  readonly started: number;
+  ended: number;
+  readonly messages: { readonly submissionId: string; readonly transferId: string; readonly sentAt: number; readonly receiveCount: number }[];
+  stateCalls: number;
+  stateMs: number;
+}
+const invocations: Invocation[] = [];
+const invocation = new AsyncLocalStorage<Invocation>();
+
+function traceSubmitter(nyapiOrigin: () => string | undefined): void {
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- called with its runtime as `this` below
+  const invoke = LocalLambdaRuntime.prototype.invoke;
+  LocalLambdaRuntime.prototype.invoke = async function traced(this: LocalLambdaRuntime, name: string, event: unknown, requestId?: string) {
+    if (name !== 'stateSubmitter') return invoke.call(this, name, event, requestId);
+    const records = (event as { Records: { body: string; attributes: { SentTimestamp: string; ApproximateReceiveCount: string } }[] }).Records;
+    const traced: Invocation = {
+      started: Date.now(),
+      ended: 0,
+      messages: records.map((r) => ({ ...(JSON.parse(r.body) as { submissionId: string; transferId: string }), sentAt: Number(r.attributes.SentTimestamp), receiveCount: Number(r.attributes.ApproximateReceiveCount) })),
+      stateCalls: 0,
+      stateMs: 0,
+    };
+    try {
+      return await invocation.run(traced, () => invoke.call(this, name, event, requestId));
+    } finally {
+      traced.ended = Date.now();
+      invocations.push(traced);
+    }
+  };
+  const fetcher = globalThis.fetch;
+  globalThis.fetch = async (input, init) => {
+    const within = invocation.getStore();
+    const origin = nyapiOrigin();
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    if (!within || !origin || !url.startsWith(origin)) return fetcher(input, init);
+    const started = performance.now();
+    try {
+      return await fetcher(input, init);
+    } finally {
+      within.stateCalls += 1;
+      within.stateMs += performance.now() - started;
+    }
+  };
+}
+
+/** Per live submission: commit → enqueue (SQS sent) → receive (the batch that delivered it) → succeeded → the batch's end. */
+function breakdown(live: readonly StoredSubmission[]) {
+  const sent = new Map<string, number>();
+  for (const i of invocations) for (const m of i.messages) if (!sent.has(m.submissionId)) sent.set(m.submissionId, m.sentAt);
+  const rows = live.flatMap((s) => {
+    const done = Date.parse(s.succeededAt ?? s.updatedAt);
+    const by = invocations.find((i) => i.started <= done && done <= i.ended && i.messages.some((m) => m.transferId === s.transferId));
+    const enqueued = sent.get(s.id);
+    if (!by || enqueued === undefined) return [];
+    const committed = Date.parse(s.createdAt);
+    return [{ step: s.step, total: done - committed, enqueue: enqueued - committed, queued: Math.max(0, by.started - enqueued), worker: done - Math.max(by.started, enqueued), ack: by.ended - done, batch: by.messages.length, batchMs: by.ended - by.started, stateMs: by.stateMs, stateCalls: by.stateCalls, own: by.messages.some((m) => m.submissionId === s.id) }];
+  });
+  const stats = (values: number[]) => ({ p50: Math.round(percentile(values, 50)), p95: Math.round(percentile(values, 95)), p99: Math.round(percentile(values, 99)) });
+  const tail = rows.filter((r) => r.total >= percentile(rows.map((x) => x.total), 95));
+  const parts = (of: typeof rows) => ({
+    count: of.length,
+    ...Object.fromEntries((['total', 'enqueue', 'queued', 'worker', 'ack', 'batch', 'batchMs', 'stateMs', 'stateCalls'] as const).map((k) => [k, stats(of.map((r) => r[k]))])),
+    deliveredByOwnMessage: of.filter((r) => r.own).length,
+    steps: Object.fromEntries(['manifest', 'ship', 'arrive', 'receive'].map((step) => [step, of.filter((r) => r.step === step).length])),
+  });
+  const bySteps = Object.fromEntries(
+    ['manifest', 'ship', 'arrive', 'receive'].map((step) => {
+      const of = rows.filter((r) => r.step === step);
+      return [step, Object.fromEntries((['total', 'enqueue', 'queued', 'worker', 'ack'] as const).map((k) => [k, stats(of.map((r) => r[k]))]))];
+    }),
+  );
+  return { all: parts(rows), slowest5pct: parts(tail), bySteps };
+}
+
 const lag = (s: StoredSubmission) => Date.parse(s.succeededAt ?? s.updatedAt) - Date.parse(s.createdAt);
 
 async function scenario(name: string, faults: boolean) {
   // Every hub function in this process meters its DynamoDB capacity; the bench's own reads do not.
   process.env['DYNAMODB_CAPACITY_METER'] = 'true';
+  let nyapi: string | undefined;
+  traceSubmitter(() => nyapi);
   const hub = await startLocalHub({ consumersPaused: true, scheduleEveryMs: 60_000, outboxGraceSeconds: 600, submissionBackoffCapSeconds: 2 });
   try {
+    nyapi = hub.urls.nyapi;
+    // The hub's NY-API client timeout (the local hub's own by default): what an injected timeout holds a poller for.
+    if (process.env['BENCH_PIPELINE_NYAPI_TIMEOUT_MS']) process.env['NYAPI_TIMEOUT_MS'] = process.env['BENCH_PIPELINE_NYAPI_TIMEOUT_MS'];
     const w = await world(hub);
     if (faults) await emulator(hub, 'PUT', '/_emulator/faults', { seed: 2026, rules: FAULTS });
 
@@ -185,9 +273,15 @@ async function scenario(name: string, faults: boolean) {
     // Live: the worker runs while lifecycles are driven.
     const liveTags = await inventory(hub, LIVE_LIFECYCLES);
     const liveIds: string[] = [];
+    invocations.length = 0;
+    // The hub's handlers share this process's event loop (in AWS each runs alone): how long it stalled.
+    const loop = monitorEventLoopDelay({ resolution: 10 });
+    loop.enable();
     await pool(liveTags, CONCURRENCY, async (tag) => void liveIds.push(await lifecycle(w, tag)));
     await settled(w, Number(process.env['BENCH_PIPELINE_SETTLE_MS'] ?? 10 * 60_000));
+    loop.disable();
     const live = await collect(w, liveIds);
+    const eventLoopDelayMs = { p50: Math.round(loop.percentile(50) / 1e6), p99: Math.round(loop.percentile(99) / 1e6), max: Math.round(loop.max / 1e6) };
 
     const all = [...backlog, ...live];
     const byStatus = Object.fromEntries(['succeeded', 'failed', 'blocked', 'dead-lettered', 'consent-expired', 'pending', 'retrying'].map((s) => [s, all.filter((x) => x.status === s).length]));
@@ -198,6 +292,7 @@ async function scenario(name: string, faults: boolean) {
     const calls = ((await emulator(hub, 'GET', '/_emulator/calls'))['calls'] as { fault?: string }[]).filter((c) => c.fault);
     const injected = Object.fromEntries(['429', '5xx', 'timeout', 'commit-then-drop'].map((f) => [f, calls.filter((c) => c.fault === f).length]));
     const liveLags = live.map(lag);
+    const whereTimeGoes = breakdown(live);
     return {
       scenario: name,
       submissions: all.length,
@@ -210,7 +305,7 @@ async function scenario(name: string, faults: boolean) {
       capacityPerLifecycle: capacity,
       live: {
         submissions: live.length,
-        commitToAckMs: { p50: percentile(liveLags, 50), p99: percentile(liveLags, 99), max: Math.max(...liveLags) },
+        commitToAckMs: { p50: percentile(liveLags, 50), p95: percentile(liveLags, 95), p99: percentile(liveLags, 99), max: Math.max(...liveLags) },
         // Where the tail comes from: each step's own spread.
         byStep: Object.fromEntries(
           ['manifest', 'ship', 'arrive', 'receive'].map((step) => {
@@ -218,6 +313,8 @@ async function scenario(name: string, faults: boolean) {
             return [step, { p50: percentile(lags, 50), p99: percentile(lags, 99) }];
           }),
         ),
+        whereTimeGoes,
+        eventLoopDelayMs,
       },
       retriedSubmissions: all.filter((s) => s.attempts > 1).length,
       statuses: byStatus,
@@ -272,8 +369,11 @@ async function scenarioOnce(name: string): Promise<Awaited<ReturnType<typeof sce
   }
 }
 
-const results = [await scenarioOnce('clean'), await scenarioOnce('faults')];
-const [clean, faulty] = results as [(typeof results)[number], (typeof results)[number]];
+// BENCH_PIPELINE_ONLY=clean runs the clean scenario alone (a look at the tail; no drain ratio).
+const only = process.env['BENCH_PIPELINE_ONLY'];
+const results = only === 'clean' ? [await scenarioOnce('clean')] : [await scenarioOnce('clean'), await scenarioOnce('faults')];
+const [clean] = results as [(typeof results)[number]];
+const faulty = results[1] ?? clean;
 console.log(
   table(
     results.map((r) => ({
@@ -291,6 +391,7 @@ console.log(
   ),
 );
 for (const r of results) console.log(`${r.scenario}: commit → ack by step (ms) ${JSON.stringify(r.live.byStep)}`);
+for (const r of results) console.log(`${r.scenario}: where the live time goes (ms; queued = SQS sent → the delivering batch's receive, worker = → succeeded, ack = → the batch's end)\n  all ${JSON.stringify(r.live.whereTimeGoes.all)}\n  slowest 5% ${JSON.stringify(r.live.whereTimeGoes.slowest5pct)}\n  by step ${JSON.stringify(r.live.whereTimeGoes.bySteps)}\n  the process's event loop stalled (ms) ${JSON.stringify(r.live.eventLoopDelayMs)}`);
 for (const r of results) console.log(`${r.scenario}: statuses ${JSON.stringify(r.statuses)}; hub ${JSON.stringify(r.hubCounts)} / emulator ${JSON.stringify(r.emulatorCounts)}; faults ${JSON.stringify(r.injectedFaults)}`);
 
 const mark = (ok: boolean) => (ok ? '✓' : '✗');
@@ -300,7 +401,7 @@ const exact = results.every((r) => r.lost === 0 && r.duplicated === 0);
 const capacity = clean.capacityPerLifecycle;
 const noGrowth = !(capacity.readUnits > CAPACITY_BEFORE.read || capacity.writeUnits > CAPACITY_BEFORE.write);
 const verdicts = [
-  `${mark(drainShare >= TARGETS.faultsDrainShareOfClean)} drain with 20% faults ${faulty.backlog.throughputPerSecond}/s is ${(drainShare * 100).toFixed(0)}% of the clean drain of this run (${clean.backlog.throughputPerSecond}/s); target ≥ ${TARGETS.faultsDrainShareOfClean * 100}%`,
+  `${results.length === 1 ? '·' : mark(drainShare >= TARGETS.faultsDrainShareOfClean)} drain with 20% faults ${faulty.backlog.throughputPerSecond}/s is ${(drainShare * 100).toFixed(0)}% of the clean drain of this run (${clean.backlog.throughputPerSecond}/s); target ≥ ${TARGETS.faultsDrainShareOfClean * 100}%${results.length === 1 ? ' (not run: BENCH_PIPELINE_ONLY)' : ''}`,
   `${mark(tail <= TARGETS.cleanP99OverP50)} clean commit → ack p99 ${clean.live.commitToAckMs.p99} ms is ${tail.toFixed(2)}× the clean p50 of this run (${clean.live.commitToAckMs.p50} ms); target ≤ ${TARGETS.cleanP99OverP50}×` +
     ` (with faults: p50 ${faulty.live.commitToAckMs.p50} ms, p99 ${faulty.live.commitToAckMs.p99} ms, not a target)`,
   `${mark(exact)} lost ${results.map((r) => r.lost).join(' / ')}, duplicated ${results.map((r) => r.duplicated).join(' / ')} (clean / faults), counted against the emulator's objects; target 0`,
