@@ -29,12 +29,15 @@ import { join } from 'node:path';
 import { repositoryRoot, startLocalHub } from '#infra/local/hub.ts';
 import type { LocalHub } from '#infra/local/hub.ts';
 import { LocalLambdaRuntime } from '#infra/local/lambda-runtime.ts';
+import { startQueuePoller } from '#infra/local/queue-poller.ts';
+import type { QueuePoller } from '#infra/local/queue-poller.ts';
+import { functions } from '#shared/routes.ts';
 import { demoLicensees, seedDemoData } from '#infra/local/seed.ts';
 import { seedStateSystem } from '#infra/local/seed-state-system.ts';
 import { createAwsClients } from '#shared/adapters/aws-clients.ts';
 import { capacityMeter } from '#shared/adapters/capacity-meter.ts';
 import { readConfig } from '#shared/config.ts';
-import { hubTable } from '#shared/resources.ts';
+import { hubTable, stateSubmissionsQueue } from '#shared/resources.ts';
 import { createSubmissionRepository } from '#shared/submissions/repository.ts';
 import type { StoredSubmission } from '#shared/submissions/repository.ts';
 import { percentile, pool, table } from './stats.ts';
@@ -240,6 +243,7 @@ async function scenario(name: string, faults: boolean) {
   let nyapi: string | undefined;
   traceSubmitter(() => nyapi);
   const hub = await startLocalHub({ consumersPaused: true, scheduleEveryMs: 60_000, outboxGraceSeconds: 600, submissionBackoffCapSeconds: 2 });
+  const extraPollers: QueuePoller[] = [];
   try {
     nyapi = hub.urls.nyapi;
     // The hub's NY-API client timeout (the local hub's own by default): what an injected timeout holds a poller for.
@@ -258,6 +262,14 @@ async function scenario(name: string, faults: boolean) {
     progress(`${name}: ${backlogIds.length} lifecycles committed in ${driveSeconds.toFixed(1)} s; draining`);
     const drainStarted = Date.now();
     await hub.resumeConsumers();
+    // An experiment: more submitter pollers than the hub's (as a higher maxConcurrency of its event source would give).
+    const extra = Number(process.env['BENCH_PIPELINE_EXTRA_POLLERS'] ?? 0);
+    if (extra > 0) {
+      const runtime = new LocalLambdaRuntime(repositoryRoot, functions);
+      const { sqs } = createAwsClients(readConfig(hub.env));
+      const queueUrl = hub.env[stateSubmissionsQueue.env] ?? '';
+      for (let i = 0; i < extra; i += 1) extraPollers.push(await startQueuePoller({ sqs, queueUrl, batchSize: 10, invoke: (event) => runtime.invoke('stateSubmitter', event) }));
+    }
     await settled(w, 15 * 60_000);
     const backlog = await collect(w, backlogIds);
     const lastAck = Math.max(...backlog.map((s) => Date.parse(s.succeededAt ?? s.updatedAt)));
@@ -325,6 +337,7 @@ async function scenario(name: string, faults: boolean) {
       duplicated: Object.keys(hubCounts).reduce((sum, k) => sum + Math.max(0, (emulatorCounts[k] ?? 0) - hubCounts[k as keyof typeof hubCounts]), 0),
     };
   } finally {
+    for (const poller of extraPollers) await poller.stop();
     await hub.stop();
   }
 }
