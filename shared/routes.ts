@@ -277,6 +277,20 @@ export const functions = {
     cursorKey: true,
     stateSystem: true,
   },
+  consoleAdmin: {
+    entry: 'functions/console-admin/handler.ts',
+    description: "The console's admin pages: API keys, state-system connections, the partner, driver and vehicle registries, the inventory-movements report",
+    timeoutSeconds: 30,
+    // The report of a busy year is computed in the request, as the reports function does.
+    memoryMb: 1024,
+    // The same use-cases as the api-keys, integrations, registries and reports functions, so their reach together.
+    tables: [{ table: hubTable, access: 'readWrite' }],
+    buckets: [{ bucket: exportsBucket, access: 'readWrite' }],
+    // A Metrc key entered or a BioTrack consent given wakes the submissions that waited for it.
+    queues: [{ queue: stateSubmissionsQueue, access: 'send' }],
+    cursorKey: true,
+    stateSystem: true,
+  },
   openapi: {
     entry: 'functions/openapi/handler.ts',
     description: 'The OpenAPI 3.1 document of the API',
@@ -423,6 +437,26 @@ export const routes = [
       ['POST', '/console/transfers/{id}/receive', "The receiving form posted: the session cookie, the session's form token and a role that may receive."],
     ] as const
   ).map(([method, path, publicBecause]) => ({ method, path, function: 'consoleForms', auth: 'public', publicBecause }) as const),
+  // The console's admin pages (issue 15): API keys, state-system connections, registries, the report.
+  ...(
+    [
+      ['GET', '/console/admin/api-keys', "The admin's API keys page: the session cookie of a person with the admin role is the credential."],
+      ['POST', '/console/admin/api-keys', "Making an API key (its secret shown once): the session cookie of a person with the admin role and the session's form token."],
+      ['POST', '/console/admin/api-keys/{id}/revoke', "Revoking an API key (a confirmation page, then the revocation): the session cookie of a person with the admin role and the session's form token."],
+      ['GET', '/console/admin/connections', "The admin's state-system connections page: the session cookie of a person with the admin role is the credential."],
+      ['GET', '/console/admin/connections/biotrack/connect', "Sends the admin's browser to approve the hub in the NY-API: the session cookie of a person with the admin role is the credential."],
+      ['POST', '/console/admin/connections/metrc', "Entering the Metrc user key: the session cookie of a person with the admin role and the session's form token."],
+      ['POST', '/console/admin/connections/biotrack/users', "Keeping the NY-API user a key acts as: the session cookie of a person with the admin role and the session's form token."],
+      ['GET', '/console/admin/registries/{collection}', "The partners, drivers or vehicles on file: the session cookie of a person with the admin role is the credential."],
+      ['GET', '/console/admin/registries/{collection}/new', "The form of a new partner, driver or vehicle: the session cookie of a person with the admin role is the credential."],
+      ['POST', '/console/admin/registries/{collection}', "Adding a partner, driver or vehicle: the session cookie of a person with the admin role and the session's form token."],
+      ['GET', '/console/admin/registries/{collection}/{id}', "One entry of the session's licensee, to change: the session cookie of a person with the admin role is the credential."],
+      ['POST', '/console/admin/registries/{collection}/{id}', "Changing an entry: the session cookie of a person with the admin role and the session's form token."],
+      ['POST', '/console/admin/registries/{collection}/{id}/remove', "Removing an entry (a confirmation page, then the removal): the session cookie of a person with the admin role and the session's form token."],
+      ['GET', '/console/admin/reports', "The admin's reports page: the session cookie of a person with the admin role is the credential."],
+      ['POST', '/console/admin/reports/inventory-movements', "The inventory-movements report of the session's licensee: the session cookie of a person with the admin role and the session's form token."],
+    ] as const
+  ).map(([method, path, publicBecause]) => ({ method, path, function: 'consoleAdmin', auth: 'public', publicBecause }) as const),
 ] as const satisfies readonly RouteDefinition[];
 
 /** Queue → function wiring with Lambda's SQS contract (batches, partial batch failures). */

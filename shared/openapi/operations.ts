@@ -697,4 +697,137 @@ export const operations: Readonly<Record<string, OperationDefinition>> = {
       422: { description: 'The form with each problem at its package', html: true },
     },
   },
+  // The console's admin pages (issue 15): through the same use-cases as the api-keys, integrations, registries and reports API.
+  'GET /console/admin/api-keys': {
+    summary: "The admin's API keys page (HTML): the licensee's keys and the form to make one",
+    tag: 'Console',
+    responses: { 200: { description: 'The page', html: true }, 303: { description: 'Not signed in', location: '/sign-in' }, 403: { description: 'The person is no admin', html: true } },
+  },
+  'POST /console/admin/api-keys': {
+    summary: 'Make an API key (the same use-case as POST /v1/api-keys): the page shows its secret once',
+    tag: 'Console',
+    form: "`csrf` (the session's form token) and `label`",
+    responses: {
+      201: { description: 'The page with the new key, shown this once', html: true },
+      303: { description: 'Not signed in', location: '/sign-in' },
+      403: { description: 'The person is no admin, or the form token is missing or wrong: nothing made', html: true },
+      422: { description: 'The form again, the problem next to its field', html: true },
+    },
+  },
+  'POST /console/admin/api-keys/{id}/revoke': {
+    summary: 'Revoke an API key (the same use-case as DELETE /v1/api-keys/{id}): without `confirm=yes` a page asks to confirm',
+    tag: 'Console',
+    form: "`csrf` and, to revoke, `confirm=yes`",
+    responses: {
+      200: { description: 'The confirmation page', html: true },
+      303: { description: 'Revoked: back to the keys; or not signed in', location: '/console/admin/api-keys' },
+      403: { description: 'The person is no admin, or the form token is missing or wrong: nothing changed', html: true },
+      404: { description: 'No such key, or another licensee’s', html: true },
+    },
+  },
+  'GET /console/admin/connections': {
+    summary: "The state-system connections (HTML): each system's connection and health as GET /v1/integrations/{system} reports it, Metrc's user key form, BioTrack's consent and state users",
+    tag: 'Console',
+    responses: { 200: { description: 'The page', html: true }, 303: { description: 'Not signed in', location: '/sign-in' }, 403: { description: 'The person is no admin', html: true } },
+  },
+  'GET /console/admin/connections/biotrack/connect': {
+    summary: 'Start the NY-API consent (the same use-case as GET /v1/integrations/biotrack/connect) and send the browser there',
+    tag: 'Console',
+    responses: {
+      302: { description: 'To the NY-API, where the license admin approves the hub', location: "The NY-API's authorization page" },
+      303: { description: 'Not signed in', location: '/sign-in' },
+      403: { description: 'The person is no admin', html: true },
+      409: { description: 'The licensee does not report to the NY-API', html: true },
+    },
+  },
+  'POST /console/admin/connections/metrc': {
+    summary: "Enter or replace the license's Metrc user key (the same use-case as PUT /v1/integrations/metrc/credentials): checked with Metrc, kept sealed, never shown again",
+    tag: 'Console',
+    form: "`csrf` and `userKey`",
+    responses: {
+      200: { description: 'The connections page, saying what Metrc accepted', html: true },
+      303: { description: 'Not signed in', location: '/sign-in' },
+      403: { description: 'The person is no admin, or the form token is missing or wrong: nothing kept', html: true },
+      409: { description: 'The licensee does not report to Metrc', html: true },
+      422: { description: 'Metrc refuses the key, or it is not one: the problem next to the field', html: true },
+      503: { description: 'Metrc did not answer, or the hub has no Metrc address: nothing kept', html: true },
+    },
+  },
+  'POST /console/admin/connections/biotrack/users': {
+    summary: 'Keep the NY-API user an API key acts as, or the license default (the same use-case as PUT /v1/integrations/biotrack/users/{apiKeyId})',
+    tag: 'Console',
+    form: '`csrf`, `apiKeyId` (`default` for the license integration user), `username`, `password`',
+    responses: {
+      303: { description: 'Kept: back to the connections; or not signed in', location: '/console/admin/connections' },
+      403: { description: 'The person is no admin, or the form token is missing or wrong: nothing kept', html: true },
+      409: { description: 'The licensee does not report to the NY-API', html: true },
+      422: { description: 'The form again, each problem next to its field', html: true },
+    },
+  },
+  'GET /console/admin/registries/{collection}': {
+    summary: 'The partners, drivers or vehicles on file (HTML; `collection` is partners, drivers or vehicles), or the removed ones (`status=inactive`), a page at a time (`cursor`)',
+    tag: 'Console',
+    responses: { 200: { description: 'The page', html: true }, 303: { description: 'Not signed in', location: '/sign-in' }, 403: { description: 'The person is no admin', html: true }, 404: { description: 'No such list', html: true } },
+  },
+  'GET /console/admin/registries/{collection}/new': {
+    summary: 'The form of a new partner, driver or vehicle (HTML)',
+    tag: 'Console',
+    responses: { 200: { description: 'The page', html: true }, 303: { description: 'Not signed in', location: '/sign-in' }, 403: { description: 'The person is no admin', html: true }, 404: { description: 'No such list', html: true } },
+  },
+  'POST /console/admin/registries/{collection}': {
+    summary: "Add a partner, driver or vehicle (the same use-case and schema as POST /v1/{collection})",
+    tag: 'Console',
+    form: "`csrf` and the entry's fields (nested ones dotted, e.g. `premisesAddress.zip`)",
+    responses: {
+      303: { description: 'Added: back to the list; or not signed in', location: '/console/admin/registries/{collection}' },
+      403: { description: 'The person is no admin, or the form token is missing or wrong: nothing added', html: true },
+      404: { description: 'No such list', html: true },
+      422: { description: 'The form again, each problem next to its field', html: true },
+    },
+  },
+  'GET /console/admin/registries/{collection}/{id}': {
+    summary: 'One entry in its form, to change (HTML)',
+    tag: 'Console',
+    responses: { 200: { description: 'The page', html: true }, 303: { description: 'Not signed in', location: '/sign-in' }, 403: { description: 'The person is no admin', html: true }, 404: { description: 'No such entry, or another licensee’s', html: true } },
+  },
+  'POST /console/admin/registries/{collection}/{id}': {
+    summary: 'Change an entry at the version the form showed (the same use-case and schema as PUT /v1/{collection}/{id})',
+    tag: 'Console',
+    form: "`csrf`, `version` and the entry's fields",
+    responses: {
+      303: { description: 'Saved: back to the list; or not signed in', location: '/console/admin/registries/{collection}' },
+      403: { description: 'The person is no admin, or the form token is missing or wrong: nothing changed', html: true },
+      404: { description: 'No such entry, or another licensee’s', html: true },
+      409: { description: 'Someone changed the entry since the form was shown, or it was removed', html: true },
+      422: { description: 'The form again, each problem next to its field', html: true },
+    },
+  },
+  'POST /console/admin/registries/{collection}/{id}/remove': {
+    summary: 'Remove (deactivate) an entry (the same use-case as DELETE /v1/{collection}/{id}): without `confirm=yes` a page asks to confirm',
+    tag: 'Console',
+    form: '`csrf`, `version` and, to remove, `confirm=yes`',
+    responses: {
+      200: { description: 'The confirmation page', html: true },
+      303: { description: 'Removed: back to the list; or not signed in', location: '/console/admin/registries/{collection}' },
+      403: { description: 'The person is no admin, or the form token is missing or wrong: nothing changed', html: true },
+      404: { description: 'No such entry, or another licensee’s', html: true },
+      409: { description: 'Someone changed the entry since the page was shown', html: true },
+    },
+  },
+  'GET /console/admin/reports': {
+    summary: "The admin's reports page (HTML): the inventory-movements report's period and format",
+    tag: 'Console',
+    responses: { 200: { description: 'The page', html: true }, 303: { description: 'Not signed in', location: '/sign-in' }, 403: { description: 'The person is no admin', html: true } },
+  },
+  'POST /console/admin/reports/inventory-movements': {
+    summary: 'Download the inventory-movements report (the same use-case as GET /v1/reports/inventory-movements) as an attachment',
+    tag: 'Console',
+    form: '`csrf`, `from` and `to` (New York days, YYYY-MM-DD), `format` (`csv` or `json`)',
+    responses: {
+      200: { description: 'The report file (CSV; or JSON, the InventoryMovementsReport), or, when too large to answer at once, a page with a short-lived link to it', csv: true, html: true, schema: movementsReportView },
+      303: { description: 'Not signed in', location: '/sign-in' },
+      403: { description: 'The person is no admin, or the form token is missing or wrong', html: true },
+      422: { description: 'The form again, each problem next to its field', html: true },
+    },
+  },
 };

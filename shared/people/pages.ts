@@ -7,6 +7,7 @@ import { escapeHtml } from '../http/html.ts';
 import type { Passkey } from './passkeys.ts';
 import type { ActedBy, Person } from './person.ts';
 import { roleDescriptions, roles } from './person.ts';
+import { adminNavigation, SUBNAV_STYLE } from '../console-admin/navigation.ts';
 
 export interface Page {
   readonly status: number;
@@ -330,7 +331,9 @@ export function peoplePage(nonce: string, view: PeopleView): Page {
   return layout(
     nonce,
     'People',
-    `<h1>People</h1>
+    `<style nonce="${escapeHtml(nonce)}">${SUBNAV_STYLE}</style>
+${adminNavigation('people').toString()}
+<h1>People</h1>
 ${view.notice ? `<p class="notice" role="status">${escapeHtml(view.notice)}</p>` : ''}
 <ul class="people">
 ${list}

@@ -391,7 +391,7 @@ describe('the state-system pipeline in AWS', () => {
     const talking = Object.entries(functions).filter(([, d]) => 'stateSystem' in d && d.stateSystem).map(([name]) => name);
     // The transfers function checks a manifest's packages at the state before numbering it (pre-flight); statePackages lists them for a picker;
     // registrySync syncs drivers and vehicles with the state system's transporter list; the console's pages call the transfers use-cases.
-    expect(talking.sort()).toEqual(['console', 'consoleForms', 'inboundPull', 'integrations', 'registrySync', 'statePackages', 'stateSubmitter', 'transfers']);
+    expect(talking.sort()).toEqual(['console', 'consoleAdmin', 'consoleForms', 'inboundPull', 'integrations', 'registrySync', 'statePackages', 'stateSubmitter', 'transfers']);
     for (const name of Object.keys(functions)) {
       const actions = roleActions(name);
       const env = environmentOf(name);
@@ -556,7 +556,7 @@ describe('receipt links in AWS', () => {
     const key = resourceOf(stateful, stateful.cursorKey);
     expect(key.Properties).toMatchObject({ KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' });
     const sealing = Object.entries<FunctionDefinition>(functions).filter(([, d]) => d.cursorKey).map(([name]) => name);
-    expect(sealing.sort()).toEqual(['apiKeys', 'console', 'consoleForms', 'people', 'registries', 'signIn', 'statePackages', 'transfers']);
+    expect(sealing.sort()).toEqual(['apiKeys', 'console', 'consoleAdmin', 'consoleForms', 'people', 'registries', 'signIn', 'statePackages', 'transfers']);
     for (const name of Object.keys(functions)) {
       const onCursorKey = macResources(name).filter((resource) => resource.includes(cursorKeyId));
       if (sealing.includes(name)) {
