@@ -118,6 +118,10 @@ describe.each([
 
       await page.getByRole('link', { name: 'Registries' }).click();
       await page.getByRole('heading', { name: 'Partners', exact: true }).waitFor();
+      await measured(page, '/console/admin/registries/vehicles/new', `new vehicle (${device})`);
+      await accessible(page);
+      await screenshot(page, `vehicle-form-${device}`);
+      await measured(page, '/console/admin/registries/partners', `partners (${device})`);
       await page.getByRole('link', { name: 'Add a partner' }).click();
       const name = `Kingston Greens ${device} ${Date.now()}`;
       await page.getByLabel('Legal name').fill(name);
